@@ -1,0 +1,128 @@
+package dev.burnrate.store;
+
+import dev.burnrate.ledger.Dimensions;
+import dev.burnrate.ledger.FocusColumn;
+import org.duckdb.DuckDBConnection;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.StringJoiner;
+
+/**
+ * The embedded DuckDB file: created on first use, schema migrated by version. One process owns the
+ * file; threads get their own connection through {@link #connect()}.
+ */
+public final class Database implements AutoCloseable {
+    static final String DECIMAL = "DECIMAL(38,18)";
+    private static final int SCHEMA_VERSION = 1;
+
+    private final Path path;
+    private final DuckDBConnection root;
+
+    private Database(Path path, DuckDBConnection root) {
+        this.path = path;
+        this.root = root;
+    }
+
+    public static Database open(Path path) {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Properties p = new Properties();
+            DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), p);
+            Database db = new Database(path, c);
+            db.migrate();
+            return db;
+        } catch (SQLException e) {
+            String msg = e.getMessage();
+            if (msg != null && msg.contains("lock")) {
+                throw new StoreException("database " + path + " is in use by another Burnrate process (one process owns the file): " + msg, e);
+            }
+            throw new StoreException("cannot open database " + path + ": " + msg, e);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the directory for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** A connection of its own for one thread or one unit of work; close it after use. */
+    Connection connect() {
+        try {
+            return root.duplicate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot open a connection: " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement s = root.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+            int version = 0;
+            try (ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+                if (r.next()) version = Integer.parseInt(r.getString(1));
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StoreException("database " + path + " has schema version " + version
+                        + ", newer than this Burnrate (" + SCHEMA_VERSION + "); upgrade Burnrate", null);
+            }
+            if (version < 1) {
+                s.execute("BEGIN");
+                s.execute(costRecordDdl());
+                s.execute(tagSetDdl());
+                s.execute("""
+                        CREATE TABLE import_log (
+                          import_id VARCHAR PRIMARY KEY, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+                          focus_version VARCHAR, rows BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL,
+                          replaced_rows BIGINT NOT NULL)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '1')");
+                s.execute("COMMIT");
+            }
+        }
+    }
+
+    private static String costRecordDdl() {
+        StringJoiner cols = new StringJoiner(",\n  ", "CREATE TABLE cost_record (\n  ", "\n)");
+        for (FocusColumn c : FocusColumn.values()) cols.add(Sql.ident(c.name()) + " " + sqlType(c));
+        cols.add("extra_columns VARCHAR");
+        cols.add("tag_hash UBIGINT NOT NULL");
+        cols.add("import_id VARCHAR NOT NULL");
+        return cols.toString();
+    }
+
+    private static String tagSetDdl() {
+        StringJoiner cols = new StringJoiner(", ", "CREATE TABLE tag_set (tag_hash UBIGINT PRIMARY KEY, tags VARCHAR, ", ")");
+        for (String d : Dimensions.STANDARD) cols.add(Sql.ident(d) + " VARCHAR");
+        return cols.toString();
+    }
+
+    static String sqlType(FocusColumn c) {
+        return switch (c.type()) {
+            case DECIMAL -> DECIMAL;
+            case DATETIME -> "TIMESTAMP";
+            case STRING, JSON -> "VARCHAR";
+        };
+    }
+
+    static List<String> dimensionColumns() {
+        return Dimensions.STANDARD;
+    }
+
+    @Override
+    public void close() {
+        try {
+            root.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
