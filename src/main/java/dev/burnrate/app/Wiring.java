@@ -1,0 +1,69 @@
+package dev.burnrate.app;
+
+import dev.burnrate.allocation.DimensionRefresh;
+import dev.burnrate.cli.Services;
+import dev.burnrate.http.ApiServer;
+import dev.burnrate.ingest.focus.FocusImporter;
+import dev.burnrate.ingest.focus.FocusLedger;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.store.Database;
+import dev.burnrate.store.DuckCostLedger;
+import dev.burnrate.store.DuckFocusLedger;
+import dev.burnrate.store.DuckTagSets;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Composition root: config → database → features → adapters. */
+public final class Wiring implements Services {
+    private final Database db;
+    private final FocusImporter importer;
+    private final DuckFocusLedger focus;
+    private final DuckCostLedger costs;
+    private final ApiServer api;
+
+    private Wiring(Database db, BurnrateConfig config, Clock clock) {
+        this.db = db;
+        this.focus = new DuckFocusLedger(db);
+        this.costs = new DuckCostLedger(db);
+        this.importer = new FocusImporter(focus, config.tagMap(), clock);
+        this.api = new ApiServer(costs);
+        DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
+    }
+
+    /** Validates the config first (so a bad file changes nothing), then opens the database. */
+    public static Wiring open(Path database, Path configFile, Clock clock) {
+        BurnrateConfig config = configFile == null ? BurnrateConfig.defaults() : BurnrateConfig.load(configFile);
+        return new Wiring(Database.open(database), config, clock);
+    }
+
+    @Override
+    public FocusImporter importer() {
+        return importer;
+    }
+
+    @Override
+    public FocusLedger focusLedger() {
+        return focus;
+    }
+
+    @Override
+    public CostLedger costs() {
+        return costs;
+    }
+
+    @Override
+    public ApiServer api() {
+        return api;
+    }
+
+    @Override
+    public Path databasePath() {
+        return db.path();
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.burnrate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** The {@code burnrate} command and its global options. */
+@Command(name = "burnrate", mixinStandardHelpOptions = true, version = "burnrate 0.1.0",
+        description = "AI FinOps: import cloud bills (FOCUS), see where the money goes.",
+        subcommands = {ImportCommand.class, ValidateCommand.class, CostsCommand.class, GenerateCommand.class,
+                ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class BurnrateCommand {
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH",
+            description = "Ledger database file (env BURNRATE_DB; default ./.burnrate/burnrate.duckdb)")
+    Path db;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "burnrate.yaml (default ./burnrate.yaml when present)")
+    Path config;
+
+    final Services.Factory factory;
+    final PrintWriter out;
+
+    public BurnrateCommand(Services.Factory factory, PrintWriter out) {
+        this.factory = factory;
+        this.out = out;
+    }
+
+    Path databasePath() {
+        if (db != null) return db;
+        String env = System.getenv("BURNRATE_DB");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(".burnrate", "burnrate.duckdb");
+    }
+
+    Path configPath() {
+        if (config != null) return config;
+        Path local = Path.of("burnrate.yaml");
+        return java.nio.file.Files.isRegularFile(local) ? local : null;
+    }
+
+    Services open() {
+        return factory.open(databasePath(), configPath());
+    }
+
+    /** Builds the command line with one-line errors on stderr and exit codes: 0 ok, 1 failure, 2 usage. */
+    public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err) {
+        BurnrateCommand root = new BurnrateCommand(factory, out);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            err.println("burnrate: " + msg.replace('\n', ' '));
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            err.println("burnrate: " + ex.getMessage() + " (see 'burnrate " + ex.getCommandLine().getCommandName() + " --help')");
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.CostReport;
+import dev.burnrate.ledger.Coverage;
+import dev.burnrate.ledger.Field;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "costs", description = {"Cost explorer: where does the money go?",
+        "Sums one cost basis over charges whose ChargePeriodStart is in [--from, --to)."},
+        subcommands = CostsCommand.CoverageCommand.class)
+final class CostsCommand implements Callable<Integer> {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Option(names = "--by", paramLabel = "DIM[,DIM...]", description = "Dimensions or FOCUS columns, e.g. team,model or ServiceName")
+    String by;
+
+    @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
+    String to;
+
+    @Option(names = "--granularity", defaultValue = "none", description = "none|day|week|month")
+    String granularity;
+
+    @Option(names = "--basis", defaultValue = "effective", description = "effective|billed|list|contracted (show back on effective, reconcile on billed)")
+    String basis;
+
+    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; values of one field are alternatives")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
+    Output.Format format;
+
+    @Override
+    public Integer call() {
+        CostQuery q = CostQueryParser.parse(by, from, to, granularity, basis, filters);
+        try (Services s = root.open()) {
+            CostReport r = s.costs().costs(q);
+            List<String> cols = new ArrayList<>();
+            if (q.granularity() != dev.burnrate.ledger.Granularity.NONE) cols.add("period");
+            q.groupBy().stream().map(Field::name).forEach(cols::add);
+            cols.add("currency");
+            cols.add("cost");
+            cols.add("records");
+            List<List<String>> rows = new ArrayList<>();
+            for (CostReport.Row row : r.rows()) {
+                List<String> line = new ArrayList<>();
+                if (row.period() != null) line.add(row.period().toString());
+                line.addAll(row.keys());
+                line.add(row.cost().currency());
+                line.add(row.cost().plain());
+                line.add(String.valueOf(row.records()));
+                rows.add(line);
+            }
+            List<String> footer = new ArrayList<>();
+            r.totals().forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + plain(a) + " " + c));
+            Output.print(root.out, format, cols, rows, footer);
+        }
+        return 0;
+    }
+
+    static String plain(BigDecimal v) {
+        BigDecimal s = v.stripTrailingZeros();
+        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+    }
+
+    @Command(name = "coverage", description = "Tag coverage: share of effective cost that carries each dimension.")
+    static final class CoverageCommand implements Callable<Integer> {
+        @ParentCommand
+        CostsCommand parent;
+
+        @Option(names = "--from", paramLabel = "DATE")
+        String from;
+
+        @Option(names = "--to", paramLabel = "DATE")
+        String to;
+
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
+        Output.Format format;
+
+        @Override
+        public Integer call() {
+            var f = CostQueryParser.date("from", from);
+            var t = CostQueryParser.date("to", to);
+            try (Services s = parent.root.open()) {
+                Coverage c = s.costs().coverage(f, t);
+                List<List<String>> rows = new ArrayList<>();
+                for (Coverage.Line l : c.lines()) {
+                    rows.add(List.of(l.dimension(), l.currency(), plain(l.tagged()), plain(l.total()),
+                            l.percent() == null ? "" : l.percent().toPlainString() + "%"));
+                }
+                Output.print(parent.root.out, format, List.of("dimension", "currency", "tagged_effective", "total_effective", "coverage"), rows, null);
+            }
+            return 0;
+        }
+    }
+}

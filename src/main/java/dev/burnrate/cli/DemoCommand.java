@@ -1,0 +1,62 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.demo.FocusGenerator;
+import dev.burnrate.ingest.focus.ImportReport;
+import dev.burnrate.ledger.FocusVersion;
+import dev.burnrate.pricing.PriceCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", description = {"Load a realistic demo dataset into a fresh database and serve it.",
+        "Uses ./.burnrate/demo.duckdb (recreated each time) unless --db is given."})
+final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Option(names = "--rows", defaultValue = "200000", description = "Billing rows to generate")
+    long rows;
+
+    @Option(names = "--port", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--no-serve", description = "Load the data and exit")
+    boolean noServe;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path db = root.db != null ? root.db : Path.of(".burnrate", "demo.duckdb");
+        Files.deleteIfExists(db);
+        Files.deleteIfExists(Path.of(db + ".wal"));
+        Path data = db.toAbsolutePath().getParent().resolve("demo-focus-1.2.csv.gz");
+        LocalDate start = LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).minusMonths(2);
+        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, LocalDate.now(java.time.ZoneOffset.UTC)) + 1;
+        root.out.println("demo: generating " + rows + " FOCUS 1.2 rows (" + start + " .. today) ...");
+        root.out.flush();
+        new FocusGenerator(PriceCatalog.bundled()).write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days));
+        Services s = root.factory.open(db, root.configPath());
+        ImportReport r = s.importer().importFiles(List.of(data));
+        if (r.files().get(0) instanceof ImportReport.Imported i) {
+            root.out.println("demo: imported " + i.rows() + " rows, billed " + i.billedByCurrency() + ", effective " + i.effectiveByCurrency());
+        } else {
+            throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
+        }
+        root.out.flush();
+        if (noServe) {
+            s.close();
+            return 0;
+        }
+        ServeCommand.serve(root, s, bind, port);
+        return 0;
+    }
+}

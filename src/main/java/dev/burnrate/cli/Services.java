@@ -1,0 +1,30 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.http.ApiServer;
+import dev.burnrate.ingest.focus.FocusImporter;
+import dev.burnrate.ingest.focus.FocusLedger;
+import dev.burnrate.ledger.CostLedger;
+
+import java.nio.file.Path;
+
+/** What commands work with: the opened ledger and the features wired to it. Built by the composition root. */
+public interface Services extends AutoCloseable {
+    FocusImporter importer();
+
+    FocusLedger focusLedger();
+
+    CostLedger costs();
+
+    ApiServer api();
+
+    Path databasePath();
+
+    @Override
+    void close();
+
+    /** Opens (creating when absent) the database at a path with a config file (null for the defaults). */
+    @FunctionalInterface
+    interface Factory {
+        Services open(Path database, Path config);
+    }
+}

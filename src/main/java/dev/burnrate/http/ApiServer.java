@@ -1,0 +1,143 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.CostReport;
+import dev.burnrate.ledger.Coverage;
+import dev.burnrate.ledger.InvalidParameterException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The REST API: routes translate HTTP to the ledger's read side and back; no business logic here. */
+public final class ApiServer {
+    private static final String PROBLEM = "application/problem+json";
+    private final CostLedger ledger;
+    private final Metrics metrics = new Metrics();
+    private final ObjectMapper json = new ObjectMapper();
+    private Javalin app;
+
+    public ApiServer(CostLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Starts on the address and port (0 = any free port); returns the port. */
+    public int start(String bind, int port) {
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.http.defaultContentType = "application/json";
+        });
+        app.before(ctx -> ctx.attribute("t0", System.nanoTime()));
+        app.after(ctx -> {
+            Long t0 = ctx.attribute("t0");
+            String route = ctx.endpointHandlerPath();
+            metrics.record(ctx.method() == HandlerType.GET ? "GET" : ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route,
+                    ctx.statusCode(), t0 == null ? 0 : System.nanoTime() - t0);
+        });
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount())));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())));
+        app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+        app.get("/api/v1/costs", this::costs);
+        app.get("/api/v1/coverage", this::coverage);
+        app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
+        app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
+        app.error(404, ctx -> {
+            if (!PROBLEM.equals(ctx.res().getContentType())) problem(ctx, 404, "Not found", "no such resource: " + ctx.path(), null);
+        });
+        app.start(bind, port);
+        return app.port();
+    }
+
+    public void stop() {
+        if (app != null) app.stop();
+    }
+
+    private void costs(Context ctx) {
+        CostQuery q = CostQueryParser.parse(ctx.queryParam("groupBy"), ctx.queryParam("from"), ctx.queryParam("to"),
+                ctx.queryParam("granularity"), ctx.queryParam("basis"), ctx.queryParams("filter"));
+        CostReport r = ledger.costs(q);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CostReport.Row row : r.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (row.period() != null) m.put("period", row.period().toString());
+            for (int i = 0; i < q.groupBy().size(); i++) m.put(q.groupBy().get(i).name(), row.keys().get(i));
+            m.put("currency", row.cost().currency());
+            m.put("cost", row.cost().plain());
+            m.put("records", row.records());
+            rows.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("basis", q.basis().name().toLowerCase());
+        body.put("granularity", q.granularity().name().toLowerCase());
+        body.put("groupBy", q.groupBy().stream().map(f -> f.name()).toList());
+        body.put("from", q.from() == null ? null : q.from().toString());
+        body.put("to", q.to() == null ? null : q.to().toString());
+        body.put("rows", rows);
+        body.put("totals", plain(r.totals()));
+        ctx.json(body);
+    }
+
+    private void coverage(Context ctx) {
+        Coverage c = ledger.coverage(CostQueryParser.date("from", ctx.queryParam("from")), CostQueryParser.date("to", ctx.queryParam("to")));
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (Coverage.Line l : c.lines()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dimension", l.dimension());
+            m.put("currency", l.currency());
+            m.put("taggedEffectiveCost", plain(l.tagged()));
+            m.put("totalEffectiveCost", plain(l.total()));
+            m.put("percent", l.percent() == null ? null : l.percent().toPlainString());
+            lines.add(m);
+        }
+        ctx.json(Map.of("coverage", lines));
+    }
+
+    private static Map<String, String> plain(Map<String, BigDecimal> amounts) {
+        Map<String, String> out = new LinkedHashMap<>();
+        amounts.forEach((k, v) -> out.put(k, plain(v)));
+        return out;
+    }
+
+    private static String plain(BigDecimal v) {
+        BigDecimal s = v.stripTrailingZeros();
+        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+    }
+
+    private void problem(Context ctx, int status, String title, String detail, String parameter) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", "about:blank");
+        p.put("title", title);
+        p.put("status", status);
+        p.put("detail", detail);
+        if (parameter != null) p.put("parameter", parameter);
+        p.put("instance", ctx.path());
+        try {
+            ctx.status(status).contentType(PROBLEM).result(json.writeValueAsString(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String openApi() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) throw new IllegalStateException("openapi.json missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.burnrate.pricing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The bundled price catalog: AWS us-east-1 (Karpenter's price table, Spot Advisor savings) and GCP GPU machine types. */
+public final class PriceCatalog {
+    private static final String AWS_SOURCE = "aws/karpenter-provider-aws pricing table (us-east-1 on-demand)";
+    private static final String AWS_DATE = "2026-07-20";
+    private static final String GCP_SOURCE = "Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml";
+    private static final String GCP_DATE = "2026-07-30";
+    private static final BigDecimal HOURS_PER_MONTH = new BigDecimal("730");
+
+    private final Map<String, InstancePrice> byKey;
+
+    private PriceCatalog(Map<String, InstancePrice> byKey) {
+        this.byKey = Collections.unmodifiableMap(byKey);
+    }
+
+    private static String key(String provider, String type, String region) {
+        return provider + "|" + type + "|" + region;
+    }
+
+    public Optional<InstancePrice> find(String provider, String instanceType, String region) {
+        return Optional.ofNullable(byKey.get(key(provider, instanceType, region)));
+    }
+
+    public InstancePrice require(String provider, String instanceType, String region) {
+        return find(provider, instanceType, region).orElseThrow(() ->
+                new IllegalArgumentException("no price for " + provider + " " + instanceType + " in " + region));
+    }
+
+    public List<InstancePrice> all() {
+        return List.copyOf(byKey.values());
+    }
+
+    /** Loads the catalog shipped in the jar (see pricing/NOTICE for sources and licences). */
+    public static PriceCatalog bundled() {
+        Map<String, InstancePrice> m = new LinkedHashMap<>();
+        Map<String, BigDecimal> spotSavings = new HashMap<>();
+        for (Map<String, String> r : csv("pricing/aws_spot_advisor_gpu_accel.csv")) {
+            if (r.get("os").equals("Linux")) spotSavings.put(r.get("region") + "|" + r.get("instance_type"), new BigDecimal(r.get("savings_over_ondemand_pct")));
+        }
+        Map<String, String[]> gpus = new HashMap<>();
+        for (Map<String, String> r : csv("pricing/aws_gpu_accel_instances_us-east-1.csv")) {
+            gpus.put(r.get("instance_type"), new String[]{r.get("gpu_name"), r.get("gpu_count")});
+        }
+        for (Map<String, String> r : csv("pricing/aws_ondemand_prices_us-east-1_all.csv")) {
+            String type = r.get("instance_type");
+            String region = r.get("region");
+            BigDecimal od = new BigDecimal(r.get("ondemand_usd_per_hour"));
+            BigDecimal saving = spotSavings.get(region + "|" + type);
+            BigDecimal spot = saving == null ? null
+                    : od.multiply(BigDecimal.valueOf(100).subtract(saving)).divide(BigDecimal.valueOf(100), 6, RoundingMode.HALF_EVEN);
+            String[] g = gpus.get(type);
+            int count = g == null || g[1].isEmpty() ? 0 : Integer.parseInt(g[1]);
+            m.put(key("AWS", type, region), new InstancePrice("AWS", type, region, g == null || g[0].isEmpty() ? null : g[0], count,
+                    od, spot, null, AWS_SOURCE + (spot == null ? "" : "; spot = on-demand × (1 − Spot Advisor saving)"), AWS_DATE));
+        }
+        for (Map<String, String> r : csv("pricing/gcp_gpu_instances_pricing.csv")) {
+            if (!"True".equals(r.get("machine_type_listed_in_region"))) continue;
+            BigDecimal od = new BigDecimal(r.get("hour")).setScale(6, RoundingMode.HALF_EVEN);
+            BigDecimal spot = r.get("hour_spot").isEmpty() ? null : new BigDecimal(r.get("hour_spot")).setScale(6, RoundingMode.HALF_EVEN);
+            BigDecimal c1y = r.get("month_1y").isEmpty() ? null : new BigDecimal(r.get("month_1y")).divide(HOURS_PER_MONTH, 6, RoundingMode.HALF_EVEN);
+            int count = (int) Double.parseDouble(r.get("gpu_count"));
+            m.put(key("Google Cloud", r.get("instance_type"), r.get("region")), new InstancePrice("Google Cloud", r.get("instance_type"),
+                    r.get("region"), r.get("gpu_type"), count, od, spot, c1y, GCP_SOURCE, GCP_DATE));
+        }
+        return new PriceCatalog(m);
+    }
+
+    private static List<Map<String, String>> csv(String resource) {
+        try (InputStream in = PriceCatalog.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("bundled price file missing: " + resource);
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String[] header = r.readLine().split(",", -1);
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank()) continue;
+                String[] v = line.split(",", -1);
+                Map<String, String> row = new HashMap<>();
+                for (int i = 0; i < header.length; i++) row.put(header[i], i < v.length ? v[i] : "");
+                rows.add(row);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
