@@ -112,7 +112,7 @@ public final class DuckFocusLedger implements FocusLedger {
             long rows = insert(importId, file, header, source, Map.of());
             try (Statement s = c.createStatement();
                  ResultSet r = s.executeQuery("SELECT line, column_name, error_type, csv_line, error_message FROM "
-                         + rejects + " ORDER BY line, column_idx LIMIT 1")) {
+                         + rejects + " ORDER BY line, CASE WHEN error_type = 'CAST' THEN 1 ELSE 0 END, column_idx LIMIT 1")) {
                 if (r.next()) {
                     throw new FocusFileException(file.name(), r.getLong(1), r.getString(2), valueOf(r.getString(5), r.getString(4)),
                             reason(r.getString(3), r.getString(5)) + "; nothing from this file was stored");
