@@ -1,0 +1,78 @@
+package dev.burnrate.app;
+
+import dev.burnrate.allocation.DimensionRefresh;
+import dev.burnrate.ledger.CostBasis;
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.Field;
+import dev.burnrate.ledger.Granularity;
+import dev.burnrate.store.DuckTagSets;
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BurnrateConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void load_tagMapWithKeysAliasesAndDefault_mapsTagsCaseInsensitively() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), """
+                tagMap:
+                  team:
+                    keys: [owner_team, Team]
+                    normalize: slug
+                    aliases: {ml-platform: platform}
+                  environment:
+                    keys: [env]
+                    default: prod
+                """);
+        BurnrateConfig c = BurnrateConfig.load(yaml);
+        Map<String, String> dims = c.tagMap().apply("{\"TEAM\": \"ML Platform\", \"project\": \"x\"}");
+        assertThat(dims).containsEntry("team", "platform").containsEntry("environment", "prod").containsEntry("project", "x")
+                .containsEntry("customer", "__unallocated__");
+    }
+
+    @Test
+    void load_unknownDimension_failsNamingFileLineAndKey() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "tagMap:\n  team:\n    keys: [team]\n  colour:\n    keys: [c]\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("burnrate.yaml:4").hasMessageContaining("tagMap.colour").hasMessageContaining("unknown dimension");
+    }
+
+    @Test
+    void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");
+        Path b = Files.writeString(dir.resolve("b.yaml"), "tagMap:\n  team:\n    normalize: upper\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(b)).hasMessageContaining("b.yaml:3").hasMessageContaining("'upper'");
+        Path c = Files.writeString(dir.resolve("c.yaml"), "budgets: []\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(c)).hasMessageContaining("c.yaml:1").hasMessageContaining("budgets");
+        Path d = Files.writeString(dir.resolve("d.yaml"), "tagMap:\n  team: [\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(d)).isInstanceOf(ConfigException.class).hasMessageContaining("d.yaml:");
+    }
+
+    @Test
+    void refresh_changedTagMap_remapsStoredRowsWithoutReimport() throws Exception {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        Field team = Field.parse("team").orElseThrow();
+        CostQuery byTeam = new CostQuery(List.of(team), null, null, Granularity.NONE, CostBasis.EFFECTIVE, Map.of());
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(sample));
+            // the sample tags carry business_unit, not team: everything is unallocated by team
+            assertThat(l.costs.costs(byTeam).rows()).extracting(r -> r.keys().get(0)).containsOnly("__unallocated__");
+            Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "tagMap:\n  team:\n    keys: [business_unit]\n");
+            int remapped = DimensionRefresh.refresh(new DuckTagSets(l.db), BurnrateConfig.load(yaml).tagMap());
+            assertThat(remapped).isPositive();
+            assertThat(l.costs.costs(byTeam).rows()).extracting(r -> r.keys().get(0)).contains("viennaai").hasSizeGreaterThan(5);
+            assertThat(DimensionRefresh.refresh(new DuckTagSets(l.db), BurnrateConfig.load(yaml).tagMap())).isZero();
+        }
+    }
+}

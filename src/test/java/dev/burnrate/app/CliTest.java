@@ -1,0 +1,96 @@
+package dev.burnrate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line end to end, through Main.run with a real ledger file: output, formats and exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), TestLedger.CLOCK);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void importThenCosts_printsTotalsPerCurrency_andJsonCarriesExactAmounts() throws Exception {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        String db = dir.resolve("l.duckdb").toString();
+        Result imp = run("--db", db, "import", "focus", sample.toString());
+        assertThat(imp.code()).isZero();
+        assertThat(imp.out()).contains("imported", "1000", "AWS Microsoft Oracle", "ChargeFrequency 'Usage-based'");
+
+        Result table = run("--db", db, "costs", "--by", "ProviderName", "--basis", "billed");
+        assertThat(table.code()).isZero();
+        assertThat(table.out()).contains("AWS", "18.0066386184", "total billed 20.52022672899 USD");
+
+        Result json = run("--db", db, "costs", "--by", "team,ServiceCategory", "--format", "json");
+        JsonNode rows = new ObjectMapper().readTree(json.out());
+        BigDecimal sum = BigDecimal.ZERO;
+        for (JsonNode r : rows) sum = sum.add(new BigDecimal(r.get("cost").asText()));
+        Result total = run("--db", db, "costs", "--format", "csv");
+        assertThat(total.out().lines().skip(1).findFirst().orElseThrow()).startsWith("USD," + sum.stripTrailingZeros().toPlainString());
+    }
+
+    @Test
+    void costs_unknownDimension_exitsNonZeroWithOneLineReason() {
+        Result r = run("--db", dir.resolve("l.duckdb").toString(), "costs", "--by", "colour");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).startsWith("burnrate: groupBy=colour").doesNotContain("\n");
+    }
+
+    @Test
+    void import_badFile_exitsNonZeroNamingFileLineAndColumn() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"),
+                "BilledCost,EffectiveCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName\n"
+                        + "1.5,1.5,USD,a,2024-09-01T00:00:00Z,2024-10-01T00:00:00Z,2024-09-02T00:00:00Z,2024-09-02T01:00:00Z,AWS\n"
+                        + "abc,1.5,USD,a,2024-09-01T00:00:00Z,2024-10-01T00:00:00Z,2024-09-02T00:00:00Z,2024-09-02T01:00:00Z,AWS\n");
+        Result r = run("--db", dir.resolve("l.duckdb").toString(), "import", "focus", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("bad.csv:3", "BilledCost", "abc");
+    }
+
+    @Test
+    void validate_realSample_exitsOneAndListsTheOracleRows() {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        Result r = run("validate", "focus", "--format", "csv", sample.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out().lines().filter(l -> l.contains(",error,ChargeFrequency,Usage-based,"))).hasSize(7);
+    }
+
+    @Test
+    void generateThenValidate_generatedFileHasNoErrors() {
+        Path out = dir.resolve("gen.csv.gz");
+        Result g = run("generate", "focus", "--rows", "3000", "--out", out.toString(), "--version", "1.3");
+        assertThat(g.code()).isZero();
+        Result v = run("validate", "focus", out.toString());
+        assertThat(v.code()).as(v.out()).isZero();
+        assertThat(v.out()).contains("FOCUS 1.3, 3000 rows, 0 error(s)");
+    }
+
+    @Test
+    void demo_noServe_loadsAFreshLedgerWithEveryTeam() {
+        String db = dir.resolve("demo.duckdb").toString();
+        Result d = run("--db", db, "demo", "--rows", "5000", "--no-serve");
+        assertThat(d.code()).as(d.err()).isZero();
+        Result c = run("--db", db, "costs", "--by", "team");
+        assertThat(c.out()).contains("fraud", "search", "recsys", "llm-platform", "__unallocated__");
+    }
+}
