@@ -71,8 +71,7 @@ final class CostsCommand implements Callable<Integer> {
     }
 
     static String plain(BigDecimal v) {
-        BigDecimal s = v.stripTrailingZeros();
-        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+        return dev.burnrate.ledger.Money.plain(v);
     }
 
     @Command(name = "coverage", description = "Tag coverage: share of effective cost that carries each dimension.")

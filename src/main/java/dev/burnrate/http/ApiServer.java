@@ -7,6 +7,7 @@ import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.CostReport;
 import dev.burnrate.ledger.Coverage;
 import dev.burnrate.ledger.InvalidParameterException;
+import dev.burnrate.ledger.Money;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -113,8 +114,7 @@ public final class ApiServer {
     }
 
     private static String plain(BigDecimal v) {
-        BigDecimal s = v.stripTrailingZeros();
-        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+        return Money.plain(v);
     }
 
     private void problem(Context ctx, int status, String title, String detail, String parameter) {

@@ -42,6 +42,11 @@ public record Money(BigDecimal amount, String currency) {
 
     /** Same value regardless of trailing zeros, for display and JSON. */
     public String plain() {
+        return plain(amount);
+    }
+
+    /** An exact decimal without trailing zeros or exponent: 1.500 → "1.5", 1E+2 → "100". */
+    public static String plain(BigDecimal amount) {
         BigDecimal s = amount.stripTrailingZeros();
         return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
     }

@@ -23,36 +23,50 @@ import java.util.StringJoiner;
 
 /** Cost explorer queries over the ledger: one aggregate query per report, tag sets joined by key. */
 public final class DuckCostLedger implements CostLedger {
-    private static final String FROM = " FROM cost_record c LEFT JOIN tag_set t ON c.tag_hash = t.tag_hash";
     private final Database db;
 
     public DuckCostLedger(Database db) {
         this.db = db;
     }
 
-    static String expr(Field f) {
-        return switch (f.kind()) {
-            case DIMENSION -> "coalesce(t." + Sql.ident(f.name()) + ", " + Sql.literal(Buckets.UNALLOCATED) + ")";
-            case FOCUS_COLUMN -> "c." + Sql.ident(f.name());
-        };
-    }
-
+    /**
+     * Two steps, so the wide scan groups by integers only: (1) aggregate the ledger by tag set, period,
+     * FOCUS columns and currency; (2) join the small result to the tag sets and aggregate by dimension.
+     * Dimension filters become a semi-join on tag-set keys.
+     */
     @Override
     public CostReport costs(CostQuery q) {
         List<Object> params = new ArrayList<>();
-        StringJoiner select = new StringJoiner(", ");
         String period = switch (q.granularity()) {
-            case NONE -> null;
-            case DAY -> "CAST(date_trunc('day', c.\"ChargePeriodStart\") AS DATE)";
+            case NONE -> "NULL::DATE";
+            case DAY -> "CAST(c.\"ChargePeriodStart\" AS DATE)";
             case WEEK -> "CAST(date_trunc('week', c.\"ChargePeriodStart\") AS DATE)";
             case MONTH -> "CAST(date_trunc('month', c.\"ChargePeriodStart\") AS DATE)";
         };
-        select.add(period == null ? "NULL::DATE AS period" : period + " AS period");
-        for (int i = 0; i < q.groupBy().size(); i++) select.add(expr(q.groupBy().get(i)) + " AS k" + i);
-        select.add("c.\"BillingCurrency\" AS currency");
-        select.add("sum(c." + Sql.ident(q.basis().focusColumn()) + ") AS cost");
-        select.add("count(*) AS records");
-        String sql = "SELECT " + select + FROM + where(q.from(), q.to(), q.filters(), params)
+        boolean needsTags = q.groupBy().stream().anyMatch(f -> f.kind() == Field.Kind.DIMENSION);
+        StringJoiner inner = new StringJoiner(", ");
+        inner.add(period + " AS period");
+        if (needsTags) inner.add("c.tag_hash");
+        StringJoiner outer = new StringJoiner(", ");
+        outer.add("a.period");
+        for (int i = 0; i < q.groupBy().size(); i++) {
+            Field f = q.groupBy().get(i);
+            if (f.kind() == Field.Kind.FOCUS_COLUMN) {
+                inner.add("c." + Sql.ident(f.name()) + " AS k" + i);
+                outer.add("a.k" + i);
+            } else {
+                outer.add("coalesce(t." + Sql.ident(f.name()) + ", " + Sql.literal(Buckets.UNALLOCATED) + ") AS k" + i);
+            }
+        }
+        inner.add("c.\"BillingCurrency\" AS currency");
+        outer.add("a.currency");
+        inner.add("sum(c." + Sql.ident(q.basis().focusColumn()) + ") AS cost");
+        outer.add("sum(a.cost) AS cost");
+        inner.add("count(*) AS records");
+        outer.add("sum(a.records) AS records");
+        String sql = "WITH a AS (SELECT " + inner + " FROM cost_record c" + where(q.from(), q.to(), q.filters(), params)
+                + " GROUP BY ALL) SELECT " + outer + " FROM a"
+                + (needsTags ? " LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash" : "")
                 + " GROUP BY ALL ORDER BY period NULLS FIRST, cost DESC";
         List<CostReport.Row> rows = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -63,9 +77,8 @@ public final class DuckCostLedger implements CostLedger {
                     List<String> keys = new ArrayList<>();
                     for (int i = 0; i < q.groupBy().size(); i++) keys.add(r.getString("k" + i));
                     java.math.BigDecimal cost = r.getBigDecimal("cost");
-                    String currency = r.getString("currency");
                     rows.add(new CostReport.Row(d == null ? null : d.toLocalDate(), keys,
-                            new Money(cost == null ? java.math.BigDecimal.ZERO : cost, currency), r.getLong("records")));
+                            new Money(cost == null ? java.math.BigDecimal.ZERO : cost, r.getString("currency")), r.getLong("records")));
                 }
             }
         } catch (SQLException e) {
@@ -85,12 +98,16 @@ public final class DuckCostLedger implements CostLedger {
             params.add(to.atStartOfDay());
         }
         filters.forEach((field, values) -> {
-            StringJoiner in = new StringJoiner(", ", expr(field) + " IN (", ")");
+            StringJoiner in = new StringJoiner(", ", "(", ")");
             values.forEach(v -> {
                 in.add("?");
                 params.add(v);
             });
-            w.add(in.toString());
+            w.add(switch (field.kind()) {
+                case FOCUS_COLUMN -> "c." + Sql.ident(field.name()) + " IN " + in;
+                case DIMENSION -> "c.tag_hash IN (SELECT tag_hash FROM tag_set WHERE coalesce(" + Sql.ident(field.name()) + ", "
+                        + Sql.literal(Buckets.UNALLOCATED) + ") IN " + in + ")";
+            });
         });
         return w.toString();
     }
@@ -107,12 +124,14 @@ public final class DuckCostLedger implements CostLedger {
     public Coverage coverage(LocalDate from, LocalDate to) {
         List<Object> params = new ArrayList<>();
         StringJoiner select = new StringJoiner(", ");
-        select.add("c.\"BillingCurrency\"").add("sum(c.\"EffectiveCost\")");
+        select.add("a.currency").add("sum(a.cost)");
         for (String d : Dimensions.STANDARD) {
             select.add("sum(CASE WHEN coalesce(t." + Sql.ident(d) + ", " + Sql.literal(Buckets.UNALLOCATED) + ") <> "
-                    + Sql.literal(Buckets.UNALLOCATED) + " THEN c.\"EffectiveCost\" ELSE 0 END)");
+                    + Sql.literal(Buckets.UNALLOCATED) + " THEN a.cost ELSE 0 END)");
         }
-        String sql = "SELECT " + select + FROM + where(from, to, Map.of(), params) + " GROUP BY 1 ORDER BY 1";
+        String sql = "WITH a AS (SELECT c.tag_hash, c.\"BillingCurrency\" AS currency, sum(c.\"EffectiveCost\") AS cost FROM cost_record c"
+                + where(from, to, Map.of(), params) + " GROUP BY ALL) SELECT " + select
+                + " FROM a LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash GROUP BY 1 ORDER BY 1";
         List<Coverage.Line> lines = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
