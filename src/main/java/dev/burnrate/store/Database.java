@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -85,6 +85,12 @@ public final class Database implements AutoCloseable {
                           focus_version VARCHAR, rows BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL,
                           replaced_rows BIGINT NOT NULL)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '1')");
+                s.execute("COMMIT");
+            }
+            if (version < 2) {
+                s.execute("BEGIN");
+                s.execute("ALTER TABLE import_log ADD COLUMN totals VARCHAR");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '2')");
                 s.execute("COMMIT");
             }
         }

@@ -70,6 +70,14 @@ public final class DuckFocusLedger implements FocusLedger {
         return new DuckBatch(db.connect());
     }
 
+    /** {"USD": {"billed": "1.5", "effective": "1.2"}}: currency codes are [A-Z]{3} and amounts plain decimals. */
+    static String totalsJson(ImportLogEntry e) {
+        StringJoiner j = new StringJoiner(", ", "{", "}");
+        e.billed().forEach((cur, billed) -> j.add("\"" + cur + "\": {\"billed\": \"" + dev.burnrate.ledger.Money.plain(billed)
+                + "\", \"effective\": \"" + dev.burnrate.ledger.Money.plain(e.effective().getOrDefault(cur, java.math.BigDecimal.ZERO)) + "\"}"));
+        return j.toString();
+    }
+
     static String firstLine(SQLException e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int nl = m.indexOf('\n');
@@ -305,7 +313,8 @@ public final class DuckFocusLedger implements FocusLedger {
 
         @Override
         public void log(ImportLogEntry e) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_log "
+                    + "(import_id, file, sha256, focus_version, rows, imported_at, replaced_rows, totals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.importId());
                 ps.setString(2, e.file());
                 ps.setString(3, e.sha256());
@@ -313,6 +322,7 @@ public final class DuckFocusLedger implements FocusLedger {
                 ps.setLong(5, e.rows());
                 ps.setObject(6, java.time.LocalDateTime.ofInstant(e.importedAt(), java.time.ZoneOffset.UTC));
                 ps.setLong(7, e.replacedRows());
+                ps.setString(8, totalsJson(e));
                 ps.executeUpdate();
             } catch (SQLException ex) {
                 throw new StoreException("cannot write the import log: " + ex.getMessage(), ex);

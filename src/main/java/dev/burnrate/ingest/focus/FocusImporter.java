@@ -93,9 +93,10 @@ public final class FocusImporter {
             long replaced = batch.replacePeriods(staged.stream().map(Staged::importId).toList());
             Instant now = clock.instant();
             for (Staged s : staged) {
+                ImportReport.Imported summary = summarise(batch, s);
                 batch.log(new FocusLedger.ImportLogEntry(s.importId, s.file.name(), s.sha256, s.header.version().label(),
-                        s.rows, now, replaced));
-                results.add(summarise(batch, s));
+                        s.rows, now, replaced, summary.billedByCurrency(), summary.effectiveByCurrency()));
+                results.add(summary);
             }
             batch.commit();
             return new ImportReport(List.copyOf(results), replaced);

@@ -61,7 +61,9 @@ public interface FocusLedger {
                         long rows, BigDecimal billed, BigDecimal effective) {
     }
 
+    /** One imported file: its content hash, rows, and billed / effective totals per currency. */
     record ImportLogEntry(String importId, String file, String sha256, String focusVersion, long rows,
-                          Instant importedAt, long replacedRows) {
+                          Instant importedAt, long replacedRows, Map<String, BigDecimal> billed,
+                          Map<String, BigDecimal> effective) {
     }
 }
