@@ -20,6 +20,6 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
-        return BurnrateCommand.commandLine((db, config) -> Wiring.open(db, config, clock), out, err).execute(args);
+        return BurnrateCommand.commandLine((db, config) -> Wiring.open(db, config, clock), out, err, clock).execute(args);
     }
 }

@@ -24,10 +24,12 @@ public final class BurnrateCommand {
 
     final Services.Factory factory;
     final PrintWriter out;
+    final java.time.Clock clock;
 
-    public BurnrateCommand(Services.Factory factory, PrintWriter out) {
+    public BurnrateCommand(Services.Factory factory, PrintWriter out, java.time.Clock clock) {
         this.factory = factory;
         this.out = out;
+        this.clock = clock;
     }
 
     Path databasePath() {
@@ -47,8 +49,8 @@ public final class BurnrateCommand {
     }
 
     /** Builds the command line with one-line errors on stderr and exit codes: 0 ok, 1 failure, 2 usage. */
-    public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err) {
-        BurnrateCommand root = new BurnrateCommand(factory, out);
+    public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err, java.time.Clock clock) {
+        BurnrateCommand root = new BurnrateCommand(factory, out, clock);
         CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);

@@ -39,15 +39,17 @@ final class DemoCommand implements Callable<Integer> {
         Files.deleteIfExists(db);
         Files.deleteIfExists(Path.of(db + ".wal"));
         Path data = db.toAbsolutePath().getParent().resolve("demo-focus-1.2.csv.gz");
-        LocalDate start = LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).minusMonths(2);
-        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, LocalDate.now(java.time.ZoneOffset.UTC)) + 1;
+        LocalDate today = LocalDate.now(root.clock);
+        LocalDate start = today.withDayOfMonth(1).minusMonths(2);
+        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, today) + 1;
         root.out.println("demo: generating " + rows + " FOCUS 1.2 rows (" + start + " .. today) ...");
         root.out.flush();
         new FocusGenerator(PriceCatalog.bundled()).write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days));
         Services s = root.factory.open(db, root.configPath());
         ImportReport r = s.importer().importFiles(List.of(data));
         if (r.files().get(0) instanceof ImportReport.Imported i) {
-            root.out.println("demo: imported " + i.rows() + " rows, billed " + i.billedByCurrency() + ", effective " + i.effectiveByCurrency());
+            root.out.println("demo: imported " + i.rows() + " rows; billed " + ImportCommand.Focus.amounts(i.billedByCurrency())
+                    + ", effective " + ImportCommand.Focus.amounts(i.effectiveByCurrency()));
         } else {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }

@@ -64,7 +64,7 @@ final class ImportCommand {
             }
         }
 
-        private static String amounts(Map<String, BigDecimal> byCurrency) {
+        static String amounts(Map<String, BigDecimal> byCurrency) {
             List<String> parts = new ArrayList<>();
             byCurrency.forEach((c, a) -> parts.add(dev.burnrate.ledger.Money.plain(a) + " " + c));
             return String.join("; ", parts);
