@@ -1,0 +1,24 @@
+import dev.burnrate.anomaly.GenericSeries;
+import dev.burnrate.anomaly.SeriesDetector;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Writes detections for every series of a labelled data folder (same relative paths) for tools/anomaly_eval.py. */
+public class AnomalyEval {
+    public static void main(String[] a) throws Exception {
+        Path data = Path.of(a[0]);
+        Path out = Path.of(a[1]);
+        GenericSeries.Method m = GenericSeries.Method.valueOf(a[2]);
+        SeriesDetector.Settings s = a.length > 3
+                ? new SeriesDetector.Settings(Double.parseDouble(a[3]), Double.parseDouble(a[4]), Integer.parseInt(a[5]))
+                : SeriesDetector.Settings.defaults();
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).toList()) {
+                GenericSeries.Series series = GenericSeries.read(f, "TimeStamp", "Value");
+                GenericSeries.write(out.resolve(data.relativize(f)), series, GenericSeries.score(series, m, s));
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.burnrate.anomaly;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Anomaly scores for any time series in a CSV file: one output row per input row, in input order
+ * ({@code timestamp,value,anomaly_score,is_anomaly}). The season is a day for intraday data and a week
+ * for daily data, found from the median spacing of the timestamps.
+ */
+public final class GenericSeries {
+    public enum Method { ROBUST, BASELINE }
+
+    public record Series(List<String> timestamps, double[] values, long medianStepSeconds) {
+    }
+
+    private GenericSeries() {
+    }
+
+    public static Series read(Path file, String timeColumn, String valueColumn) {
+        List<String> ts = new ArrayList<>();
+        List<Double> vs = new ArrayList<>();
+        List<Long> epochs = new ArrayList<>();
+        try (CsvReader<CsvRecord> r = CsvReader.builder().ofCsvRecord(file)) {
+            int ti = -1;
+            int vi = -1;
+            for (CsvRecord rec : r) {
+                if (ti < 0) {
+                    List<String> h = rec.getFields().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
+                    ti = timeColumn == null ? h.indexOf("timestamp") : h.indexOf(timeColumn.toLowerCase(Locale.ROOT));
+                    vi = valueColumn == null ? h.indexOf("value") : h.indexOf(valueColumn.toLowerCase(Locale.ROOT));
+                    if (ti < 0) throw new IllegalArgumentException(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h);
+                    if (vi < 0) throw new IllegalArgumentException(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h);
+                    continue;
+                }
+                long line = rec.getStartingLineNumber();
+                String t = rec.getField(ti).strip();
+                String v = rec.getField(vi).strip();
+                epochs.add(epoch(file, line, t));
+                ts.add(t);
+                try {
+                    vs.add(v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a number");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        double[] values = vs.stream().mapToDouble(Double::doubleValue).toArray();
+        long[] steps = new long[Math.max(0, epochs.size() - 1)];
+        for (int i = 1; i < epochs.size(); i++) steps[i - 1] = epochs.get(i) - epochs.get(i - 1);
+        Arrays.sort(steps);
+        long step = steps.length == 0 ? 86400 : Math.max(1, steps[steps.length / 2]);
+        return new Series(ts, values, step);
+    }
+
+    private static long epoch(Path file, long line, String t) {
+        String s = t.replace(' ', 'T');
+        try {
+            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(s.endsWith("Z") ? s : s).getEpochSecond();
+            if (s.length() == 10) s = s + "T00:00:00";
+            return LocalDateTime.parse(s).toEpochSecond(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(s).toEpochSecond();
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not ISO 8601");
+            }
+        }
+    }
+
+    /** Points per season: a day of intraday points, a week of daily points, none for coarser data. */
+    public static int period(long stepSeconds) {
+        if (stepSeconds < 86400) return (int) Math.max(2, Math.round(86400.0 / stepSeconds));
+        if (stepSeconds == 86400) return 7;
+        return 0;
+    }
+
+    public static SeriesDetector.Scores score(Series s, Method method, SeriesDetector.Settings settings) {
+        return switch (method) {
+            case ROBUST -> new SeriesDetector(settings).score(s.values(), period(s.medianStepSeconds()));
+            case BASELINE -> RollingMeanBaseline.score(s.values(), (int) Math.max(2, 7 * 86400 / s.medianStepSeconds()));
+        };
+    }
+
+    public static void write(Path out, Series s, SeriesDetector.Scores sc) {
+        try {
+            if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
+            try (BufferedWriter w = Files.newBufferedWriter(out)) {
+                w.write("timestamp,value,anomaly_score,is_anomaly\n");
+                for (int i = 0; i < s.values().length; i++) {
+                    w.write(s.timestamps().get(i));
+                    w.write(',');
+                    w.write(Double.isNaN(s.values()[i]) ? "" : Double.toString(s.values()[i]));
+                    w.write(',');
+                    w.write(String.format(Locale.ROOT, "%.4f", sc.score()[i]));
+                    w.write(sc.anomaly()[i] ? ",1\n" : ",0\n");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.burnrate.anomaly;
+
+/**
+ * The baseline of many FinOps guides: flag a point above the mean of the previous 7 days plus two
+ * standard deviations (either side). Causal. Kept to measure the real detector against.
+ */
+public final class RollingMeanBaseline {
+    private RollingMeanBaseline() {
+    }
+
+    public static SeriesDetector.Scores score(double[] v, int window) {
+        int n = v.length;
+        double[] expected = new double[n];
+        double[] z = new double[n];
+        double[] score = new double[n];
+        boolean[] flag = new boolean[n];
+        double sum = 0;
+        double sumSq = 0;
+        int count = 0;
+        for (int t = 0; t < n; t++) {
+            if (count >= 2) {
+                double mean = sum / count;
+                double sd = Math.sqrt(Math.max(0, sumSq / count - mean * mean));
+                expected[t] = mean;
+                if (!Double.isNaN(v[t])) {
+                    double zt = sd == 0 ? (v[t] == mean ? 0 : 10) : Math.abs(v[t] - mean) / sd;
+                    z[t] = zt;
+                    score[t] = zt / (zt + 2);
+                    flag[t] = zt > 2;
+                }
+            } else {
+                expected[t] = Double.NaN;
+            }
+            if (!Double.isNaN(v[t])) {
+                sum += v[t];
+                sumSq += v[t] * v[t];
+                count++;
+            }
+            int out = t - window + 1;
+            if (out >= 0 && !Double.isNaN(v[out]) && t + 1 - out >= window) {
+                sum -= v[out];
+                sumSq -= v[out] * v[out];
+                count--;
+            }
+        }
+        return new SeriesDetector.Scores(expected, z, score, flag);
+    }
+}

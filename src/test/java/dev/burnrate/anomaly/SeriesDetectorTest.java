@@ -1,0 +1,132 @@
+package dev.burnrate.anomaly;
+
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SeriesDetectorTest {
+    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults());
+
+    /** 12 weeks of daily spend: weekdays 1000, weekends 600, 3% noise. */
+    private static double[] weeklySpend(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] v = new double[84];
+        for (int d = 0; d < v.length; d++) v[d] = (d % 7 >= 5 ? 600 : 1000) * (1 + 0.03 * rnd.nextGaussian());
+        return v;
+    }
+
+    private static List<Integer> flagged(SeriesDetector.Scores s) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < s.anomaly().length; i++) if (s.anomaly()[i]) out.add(i);
+        return out;
+    }
+
+    @Test
+    void score_weeklySeasonWithoutIncident_flagsNothing() {
+        assertThat(flagged(detector.score(weeklySpend(1), 7))).isEmpty();
+    }
+
+    @Test
+    void score_spikeOnOneDay_flagsExactlyThatDayWithExpectedNearTheNormal() {
+        double[] v = weeklySpend(2);
+        v[60] = 2600; // a runaway retrain: 2.6x a weekday
+        SeriesDetector.Scores s = detector.score(v, 7);
+        assertThat(flagged(s)).containsExactly(60);
+        assertThat(s.expected()[60]).isBetween(900.0, 1100.0);
+        assertThat(s.score()[60]).isGreaterThan(0.5).isLessThan(1.0);
+    }
+
+    @Test
+    void score_levelShift_isFlaggedAtItsStartThenAccepted() {
+        double[] v = weeklySpend(3);
+        for (int d = 50; d < v.length; d++) v[d] *= 2.5; // a new GPU cluster that stays
+        List<Integer> f = flagged(detector.score(v, 7));
+        assertThat(f).contains(50).allSatisfy(d -> assertThat(d).isBetween(50, 60));
+    }
+
+    @Test
+    void score_missingPoints_areSkippedNotFlagged() {
+        double[] v = weeklySpend(4);
+        v[40] = Double.NaN;
+        v[41] = Double.NaN;
+        SeriesDetector.Scores s = detector.score(v, 7);
+        assertThat(flagged(s)).isEmpty();
+        assertThat(s.expected()[42]).isNotNaN();
+    }
+
+    @Test
+    void score_isCausal_aPrefixScoresTheSameWhateverComesAfter() {
+        double[] v = weeklySpend(5);
+        double[] changedFuture = Arrays.copyOf(v, v.length);
+        for (int d = 70; d < v.length; d++) changedFuture[d] = 99_999;
+        SeriesDetector.Scores a = detector.score(v, 7);
+        SeriesDetector.Scores b = detector.score(changedFuture, 7);
+        assertThat(Arrays.copyOf(b.score(), 70)).containsExactly(Arrays.copyOf(a.score(), 70));
+        assertThat(Arrays.copyOf(b.expected(), 70)).containsExactly(Arrays.copyOf(a.expected(), 70));
+    }
+
+    @Test
+    void score_sparseCounts_doNotAlarmOnEveryNonZeroPoint() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        double[] v = new double[24 * 20];
+        for (int i = 0; i < v.length; i++) v[i] = rnd.nextInt(4) == 0 ? 1 : 0;
+        v[400] = 40;
+        long nonZero = Arrays.stream(v).filter(x -> x > 0).count();
+        List<Integer> f = flagged(detector.score(v, 24));
+        assertThat(f).contains(400);
+        assertThat(f.size()).isLessThan((int) (nonZero / 10));
+    }
+
+    @Test
+    void detect_realLabelledCrashRateSeries_findsMostIncidentsWithFewFalseAlarms(@TempDir Path dir) throws Exception {
+        Path file = TestLedger.fixture("anomaly/app1-01.csv", dir);
+        GenericSeries.Series s = GenericSeries.read(file, "TimeStamp", "Value");
+        assertThat(s.medianStepSeconds()).isEqualTo(3600);
+        SeriesDetector.Scores sc = GenericSeries.score(s, GenericSeries.Method.ROBUST, SeriesDetector.Settings.defaults());
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        int[] label = lines.stream().skip(1).mapToInt(l -> Integer.parseInt(l.substring(l.lastIndexOf(',') + 1).strip())).toArray();
+        // event-wise as in tools/anomaly_eval.py: a labelled run is detected by a flag inside it or within 3 rows of its start
+        int segments = 0;
+        int detected = 0;
+        for (int i = 0; i < label.length; i++) {
+            if (label[i] == 1 && (i == 0 || label[i - 1] == 0)) {
+                int e = i;
+                while (e + 1 < label.length && label[e + 1] == 1) e++;
+                segments++;
+                boolean hit = false;
+                for (int j = i; j <= Math.max(e, i + 3) && j < label.length; j++) hit |= sc.anomaly()[j];
+                if (hit) detected++;
+            }
+        }
+        int alarms = 0;
+        int falseAlarms = 0;
+        for (int i = 0; i < label.length; i++) {
+            if (sc.anomaly()[i] && (i == 0 || !sc.anomaly()[i - 1])) {
+                alarms++;
+                int e = i;
+                while (e + 1 < label.length && sc.anomaly()[e + 1]) e++;
+                boolean touches = false;
+                for (int j = Math.max(0, i - 3); j <= e; j++) touches |= label[j] == 1;
+                if (!touches) falseAlarms++;
+            }
+        }
+        assertThat(segments).isEqualTo(7);
+        assertThat(detected).isGreaterThanOrEqualTo(5);
+        assertThat(falseAlarms).isLessThanOrEqualTo(alarms / 3);
+    }
+
+    @Test
+    void baseline_rollingMeanTwoSigma_isNoisierThanTheRobustDetector() {
+        double[] v = weeklySpend(7);
+        long baselineFlags = flagged(RollingMeanBaseline.score(v, 7)).size();
+        assertThat(baselineFlags).isGreaterThan(flagged(detector.score(v, 7)).size());
+    }
+}
