@@ -57,6 +57,8 @@ public final class SeriesDetector {
         int levelWindow = period > 1 ? Math.max(3, Math.min(period / 4, 60)) : 7;
         int residualWindow = period > 1 ? Math.max(4 * levelWindow, Math.min(2 * period, 2000)) : 28;
         double[] buf = new double[Math.max(Math.max(levelWindow, residualWindow), settings.seasons() * 3 + 3)];
+        double quantum = Double.POSITIVE_INFINITY; // the smallest step the data has taken so far: 1 for counts
+        double previous = Double.NaN;
         for (int t = 0; t < n; t++) {
             double x = values[t];
             double level = median(values, t - levelWindow, t, buf);
@@ -78,6 +80,7 @@ public final class SeriesDetector {
             double r = x - exp;
             double scale = madScale(residuals, t - residualWindow, t, buf);
             double floor = Math.max(1e-9, 0.01 * Math.abs(level));
+            if (quantum != Double.POSITIVE_INFINITY) floor = Math.max(floor, quantum);
             if (Double.isNaN(scale) || scale < floor) scale = floor;
             double zt = Math.abs(r) / scale;
             z[t] = zt;
@@ -86,6 +89,8 @@ public final class SeriesDetector {
                     && Math.abs(r) >= settings.minRelativeChange() * Math.max(Math.abs(exp), 1e-9);
             // a flagged point enters the residual history clipped, so one spike does not blind the next hours
             residuals[t] = flag[t] ? Math.signum(r) * settings.zThreshold() * scale : r;
+            if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
+            previous = x;
         }
         return new Scores(expected, z, score, flag);
     }
