@@ -27,7 +27,7 @@ public final class Wiring implements Services {
         this.focus = new DuckFocusLedger(db);
         this.costs = new DuckCostLedger(db);
         this.importer = new FocusImporter(focus, config.tagMap(), clock);
-        this.api = new ApiServer(costs);
+        this.api = new ApiServer(costs, clock);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 

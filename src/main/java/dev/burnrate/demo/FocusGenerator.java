@@ -107,7 +107,7 @@ public final class FocusGenerator {
         for (long n = 0; n < o.rows(); n++) {
             java.util.Arrays.fill(v, null);
             String jobId = null;
-            LocalDateTime hour = o.start().atStartOfDay().plusHours(rnd.nextLong((long) o.days() * 24));
+            LocalDateTime hour = drawHour(rnd, o);
             int special = rnd.nextInt(1000);
             if (special < 4) {
                 fee(v, rnd, hour);
@@ -136,6 +136,19 @@ public final class FocusGenerator {
             w.write(sb.toString());
         }
         return o.rows();
+    }
+
+    /**
+     * A charge hour: weekdays carry more work than weekends (training is scheduled by people) and spend
+     * grows about 30% over the covered days, as an AI company's bill does.
+     */
+    private static LocalDateTime drawHour(SplittableRandom rnd, Options o) {
+        while (true) {
+            long h = rnd.nextLong((long) o.days() * 24);
+            LocalDateTime t = o.start().atStartOfDay().plusHours(h);
+            double weight = (t.getDayOfWeek().getValue() >= 6 ? 0.6 : 1.0) * (1.0 + 0.3 * h / (o.days() * 24.0)) / 1.3;
+            if (rnd.nextDouble() < weight) return t;
+        }
     }
 
     private static Workload pick(SplittableRandom rnd, int total) {

@@ -27,12 +27,14 @@ import java.util.Map;
 public final class ApiServer {
     private static final String PROBLEM = "application/problem+json";
     private final CostLedger ledger;
+    private final java.time.Clock clock;
     private final Metrics metrics = new Metrics();
     private final ObjectMapper json = new ObjectMapper();
     private Javalin app;
 
-    public ApiServer(CostLedger ledger) {
+    public ApiServer(CostLedger ledger, java.time.Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     /** Starts on the address and port (0 = any free port); returns the port. */
@@ -54,6 +56,7 @@ public final class ApiServer {
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs);
         app.get("/api/v1/coverage", this::coverage);
+        app.get("/api/v1/forecast", this::forecast);
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
         app.error(404, ctx -> {
@@ -90,6 +93,55 @@ public final class ApiServer {
         body.put("rows", rows);
         body.put("totals", plain(r.totals()));
         ctx.json(body);
+    }
+
+    private void forecast(Context ctx) {
+        CostQuery q = CostQueryParser.parse(ctx.queryParam("groupBy"), null, null, null, ctx.queryParam("basis"), ctx.queryParams("filter"));
+        int horizon = intParam(ctx, "horizon", 30, 1, 366);
+        double coverage = ctx.queryParam("coverage") == null ? 0.8 : doubleParam(ctx, "coverage", 0.5, 0.95);
+        java.time.LocalDate asOf = CostQueryParser.date("asOf", ctx.queryParam("asOf"));
+        List<dev.burnrate.forecast.SpendForecast.ScopeForecast> fs = new dev.burnrate.forecast.SpendForecast(ledger)
+                .forecast(q.groupBy(), q.filters(), q.basis(), asOf == null ? java.time.LocalDate.now(clock) : asOf, horizon, coverage);
+        List<Map<String, Object>> scopes = new ArrayList<>();
+        for (var f : fs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < q.groupBy().size(); i++) m.put(q.groupBy().get(i).name(), f.keys().get(i));
+            m.put("currency", f.currency());
+            m.put("last30Days", f.last30Days().plain());
+            m.put("total", f.total().plain());
+            m.put("totalLow", f.totalLow().plain());
+            m.put("totalHigh", f.totalHigh().plain());
+            List<Map<String, String>> days = new ArrayList<>();
+            for (var d : f.days()) {
+                days.add(Map.of("date", d.date().toString(), "expected", d.expected().plain(), "low", d.low().plain(), "high", d.high().plain()));
+            }
+            m.put("days", days);
+            scopes.add(m);
+        }
+        ctx.json(Map.of("horizonDays", horizon, "coverage", coverage, "scopes", scopes));
+    }
+
+    private static int intParam(Context ctx, String name, int def, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) return def;
+        try {
+            int i = Integer.parseInt(v.endsWith("d") ? v.substring(0, v.length() - 1) : v);
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException(name, v, "expected a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static double doubleParam(Context ctx, String name, double min, double max) {
+        String v = ctx.queryParam(name);
+        try {
+            double d = Double.parseDouble(v);
+            if (d < min || d > max) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException(name, v, "expected a number from " + min + " to " + max);
+        }
     }
 
     private void coverage(Context ctx) {

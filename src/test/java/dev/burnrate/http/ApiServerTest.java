@@ -34,7 +34,7 @@ class ApiServerTest {
     void start() {
         ledger = new TestLedger(dir);
         ledger.importer.importFiles(List.of(TestLedger.fixture("focus/focus_sample.csv", dir)));
-        server = new ApiServer(ledger.costs);
+        server = new ApiServer(ledger.costs, TestLedger.CLOCK);
         int port = server.start("127.0.0.1", 0);
         base = "http://127.0.0.1:" + port;
     }
@@ -104,6 +104,19 @@ class ApiServerTest {
         assertThat(m.body()).contains("burnrate_ledger_cost_records 1000", "burnrate_http_requests_total{method=\"GET\",route=\"/api/v1/costs\"");
         JsonNode api = json.readTree(get("/api/openapi.json").body());
         assertThat(api.get("paths").has("/api/v1/costs")).isTrue();
+    }
+
+    @Test
+    void forecast_byProvider_returnsDailyPointsWithIntervals() throws Exception {
+        HttpResponse<String> r = get("/api/v1/forecast?groupBy=ProviderName&horizon=7d&asOf=2024-10-01");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode scopes = json.readTree(r.body()).get("scopes");
+        assertThat(scopes).hasSize(3);
+        JsonNode day = scopes.get(0).get("days").get(0);
+        assertThat(day.get("date").asText()).isEqualTo("2024-10-01");
+        assertThat(new BigDecimal(day.get("low").asText())).isLessThanOrEqualTo(new BigDecimal(day.get("expected").asText()));
+        assertThat(new BigDecimal(day.get("high").asText())).isGreaterThanOrEqualTo(new BigDecimal(day.get("expected").asText()));
+        assertThat(get("/api/v1/forecast?horizon=0").statusCode()).isEqualTo(400);
     }
 
     @Test

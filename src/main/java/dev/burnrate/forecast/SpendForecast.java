@@ -1,0 +1,106 @@
+package dev.burnrate.forecast;
+
+import dev.burnrate.ledger.CostBasis;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.CostReport;
+import dev.burnrate.ledger.Field;
+import dev.burnrate.ledger.Granularity;
+import dev.burnrate.ledger.Money;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Forecasts daily spend per scope from the ledger: one series per group (and currency), days without charges
+ * count as zero, history up to {@code asOf} (exclusive). Amounts are rounded to cents at this boundary.
+ */
+public final class SpendForecast {
+    private final CostLedger ledger;
+    private final DailyForecaster forecaster = new DailyForecaster();
+
+    public SpendForecast(CostLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    public record Day(LocalDate date, Money expected, Money low, Money high) {
+    }
+
+    /** One scope: the group keys, the last 30 days actually spent, and the projection. */
+    public record ScopeForecast(List<String> keys, String currency, Money last30Days, List<Day> days, Money total,
+                                Money totalLow, Money totalHigh) {
+    }
+
+    /** Daily series per group and currency, from the first charge day to the day before {@code asOf}. */
+    public Map<List<String>, double[]> series(List<Field> groupBy, Map<Field, List<String>> filters, CostBasis basis,
+                                              LocalDate asOf, LocalDate[] firstDayOut) {
+        CostReport r = ledger.costs(new CostQuery(groupBy, null, asOf, Granularity.DAY, basis, filters));
+        LocalDate first = r.rows().stream().map(CostReport.Row::period).min(LocalDate::compareTo).orElse(asOf.minusDays(1));
+        int n = (int) ChronoUnit.DAYS.between(first, asOf);
+        Map<List<String>, double[]> out = new TreeMap<>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
+        for (CostReport.Row row : r.rows()) {
+            List<String> key = new ArrayList<>(row.keys());
+            key.add(row.cost().currency());
+            double[] v = out.computeIfAbsent(key, k -> new double[n]);
+            v[(int) ChronoUnit.DAYS.between(first, row.period())] += row.cost().amount().doubleValue();
+        }
+        firstDayOut[0] = first;
+        return out;
+    }
+
+    public List<ScopeForecast> forecast(List<Field> groupBy, Map<Field, List<String>> filters, CostBasis basis, LocalDate asOf,
+                                        int horizon, double coverage) {
+        LocalDate[] first = new LocalDate[1];
+        Map<List<String>, double[]> all = series(groupBy, filters, basis, asOf, first);
+        List<ScopeForecast> out = new ArrayList<>();
+        int dow = first[0].getDayOfWeek().getValue() - 1;
+        for (Map.Entry<List<String>, double[]> e : all.entrySet()) {
+            double[] y = e.getValue();
+            String currency = e.getKey().get(e.getKey().size() - 1);
+            List<String> keys = e.getKey().subList(0, e.getKey().size() - 1);
+            DailyForecaster.Point[] p = forecaster.forecast(y, dow, horizon, coverage);
+            List<Day> days = new ArrayList<>();
+            BigDecimal tot = BigDecimal.ZERO;
+            BigDecimal lo = BigDecimal.ZERO;
+            BigDecimal hi = BigDecimal.ZERO;
+            for (DailyForecaster.Point pt : p) {
+                BigDecimal ex = cents(pt.expected());
+                BigDecimal l = cents(pt.low());
+                BigDecimal h = cents(pt.high());
+                days.add(new Day(asOf.plusDays(pt.dayOffset() - 1), new Money(ex, currency), new Money(l, currency), new Money(h, currency)));
+                tot = tot.add(ex);
+                lo = lo.add(l);
+                hi = hi.add(h);
+            }
+            double last30 = 0;
+            for (int i = Math.max(0, y.length - 30); i < y.length; i++) last30 += y[i];
+            out.add(new ScopeForecast(List.copyOf(keys), currency, new Money(cents(last30), currency), days,
+                    new Money(tot, currency), new Money(lo, currency), new Money(hi, currency)));
+        }
+        return out;
+    }
+
+    /** Backtests every scope's series from the ledger against the run-rate baseline. */
+    public Backtest.Summary backtest(List<Field> groupBy, Map<Field, List<String>> filters, CostBasis basis, LocalDate asOf,
+                                     int horizon, double coverage) {
+        LocalDate[] first = new LocalDate[1];
+        Map<List<String>, double[]> all = series(groupBy, filters, basis, asOf, first);
+        int dow = first[0].getDayOfWeek().getValue() - 1;
+        List<Backtest.Score> scores = new ArrayList<>();
+        Map<List<String>, double[]> ordered = new LinkedHashMap<>(all);
+        ordered.forEach((k, y) -> scores.add(Backtest.run(String.join("/", k), y, dow, horizon,
+                Math.max(14, Math.min(28, y.length - horizon)), 7, coverage)));
+        return Backtest.summarise(scores);
+    }
+
+    private static BigDecimal cents(double v) {
+        return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN);
+    }
+}
