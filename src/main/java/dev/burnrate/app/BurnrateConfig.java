@@ -34,12 +34,21 @@ import java.util.Set;
  *     default: __unallocated__
  * </pre>
  */
-public record BurnrateConfig(TagMap tagMap) {
-    private static final Set<String> TOP_LEVEL = Set.of("tagMap");
+public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
+                             Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting) {
+    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting");
+
+    /** How alerts are routed and held: channels per severity, quiet hours (UTC), minimum duration, dashboard link base. */
+    public record Alerting(Map<dev.burnrate.alert.Alert.Severity, List<String>> routes, dev.burnrate.alert.Dispatcher.QuietHours quietHours,
+                           java.time.Duration minDuration, String dashboardUrl) {
+        static Alerting defaults() {
+            return new Alerting(Map.of(), null, java.time.Duration.ZERO, "http://127.0.0.1:8080");
+        }
+    }
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -56,14 +65,46 @@ public record BurnrateConfig(TagMap tagMap) {
         if (root == null) return defaults();
         MappingNode top = mapping(name, root, "(root)");
         TagMap tagMap = TagMap.defaults();
+        List<dev.burnrate.budget.Budget> budgets = new ArrayList<>();
+        Map<String, dev.burnrate.alert.Channel> channels = new LinkedHashMap<>();
+        Alerting alerting = Alerting.defaults();
+        Node budgetNode = null;
+        Node alertingNode = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
                 throw new ConfigException(name, line(t.getKeyNode()), key, "unknown key; expected one of " + TOP_LEVEL);
             }
-            if (key.equals("tagMap")) tagMap = tagMap(name, t.getValueNode());
+            switch (key) {
+                case "tagMap" -> tagMap = tagMap(name, t.getValueNode());
+                case "channels" -> channels = AlertingConfig.channels(name, t.getValueNode());
+                case "budgets" -> budgetNode = t.getValueNode();
+                case "alerting" -> alertingNode = t.getValueNode();
+                default -> throw new IllegalStateException(key);
+            }
         }
-        return new BurnrateConfig(tagMap);
+        if (alertingNode != null) alerting = AlertingConfig.alerting(name, alertingNode, channels.keySet());
+        if (budgetNode != null) {
+            if (!(budgetNode instanceof SequenceNode seq)) throw new ConfigException(name, line(budgetNode), "budgets", "expected a list of budgets");
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                dev.burnrate.budget.Budget b;
+                try {
+                    b = dev.burnrate.budget.BudgetSpecs.parse(item, name, "budgets[" + i++ + "]");
+                } catch (dev.burnrate.budget.BudgetSpecs.SpecException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                if (!ids.add(b.id())) throw new ConfigException(name, line(item), "budgets[" + b.id() + "]", "id declared twice");
+                for (String ch : b.channels()) {
+                    if (!channels.containsKey(ch)) {
+                        throw new ConfigException(name, line(item), "budgets[" + b.id() + "].channels", "no channel named '" + ch + "' under channels:");
+                    }
+                }
+                budgets.add(b);
+            }
+        }
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting);
     }
 
     private static TagMap tagMap(String file, Node node) {

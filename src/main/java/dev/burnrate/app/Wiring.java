@@ -21,13 +21,22 @@ public final class Wiring implements Services {
     private final DuckFocusLedger focus;
     private final DuckCostLedger costs;
     private final ApiServer api;
+    private final dev.burnrate.budget.Budgets budgets;
+    private final dev.burnrate.store.DuckAlertStore alertStore;
+    private final dev.burnrate.alert.Dispatcher dispatcher;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
         this.focus = new DuckFocusLedger(db);
         this.costs = new DuckCostLedger(db);
         this.importer = new FocusImporter(focus, config.tagMap(), clock);
-        this.api = new ApiServer(costs, clock);
+        this.alertStore = new dev.burnrate.store.DuckAlertStore(db);
+        BurnrateConfig.Alerting a = config.alerting();
+        dev.burnrate.alert.Alerts alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
+        this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
+        this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock),
+                new dev.burnrate.budget.BudgetEvaluator(costs, dev.burnrate.budget.BudgetEvaluator.Reservations.none()), alerts, clock);
+        this.api = new ApiServer(costs, clock, budgets, alertStore);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -55,6 +64,21 @@ public final class Wiring implements Services {
     @Override
     public ApiServer api() {
         return api;
+    }
+
+    @Override
+    public dev.burnrate.budget.Budgets budgets() {
+        return budgets;
+    }
+
+    @Override
+    public dev.burnrate.alert.AlertStore alerts() {
+        return alertStore;
+    }
+
+    @Override
+    public dev.burnrate.alert.Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     @Override

@@ -29,7 +29,16 @@ final class ServeCommand implements Callable<Integer> {
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
         int actual = s.api().start(bind, port);
         CountDownLatch stopped = new CountDownLatch(1);
+        // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "burnrate-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.scheduleWithFixedDelay(() -> guarded("budget evaluation", () -> s.budgets().evaluate()), 0, 5, java.util.concurrent.TimeUnit.MINUTES);
+        timers.scheduleWithFixedDelay(() -> guarded("alert delivery", () -> s.dispatcher().runOnce()), 5, 15, java.util.concurrent.TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            timers.shutdownNow();
             s.api().stop();
             s.close();
             stopped.countDown();
@@ -38,5 +47,13 @@ final class ServeCommand implements Callable<Integer> {
                 + "  (API /api/v1/costs, OpenAPI /api/openapi.json, /healthz, /metrics; Ctrl-C to stop)");
         root.out.flush();
         stopped.await();
+    }
+
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            System.err.println("burnrate: " + what + " failed: " + e.getMessage());
+        }
     }
 }

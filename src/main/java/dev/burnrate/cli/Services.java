@@ -17,6 +17,12 @@ public interface Services extends AutoCloseable {
 
     ApiServer api();
 
+    dev.burnrate.budget.Budgets budgets();
+
+    dev.burnrate.alert.AlertStore alerts();
+
+    dev.burnrate.alert.Dispatcher dispatcher();
+
     Path databasePath();
 
     @Override

@@ -32,9 +32,19 @@ public final class ApiServer {
     private final ObjectMapper json = new ObjectMapper();
     private Javalin app;
 
+    private final dev.burnrate.budget.Budgets budgets;
+    private final dev.burnrate.alert.AlertStore alerts;
+
     public ApiServer(CostLedger ledger, java.time.Clock clock) {
+        this(ledger, clock, null, null);
+    }
+
+    /** With budgets and alerts (null leaves those routes out). */
+    public ApiServer(CostLedger ledger, java.time.Clock clock, dev.burnrate.budget.Budgets budgets, dev.burnrate.alert.AlertStore alerts) {
         this.ledger = ledger;
         this.clock = clock;
+        this.budgets = budgets;
+        this.alerts = alerts;
     }
 
     /** Starts on the address and port (0 = any free port); returns the port. */
@@ -57,6 +67,9 @@ public final class ApiServer {
         app.get("/api/v1/costs", this::costs);
         app.get("/api/v1/coverage", this::coverage);
         app.get("/api/v1/forecast", this::forecast);
+        if (budgets != null) new BudgetRoutes(budgets).register(app);
+        if (alerts != null) new AlertRoutes(alerts, clock).register(app);
+        app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
         app.error(404, ctx -> {
@@ -167,6 +180,20 @@ public final class ApiServer {
 
     private static String plain(BigDecimal v) {
         return Money.plain(v);
+    }
+
+    static void problemStatic(Context ctx, int status, String title, String detail) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", "about:blank");
+        p.put("title", title);
+        p.put("status", status);
+        p.put("detail", detail);
+        p.put("instance", ctx.path());
+        try {
+            ctx.status(status).contentType(PROBLEM).result(new ObjectMapper().writeValueAsString(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void problem(Context ctx, int status, String title, String detail, String parameter) {

@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -91,6 +91,22 @@ public final class Database implements AutoCloseable {
                 s.execute("BEGIN");
                 s.execute("ALTER TABLE import_log ADD COLUMN totals VARCHAR");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '2')");
+                s.execute("COMMIT");
+            }
+            if (version < 3) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE alert (
+                          id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, severity VARCHAR NOT NULL, dedup_key VARCHAR NOT NULL UNIQUE,
+                          title VARCHAR NOT NULL, summary VARCHAR, details VARCHAR, link VARCHAR, recommended_action VARCHAR,
+                          channels VARCHAR, created_at TIMESTAMP NOT NULL, last_seen TIMESTAMP, state VARCHAR NOT NULL,
+                          occurrences INTEGER NOT NULL, state_changed_at TIMESTAMP, state_changed_by VARCHAR)""");
+                s.execute("""
+                        CREATE TABLE alert_delivery (
+                          alert_id VARCHAR NOT NULL, channel VARCHAR NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TIMESTAMP NOT NULL,
+                          state VARCHAR NOT NULL, last_error VARCHAR, delivered_at TIMESTAMP, PRIMARY KEY (alert_id, channel))""");
+                s.execute("CREATE TABLE budget (id VARCHAR PRIMARY KEY, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '3')");
                 s.execute("COMMIT");
             }
         }

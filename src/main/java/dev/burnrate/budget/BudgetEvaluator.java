@@ -1,0 +1,97 @@
+package dev.burnrate.budget;
+
+import dev.burnrate.forecast.SpendForecast;
+import dev.burnrate.ledger.CostBasis;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.Granularity;
+import dev.burnrate.ledger.Money;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Computes a budget's status on a day.
+ * <ol>
+ *   <li>Spent: effective cost in scope, in the budget's currency, from the period start to {@code asOf} (exclusive).</li>
+ *   <li>Burn rate: the mean daily spend of the last 7 elapsed days of the period (fewer at its start).</li>
+ *   <li>Forecast at the end: spent + the forecast of the remaining days (weekly seasonality, interval).</li>
+ *   <li>Remaining = amount − spent − reserved; days to exhaustion = remaining / burn rate.</li>
+ *   <li>Crossed thresholds: actual ones against spent + reserved, forecast ones against the forecast.</li>
+ * </ol>
+ */
+public final class BudgetEvaluator {
+    private final CostLedger ledger;
+    private final Reservations reservations;
+
+    /** Money approved but not yet spent against a budget; the pre-flight gate provides it. */
+    @FunctionalInterface
+    public interface Reservations {
+        Money reserved(Budget budget, LocalDate periodStart, LocalDate periodEnd);
+
+        static Reservations none() {
+            return (b, s, e) -> Money.zero(b.amount().currency());
+        }
+    }
+
+    public BudgetEvaluator(CostLedger ledger, Reservations reservations) {
+        this.ledger = ledger;
+        this.reservations = reservations;
+    }
+
+    public BudgetStatus status(Budget b, LocalDate asOf) {
+        LocalDate[] p = b.period().around(asOf.minusDays(1));
+        LocalDate start = p[0];
+        LocalDate end = p[1];
+        String cur = b.amount().currency();
+        LocalDate spentTo = asOf.isAfter(end) ? end : asOf;
+        BigDecimal spent = spend(b, start, spentTo);
+        int elapsed = (int) Math.max(0, ChronoUnit.DAYS.between(start, spentTo));
+        int remainingDays = (int) Math.max(0, ChronoUnit.DAYS.between(spentTo, end));
+        BigDecimal burn = BigDecimal.ZERO;
+        if (elapsed > 0) {
+            int window = Math.min(7, elapsed);
+            burn = spend(b, spentTo.minusDays(window), spentTo).divide(BigDecimal.valueOf(window), 2, RoundingMode.HALF_EVEN);
+        }
+        BigDecimal fc = spent;
+        BigDecimal lo = spent;
+        BigDecimal hi = spent;
+        if (remainingDays > 0 && elapsed > 0) {
+            List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
+                    spentTo, remainingDays, 0.8);
+            for (SpendForecast.ScopeForecast s : f) {
+                if (!s.currency().equals(cur)) continue;
+                fc = fc.add(s.total().amount());
+                lo = lo.add(s.totalLow().amount());
+                hi = hi.add(s.totalHigh().amount());
+            }
+        }
+        BigDecimal reserved = reservations.reserved(b, start, end).amount();
+        BigDecimal remaining = b.amount().amount().subtract(spent).subtract(reserved);
+        BigDecimal days = burn.signum() == 0 ? null
+                : remaining.signum() <= 0 ? BigDecimal.ZERO : remaining.divide(burn, 1, RoundingMode.HALF_EVEN);
+        BigDecimal pct = spent.multiply(BigDecimal.valueOf(100)).divide(b.amount().amount(), 2, RoundingMode.HALF_EVEN);
+        List<Budget.Threshold> crossed = new ArrayList<>();
+        for (Budget.Threshold t : b.thresholds()) {
+            BigDecimal limit = b.amount().amount().multiply(t.percent()).divide(BigDecimal.valueOf(100), 10, RoundingMode.HALF_EVEN);
+            BigDecimal against = t.basis() == Budget.Basis.ACTUAL ? spent.add(reserved) : fc;
+            if (against.compareTo(limit) >= 0) crossed.add(t);
+        }
+        return new BudgetStatus(b, start, end, asOf, m(spent, cur), m(reserved, cur), m(fc, cur), m(lo, cur), m(hi, cur),
+                m(remaining, cur), m(burn, cur), days, pct, List.copyOf(crossed));
+    }
+
+    private BigDecimal spend(Budget b, LocalDate from, LocalDate to) {
+        if (!to.isAfter(from)) return BigDecimal.ZERO;
+        return ledger.costs(new CostQuery(List.of(), from, to, Granularity.NONE, CostBasis.EFFECTIVE, b.scope()))
+                .totals().getOrDefault(b.amount().currency(), BigDecimal.ZERO);
+    }
+
+    private static Money m(BigDecimal v, String currency) {
+        return new Money(v, currency);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.burnrate.budget;
+
+import dev.burnrate.alert.Alerts;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The budgets: those declared in burnrate.yaml (read-only here) and those created through the API or CLI
+ * (stored). Evaluating them raises threshold alerts.
+ */
+public final class Budgets {
+    /** Budgets created at run time, kept as their JSON spec. */
+    public interface Store {
+        Map<String, String> all();
+
+        void put(String id, String spec);
+
+        boolean delete(String id);
+    }
+
+    private final Map<String, Budget> declared;
+    private final Store store;
+    private final BudgetEvaluator evaluator;
+    private final Alerts alerts;
+    private final Clock clock;
+
+    public Budgets(List<Budget> declared, Store store, BudgetEvaluator evaluator, Alerts alerts, Clock clock) {
+        Map<String, Budget> m = new LinkedHashMap<>();
+        for (Budget b : declared) {
+            if (m.put(b.id(), b) != null) throw new IllegalArgumentException("budget id '" + b.id() + "' is declared twice");
+        }
+        this.declared = Map.copyOf(m);
+        this.store = store;
+        this.evaluator = evaluator;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    public List<Budget> all() {
+        List<Budget> out = new ArrayList<>(declared.values());
+        store.all().forEach((id, spec) -> out.add(BudgetSpecs.parse(spec, "budget " + id)));
+        out.sort(java.util.Comparator.comparing(Budget::id));
+        return out;
+    }
+
+    public Optional<Budget> find(String id) {
+        return all().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
+    /** Creates or replaces a run-time budget from its JSON/YAML spec; a budget declared in burnrate.yaml cannot be replaced. */
+    public Budget put(String spec) {
+        Budget b = BudgetSpecs.parse(spec, "request body");
+        if (declared.containsKey(b.id())) {
+            throw new IllegalArgumentException("budget '" + b.id() + "' is declared in burnrate.yaml; change it there");
+        }
+        store.put(b.id(), spec);
+        return b;
+    }
+
+    public boolean delete(String id) {
+        if (declared.containsKey(id)) throw new IllegalArgumentException("budget '" + id + "' is declared in burnrate.yaml; remove it there");
+        return store.delete(id);
+    }
+
+    public BudgetStatus status(Budget b) {
+        return evaluator.status(b, LocalDate.now(clock));
+    }
+
+    /** Evaluates every budget and raises alerts for newly crossed thresholds; returns the statuses. */
+    public List<BudgetStatus> evaluate() {
+        List<BudgetStatus> out = new ArrayList<>();
+        for (Budget b : all()) {
+            BudgetStatus s = status(b);
+            BudgetAlerts.raise(s, alerts);
+            out.add(s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.alert.Alert;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "alerts", description = "Alerts in the outbox, with their delivery state.",
+        subcommands = {AlertsCommand.Ack.class, AlertsCommand.Resolve.class, AlertsCommand.Deliver.class})
+final class AlertsCommand implements Callable<Integer> {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Option(names = "--state", description = "open|acknowledged|resolved (default: all)")
+    String state;
+
+    @Option(names = "--format", defaultValue = "table")
+    Output.Format format;
+
+    @Override
+    public Integer call() {
+        Alert.State st = state == null ? null : Alert.State.valueOf(state.toUpperCase(Locale.ROOT));
+        try (Services s = root.open()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (Alert a : s.alerts().list(st, 500)) {
+                String deliveries = s.alerts().deliveries(a.id()).stream()
+                        .map(d -> d.channel() + ":" + d.state().toLowerCase() + (d.attempts() > 1 ? "(" + d.attempts() + ")" : ""))
+                        .collect(Collectors.joining(" "));
+                rows.add(List.of(a.id(), a.createdAt().toString(), a.severity().name().toLowerCase(), a.state().name().toLowerCase(),
+                        a.source(), String.valueOf(a.occurrences()), a.title(), deliveries));
+            }
+            Output.print(root.out, format, List.of("id", "created", "severity", "state", "source", "seen", "title", "deliveries"), rows, null);
+        }
+        return 0;
+    }
+
+    abstract static class Change implements Callable<Integer> {
+        @ParentCommand
+        AlertsCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--by", defaultValue = "cli")
+        String by;
+
+        abstract Alert.State target();
+
+        @Override
+        public Integer call() {
+            try (Services s = parent.root.open()) {
+                if (!s.alerts().setState(id, target(), parent.root.clock.instant(), by)) throw new IllegalArgumentException("no alert '" + id + "'");
+                parent.root.out.println("alert " + id + " " + target().name().toLowerCase());
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge an alert.")
+    static final class Ack extends Change {
+        @Override
+        Alert.State target() {
+            return Alert.State.ACKNOWLEDGED;
+        }
+    }
+
+    @Command(name = "resolve", description = "Resolve an alert; pending deliveries are dropped.")
+    static final class Resolve extends Change {
+        @Override
+        Alert.State target() {
+            return Alert.State.RESOLVED;
+        }
+    }
+
+    @Command(name = "deliver", description = "Deliver what is due in the outbox now (serve does this every 15 s).")
+    static final class Deliver implements Callable<Integer> {
+        @ParentCommand
+        AlertsCommand parent;
+
+        @Override
+        public Integer call() {
+            try (Services s = parent.root.open()) {
+                int n = s.dispatcher().runOnce();
+                long pending = s.alerts().due(java.time.Instant.MAX, 10_000).size();
+                parent.root.out.println("delivered " + n + "; " + pending + " delivery(ies) still pending");
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.burnrate.http;
+
+import dev.burnrate.alert.Alert;
+import dev.burnrate.alert.AlertStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** /api/v1/alerts: list (by state), acknowledge, resolve. */
+final class AlertRoutes {
+    private final AlertStore store;
+    private final Clock clock;
+
+    AlertRoutes(AlertStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/alerts", ctx -> {
+            String st = ctx.queryParam("state");
+            Alert.State state = null;
+            if (st != null) {
+                try {
+                    state = Alert.State.valueOf(st.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new dev.burnrate.ledger.InvalidParameterException("state", st, "expected open, acknowledged or resolved");
+                }
+            }
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Alert a : store.list(state, 500)) out.add(json(a, store.deliveries(a.id())));
+            ctx.json(Map.of("alerts", out));
+        });
+        app.post("/api/v1/alerts/{id}/ack", ctx -> change(ctx, Alert.State.ACKNOWLEDGED));
+        app.post("/api/v1/alerts/{id}/resolve", ctx -> change(ctx, Alert.State.RESOLVED));
+    }
+
+    private void change(Context ctx, Alert.State state) {
+        String by = ctx.queryParam("by") == null ? "api" : ctx.queryParam("by");
+        if (!store.setState(ctx.pathParam("id"), state, clock.instant(), by)) {
+            ApiServer.problemStatic(ctx, 404, "Not found", "no alert '" + ctx.pathParam("id") + "'");
+            return;
+        }
+        Alert a = store.find(ctx.pathParam("id")).orElseThrow();
+        ctx.json(json(a, store.deliveries(a.id())));
+    }
+
+    static Map<String, Object> json(Alert a, List<AlertStore.Delivery> deliveries) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("source", a.source());
+        m.put("severity", a.severity().name().toLowerCase());
+        m.put("state", a.state().name().toLowerCase());
+        m.put("dedupKey", a.dedupKey());
+        m.put("title", a.title());
+        m.put("summary", a.summary());
+        m.put("details", a.details());
+        m.put("link", a.link());
+        m.put("recommendedAction", a.recommendedAction());
+        m.put("createdAt", a.createdAt().toString());
+        m.put("occurrences", a.occurrences());
+        m.put("deliveries", deliveries.stream().map(d -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("channel", d.channel());
+            x.put("state", d.state().toLowerCase());
+            x.put("attempts", d.attempts());
+            x.put("nextAttemptAt", d.nextAttemptAt() == null ? null : d.nextAttemptAt().toString());
+            x.put("lastError", d.lastError());
+            return x;
+        }).toList());
+        return m;
+    }
+}
