@@ -53,8 +53,8 @@ class BurnrateConfigTest {
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");
         Path b = Files.writeString(dir.resolve("b.yaml"), "tagMap:\n  team:\n    normalize: upper\n");
         assertThatThrownBy(() -> BurnrateConfig.load(b)).hasMessageContaining("b.yaml:3").hasMessageContaining("'upper'");
-        Path c = Files.writeString(dir.resolve("c.yaml"), "budgets: []\n");
-        assertThatThrownBy(() -> BurnrateConfig.load(c)).hasMessageContaining("c.yaml:1").hasMessageContaining("budgets");
+        Path c = Files.writeString(dir.resolve("c.yaml"), "budget: []\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(c)).hasMessageContaining("c.yaml:1").hasMessageContaining("budget: unknown key");
         Path d = Files.writeString(dir.resolve("d.yaml"), "tagMap:\n  team: [\n");
         assertThatThrownBy(() -> BurnrateConfig.load(d)).isInstanceOf(ConfigException.class).hasMessageContaining("d.yaml:");
     }

@@ -1,0 +1,122 @@
+package dev.burnrate.budget;
+
+import dev.burnrate.alert.Alert;
+import dev.burnrate.alert.Alerts;
+import dev.burnrate.store.DuckAlertStore;
+import dev.burnrate.testing.DailyBill;
+import dev.burnrate.testing.MutableClock;
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Hand-computed budget arithmetic. The bill, as a table:
+ * <pre>
+ *   team   | 2026-09-01 .. 2026-09-15 | per day
+ *   fraud  | 15 days                  | 100.00 USD
+ *   search | 15 days                  |  40.00 USD   (outside the scope)
+ * </pre>
+ * Budget fraud-monthly: scope team=fraud, 5,000 USD for September. As of 2026-09-16 (history = 1..15 Sept):
+ * spent 1,500.00 (30.00%), burn rate 100.00/day (last 7 days), remaining 3,500.00, days to exhaustion 35.0,
+ * forecast at the end 1,500 + 15 days × 100 = 3,000.00.
+ */
+class BudgetEvaluatorTest {
+    @TempDir
+    Path dir;
+
+    private static final String SPEC = """
+            {id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: 5000, currency: USD,
+             thresholds: [{percent: 25, on: actual, action: ticket}, {percent: 50, on: forecast, action: page}, {percent: 80, on: actual, action: page}],
+             owners: [lead@example.com]}""";
+
+    @Test
+    void status_midMonth_matchesTheHandComputedTable() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00")
+                .daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "search", "40.00").write(dir.resolve("bill.csv"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            BudgetStatus s = new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none())
+                    .status(BudgetSpecs.parse(SPEC, "test"), LocalDate.of(2026, 9, 16));
+            assertThat(s.periodStart()).isEqualTo(LocalDate.of(2026, 9, 1));
+            assertThat(s.periodEnd()).isEqualTo(LocalDate.of(2026, 10, 1));
+            assertThat(s.spent().amount()).isEqualByComparingTo("1500.00");
+            assertThat(s.percentSpent()).isEqualByComparingTo("30.00");
+            assertThat(s.burnRatePerDay().amount()).isEqualByComparingTo("100.00");
+            assertThat(s.remaining().amount()).isEqualByComparingTo("3500.00");
+            assertThat(s.daysToExhaustion()).isEqualByComparingTo("35.0");
+            assertThat(s.forecastAtEnd().amount()).isEqualByComparingTo("3000.00");
+            assertThat(s.forecastLow().amount()).isLessThanOrEqualTo(s.forecastAtEnd().amount());
+            assertThat(s.forecastHigh().amount()).isGreaterThanOrEqualTo(s.forecastAtEnd().amount());
+            // 25% actual (1,250) and 50% forecast (2,500) are crossed; 80% actual (4,000) is not
+            assertThat(s.crossed()).extracting(Budget.Threshold::label).containsExactly("25% actual", "50% forecast");
+        }
+    }
+
+    @Test
+    void status_withReservation_countsItAgainstActualThresholdsAndRemaining() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            BudgetEvaluator e = new BudgetEvaluator(l.costs, (b, s, end) -> dev.burnrate.ledger.Money.of("2600", "USD"));
+            BudgetStatus s = e.status(BudgetSpecs.parse(SPEC, "test"), LocalDate.of(2026, 9, 16));
+            assertThat(s.remaining().amount()).isEqualByComparingTo("900.00");      // 5000 - 1500 - 2600
+            assertThat(s.daysToExhaustion()).isEqualByComparingTo("9.0");          // 900 / 100
+            assertThat(s.crossed()).extracting(Budget.Threshold::label).contains("80% actual"); // 1500 + 2600 >= 4000
+        }
+    }
+
+    @Test
+    void evaluate_twice_raisesEachThresholdOncePerPeriod() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-09-16T08:00:00Z"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            DuckAlertStore store = new DuckAlertStore(l.db);
+            Alerts alerts = new Alerts(store, clock, Map.of(Alert.Severity.PAGE, List.of("oncall"), Alert.Severity.TICKET, List.of("jira")),
+                    Duration.ZERO, "http://burnrate.example");
+            Budgets budgets = new Budgets(List.of(BudgetSpecs.parse(SPEC, "test")), new dev.burnrate.store.DuckBudgetStore(l.db, clock),
+                    new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none()), alerts, clock);
+            budgets.evaluate();
+            clock.advance(Duration.ofHours(1));
+            budgets.evaluate();
+            List<Alert> raised = store.list(null, 10);
+            assertThat(raised).hasSize(2);
+            assertThat(raised).extracting(Alert::occurrences).containsOnly(2);
+            Alert ticket = raised.stream().filter(a -> a.severity() == Alert.Severity.TICKET).findFirst().orElseThrow();
+            assertThat(ticket.title()).contains("fraud-monthly", "25% actual", "1500");
+            assertThat(ticket.details()).containsEntry("days to exhaustion", "35.0").containsEntry("owners", "lead@example.com");
+            assertThat(ticket.link()).isEqualTo("http://burnrate.example/budgets/fraud-monthly");
+            assertThat(ticket.recommendedAction()).isNotBlank();
+            assertThat(store.deliveries(ticket.id())).extracting(d -> d.channel()).containsExactly("jira");
+        }
+    }
+
+    @Test
+    void spec_badFields_failWithLineAndKey() {
+        assertThatThrownBy(() -> BudgetSpecs.parse("id: x\namount: -5\ncurrency: USD\n", "b.yaml"))
+                .hasMessageContaining("b.yaml:2").hasMessageContaining("amount").hasMessageContaining("positive");
+        assertThatThrownBy(() -> BudgetSpecs.parse("id: x\namount: 5\ncurrency: USD\nscope: {colour: red}\n", "b.yaml"))
+                .hasMessageContaining("b.yaml:4").hasMessageContaining("scope.colour");
+        assertThatThrownBy(() -> BudgetSpecs.parse("{\"id\": \"x\", \"amount\": 5, \"currency\": \"USD\",\n \"thresholds\": [{\"percent\": 80, \"on\": \"maybe\"}]}", "body"))
+                .hasMessageContaining("body:2").hasMessageContaining("'maybe' is not one of actual, forecast");
+        assertThatThrownBy(() -> BudgetSpecs.parse("id: x\namount: 5\ncurrency: ABC\n", "b.yaml")).hasMessageContaining("ISO 4217");
+    }
+
+    @Test
+    void period_quarterlyAndCustom_coverTheRightDays() {
+        Budget.Period q = new Budget.Period(Budget.Period.Kind.QUARTERLY, null, null);
+        assertThat(q.around(LocalDate.of(2026, 8, 15))).containsExactly(LocalDate.of(2026, 7, 1), LocalDate.of(2026, 10, 1));
+        Budget.Period c = new Budget.Period(Budget.Period.Kind.CUSTOM, LocalDate.of(2026, 1, 10), LocalDate.of(2026, 2, 10));
+        assertThat(c.around(LocalDate.of(2026, 1, 20))).containsExactly(LocalDate.of(2026, 1, 10), LocalDate.of(2026, 2, 10));
+    }
+}
