@@ -12,6 +12,7 @@ public final class RollingMeanBaseline {
         int n = v.length;
         double[] expected = new double[n];
         double[] z = new double[n];
+        double[] scales = new double[n];
         double[] score = new double[n];
         boolean[] flag = new boolean[n];
         double sum = 0;
@@ -22,6 +23,7 @@ public final class RollingMeanBaseline {
                 double mean = sum / count;
                 double sd = Math.sqrt(Math.max(0, sumSq / count - mean * mean));
                 expected[t] = mean;
+                scales[t] = sd;
                 if (!Double.isNaN(v[t])) {
                     double zt = sd == 0 ? (v[t] == mean ? 0 : 10) : Math.abs(v[t] - mean) / sd;
                     z[t] = zt;
@@ -43,6 +45,6 @@ public final class RollingMeanBaseline {
                 count--;
             }
         }
-        return new SeriesDetector.Scores(expected, z, score, flag);
+        return new SeriesDetector.Scores(expected, scales, z, score, flag);
     }
 }

@@ -30,8 +30,8 @@ public final class SeriesDetector {
         }
     }
 
-    /** Per point: expected value, robust z-score, score in [0, 1), flag. */
-    public record Scores(double[] expected, double[] z, double[] score, boolean[] anomaly) {
+    /** Per point: expected value, the scale of normal deviation, robust z-score, score in [0, 1), flag. */
+    public record Scores(double[] expected, double[] scale, double[] z, double[] score, boolean[] anomaly) {
     }
 
     private final Settings settings;
@@ -47,6 +47,7 @@ public final class SeriesDetector {
     public Scores score(double[] values, int period) {
         int n = values.length;
         double[] expected = new double[n];
+        double[] scales = new double[n];
         double[] z = new double[n];
         double[] score = new double[n];
         boolean[] flag = new boolean[n];
@@ -83,6 +84,7 @@ public final class SeriesDetector {
             if (quantum != Double.POSITIVE_INFINITY) floor = Math.max(floor, quantum);
             if (Double.isNaN(scale) || scale < floor) scale = floor;
             double zt = Math.abs(r) / scale;
+            scales[t] = scale;
             z[t] = zt;
             score[t] = zt / (zt + settings.zThreshold());
             flag[t] = t >= Math.min(n / 10, 2 * Math.max(period, levelWindow)) && zt >= settings.zThreshold()
@@ -92,7 +94,7 @@ public final class SeriesDetector {
             if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
             previous = x;
         }
-        return new Scores(expected, z, score, flag);
+        return new Scores(expected, scales, z, score, flag);
     }
 
     private static double median(double[] v, int from, int to, double[] buf) {

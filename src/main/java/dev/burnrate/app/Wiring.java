@@ -24,6 +24,8 @@ public final class Wiring implements Services {
     private final dev.burnrate.budget.Budgets budgets;
     private final dev.burnrate.store.DuckAlertStore alertStore;
     private final dev.burnrate.alert.Dispatcher dispatcher;
+    private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
+    private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -36,7 +38,9 @@ public final class Wiring implements Services {
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock),
                 new dev.burnrate.budget.BudgetEvaluator(costs, dev.burnrate.budget.BudgetEvaluator.Reservations.none()), alerts, clock);
-        this.api = new ApiServer(costs, clock, budgets, alertStore);
+        this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
+        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
+        this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -79,6 +83,16 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.alert.Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    @Override
+    public dev.burnrate.anomaly.CostAnomalies costAnomalies() {
+        return costAnomalies;
+    }
+
+    @Override
+    public dev.burnrate.anomaly.AnomalyStore anomalies() {
+        return anomalyStore;
     }
 
     @Override

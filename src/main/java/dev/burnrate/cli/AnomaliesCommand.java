@@ -9,10 +9,72 @@ import picocli.CommandLine.ParentCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "anomalies", description = "Anomaly detection.", subcommands = AnomaliesCommand.Detect.class)
-final class AnomaliesCommand {
+@Command(name = "anomalies", description = {"Spend anomalies found in the ledger (daily, per service, account, region, team, model),",
+        "with actual vs expected, dollar impact and root cause. --scan judges the last --days days first."},
+        subcommands = {AnomaliesCommand.Detect.class, AnomaliesCommand.Feedback.class})
+final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
+
+    @Option(names = "--scan", description = "Run detection before listing")
+    boolean scan;
+
+    @Option(names = "--days", defaultValue = "30", description = "Window judged by --scan and listed (default ${DEFAULT-VALUE})")
+    int days;
+
+    @Option(names = "--format", defaultValue = "table")
+    Output.Format format;
+
+    @Override
+    public Integer call() {
+        java.time.LocalDate to = java.time.LocalDate.now(root.clock);
+        java.time.LocalDate from = to.minusDays(days);
+        try (Services s = root.open()) {
+            if (scan) s.costAnomalies().detect(from, to);
+            java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+            for (dev.burnrate.anomaly.CostAnomaly a : s.anomalies().list(from, to, 500)) {
+                String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
+                        .collect(java.util.stream.Collectors.joining("; "));
+                rows.add(java.util.List.of(a.id(), a.day().toString(), a.dimension() + "=" + a.value(), a.currency(), a.actual().toPlainString(),
+                        a.expected().toPlainString(), a.impact().toPlainString(), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
+                        a.severity(), cause, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
+            }
+            Output.print(root.out, format, java.util.List.of("id", "day", "scope", "currency", "actual", "expected", "impact", "score",
+                    "severity", "root_cause", "feedback"), rows, null);
+        }
+        return 0;
+    }
+
+    @Command(name = "feedback", description = "Record true_positive, false_positive or expected; the last two silence the scope for 7 days.")
+    static final class Feedback implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        AnomaliesCommand parent;
+
+        @picocli.CommandLine.Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--verdict", required = true, description = "true_positive|false_positive|expected")
+        String verdict;
+
+        @Option(names = "--note")
+        String note;
+
+        @Override
+        public Integer call() {
+            dev.burnrate.anomaly.CostAnomaly.Feedback v;
+            try {
+                v = dev.burnrate.anomaly.CostAnomaly.Feedback.valueOf(verdict.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--verdict " + verdict + ": expected true_positive, false_positive or expected");
+            }
+            try (Services s = parent.root.open()) {
+                if (!s.anomalies().feedback(id, v, note)) throw new IllegalArgumentException("no anomaly '" + id + "'");
+                parent.root.out.println("anomaly " + id + ": " + verdict);
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "detect", description = {"Score any time series in a CSV causally (each point judged only from earlier points).",
             "Writes timestamp,value,anomaly_score,is_anomaly, one row per input row, score in [0,1)."})

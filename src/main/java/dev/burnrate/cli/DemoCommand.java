@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
         int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, today) + 1;
         root.out.println("demo: generating " + rows + " FOCUS 1.2 rows (" + start + " .. today) ...");
         root.out.flush();
-        new FocusGenerator(PriceCatalog.bundled()).write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days));
+        new FocusGenerator(PriceCatalog.bundled()).write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true));
         Services s = root.factory.open(db, root.configPath());
         ImportReport r = s.importer().importFiles(List.of(data));
         if (r.files().get(0) instanceof ImportReport.Imported i) {
@@ -53,6 +53,15 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }
+        root.out.flush();
+        // two budgets and a first pass of detection, so every view has something to show
+        s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: 120000, currency: USD, tier: critical, "
+                + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}");
+        s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: 150000, currency: USD, "
+                + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}");
+        s.budgets().evaluate();
+        int anomalies = s.costAnomalies().detect(today.minusDays(30), today.plusDays(1)).size();
+        root.out.println("demo: 2 budgets, " + anomalies + " anomalies in the last 30 days, " + s.alerts().list(null, 1000).size() + " alerts");
         root.out.flush();
         if (noServe) {
             s.close();

@@ -39,9 +39,12 @@ final class GenerateCommand {
         @Option(names = "--days", defaultValue = "90", description = "Days covered")
         int days;
 
+        @Option(names = "--incidents", description = "Add a runaway retrain and an untagged GPU cluster near the end")
+        boolean incidents;
+
         @Override
         public Integer call() {
-            FocusGenerator.Options o = new FocusGenerator.Options(rows, seed, FocusVersion.parse(version), start, days);
+            FocusGenerator.Options o = new FocusGenerator.Options(rows, seed, FocusVersion.parse(version), start, days, incidents);
             long n = new FocusGenerator(PriceCatalog.bundled()).write(out, o);
             parent.root.out.println("wrote " + n + " rows of FOCUS " + version + " to " + out);
             parent.root.out.flush();

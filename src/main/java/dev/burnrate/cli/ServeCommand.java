@@ -37,6 +37,10 @@ final class ServeCommand implements Callable<Integer> {
         });
         timers.scheduleWithFixedDelay(() -> guarded("budget evaluation", () -> s.budgets().evaluate()), 0, 5, java.util.concurrent.TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(() -> guarded("alert delivery", () -> s.dispatcher().runOnce()), 5, 15, java.util.concurrent.TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> guarded("anomaly detection", () -> {
+            java.time.LocalDate today = java.time.LocalDate.now(root.clock);
+            s.costAnomalies().detect(today.minusDays(3), today);
+        }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             timers.shutdownNow();
             s.api().stop();

@@ -23,6 +23,10 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.alert.Dispatcher dispatcher();
 
+    dev.burnrate.anomaly.CostAnomalies costAnomalies();
+
+    dev.burnrate.anomaly.AnomalyStore anomalies();
+
     Path databasePath();
 
     @Override

@@ -73,7 +73,12 @@ public final class FocusGenerator {
         this.catalog = catalog;
     }
 
-    public record Options(long rows, long seed, FocusVersion version, LocalDate start, int days) {
+    /** {@code incidents}: add a runaway retrain 5 days before the end and an untagged GPU cluster for the last 10 days. */
+    public record Options(long rows, long seed, FocusVersion version, LocalDate start, int days, boolean incidents) {
+        public Options(long rows, long seed, FocusVersion version, LocalDate start, int days) {
+            this(rows, seed, version, start, days, false);
+        }
+
         public Options {
             if (rows < 1) throw new IllegalArgumentException("--rows must be at least 1, was " + rows);
             if (days < 1) throw new IllegalArgumentException("days must be at least 1, was " + days);
@@ -135,7 +140,50 @@ public final class FocusGenerator {
             sb.append('\n');
             w.write(sb.toString());
         }
-        return o.rows();
+        return o.rows() + (o.incidents() ? incidents(w, cols, rnd, o) : 0);
+    }
+
+    /** Rows of two incidents a FinOps team must hear about: a retrain loop gone wild and a GPU cluster nobody tagged. */
+    private long incidents(Writer w, List<FocusColumn> cols, SplittableRandom rnd, Options o) throws IOException {
+        long n = 0;
+        String[] v = new String[FocusColumn.values().length];
+        Workload fraudTraining = WORKLOADS.get(0);
+        Workload untagged = new Workload("platform", "shared-gpu-pool", null, null, "gpu-pool", "AWS", "shared-gpu-pool", "us-east-1",
+                new String[]{"p5.48xlarge"}, 1);
+        LocalDate end = o.start().plusDays(o.days());
+        for (int i = 0; i < 300; i++) {
+            java.util.Arrays.fill(v, null);
+            LocalDateTime hour = end.minusDays(5).atStartOfDay().plusHours(rnd.nextInt(24));
+            String job = instanceHour(v, rnd, new Workload(fraudTraining.team(), fraudTraining.project(), fraudTraining.model(),
+                    fraudTraining.feature(), "training", "AWS", "ml-training", "us-east-1", new String[]{"p4d.24xlarge"}, 1), hour);
+            tags(v, new SplittableRandom(1), fraudTraining);
+            common(v, hour, o.version());
+            n += row(w, cols, v, "fraud-detector-retrain-loop-" + (job == null ? "x" : "1"));
+        }
+        for (int d = 10; d >= 1; d--) {
+            for (int i = 0; i < 40; i++) {
+                java.util.Arrays.fill(v, null);
+                LocalDateTime hour = end.minusDays(d).atStartOfDay().plusHours(rnd.nextInt(24));
+                instanceHour(v, rnd, untagged, hour);
+                v[FocusColumn.ResourceId.ordinal()] = "i-0untagged" + (i % 8) + "-gpu-cluster";
+                common(v, hour, o.version());
+                n += row(w, cols, v, null);
+            }
+        }
+        return n;
+    }
+
+    private static int row(Writer w, List<FocusColumn> cols, String[] v, String jobId) throws IOException {
+        StringBuilder sb = new StringBuilder(512);
+        for (int i = 0; i < cols.size(); i++) {
+            if (i > 0) sb.append(',');
+            csv(sb, v[cols.get(i).ordinal()]);
+        }
+        sb.append(',');
+        csv(sb, jobId);
+        sb.append('\n');
+        w.write(sb.toString());
+        return 1;
     }
 
     /**

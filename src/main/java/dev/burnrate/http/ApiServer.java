@@ -35,16 +35,24 @@ public final class ApiServer {
     private final dev.burnrate.budget.Budgets budgets;
     private final dev.burnrate.alert.AlertStore alerts;
 
-    public ApiServer(CostLedger ledger, java.time.Clock clock) {
-        this(ledger, clock, null, null);
+    private final Anomalies anomalies;
+
+    /** Cost anomaly detection and its store, served together. */
+    public record Anomalies(dev.burnrate.anomaly.CostAnomalies detector, dev.burnrate.anomaly.AnomalyStore store) {
     }
 
-    /** With budgets and alerts (null leaves those routes out). */
-    public ApiServer(CostLedger ledger, java.time.Clock clock, dev.burnrate.budget.Budgets budgets, dev.burnrate.alert.AlertStore alerts) {
+    public ApiServer(CostLedger ledger, java.time.Clock clock) {
+        this(ledger, clock, null, null, null);
+    }
+
+    /** With budgets, alerts and anomalies (null leaves those routes out). */
+    public ApiServer(CostLedger ledger, java.time.Clock clock, dev.burnrate.budget.Budgets budgets, dev.burnrate.alert.AlertStore alerts,
+                     Anomalies anomalies) {
         this.ledger = ledger;
         this.clock = clock;
         this.budgets = budgets;
         this.alerts = alerts;
+        this.anomalies = anomalies;
     }
 
     /** Starts on the address and port (0 = any free port); returns the port. */
@@ -69,6 +77,7 @@ public final class ApiServer {
         app.get("/api/v1/forecast", this::forecast);
         if (budgets != null) new BudgetRoutes(budgets).register(app);
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
+        if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));

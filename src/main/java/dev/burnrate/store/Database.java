@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -107,6 +107,16 @@ public final class Database implements AutoCloseable {
                           state VARCHAR NOT NULL, last_error VARCHAR, delivered_at TIMESTAMP, PRIMARY KEY (alert_id, channel))""");
                 s.execute("CREATE TABLE budget (id VARCHAR PRIMARY KEY, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '3')");
+                s.execute("COMMIT");
+            }
+            if (version < 4) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE anomaly (
+                          id VARCHAR PRIMARY KEY, day DATE NOT NULL, dimension VARCHAR NOT NULL, value VARCHAR NOT NULL, currency VARCHAR NOT NULL,
+                          actual DECIMAL(38,2), expected DECIMAL(38,2), low DECIMAL(38,2), high DECIMAL(38,2), impact DECIMAL(38,2),
+                          score DOUBLE, severity VARCHAR, root_cause VARCHAR, feedback VARCHAR, feedback_note VARCHAR, suppressed BOOLEAN)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '4')");
                 s.execute("COMMIT");
             }
         }

@@ -12,14 +12,20 @@ import java.util.List;
 /** A minimal FOCUS 1.0 bill drawn as a table: one row per (day, team, amount), for hand-checked arithmetic. */
 public final class DailyBill {
     private static final String HEADER = "BilledCost,EffectiveCost,ListCost,ContractedCost,BillingCurrency,BillingAccountId,"
-            + "BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,ServiceName,Tags";
+            + "BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,ServiceName,SubAccountId,ResourceId,Tags";
     private final List<String> rows = new ArrayList<>();
 
     public DailyBill add(LocalDate day, String team, String amount) {
+        return add(day, "Amazon EC2", "ml-training", "i-" + team, "{\"team\": \"" + team + "\"}", new BigDecimal(amount));
+    }
+
+    /** One charge for a whole day; tagsJson null for an untagged resource. */
+    public DailyBill add(LocalDate day, String service, String account, String resource, String tagsJson, BigDecimal amount) {
         LocalDate ps = day.withDayOfMonth(1);
-        String a = new BigDecimal(amount).toPlainString();
+        String a = amount.toPlainString();
+        String tags = tagsJson == null ? "" : "\"" + tagsJson.replace("\"", "\"\"") + "\"";
         rows.add(a + "," + a + "," + a + "," + a + ",USD,acct-1," + ps + "T00:00:00Z," + ps.plusMonths(1) + "T00:00:00Z,"
-                + day + "T00:00:00Z," + day.plusDays(1) + "T00:00:00Z,AWS,Amazon EC2,\"{\"\"team\"\": \"\"" + team + "\"\"}\"");
+                + day + "T00:00:00Z," + day.plusDays(1) + "T00:00:00Z,AWS," + service + "," + account + "," + resource + "," + tags);
         return this;
     }
 

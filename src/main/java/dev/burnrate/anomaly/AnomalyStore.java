@@ -1,0 +1,20 @@
+package dev.burnrate.anomaly;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/** Detected cost anomalies and the feedback people gave on them. */
+public interface AnomalyStore {
+    /** Inserts or replaces by id, keeping any feedback already given. */
+    void save(CostAnomaly a);
+
+    List<CostAnomaly> list(LocalDate from, LocalDate to, int limit);
+
+    Optional<CostAnomaly> find(String id);
+
+    boolean feedback(String id, CostAnomaly.Feedback verdict, String note);
+
+    /** Feedback of false_positive or expected on this scope within [from, to): later anomalies there are suppressed. */
+    boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to);
+}

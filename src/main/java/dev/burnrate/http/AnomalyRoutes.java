@@ -1,0 +1,82 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.anomaly.AnomalyStore;
+import dev.burnrate.anomaly.CostAnomalies;
+import dev.burnrate.anomaly.CostAnomaly;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.InvalidParameterException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** /api/v1/anomalies: list, detect over a window, feedback. */
+final class AnomalyRoutes {
+    private final CostAnomalies detector;
+    private final AnomalyStore store;
+    private final Clock clock;
+
+    AnomalyRoutes(CostAnomalies detector, AnomalyStore store, Clock clock) {
+        this.detector = detector;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/anomalies", ctx -> ctx.json(Map.of("anomalies", store.list(CostQueryParser.date("from", ctx.queryParam("from")),
+                CostQueryParser.date("to", ctx.queryParam("to")), 500).stream().map(AnomalyRoutes::json).toList())));
+        app.post("/api/v1/anomalies/detect", ctx -> {
+            LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
+            to = to == null ? LocalDate.now(clock) : to;
+            LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
+            from = from == null ? to.minusDays(30) : from;
+            ctx.json(Map.of("anomalies", detector.detect(from, to).stream().map(AnomalyRoutes::json).toList()));
+        });
+        app.post("/api/v1/anomalies/{id}/feedback", this::feedback);
+    }
+
+    private void feedback(Context ctx) throws Exception {
+        JsonNode body = new ObjectMapper().readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        String v = body.path("verdict").asText("");
+        CostAnomaly.Feedback verdict;
+        try {
+            verdict = CostAnomaly.Feedback.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
+        }
+        if (!store.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null))) {
+            ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
+            return;
+        }
+        ctx.json(json(store.find(ctx.pathParam("id")).orElseThrow()));
+    }
+
+    static Map<String, Object> json(CostAnomaly a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("day", a.day().toString());
+        m.put("dimension", a.dimension());
+        m.put("value", a.value());
+        m.put("currency", a.currency());
+        m.put("actual", a.actual().toPlainString());
+        m.put("expected", a.expected().toPlainString());
+        m.put("expectedLow", a.low().toPlainString());
+        m.put("expectedHigh", a.high().toPlainString());
+        m.put("impact", a.impact().toPlainString());
+        m.put("score", Math.round(a.score() * 1000) / 1000.0);
+        m.put("severity", a.severity());
+        m.put("rootCause", a.rootCause().stream().map(c -> Map.of("dimension", c.dimension(), "value", c.value(),
+                "actual", c.actual().toPlainString(), "baseline", c.baseline().toPlainString(), "delta", c.delta().toPlainString())).toList());
+        m.put("feedback", a.feedback());
+        m.put("suppressed", a.suppressed());
+        return m;
+    }
+
+}

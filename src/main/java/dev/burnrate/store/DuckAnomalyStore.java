@@ -1,0 +1,144 @@
+package dev.burnrate.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.anomaly.AnomalyStore;
+import dev.burnrate.anomaly.CostAnomaly;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+public final class DuckAnomalyStore implements AnomalyStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Database db;
+
+    public DuckAnomalyStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public synchronized void save(CostAnomaly a) {
+        try (Connection c = db.connect()) {
+            String feedback = null;
+            String note = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT feedback, feedback_note FROM anomaly WHERE id = ?")) {
+                ps.setString(1, a.id());
+                try (ResultSet r = ps.executeQuery()) {
+                    if (r.next()) {
+                        feedback = r.getString(1);
+                        note = r.getString(2);
+                    }
+                }
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM anomaly WHERE id = ?")) {
+                del.setString(1, a.id());
+                del.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, a.id());
+                ps.setObject(2, a.day());
+                ps.setString(3, a.dimension());
+                ps.setString(4, a.value());
+                ps.setString(5, a.currency());
+                ps.setBigDecimal(6, a.actual());
+                ps.setBigDecimal(7, a.expected());
+                ps.setBigDecimal(8, a.low());
+                ps.setBigDecimal(9, a.high());
+                ps.setBigDecimal(10, a.impact());
+                ps.setDouble(11, a.score());
+                ps.setString(12, a.severity());
+                ps.setString(13, JSON.writeValueAsString(a.rootCause()));
+                ps.setString(14, feedback);
+                ps.setString(15, note);
+                ps.setBoolean(16, a.suppressed());
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("cannot store anomaly " + a.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<CostAnomaly> list(LocalDate from, LocalDate to, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM anomaly WHERE 1 = 1");
+        if (from != null) sql.append(" AND day >= ?");
+        if (to != null) sql.append(" AND day < ?");
+        sql.append(" ORDER BY day DESC, abs(impact) DESC LIMIT ").append(Math.max(1, limit));
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (from != null) ps.setObject(i++, from);
+            if (to != null) ps.setObject(i, to);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new StoreException("cannot list anomalies: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<CostAnomaly> find(String id) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM anomaly WHERE id = ?")) {
+            ps.setString(1, id);
+            return read(ps).stream().findFirst();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read anomaly: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<CostAnomaly> read(PreparedStatement ps) throws SQLException {
+        List<CostAnomaly> out = new ArrayList<>();
+        try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+                List<CostAnomaly.Contributor> cause;
+                try {
+                    cause = JSON.readValue(r.getString("root_cause"), new TypeReference<>() {
+                    });
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    cause = List.of();
+                }
+                out.add(new CostAnomaly(r.getString("id"), r.getDate("day").toLocalDate(), r.getString("dimension"), r.getString("value"),
+                        r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"),
+                        r.getBigDecimal("high"), r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause,
+                        r.getString("feedback"), r.getBoolean("suppressed")));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ? WHERE id = ?")) {
+            ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
+            ps.setString(2, note);
+            ps.setString(3, id);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot store feedback: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM anomaly WHERE dimension = ? AND value = ? "
+                + "AND day >= ? AND day < ? AND feedback IN ('false_positive', 'expected')")) {
+            ps.setString(1, dimension);
+            ps.setString(2, value);
+            ps.setObject(3, from);
+            ps.setObject(4, to);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read feedback: " + e.getMessage(), e);
+        }
+    }
+}

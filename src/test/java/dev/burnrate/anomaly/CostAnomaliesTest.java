@@ -1,0 +1,175 @@
+package dev.burnrate.anomaly;
+
+import dev.burnrate.alert.Alert;
+import dev.burnrate.alert.Alerts;
+import dev.burnrate.store.DuckAlertStore;
+import dev.burnrate.store.DuckAnomalyStore;
+import dev.burnrate.testing.DailyBill;
+import dev.burnrate.testing.MutableClock;
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Nine weeks of an AI company's daily bill (from Monday 2026-07-06), drawn as a table, ±3% noise:
+ * <pre>
+ *   service           account      resource          tags                                   weekday  weekend
+ *   Amazon EC2        ml-training  i-fraud-train     team=fraud, model=fraud-detector         800      500
+ *   Amazon EC2        ml-training  i-search-train    team=search, model=ranker                600      400
+ *   Amazon SageMaker  ml-inference ep-assistant      team=llm, model=assistant               1000     1000
+ *   Amazon S3         data         datasets          team=data                                200      200
+ * </pre>
+ * The incident month (the last 4 weeks) adds: a runaway retrain (fraud ×4 on 2026-08-12), a new untagged GPU
+ * cluster (1,500 a day from 2026-08-18), an inference spike (assistant ×3 on 2026-08-21) and an S3 price rise
+ * (+60% from 2026-08-26). The quiet month has none of them.
+ */
+class CostAnomaliesTest {
+    static final LocalDate START = LocalDate.of(2026, 7, 6);
+    static final LocalDate MONTH = LocalDate.of(2026, 8, 10);
+    static final LocalDate END = LocalDate.of(2026, 9, 7);
+    static final LocalDate RETRAIN = LocalDate.of(2026, 8, 12);
+    static final LocalDate CLUSTER = LocalDate.of(2026, 8, 18);
+    static final LocalDate SPIKE = LocalDate.of(2026, 8, 21);
+    static final LocalDate PRICE = LocalDate.of(2026, 8, 26);
+
+    @TempDir
+    Path dir;
+
+    static Path bill(Path file, boolean incidents) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        DailyBill b = new DailyBill();
+        for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {
+            boolean weekend = d.getDayOfWeek().getValue() >= 6;
+            double fraud = weekend ? 500 : 800;
+            double llm = 1000;
+            double s3 = 200;
+            if (incidents && d.equals(RETRAIN)) fraud *= 4;
+            if (incidents && d.equals(SPIKE)) llm *= 3;
+            if (incidents && !d.isBefore(PRICE)) s3 *= 1.6;
+            b.add(d, "Amazon EC2", "ml-training", "i-fraud-train", "{\"team\": \"fraud\", \"model\": \"fraud-detector\"}", noisy(rnd, fraud));
+            b.add(d, "Amazon EC2", "ml-training", "i-search-train", "{\"team\": \"search\", \"model\": \"ranker\"}", noisy(rnd, weekend ? 400 : 600));
+            b.add(d, "Amazon SageMaker", "ml-inference", "ep-assistant", "{\"team\": \"llm\", \"model\": \"assistant\"}", noisy(rnd, llm));
+            b.add(d, "Amazon S3", "data", "datasets", "{\"team\": \"data\"}", noisy(rnd, s3));
+            if (incidents && !d.isBefore(CLUSTER)) b.add(d, "Amazon EC2", "ml-training", "i-untagged-gpu", null, noisy(rnd, 1500));
+        }
+        return b.write(file);
+    }
+
+    static BigDecimal noisy(SplittableRandom rnd, double v) {
+        return BigDecimal.valueOf(v * (1 + 0.03 * rnd.nextGaussian())).setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    record Run(List<CostAnomaly> found, DuckAlertStore alerts, DuckAnomalyStore store, CostAnomalies detector) {
+    }
+
+    Run detect(TestLedger l, boolean incidents) {
+        l.importer.importFiles(List.of(bill(dir.resolve(incidents ? "incidents.csv" : "quiet.csv"), incidents)));
+        DuckAlertStore alerts = new DuckAlertStore(l.db);
+        DuckAnomalyStore store = new DuckAnomalyStore(l.db);
+        CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts, new MutableClock(Instant.parse("2026-09-07T06:00:00Z")),
+                Map.of(), Duration.ZERO, "http://burnrate.example"), CostAnomalies.Settings.defaults());
+        return new Run(d.detect(MONTH, END), alerts, store, d);
+    }
+
+    private static List<CostAnomaly> on(List<CostAnomaly> all, LocalDate day) {
+        return all.stream().filter(a -> a.day().equals(day)).toList();
+    }
+
+    private static boolean causedBy(CostAnomaly a, String dimension, String value) {
+        return !a.rootCause().isEmpty() && a.rootCause().stream().limit(3)
+                .anyMatch(c -> c.dimension().equals(dimension) && c.value().equals(value));
+    }
+
+    @Test
+    void quietMonth_raisesNothing() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, false);
+            assertThat(r.found()).isEmpty();
+            assertThat(r.alerts().list(null, 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void runawayRetrain_isFoundOnItsDayWithTheTrainingInstanceAsRootCause() {
+        try (TestLedger l = new TestLedger(dir)) {
+            List<CostAnomaly> day = on(detect(l, true).found(), RETRAIN);
+            CostAnomaly team = day.stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud")).findFirst().orElseThrow();
+            assertThat(team.impact()).isBetween(new BigDecimal("2000"), new BigDecimal("2800"));
+            assertThat(team.expected()).isBetween(new BigDecimal("700"), new BigDecimal("900"));
+            assertThat(team.low()).isLessThan(team.expected());
+            assertThat(team.high()).isGreaterThan(team.expected()).isLessThan(team.actual());
+            assertThat(causedBy(team, "ResourceId", "i-fraud-train")).isTrue();
+            assertThat(team.rootCause().get(0).delta()).isBetween(new BigDecimal("2000"), new BigDecimal("2800"));
+            assertThat(day).allSatisfy(a -> assertThat(a.value()).isIn("fraud", "fraud-detector", "Amazon EC2", "ml-training", "us-east-1"));
+        }
+    }
+
+    @Test
+    void newUntaggedGpuCluster_isFoundAsUnallocatedSpendFromTheUntaggedResource() {
+        try (TestLedger l = new TestLedger(dir)) {
+            List<CostAnomaly> day = on(detect(l, true).found(), CLUSTER);
+            CostAnomaly unallocated = day.stream().filter(a -> a.dimension().equals("team") && a.value().equals("__unallocated__"))
+                    .findFirst().orElseThrow();
+            assertThat(unallocated.impact()).isBetween(new BigDecimal("1300"), new BigDecimal("1700"));
+            assertThat(causedBy(unallocated, "ResourceId", "i-untagged-gpu")).isTrue();
+            CostAnomaly ec2 = day.stream().filter(a -> a.dimension().equals("ServiceName")).findFirst().orElseThrow();
+            assertThat(ec2.value()).isEqualTo("Amazon EC2");
+            assertThat(causedBy(ec2, "ResourceId", "i-untagged-gpu")).isTrue();
+        }
+    }
+
+    @Test
+    void inferenceSpike_isFoundOnTheEndpointsService() {
+        try (TestLedger l = new TestLedger(dir)) {
+            List<CostAnomaly> day = on(detect(l, true).found(), SPIKE);
+            CostAnomaly svc = day.stream().filter(a -> a.dimension().equals("ServiceName")).findFirst().orElseThrow();
+            assertThat(svc.value()).isEqualTo("Amazon SageMaker");
+            assertThat(svc.impact()).isBetween(new BigDecimal("1700"), new BigDecimal("2300"));
+            assertThat(causedBy(svc, "ResourceId", "ep-assistant")).isTrue();
+        }
+    }
+
+    @Test
+    void priceChange_isFoundWhenItStartsAndNotEveryDayAfter() {
+        try (TestLedger l = new TestLedger(dir)) {
+            List<CostAnomaly> s3 = detect(l, true).found().stream().filter(a -> a.dimension().equals("ServiceName")
+                    && a.value().equals("Amazon S3")).toList();
+            assertThat(s3).extracting(CostAnomaly::day).contains(PRICE);
+            assertThat(s3.size()).isLessThanOrEqualTo(7);
+            CostAnomaly first = s3.stream().filter(a -> a.day().equals(PRICE)).findFirst().orElseThrow();
+            assertThat(first.impact()).isBetween(new BigDecimal("100"), new BigDecimal("150"));
+        }
+    }
+
+    @Test
+    void incidents_raiseAlertsWithScopeNumbersAndRootCause_andFeedbackSuppressesTheScope() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            List<Alert> alerts = r.alerts().list(null, 100);
+            assertThat(alerts).isNotEmpty().allSatisfy(a -> assertThat(a.source()).isEqualTo("anomaly"));
+            Alert retrain = alerts.stream().filter(a -> a.title().contains("team=fraud on " + RETRAIN)).findFirst().orElseThrow();
+            assertThat(retrain.details()).containsKeys("actual", "expected", "impact", "cause 1");
+            assertThat(retrain.severity()).isEqualTo(Alert.Severity.PAGE);
+            CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
+                    .findFirst().orElseThrow();
+            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned")).isTrue();
+            // re-detection keeps the feedback, and the scope's anomalies in the next 7 days are suppressed
+            List<CostAnomaly> again = r.detector().detect(MONTH, END);
+            assertThat(again.stream().filter(a -> a.id().equals(s3.id())).findFirst().orElseThrow().feedback()).isEqualTo("expected");
+            assertThat(again.stream().filter(a -> a.value().equals("Amazon S3") && a.day().isAfter(PRICE)))
+                    .allSatisfy(a -> assertThat(a.suppressed()).isTrue());
+        }
+    }
+}
