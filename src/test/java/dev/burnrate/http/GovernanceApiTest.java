@@ -1,0 +1,95 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.app.Wiring;
+import dev.burnrate.testing.DailyBill;
+import dev.burnrate.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Budgets, alerts and anomalies over HTTP, wired as `burnrate serve` wires them, on a real server and ledger file. */
+class GovernanceApiTest {
+    @TempDir
+    Path dir;
+    Wiring w;
+    String base;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void start() {
+        // fraud spends 100 a day from 1 to 15 September, then 900 on the 16th
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 8, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00")
+                .add(LocalDate.of(2026, 9, 16), "fraud", "900.00").write(dir.resolve("bill.csv"));
+        w = Wiring.open(dir.resolve("l.duckdb"), null, new MutableClock(Instant.parse("2026-09-17T09:00:00Z")));
+        w.importer().importFiles(List.of(bill));
+        base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+    }
+
+    @AfterEach
+    void stop() {
+        w.api().stop();
+        w.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void budgets_createThenStatus_showsTheNumbersAndCrossedThresholds() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/budgets",
+                "{\"id\": \"fraud\", \"scope\": {\"team\": \"fraud\"}, \"amount\": 2000, \"currency\": \"USD\","
+                        + " \"thresholds\": [{\"percent\": 80, \"on\": \"actual\", \"action\": \"ticket\"}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode s = json.readTree(send("GET", "/api/v1/budgets/fraud/status", null).body());
+        assertThat(new BigDecimal(s.get("spent").asText())).isEqualByComparingTo("2400.00"); // 15 × 100 + 900
+        assertThat(new BigDecimal(s.get("remaining").asText())).isEqualByComparingTo("-400.00");
+        assertThat(s.get("crossedThresholds").get(0).get("percent").asText()).isEqualTo("80");
+        assertThat(send("GET", "/api/v1/budgets/nope/status", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> bad = send("POST", "/api/v1/budgets", "{\"id\": \"x\", \"amount\": 10, \"currency\": \"USD\",\n \"period\": \"weekly\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("request body:2", "period", "weekly");
+        assertThat(send("DELETE", "/api/v1/budgets/fraud", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void anomalies_detectThenFeedback_andAlertsCanBeAcknowledgedAndResolved() throws Exception {
+        JsonNode found = json.readTree(send("POST", "/api/v1/anomalies/detect?from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
+        JsonNode team = null;
+        for (JsonNode a : found) if (a.get("dimension").asText().equals("team")) team = a;
+        assertThat(team).isNotNull();
+        assertThat(team.get("day").asText()).isEqualTo("2026-09-16");
+        assertThat(new BigDecimal(team.get("impact").asText())).isEqualByComparingTo("800.00");
+        String id = URLEncoder.encode(team.get("id").asText(), StandardCharsets.UTF_8);
+        JsonNode fb = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body());
+        assertThat(fb.get("feedback").asText()).isEqualTo("true_positive");
+        assertThat(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"maybe\"}").statusCode()).isEqualTo(400);
+
+        JsonNode alerts = json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts");
+        assertThat(alerts.size()).isGreaterThanOrEqualTo(1);
+        String alertId = alerts.get(0).get("id").asText();
+        assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/ack?by=sre", null).body()).get("state").asText()).isEqualTo("acknowledged");
+        assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/resolve", null).body()).get("state").asText()).isEqualTo("resolved");
+        assertThat(send("GET", "/api/v1/alerts?state=bogus", null).statusCode()).isEqualTo(400);
+    }
+}
