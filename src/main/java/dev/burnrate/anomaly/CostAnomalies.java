@@ -12,6 +12,7 @@ import dev.burnrate.ledger.Granularity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,49 +67,134 @@ public final class CostAnomalies {
         for (Field dim : settings.monitored()) {
             CostReport r = ledger.costs(new CostQuery(List.of(dim), null, to, Granularity.DAY, CostBasis.EFFECTIVE, Map.of()));
             if (r.rows().isEmpty()) continue;
-            LocalDate first = r.rows().stream().map(CostReport.Row::period).min(LocalDate::compareTo).orElseThrow();
-            int n = (int) ChronoUnit.DAYS.between(first, to);
+            LocalDateTime first = r.rows().stream().map(CostReport.Row::period).min(LocalDate::compareTo).orElseThrow().atStartOfDay();
+            Slots slots = new Slots(first, ChronoUnit.DAYS, (int) ChronoUnit.DAYS.between(first.toLocalDate(), to), 7,
+                    settings.minImpact(), (int) Math.max(0, ChronoUnit.DAYS.between(first.toLocalDate(), from)));
             Map<List<String>, double[]> series = new TreeMap<>(Comparator.comparing(Object::toString));
-            for (CostReport.Row row : r.rows()) {
-                if (row.keys().get(0) == null) continue;
-                double[] v = series.computeIfAbsent(List.of(row.keys().get(0), row.cost().currency()), k -> new double[n]);
-                v[(int) ChronoUnit.DAYS.between(first, row.period())] += row.cost().amount().doubleValue();
-            }
-            for (Map.Entry<List<String>, double[]> e : series.entrySet()) {
-                double[] y = e.getValue();
-                SeriesDetector.Scores s = detector.score(y, 7);
-                for (int t = Math.max(0, (int) ChronoUnit.DAYS.between(first, from)); t < n; t++) {
-                    if (!s.anomaly()[t]) continue;
-                    BigDecimal actual = money(y[t]);
-                    BigDecimal expected = money(Math.max(0, s.expected()[t]));
-                    BigDecimal impact = actual.subtract(expected);
-                    BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
-                            : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
-                    if (impact.abs().compareTo(settings.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
-                    LocalDate day = first.plusDays(t);
-                    String value = e.getKey().get(0);
-                    String currency = e.getKey().get(1);
-                    double band = SeriesDetector.Settings.defaults().zThreshold() * s.scale()[t];
-                    String severity = impact.abs().compareTo(settings.minImpact().multiply(BigDecimal.TEN)) >= 0 && s.score()[t] >= 0.7
-                            ? "page" : "ticket";
-                    boolean suppressed = store.dismissedRecently(dim.name(), value, day.minusDays(7), day);
-                    CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, day), day, dim.name(), value, currency,
-                            actual, expected, money(Math.max(0, s.expected()[t] - band)), money(s.expected()[t] + band), impact,
-                            s.score()[t], severity, rootCause(dim, value, currency, day, impact.signum() >= 0 ? 1 : -1), null, suppressed);
-                    store.save(a);
-                    found.add(store.find(a.id()).orElse(a));
-                    if (!suppressed && alerts != null) raise(a);
-                }
+            for (CostReport.Row row : r.rows()) add(series, slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
+            judge(dim, series, slots, found);
+        }
+        return sorted(found);
+    }
+
+    /**
+     * Judges every hour in [from, to) against the 14 days before it (a daily season), with the dollar threshold
+     * scaled to an hour (a 24th of the daily one): a runaway job is seen within the hour, not the next morning.
+     */
+    public List<CostAnomaly> detectHourly(LocalDateTime from, LocalDateTime to) {
+        List<CostAnomaly> found = new ArrayList<>();
+        LocalDateTime first = from.minusDays(14);
+        int n = (int) ChronoUnit.HOURS.between(first, to);
+        BigDecimal minImpact = settings.minImpact().divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_EVEN);
+        for (Field dim : settings.monitored()) {
+            List<CostLedger.HourRow> rows = ledger.hourly(List.of(dim), first, to, Map.of(), CostBasis.EFFECTIVE);
+            if (rows.isEmpty()) continue;
+            Slots slots = new Slots(first, ChronoUnit.HOURS, n, 24, minImpact, (int) ChronoUnit.HOURS.between(first, from));
+            Map<List<String>, double[]> series = new TreeMap<>(Comparator.comparing(Object::toString));
+            for (CostLedger.HourRow row : rows) add(series, slots, row.hour(), row.keys().get(0), row.cost());
+            judge(dim, series, slots, found);
+        }
+        return sorted(found);
+    }
+
+    /** Time slots of a series: its first slot, unit, length, season, the smallest impact that counts, the first slot judged. */
+    private record Slots(LocalDateTime first, ChronoUnit unit, int length, int period, BigDecimal minImpact, int judgeFrom) {
+        int index(LocalDateTime t) {
+            return (int) unit.between(first, t);
+        }
+
+        LocalDateTime at(int i) {
+            return first.plus(i, unit);
+        }
+    }
+
+    private static void add(Map<List<String>, double[]> series, Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
+        if (key == null) return;
+        int i = slots.index(t);
+        if (i < 0 || i >= slots.length()) return;
+        series.computeIfAbsent(List.of(key, cost.currency()), k -> new double[slots.length()])[i] += cost.amount().doubleValue();
+    }
+
+    private void judge(Field dim, Map<List<String>, double[]> series, Slots slots, List<CostAnomaly> found) {
+        boolean hourly = slots.unit() == ChronoUnit.HOURS;
+        for (Map.Entry<List<String>, double[]> e : series.entrySet()) {
+            double[] y = e.getValue();
+            SeriesDetector.Scores s = detector.score(y, slots.period());
+            for (int t = Math.max(0, slots.judgeFrom()); t < y.length; t++) {
+                if (!s.anomaly()[t]) continue;
+                BigDecimal actual = money(y[t]);
+                BigDecimal expected = money(Math.max(0, s.expected()[t]));
+                BigDecimal impact = actual.subtract(expected);
+                BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
+                        : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
+                if (impact.abs().compareTo(slots.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
+                LocalDateTime at = slots.at(t);
+                String value = e.getKey().get(0);
+                String currency = e.getKey().get(1);
+                double band = SeriesDetector.Settings.defaults().zThreshold() * s.scale()[t];
+                String severity = impact.abs().compareTo(slots.minImpact().multiply(BigDecimal.TEN)) >= 0 && s.score()[t] >= 0.7
+                        ? "page" : "ticket";
+                Integer hour = hourly ? at.getHour() : null;
+                boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(7), at.toLocalDate().plusDays(hourly ? 1 : 0));
+                List<CostAnomaly.Contributor> cause = hourly
+                        ? rootCauseHourly(dim, value, currency, at, impact.signum() >= 0 ? 1 : -1)
+                        : rootCause(dim, value, currency, at.toLocalDate(), impact.signum() >= 0 ? 1 : -1);
+                CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
+                        dim.name(), value, currency, actual, expected, money(Math.max(0, s.expected()[t] - band)),
+                        money(s.expected()[t] + band), impact, s.score()[t], severity, cause, null, suppressed);
+                store.save(a);
+                found.add(store.find(a.id()).orElse(a));
+                if (!suppressed && alerts != null) raise(a);
             }
         }
+    }
+
+    private static List<CostAnomaly> sorted(List<CostAnomaly> found) {
         found.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
         return found;
+    }
+
+    /** The hour broken down by the other dimensions against the same hour of the previous 7 days. */
+    List<CostAnomaly.Contributor> rootCauseHourly(Field dim, String value, String currency, LocalDateTime hour, int sign) {
+        List<CostAnomaly.Contributor> all = new ArrayList<>();
+        for (Field by : settings.explainBy()) {
+            if (by.equals(dim)) continue;
+            Map<String, BigDecimal> now = new TreeMap<>();
+            Map<String, BigDecimal> before = new TreeMap<>();
+            for (CostLedger.HourRow row : ledger.hourly(List.of(by), hour.minusDays(7), hour.plusHours(1), Map.of(dim, List.of(value)), CostBasis.EFFECTIVE)) {
+                if (!row.cost().currency().equals(currency)) continue;
+                String k = row.keys().get(0) == null ? "(none)" : row.keys().get(0);
+                if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
+                else if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
+            }
+            contributors(by, now, before, 7, all);
+        }
+        return top(all, sign);
+    }
+
+    private static void contributors(Field by, Map<String, BigDecimal> now, Map<String, BigDecimal> before, int periods,
+                                     List<CostAnomaly.Contributor> out) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(now.keySet());
+        keys.addAll(before.keySet());
+        for (String k : keys) {
+            BigDecimal base = before.getOrDefault(k, BigDecimal.ZERO).divide(BigDecimal.valueOf(periods), 2, RoundingMode.HALF_EVEN);
+            BigDecimal act = now.getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
+            out.add(new CostAnomaly.Contributor(by.name(), k, act, base, act.subtract(base)));
+        }
+    }
+
+    /** Per dimension, the values that move in the anomaly's direction, largest first; the 6 largest overall. */
+    private static List<CostAnomaly.Contributor> top(List<CostAnomaly.Contributor> all, int sign) {
+        return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
+                .sorted(Comparator.comparing((CostAnomaly.Contributor c) -> c.delta().abs()).reversed()
+                        .thenComparing(CostAnomaly.Contributor::dimension))
+                .limit(6).toList();
     }
 
     private void raise(CostAnomaly a) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("scope", a.dimension() + "=" + a.value());
-        d.put("day", a.day().toString());
+        d.put(a.hour() == null ? "day" : "hour", a.when());
         d.put("actual", a.actual().toPlainString() + " " + a.currency());
         d.put("expected", a.expected().toPlainString() + " " + a.currency() + " (" + a.low().toPlainString() + " - " + a.high().toPlainString() + ")");
         d.put("impact", a.impact().toPlainString() + " " + a.currency());
@@ -118,13 +204,13 @@ public final class CostAnomalies {
         }
         String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
         alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
-                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.day() + ": " + signed(a.impact()) + " " + a.currency() + top,
+                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.when() + ": " + signed(a.impact()) + " " + a.currency() + top,
                 "Actual " + a.actual().toPlainString() + " against an expected " + a.expected().toPlainString() + " " + a.currency() + ".",
                 d, "/anomalies/" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
                 "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
     }
 
-    /** The values of each explaining dimension whose change against the same weekday of the last 4 weeks carries the delta. */
+    /** The day broken down by the other dimensions against the same weekday of the last 4 weeks. */
     List<CostAnomaly.Contributor> rootCause(Field dim, String value, String currency, LocalDate day, int sign) {
         List<CostAnomaly.Contributor> all = new ArrayList<>();
         for (Field by : settings.explainBy()) {
@@ -139,19 +225,9 @@ public final class CostAnomalies {
                 if (row.period().equals(day)) today.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (ChronoUnit.DAYS.between(row.period(), day) % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
             }
-            java.util.Set<String> keys = new java.util.TreeSet<>(today.keySet());
-            keys.addAll(before.keySet());
-            for (String k : keys) {
-                BigDecimal base = before.getOrDefault(k, BigDecimal.ZERO).divide(BigDecimal.valueOf(4), 2, RoundingMode.HALF_EVEN);
-                BigDecimal act = today.getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
-                all.add(new CostAnomaly.Contributor(by.name(), k, act, base, act.subtract(base)));
-            }
+            contributors(by, today, before, 4, all);
         }
-        // per dimension, the values that move in the anomaly's direction, largest first; keep the 6 largest overall
-        return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
-                .sorted(Comparator.comparing((CostAnomaly.Contributor c) -> c.delta().abs()).reversed()
-                        .thenComparing(CostAnomaly.Contributor::dimension))
-                .limit(6).toList();
+        return top(all, sign);
     }
 
     private static BigDecimal money(double v) {

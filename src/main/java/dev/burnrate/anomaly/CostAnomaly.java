@@ -5,10 +5,11 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Unusual spend of one scope (dimension = value) on one day: actual against expected with its interval, the
- * dollar impact, a score in [0, 1), and the sub-dimensions that explain the difference.
+ * Unusual spend of one scope (dimension = value) on one day, or one hour of it ({@code hour} 0-23; null for a
+ * daily anomaly): actual against expected with its interval, the dollar impact, a score in [0, 1), and the
+ * sub-dimensions that explain the difference.
  */
-public record CostAnomaly(String id, LocalDate day, String dimension, String value, String currency, BigDecimal actual,
+public record CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
                           BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
                           String severity, List<Contributor> rootCause, String feedback, boolean suppressed) {
 
@@ -17,8 +18,13 @@ public record CostAnomaly(String id, LocalDate day, String dimension, String val
     }
 
     /** Stable across runs, so re-detection updates the same anomaly instead of adding another. */
-    public static String key(String dimension, String value, String currency, LocalDate day) {
-        return dimension + "=" + value + "|" + currency + "|" + day;
+    public static String key(String dimension, String value, String currency, LocalDate day, Integer hour) {
+        return dimension + "=" + value + "|" + currency + "|" + day + (hour == null ? "" : String.format("T%02d", hour));
+    }
+
+    /** "2026-09-16" or "2026-09-16 14:00". */
+    public String when() {
+        return day + (hour == null ? "" : String.format(" %02d:00", hour));
     }
 
     public enum Feedback { TRUE_POSITIVE, FALSE_POSITIVE, EXPECTED }

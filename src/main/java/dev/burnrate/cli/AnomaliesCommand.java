@@ -22,6 +22,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--days", defaultValue = "30", description = "Window judged by --scan and listed (default ${DEFAULT-VALUE})")
     int days;
 
+    @Option(names = "--hours", defaultValue = "48", description = "Hours judged at hourly grain by --scan (default ${DEFAULT-VALUE})")
+    int hours;
+
     @Option(names = "--format", defaultValue = "table")
     Output.Format format;
 
@@ -30,16 +33,20 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         java.time.LocalDate to = java.time.LocalDate.now(root.clock);
         java.time.LocalDate from = to.minusDays(days);
         try (Services s = root.open()) {
-            if (scan) s.costAnomalies().detect(from, to);
+            if (scan) {
+                s.costAnomalies().detect(from, to);
+                s.costAnomalies().detectHourly(java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                        .minusHours(hours), java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+            }
             java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
             for (dev.burnrate.anomaly.CostAnomaly a : s.anomalies().list(from, to, 500)) {
                 String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
                         .collect(java.util.stream.Collectors.joining("; "));
-                rows.add(java.util.List.of(a.id(), a.day().toString(), a.dimension() + "=" + a.value(), a.currency(), a.actual().toPlainString(),
+                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), a.actual().toPlainString(),
                         a.expected().toPlainString(), a.impact().toPlainString(), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
                         a.severity(), cause, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
             }
-            Output.print(root.out, format, java.util.List.of("id", "day", "scope", "currency", "actual", "expected", "impact", "score",
+            Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "score",
                     "severity", "root_cause", "feedback"), rows, null);
         }
         return 0;

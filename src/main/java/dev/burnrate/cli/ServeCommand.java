@@ -40,6 +40,8 @@ final class ServeCommand implements Callable<Integer> {
         timers.scheduleWithFixedDelay(() -> guarded("anomaly detection", () -> {
             java.time.LocalDate today = java.time.LocalDate.now(root.clock);
             s.costAnomalies().detect(today.minusDays(3), today);
+            java.time.LocalDateTime hour = java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            s.costAnomalies().detectHourly(hour.minusHours(6), hour);
         }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             timers.shutdownNow();

@@ -37,7 +37,11 @@ final class AnomalyRoutes {
             to = to == null ? LocalDate.now(clock) : to;
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             from = from == null ? to.minusDays(30) : from;
-            ctx.json(Map.of("anomalies", detector.detect(from, to).stream().map(AnomalyRoutes::json).toList()));
+            List<CostAnomaly> found = new java.util.ArrayList<>(detector.detect(from, to));
+            if ("hour".equals(ctx.queryParam("grain"))) {
+                found = new java.util.ArrayList<>(detector.detectHourly(from.atStartOfDay(), to.atStartOfDay()));
+            }
+            ctx.json(Map.of("anomalies", found.stream().map(AnomalyRoutes::json).toList()));
         });
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback);
     }
@@ -62,6 +66,8 @@ final class AnomalyRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("day", a.day().toString());
+        m.put("hour", a.hour());
+        m.put("grain", a.hour() == null ? "day" : "hour");
         m.put("dimension", a.dimension());
         m.put("value", a.value());
         m.put("currency", a.currency());

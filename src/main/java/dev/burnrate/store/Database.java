@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 4;
+    private static final int SCHEMA_VERSION = 5;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -117,6 +117,12 @@ public final class Database implements AutoCloseable {
                           actual DECIMAL(38,2), expected DECIMAL(38,2), low DECIMAL(38,2), high DECIMAL(38,2), impact DECIMAL(38,2),
                           score DOUBLE, severity VARCHAR, root_cause VARCHAR, feedback VARCHAR, feedback_note VARCHAR, suppressed BOOLEAN)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '4')");
+                s.execute("COMMIT");
+            }
+            if (version < 5) {
+                s.execute("BEGIN");
+                s.execute("ALTER TABLE anomaly ADD COLUMN hour INTEGER");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '5')");
                 s.execute("COMMIT");
             }
         }

@@ -42,7 +42,8 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 del.setString(1, a.id());
                 del.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly (id, day, dimension, value, currency, actual, expected, low, high, impact, score, severity, "
+                    + "root_cause, feedback, feedback_note, suppressed, hour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, a.id());
                 ps.setObject(2, a.day());
                 ps.setString(3, a.dimension());
@@ -59,6 +60,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 ps.setString(14, feedback);
                 ps.setString(15, note);
                 ps.setBoolean(16, a.suppressed());
+                ps.setObject(17, a.hour());
                 ps.executeUpdate();
             }
             c.commit();
@@ -72,7 +74,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
         StringBuilder sql = new StringBuilder("SELECT * FROM anomaly WHERE 1 = 1");
         if (from != null) sql.append(" AND day >= ?");
         if (to != null) sql.append(" AND day < ?");
-        sql.append(" ORDER BY day DESC, abs(impact) DESC LIMIT ").append(Math.max(1, limit));
+        sql.append(" ORDER BY day DESC, hour DESC NULLS LAST, abs(impact) DESC LIMIT ").append(Math.max(1, limit));
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             if (from != null) ps.setObject(i++, from);
@@ -104,7 +106,9 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     cause = List.of();
                 }
-                out.add(new CostAnomaly(r.getString("id"), r.getDate("day").toLocalDate(), r.getString("dimension"), r.getString("value"),
+                int hour = r.getInt("hour");
+                Integer h = r.wasNull() ? null : hour;
+                out.add(new CostAnomaly(r.getString("id"), r.getDate("day").toLocalDate(), h, r.getString("dimension"), r.getString("value"),
                         r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"),
                         r.getBigDecimal("high"), r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause,
                         r.getString("feedback"), r.getBoolean("suppressed")));

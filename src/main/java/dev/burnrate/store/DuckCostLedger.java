@@ -36,21 +36,69 @@ public final class DuckCostLedger implements CostLedger {
      */
     @Override
     public CostReport costs(CostQuery q) {
-        List<Object> params = new ArrayList<>();
         String period = switch (q.granularity()) {
             case NONE -> "NULL::DATE";
             case DAY -> "CAST(c.\"ChargePeriodStart\" AS DATE)";
             case WEEK -> "CAST(date_trunc('week', c.\"ChargePeriodStart\") AS DATE)";
             case MONTH -> "CAST(date_trunc('month', c.\"ChargePeriodStart\") AS DATE)";
         };
-        boolean needsTags = q.groupBy().stream().anyMatch(f -> f.kind() == Field.Kind.DIMENSION);
+        List<Object> params = new ArrayList<>();
+        String sql = aggregate(period, q.groupBy(), q.basis(), where(q.from() == null ? null : q.from().atStartOfDay(),
+                q.to() == null ? null : q.to().atStartOfDay(), q.filters(), params));
+        List<CostReport.Row> rows = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    java.sql.Date d = r.getDate("period");
+                    rows.add(new CostReport.Row(d == null ? null : d.toLocalDate(), keys(r, q.groupBy().size()), money(r), r.getLong("records")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cost query failed: " + e.getMessage(), e);
+        }
+        return new CostReport(q, rows);
+    }
+
+    @Override
+    public List<HourRow> hourly(List<Field> groupBy, LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters,
+                                dev.burnrate.ledger.CostBasis basis) {
+        List<Object> params = new ArrayList<>();
+        String sql = aggregate("date_trunc('hour', c.\"ChargePeriodStart\")", groupBy, basis, where(from, to, filters, params));
+        List<HourRow> rows = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new HourRow(r.getTimestamp("period").toLocalDateTime(), keys(r, groupBy.size()), money(r)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("hourly cost query failed: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    private static List<String> keys(ResultSet r, int n) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) keys.add(r.getString("k" + i));
+        return keys;
+    }
+
+    private static Money money(ResultSet r) throws SQLException {
+        java.math.BigDecimal cost = r.getBigDecimal("cost");
+        return new Money(cost == null ? java.math.BigDecimal.ZERO : cost, r.getString("currency"));
+    }
+
+    private static String aggregate(String period, List<Field> groupBy, dev.burnrate.ledger.CostBasis basis, String where) {
+        boolean needsTags = groupBy.stream().anyMatch(f -> f.kind() == Field.Kind.DIMENSION);
         StringJoiner inner = new StringJoiner(", ");
         inner.add(period + " AS period");
         if (needsTags) inner.add("c.tag_hash");
         StringJoiner outer = new StringJoiner(", ");
         outer.add("a.period");
-        for (int i = 0; i < q.groupBy().size(); i++) {
-            Field f = q.groupBy().get(i);
+        for (int i = 0; i < groupBy.size(); i++) {
+            Field f = groupBy.get(i);
             if (f.kind() == Field.Kind.FOCUS_COLUMN) {
                 inner.add("c." + Sql.ident(f.name()) + " AS k" + i);
                 outer.add("a.k" + i);
@@ -60,42 +108,24 @@ public final class DuckCostLedger implements CostLedger {
         }
         inner.add("c.\"BillingCurrency\" AS currency");
         outer.add("a.currency");
-        inner.add("sum(c." + Sql.ident(q.basis().focusColumn()) + ") AS cost");
+        inner.add("sum(c." + Sql.ident(basis.focusColumn()) + ") AS cost");
         outer.add("sum(a.cost) AS cost");
         inner.add("count(*) AS records");
         outer.add("sum(a.records) AS records");
-        String sql = "WITH a AS (SELECT " + inner + " FROM cost_record c" + where(q.from(), q.to(), q.filters(), params)
-                + " GROUP BY ALL) SELECT " + outer + " FROM a"
+        return "WITH a AS (SELECT " + inner + " FROM cost_record c" + where + " GROUP BY ALL) SELECT " + outer + " FROM a"
                 + (needsTags ? " LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash" : "")
                 + " GROUP BY ALL ORDER BY period NULLS FIRST, cost DESC";
-        List<CostReport.Row> rows = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    java.sql.Date d = r.getDate("period");
-                    List<String> keys = new ArrayList<>();
-                    for (int i = 0; i < q.groupBy().size(); i++) keys.add(r.getString("k" + i));
-                    java.math.BigDecimal cost = r.getBigDecimal("cost");
-                    rows.add(new CostReport.Row(d == null ? null : d.toLocalDate(), keys,
-                            new Money(cost == null ? java.math.BigDecimal.ZERO : cost, r.getString("currency")), r.getLong("records")));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cost query failed: " + e.getMessage(), e);
-        }
-        return new CostReport(q, rows);
     }
 
-    private static String where(LocalDate from, LocalDate to, Map<Field, List<String>> filters, List<Object> params) {
+    private static String where(LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters, List<Object> params) {
         StringJoiner w = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
         if (from != null) {
             w.add("c.\"ChargePeriodStart\" >= ?");
-            params.add(from.atStartOfDay());
+            params.add(from);
         }
         if (to != null) {
             w.add("c.\"ChargePeriodStart\" < ?");
-            params.add(to.atStartOfDay());
+            params.add(to);
         }
         filters.forEach((field, values) -> {
             StringJoiner in = new StringJoiner(", ", "(", ")");
@@ -130,7 +160,7 @@ public final class DuckCostLedger implements CostLedger {
                     + Sql.literal(Buckets.UNALLOCATED) + " THEN a.cost ELSE 0 END)");
         }
         String sql = "WITH a AS (SELECT c.tag_hash, c.\"BillingCurrency\" AS currency, sum(c.\"EffectiveCost\") AS cost FROM cost_record c"
-                + where(from, to, Map.of(), params) + " GROUP BY ALL) SELECT " + select
+                + where(from == null ? null : from.atStartOfDay(), to == null ? null : to.atStartOfDay(), Map.of(), params) + " GROUP BY ALL) SELECT " + select
                 + " FROM a LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash GROUP BY 1 ORDER BY 1";
         List<Coverage.Line> lines = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {

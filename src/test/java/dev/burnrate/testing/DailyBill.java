@@ -29,6 +29,16 @@ public final class DailyBill {
         return this;
     }
 
+    /** One charge for one hour. */
+    public DailyBill addHour(java.time.LocalDateTime hour, String service, String resource, String tagsJson, BigDecimal amount) {
+        LocalDate ps = hour.toLocalDate().withDayOfMonth(1);
+        String a = amount.toPlainString();
+        String tags = tagsJson == null ? "" : "\"" + tagsJson.replace("\"", "\"\"") + "\"";
+        rows.add(a + "," + a + "," + a + "," + a + ",USD,acct-1," + ps + "T00:00:00Z," + ps.plusMonths(1) + "T00:00:00Z,"
+                + hour + ":00Z," + hour.plusHours(1) + ":00Z,AWS," + service + ",ml-training," + resource + "," + tags);
+        return this;
+    }
+
     /** The same amount every day in [from, to). */
     public DailyBill daily(LocalDate from, LocalDate to, String team, String amount) {
         for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) add(d, team, amount);

@@ -1,0 +1,86 @@
+package dev.burnrate.anomaly;
+
+import dev.burnrate.alert.Alert;
+import dev.burnrate.alert.Alerts;
+import dev.burnrate.store.DuckAlertStore;
+import dev.burnrate.store.DuckAnomalyStore;
+import dev.burnrate.testing.DailyBill;
+import dev.burnrate.testing.MutableClock;
+import dev.burnrate.testing.TestLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hourly grain. Fifteen days of hourly charges, ±3% noise:
+ * <pre>
+ *   resource         tags                     day hours (08-20)   night hours
+ *   i-fraud-train    team=fraud               40.00               10.00
+ *   ep-assistant     team=llm                 25.00               25.00
+ * </pre>
+ * On the last day a runaway job adds i-runaway (team=fraud) at 300.00 in the 14:00 hour only.
+ */
+class HourlyAnomaliesTest {
+    static final LocalDateTime START = LocalDateTime.of(2026, 9, 1, 0, 0);
+    static final LocalDateTime RUNAWAY = LocalDateTime.of(2026, 9, 15, 14, 0);
+
+    @TempDir
+    Path dir;
+
+    List<CostAnomaly> detect(boolean runaway) {
+        SplittableRandom rnd = new SplittableRandom(5);
+        DailyBill b = new DailyBill();
+        for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
+            boolean day = h.getHour() >= 8 && h.getHour() < 20;
+            b.addHour(h, "Amazon EC2", "i-fraud-train", "{\"team\": \"fraud\"}", noisy(rnd, day ? 40 : 10));
+            b.addHour(h, "Amazon SageMaker", "ep-assistant", "{\"team\": \"llm\"}", noisy(rnd, 25));
+            if (runaway && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", new BigDecimal("300.00"));
+        }
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
+            DuckAlertStore alerts = new DuckAlertStore(l.db);
+            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts,
+                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), CostAnomalies.Settings.defaults());
+            List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
+            if (runaway) assertThat(alerts.list(null, 10)).extracting(Alert::title).anyMatch(t -> t.contains("2026-09-15 14:00"));
+            return found;
+        }
+    }
+
+    static BigDecimal noisy(SplittableRandom rnd, double v) {
+        return BigDecimal.valueOf(v * (1 + 0.03 * rnd.nextGaussian())).setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    @Test
+    void hourly_quietDayWithADailyCycle_raisesNothing() {
+        assertThat(detect(false)).isEmpty();
+    }
+
+    @Test
+    void hourly_runawayJob_isFoundInItsHourWithTheJobAsRootCause() {
+        List<CostAnomaly> found = detect(true);
+        CostAnomaly team = found.stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud")).findFirst().orElseThrow();
+        assertThat(team.hour()).isEqualTo(14);
+        assertThat(team.day()).isEqualTo(RUNAWAY.toLocalDate());
+        assertThat(team.impact()).isBetween(new BigDecimal("280"), new BigDecimal("320"));
+        assertThat(team.expected()).isBetween(new BigDecimal("35"), new BigDecimal("45"));
+        assertThat(team.rootCause().get(0).dimension()).isIn("ResourceId", "SubAccountId", "ServiceName");
+        assertThat(team.rootCause()).anySatisfy(c -> {
+            assertThat(c.dimension()).isEqualTo("ResourceId");
+            assertThat(c.value()).isEqualTo("i-runaway");
+            assertThat(c.delta()).isEqualByComparingTo("300.00");
+        });
+        assertThat(found).allSatisfy(a -> assertThat(a.hour()).isEqualTo(14));
+    }
+}
