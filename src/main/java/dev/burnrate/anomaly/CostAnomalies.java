@@ -70,8 +70,8 @@ public final class CostAnomalies {
             LocalDateTime first = r.rows().stream().map(CostReport.Row::period).min(LocalDate::compareTo).orElseThrow().atStartOfDay();
             Slots slots = new Slots(first, ChronoUnit.DAYS, (int) ChronoUnit.DAYS.between(first.toLocalDate(), to), 7,
                     settings.minImpact(), (int) Math.max(0, ChronoUnit.DAYS.between(first.toLocalDate(), from)));
-            Map<List<String>, double[]> series = new TreeMap<>(Comparator.comparing(Object::toString));
-            for (CostReport.Row row : r.rows()) add(series, slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
+            Series series = new Series();
+            for (CostReport.Row row : r.rows()) series.add(slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
         return sorted(found);
@@ -90,8 +90,8 @@ public final class CostAnomalies {
             List<CostLedger.HourRow> rows = ledger.hourly(List.of(dim), first, to, Map.of(), CostBasis.EFFECTIVE);
             if (rows.isEmpty()) continue;
             Slots slots = new Slots(first, ChronoUnit.HOURS, n, 24, minImpact, (int) ChronoUnit.HOURS.between(first, from));
-            Map<List<String>, double[]> series = new TreeMap<>(Comparator.comparing(Object::toString));
-            for (CostLedger.HourRow row : rows) add(series, slots, row.hour(), row.keys().get(0), row.cost());
+            Series series = new Series();
+            for (CostLedger.HourRow row : rows) series.add(slots, row.hour(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
         return sorted(found);
@@ -108,21 +108,34 @@ public final class CostAnomalies {
         }
     }
 
-    private static void add(Map<List<String>, double[]> series, Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
-        if (key == null) return;
-        int i = slots.index(t);
-        if (i < 0 || i >= slots.length()) return;
-        series.computeIfAbsent(List.of(key, cost.currency()), k -> new double[slots.length()])[i] += cost.amount().doubleValue();
+    /**
+     * Per (value, currency): the series as doubles for the detector (an estimate needs no exactness) and the
+     * exact amounts, which are what an anomaly reports as actual.
+     */
+    private static final class Series {
+        final Map<List<String>, double[]> values = new TreeMap<>(Comparator.comparing(Object::toString));
+        final Map<List<String>, BigDecimal[]> exact = new TreeMap<>(Comparator.comparing(Object::toString));
+
+        void add(Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
+            if (key == null) return;
+            int i = slots.index(t);
+            if (i < 0 || i >= slots.length()) return;
+            List<String> k = List.of(key, cost.currency());
+            values.computeIfAbsent(k, x -> new double[slots.length()])[i] += cost.amount().doubleValue();
+            BigDecimal[] ex = exact.computeIfAbsent(k, x -> new BigDecimal[slots.length()]);
+            ex[i] = ex[i] == null ? cost.amount() : ex[i].add(cost.amount());
+        }
     }
 
-    private void judge(Field dim, Map<List<String>, double[]> series, Slots slots, List<CostAnomaly> found) {
+    private void judge(Field dim, Series series, Slots slots, List<CostAnomaly> found) {
         boolean hourly = slots.unit() == ChronoUnit.HOURS;
-        for (Map.Entry<List<String>, double[]> e : series.entrySet()) {
+        for (Map.Entry<List<String>, double[]> e : series.values.entrySet()) {
             double[] y = e.getValue();
+            BigDecimal[] exact = series.exact.get(e.getKey());
             SeriesDetector.Scores s = detector.score(y, slots.period());
             for (int t = Math.max(0, slots.judgeFrom()); t < y.length; t++) {
                 if (!s.anomaly()[t]) continue;
-                BigDecimal actual = money(y[t]);
+                BigDecimal actual = exact[t] == null ? BigDecimal.ZERO.setScale(2) : exact[t];
                 BigDecimal expected = money(Math.max(0, s.expected()[t]));
                 BigDecimal impact = actual.subtract(expected);
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)

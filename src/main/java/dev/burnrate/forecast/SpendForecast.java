@@ -79,12 +79,22 @@ public final class SpendForecast {
                 lo = lo.add(l);
                 hi = hi.add(h);
             }
-            double last30 = 0;
-            for (int i = Math.max(0, y.length - 30); i < y.length; i++) last30 += y[i];
-            out.add(new ScopeForecast(List.copyOf(keys), currency, new Money(cents(last30), currency), days,
+            out.add(new ScopeForecast(List.copyOf(keys), currency, lastDays(groupBy, keys, filters, basis, asOf, currency), days,
                     new Money(tot, currency), new Money(lo, currency), new Money(hi, currency)));
         }
         return out;
+    }
+
+    /** Exact spend of one scope over the 30 days before {@code asOf}, from the ledger (not from the model's doubles). */
+    private Money lastDays(List<Field> groupBy, List<String> keys, Map<Field, List<String>> filters, CostBasis basis, LocalDate asOf,
+                           String currency) {
+        Map<Field, List<String>> f = new LinkedHashMap<>(filters);
+        for (int i = 0; i < groupBy.size(); i++) {
+            if (keys.get(i) != null) f.put(groupBy.get(i), List.of(keys.get(i)));
+        }
+        java.math.BigDecimal v = ledger.costs(new CostQuery(List.of(), asOf.minusDays(30), asOf, Granularity.NONE, basis, f))
+                .totals().getOrDefault(currency, java.math.BigDecimal.ZERO);
+        return new Money(v, currency);
     }
 
     /** Backtests every scope's series from the ledger against the run-rate baseline. */
