@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 5;
+    private static final int SCHEMA_VERSION = 6;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -123,6 +123,15 @@ public final class Database implements AutoCloseable {
                 s.execute("BEGIN");
                 s.execute("ALTER TABLE anomaly ADD COLUMN hour INTEGER");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '5')");
+                s.execute("COMMIT");
+            }
+            if (version < 6) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE gpu_sample (
+                          time TIMESTAMP NOT NULL, host VARCHAR, gpu_uuid VARCHAR NOT NULL, gpu_index INTEGER, job VARCHAR, pod VARCHAR,
+                          namespace VARCHAR, container VARCHAR, util DOUBLE NOT NULL, mem_used BIGINT NOT NULL, mem_total BIGINT)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '6')");
                 s.execute("COMMIT");
             }
         }

@@ -1,0 +1,31 @@
+package dev.burnrate.ingest.gpu;
+
+import dev.burnrate.ledger.GpuSample;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Storage of GPU samples and the usage figures computed from them. */
+public interface GpuSamples {
+    /** Stores a batch in one step, skipping samples already stored (same GPU and instant); returns how many were new. */
+    long append(List<GpuSample> samples);
+
+    /**
+     * Usage per group ({@code job}, {@code gpu}, {@code host}, {@code pod} or {@code namespace}) over [from, to):
+     * each sample stands for the time to the next one of its GPU (gaps capped at a minute).
+     */
+    List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent);
+
+    enum Group { JOB, GPU, HOST, POD, NAMESPACE }
+
+    /**
+     * GPU-seconds observed, mean and p95 utilisation, GPU-seconds idle (utilisation under the threshold) and, of
+     * those, idle while memory was held (a job had the GPU and did nothing with it).
+     */
+    record Usage(String key, long samples, double meanUtilization, double p95Utilization, double gpuSeconds,
+                 double idleGpuSeconds, double idleWithMemoryHeldSeconds) {
+        public double idleShare() {
+            return gpuSeconds == 0 ? 0 : idleGpuSeconds / gpuSeconds;
+        }
+    }
+}

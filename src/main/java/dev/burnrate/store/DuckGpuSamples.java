@@ -1,0 +1,98 @@
+package dev.burnrate.store;
+
+import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ledger.GpuSample;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** GPU samples in DuckDB: appended through the JDBC Appender into a stage, then moved in one statement. */
+public final class DuckGpuSamples implements GpuSamples {
+    private static final AtomicLong STAGES = new AtomicLong();
+    private final Database db;
+
+    public DuckGpuSamples(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public long append(List<GpuSample> samples) {
+        if (samples.isEmpty()) return 0;
+        String stage = "gpu_sample_stage_" + STAGES.incrementAndGet();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM gpu_sample LIMIT 0");
+            try {
+                try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("temp", "main", stage)) {
+                    for (GpuSample g : samples) {
+                        a.beginRow();
+                        a.append(LocalDateTime.ofInstant(g.time(), ZoneOffset.UTC));
+                        a.append(g.host());
+                        a.append(g.gpuUuid());
+                        a.append(g.gpuIndex());
+                        a.append(g.job());
+                        a.append(g.pod());
+                        a.append(g.namespace());
+                        a.append(g.container());
+                        a.append(g.utilizationPercent());
+                        a.append(g.memoryUsedMiB());
+                        a.append(g.memoryTotalMiB());
+                        a.endRow();
+                    }
+                }
+                return s.executeUpdate("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, time) * FROM " + stage + " n WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM gpu_sample g WHERE g.gpu_uuid = n.gpu_uuid AND g.time = n.time)");
+            } finally {
+                s.execute("DROP TABLE IF EXISTS " + stage);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot store GPU samples: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent) {
+        String key = switch (by) {
+            case JOB -> "coalesce(job, '(no job)')";
+            case GPU -> "gpu_uuid";
+            case HOST -> "coalesce(host, '(unknown host)')";
+            case POD -> "coalesce(pod, '(no pod)')";
+            case NAMESPACE -> "coalesce(namespace, '(no namespace)')";
+        };
+        String sql = """
+                WITH s AS (
+                  SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid ORDER BY time)) - epoch(time) AS dt
+                  FROM gpu_sample WHERE time >= ? AND time < ?),
+                d AS (
+                  SELECT *, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid), 1), 60) AS secs FROM s)
+                SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs),
+                       sum(CASE WHEN util < ? THEN secs ELSE 0 END),
+                       sum(CASE WHEN util < ? AND mem_used > 0 THEN secs ELSE 0 END)
+                FROM d GROUP BY 1 ORDER BY 5 DESC""".formatted(key);
+        List<Usage> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+            ps.setDouble(3, idleBelowPercent);
+            ps.setDouble(4, idleBelowPercent);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Usage(r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("GPU usage query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
