@@ -26,6 +26,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.alert.Dispatcher dispatcher;
     private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
+    private final dev.burnrate.store.DuckGpuSamples gpuSamples;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -40,7 +41,9 @@ public final class Wiring implements Services {
                 new dev.burnrate.budget.BudgetEvaluator(costs, dev.burnrate.budget.BudgetEvaluator.Reservations.none()), alerts, clock);
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
+        this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
+        this.api.withGpuSamples(gpuSamples);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -93,6 +96,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.anomaly.AnomalyStore anomalies() {
         return anomalyStore;
+    }
+
+    @Override
+    public dev.burnrate.ingest.gpu.GpuSamples gpuSamples() {
+        return gpuSamples;
     }
 
     @Override

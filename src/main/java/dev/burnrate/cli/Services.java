@@ -27,6 +27,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.anomaly.AnomalyStore anomalies();
 
+    dev.burnrate.ingest.gpu.GpuSamples gpuSamples();
+
     Path databasePath();
 
     @Override

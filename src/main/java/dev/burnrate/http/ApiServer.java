@@ -36,6 +36,13 @@ public final class ApiServer {
     private final dev.burnrate.alert.AlertStore alerts;
 
     private final Anomalies anomalies;
+    private dev.burnrate.ingest.gpu.GpuSamples gpuSamples;
+
+    /** Adds the GPU telemetry routes (before {@link #start}). */
+    public ApiServer withGpuSamples(dev.burnrate.ingest.gpu.GpuSamples samples) {
+        this.gpuSamples = samples;
+        return this;
+    }
 
     /** Cost anomaly detection and its store, served together. */
     public record Anomalies(dev.burnrate.anomaly.CostAnomalies detector, dev.burnrate.anomaly.AnomalyStore store) {
@@ -78,6 +85,7 @@ public final class ApiServer {
         if (budgets != null) new BudgetRoutes(budgets).register(app);
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
+        if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));

@@ -50,8 +50,15 @@ public final class DuckGpuSamples implements GpuSamples {
                         a.endRow();
                     }
                 }
-                return s.executeUpdate("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, time) * FROM " + stage + " n WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM gpu_sample g WHERE g.gpu_uuid = n.gpu_uuid AND g.time = n.time)");
+                // only stored rows within the batch's time range can collide: the range lets DuckDB skip the rest by zone maps
+                Instant min = samples.stream().map(GpuSample::time).min(Instant::compareTo).orElseThrow();
+                Instant max = samples.stream().map(GpuSample::time).max(Instant::compareTo).orElseThrow();
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, time) * FROM " + stage
+                        + " n WHERE NOT EXISTS (SELECT 1 FROM gpu_sample g WHERE g.time >= ? AND g.time <= ? AND g.gpu_uuid = n.gpu_uuid AND g.time = n.time)")) {
+                    ins.setObject(1, LocalDateTime.ofInstant(min, ZoneOffset.UTC));
+                    ins.setObject(2, LocalDateTime.ofInstant(max, ZoneOffset.UTC));
+                    return ins.executeUpdate();
+                }
             } finally {
                 s.execute("DROP TABLE IF EXISTS " + stage);
             }

@@ -86,6 +86,17 @@ class CliTest {
     }
 
     @Test
+    void gpuImportThenUsage_realNvidiaSmiCapture_reportsIdleGpuTime() {
+        Path smi = TestLedger.fixture("gpu/nvidia-smi-h100-training.csv", dir);
+        String db = dir.resolve("l.duckdb").toString();
+        Result imp = run("--db", db, "gpu", "import", smi.toString(), "--job", "three-phase-run", "--host", "h100-node");
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("153 samples read, 153 new");
+        Result usage = run("--db", db, "gpu", "usage", "--by", "job", "--format", "csv");
+        assertThat(usage.out()).contains("three-phase-run,153,");
+    }
+
+    @Test
     void demo_noServe_loadsAFreshLedgerWithEveryTeam() {
         String db = dir.resolve("demo.duckdb").toString();
         Result d = run("--db", db, "demo", "--rows", "5000", "--no-serve");

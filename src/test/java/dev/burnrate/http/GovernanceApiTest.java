@@ -73,6 +73,23 @@ class GovernanceApiTest {
     }
 
     @Test
+    void gpuSamples_ndjsonBatch_isStoredOnceAndABadLineRejectsTheWholeBatch() throws Exception {
+        String batch = "{\"time\":\"2026-09-16T10:00:00Z\",\"gpu\":\"GPU-a\",\"job\":\"retrain-1\",\"util\":0,\"memUsedMiB\":4000}\n"
+                + "{\"time\":\"2026-09-16T10:00:01Z\",\"gpu\":\"GPU-a\",\"job\":\"retrain-1\",\"util\":90,\"memUsedMiB\":4000}\n";
+        HttpResponse<String> ok = send("POST", "/api/v1/gpu-samples", batch);
+        assertThat(ok.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(ok.body()).get("stored").asLong()).isEqualTo(2);
+        assertThat(json.readTree(send("POST", "/api/v1/gpu-samples", batch).body()).get("stored").asLong()).isZero();
+        HttpResponse<String> bad = send("POST", "/api/v1/gpu-samples",
+                "{\"time\":\"2026-09-16T10:00:02Z\",\"gpu\":\"GPU-a\",\"util\":50,\"memUsedMiB\":1}\n{\"time\":\"2026-09-16T10:00:03Z\",\"gpu\":\"GPU-a\",\"util\":\"high\",\"memUsedMiB\":1}\n");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("detail").asText()).contains("request body:2", "util", "high");
+        JsonNode usage = json.readTree(send("GET", "/api/v1/gpu-usage?by=job", null).body()).get("usage");
+        assertThat(usage).hasSize(1);
+        assertThat(usage.get(0).get("samples").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void anomalies_detectThenFeedback_andAlertsCanBeAcknowledgedAndResolved() throws Exception {
         JsonNode found = json.readTree(send("POST", "/api/v1/anomalies/detect?from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
         JsonNode team = null;

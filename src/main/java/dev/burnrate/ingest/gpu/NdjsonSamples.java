@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.burnrate.ledger.GpuSample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -28,12 +27,21 @@ public final class NdjsonSamples {
 
     public static List<GpuSample> parse(Reader in, String source) {
         List<GpuSample> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(in, 1 << 16)) {
-            long line = 0;
-            for (String l; (l = r.readLine()) != null; ) {
-                line++;
-                if (l.isBlank()) continue;
-                out.add(one(l, source, line));
+        // one streaming parser over the whole body (NDJSON is a sequence of root-level objects); the line of each
+        // object comes from the parser's location
+        try (JsonParser p = JSON.createParser(in)) {
+            LastTime last = new LastTime();
+            JsonToken tok;
+            while (true) {
+                try {
+                    tok = p.nextToken();
+                } catch (IOException e) {
+                    throw new GpuInputException(source, p.currentLocation().getLineNr(), null, null, "not valid JSON: " + e.getMessage().split("\n")[0]);
+                }
+                if (tok == null) break;
+                long line = p.currentTokenLocation().getLineNr();
+                if (tok != JsonToken.START_OBJECT) throw new GpuInputException(source, line, null, p.getText(), "expected a JSON object per line");
+                out.add(one(p, source, line, last));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
@@ -41,13 +49,18 @@ public final class NdjsonSamples {
         return out;
     }
 
-    private static GpuSample one(String l, String source, long line) {
+    /** The previous sample's time text and instant, per parse call. */
+    private static final class LastTime {
+        String text;
+        Instant instant;
+    }
+
+    private static GpuSample one(JsonParser p, String source, long line, LastTime last) throws IOException {
         String time = null, gpu = null, host = null, job = null, pod = null, ns = null, container = null;
         int index = 0;
         double util = Double.NaN;
         long used = -1, total = 0;
-        try (JsonParser p = JSON.createParser(l)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new GpuInputException(source, line, null, l, "expected a JSON object");
+        try {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken t = p.nextToken();
@@ -67,19 +80,25 @@ public final class NdjsonSamples {
                     default -> p.skipChildren();
                 }
             }
-        } catch (IOException e) {
-            throw new GpuInputException(source, line, null, l.length() > 80 ? l.substring(0, 80) + "…" : l, "not valid JSON: " + e.getMessage().split("\n")[0]);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new GpuInputException(source, line, null, null, "not valid JSON: " + e.getOriginalMessage());
         }
         if (time == null) throw new GpuInputException(source, line, "time", null, "required");
         if (gpu == null) throw new GpuInputException(source, line, "gpu", null, "required (the GPU's UUID)");
         if (Double.isNaN(util)) throw new GpuInputException(source, line, "util", null, "required (0-100)");
         if (used < 0) throw new GpuInputException(source, line, "memUsedMiB", used == -1 ? null : String.valueOf(used), "required, not negative");
         Instant t;
-        try {
-            t = Instant.parse(time);
-        } catch (DateTimeParseException e) {
-            throw new GpuInputException(source, line, "time", time, "not an ISO 8601 instant (e.g. 2026-11-22T22:37:00Z)");
+        if (time.equals(last.text)) {
+            t = last.instant; // samples of one scrape share their timestamp: parse it once
+        } else {
+            try {
+                t = Instant.parse(time);
+            } catch (DateTimeParseException e) {
+                throw new GpuInputException(source, line, "time", time, "not an ISO 8601 instant (e.g. 2026-11-22T22:37:00Z)");
+            }
         }
+        last.text = time;
+        last.instant = t;
         try {
             return new GpuSample(t, host, gpu, index, job, pod, ns, container, util, used, total);
         } catch (IllegalArgumentException e) {

@@ -1,0 +1,113 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.ingest.gpu.DcgmText;
+import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ingest.gpu.NdjsonSamples;
+import dev.burnrate.ingest.gpu.NvidiaSmiCsv;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.GpuSample;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "gpu", description = "GPU telemetry: import samples, report utilisation and idle GPU time.",
+        subcommands = {GpuCommand.Import.class, GpuCommand.Usage.class})
+final class GpuCommand {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Command(name = "import", description = {"Import GPU samples: nvidia-smi --query-gpu CSV, DCGM exporter text, or NDJSON.",
+            "All-or-nothing per file; samples already stored (same GPU and instant) are skipped."})
+    static final class Import implements Callable<Integer> {
+        @ParentCommand
+        GpuCommand parent;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<Path> files;
+
+        @Option(names = "--format", defaultValue = "nvidia-smi", description = "nvidia-smi|dcgm|ndjson")
+        String format;
+
+        @Option(names = "--job", description = "Job the samples belong to (nvidia-smi has none)")
+        String job;
+
+        @Option(names = "--host", description = "Host the samples came from")
+        String host;
+
+        @Option(names = "--utc-offset", defaultValue = "Z", description = "Offset of nvidia-smi's local timestamps, e.g. +02:00")
+        String offset;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Services s = parent.root.open()) {
+                for (Path f : files) {
+                    List<GpuSample> samples = switch (format.toLowerCase(Locale.ROOT)) {
+                        case "nvidia-smi" -> NvidiaSmiCsv.parse(Files.newBufferedReader(f), f.toString(), host, job, ZoneOffset.of(offset));
+                        case "dcgm" -> DcgmText.parse(Files.readString(f), f.toString(), Files.getLastModifiedTime(f).toInstant());
+                        case "ndjson" -> NdjsonSamples.parse(Files.newBufferedReader(f), f.toString());
+                        default -> throw new IllegalArgumentException("--format " + format + ": expected nvidia-smi, dcgm or ndjson");
+                    };
+                    long added = s.gpuSamples().append(samples);
+                    parent.root.out.println(f + ": " + samples.size() + " samples read, " + added + " new");
+                }
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "usage", description = "Utilisation (mean, p95) and idle GPU time per job, GPU, host, pod or namespace.")
+    static final class Usage implements Callable<Integer> {
+        @ParentCommand
+        GpuCommand parent;
+
+        @Option(names = "--by", defaultValue = "job", description = "job|gpu|host|pod|namespace")
+        String by;
+
+        @Option(names = "--from", paramLabel = "DATE")
+        String from;
+
+        @Option(names = "--to", paramLabel = "DATE")
+        String to;
+
+        @Option(names = "--idle-below", defaultValue = "5", description = "Utilisation (%) under which a GPU counts as idle")
+        double idleBelow;
+
+        @Option(names = "--format", defaultValue = "table")
+        Output.Format format;
+
+        @Override
+        public Integer call() {
+            GpuSamples.Group g = GpuSamples.Group.valueOf(by.toUpperCase(Locale.ROOT));
+            LocalDate f = CostQueryParser.date("from", from);
+            LocalDate t = CostQueryParser.date("to", to);
+            try (Services s = parent.root.open()) {
+                List<List<String>> rows = new ArrayList<>();
+                for (GpuSamples.Usage u : s.gpuSamples().usage(g, f == null ? java.time.Instant.EPOCH : f.atStartOfDay().toInstant(ZoneOffset.UTC),
+                        t == null ? java.time.Instant.parse("9999-01-01T00:00:00Z") : t.atStartOfDay().toInstant(ZoneOffset.UTC), idleBelow)) {
+                    rows.add(List.of(u.key(), String.valueOf(u.samples()), fmt(u.meanUtilization()), fmt(u.p95Utilization()),
+                            fmt(u.gpuSeconds() / 3600), fmt(u.idleGpuSeconds() / 3600), fmt(u.idleWithMemoryHeldSeconds() / 3600),
+                            fmt(100 * u.idleShare()) + "%"));
+                }
+                Output.print(parent.root.out, format, List.of(by, "samples", "util_mean", "util_p95", "gpu_hours", "idle_gpu_hours",
+                        "idle_held_gpu_hours", "idle_share"), rows, null);
+            }
+            return 0;
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+    }
+}

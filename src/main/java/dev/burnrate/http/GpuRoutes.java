@@ -1,0 +1,66 @@
+package dev.burnrate.http;
+
+import dev.burnrate.ingest.gpu.GpuInputException;
+import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ingest.gpu.NdjsonSamples;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.GpuSample;
+import dev.burnrate.ledger.InvalidParameterException;
+import io.javalin.Javalin;
+
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** POST /api/v1/gpu-samples (NDJSON, all-or-nothing) and GET /api/v1/gpu-usage. */
+final class GpuRoutes {
+    private final GpuSamples samples;
+
+    GpuRoutes(GpuSamples samples) {
+        this.samples = samples;
+    }
+
+    void register(Javalin app) {
+        app.post("/api/v1/gpu-samples", ctx -> {
+            List<GpuSample> batch;
+            try {
+                batch = NdjsonSamples.parse(new InputStreamReader(ctx.bodyInputStream(), StandardCharsets.UTF_8), "request body");
+            } catch (GpuInputException e) {
+                ApiServer.problemStatic(ctx, 400, "Invalid GPU sample", e.getMessage());
+                return;
+            }
+            long added = samples.append(batch);
+            ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
+        });
+        app.get("/api/v1/gpu-usage", ctx -> {
+            String by = ctx.queryParam("by") == null ? "job" : ctx.queryParam("by");
+            GpuSamples.Group g;
+            try {
+                g = GpuSamples.Group.valueOf(by.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidParameterException("by", by, "expected job, gpu, host, pod or namespace");
+            }
+            LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
+            LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
+            double idle = ctx.queryParam("idleBelow") == null ? 5 : Double.parseDouble(ctx.queryParam("idleBelow"));
+            ctx.json(Map.of("usage", samples.usage(g, from == null ? Instant.EPOCH : from.atStartOfDay().toInstant(ZoneOffset.UTC),
+                    to == null ? Instant.parse("9999-01-01T00:00:00Z") : to.atStartOfDay().toInstant(ZoneOffset.UTC), idle).stream().map(u -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put(by, u.key());
+                m.put("samples", u.samples());
+                m.put("meanUtilization", u.meanUtilization());
+                m.put("p95Utilization", u.p95Utilization());
+                m.put("gpuHours", u.gpuSeconds() / 3600);
+                m.put("idleGpuHours", u.idleGpuSeconds() / 3600);
+                m.put("idleWithMemoryHeldGpuHours", u.idleWithMemoryHeldSeconds() / 3600);
+                return m;
+            }).toList()));
+        });
+    }
+}
