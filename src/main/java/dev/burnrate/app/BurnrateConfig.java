@@ -35,8 +35,9 @@ import java.util.Set;
  * </pre>
  */
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
-                             Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting) {
-    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting");
+                             Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
+                             List<dev.burnrate.allocation.ShareRule> shareRules) {
+    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation");
 
     /** How alerts are routed and held: channels per severity, quiet hours (UTC), minimum duration, dashboard link base. */
     public record Alerting(Map<dev.burnrate.alert.Alert.Severity, List<String>> routes, dev.burnrate.alert.Dispatcher.QuietHours quietHours,
@@ -48,7 +49,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -69,6 +70,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Map<String, dev.burnrate.alert.Channel> channels = new LinkedHashMap<>();
         Alerting alerting = Alerting.defaults();
         Node budgetNode = null;
+        List<dev.burnrate.allocation.ShareRule> shareRules = List.of();
         Node alertingNode = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
@@ -80,6 +82,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 case "channels" -> channels = AlertingConfig.channels(name, t.getValueNode());
                 case "budgets" -> budgetNode = t.getValueNode();
                 case "alerting" -> alertingNode = t.getValueNode();
+                case "allocation" -> shareRules = shareRules(name, t.getValueNode());
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -104,7 +107,78 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules);
+    }
+
+    /**
+     * <pre>
+     * allocation:
+     *   shared:
+     *     - name: gpu-pool
+     *       match: {SubAccountName: shared-gpu-pool}     # every field must match; a list gives alternatives
+     *       split: proportional                          # even | proportional | fixed
+     *     - name: data-platform
+     *       match: {team: data-platform}
+     *       split: fixed
+     *       weights: {fraud: 2, search: 1}
+     * </pre>
+     */
+    private static List<dev.burnrate.allocation.ShareRule> shareRules(String file, Node node) {
+        List<dev.burnrate.allocation.ShareRule> out = new ArrayList<>();
+        for (NodeTuple t : mapping(file, node, "allocation").getValue()) {
+            String k = scalar(file, t.getKeyNode(), "allocation");
+            if (!k.equals("shared")) throw new ConfigException(file, line(t.getKeyNode()), "allocation." + k, "unknown key; expected shared");
+            if (!(t.getValueNode() instanceof SequenceNode seq)) throw new ConfigException(file, line(t.getValueNode()), "allocation.shared", "expected a list of rules");
+            int i = 0;
+            for (Node item : seq.getValue()) {
+                String p = "allocation.shared[" + i++ + "]";
+                String rname = null;
+                Map<dev.burnrate.ledger.Field, List<String>> match = new LinkedHashMap<>();
+                dev.burnrate.allocation.ShareRule.Split split = dev.burnrate.allocation.ShareRule.Split.PROPORTIONAL;
+                Map<String, java.math.BigDecimal> weights = new LinkedHashMap<>();
+                for (NodeTuple f : mapping(file, item, p).getValue()) {
+                    String fk = scalar(file, f.getKeyNode(), p);
+                    switch (fk) {
+                        case "name" -> rname = scalar(file, f.getValueNode(), p + ".name");
+                        case "match" -> {
+                            for (NodeTuple m : mapping(file, f.getValueNode(), p + ".match").getValue()) {
+                                String field = scalar(file, m.getKeyNode(), p + ".match");
+                                dev.burnrate.ledger.Field fld = dev.burnrate.ledger.Field.parse(field).orElseThrow(() -> new ConfigException(file,
+                                        line(m.getKeyNode()), p + ".match." + field, "unknown dimension or column; expected " + dev.burnrate.ledger.Field.accepted()));
+                                match.put(fld, strings(file, m.getValueNode(), p + ".match." + field));
+                            }
+                        }
+                        case "split" -> {
+                            String v = scalar(file, f.getValueNode(), p + ".split");
+                            try {
+                                split = dev.burnrate.allocation.ShareRule.Split.valueOf(v.toUpperCase(Locale.ROOT));
+                            } catch (IllegalArgumentException e) {
+                                throw new ConfigException(file, line(f.getValueNode()), p + ".split", "'" + v + "' is not one of even, proportional, fixed");
+                            }
+                        }
+                        case "weights" -> {
+                            for (NodeTuple w : mapping(file, f.getValueNode(), p + ".weights").getValue()) {
+                                String o = scalar(file, w.getKeyNode(), p + ".weights");
+                                String v = scalar(file, w.getValueNode(), p + ".weights." + o);
+                                try {
+                                    weights.put(o, new java.math.BigDecimal(v));
+                                } catch (NumberFormatException e) {
+                                    throw new ConfigException(file, line(w.getValueNode()), p + ".weights." + o, "'" + v + "' is not a number");
+                                }
+                            }
+                        }
+                        default -> throw new ConfigException(file, line(f.getKeyNode()), p + "." + fk, "unknown key; expected name, match, split, weights");
+                    }
+                }
+                if (rname == null) throw new ConfigException(file, line(item), p + ".name", "required");
+                try {
+                    out.add(new dev.burnrate.allocation.ShareRule(rname, match, split, weights));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, line(item), p, e.getMessage());
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static TagMap tagMap(String file, Node node) {

@@ -27,6 +27,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
     private final dev.burnrate.store.DuckGpuSamples gpuSamples;
+    private final dev.burnrate.allocation.Allocation allocation;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -42,8 +43,9 @@ public final class Wiring implements Services {
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
+        this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules());
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
-        this.api.withGpuSamples(gpuSamples);
+        this.api.withGpuSamples(gpuSamples).withAllocation(allocation);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -101,6 +103,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.ingest.gpu.GpuSamples gpuSamples() {
         return gpuSamples;
+    }
+
+    @Override
+    public dev.burnrate.allocation.Allocation allocation() {
+        return allocation;
     }
 
     @Override

@@ -42,9 +42,13 @@ final class CostsCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
     Output.Format format;
 
+    @Option(names = "--allocate", description = "Direct + shared (split by the allocation rules in burnrate.yaml) + total per owner; --by names one owner dimension")
+    boolean allocate;
+
     @Override
     public Integer call() {
         CostQuery q = CostQueryParser.parse(by, from, to, granularity, basis, filters);
+        if (allocate) return allocated(root, q, format);
         try (Services s = root.open()) {
             CostReport r = s.costs().costs(q);
             List<String> cols = new ArrayList<>();
@@ -65,6 +69,39 @@ final class CostsCommand implements Callable<Integer> {
             }
             List<String> footer = new ArrayList<>();
             r.totals().forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + plain(a) + " " + c));
+            Output.print(root.out, format, cols, rows, footer);
+        }
+        return 0;
+    }
+
+    static int allocated(BurnrateCommand root, CostQuery q, Output.Format format) {
+        if (q.groupBy().size() != 1) throw new IllegalArgumentException("--allocate needs exactly one owner dimension in --by, e.g. --by team");
+        try (Services s = root.open()) {
+            List<dev.burnrate.allocation.Allocation.Line> lines = s.allocation().allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters());
+            java.util.TreeSet<String> ruleNames = new java.util.TreeSet<>();
+            lines.forEach(l -> ruleNames.addAll(l.shared().keySet()));
+            List<String> cols = new ArrayList<>();
+            if (q.granularity() != dev.burnrate.ledger.Granularity.NONE) cols.add("period");
+            cols.add(q.groupBy().get(0).name());
+            cols.add("currency");
+            cols.add("direct");
+            ruleNames.forEach(r -> cols.add("shared:" + r));
+            cols.add("total");
+            List<List<String>> rows = new ArrayList<>();
+            java.util.Map<String, BigDecimal> totals = new java.util.TreeMap<>();
+            for (dev.burnrate.allocation.Allocation.Line l : lines) {
+                List<String> r = new ArrayList<>();
+                if (l.period() != null) r.add(l.period().toString());
+                r.add(l.owner());
+                r.add(l.currency());
+                r.add(plain(l.direct()));
+                for (String rule : ruleNames) r.add(plain(l.shared().getOrDefault(rule, BigDecimal.ZERO)));
+                r.add(plain(l.total()));
+                rows.add(r);
+                totals.merge(l.currency(), l.total(), BigDecimal::add);
+            }
+            List<String> footer = new ArrayList<>();
+            totals.forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + plain(a) + " " + c + " (equals the bill)"));
             Output.print(root.out, format, cols, rows, footer);
         }
         return 0;

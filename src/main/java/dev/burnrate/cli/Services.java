@@ -29,6 +29,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.ingest.gpu.GpuSamples gpuSamples();
 
+    dev.burnrate.allocation.Allocation allocation();
+
     Path databasePath();
 
     @Override

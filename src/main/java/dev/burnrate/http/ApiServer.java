@@ -38,6 +38,14 @@ public final class ApiServer {
     private final Anomalies anomalies;
     private dev.burnrate.ingest.gpu.GpuSamples gpuSamples;
 
+    private dev.burnrate.allocation.Allocation allocation;
+
+    /** Serves {@code allocate=true} on /api/v1/costs (before {@link #start}). */
+    public ApiServer withAllocation(dev.burnrate.allocation.Allocation a) {
+        this.allocation = a;
+        return this;
+    }
+
     /** Adds the GPU telemetry routes (before {@link #start}). */
     public ApiServer withGpuSamples(dev.burnrate.ingest.gpu.GpuSamples samples) {
         this.gpuSamples = samples;
@@ -103,6 +111,10 @@ public final class ApiServer {
     private void costs(Context ctx) {
         CostQuery q = CostQueryParser.parse(ctx.queryParam("groupBy"), ctx.queryParam("from"), ctx.queryParam("to"),
                 ctx.queryParam("granularity"), ctx.queryParam("basis"), ctx.queryParams("filter"));
+        if ("true".equals(ctx.queryParam("allocate"))) {
+            allocated(ctx, q);
+            return;
+        }
         CostReport r = ledger.costs(q);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CostReport.Row row : r.rows()) {
@@ -172,6 +184,27 @@ public final class ApiServer {
         } catch (NumberFormatException e) {
             throw new InvalidParameterException(name, v, "expected a number from " + min + " to " + max);
         }
+    }
+
+    private void allocated(Context ctx, CostQuery q) {
+        if (allocation == null) throw new InvalidParameterException("allocate", "true", "allocation is not available on this server");
+        if (q.groupBy().size() != 1) throw new InvalidParameterException("groupBy", ctx.queryParam("groupBy"), "allocate=true needs exactly one owner dimension, e.g. groupBy=team");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, BigDecimal> totals = new java.util.TreeMap<>();
+        for (dev.burnrate.allocation.Allocation.Line l : allocation.allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (l.period() != null) m.put("period", l.period().toString());
+            m.put(q.groupBy().get(0).name(), l.owner());
+            m.put("currency", l.currency());
+            m.put("direct", plain(l.direct()));
+            Map<String, String> shared = new java.util.TreeMap<>();
+            l.shared().forEach((k, v) -> shared.put(k, plain(v)));
+            m.put("shared", shared);
+            m.put("total", plain(l.total()));
+            rows.add(m);
+            totals.merge(l.currency(), l.total(), BigDecimal::add);
+        }
+        ctx.json(Map.of("basis", q.basis().name().toLowerCase(), "allocated", true, "rows", rows, "totals", plain(totals)));
     }
 
     private void coverage(Context ctx) {

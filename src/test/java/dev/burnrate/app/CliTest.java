@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +95,37 @@ class CliTest {
         assertThat(imp.out()).contains("153 samples read, 153 new");
         Result usage = run("--db", db, "gpu", "usage", "--by", "job", "--format", "csv");
         assertThat(usage.out()).contains("three-phase-run,153,");
+    }
+
+    @Test
+    void showback_withSharedRulesFromConfig_addsUpToTheMonthsBill() throws Exception {
+        Path gen = dir.resolve("gen.csv");
+        assertThat(run("generate", "focus", "--rows", "5000", "--out", gen.toString(), "--start", "2026-09-01", "--days", "30").code()).isZero();
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), """
+                allocation:
+                  shared:
+                    - name: gpu-pool
+                      match: {SubAccountName: shared-gpu-pool}
+                      split: proportional
+                    - name: data
+                      match: {team: data-platform}
+                      split: fixed
+                      weights: {fraud: 3, search: 1}
+                """);
+        String db = dir.resolve("l.duckdb").toString();
+        assertThat(run("--db", db, "--config", yaml.toString(), "import", "focus", gen.toString()).code()).isZero();
+        Result sb = run("--db", db, "--config", yaml.toString(), "showback", "--by", "team", "--month", "2026-09");
+        assertThat(sb.code()).as(sb.err()).isZero();
+        List<String> lines = sb.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("period,team,currency,direct,shared:data,shared:gpu-pool,total");
+        BigDecimal sum = lines.stream().skip(1).map(l -> new BigDecimal(l.substring(l.lastIndexOf(',') + 1))).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Result bill = run("--db", db, "costs", "--from", "2026-09-01", "--to", "2026-10-01", "--format", "csv");
+        BigDecimal total = new BigDecimal(bill.out().lines().skip(1).findFirst().orElseThrow().split(",")[1]);
+        assertThat(sum).isEqualByComparingTo(total);
+        assertThat(lines).noneMatch(l -> l.contains(",platform,") || l.contains(",data-platform,"));
+        Result bad = run("--db", db, "--config", yaml.toString(), "showback", "--month", "2026-13");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("month=2026-13");
     }
 
     @Test
