@@ -36,8 +36,8 @@ import java.util.Set;
  */
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
-                             List<dev.burnrate.allocation.ShareRule> shareRules) {
-    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation");
+                             List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides) {
+    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices");
 
     /** How alerts are routed and held: channels per severity, quiet hours (UTC), minimum duration, dashboard link base. */
     public record Alerting(Map<dev.burnrate.alert.Alert.Severity, List<String>> routes, dev.burnrate.alert.Dispatcher.QuietHours quietHours,
@@ -49,7 +49,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -71,6 +71,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Alerting alerting = Alerting.defaults();
         Node budgetNode = null;
         List<dev.burnrate.allocation.ShareRule> shareRules = List.of();
+        List<dev.burnrate.pricing.InstancePrice> prices = List.of();
         Node alertingNode = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
@@ -83,6 +84,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 case "budgets" -> budgetNode = t.getValueNode();
                 case "alerting" -> alertingNode = t.getValueNode();
                 case "allocation" -> shareRules = shareRules(name, t.getValueNode());
+                case "prices" -> prices = prices(name, t.getValueNode());
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -107,7 +109,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices);
     }
 
     /**
@@ -176,6 +178,42 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(file, line(item), p, e.getMessage());
                 }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * <pre>
+     * prices:
+     *   - {provider: AWS, instanceType: p5.48xlarge, region: us-east-1, onDemand: 48.50, spot: 21.00, source: "EDP rate card 2026"}
+     * </pre>
+     */
+    private static List<dev.burnrate.pricing.InstancePrice> prices(String file, Node node) {
+        if (!(node instanceof SequenceNode seq)) throw new ConfigException(file, line(node), "prices", "expected a list of prices");
+        List<dev.burnrate.pricing.InstancePrice> out = new ArrayList<>();
+        int i = 0;
+        for (Node item : seq.getValue()) {
+            String p = "prices[" + i++ + "]";
+            Map<String, String> f = new LinkedHashMap<>();
+            for (NodeTuple t : mapping(file, item, p).getValue()) {
+                String k = scalar(file, t.getKeyNode(), p);
+                if (!Set.of("provider", "instanceType", "region", "onDemand", "spot", "commit1y", "gpu", "gpus", "source", "asOf").contains(k)) {
+                    throw new ConfigException(file, line(t.getKeyNode()), p + "." + k, "unknown key; expected provider, instanceType, region, onDemand, spot, commit1y, gpu, gpus, source, asOf");
+                }
+                f.put(k, scalar(file, t.getValueNode(), p + "." + k));
+            }
+            for (String req : List.of("provider", "instanceType", "region", "onDemand")) {
+                if (!f.containsKey(req)) throw new ConfigException(file, line(item), p + "." + req, "required");
+            }
+            try {
+                out.add(new dev.burnrate.pricing.InstancePrice(f.get("provider"), f.get("instanceType"), f.get("region"), f.get("gpu"),
+                        Integer.parseInt(f.getOrDefault("gpus", "0")), new java.math.BigDecimal(f.get("onDemand")),
+                        f.containsKey("spot") ? new java.math.BigDecimal(f.get("spot")) : null,
+                        f.containsKey("commit1y") ? new java.math.BigDecimal(f.get("commit1y")) : null,
+                        f.getOrDefault("source", "burnrate.yaml override"), f.getOrDefault("asOf", "")));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(file, line(item), p, "a price or gpus is not a number: " + f);
             }
         }
         return List.copyOf(out);

@@ -20,6 +20,18 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
-        return BurnrateCommand.commandLine((db, config) -> Wiring.open(db, config, clock), out, err, clock).execute(args);
+        dev.burnrate.cli.Services.Factory factory = new dev.burnrate.cli.Services.Factory() {
+            @Override
+            public dev.burnrate.cli.Services open(java.nio.file.Path db, java.nio.file.Path config) {
+                return Wiring.open(db, config, clock);
+            }
+
+            @Override
+            public dev.burnrate.pricing.PriceCatalog prices(java.nio.file.Path config) {
+                BurnrateConfig c = config == null ? BurnrateConfig.defaults() : BurnrateConfig.load(config);
+                return dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(c.priceOverrides());
+            }
+        };
+        return BurnrateCommand.commandLine(factory, out, err, clock).execute(args);
     }
 }

@@ -28,6 +28,8 @@ public final class Wiring implements Services {
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
     private final dev.burnrate.store.DuckGpuSamples gpuSamples;
     private final dev.burnrate.allocation.Allocation allocation;
+    private final dev.burnrate.store.DuckJobRuns jobs;
+    private final dev.burnrate.allocation.JobCosts jobCosts;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -44,8 +46,11 @@ public final class Wiring implements Services {
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules());
+        this.jobs = new dev.burnrate.store.DuckJobRuns(db);
+        this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
+                dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
-        this.api.withGpuSamples(gpuSamples).withAllocation(allocation);
+        this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -108,6 +113,16 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.allocation.Allocation allocation() {
         return allocation;
+    }
+
+    @Override
+    public dev.burnrate.ingest.jobs.JobRuns jobs() {
+        return jobs;
+    }
+
+    @Override
+    public dev.burnrate.allocation.JobCosts jobCosts() {
+        return jobCosts;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 @Command(name = "burnrate", mixinStandardHelpOptions = true, version = "burnrate 0.1.0",
         description = "AI FinOps: import cloud bills (FOCUS), see where the money goes.",
         subcommands = {ImportCommand.class, ValidateCommand.class, CostsCommand.class, GenerateCommand.class,
-                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, PricesCommand.class, JobsCommand.class, CommandLine.HelpCommand.class})
 public final class BurnrateCommand {
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH",
             description = "Ledger database file (env BURNRATE_DB; default ./.burnrate/burnrate.duckdb)")
@@ -46,6 +46,11 @@ public final class BurnrateCommand {
 
     Services open() {
         return factory.open(databasePath(), configPath());
+    }
+
+    /** The price catalog with burnrate.yaml's overrides; needs no database. */
+    dev.burnrate.pricing.PriceCatalog prices() {
+        return factory.prices(configPath());
     }
 
     /** Builds the command line with one-line errors on stderr and exit codes: 0 ok, 1 failure, 2 usage. */

@@ -31,14 +31,20 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.allocation.Allocation allocation();
 
+    dev.burnrate.ingest.jobs.JobRuns jobs();
+
+    dev.burnrate.allocation.JobCosts jobCosts();
+
     Path databasePath();
 
     @Override
     void close();
 
     /** Opens (creating when absent) the database at a path with a config file (null for the defaults). */
-    @FunctionalInterface
     interface Factory {
         Services open(Path database, Path config);
+
+        /** The price catalog with the config's overrides. */
+        dev.burnrate.pricing.PriceCatalog prices(Path config);
     }
 }

@@ -46,6 +46,16 @@ public final class ApiServer {
         return this;
     }
 
+    private dev.burnrate.ingest.jobs.JobRuns jobs;
+    private dev.burnrate.allocation.JobCosts jobCosts;
+
+    /** Adds the job-run routes (before {@link #start}). */
+    public ApiServer withJobs(dev.burnrate.ingest.jobs.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
+        this.jobs = jobs;
+        this.jobCosts = costs;
+        return this;
+    }
+
     /** Adds the GPU telemetry routes (before {@link #start}). */
     public ApiServer withGpuSamples(dev.burnrate.ingest.gpu.GpuSamples samples) {
         this.gpuSamples = samples;
@@ -94,6 +104,7 @@ public final class ApiServer {
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
+        if (jobs != null) new JobRoutes(jobs, jobCosts).register(app);
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));

@@ -1,6 +1,6 @@
 package dev.burnrate.http;
 
-import dev.burnrate.ingest.gpu.GpuInputException;
+import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ingest.gpu.GpuSamples;
 import dev.burnrate.ingest.gpu.NdjsonSamples;
 import dev.burnrate.ledger.CostQueryParser;
@@ -31,7 +31,7 @@ final class GpuRoutes {
             List<GpuSample> batch;
             try {
                 batch = NdjsonSamples.parse(new InputStreamReader(ctx.bodyInputStream(), StandardCharsets.UTF_8), "request body");
-            } catch (GpuInputException e) {
+            } catch (RecordException e) {
                 ApiServer.problemStatic(ctx, 400, "Invalid GPU sample", e.getMessage());
                 return;
             }

@@ -47,6 +47,45 @@ public final class PriceCatalog {
         return List.copyOf(byKey.values());
     }
 
+    /** A catalog where the given prices (user overrides, e.g. a negotiated rate card) replace or add entries. */
+    public PriceCatalog withOverrides(List<InstancePrice> overrides) {
+        Map<String, InstancePrice> m = new LinkedHashMap<>(byKey);
+        for (InstancePrice p : overrides) m.put(key(p.provider(), p.instanceType(), p.region()), p);
+        return new PriceCatalog(m);
+    }
+
+    /** Entries whose GPU name contains {@code gpu} (case-insensitive; null = any), of a provider and region when given. */
+    public List<InstancePrice> search(String gpu, String provider, String region, String instanceType) {
+        return byKey.values().stream()
+                .filter(p -> gpu == null || (p.gpuName() != null && p.gpuName().toLowerCase(java.util.Locale.ROOT).contains(gpu.toLowerCase(java.util.Locale.ROOT))))
+                .filter(p -> provider == null || p.provider().equalsIgnoreCase(provider))
+                .filter(p -> region == null || p.region().equalsIgnoreCase(region))
+                .filter(p -> instanceType == null || p.instanceType().equalsIgnoreCase(instanceType))
+                .sorted(java.util.Comparator.comparing(InstancePrice::provider).thenComparing(InstancePrice::onDemand))
+                .toList();
+    }
+
+    /** Pricing model of a running instance. */
+    public enum Pricing { ON_DEMAND, SPOT, RESERVED }
+
+    /**
+     * Cost of instances × hours at the rate of the pricing model (reserved uses the 1-year commitment rate, spot the
+     * spot rate), exact to the cent. Fails, naming what is missing, when the catalog has no such rate.
+     */
+    public dev.burnrate.ledger.Money cost(String provider, String instanceType, String region, int count, BigDecimal hours, Pricing pricing) {
+        InstancePrice p = require(provider, instanceType, region);
+        BigDecimal rate = switch (pricing) {
+            case ON_DEMAND -> p.onDemand();
+            case SPOT -> p.spot();
+            case RESERVED -> p.commit1y();
+        };
+        if (rate == null) {
+            throw new IllegalArgumentException("no " + pricing.name().toLowerCase(java.util.Locale.ROOT) + " price for " + provider + " "
+                    + instanceType + " in " + region + " (source: " + p.source() + ")");
+        }
+        return new dev.burnrate.ledger.Money(rate.multiply(BigDecimal.valueOf(count)).multiply(hours).setScale(2, RoundingMode.HALF_EVEN), "USD");
+    }
+
     /** Loads the catalog shipped in the jar (see pricing/NOTICE for sources and licences). */
     public static PriceCatalog bundled() {
         Map<String, InstancePrice> m = new LinkedHashMap<>();

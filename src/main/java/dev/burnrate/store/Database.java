@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 6;
+    private static final int SCHEMA_VERSION = 7;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -132,6 +132,17 @@ public final class Database implements AutoCloseable {
                           time TIMESTAMP NOT NULL, host VARCHAR, gpu_uuid VARCHAR NOT NULL, gpu_index INTEGER, job VARCHAR, pod VARCHAR,
                           namespace VARCHAR, container VARCHAR, util DOUBLE NOT NULL, mem_used BIGINT NOT NULL, mem_total BIGINT)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '6')");
+                s.execute("COMMIT");
+            }
+            if (version < 7) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE job_run (
+                          id VARCHAR PRIMARY KEY, model VARCHAR, model_version VARCHAR, team VARCHAR, kind VARCHAR, tier VARCHAR,
+                          instance_type VARCHAR, instance_count INTEGER, pricing VARCHAR, provider VARCHAR, region VARCHAR,
+                          start TIMESTAMP, end_time TIMESTAMP, status VARCHAR, checkpoints INTEGER, evictions INTEGER,
+                          dataset_size_gb DOUBLE, tags VARCHAR)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '7')");
                 s.execute("COMMIT");
             }
         }

@@ -1,5 +1,6 @@
 package dev.burnrate.ingest.gpu;
 
+import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ledger.GpuSample;
 
 import java.time.Instant;
@@ -37,7 +38,7 @@ public final class DcgmText {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             Matcher m = LINE.matcher(l);
-            if (!m.matches()) throw new GpuInputException(source, i + 1, null, l, "not a Prometheus text exposition line");
+            if (!m.matches()) throw new RecordException(source, i + 1, null, l, "not a Prometheus text exposition line");
             String metric = m.group(1);
             if (!metric.equals("DCGM_FI_DEV_GPU_UTIL") && !metric.equals("DCGM_FI_DEV_FB_USED") && !metric.equals("DCGM_FI_DEV_FB_FREE")) continue;
             Map<String, String> labels = new LinkedHashMap<>();
@@ -46,12 +47,12 @@ public final class DcgmText {
                 while (lm.find()) labels.put(lm.group(1), lm.group(2));
             }
             String uuid = labels.getOrDefault("UUID", labels.get("uuid"));
-            if (uuid == null || uuid.isBlank()) throw new GpuInputException(source, i + 1, "UUID", null, "sample without a UUID label");
+            if (uuid == null || uuid.isBlank()) throw new RecordException(source, i + 1, "UUID", null, "sample without a UUID label");
             double value;
             try {
                 value = Double.parseDouble(m.group(4));
             } catch (NumberFormatException e) {
-                throw new GpuInputException(source, i + 1, metric, m.group(4), "not a number");
+                throw new RecordException(source, i + 1, metric, m.group(4), "not a number");
             }
             Instant t = m.group(5) == null ? scrapeTime : Instant.ofEpochMilli(Long.parseLong(m.group(5)));
             Acc a = byGpu.computeIfAbsent(uuid + "@" + t, k -> new Acc());
@@ -73,7 +74,7 @@ public final class DcgmText {
                         Integer.parseInt(lb.getOrDefault("gpu", "0")), null, blank(lb.get("pod")), blank(lb.get("namespace")),
                         blank(lb.get("container")), a.util, used, a.free == null ? 0 : used + a.free));
             } catch (IllegalArgumentException e) {
-                throw new GpuInputException(source, 0, null, lb.toString(), e.getMessage());
+                throw new RecordException(source, 0, null, lb.toString(), e.getMessage());
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.burnrate.ingest.gpu;
 
+import dev.burnrate.ingest.RecordException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -36,11 +37,11 @@ public final class NdjsonSamples {
                 try {
                     tok = p.nextToken();
                 } catch (IOException e) {
-                    throw new GpuInputException(source, p.currentLocation().getLineNr(), null, null, "not valid JSON: " + e.getMessage().split("\n")[0]);
+                    throw new RecordException(source, p.currentLocation().getLineNr(), null, null, "not valid JSON: " + e.getMessage().split("\n")[0]);
                 }
                 if (tok == null) break;
                 long line = p.currentTokenLocation().getLineNr();
-                if (tok != JsonToken.START_OBJECT) throw new GpuInputException(source, line, null, p.getText(), "expected a JSON object per line");
+                if (tok != JsonToken.START_OBJECT) throw new RecordException(source, line, null, p.getText(), "expected a JSON object per line");
                 out.add(one(p, source, line, last));
             }
         } catch (IOException e) {
@@ -81,12 +82,12 @@ public final class NdjsonSamples {
                 }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new GpuInputException(source, line, null, null, "not valid JSON: " + e.getOriginalMessage());
+            throw new RecordException(source, line, null, null, "not valid JSON: " + e.getOriginalMessage());
         }
-        if (time == null) throw new GpuInputException(source, line, "time", null, "required");
-        if (gpu == null) throw new GpuInputException(source, line, "gpu", null, "required (the GPU's UUID)");
-        if (Double.isNaN(util)) throw new GpuInputException(source, line, "util", null, "required (0-100)");
-        if (used < 0) throw new GpuInputException(source, line, "memUsedMiB", used == -1 ? null : String.valueOf(used), "required, not negative");
+        if (time == null) throw new RecordException(source, line, "time", null, "required");
+        if (gpu == null) throw new RecordException(source, line, "gpu", null, "required (the GPU's UUID)");
+        if (Double.isNaN(util)) throw new RecordException(source, line, "util", null, "required (0-100)");
+        if (used < 0) throw new RecordException(source, line, "memUsedMiB", used == -1 ? null : String.valueOf(used), "required, not negative");
         Instant t;
         if (time.equals(last.text)) {
             t = last.instant; // samples of one scrape share their timestamp: parse it once
@@ -94,7 +95,7 @@ public final class NdjsonSamples {
             try {
                 t = Instant.parse(time);
             } catch (DateTimeParseException e) {
-                throw new GpuInputException(source, line, "time", time, "not an ISO 8601 instant (e.g. 2026-11-22T22:37:00Z)");
+                throw new RecordException(source, line, "time", time, "not an ISO 8601 instant (e.g. 2026-11-22T22:37:00Z)");
             }
         }
         last.text = time;
@@ -102,13 +103,13 @@ public final class NdjsonSamples {
         try {
             return new GpuSample(t, host, gpu, index, job, pod, ns, container, util, used, total);
         } catch (IllegalArgumentException e) {
-            throw new GpuInputException(source, line, null, null, e.getMessage());
+            throw new RecordException(source, line, null, null, e.getMessage());
         }
     }
 
     private static Number number(JsonParser p, JsonToken t, String source, long line, String field) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new GpuInputException(source, line, field, p.getText(), "not a number");
+            throw new RecordException(source, line, field, p.getText(), "not a number");
         }
         return p.getNumberValue();
     }

@@ -1,5 +1,6 @@
 package dev.burnrate.ingest.gpu;
 
+import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ledger.GpuSample;
 
 import java.io.BufferedReader;
@@ -29,7 +30,7 @@ public final class NvidiaSmiCsv {
         List<GpuSample> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(in)) {
             String headerLine = r.readLine();
-            if (headerLine == null || headerLine.isBlank()) throw new GpuInputException(source, 1, null, null, "empty: no header");
+            if (headerLine == null || headerLine.isBlank()) throw new RecordException(source, 1, null, null, "empty: no header");
             String[] h = headerLine.split(",");
             int ts = -1, idx = -1, uuid = -1, util = -1, used = -1, total = -1;
             for (int i = 0; i < h.length; i++) {
@@ -46,7 +47,7 @@ public final class NvidiaSmiCsv {
                 }
             }
             if (ts < 0 || uuid < 0 || util < 0 || used < 0) {
-                throw new GpuInputException(source, 1, null, headerLine, "not nvidia-smi --query-gpu CSV: needs timestamp, uuid, "
+                throw new RecordException(source, 1, null, headerLine, "not nvidia-smi --query-gpu CSV: needs timestamp, uuid, "
                         + "utilization.gpu and memory.used (with --format=csv)");
             }
             long line = 1;
@@ -54,19 +55,19 @@ public final class NvidiaSmiCsv {
                 line++;
                 if (l.isBlank()) continue;
                 String[] v = l.split(",");
-                if (v.length != h.length) throw new GpuInputException(source, line, null, l, "expected " + h.length + " columns, found " + v.length);
+                if (v.length != h.length) throw new RecordException(source, line, null, l, "expected " + h.length + " columns, found " + v.length);
                 LocalDateTime t;
                 try {
                     t = LocalDateTime.parse(v[ts].strip(), TS);
                 } catch (DateTimeParseException e) {
-                    throw new GpuInputException(source, line, "timestamp", v[ts].strip(), "expected yyyy/MM/dd HH:mm:ss.SSS");
+                    throw new RecordException(source, line, "timestamp", v[ts].strip(), "expected yyyy/MM/dd HH:mm:ss.SSS");
                 }
                 try {
                     out.add(new GpuSample(t.toInstant(offset), host, v[uuid].strip(), idx < 0 ? 0 : (int) number(source, line, "index", v[idx]),
                             job, null, null, null, number(source, line, "utilization.gpu", v[util]),
                             (long) number(source, line, "memory.used", v[used]), total < 0 ? 0 : (long) number(source, line, "memory.total", v[total])));
                 } catch (IllegalArgumentException e) {
-                    throw new GpuInputException(source, line, null, l, e.getMessage());
+                    throw new RecordException(source, line, null, l, e.getMessage());
                 }
             }
             return out;
@@ -81,7 +82,7 @@ public final class NvidiaSmiCsv {
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new GpuInputException(source, line, field, raw.strip(), "not a number");
+            throw new RecordException(source, line, field, raw.strip(), "not a number");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.burnrate.ingest.gpu;
 
+import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ledger.GpuSample;
 import dev.burnrate.store.DuckGpuSamples;
 import dev.burnrate.testing.TestLedger;
@@ -74,7 +75,7 @@ class GpuSamplesTest {
                 + "2026/11/22 22:36:33.503, 0, GPU-1, 10 %, 100 MiB, 81559 MiB\n"
                 + "2026/11/22 22:36:34.503, 0, GPU-1, [N/A], 100 MiB, 81559 MiB\n";
         assertThatThrownBy(() -> NvidiaSmiCsv.parse(new StringReader(csv), "smi.csv", null, null, ZoneOffset.UTC))
-                .isInstanceOf(GpuInputException.class).hasMessageContaining("smi.csv:3").hasMessageContaining("utilization.gpu")
+                .isInstanceOf(RecordException.class).hasMessageContaining("smi.csv:3").hasMessageContaining("utilization.gpu")
                 .hasMessageContaining("[N/A]");
     }
 

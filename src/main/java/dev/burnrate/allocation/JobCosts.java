@@ -1,0 +1,77 @@
+package dev.burnrate.allocation;
+
+import dev.burnrate.ingest.jobs.JobRuns;
+import dev.burnrate.ledger.JobRun;
+import dev.burnrate.ledger.Money;
+import dev.burnrate.pricing.PriceCatalog;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The cost of each training run: what the bill says (rows carrying the job id) when it does, otherwise an estimate
+ * from the price catalog (instances × hours × the rate of its pricing model), flagged {@code estimated}.
+ */
+public final class JobCosts {
+    private final JobRuns jobs;
+    private final PriceCatalog catalog;
+    private final Clock clock;
+
+    public JobCosts(JobRuns jobs, PriceCatalog catalog, Clock clock) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** One run's cost: billed or estimated (or unknown, with the reason), its instance-hours and cost per instance-hour. */
+    public record JobCost(JobRun job, BigDecimal instanceHours, Money cost, boolean estimated, String note) {
+        public Money perInstanceHour() {
+            if (cost == null || instanceHours.signum() == 0) return null;
+            return new Money(cost.amount().divide(instanceHours, 4, RoundingMode.HALF_EVEN), cost.currency());
+        }
+    }
+
+    public List<JobCost> costs(List<JobRun> runs) {
+        Map<String, Map<String, BigDecimal>> billed = jobs.billedCost(runs.stream().map(JobRun::id).toList());
+        List<JobCost> out = new ArrayList<>();
+        for (JobRun j : runs) {
+            BigDecimal hours = hours(j);
+            Map<String, BigDecimal> b = billed.get(j.id());
+            if (b != null && !b.isEmpty()) {
+                Map.Entry<String, BigDecimal> first = b.entrySet().iterator().next();
+                out.add(new JobCost(j, hours, new Money(first.getValue(), first.getKey()), false,
+                        b.size() > 1 ? "billed in " + b.size() + " currencies; showing " + first.getKey() : "from the bill"));
+                continue;
+            }
+            if (j.instanceType() == null || j.start() == null) {
+                out.add(new JobCost(j, hours, null, true, "no instance type or start: cannot estimate"));
+                continue;
+            }
+            try {
+                PriceCatalog.Pricing p = j.pricing() == null ? PriceCatalog.Pricing.ON_DEMAND : PriceCatalog.Pricing.valueOf(j.pricing().toUpperCase(Locale.ROOT));
+                Money m = catalog.cost(j.provider() == null ? "AWS" : j.provider(), j.instanceType(), j.region() == null ? "us-east-1" : j.region(),
+                        Math.max(1, j.instanceCount()), hours.divide(BigDecimal.valueOf(Math.max(1, j.instanceCount())), 6, RoundingMode.HALF_EVEN), p);
+                out.add(new JobCost(j, hours, m, true, "estimated from the price catalog"));
+            } catch (IllegalArgumentException e) {
+                out.add(new JobCost(j, hours, null, true, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** Instance-hours: instances × (end, or now for a running job, − start). */
+    BigDecimal hours(JobRun j) {
+        if (j.start() == null) return BigDecimal.ZERO;
+        Instant end = j.end() != null ? j.end() : clock.instant();
+        long seconds = Math.max(0, Duration.between(j.start(), end).getSeconds());
+        return BigDecimal.valueOf(seconds).multiply(BigDecimal.valueOf(Math.max(1, j.instanceCount())))
+                .divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_EVEN);
+    }
+}

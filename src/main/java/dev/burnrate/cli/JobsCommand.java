@@ -1,0 +1,75 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.allocation.JobCosts;
+import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ledger.JobRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "jobs", description = {"Training and batch runs with their cost: billed when the bill names the job (x_JobId or a job_id tag),",
+        "otherwise estimated from the price catalog and marked so."}, subcommands = JobsCommand.Import.class)
+final class JobsCommand implements Callable<Integer> {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Option(names = "--model")
+    String model;
+
+    @Option(names = "--team")
+    String team;
+
+    @Option(names = "--format", defaultValue = "table")
+    Output.Format format;
+
+    @Override
+    public Integer call() {
+        try (Services s = root.open()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (JobCosts.JobCost c : s.jobCosts().costs(s.jobs().list(model, team, 1000))) {
+                JobRun j = c.job();
+                rows.add(List.of(j.id(), str(j.model()), str(j.team()), str(j.kind()), str(j.status()), str(j.instanceType()) + " x" + j.instanceCount(),
+                        str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), c.cost() == null ? "" : c.cost().plain(),
+                        c.cost() == null ? "" : c.cost().currency(), c.cost() == null ? "unknown" : c.estimated() ? "estimated" : "billed",
+                        c.perInstanceHour() == null ? "" : c.perInstanceHour().plain()));
+            }
+            Output.print(root.out, format, List.of("job", "model", "team", "kind", "status", "instances", "pricing", "instance_hours", "cost",
+                    "currency", "source", "per_instance_hour"), rows, null);
+        }
+        return 0;
+    }
+
+    private static String str(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Command(name = "import", description = "Import job runs: JSON object, array or NDJSON; upsert by id (updates replace).")
+    static final class Import implements Callable<Integer> {
+        @ParentCommand
+        JobsCommand parent;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<Path> files;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Services s = parent.root.open()) {
+                for (Path f : files) {
+                    List<JobRun> runs = JobRunJson.parse(Files.newBufferedReader(f), f.toString());
+                    s.jobs().upsert(runs);
+                    parent.root.out.println(f + ": " + runs.size() + " job run(s) stored");
+                }
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
+}

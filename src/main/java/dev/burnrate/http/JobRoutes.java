@@ -1,0 +1,63 @@
+package dev.burnrate.http;
+
+import dev.burnrate.allocation.JobCosts;
+import dev.burnrate.ingest.RecordException;
+import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ingest.jobs.JobRuns;
+import dev.burnrate.ledger.JobRun;
+import io.javalin.Javalin;
+
+import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** POST /api/v1/jobs (a job, an array or NDJSON; upsert by id) and GET /api/v1/jobs with each run's cost. */
+final class JobRoutes {
+    private final JobRuns jobs;
+    private final JobCosts costs;
+
+    JobRoutes(JobRuns jobs, JobCosts costs) {
+        this.jobs = jobs;
+        this.costs = costs;
+    }
+
+    void register(Javalin app) {
+        app.post("/api/v1/jobs", ctx -> {
+            List<JobRun> batch;
+            try {
+                batch = JobRunJson.parse(new StringReader(ctx.body()), "request body");
+            } catch (RecordException e) {
+                ApiServer.problemStatic(ctx, 400, "Invalid job run", e.getMessage());
+                return;
+            }
+            jobs.upsert(batch);
+            ctx.status(202).json(Map.of("received", batch.size()));
+        });
+        app.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", costs.costs(jobs.list(ctx.queryParam("model"), ctx.queryParam("team"), 1000))
+                .stream().map(JobRoutes::json).toList())));
+    }
+
+    static Map<String, Object> json(JobCosts.JobCost c) {
+        JobRun j = c.job();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("model", j.model());
+        m.put("team", j.team());
+        m.put("kind", j.kind());
+        m.put("tier", j.tier());
+        m.put("status", j.status());
+        m.put("instanceType", j.instanceType());
+        m.put("instanceCount", j.instanceCount());
+        m.put("pricing", j.pricing());
+        m.put("start", j.start() == null ? null : j.start().toString());
+        m.put("end", j.end() == null ? null : j.end().toString());
+        m.put("instanceHours", c.instanceHours().stripTrailingZeros().toPlainString());
+        m.put("cost", c.cost() == null ? null : c.cost().plain());
+        m.put("currency", c.cost() == null ? null : c.cost().currency());
+        m.put("estimated", c.estimated());
+        m.put("costPerInstanceHour", c.perInstanceHour() == null ? null : c.perInstanceHour().plain());
+        m.put("note", c.note());
+        return m;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.burnrate.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.ingest.jobs.JobRuns;
+import dev.burnrate.ledger.JobRun;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+public final class DuckJobRuns implements JobRuns {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Database db;
+
+    public DuckJobRuns(Database db) {
+        this.db = db;
+    }
+
+    private static LocalDateTime utc(Instant i) {
+        return i == null ? null : LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+    }
+
+    @Override
+    public synchronized void upsert(List<JobRun> jobs) {
+        if (jobs.isEmpty()) return;
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM job_run WHERE id = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO job_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Map<String, JobRun> last = new LinkedHashMap<>();
+                for (JobRun j : jobs) last.put(j.id(), j); // the last update of a job in a batch wins
+                for (JobRun j : last.values()) {
+                    del.setString(1, j.id());
+                    del.executeUpdate();
+                    int i = 1;
+                    ins.setString(i++, j.id());
+                    ins.setString(i++, j.model());
+                    ins.setString(i++, j.modelVersion());
+                    ins.setString(i++, j.team());
+                    ins.setString(i++, j.kind());
+                    ins.setString(i++, j.tier());
+                    ins.setString(i++, j.instanceType());
+                    ins.setInt(i++, j.instanceCount());
+                    ins.setString(i++, j.pricing());
+                    ins.setString(i++, j.provider());
+                    ins.setString(i++, j.region());
+                    ins.setObject(i++, utc(j.start()));
+                    ins.setObject(i++, utc(j.end()));
+                    ins.setString(i++, j.status());
+                    ins.setInt(i++, j.checkpoints());
+                    ins.setInt(i++, j.evictions());
+                    ins.setObject(i++, j.datasetSizeGb());
+                    ins.setString(i, JSON.writeValueAsString(j.tags()));
+                    ins.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("cannot store job runs: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<JobRun> list(String model, String team, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM job_run WHERE 1 = 1");
+        if (model != null) sql.append(" AND model = ?");
+        if (team != null) sql.append(" AND team = ?");
+        sql.append(" ORDER BY start DESC NULLS LAST, id LIMIT ").append(Math.max(1, limit));
+        List<JobRun> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (model != null) ps.setString(i++, model);
+            if (team != null) ps.setString(i, team);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    Map<String, String> tags;
+                    try {
+                        tags = JSON.readValue(r.getString("tags"), new TypeReference<>() {
+                        });
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        tags = Map.of();
+                    }
+                    double ds = r.getDouble("dataset_size_gb");
+                    Double dataset = r.wasNull() ? null : ds;
+                    out.add(new JobRun(r.getString("id"), r.getString("model"), r.getString("model_version"), r.getString("team"),
+                            r.getString("kind"), r.getString("tier"), r.getString("instance_type"), r.getInt("instance_count"),
+                            r.getString("pricing"), r.getString("provider"), r.getString("region"), instant(r.getTimestamp("start")),
+                            instant(r.getTimestamp("end_time")), r.getString("status"), r.getInt("checkpoints"), r.getInt("evictions"), dataset, tags));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot list job runs: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Map<String, BigDecimal>> billedCost(List<String> jobIds) {
+        Map<String, Map<String, BigDecimal>> out = new TreeMap<>();
+        if (jobIds.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        jobIds.forEach(id -> in.add("?"));
+        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
+                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost FROM cost_record "
+                + "WHERE extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) SELECT job, currency, sum(cost) FROM j WHERE job IN " + in + " GROUP BY 1, 2";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 1, jobIds.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), r.getBigDecimal(3));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot link jobs to the bill: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
