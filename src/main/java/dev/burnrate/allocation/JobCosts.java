@@ -1,6 +1,5 @@
 package dev.burnrate.allocation;
 
-import dev.burnrate.ingest.jobs.JobRuns;
 import dev.burnrate.ledger.JobRun;
 import dev.burnrate.ledger.Money;
 import dev.burnrate.pricing.PriceCatalog;

@@ -116,7 +116,7 @@ public final class Wiring implements Services {
     }
 
     @Override
-    public dev.burnrate.ingest.jobs.JobRuns jobs() {
+    public dev.burnrate.allocation.JobRuns jobs() {
         return jobs;
     }
 

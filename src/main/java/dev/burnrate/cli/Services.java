@@ -31,7 +31,7 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.allocation.Allocation allocation();
 
-    dev.burnrate.ingest.jobs.JobRuns jobs();
+    dev.burnrate.allocation.JobRuns jobs();
 
     dev.burnrate.allocation.JobCosts jobCosts();
 

@@ -46,11 +46,11 @@ public final class ApiServer {
         return this;
     }
 
-    private dev.burnrate.ingest.jobs.JobRuns jobs;
+    private dev.burnrate.allocation.JobRuns jobs;
     private dev.burnrate.allocation.JobCosts jobCosts;
 
     /** Adds the job-run routes (before {@link #start}). */
-    public ApiServer withJobs(dev.burnrate.ingest.jobs.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
+    public ApiServer withJobs(dev.burnrate.allocation.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
         this.jobs = jobs;
         this.jobCosts = costs;
         return this;

@@ -3,7 +3,7 @@ package dev.burnrate.http;
 import dev.burnrate.allocation.JobCosts;
 import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ingest.jobs.JobRunJson;
-import dev.burnrate.ingest.jobs.JobRuns;
+import dev.burnrate.allocation.JobRuns;
 import dev.burnrate.ledger.JobRun;
 import io.javalin.Javalin;
 

@@ -2,7 +2,7 @@ package dev.burnrate.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.burnrate.ingest.jobs.JobRuns;
+import dev.burnrate.allocation.JobRuns;
 import dev.burnrate.ledger.JobRun;
 
 import java.math.BigDecimal;

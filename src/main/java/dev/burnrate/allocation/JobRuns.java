@@ -1,4 +1,4 @@
-package dev.burnrate.ingest.jobs;
+package dev.burnrate.allocation;
 
 import dev.burnrate.ledger.JobRun;
 
