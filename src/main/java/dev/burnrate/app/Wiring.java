@@ -126,6 +126,11 @@ public final class Wiring implements Services {
     }
 
     @Override
+    public dev.burnrate.allocation.TrainingEconomics trainingEconomics() {
+        return new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+    }
+
+    @Override
     public Path databasePath() {
         return db.path();
     }

@@ -35,6 +35,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.allocation.JobCosts jobCosts();
 
+    dev.burnrate.allocation.TrainingEconomics trainingEconomics();
+
     Path databasePath();
 
     @Override

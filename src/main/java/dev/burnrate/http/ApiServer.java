@@ -104,7 +104,8 @@ public final class ApiServer {
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
-        if (jobs != null) new JobRoutes(jobs, jobCosts).register(app);
+        if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
+                : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));

@@ -16,10 +16,12 @@ import java.util.Map;
 final class JobRoutes {
     private final JobRuns jobs;
     private final JobCosts costs;
+    private final dev.burnrate.allocation.TrainingEconomics economics;
 
-    JobRoutes(JobRuns jobs, JobCosts costs) {
+    JobRoutes(JobRuns jobs, JobCosts costs, dev.burnrate.allocation.TrainingEconomics economics) {
         this.jobs = jobs;
         this.costs = costs;
+        this.economics = economics;
     }
 
     void register(Javalin app) {
@@ -34,6 +36,28 @@ final class JobRoutes {
             jobs.upsert(batch);
             ctx.status(202).json(Map.of("received", batch.size()));
         });
+        if (economics != null) {
+            app.get("/api/v1/unit-costs", ctx -> {
+                String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
+                if (!by.equals("model") && !by.equals("team")) throw new dev.burnrate.ledger.InvalidParameterException("by", by, "expected model or team");
+                ctx.json(Map.of("training", economics.byOwner(by, 5).stream().map(l -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put(by, l.key());
+                    m.put("currency", l.currency());
+                    m.put("runs", l.runs());
+                    m.put("estimatedRuns", l.estimatedRuns());
+                    m.put("cost", l.cost().toPlainString());
+                    m.put("costPerRun", l.costPerRun() == null ? null : l.costPerRun().toPlainString());
+                    m.put("costPerInstanceHour", l.costPerInstanceHour() == null ? null : l.costPerInstanceHour().toPlainString());
+                    Map<String, String> months = new LinkedHashMap<>();
+                    l.retrainingByMonth().forEach((k, v) -> months.put(k.toString(), v.toPlainString()));
+                    m.put("retrainingByMonth", months);
+                    m.put("meanGpuUtilization", l.meanGpuUtilization());
+                    m.put("idleGpuCost", l.idleCost().toPlainString());
+                    return m;
+                }).toList()));
+            });
+        }
         app.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", costs.costs(jobs.list(ctx.queryParam("model"), ctx.queryParam("team"), 1000))
                 .stream().map(JobRoutes::json).toList())));
     }

@@ -1,0 +1,49 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.allocation.TrainingEconomics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "unit-costs", description = {"Training unit economics per model or team: runs, cost per run and per instance-hour,",
+        "retraining spend per month, GPU utilisation and idle GPU cost (from GPU samples)."})
+final class UnitCostsCommand implements Callable<Integer> {
+    @ParentCommand
+    BurnrateCommand root;
+
+    @Option(names = "--by", defaultValue = "model", description = "model|team")
+    String by;
+
+    @Option(names = "--idle-below", defaultValue = "5")
+    double idleBelow;
+
+    @Option(names = "--format", defaultValue = "table")
+    Output.Format format;
+
+    @Override
+    public Integer call() {
+        if (!by.equals("model") && !by.equals("team")) throw new IllegalArgumentException("--by " + by + ": expected model or team");
+        try (Services s = root.open()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (TrainingEconomics.Line l : s.trainingEconomics().byOwner(by, idleBelow)) {
+                rows.add(List.of(l.key(), l.currency(), String.valueOf(l.runs()), String.valueOf(l.estimatedRuns()), plain(l.cost()),
+                        l.costPerRun() == null ? "" : plain(l.costPerRun()), l.costPerInstanceHour() == null ? "" : plain(l.costPerInstanceHour()),
+                        l.retrainingByMonth().entrySet().stream().map(e -> e.getKey() + ":" + plain(e.getValue())).collect(Collectors.joining(" ")),
+                        l.meanGpuUtilization() == null ? "" : String.format(Locale.ROOT, "%.1f%%", l.meanGpuUtilization()), plain(l.idleCost())));
+            }
+            Output.print(root.out, format, List.of(by, "currency", "runs", "estimated_runs", "cost", "cost_per_run", "cost_per_instance_hour",
+                    "retraining_by_month", "gpu_util_mean", "idle_gpu_cost"), rows, null);
+        }
+        return 0;
+    }
+
+    private static String plain(java.math.BigDecimal v) {
+        return dev.burnrate.ledger.Money.plain(v);
+    }
+}
