@@ -1,6 +1,6 @@
 package dev.burnrate.allocation;
 
-import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ledger.Buckets;
 import dev.burnrate.ledger.JobRun;
 

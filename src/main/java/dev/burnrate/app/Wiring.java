@@ -106,7 +106,7 @@ public final class Wiring implements Services {
     }
 
     @Override
-    public dev.burnrate.ingest.gpu.GpuSamples gpuSamples() {
+    public dev.burnrate.ledger.GpuSamples gpuSamples() {
         return gpuSamples;
     }
 

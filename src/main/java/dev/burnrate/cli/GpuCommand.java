@@ -1,7 +1,7 @@
 package dev.burnrate.cli;
 
 import dev.burnrate.ingest.gpu.DcgmText;
-import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ingest.gpu.NdjsonSamples;
 import dev.burnrate.ingest.gpu.NvidiaSmiCsv;
 import dev.burnrate.ledger.CostQueryParser;

@@ -27,7 +27,7 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.anomaly.AnomalyStore anomalies();
 
-    dev.burnrate.ingest.gpu.GpuSamples gpuSamples();
+    dev.burnrate.ledger.GpuSamples gpuSamples();
 
     dev.burnrate.allocation.Allocation allocation();
 

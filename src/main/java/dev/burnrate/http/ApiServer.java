@@ -36,7 +36,7 @@ public final class ApiServer {
     private final dev.burnrate.alert.AlertStore alerts;
 
     private final Anomalies anomalies;
-    private dev.burnrate.ingest.gpu.GpuSamples gpuSamples;
+    private dev.burnrate.ledger.GpuSamples gpuSamples;
 
     private dev.burnrate.allocation.Allocation allocation;
 
@@ -57,7 +57,7 @@ public final class ApiServer {
     }
 
     /** Adds the GPU telemetry routes (before {@link #start}). */
-    public ApiServer withGpuSamples(dev.burnrate.ingest.gpu.GpuSamples samples) {
+    public ApiServer withGpuSamples(dev.burnrate.ledger.GpuSamples samples) {
         this.gpuSamples = samples;
         return this;
     }

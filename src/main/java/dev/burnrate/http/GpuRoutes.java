@@ -1,7 +1,7 @@
 package dev.burnrate.http;
 
 import dev.burnrate.ingest.RecordException;
-import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ingest.gpu.NdjsonSamples;
 import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.GpuSample;

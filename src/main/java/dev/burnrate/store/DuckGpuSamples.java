@@ -1,6 +1,6 @@
 package dev.burnrate.store;
 
-import dev.burnrate.ingest.gpu.GpuSamples;
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ledger.GpuSample;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;

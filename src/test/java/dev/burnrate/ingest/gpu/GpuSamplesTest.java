@@ -1,5 +1,6 @@
 package dev.burnrate.ingest.gpu;
 
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ledger.GpuSample;
 import dev.burnrate.store.DuckGpuSamples;

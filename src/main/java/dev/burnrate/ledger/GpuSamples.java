@@ -1,6 +1,6 @@
-package dev.burnrate.ingest.gpu;
+package dev.burnrate.ledger;
 
-import dev.burnrate.ledger.GpuSample;
+
 
 import java.time.Instant;
 import java.util.List;
