@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "gpu", description = "GPU telemetry: import samples, report utilisation and idle GPU time.",
-        subcommands = {GpuCommand.Import.class, GpuCommand.Usage.class})
+        subcommands = {GpuCommand.Import.class, GpuCommand.Usage.class, GpuCommand.Collect.class})
 final class GpuCommand {
     @ParentCommand
     BurnrateCommand root;
@@ -64,6 +64,50 @@ final class GpuCommand {
                 parent.root.out.flush();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "collect", description = "Pull DCGM GPU metrics (utilisation, framebuffer) from a Prometheus server's HTTP API.")
+    static final class Collect implements Callable<Integer> {
+        @ParentCommand
+        GpuCommand parent;
+
+        @Option(names = "--url", required = true, description = "Prometheus base URL, e.g. http://prometheus:9090")
+        String url;
+
+        @Option(names = "--since", defaultValue = "1h", description = "How far back, e.g. 15m, 6h, 2d")
+        String since;
+
+        @Option(names = "--step", defaultValue = "15s", description = "Resolution, e.g. 15s, 1m")
+        String step;
+
+        @Override
+        public Integer call() {
+            java.time.Instant to = parent.root.clock.instant();
+            java.time.Instant from = to.minus(duration(since, "--since"));
+            List<GpuSample> samples = new dev.burnrate.ingest.gpu.PrometheusPull(url).pull(from, to, duration(step, "--step"));
+            try (Services s = parent.root.open()) {
+                long added = s.gpuSamples().append(samples);
+                parent.root.out.println(url + ": " + samples.size() + " samples from " + from + " to " + to + ", " + added + " new");
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+
+        static java.time.Duration duration(String text, String option) {
+            String v = text.strip().toLowerCase(Locale.ROOT);
+            try {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> java.time.Duration.ofSeconds(n);
+                    case 'm' -> java.time.Duration.ofMinutes(n);
+                    case 'h' -> java.time.Duration.ofHours(n);
+                    case 'd' -> java.time.Duration.ofDays(n);
+                    default -> throw new NumberFormatException();
+                };
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(option + " " + text + ": expected e.g. 30s, 15m, 6h or 2d");
+            }
         }
     }
 
