@@ -50,7 +50,8 @@ public final class Wiring implements Services {
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
                 dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
-        this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts);
+        this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
+                .withInference(new dev.burnrate.store.DuckInferenceUsages(db));
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -128,6 +129,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.allocation.TrainingEconomics trainingEconomics() {
         return new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+    }
+
+    @Override
+    public dev.burnrate.ledger.InferenceUsages inference() {
+        return new dev.burnrate.store.DuckInferenceUsages(db);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 @Command(name = "burnrate", mixinStandardHelpOptions = true, version = "burnrate 0.1.0",
         description = "AI FinOps: import cloud bills (FOCUS), see where the money goes.",
         subcommands = {ImportCommand.class, ValidateCommand.class, CostsCommand.class, GenerateCommand.class,
-                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, PricesCommand.class, JobsCommand.class, UnitCostsCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, PricesCommand.class, JobsCommand.class, UnitCostsCommand.class, InferenceCommand.class, CommandLine.HelpCommand.class})
 public final class BurnrateCommand {
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH",
             description = "Ledger database file (env BURNRATE_DB; default ./.burnrate/burnrate.duckdb)")
@@ -42,6 +42,13 @@ public final class BurnrateCommand {
         if (config != null) return config;
         Path local = Path.of("burnrate.yaml");
         return java.nio.file.Files.isRegularFile(local) ? local : null;
+    }
+
+    /** The root command of whatever command this spec belongs to (a subcommand may sit under several parents). */
+    static BurnrateCommand root(CommandLine.Model.CommandSpec spec) {
+        CommandLine.Model.CommandSpec s = spec;
+        while (s.parent() != null) s = s.parent();
+        return (BurnrateCommand) s.userObject();
     }
 
     Services open() {

@@ -27,11 +27,11 @@ final class GpuCommand {
     @ParentCommand
     BurnrateCommand root;
 
-    @Command(name = "import", description = {"Import GPU samples: nvidia-smi --query-gpu CSV, DCGM exporter text, or NDJSON.",
+    @Command(name = "gpu", aliases = "import", description = {"Import GPU samples: nvidia-smi --query-gpu CSV, DCGM exporter text, or NDJSON.",
             "All-or-nothing per file; samples already stored (same GPU and instant) are skipped."})
     static final class Import implements Callable<Integer> {
-        @ParentCommand
-        GpuCommand parent;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Parameters(arity = "1..*", paramLabel = "FILE")
         List<Path> files;
@@ -50,7 +50,8 @@ final class GpuCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (Services s = parent.root.open()) {
+            BurnrateCommand root = BurnrateCommand.root(spec);
+            try (Services s = root.open()) {
                 for (Path f : files) {
                     List<GpuSample> samples = switch (format.toLowerCase(Locale.ROOT)) {
                         case "nvidia-smi" -> NvidiaSmiCsv.parse(Files.newBufferedReader(f), f.toString(), host, job, ZoneOffset.of(offset));
@@ -59,9 +60,9 @@ final class GpuCommand {
                         default -> throw new IllegalArgumentException("--format " + format + ": expected nvidia-smi, dcgm or ndjson");
                     };
                     long added = s.gpuSamples().append(samples);
-                    parent.root.out.println(f + ": " + samples.size() + " samples read, " + added + " new");
+                    root.out.println(f + ": " + samples.size() + " samples read, " + added + " new");
                 }
-                parent.root.out.flush();
+                root.out.flush();
             }
             return 0;
         }

@@ -51,23 +51,24 @@ final class JobsCommand implements Callable<Integer> {
         return s == null ? "" : s;
     }
 
-    @Command(name = "import", description = "Import job runs: JSON object, array or NDJSON; upsert by id (updates replace).")
+    @Command(name = "jobs", aliases = "import", description = "Import job runs: JSON object, array or NDJSON; upsert by id (updates replace).")
     static final class Import implements Callable<Integer> {
-        @ParentCommand
-        JobsCommand parent;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Parameters(arity = "1..*", paramLabel = "FILE")
         List<Path> files;
 
         @Override
         public Integer call() throws IOException {
-            try (Services s = parent.root.open()) {
+            BurnrateCommand root = BurnrateCommand.root(spec);
+            try (Services s = root.open()) {
                 for (Path f : files) {
                     List<JobRun> runs = JobRunJson.parse(Files.newBufferedReader(f), f.toString());
                     s.jobs().upsert(runs);
-                    parent.root.out.println(f + ": " + runs.size() + " job run(s) stored");
+                    root.out.println(f + ": " + runs.size() + " job run(s) stored");
                 }
-                parent.root.out.flush();
+                root.out.flush();
             }
             return 0;
         }

@@ -37,6 +37,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.allocation.TrainingEconomics trainingEconomics();
 
+    dev.burnrate.ledger.InferenceUsages inference();
+
     Path databasePath();
 
     @Override

@@ -49,6 +49,14 @@ public final class ApiServer {
     private dev.burnrate.allocation.JobRuns jobs;
     private dev.burnrate.allocation.JobCosts jobCosts;
 
+    private dev.burnrate.ledger.InferenceUsages inference;
+
+    /** Adds the inference usage routes (before {@link #start}). */
+    public ApiServer withInference(dev.burnrate.ledger.InferenceUsages usages) {
+        this.inference = usages;
+        return this;
+    }
+
     /** Adds the job-run routes (before {@link #start}). */
     public ApiServer withJobs(dev.burnrate.allocation.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
         this.jobs = jobs;
@@ -104,6 +112,7 @@ public final class ApiServer {
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
+        if (inference != null) new InferenceRoutes(inference).register(app);
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
                 : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));

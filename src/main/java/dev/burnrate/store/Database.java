@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 7;
+    private static final int SCHEMA_VERSION = 8;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -143,6 +143,16 @@ public final class Database implements AutoCloseable {
                           start TIMESTAMP, end_time TIMESTAMP, status VARCHAR, checkpoints INTEGER, evictions INTEGER,
                           dataset_size_gb DOUBLE, tags VARCHAR)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '7')");
+                s.execute("COMMIT");
+            }
+            if (version < 8) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE inference_usage (
+                          start_time TIMESTAMP NOT NULL, end_time TIMESTAMP NOT NULL, model VARCHAR NOT NULL, variant VARCHAR, feature VARCHAR,
+                          customer VARCHAR, endpoint VARCHAR, requests BIGINT, input_tokens BIGINT, output_tokens BIGINT,
+                          latency_p50_ms DOUBLE, latency_p95_ms DOUBLE, latency_p99_ms DOUBLE, errors BIGINT)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '8')");
                 s.execute("COMMIT");
             }
         }

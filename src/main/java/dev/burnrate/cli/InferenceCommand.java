@@ -1,0 +1,118 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.allocation.InferenceEconomics;
+import dev.burnrate.ingest.inference.InferenceUsageReader;
+import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.InferenceUsage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "inference", description = "Inference usage and cost per inference.", subcommands = {InferenceCommand.Import.class, InferenceCommand.Costs.class})
+final class InferenceCommand {
+
+    @Command(name = "inference", aliases = "import", description = {"Import inference usage: NDJSON records, or a per-request trace",
+            "(--format azure-trace: TIMESTAMP,ContextTokens,GeneratedTokens) rolled up per --interval."})
+    static final class Import implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<Path> files;
+
+        @Option(names = "--format", defaultValue = "ndjson", description = "ndjson|azure-trace")
+        String format;
+
+        @Option(names = "--model", description = "For a trace: the model that served it")
+        String model;
+
+        @Option(names = "--feature")
+        String feature;
+
+        @Option(names = "--customer")
+        String customer;
+
+        @Option(names = "--endpoint", description = "For a trace: the endpoint's resource id in the bill")
+        String endpoint;
+
+        @Option(names = "--interval", defaultValue = "1m", description = "Roll-up interval for a trace, e.g. 1m, 5m, 1h")
+        String interval;
+
+        @Override
+        public Integer call() throws IOException {
+            BurnrateCommand root = BurnrateCommand.root(spec);
+            try (Services s = root.open()) {
+                for (Path f : files) {
+                    List<InferenceUsage> u = switch (format.toLowerCase(Locale.ROOT)) {
+                        case "ndjson" -> InferenceUsageReader.ndjson(Files.newBufferedReader(f), f.toString());
+                        case "azure-trace" -> {
+                            if (model == null) throw new IllegalArgumentException("--model is required for a trace");
+                            yield InferenceUsageReader.azureTrace(Files.newBufferedReader(f), f.toString(),
+                                    GpuCommand.Collect.duration(interval, "--interval"), model, feature, customer, endpoint);
+                        }
+                        default -> throw new IllegalArgumentException("--format " + format + ": expected ndjson or azure-trace");
+                    };
+                    s.inference().upsert(u);
+                    root.out.println(f + ": " + u.size() + " usage record(s) stored");
+                }
+                root.out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "costs", description = "Cost per inference, per 1k inferences and per 1M tokens by model, variant, feature or customer.")
+    static final class Costs implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--by", defaultValue = "model")
+        String by;
+
+        @Option(names = "--from", paramLabel = "DATE")
+        String from;
+
+        @Option(names = "--to", paramLabel = "DATE")
+        String to;
+
+        @Option(names = "--format", defaultValue = "table")
+        Output.Format format;
+
+        @Override
+        public Integer call() {
+            BurnrateCommand root = BurnrateCommand.root(spec);
+            LocalDate f = CostQueryParser.date("from", from);
+            LocalDate t = CostQueryParser.date("to", to);
+            try (Services s = root.open()) {
+                List<List<String>> rows = new ArrayList<>();
+                for (InferenceEconomics.Line l : new InferenceEconomics(s.inference()).by(by,
+                        f == null ? Instant.EPOCH : f.atStartOfDay().toInstant(ZoneOffset.UTC),
+                        t == null ? Instant.parse("9999-01-01T00:00:00Z") : t.atStartOfDay().toInstant(ZoneOffset.UTC))) {
+                    rows.add(List.of(l.key(), String.valueOf(l.requests()), String.valueOf(l.inputTokens()), String.valueOf(l.outputTokens()),
+                            l.currency() == null ? "" : l.currency(), p(l.cost()), p(l.perInference()), p(l.per1kInferences()), p(l.per1MTokens()),
+                            l.costKnown() ? "billed" : "no endpoint cost in the bill"));
+                }
+                Output.print(root.out, format, List.of(by, "requests", "input_tokens", "output_tokens", "currency", "cost", "per_inference",
+                        "per_1k_inferences", "per_1m_tokens", "source"), rows, null);
+            }
+            return 0;
+        }
+
+        private static String p(java.math.BigDecimal v) {
+            return v == null ? "" : dev.burnrate.ledger.Money.plain(v);
+        }
+    }
+
+}

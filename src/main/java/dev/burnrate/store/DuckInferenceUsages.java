@@ -1,0 +1,112 @@
+package dev.burnrate.store;
+
+import dev.burnrate.ledger.InferenceUsage;
+import dev.burnrate.ledger.InferenceUsages;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+public final class DuckInferenceUsages implements InferenceUsages {
+    private final Database db;
+
+    public DuckInferenceUsages(Database db) {
+        this.db = db;
+    }
+
+    private static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    @Override
+    public synchronized void upsert(List<InferenceUsage> usage) {
+        if (usage.isEmpty()) return;
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM inference_usage WHERE start_time = ? AND model = ? AND variant IS NOT DISTINCT FROM ? "
+                    + "AND feature IS NOT DISTINCT FROM ? AND customer IS NOT DISTINCT FROM ? AND endpoint IS NOT DISTINCT FROM ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO inference_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (InferenceUsage u : usage) {
+                    del.setObject(1, utc(u.start()));
+                    del.setString(2, u.model());
+                    del.setString(3, u.variant());
+                    del.setString(4, u.feature());
+                    del.setString(5, u.customer());
+                    del.setString(6, u.endpoint());
+                    del.executeUpdate();
+                    int i = 1;
+                    ins.setObject(i++, utc(u.start()));
+                    ins.setObject(i++, utc(u.end()));
+                    ins.setString(i++, u.model());
+                    ins.setString(i++, u.variant());
+                    ins.setString(i++, u.feature());
+                    ins.setString(i++, u.customer());
+                    ins.setString(i++, u.endpoint());
+                    ins.setLong(i++, u.requests());
+                    ins.setLong(i++, u.inputTokens());
+                    ins.setLong(i++, u.outputTokens());
+                    ins.setObject(i++, u.latencyP50Ms());
+                    ins.setObject(i++, u.latencyP95Ms());
+                    ins.setObject(i++, u.latencyP99Ms());
+                    ins.setLong(i, u.errors());
+                    ins.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot store inference usage: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<InferenceUsage> between(Instant from, Instant to) {
+        List<InferenceUsage> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM inference_usage WHERE start_time >= ? AND start_time < ? ORDER BY start_time")) {
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new InferenceUsage(r.getTimestamp("start_time").toLocalDateTime().toInstant(ZoneOffset.UTC),
+                            r.getTimestamp("end_time").toLocalDateTime().toInstant(ZoneOffset.UTC), r.getString("model"), r.getString("variant"),
+                            r.getString("feature"), r.getString("customer"), r.getString("endpoint"), r.getLong("requests"),
+                            r.getLong("input_tokens"), r.getLong("output_tokens"), (Double) r.getObject("latency_p50_ms"),
+                            (Double) r.getObject("latency_p95_ms"), (Double) r.getObject("latency_p99_ms"), r.getLong("errors")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read inference usage: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Map<String, BigDecimal>> endpointCost(List<String> endpoints, Instant from, Instant to) {
+        Map<String, Map<String, BigDecimal>> out = new TreeMap<>();
+        if (endpoints.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        endpoints.forEach(e -> in.add("?"));
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"BillingCurrency\", sum(\"EffectiveCost\") "
+                + "FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in + " GROUP BY 1, 2")) {
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            for (int i = 0; i < endpoints.size(); i++) ps.setString(i + 3, endpoints.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), r.getBigDecimal(3));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read endpoint cost: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
