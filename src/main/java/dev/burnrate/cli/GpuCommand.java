@@ -22,14 +22,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "gpu", description = "GPU telemetry: import samples, report utilisation and idle GPU time.",
-        subcommands = {GpuCommand.Import.class, GpuCommand.Usage.class, GpuCommand.Collect.class})
+        subcommands = {GpuCommand.ImportHere.class, GpuCommand.Usage.class, GpuCommand.Collect.class})
 final class GpuCommand {
     @ParentCommand
     BurnrateCommand root;
 
-    @Command(name = "gpu", aliases = "import", description = {"Import GPU samples: nvidia-smi --query-gpu CSV, DCGM exporter text, or NDJSON.",
+    @Command(name = "gpu", description = {"Import GPU samples: nvidia-smi --query-gpu CSV, DCGM exporter text, or NDJSON.",
             "All-or-nothing per file; samples already stored (same GPU and instant) are skipped."})
-    static final class Import implements Callable<Integer> {
+    static class Import implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -154,5 +154,10 @@ final class GpuCommand {
         private static String fmt(double v) {
             return String.format(Locale.ROOT, "%.2f", v);
         }
+    }
+
+    /** The same import, as "gpu import". */
+    @Command(name = "import", description = "Same as 'burnrate import gpu'.")
+    static final class ImportHere extends Import {
     }
 }

@@ -20,12 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "inference", description = "Inference usage and cost per inference.", subcommands = {InferenceCommand.Import.class, InferenceCommand.Costs.class})
+@Command(name = "inference", description = "Inference usage and cost per inference.", subcommands = {InferenceCommand.ImportHere.class, InferenceCommand.Costs.class})
 final class InferenceCommand {
 
-    @Command(name = "inference", aliases = "import", description = {"Import inference usage: NDJSON records, or a per-request trace",
+    @Command(name = "inference", description = {"Import inference usage: NDJSON records, or a per-request trace",
             "(--format azure-trace: TIMESTAMP,ContextTokens,GeneratedTokens) rolled up per --interval."})
-    static final class Import implements Callable<Integer> {
+    static class Import implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -115,4 +115,9 @@ final class InferenceCommand {
         }
     }
 
+
+    /** The same import, as "inference import". */
+    @Command(name = "import", description = "Same as 'burnrate import inference'.")
+    static final class ImportHere extends Import {
+    }
 }

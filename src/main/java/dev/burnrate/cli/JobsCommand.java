@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "jobs", description = {"Training and batch runs with their cost: billed when the bill names the job (x_JobId or a job_id tag),",
-        "otherwise estimated from the price catalog and marked so."}, subcommands = JobsCommand.Import.class)
+        "otherwise estimated from the price catalog and marked so."}, subcommands = JobsCommand.ImportHere.class)
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
@@ -51,8 +51,8 @@ final class JobsCommand implements Callable<Integer> {
         return s == null ? "" : s;
     }
 
-    @Command(name = "jobs", aliases = "import", description = "Import job runs: JSON object, array or NDJSON; upsert by id (updates replace).")
-    static final class Import implements Callable<Integer> {
+    @Command(name = "jobs", description = "Import job runs: JSON object, array or NDJSON; upsert by id (updates replace).")
+    static class Import implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,5 +72,10 @@ final class JobsCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The same import, as "jobs import". */
+    @Command(name = "import", description = "Same as 'burnrate import jobs'.")
+    static final class ImportHere extends Import {
     }
 }
