@@ -9,7 +9,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.time.Duration;
 import java.time.LocalTime;
@@ -172,24 +171,18 @@ final class AlertingConfig {
     }
 
     private static MappingNode mapping(String file, Node n, String path) {
-        if (n instanceof MappingNode m) return m;
-        throw new ConfigException(file, line(n), path, "expected a mapping (key: value)");
+        return BurnrateConfig.mapping(file, n, path);
     }
 
     private static String scalar(String file, Node n, String path) {
-        if (n instanceof ScalarNode s) return s.getValue();
-        throw new ConfigException(file, line(n), path, "expected a single value");
+        return BurnrateConfig.scalar(file, n, path);
     }
 
     private static List<String> strings(String file, Node n, String path) {
-        if (n instanceof ScalarNode s) return List.of(s.getValue());
-        if (!(n instanceof SequenceNode seq)) throw new ConfigException(file, line(n), path, "expected a list of values");
-        List<String> out = new ArrayList<>();
-        for (Node item : seq.getValue()) out.add(scalar(file, item, path));
-        return out;
+        return BurnrateConfig.strings(file, n, path);
     }
 
     private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
+        return BurnrateConfig.line(n);
     }
 }

@@ -263,17 +263,18 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         return new TagMap(rules);
     }
 
-    private static MappingNode mapping(String file, Node n, String path) {
+    /** YAML node helpers shared by the config readers: each failure names file, line and key. */
+    static MappingNode mapping(String file, Node n, String path) {
         if (n instanceof MappingNode m) return m;
         throw new ConfigException(file, line(n), path, "expected a mapping (key: value)");
     }
 
-    private static String scalar(String file, Node n, String path) {
+    static String scalar(String file, Node n, String path) {
         if (n instanceof ScalarNode s) return s.getValue();
         throw new ConfigException(file, line(n), path, "expected a single value");
     }
 
-    private static List<String> strings(String file, Node n, String path) {
+    static List<String> strings(String file, Node n, String path) {
         if (n instanceof ScalarNode s) return List.of(s.getValue());
         if (!(n instanceof SequenceNode seq)) throw new ConfigException(file, line(n), path, "expected a list of values");
         List<String> out = new ArrayList<>();
@@ -281,7 +282,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         return out;
     }
 
-    private static int line(Node n) {
+    static int line(Node n) {
         return n.getStartMark().getLine() + 1;
     }
 }
