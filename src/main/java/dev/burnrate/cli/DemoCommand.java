@@ -44,7 +44,11 @@ final class DemoCommand implements Callable<Integer> {
         int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, today) + 1;
         root.out.println("demo: generating " + rows + " FOCUS 1.2 rows (" + start + " .. today) ...");
         root.out.flush();
-        new FocusGenerator(PriceCatalog.bundled()).write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true));
+        dev.burnrate.demo.Companions telemetry = new dev.burnrate.demo.Companions();
+        new FocusGenerator(PriceCatalog.bundled()).withCompanions(telemetry)
+                .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true));
+        Path telemetryDir = data.getParent().resolve("demo-telemetry");
+        telemetry.write(telemetryDir, 7);
         Services s = root.factory.open(db, root.configPath());
         ImportReport r = s.importer().importFiles(List.of(data));
         if (r.files().get(0) instanceof ImportReport.Imported i) {
@@ -54,6 +58,13 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }
         root.out.flush();
+        // the workloads behind the bill: job runs, GPU samples, inference usage
+        s.jobs().upsert(dev.burnrate.ingest.jobs.JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
+        long gpu = s.gpuSamples().append(dev.burnrate.ingest.gpu.NdjsonSamples.parse(
+                Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
+        s.inference().upsert(dev.burnrate.ingest.inference.InferenceUsageReader.ndjson(
+                Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
+        root.out.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
         // two budgets and a first pass of detection, so every view has something to show
         s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: 120000, currency: USD, tier: critical, "
                 + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}");

@@ -36,7 +36,7 @@ public final class FocusGenerator {
     private static final int SCALE = 10;
 
     /** A workload: who runs what, on which instances. */
-    private record Workload(String team, String project, String model, String feature, String kind, String provider,
+    record Workload(String team, String project, String model, String feature, String kind, String provider,
                             String account, String region, String[] instanceTypes, int weight) {
     }
 
@@ -68,9 +68,21 @@ public final class FocusGenerator {
     private static final String[] ENVIRONMENTS = {"prod", "prod", "prod", "staging", "dev"};
 
     private final PriceCatalog catalog;
+    private Companions companions;
 
     public FocusGenerator(PriceCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /** Also collect the workloads behind the bill (jobs, endpoints) to write consistent telemetry afterwards. */
+    public FocusGenerator withCompanions(Companions c) {
+        this.companions = c;
+        return this;
+    }
+
+    private static String pricingLabel(String[] v) {
+        String pc = v[FocusColumn.PricingCategory.ordinal()];
+        return "Dynamic".equals(pc) ? "spot" : "Committed".equals(pc) ? "reserved" : "on_demand";
     }
 
     /** {@code incidents}: add a runaway retrain 5 days before the end and an untagged GPU cluster for the last 10 days. */
@@ -220,7 +232,8 @@ public final class FocusGenerator {
         v[FocusColumn.RegionId.ordinal()] = wl.region();
         v[FocusColumn.RegionName.ordinal()] = wl.region().equals("us-east-1") ? "US East (N. Virginia)" : "Iowa";
         v[FocusColumn.AvailabilityZone.ordinal()] = wl.region() + (wl.region().equals("us-east-1") ? "a" : "-a");
-        String resource = (wl.provider().equals("AWS") ? "i-" : "gce-") + hex(rnd, 12) + "-" + wl.kind();
+        String resource = wl.kind().equals("inference") ? "ep-" + wl.model() + "-" + rnd.nextInt(3)
+                : (wl.provider().equals("AWS") ? "i-" : "gce-") + hex(rnd, 12) + "-" + wl.kind();
         v[FocusColumn.ResourceId.ordinal()] = resource;
         v[FocusColumn.ResourceName.ordinal()] = wl.team() + "-" + wl.kind() + "-" + (rnd.nextInt(8) + 1);
         v[FocusColumn.SkuId.ordinal()] = "SKU-" + type.toUpperCase().replace('.', '-');
@@ -261,7 +274,12 @@ public final class FocusGenerator {
         money(v, qty, "Hours", p.onDemand(), list, contracted, contracted.multiply(qty), billed, effective);
         v[FocusColumn.ConsumedQuantity.ordinal()] = qty.toPlainString();
         v[FocusColumn.ConsumedUnit.ordinal()] = "Hours";
-        if (p.isGpu() && (wl.kind().equals("training"))) return wl.model() + "-" + (hour.getDayOfYear() / 2) + "-" + rnd.nextInt(3);
+        if (wl.kind().equals("inference") && companions != null) companions.endpointHour(wl, resource, hour);
+        if (p.isGpu() && (wl.kind().equals("training"))) {
+            String job = wl.model() + "-" + (hour.getDayOfYear() / 2) + "-" + rnd.nextInt(3);
+            if (companions != null) companions.jobHour(job, wl, type, pricingLabel(v), hour);
+            return job;
+        }
         return null;
     }
 

@@ -28,41 +28,44 @@ public final class DuckInferenceUsages implements InferenceUsages {
         return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
+    /** Appends the batch to a stage through the DuckDB Appender, then replaces matching records in one transaction. */
     @Override
     public synchronized void upsert(List<InferenceUsage> usage) {
         if (usage.isEmpty()) return;
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM inference_usage WHERE start_time = ? AND model = ? AND variant IS NOT DISTINCT FROM ? "
-                    + "AND feature IS NOT DISTINCT FROM ? AND customer IS NOT DISTINCT FROM ? AND endpoint IS NOT DISTINCT FROM ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO inference_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (InferenceUsage u : usage) {
-                    del.setObject(1, utc(u.start()));
-                    del.setString(2, u.model());
-                    del.setString(3, u.variant());
-                    del.setString(4, u.feature());
-                    del.setString(5, u.customer());
-                    del.setString(6, u.endpoint());
-                    del.executeUpdate();
-                    int i = 1;
-                    ins.setObject(i++, utc(u.start()));
-                    ins.setObject(i++, utc(u.end()));
-                    ins.setString(i++, u.model());
-                    ins.setString(i++, u.variant());
-                    ins.setString(i++, u.feature());
-                    ins.setString(i++, u.customer());
-                    ins.setString(i++, u.endpoint());
-                    ins.setLong(i++, u.requests());
-                    ins.setLong(i++, u.inputTokens());
-                    ins.setLong(i++, u.outputTokens());
-                    ins.setObject(i++, u.latencyP50Ms());
-                    ins.setObject(i++, u.latencyP95Ms());
-                    ins.setObject(i++, u.latencyP99Ms());
-                    ins.setLong(i, u.errors());
-                    ins.executeUpdate();
+        String stage = "inference_stage_" + Long.toHexString(System.nanoTime());
+        try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM inference_usage LIMIT 0");
+            try {
+                try (org.duckdb.DuckDBAppender a = ((org.duckdb.DuckDBConnection) c).createAppender("temp", "main", stage)) {
+                    for (InferenceUsage u : usage) {
+                        a.beginRow();
+                        a.append(utc(u.start()));
+                        a.append(utc(u.end()));
+                        a.append(u.model());
+                        a.append(u.variant());
+                        a.append(u.feature());
+                        a.append(u.customer());
+                        a.append(u.endpoint());
+                        a.append(u.requests());
+                        a.append(u.inputTokens());
+                        a.append(u.outputTokens());
+                        a.append(u.latencyP50Ms());
+                        a.append(u.latencyP95Ms());
+                        a.append(u.latencyP99Ms());
+                        a.append(u.errors());
+                        a.endRow();
+                    }
                 }
+                c.setAutoCommit(false);
+                s.execute("DELETE FROM inference_usage u USING " + stage + " n WHERE u.start_time = n.start_time AND u.model = n.model "
+                        + "AND u.variant IS NOT DISTINCT FROM n.variant AND u.feature IS NOT DISTINCT FROM n.feature "
+                        + "AND u.customer IS NOT DISTINCT FROM n.customer AND u.endpoint IS NOT DISTINCT FROM n.endpoint");
+                s.execute("INSERT INTO inference_usage SELECT DISTINCT ON (start_time, model, variant, feature, customer, endpoint) * FROM " + stage);
+                c.commit();
+                c.setAutoCommit(true);
+            } finally {
+                s.execute("DROP TABLE IF EXISTS " + stage);
             }
-            c.commit();
         } catch (SQLException e) {
             throw new StoreException("cannot store inference usage: " + e.getMessage(), e);
         }

@@ -135,5 +135,11 @@ class CliTest {
         assertThat(d.code()).as(d.err()).isZero();
         Result c = run("--db", db, "costs", "--by", "team");
         assertThat(c.out()).contains("fraud", "search", "recsys", "llm-platform", "__unallocated__");
+        // the workloads behind the bill: every training run's cost comes from the bill (x_JobId), inference from its endpoints
+        Result u = run("--db", db, "unit-costs", "--by", "model", "--format", "csv");
+        assertThat(u.out()).contains("fraud-detector,USD", "assistant-llm,USD");
+        assertThat(u.out().lines().skip(1)).allSatisfy(line -> assertThat(line.split(",")[3]).isEqualTo("0")); // no estimated runs
+        Result inf = run("--db", db, "inference", "costs", "--by", "feature", "--format", "csv");
+        assertThat(inf.out()).contains("support-chat").doesNotContain("no endpoint cost");
     }
 }
