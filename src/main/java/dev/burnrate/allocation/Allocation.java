@@ -38,10 +38,22 @@ import java.util.TreeMap;
 public final class Allocation {
     private final CostLedger ledger;
     private final List<ShareRule> rules;
+    private final UsageMetrics metrics;
+
+    /** Usage per owner in a window, for by_metric rules: e.g. GPU-hours per team, requests per feature. */
+    @FunctionalInterface
+    public interface UsageMetrics {
+        Map<String, BigDecimal> usage(String metric, Field owner, java.time.Instant from, java.time.Instant to);
+    }
 
     public Allocation(CostLedger ledger, List<ShareRule> rules) {
+        this(ledger, rules, (m, o, f, t) -> Map.of());
+    }
+
+    public Allocation(CostLedger ledger, List<ShareRule> rules, UsageMetrics metrics) {
         this.ledger = ledger;
         this.rules = List.copyOf(rules);
+        this.metrics = metrics;
         Set<String> names = new java.util.HashSet<>();
         for (ShareRule r : rules) {
             if (!names.add(r.name())) throw new IllegalArgumentException("share rule '" + r.name() + "' is defined twice");
@@ -86,7 +98,10 @@ public final class Allocation {
             Map<String, Map<String, BigDecimal>> sharedByOwner = new TreeMap<>();
             for (Map.Entry<String, BigDecimal> pool : pools.getOrDefault(key, Map.of()).entrySet()) {
                 ShareRule rule = rules.stream().filter(r -> r.name().equals(pool.getKey())).findFirst().orElseThrow();
-                split(pool.getValue(), weights(rule, d)).forEach((o, part) ->
+                Map<String, BigDecimal> w = rule.split() == ShareRule.Split.BY_METRIC
+                        ? metricWeights(rule, owner, periods.get(key), granularity, from, to)
+                        : weights(rule, d);
+                split(pool.getValue(), w).forEach((o, part) ->
                         sharedByOwner.computeIfAbsent(o, x -> new TreeMap<>()).merge(rule.name(), part, BigDecimal::add));
             }
             Set<String> owners = new java.util.TreeSet<>(d.keySet());
@@ -101,6 +116,24 @@ public final class Allocation {
         out.sort(Comparator.comparing((Line l) -> l.period() == null ? LocalDate.MIN : l.period())
                 .thenComparing(Line::currency).thenComparing(Line::total, Comparator.reverseOrder()));
         return out;
+    }
+
+    /** by_metric: each owner's usage in the period the pool belongs to; with no usage, the pool stays in __shared__. */
+    private Map<String, BigDecimal> metricWeights(ShareRule rule, Field owner, LocalDate period, Granularity g, LocalDate from, LocalDate to) {
+        LocalDate start = period != null ? period : (from != null ? from : LocalDate.of(1970, 1, 1));
+        LocalDate end = switch (g) {
+            case NONE -> to != null ? to : LocalDate.of(9999, 1, 1);
+            case DAY -> start.plusDays(1);
+            case WEEK -> start.plusWeeks(1);
+            case MONTH -> start.plusMonths(1);
+        };
+        Map<String, BigDecimal> w = new TreeMap<>();
+        metrics.usage(rule.metric(), owner, start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC), end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC))
+                .forEach((o, v) -> {
+                    if (v.signum() > 0 && !o.startsWith("__")) w.put(o, v);
+                });
+        if (w.isEmpty()) w.put(Buckets.SHARED, BigDecimal.ONE);
+        return w;
     }
 
     /** Who carries a pool, and with what weight. Owners are those with direct cost, never the special buckets. */
@@ -119,6 +152,7 @@ public final class Allocation {
                 if (w.isEmpty()) owners.forEach(o -> w.put(o, BigDecimal.ONE));
             }
             case EVEN -> owners.forEach(o -> w.put(o, BigDecimal.ONE));
+            case BY_METRIC -> throw new IllegalStateException("by_metric weights come from usage metrics");
         }
         if (w.isEmpty()) w.put(Buckets.SHARED, BigDecimal.ONE);
         return w;

@@ -138,6 +138,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 Map<dev.burnrate.ledger.Field, List<String>> match = new LinkedHashMap<>();
                 dev.burnrate.allocation.ShareRule.Split split = dev.burnrate.allocation.ShareRule.Split.PROPORTIONAL;
                 Map<String, java.math.BigDecimal> weights = new LinkedHashMap<>();
+                String metric = null;
                 for (NodeTuple f : mapping(file, item, p).getValue()) {
                     String fk = scalar(file, f.getKeyNode(), p);
                     switch (fk) {
@@ -155,7 +156,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                             try {
                                 split = dev.burnrate.allocation.ShareRule.Split.valueOf(v.toUpperCase(Locale.ROOT));
                             } catch (IllegalArgumentException e) {
-                                throw new ConfigException(file, line(f.getValueNode()), p + ".split", "'" + v + "' is not one of even, proportional, fixed");
+                                throw new ConfigException(file, line(f.getValueNode()), p + ".split", "'" + v + "' is not one of even, proportional, fixed, by_metric");
                             }
                         }
                         case "weights" -> {
@@ -169,12 +170,13 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                                 }
                             }
                         }
-                        default -> throw new ConfigException(file, line(f.getKeyNode()), p + "." + fk, "unknown key; expected name, match, split, weights");
+                        case "metric" -> metric = scalar(file, f.getValueNode(), p + ".metric");
+                        default -> throw new ConfigException(file, line(f.getKeyNode()), p + "." + fk, "unknown key; expected name, match, split, weights, metric");
                     }
                 }
                 if (rname == null) throw new ConfigException(file, line(item), p + ".name", "required");
                 try {
-                    out.add(new dev.burnrate.allocation.ShareRule(rname, match, split, weights));
+                    out.add(new dev.burnrate.allocation.ShareRule(rname, match, split, weights, metric));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(file, line(item), p, e.getMessage());
                 }

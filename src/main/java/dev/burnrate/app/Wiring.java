@@ -45,8 +45,9 @@ public final class Wiring implements Services {
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
-        this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules());
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
+        this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
+                new dev.burnrate.allocation.WorkloadMetrics(jobs, new dev.burnrate.store.DuckInferenceUsages(db)));
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
                 dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));

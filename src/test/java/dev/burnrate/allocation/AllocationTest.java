@@ -75,6 +75,35 @@ class AllocationTest {
         }
     }
 
+    /**
+     * by_metric gpu_hours, drawn as a table. The shared GPU pool costs 300.00 on 2026-09-01. Job runs that day:
+     * fraud 2 instances × 1 h = 2 GPU-hours; search 1 instance from 23:00 on 31 Aug to 01:00 → only the hour inside
+     * the day counts = 1. The pool splits 2:1 → fraud 200.00, search 100.00.
+     */
+    @Test
+    void allocate_byMetricGpuHours_splitsThePoolByUsageInsideThePeriod() {
+        LocalDate d = LocalDate.of(2026, 9, 1);
+        Path bill = new DailyBill()
+                .add(d, "Amazon EC2", "ml-training", "i-fraud", "{\"team\": \"fraud\"}", new BigDecimal("50.00"))
+                .add(d, "Amazon EC2", "ml-training", "i-search", "{\"team\": \"search\"}", new BigDecimal("50.00"))
+                .add(d, "Amazon EC2", "shared-gpu-pool", "gpu-pool-1", null, new BigDecimal("300.00")).write(dir.resolve("bill.csv"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            dev.burnrate.store.DuckJobRuns jobs = new dev.burnrate.store.DuckJobRuns(l.db);
+            jobs.upsert(dev.burnrate.ingest.jobs.JobRunJson.parse(new java.io.StringReader("""
+                    {"id":"f1","team":"fraud","instanceCount":2,"start":"2026-09-01T10:00:00Z","end":"2026-09-01T11:00:00Z"}
+                    {"id":"s1","team":"search","instanceCount":1,"start":"2026-08-31T23:00:00Z","end":"2026-09-01T01:00:00Z"}
+                    """), "jobs"));
+            Allocation a = new Allocation(l.costs, List.of(new ShareRule("gpu-pool", Map.of(f("SubAccountId"), List.of("shared-gpu-pool")),
+                    ShareRule.Split.BY_METRIC, null, "gpu_hours")), new WorkloadMetrics(jobs, new dev.burnrate.store.DuckInferenceUsages(l.db)));
+            Map<String, Allocation.Line> byOwner = new HashMap<>();
+            a.allocate(f("team"), null, null, Granularity.DAY, CostBasis.EFFECTIVE, Map.of()).forEach(x -> byOwner.put(x.owner(), x));
+            assertThat(byOwner.get("fraud").shared().get("gpu-pool")).isEqualByComparingTo("200.00");
+            assertThat(byOwner.get("search").shared().get("gpu-pool")).isEqualByComparingTo("100.00");
+            assertThat(byOwner.get("fraud").total()).isEqualByComparingTo("250.00");
+        }
+    }
+
     @Test
     void split_largestRemainder_partsSumExactlyAndFixedWeightsAreHonoured() {
         Map<String, BigDecimal> parts = Allocation.split(new BigDecimal("100.00"), Map.of("a", BigDecimal.ONE, "b", BigDecimal.ONE, "c", BigDecimal.ONE));
