@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "unit-costs", description = {"Training unit economics per model or team: runs, cost per run and per instance-hour,",
-        "retraining spend per month, GPU utilisation and idle GPU cost (from GPU samples)."})
+        "retraining spend per month, GPU utilisation and idle GPU cost (from GPU samples)."},
+        subcommands = UnitCostsCommand.LifecycleCommand.class)
 final class UnitCostsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
@@ -41,6 +42,39 @@ final class UnitCostsCommand implements Callable<Integer> {
                     "retraining_by_month", "gpu_util_mean", "idle_gpu_cost"), rows, null);
         }
         return 0;
+    }
+
+    @Command(name = "lifecycle", description = "Training vs inference spend per model and month.")
+    static final class LifecycleCommand implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        UnitCostsCommand parent;
+
+        @Option(names = "--from", description = "First month, YYYY-MM (default: 2 months ago)")
+        String from;
+
+        @Option(names = "--to", description = "Last month, YYYY-MM (default: this month)")
+        String to;
+
+        @Option(names = "--format", defaultValue = "table")
+        Output.Format format;
+
+        @Override
+        public Integer call() {
+            java.time.YearMonth now = java.time.YearMonth.now(parent.root.clock);
+            java.time.YearMonth f = from == null ? now.minusMonths(2) : java.time.YearMonth.parse(from);
+            java.time.YearMonth t = to == null ? now : java.time.YearMonth.parse(to);
+            try (Services s = parent.root.open()) {
+                List<List<String>> rows = new ArrayList<>();
+                for (dev.burnrate.allocation.Lifecycle.Line l : new dev.burnrate.allocation.Lifecycle(s.jobs(), s.jobCosts(),
+                        new dev.burnrate.allocation.InferenceEconomics(s.inference())).byModel(f, t)) {
+                    String share = l.total().signum() == 0 ? "" : l.training().multiply(java.math.BigDecimal.valueOf(100))
+                            .divide(l.total(), 1, java.math.RoundingMode.HALF_EVEN).toPlainString() + "%";
+                    rows.add(List.of(l.model(), l.month().toString(), l.currency(), plain(l.training()), plain(l.inference()), plain(l.total()), share));
+                }
+                Output.print(parent.root.out, format, List.of("model", "month", "currency", "training", "inference", "total", "training_share"), rows, null);
+            }
+            return 0;
+        }
     }
 
     private static String plain(java.math.BigDecimal v) {

@@ -66,6 +66,18 @@ class InferenceEconomicsTest {
             assertThat(model.per1kInferences()).isEqualByComparingTo("10.000000");
             assertThat(model.perInference()).isEqualByComparingTo("0.01000000");
             assertThat(e.by("customer", from, to)).extracting(InferenceEconomics.Line::key).containsExactlyInAnyOrder("acme", "globex");
+
+            // lifecycle: a 2 × 3 h p4d retraining of the same model that month (2 × 3 × 21.957642 = 131.75, estimated)
+            dev.burnrate.store.DuckJobRuns jobs = new dev.burnrate.store.DuckJobRuns(l.db);
+            jobs.upsert(dev.burnrate.ingest.jobs.JobRunJson.parse(new StringReader("{\"id\":\"rt\",\"model\":\"assistant-llm\",\"kind\":\"retraining\","
+                    + "\"instanceType\":\"p4d.24xlarge\",\"instanceCount\":2,\"start\":\"2023-11-10T00:00:00Z\",\"end\":\"2023-11-10T03:00:00Z\"}"), "jobs"));
+            List<Lifecycle.Line> life = new Lifecycle(jobs, new JobCosts(jobs, dev.burnrate.pricing.PriceCatalog.bundled(), TestLedger.CLOCK), e)
+                    .byModel(java.time.YearMonth.of(2023, 11), java.time.YearMonth.of(2023, 11));
+            assertThat(life).singleElement().satisfies(x -> {
+                assertThat(x.training()).isEqualByComparingTo("131.75");
+                assertThat(x.inference()).isEqualByComparingTo("12.00");
+                assertThat(x.total()).isEqualByComparingTo("143.75");
+            });
         }
     }
 
