@@ -35,7 +35,27 @@ public final class JobCosts {
             if (cost == null || instanceHours.signum() == 0) return null;
             return new Money(cost.amount().divide(instanceHours, 4, RoundingMode.HALF_EVEN), cost.currency());
         }
+
+        /**
+         * What spot evictions cost this run: each eviction loses, on average, half the work between two checkpoints
+         * plus {@link #RESTART_OVERHEAD_HOURS} of restart, on every instance, at the run's cost per instance-hour.
+         * Zero without evictions; null when the run's cost is unknown.
+         */
+        public Money evictionOverhead() {
+            Money rate = perInstanceHour();
+            if (rate == null) return null;
+            if (job.evictions() == 0) return new Money(BigDecimal.ZERO, rate.currency());
+            int instances = Math.max(1, job.instanceCount());
+            BigDecimal wallHours = instanceHours.divide(BigDecimal.valueOf(instances), 6, RoundingMode.HALF_EVEN);
+            BigDecimal lostPerEviction = wallHours.divide(BigDecimal.valueOf(2L * (job.checkpoints() + 1)), 6, RoundingMode.HALF_EVEN)
+                    .add(RESTART_OVERHEAD_HOURS);
+            BigDecimal lost = lostPerEviction.multiply(BigDecimal.valueOf(job.evictions())).multiply(BigDecimal.valueOf(instances));
+            return new Money(lost.multiply(rate.amount()).setScale(2, RoundingMode.HALF_EVEN), rate.currency());
+        }
     }
+
+    /** Time to get a replacement instance and reload the last checkpoint: 10 minutes. */
+    public static final BigDecimal RESTART_OVERHEAD_HOURS = new BigDecimal("0.166667");
 
     public List<JobCost> costs(List<JobRun> runs) {
         Map<String, Map<String, BigDecimal>> billed = jobs.billedCost(runs.stream().map(JobRun::id).toList());

@@ -39,10 +39,11 @@ final class JobsCommand implements Callable<Integer> {
                 rows.add(List.of(j.id(), str(j.model()), str(j.team()), str(j.kind()), str(j.status()), str(j.instanceType()) + " x" + j.instanceCount(),
                         str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), c.cost() == null ? "" : c.cost().plain(),
                         c.cost() == null ? "" : c.cost().currency(), c.cost() == null ? "unknown" : c.estimated() ? "estimated" : "billed",
-                        c.perInstanceHour() == null ? "" : c.perInstanceHour().plain()));
+                        c.perInstanceHour() == null ? "" : c.perInstanceHour().plain(),
+                        c.evictionOverhead() == null ? "" : c.evictionOverhead().plain()));
             }
             Output.print(root.out, format, List.of("job", "model", "team", "kind", "status", "instances", "pricing", "instance_hours", "cost",
-                    "currency", "source", "per_instance_hour"), rows, null);
+                    "currency", "source", "per_instance_hour", "eviction_overhead"), rows, null);
         }
         return 0;
     }

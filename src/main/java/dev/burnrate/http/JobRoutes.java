@@ -81,6 +81,8 @@ final class JobRoutes {
         m.put("currency", c.cost() == null ? null : c.cost().currency());
         m.put("estimated", c.estimated());
         m.put("costPerInstanceHour", c.perInstanceHour() == null ? null : c.perInstanceHour().plain());
+        m.put("evictions", j.evictions());
+        m.put("evictionOverhead", c.evictionOverhead() == null ? null : c.evictionOverhead().plain());
         m.put("note", c.note());
         return m;
     }

@@ -84,6 +84,24 @@ class JobCostsTest {
         }
     }
 
+    /**
+     * Spot eviction overhead by hand: p4d spot, 2 instances for 4 h (8 instance-hours × 7.246022 = 57.97), 3 checkpoints,
+     * 2 evictions. Each eviction loses half a checkpoint interval (4 h / 4 / 2 = 0.5 h) + 10 min restart = 0.666667 h
+     * per instance; × 2 evictions × 2 instances = 2.666668 instance-hours × 7.2462 (57.97 / 8) = 19.32.
+     */
+    @Test
+    void evictionOverhead_spotRunEvictedTwice_costsTheLostWorkAndRestarts() {
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckJobRuns runs = new DuckJobRuns(l.db);
+            runs.upsert(JobRunJson.parse(new StringReader("{\"id\":\"sp\",\"kind\":\"training\",\"instanceType\":\"p4d.24xlarge\",\"instanceCount\":2,"
+                    + "\"pricing\":\"spot\",\"start\":\"2026-09-01T00:00:00Z\",\"end\":\"2026-09-01T04:00:00Z\",\"checkpoints\":3,\"evictions\":2,\"status\":\"succeeded\"}"), "j"));
+            JobCosts.JobCost c = new JobCosts(runs, PriceCatalog.bundled(), TestLedger.CLOCK).costs(runs.list(null, null, 10)).get(0);
+            assertThat(c.cost().amount()).isEqualByComparingTo("57.97");
+            assertThat(c.perInstanceHour().amount()).isEqualByComparingTo("7.2462");
+            assertThat(c.evictionOverhead().amount()).isEqualByComparingTo("19.32");
+        }
+    }
+
     @Test
     void parse_badRecord_namesLineAndReason() {
         assertThatThrownBy(() -> JobRunJson.parse(new StringReader("{\"id\":\"a\"}\n{\"id\":\"b\",\"kind\":\"pretraining\"}\n"), "jobs.ndjson"))
