@@ -46,14 +46,27 @@ public final class Allocation {
         Map<String, BigDecimal> usage(String metric, Field owner, java.time.Instant from, java.time.Instant to);
     }
 
+    /** Idle GPU cost per owner and currency of runs that started in a window (cost × idle share). */
+    @FunctionalInterface
+    public interface IdleCosts {
+        Map<String, Map<String, BigDecimal>> idle(Field owner, java.time.Instant from, java.time.Instant to);
+    }
+
+    private final IdleCosts idleCosts;
+
     public Allocation(CostLedger ledger, List<ShareRule> rules) {
-        this(ledger, rules, (m, o, f, t) -> Map.of());
+        this(ledger, rules, (m, o, f, t) -> Map.of(), (o, f, t) -> Map.of());
     }
 
     public Allocation(CostLedger ledger, List<ShareRule> rules, UsageMetrics metrics) {
+        this(ledger, rules, metrics, (o, f, t) -> Map.of());
+    }
+
+    public Allocation(CostLedger ledger, List<ShareRule> rules, UsageMetrics metrics, IdleCosts idleCosts) {
         this.ledger = ledger;
         this.rules = List.copyOf(rules);
         this.metrics = metrics;
+        this.idleCosts = idleCosts;
         Set<String> names = new java.util.HashSet<>();
         for (ShareRule r : rules) {
             if (!names.add(r.name())) throw new IllegalArgumentException("share rule '" + r.name() + "' is defined twice");
@@ -66,6 +79,15 @@ public final class Allocation {
 
     public List<Line> allocate(Field owner, LocalDate from, LocalDate to, Granularity granularity, CostBasis basis,
                                Map<Field, List<String>> filters) {
+        return allocate(owner, from, to, granularity, basis, filters, false);
+    }
+
+    /**
+     * With {@code idle}, the idle GPU cost of each owner's runs (from GPU samples) moves out of the owner's direct
+     * cost into {@code __idle__} — never more than the owner's direct cost — so the parts still add up to the bill.
+     */
+    public List<Line> allocate(Field owner, LocalDate from, LocalDate to, Granularity granularity, CostBasis basis,
+                               Map<Field, List<String>> filters, boolean idle) {
         LinkedHashSet<Field> fields = new LinkedHashSet<>();
         fields.add(owner);
         for (ShareRule r : rules) fields.addAll(r.match().keySet());
@@ -94,7 +116,8 @@ public final class Allocation {
         keys.addAll(pools.keySet());
         for (String key : keys) {
             String currency = key.substring(key.indexOf('|') + 1);
-            Map<String, BigDecimal> d = direct.getOrDefault(key, Map.of());
+            Map<String, BigDecimal> d = new TreeMap<>(direct.getOrDefault(key, Map.of()));
+            if (idle) moveIdle(d, owner, periods.get(key), granularity, from, to, currency);
             Map<String, Map<String, BigDecimal>> sharedByOwner = new TreeMap<>();
             for (Map.Entry<String, BigDecimal> pool : pools.getOrDefault(key, Map.of()).entrySet()) {
                 ShareRule rule = rules.stream().filter(r -> r.name().equals(pool.getKey())).findFirst().orElseThrow();
@@ -118,8 +141,21 @@ public final class Allocation {
         return out;
     }
 
-    /** by_metric: each owner's usage in the period the pool belongs to; with no usage, the pool stays in __shared__. */
-    private Map<String, BigDecimal> metricWeights(ShareRule rule, Field owner, LocalDate period, Granularity g, LocalDate from, LocalDate to) {
+    private void moveIdle(Map<String, BigDecimal> direct, Field owner, LocalDate period, Granularity g, LocalDate from, LocalDate to, String currency) {
+        java.time.Instant[] w = window(period, g, from, to);
+        BigDecimal moved = BigDecimal.ZERO;
+        for (Map.Entry<String, Map<String, BigDecimal>> e : idleCosts.idle(owner, w[0], w[1]).entrySet()) {
+            BigDecimal amount = e.getValue().getOrDefault(currency, BigDecimal.ZERO);
+            BigDecimal have = direct.getOrDefault(e.getKey(), BigDecimal.ZERO);
+            BigDecimal take = amount.min(have.max(BigDecimal.ZERO));
+            if (take.signum() <= 0) continue;
+            direct.put(e.getKey(), have.subtract(take));
+            moved = moved.add(take);
+        }
+        if (moved.signum() > 0) direct.merge(Buckets.IDLE, moved, BigDecimal::add);
+    }
+
+    private static java.time.Instant[] window(LocalDate period, Granularity g, LocalDate from, LocalDate to) {
         LocalDate start = period != null ? period : (from != null ? from : LocalDate.of(1970, 1, 1));
         LocalDate end = switch (g) {
             case NONE -> to != null ? to : LocalDate.of(9999, 1, 1);
@@ -127,8 +163,14 @@ public final class Allocation {
             case WEEK -> start.plusWeeks(1);
             case MONTH -> start.plusMonths(1);
         };
+        return new java.time.Instant[]{start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC), end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)};
+    }
+
+    /** by_metric: each owner's usage in the period the pool belongs to; with no usage, the pool stays in __shared__. */
+    private Map<String, BigDecimal> metricWeights(ShareRule rule, Field owner, LocalDate period, Granularity g, LocalDate from, LocalDate to) {
+        java.time.Instant[] win = window(period, g, from, to);
         Map<String, BigDecimal> w = new TreeMap<>();
-        metrics.usage(rule.metric(), owner, start.atStartOfDay().toInstant(java.time.ZoneOffset.UTC), end.atStartOfDay().toInstant(java.time.ZoneOffset.UTC))
+        metrics.usage(rule.metric(), owner, win[0], win[1])
                 .forEach((o, v) -> {
                     if (v.signum() > 0 && !o.startsWith("__")) w.put(o, v);
                 });

@@ -32,6 +32,25 @@ public final class TrainingEconomics {
         this.samples = samples;
     }
 
+    /** Idle GPU cost (run cost × idle share) per owner (team, model) and currency of runs started in [from, to). */
+    public Map<String, Map<String, BigDecimal>> idleByOwner(String by, Instant from, Instant to, double idleBelowPercent) {
+        Map<String, GpuSamples.Usage> usage = new HashMap<>();
+        for (GpuSamples.Usage u : samples.usage(GpuSamples.Group.JOB, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), idleBelowPercent)) {
+            usage.put(u.key(), u);
+        }
+        Map<String, Map<String, BigDecimal>> out = new TreeMap<>();
+        for (JobCosts.JobCost c : costs.costs(jobs.list(null, null, 100_000))) {
+            JobRun j = c.job();
+            GpuSamples.Usage u = usage.get(j.id());
+            if (c.cost() == null || u == null || j.start() == null || j.start().isBefore(from) || !j.start().isBefore(to)) continue;
+            String k = "team".equals(by) ? j.team() : "model".equals(by) ? j.model() : null;
+            if (k == null) continue;
+            out.computeIfAbsent(k, x -> new TreeMap<>()).merge(c.cost().currency(),
+                    c.cost().amount().multiply(BigDecimal.valueOf(u.idleShare())).setScale(2, RoundingMode.HALF_EVEN), BigDecimal::add);
+        }
+        return out;
+    }
+
     public record Line(String key, String currency, int runs, int estimatedRuns, BigDecimal cost, BigDecimal costPerRun,
                        BigDecimal costPerInstanceHour, Map<YearMonth, BigDecimal> retrainingByMonth, Double meanGpuUtilization,
                        BigDecimal idleCost) {

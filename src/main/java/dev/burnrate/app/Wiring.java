@@ -46,10 +46,12 @@ public final class Wiring implements Services {
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
-        this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
-                new dev.burnrate.allocation.WorkloadMetrics(jobs, new dev.burnrate.store.DuckInferenceUsages(db)));
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
                 dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
+        dev.burnrate.allocation.TrainingEconomics training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+        this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
+                new dev.burnrate.allocation.WorkloadMetrics(jobs, new dev.burnrate.store.DuckInferenceUsages(db)),
+                (owner, from, to) -> training.idleByOwner(owner.name(), from, to, 5));
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(new dev.burnrate.store.DuckInferenceUsages(db));
@@ -131,6 +133,7 @@ public final class Wiring implements Services {
     public dev.burnrate.allocation.TrainingEconomics trainingEconomics() {
         return new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
     }
+
 
     @Override
     public dev.burnrate.ledger.InferenceUsages inference() {

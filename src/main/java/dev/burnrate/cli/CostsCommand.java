@@ -45,10 +45,13 @@ final class CostsCommand implements Callable<Integer> {
     @Option(names = "--allocate", description = "Direct + shared (split by the allocation rules in burnrate.yaml) + total per owner; --by names one owner dimension")
     boolean allocate;
 
+    @Option(names = "--idle", description = "With --allocate: move the idle GPU cost of each owner's runs into __idle__")
+    boolean idle;
+
     @Override
     public Integer call() {
         CostQuery q = CostQueryParser.parse(by, from, to, granularity, basis, filters);
-        if (allocate) return allocated(root, q, format);
+        if (allocate) return allocated(root, q, format, idle);
         try (Services s = root.open()) {
             CostReport r = s.costs().costs(q);
             List<String> cols = new ArrayList<>();
@@ -74,10 +77,10 @@ final class CostsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static int allocated(BurnrateCommand root, CostQuery q, Output.Format format) {
+    static int allocated(BurnrateCommand root, CostQuery q, Output.Format format, boolean idle) {
         if (q.groupBy().size() != 1) throw new IllegalArgumentException("--allocate needs exactly one owner dimension in --by, e.g. --by team");
         try (Services s = root.open()) {
-            List<dev.burnrate.allocation.Allocation.Line> lines = s.allocation().allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters());
+            List<dev.burnrate.allocation.Allocation.Line> lines = s.allocation().allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters(), idle);
             java.util.TreeSet<String> ruleNames = new java.util.TreeSet<>();
             lines.forEach(l -> ruleNames.addAll(l.shared().keySet()));
             List<String> cols = new ArrayList<>();

@@ -33,6 +33,9 @@ final class ShowbackCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv")
     Output.Format format;
 
+    @Option(names = "--idle", description = "Move the idle GPU cost of each owner's runs into __idle__")
+    boolean idle;
+
     @Override
     public Integer call() {
         YearMonth m;
@@ -42,6 +45,6 @@ final class ShowbackCommand implements Callable<Integer> {
             throw new InvalidParameterException("month", month, "expected YYYY-MM");
         }
         return CostsCommand.allocated(root, CostQueryParser.parse(by, m.atDay(1).toString(), m.plusMonths(1).atDay(1).toString(),
-                "month", basis, filters), format);
+                "month", basis, filters), format, idle);
     }
 }

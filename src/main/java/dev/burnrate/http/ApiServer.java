@@ -212,7 +212,8 @@ public final class ApiServer {
         if (q.groupBy().size() != 1) throw new InvalidParameterException("groupBy", ctx.queryParam("groupBy"), "allocate=true needs exactly one owner dimension, e.g. groupBy=team");
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, BigDecimal> totals = new java.util.TreeMap<>();
-        for (dev.burnrate.allocation.Allocation.Line l : allocation.allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters())) {
+        for (dev.burnrate.allocation.Allocation.Line l : allocation.allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters(),
+                "true".equals(ctx.queryParam("idle")))) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (l.period() != null) m.put("period", l.period().toString());
             m.put(q.groupBy().get(0).name(), l.owner());

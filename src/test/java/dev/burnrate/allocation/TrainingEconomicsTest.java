@@ -53,4 +53,33 @@ class TrainingEconomicsTest {
             assertThat(line.meanGpuUtilization()).isBetween(25.0, 45.0);
         }
     }
+
+    /**
+     * The same real run, billed: 100.00 USD on rows carrying x_JobId = three-phase-run, tagged team=llm-platform. With
+     * idle moved out, team llm-platform keeps 100 × (1 − idle share) and __idle__ holds the rest; the sum is still 100.00.
+     */
+    @Test
+    void allocate_withIdle_movesTheRunsIdleGpuCostIntoTheIdleBucket() throws Exception {
+        Path smi = TestLedger.fixture("gpu/nvidia-smi-h100-training.csv", dir);
+        Path bill = Files.writeString(dir.resolve("bill.csv"), """
+                BilledCost,EffectiveCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,Tags,x_JobId
+                100.00,100.00,USD,a,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,2026-11-22T22:00:00Z,2026-11-22T23:00:00Z,AWS,"{""team"": ""llm-platform""}",three-phase-run
+                """);
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            DuckGpuSamples samples = new DuckGpuSamples(l.db);
+            samples.append(NvidiaSmiCsv.parse(Files.newBufferedReader(smi), smi.toString(), "h100-node", "three-phase-run", ZoneOffset.UTC));
+            DuckJobRuns runs = new DuckJobRuns(l.db);
+            runs.upsert(JobRunJson.parse(new StringReader("{\"id\":\"three-phase-run\",\"team\":\"llm-platform\",\"kind\":\"training\","
+                    + "\"instanceType\":\"p5.4xlarge\",\"start\":\"2026-11-22T22:36:33Z\",\"end\":\"2026-11-22T22:39:07Z\"}"), "jobs"));
+            TrainingEconomics training = new TrainingEconomics(runs, new JobCosts(runs, PriceCatalog.bundled(), TestLedger.CLOCK), samples);
+            Allocation a = new Allocation(l.costs, List.of(), (m, o, f, t) -> java.util.Map.of(),
+                    (owner, from, to) -> training.idleByOwner(owner.name(), from, to, 5));
+            java.util.Map<String, BigDecimal> byOwner = new java.util.HashMap<>();
+            a.allocate(dev.burnrate.ledger.Field.parse("team").orElseThrow(), null, null, dev.burnrate.ledger.Granularity.MONTH,
+                    dev.burnrate.ledger.CostBasis.EFFECTIVE, java.util.Map.of(), true).forEach(x -> byOwner.put(x.owner(), x.total()));
+            assertThat(byOwner.get("__idle__")).isBetween(new BigDecimal("35"), new BigDecimal("50"));
+            assertThat(byOwner.get("llm-platform").add(byOwner.get("__idle__"))).isEqualByComparingTo("100.00");
+        }
+    }
 }
