@@ -37,41 +37,48 @@ public final class DuckJobRuns implements JobRuns {
         return t == null ? null : t.toLocalDateTime().toInstant(ZoneOffset.UTC);
     }
 
+    /** Appends the batch to a stage through the DuckDB Appender, then replaces the jobs by id in one transaction. */
     @Override
     public synchronized void upsert(List<JobRun> jobs) {
         if (jobs.isEmpty()) return;
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM job_run WHERE id = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO job_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                Map<String, JobRun> last = new LinkedHashMap<>();
-                for (JobRun j : jobs) last.put(j.id(), j); // the last update of a job in a batch wins
-                for (JobRun j : last.values()) {
-                    del.setString(1, j.id());
-                    del.executeUpdate();
-                    int i = 1;
-                    ins.setString(i++, j.id());
-                    ins.setString(i++, j.model());
-                    ins.setString(i++, j.modelVersion());
-                    ins.setString(i++, j.team());
-                    ins.setString(i++, j.kind());
-                    ins.setString(i++, j.tier());
-                    ins.setString(i++, j.instanceType());
-                    ins.setInt(i++, j.instanceCount());
-                    ins.setString(i++, j.pricing());
-                    ins.setString(i++, j.provider());
-                    ins.setString(i++, j.region());
-                    ins.setObject(i++, utc(j.start()));
-                    ins.setObject(i++, utc(j.end()));
-                    ins.setString(i++, j.status());
-                    ins.setInt(i++, j.checkpoints());
-                    ins.setInt(i++, j.evictions());
-                    ins.setObject(i++, j.datasetSizeGb());
-                    ins.setString(i, JSON.writeValueAsString(j.tags()));
-                    ins.executeUpdate();
+        Map<String, JobRun> last = new LinkedHashMap<>();
+        for (JobRun j : jobs) last.put(j.id(), j); // the last update of a job in a batch wins
+        String stage = "job_stage_" + Long.toHexString(System.nanoTime());
+        try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM job_run LIMIT 0");
+            try {
+                try (org.duckdb.DuckDBAppender a = ((org.duckdb.DuckDBConnection) c).createAppender("temp", "main", stage)) {
+                    for (JobRun j : last.values()) {
+                        a.beginRow();
+                        a.append(j.id());
+                        a.append(j.model());
+                        a.append(j.modelVersion());
+                        a.append(j.team());
+                        a.append(j.kind());
+                        a.append(j.tier());
+                        a.append(j.instanceType());
+                        a.append(j.instanceCount());
+                        a.append(j.pricing());
+                        a.append(j.provider());
+                        a.append(j.region());
+                        a.append(utc(j.start()));
+                        a.append(utc(j.end()));
+                        a.append(j.status());
+                        a.append(j.checkpoints());
+                        a.append(j.evictions());
+                        a.append(j.datasetSizeGb());
+                        a.append(JSON.writeValueAsString(j.tags()));
+                        a.endRow();
+                    }
                 }
+                c.setAutoCommit(false);
+                s.execute("DELETE FROM job_run WHERE id IN (SELECT id FROM " + stage + ")");
+                s.execute("INSERT INTO job_run SELECT * FROM " + stage);
+                c.commit();
+                c.setAutoCommit(true);
+            } finally {
+                s.execute("DROP TABLE IF EXISTS " + stage);
             }
-            c.commit();
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new StoreException("cannot store job runs: " + e.getMessage(), e);
         }
