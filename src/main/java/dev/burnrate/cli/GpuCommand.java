@@ -69,9 +69,9 @@ final class GpuCommand {
     }
 
     @Command(name = "collect", description = "Pull DCGM GPU metrics (utilisation, framebuffer) from a Prometheus server's HTTP API.")
-    static final class Collect implements Callable<Integer> {
-        @ParentCommand
-        GpuCommand parent;
+    static class Collect implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--url", required = true, description = "Prometheus base URL, e.g. http://prometheus:9090")
         String url;
@@ -84,13 +84,14 @@ final class GpuCommand {
 
         @Override
         public Integer call() {
-            java.time.Instant to = parent.root.clock.instant();
+            BurnrateCommand root = BurnrateCommand.root(spec);
+            java.time.Instant to = root.clock.instant();
             java.time.Instant from = to.minus(duration(since, "--since"));
             List<GpuSample> samples = new dev.burnrate.ingest.gpu.PrometheusPull(url).pull(from, to, duration(step, "--step"));
-            try (Services s = parent.root.open()) {
+            try (Services s = root.open()) {
                 long added = s.gpuSamples().append(samples);
-                parent.root.out.println(url + ": " + samples.size() + " samples from " + from + " to " + to + ", " + added + " new");
-                parent.root.out.flush();
+                root.out.println(url + ": " + samples.size() + " samples from " + from + " to " + to + ", " + added + " new");
+                root.out.flush();
             }
             return 0;
         }
@@ -117,7 +118,7 @@ final class GpuCommand {
         @ParentCommand
         GpuCommand parent;
 
-        @Option(names = "--by", defaultValue = "job", description = "job|gpu|host|pod|namespace")
+        @Option(names = "--by", defaultValue = "job", description = "job|gpu|host|pod|namespace|model|team")
         String by;
 
         @Option(names = "--from", paramLabel = "DATE")

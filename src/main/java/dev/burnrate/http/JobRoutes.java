@@ -38,6 +38,10 @@ final class JobRoutes {
         });
         if (economics != null) {
             app.get("/api/v1/unit-costs", ctx -> {
+                if ("inference".equals(ctx.queryParam("kind"))) {
+                    ctx.redirect("/api/v1/inference-costs" + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+                    return;
+                }
                 String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
                 if (!by.equals("model") && !by.equals("team")) throw new dev.burnrate.ledger.InvalidParameterException("by", by, "expected model or team");
                 ctx.json(Map.of("training", economics.byOwner(by, 5).stream().map(l -> {

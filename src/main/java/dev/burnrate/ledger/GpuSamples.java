@@ -16,7 +16,8 @@ public interface GpuSamples {
      */
     List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent);
 
-    enum Group { JOB, GPU, HOST, POD, NAMESPACE }
+    /** MODEL and TEAM come from the job run each sample's job belongs to. */
+    enum Group { JOB, GPU, HOST, POD, NAMESPACE, MODEL, TEAM }
 
     /**
      * GPU-seconds observed, mean and p95 utilisation, GPU-seconds idle (utilisation under the threshold) and, of

@@ -75,17 +75,19 @@ public final class DuckGpuSamples implements GpuSamples {
             case HOST -> "coalesce(host, '(unknown host)')";
             case POD -> "coalesce(pod, '(no pod)')";
             case NAMESPACE -> "coalesce(namespace, '(no namespace)')";
+            case MODEL -> "coalesce(j.model, '__unallocated__')";
+            case TEAM -> "coalesce(j.team, '__unallocated__')";
         };
         String sql = """
                 WITH s AS (
                   SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid ORDER BY time)) - epoch(time) AS dt
                   FROM gpu_sample WHERE time >= ? AND time < ?),
                 d AS (
-                  SELECT *, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid), 1), 60) AS secs FROM s)
+                  SELECT s.*, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid), 1), 60) AS secs FROM s)
                 SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs),
                        sum(CASE WHEN util < ? THEN secs ELSE 0 END),
                        sum(CASE WHEN util < ? AND mem_used > 0 THEN secs ELSE 0 END)
-                FROM d GROUP BY 1 ORDER BY 5 DESC""".formatted(key);
+                FROM d LEFT JOIN job_run j ON j.id = d.job GROUP BY 1 ORDER BY 5 DESC""".formatted(key);
         List<Usage> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));

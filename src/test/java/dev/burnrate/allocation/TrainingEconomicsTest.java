@@ -51,6 +51,11 @@ class TrainingEconomicsTest {
                     .containsEntry(YearMonth.of(2026, 11), new BigDecimal("0.29"));
             assertThat(line.idleCost()).isBetween(new BigDecimal("0.09"), new BigDecimal("0.14"));
             assertThat(line.meanGpuUtilization()).isBetween(25.0, 45.0);
+            // per model through the job runs: mean and p95 utilisation of the model's GPUs
+            dev.burnrate.ledger.GpuSamples.Usage byModel = samples.usage(dev.burnrate.ledger.GpuSamples.Group.MODEL,
+                    java.time.Instant.EPOCH, java.time.Instant.parse("9999-01-01T00:00:00Z"), 5).get(0);
+            assertThat(byModel.key()).isEqualTo("assistant-llm");
+            assertThat(byModel.p95Utilization()).isEqualTo(100.0);
         }
     }
 
