@@ -200,8 +200,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             Map<String, String> f = new LinkedHashMap<>();
             for (NodeTuple t : mapping(file, item, p).getValue()) {
                 String k = scalar(file, t.getKeyNode(), p);
-                if (!Set.of("provider", "instanceType", "region", "onDemand", "spot", "commit1y", "gpu", "gpus", "source", "asOf").contains(k)) {
-                    throw new ConfigException(file, line(t.getKeyNode()), p + "." + k, "unknown key; expected provider, instanceType, region, onDemand, spot, commit1y, gpu, gpus, source, asOf");
+                if (!Set.of("provider", "instanceType", "region", "onDemand", "spot", "commit1y", "commit3y", "gpu", "gpus", "source", "asOf").contains(k)) {
+                    throw new ConfigException(file, line(t.getKeyNode()), p + "." + k, "unknown key; expected provider, instanceType, region, onDemand, spot, commit1y, commit3y, gpu, gpus, source, asOf");
                 }
                 f.put(k, scalar(file, t.getValueNode(), p + "." + k));
             }
@@ -213,6 +213,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                         Integer.parseInt(f.getOrDefault("gpus", "0")), new java.math.BigDecimal(f.get("onDemand")),
                         f.containsKey("spot") ? new java.math.BigDecimal(f.get("spot")) : null,
                         f.containsKey("commit1y") ? new java.math.BigDecimal(f.get("commit1y")) : null,
+                        f.containsKey("commit3y") ? new java.math.BigDecimal(f.get("commit3y")) : null,
                         f.getOrDefault("source", "burnrate.yaml override"), f.getOrDefault("asOf", "")));
             } catch (NumberFormatException e) {
                 throw new ConfigException(file, line(item), p, "a price or gpus is not a number: " + f);

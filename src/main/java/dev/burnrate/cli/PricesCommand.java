@@ -35,10 +35,11 @@ final class PricesCommand implements Callable<Integer> {
         for (InstancePrice p : root.prices().search(gpu, provider, region, type)) {
             rows.add(List.of(p.provider(), p.instanceType(), p.region(), p.gpuName() == null ? "" : p.gpuName(), String.valueOf(p.gpuCount()),
                     p.onDemand().toPlainString(), p.spot() == null ? "" : p.spot().toPlainString(),
-                    p.commit1y() == null ? "" : p.commit1y().toPlainString(), p.source(), p.asOf()));
+                    p.commit1y() == null ? "" : p.commit1y().toPlainString(), p.commit3y() == null ? "" : p.commit3y().toPlainString(),
+                    p.source(), p.asOf()));
         }
         Output.print(root.out, format, List.of("provider", "instance_type", "region", "gpu", "gpus", "on_demand", "spot", "commit_1y",
-                "source", "as_of"), rows, List.of(rows.size() + " price(s)"));
+                "commit_3y", "source", "as_of"), rows, List.of(rows.size() + " price(s)"));
         return 0;
     }
 }

@@ -107,16 +107,17 @@ public final class PriceCatalog {
             String[] g = gpus.get(type);
             int count = g == null || g[1].isEmpty() ? 0 : Integer.parseInt(g[1]);
             m.put(key("AWS", type, region), new InstancePrice("AWS", type, region, g == null || g[0].isEmpty() ? null : g[0], count,
-                    od, spot, null, AWS_SOURCE + (spot == null ? "" : "; spot = on-demand × (1 − Spot Advisor saving)"), AWS_DATE));
+                    od, spot, null, null, AWS_SOURCE + (spot == null ? "" : "; spot = on-demand × (1 − Spot Advisor saving)"), AWS_DATE));
         }
         for (Map<String, String> r : csv("pricing/gcp_gpu_instances_pricing.csv")) {
             if (!"True".equals(r.get("machine_type_listed_in_region"))) continue;
             BigDecimal od = new BigDecimal(r.get("hour")).setScale(6, RoundingMode.HALF_EVEN);
             BigDecimal spot = r.get("hour_spot").isEmpty() ? null : new BigDecimal(r.get("hour_spot")).setScale(6, RoundingMode.HALF_EVEN);
             BigDecimal c1y = r.get("month_1y").isEmpty() ? null : new BigDecimal(r.get("month_1y")).divide(HOURS_PER_MONTH, 6, RoundingMode.HALF_EVEN);
+            BigDecimal c3y = r.get("month_3y").isEmpty() ? null : new BigDecimal(r.get("month_3y")).divide(HOURS_PER_MONTH, 6, RoundingMode.HALF_EVEN);
             int count = (int) Double.parseDouble(r.get("gpu_count"));
             m.put(key("Google Cloud", r.get("instance_type"), r.get("region")), new InstancePrice("Google Cloud", r.get("instance_type"),
-                    r.get("region"), r.get("gpu_type"), count, od, spot, c1y, GCP_SOURCE, GCP_DATE));
+                    r.get("region"), r.get("gpu_type"), count, od, spot, c1y, c3y, GCP_SOURCE, GCP_DATE));
         }
         return new PriceCatalog(m);
     }

@@ -120,10 +120,12 @@ class JobCostsTest {
         assertThat(p5.onDemand()).isEqualByComparingTo("55.04");
         assertThat(p5.gpuCount()).isEqualTo(8);
         assertThat(p5.asOf()).isEqualTo("2026-07-20");
-        assertThat(PriceCatalog.bundled().search("h100", "Google Cloud", "us-central1", null)).extracting(dev.burnrate.pricing.InstancePrice::instanceType)
-                .contains("a3-highgpu-8g");
+        dev.burnrate.pricing.InstancePrice a3 = PriceCatalog.bundled().require("Google Cloud", "a3-highgpu-8g", "us-central1");
+        // Cyclenerd's monthly prices / 730 h: 1 year 44,810.08066464 → 61.383672, 3 years 28,370.99821392 → 38.864381
+        assertThat(a3.commit1y()).isEqualByComparingTo("61.383672");
+        assertThat(a3.commit3y()).isEqualByComparingTo("38.864381");
         PriceCatalog overridden = PriceCatalog.bundled().withOverrides(List.of(new dev.burnrate.pricing.InstancePrice("AWS", "p5.48xlarge", "us-east-1",
-                "h100", 8, new BigDecimal("40.00"), null, new BigDecimal("30.00"), "rate card", "2026-11-01")));
+                "h100", 8, new BigDecimal("40.00"), null, new BigDecimal("30.00"), null, "rate card", "2026-11-01")));
         assertThat(overridden.cost("AWS", "p5.48xlarge", "us-east-1", 1, new BigDecimal("2"), PriceCatalog.Pricing.RESERVED).amount()).isEqualByComparingTo("60.00");
     }
 }
