@@ -2,24 +2,19 @@ package dev.burnrate.store;
 
 import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ledger.GpuSample;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** GPU samples in DuckDB: appended through the JDBC Appender into a stage, then moved in one statement. */
 public final class DuckGpuSamples implements GpuSamples {
-    private static final AtomicLong STAGES = new AtomicLong();
     private final Database db;
 
     public DuckGpuSamples(Database db) {
@@ -29,39 +24,34 @@ public final class DuckGpuSamples implements GpuSamples {
     @Override
     public long append(List<GpuSample> samples) {
         if (samples.isEmpty()) return 0;
-        String stage = "gpu_sample_stage_" + STAGES.incrementAndGet();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM gpu_sample LIMIT 0");
-            try {
-                try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("temp", "main", stage)) {
-                    for (GpuSample g : samples) {
-                        a.beginRow();
-                        a.append(LocalDateTime.ofInstant(g.time(), ZoneOffset.UTC));
-                        a.append(g.host());
-                        a.append(g.gpuUuid());
-                        a.append(g.gpuIndex());
-                        a.append(g.job());
-                        a.append(g.pod());
-                        a.append(g.namespace());
-                        a.append(g.container());
-                        a.append(g.utilizationPercent());
-                        a.append(g.memoryUsedMiB());
-                        a.append(g.memoryTotalMiB());
-                        a.endRow();
-                    }
+        // only stored rows within the batch's time range can collide: the range lets DuckDB skip the rest by zone maps
+        Instant min = samples.stream().map(GpuSample::time).min(Instant::compareTo).orElseThrow();
+        Instant max = samples.stream().map(GpuSample::time).max(Instant::compareTo).orElseThrow();
+        try {
+            return AppenderStage.load(db, "gpu_sample", a -> {
+                for (GpuSample g : samples) {
+                    a.beginRow();
+                    a.append(LocalDateTime.ofInstant(g.time(), ZoneOffset.UTC));
+                    a.append(g.host());
+                    a.append(g.gpuUuid());
+                    a.append(g.gpuIndex());
+                    a.append(g.job());
+                    a.append(g.pod());
+                    a.append(g.namespace());
+                    a.append(g.container());
+                    a.append(g.utilizationPercent());
+                    a.append(g.memoryUsedMiB());
+                    a.append(g.memoryTotalMiB());
+                    a.endRow();
                 }
-                // only stored rows within the batch's time range can collide: the range lets DuckDB skip the rest by zone maps
-                Instant min = samples.stream().map(GpuSample::time).min(Instant::compareTo).orElseThrow();
-                Instant max = samples.stream().map(GpuSample::time).max(Instant::compareTo).orElseThrow();
+            }, (c, s, stage) -> {
                 try (PreparedStatement ins = c.prepareStatement("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, time) * FROM " + stage
                         + " n WHERE NOT EXISTS (SELECT 1 FROM gpu_sample g WHERE g.time >= ? AND g.time <= ? AND g.gpu_uuid = n.gpu_uuid AND g.time = n.time)")) {
                     ins.setObject(1, LocalDateTime.ofInstant(min, ZoneOffset.UTC));
                     ins.setObject(2, LocalDateTime.ofInstant(max, ZoneOffset.UTC));
-                    return ins.executeUpdate();
+                    return (long) ins.executeUpdate();
                 }
-            } finally {
-                s.execute("DROP TABLE IF EXISTS " + stage);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot store GPU samples: " + e.getMessage(), e);
         }

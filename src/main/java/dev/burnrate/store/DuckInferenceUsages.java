@@ -32,40 +32,32 @@ public final class DuckInferenceUsages implements InferenceUsages {
     @Override
     public synchronized void upsert(List<InferenceUsage> usage) {
         if (usage.isEmpty()) return;
-        String stage = "inference_stage_" + Long.toHexString(System.nanoTime());
-        try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM inference_usage LIMIT 0");
-            try {
-                try (org.duckdb.DuckDBAppender a = ((org.duckdb.DuckDBConnection) c).createAppender("temp", "main", stage)) {
-                    for (InferenceUsage u : usage) {
-                        a.beginRow();
-                        a.append(utc(u.start()));
-                        a.append(utc(u.end()));
-                        a.append(u.model());
-                        a.append(u.variant());
-                        a.append(u.feature());
-                        a.append(u.customer());
-                        a.append(u.endpoint());
-                        a.append(u.requests());
-                        a.append(u.inputTokens());
-                        a.append(u.outputTokens());
-                        a.append(u.latencyP50Ms());
-                        a.append(u.latencyP95Ms());
-                        a.append(u.latencyP99Ms());
-                        a.append(u.errors());
-                        a.endRow();
-                    }
+        try {
+            AppenderStage.load(db, "inference_usage", a -> {
+                for (InferenceUsage u : usage) {
+                    a.beginRow();
+                    a.append(utc(u.start()));
+                    a.append(utc(u.end()));
+                    a.append(u.model());
+                    a.append(u.variant());
+                    a.append(u.feature());
+                    a.append(u.customer());
+                    a.append(u.endpoint());
+                    a.append(u.requests());
+                    a.append(u.inputTokens());
+                    a.append(u.outputTokens());
+                    a.append(u.latencyP50Ms());
+                    a.append(u.latencyP95Ms());
+                    a.append(u.latencyP99Ms());
+                    a.append(u.errors());
+                    a.endRow();
                 }
-                c.setAutoCommit(false);
+            }, (c, s, stage) -> {
                 s.execute("DELETE FROM inference_usage u USING " + stage + " n WHERE u.start_time = n.start_time AND u.model = n.model "
                         + "AND u.variant IS NOT DISTINCT FROM n.variant AND u.feature IS NOT DISTINCT FROM n.feature "
                         + "AND u.customer IS NOT DISTINCT FROM n.customer AND u.endpoint IS NOT DISTINCT FROM n.endpoint");
-                s.execute("INSERT INTO inference_usage SELECT DISTINCT ON (start_time, model, variant, feature, customer, endpoint) * FROM " + stage);
-                c.commit();
-                c.setAutoCommit(true);
-            } finally {
-                s.execute("DROP TABLE IF EXISTS " + stage);
-            }
+                return s.executeUpdate("INSERT INTO inference_usage SELECT DISTINCT ON (start_time, model, variant, feature, customer, endpoint) * FROM " + stage);
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot store inference usage: " + e.getMessage(), e);
         }

@@ -43,44 +43,44 @@ public final class DuckJobRuns implements JobRuns {
         if (jobs.isEmpty()) return;
         Map<String, JobRun> last = new LinkedHashMap<>();
         for (JobRun j : jobs) last.put(j.id(), j); // the last update of a job in a batch wins
-        String stage = "job_stage_" + Long.toHexString(System.nanoTime());
-        try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE " + stage + " AS SELECT * FROM job_run LIMIT 0");
-            try {
-                try (org.duckdb.DuckDBAppender a = ((org.duckdb.DuckDBConnection) c).createAppender("temp", "main", stage)) {
-                    for (JobRun j : last.values()) {
-                        a.beginRow();
-                        a.append(j.id());
-                        a.append(j.model());
-                        a.append(j.modelVersion());
-                        a.append(j.team());
-                        a.append(j.kind());
-                        a.append(j.tier());
-                        a.append(j.instanceType());
-                        a.append(j.instanceCount());
-                        a.append(j.pricing());
-                        a.append(j.provider());
-                        a.append(j.region());
-                        a.append(utc(j.start()));
-                        a.append(utc(j.end()));
-                        a.append(j.status());
-                        a.append(j.checkpoints());
-                        a.append(j.evictions());
-                        a.append(j.datasetSizeGb());
-                        a.append(JSON.writeValueAsString(j.tags()));
-                        a.endRow();
-                    }
+        try {
+            AppenderStage.load(db, "job_run", a -> {
+                for (JobRun j : last.values()) {
+                    a.beginRow();
+                    a.append(j.id());
+                    a.append(j.model());
+                    a.append(j.modelVersion());
+                    a.append(j.team());
+                    a.append(j.kind());
+                    a.append(j.tier());
+                    a.append(j.instanceType());
+                    a.append(j.instanceCount());
+                    a.append(j.pricing());
+                    a.append(j.provider());
+                    a.append(j.region());
+                    a.append(utc(j.start()));
+                    a.append(utc(j.end()));
+                    a.append(j.status());
+                    a.append(j.checkpoints());
+                    a.append(j.evictions());
+                    a.append(j.datasetSizeGb());
+                    a.append(tagsJson(j));
+                    a.endRow();
                 }
-                c.setAutoCommit(false);
+            }, (c, s, stage) -> {
                 s.execute("DELETE FROM job_run WHERE id IN (SELECT id FROM " + stage + ")");
-                s.execute("INSERT INTO job_run SELECT * FROM " + stage);
-                c.commit();
-                c.setAutoCommit(true);
-            } finally {
-                s.execute("DROP TABLE IF EXISTS " + stage);
-            }
-        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                return s.executeUpdate("INSERT INTO job_run SELECT * FROM " + stage);
+            });
+        } catch (SQLException e) {
             throw new StoreException("cannot store job runs: " + e.getMessage(), e);
+        }
+    }
+
+    private static String tagsJson(JobRun j) {
+        try {
+            return JSON.writeValueAsString(j.tags());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
