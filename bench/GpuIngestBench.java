@@ -74,7 +74,7 @@ public class GpuIngestBench {
         for (Future<?> f : fs) f.get();
         double viaHttp = (System.nanoTime() - h0) / 1e9;
         pool.shutdown();
-        long stored = w.gpuSamples().usage(dev.burnrate.ingest.gpu.GpuSamples.Group.GPU, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), 5)
+        long stored = w.gpuSamples().usage(dev.burnrate.ledger.GpuSamples.Group.GPU, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), 5)
                 .stream().mapToLong(u -> u.samples()).sum();
         w.api().stop();
         w.close();
