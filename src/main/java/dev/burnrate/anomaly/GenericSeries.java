@@ -72,7 +72,7 @@ public final class GenericSeries {
     private static long epoch(Path file, long line, String t) {
         String s = t.replace(' ', 'T');
         try {
-            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(s.endsWith("Z") ? s : s).getEpochSecond();
+            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(s).getEpochSecond();
             if (s.length() == 10) s = s + "T00:00:00";
             return LocalDateTime.parse(s).toEpochSecond(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {

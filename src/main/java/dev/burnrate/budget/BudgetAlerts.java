@@ -2,11 +2,9 @@ package dev.burnrate.budget;
 
 import dev.burnrate.alert.Alert;
 import dev.burnrate.alert.Alerts;
-import dev.burnrate.ledger.Field;
 import dev.burnrate.ledger.Money;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -56,9 +54,5 @@ public final class BudgetAlerts {
         if (b.scope().isEmpty()) return "all spend";
         return b.scope().entrySet().stream().map(e -> e.getKey().name() + "=" + String.join("|", e.getValue()))
                 .collect(Collectors.joining(", "));
-    }
-
-    static List<Field> fields(Budget b) {
-        return List.copyOf(b.scope().keySet());
     }
 }

@@ -140,8 +140,8 @@ final class GpuCommand {
             LocalDate t = CostQueryParser.date("to", to);
             try (Services s = parent.root.open()) {
                 List<List<String>> rows = new ArrayList<>();
-                for (GpuSamples.Usage u : s.gpuSamples().usage(g, f == null ? java.time.Instant.EPOCH : f.atStartOfDay().toInstant(ZoneOffset.UTC),
-                        t == null ? java.time.Instant.parse("9999-01-01T00:00:00Z") : t.atStartOfDay().toInstant(ZoneOffset.UTC), idleBelow)) {
+                for (GpuSamples.Usage u : s.gpuSamples().usage(g, dev.burnrate.ledger.Window.startOf(f),
+                        dev.burnrate.ledger.Window.endOf(t), idleBelow)) {
                     rows.add(List.of(u.key(), String.valueOf(u.samples()), fmt(u.meanUtilization()), fmt(u.p95Utilization()),
                             fmt(u.gpuSeconds() / 3600), fmt(u.idleGpuSeconds() / 3600), fmt(u.idleWithMemoryHeldSeconds() / 3600),
                             fmt(100 * u.idleShare()) + "%"));

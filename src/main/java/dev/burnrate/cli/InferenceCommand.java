@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,8 +96,7 @@ final class InferenceCommand {
             try (Services s = root.open()) {
                 List<List<String>> rows = new ArrayList<>();
                 for (InferenceEconomics.Line l : new InferenceEconomics(s.inference()).by(by,
-                        f == null ? Instant.EPOCH : f.atStartOfDay().toInstant(ZoneOffset.UTC),
-                        t == null ? Instant.parse("9999-01-01T00:00:00Z") : t.atStartOfDay().toInstant(ZoneOffset.UTC))) {
+                        dev.burnrate.ledger.Window.startOf(f), dev.burnrate.ledger.Window.endOf(t))) {
                     rows.add(List.of(l.key(), String.valueOf(l.requests()), String.valueOf(l.inputTokens()), String.valueOf(l.outputTokens()),
                             l.currency() == null ? "" : l.currency(), p(l.cost()), p(l.perInference()), p(l.per1kInferences()), p(l.per1MTokens()),
                             l.costKnown() ? "billed" : "no endpoint cost in the bill"));

@@ -37,10 +37,9 @@ final class AnomalyRoutes {
             to = to == null ? LocalDate.now(clock) : to;
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             from = from == null ? to.minusDays(30) : from;
-            List<CostAnomaly> found = new java.util.ArrayList<>(detector.detect(from, to));
-            if ("hour".equals(ctx.queryParam("grain"))) {
-                found = new java.util.ArrayList<>(detector.detectHourly(from.atStartOfDay(), to.atStartOfDay()));
-            }
+            List<CostAnomaly> found = "hour".equals(ctx.queryParam("grain"))
+                    ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
+                    : detector.detect(from, to);
             ctx.json(Map.of("anomalies", found.stream().map(AnomalyRoutes::json).toList()));
         });
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback);

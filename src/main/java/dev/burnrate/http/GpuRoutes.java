@@ -6,13 +6,12 @@ import dev.burnrate.ingest.gpu.NdjsonSamples;
 import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.GpuSample;
 import dev.burnrate.ledger.InvalidParameterException;
+import dev.burnrate.ledger.Window;
 import io.javalin.Javalin;
 
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +48,7 @@ final class GpuRoutes {
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
             double idle = ctx.queryParam("idleBelow") == null ? 5 : Double.parseDouble(ctx.queryParam("idleBelow"));
-            ctx.json(Map.of("usage", samples.usage(g, from == null ? Instant.EPOCH : from.atStartOfDay().toInstant(ZoneOffset.UTC),
-                    to == null ? Instant.parse("9999-01-01T00:00:00Z") : to.atStartOfDay().toInstant(ZoneOffset.UTC), idle).stream().map(u -> {
+            ctx.json(Map.of("usage", samples.usage(g, Window.startOf(from), Window.endOf(to), idle).stream().map(u -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put(by, u.key());
                 m.put("samples", u.samples());

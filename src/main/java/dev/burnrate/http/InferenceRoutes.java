@@ -7,12 +7,11 @@ import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.InferenceUsage;
 import dev.burnrate.ledger.InferenceUsages;
 import dev.burnrate.ledger.InvalidParameterException;
+import dev.burnrate.ledger.Window;
 import io.javalin.Javalin;
 
 import java.io.StringReader;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,7 @@ final class InferenceRoutes {
             }
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
-            ctx.json(Map.of("inference", new InferenceEconomics(usages).by(by, from == null ? Instant.EPOCH : from.atStartOfDay().toInstant(ZoneOffset.UTC),
-                    to == null ? Instant.parse("9999-01-01T00:00:00Z") : to.atStartOfDay().toInstant(ZoneOffset.UTC)).stream().map(l -> {
+            ctx.json(Map.of("inference", new InferenceEconomics(usages).by(by, Window.startOf(from), Window.endOf(to)).stream().map(l -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put(by, l.key());
                 m.put("requests", l.requests());

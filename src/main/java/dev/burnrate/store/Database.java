@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import java.util.StringJoiner;
 
@@ -179,10 +178,6 @@ public final class Database implements AutoCloseable {
             case DATETIME -> "TIMESTAMP";
             case STRING, JSON -> "VARCHAR";
         };
-    }
-
-    static List<String> dimensionColumns() {
-        return Dimensions.STANDARD;
     }
 
     @Override

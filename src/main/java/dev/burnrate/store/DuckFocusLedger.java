@@ -5,7 +5,6 @@ import dev.burnrate.ingest.focus.FocusHeader;
 import dev.burnrate.ingest.focus.FocusLedger;
 import dev.burnrate.ingest.focus.RowSource;
 import dev.burnrate.ingest.focus.SourceFile;
-import dev.burnrate.ledger.Dimensions;
 import dev.burnrate.ledger.FocusColumn;
 
 import java.nio.file.Path;
@@ -366,9 +365,5 @@ public final class DuckFocusLedger implements FocusLedger {
             ids.forEach(id -> j.add(Sql.literal(id)));
             return j.toString();
         }
-    }
-
-    static List<String> dims() {
-        return Dimensions.STANDARD;
     }
 }
