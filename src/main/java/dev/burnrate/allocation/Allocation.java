@@ -46,20 +46,24 @@ public final class Allocation {
         Map<String, BigDecimal> usage(String metric, Field owner, java.time.Instant from, java.time.Instant to);
     }
 
-    /** Idle GPU cost per owner and currency of runs that started in a window (cost × idle share). */
+    /** The idle GPU cost of one run: its owner, currency, start and amount (cost × idle share). */
+    public record IdleCost(String owner, String currency, java.time.Instant start, BigDecimal amount) {
+    }
+
+    /** Every run's idle GPU cost for an owner dimension; read once per allocation, then bucketed by period. */
     @FunctionalInterface
     public interface IdleCosts {
-        Map<String, Map<String, BigDecimal>> idle(Field owner, java.time.Instant from, java.time.Instant to);
+        List<IdleCost> idle(Field owner);
     }
 
     private final IdleCosts idleCosts;
 
     public Allocation(CostLedger ledger, List<ShareRule> rules) {
-        this(ledger, rules, (m, o, f, t) -> Map.of(), (o, f, t) -> Map.of());
+        this(ledger, rules, (m, o, f, t) -> Map.of(), o -> List.of());
     }
 
     public Allocation(CostLedger ledger, List<ShareRule> rules, UsageMetrics metrics) {
-        this(ledger, rules, metrics, (o, f, t) -> Map.of());
+        this(ledger, rules, metrics, o -> List.of());
     }
 
     public Allocation(CostLedger ledger, List<ShareRule> rules, UsageMetrics metrics, IdleCosts idleCosts) {
@@ -111,13 +115,14 @@ public final class Allocation {
                 pools.computeIfAbsent(key, k -> new LinkedHashMap<>()).merge(rule.name(), row.cost().amount(), BigDecimal::add);
             }
         }
+        List<IdleCost> idleRuns = idle ? idleCosts.idle(owner) : List.of();
         List<Line> out = new ArrayList<>();
         Set<String> keys = new java.util.TreeSet<>(direct.keySet());
         keys.addAll(pools.keySet());
         for (String key : keys) {
             String currency = key.substring(key.indexOf('|') + 1);
             Map<String, BigDecimal> d = new TreeMap<>(direct.getOrDefault(key, Map.of()));
-            if (idle) moveIdle(d, owner, periods.get(key), granularity, from, to, currency);
+            if (idle) moveIdle(d, idleRuns, periods.get(key), granularity, from, to, currency);
             Map<String, Map<String, BigDecimal>> sharedByOwner = new TreeMap<>();
             for (Map.Entry<String, BigDecimal> pool : pools.getOrDefault(key, Map.of()).entrySet()) {
                 ShareRule rule = rules.stream().filter(r -> r.name().equals(pool.getKey())).findFirst().orElseThrow();
@@ -141,11 +146,19 @@ public final class Allocation {
         return out;
     }
 
-    private void moveIdle(Map<String, BigDecimal> direct, Field owner, LocalDate period, Granularity g, LocalDate from, LocalDate to, String currency) {
+    /** Moves the idle cost of runs that started in the period, per owner, from direct cost into __idle__. */
+    private static void moveIdle(Map<String, BigDecimal> direct, List<IdleCost> runs, LocalDate period, Granularity g, LocalDate from,
+                                 LocalDate to, String currency) {
         java.time.Instant[] w = window(period, g, from, to);
+        Map<String, BigDecimal> idleByOwner = new TreeMap<>();
+        for (IdleCost r : runs) {
+            if (r.currency().equals(currency) && !r.start().isBefore(w[0]) && r.start().isBefore(w[1])) {
+                idleByOwner.merge(r.owner(), r.amount(), BigDecimal::add);
+            }
+        }
         BigDecimal moved = BigDecimal.ZERO;
-        for (Map.Entry<String, Map<String, BigDecimal>> e : idleCosts.idle(owner, w[0], w[1]).entrySet()) {
-            BigDecimal amount = e.getValue().getOrDefault(currency, BigDecimal.ZERO);
+        for (Map.Entry<String, BigDecimal> e : idleByOwner.entrySet()) {
+            BigDecimal amount = e.getValue();
             BigDecimal have = direct.getOrDefault(e.getKey(), BigDecimal.ZERO);
             BigDecimal take = amount.min(have.max(BigDecimal.ZERO));
             if (take.signum() <= 0) continue;

@@ -33,22 +33,28 @@ public final class TrainingEconomics {
     }
 
     /** Idle GPU cost (run cost × idle share) per owner (team, model) and currency of runs started in [from, to). */
-    public Map<String, Map<String, BigDecimal>> idleByOwner(String by, Instant from, Instant to, double idleBelowPercent) {
-        Map<String, GpuSamples.Usage> usage = new HashMap<>();
-        for (GpuSamples.Usage u : samples.usage(GpuSamples.Group.JOB, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), idleBelowPercent)) {
-            usage.put(u.key(), u);
-        }
-        Map<String, Map<String, BigDecimal>> out = new TreeMap<>();
+    /** Idle GPU cost (run cost × idle share) of every run with a known cost and GPU samples, by owner (team or model). */
+    public List<Allocation.IdleCost> idleRuns(String by, double idleBelowPercent) {
+        Map<String, GpuSamples.Usage> usage = usageByJob(idleBelowPercent);
+        List<Allocation.IdleCost> out = new ArrayList<>();
         for (JobCosts.JobCost c : costs.costs(jobs.list(null, null, 100_000))) {
             JobRun j = c.job();
             GpuSamples.Usage u = usage.get(j.id());
-            if (c.cost() == null || u == null || j.start() == null || j.start().isBefore(from) || !j.start().isBefore(to)) continue;
+            if (c.cost() == null || u == null || j.start() == null) continue;
             String k = "team".equals(by) ? j.team() : "model".equals(by) ? j.model() : null;
             if (k == null) continue;
-            out.computeIfAbsent(k, x -> new TreeMap<>()).merge(c.cost().currency(),
-                    c.cost().amount().multiply(BigDecimal.valueOf(u.idleShare())).setScale(2, RoundingMode.HALF_EVEN), BigDecimal::add);
+            out.add(new Allocation.IdleCost(k, c.cost().currency(), j.start(),
+                    c.cost().amount().multiply(BigDecimal.valueOf(u.idleShare())).setScale(2, RoundingMode.HALF_EVEN)));
         }
         return out;
+    }
+
+    private Map<String, GpuSamples.Usage> usageByJob(double idleBelowPercent) {
+        Map<String, GpuSamples.Usage> usage = new HashMap<>();
+        for (GpuSamples.Usage u : samples.usage(GpuSamples.Group.JOB, Instant.EPOCH, dev.burnrate.ledger.Window.OPEN_END, idleBelowPercent)) {
+            usage.put(u.key(), u);
+        }
+        return usage;
     }
 
     public record Line(String key, String currency, int runs, int estimatedRuns, BigDecimal cost, BigDecimal costPerRun,
@@ -59,10 +65,7 @@ public final class TrainingEconomics {
     /** {@code by}: "model" or "team". Runs without a known cost are counted but add nothing. */
     public List<Line> byOwner(String by, double idleBelowPercent) {
         List<JobCosts.JobCost> all = costs.costs(jobs.list(null, null, 100_000));
-        Map<String, GpuSamples.Usage> usage = new HashMap<>();
-        for (GpuSamples.Usage u : samples.usage(GpuSamples.Group.JOB, Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), idleBelowPercent)) {
-            usage.put(u.key(), u);
-        }
+        Map<String, GpuSamples.Usage> usage = usageByJob(idleBelowPercent);
         Map<String, List<JobCosts.JobCost>> groups = new TreeMap<>();
         for (JobCosts.JobCost c : all) {
             JobRun j = c.job();

@@ -30,6 +30,8 @@ public final class Wiring implements Services {
     private final dev.burnrate.allocation.Allocation allocation;
     private final dev.burnrate.store.DuckJobRuns jobs;
     private final dev.burnrate.allocation.JobCosts jobCosts;
+    private final dev.burnrate.allocation.TrainingEconomics training;
+    private final dev.burnrate.store.DuckInferenceUsages inference;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -48,13 +50,13 @@ public final class Wiring implements Services {
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
                 dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
-        dev.burnrate.allocation.TrainingEconomics training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+        this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+        this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
-                new dev.burnrate.allocation.WorkloadMetrics(jobs, new dev.burnrate.store.DuckInferenceUsages(db)),
-                (owner, from, to) -> training.idleByOwner(owner.name(), from, to, 5));
+                new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
-                .withInference(new dev.burnrate.store.DuckInferenceUsages(db));
+                .withInference(inference);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -131,13 +133,13 @@ public final class Wiring implements Services {
 
     @Override
     public dev.burnrate.allocation.TrainingEconomics trainingEconomics() {
-        return new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
+        return training;
     }
 
 
     @Override
     public dev.burnrate.ledger.InferenceUsages inference() {
-        return new dev.burnrate.store.DuckInferenceUsages(db);
+        return inference;
     }
 
     @Override

@@ -79,7 +79,7 @@ class TrainingEconomicsTest {
                     + "\"instanceType\":\"p5.4xlarge\",\"start\":\"2026-11-22T22:36:33Z\",\"end\":\"2026-11-22T22:39:07Z\"}"), "jobs"));
             TrainingEconomics training = new TrainingEconomics(runs, new JobCosts(runs, PriceCatalog.bundled(), TestLedger.CLOCK), samples);
             Allocation a = new Allocation(l.costs, List.of(), (m, o, f, t) -> java.util.Map.of(),
-                    (owner, from, to) -> training.idleByOwner(owner.name(), from, to, 5));
+                    owner -> training.idleRuns(owner.name(), 5));
             java.util.Map<String, BigDecimal> byOwner = new java.util.HashMap<>();
             a.allocate(dev.burnrate.ledger.Field.parse("team").orElseThrow(), null, null, dev.burnrate.ledger.Granularity.MONTH,
                     dev.burnrate.ledger.CostBasis.EFFECTIVE, java.util.Map.of(), true).forEach(x -> byOwner.put(x.owner(), x.total()));
