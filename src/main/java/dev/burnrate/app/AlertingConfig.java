@@ -130,17 +130,10 @@ final class AlertingConfig {
                     }
                 }
                 case "minDuration" -> {
-                    String v = scalar(file, t.getValueNode(), p).strip().toLowerCase(Locale.ROOT);
                     try {
-                        long n = Long.parseLong(v.substring(0, v.length() - 1));
-                        min = switch (v.charAt(v.length() - 1)) {
-                            case 's' -> Duration.ofSeconds(n);
-                            case 'm' -> Duration.ofMinutes(n);
-                            case 'h' -> Duration.ofHours(n);
-                            default -> throw new NumberFormatException();
-                        };
-                    } catch (RuntimeException e) {
-                        throw new ConfigException(file, line(t.getValueNode()), p, "'" + v + "': expected e.g. 30s, 10m or 1h");
+                        min = dev.burnrate.spec.Nodes.duration(file, t.getValueNode(), p);
+                    } catch (dev.burnrate.spec.SpecException e) {
+                        throw new ConfigException(e.getMessage());
                     }
                 }
                 case "dashboardUrl" -> dashboard = scalar(file, t.getValueNode(), p);

@@ -36,8 +36,16 @@ import java.util.Set;
  */
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
-                             List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides) {
-    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices");
+                             List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
+                             Governance governance) {
+    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies");
+
+    /** The pre-flight gate, the runtime guard and policy-as-code. */
+    public record Governance(dev.burnrate.gate.GateSettings gate, dev.burnrate.guard.GuardSettings guard, List<dev.burnrate.policy.Policy> policies) {
+        static Governance defaults() {
+            return new Governance(dev.burnrate.gate.GateSettings.defaults(), dev.burnrate.guard.GuardSettings.defaults(), List.of());
+        }
+    }
 
     /** How alerts are routed and held: channels per severity, quiet hours (UTC), minimum duration, dashboard link base. */
     public record Alerting(Map<dev.burnrate.alert.Alert.Severity, List<String>> routes, dev.burnrate.alert.Dispatcher.QuietHours quietHours,
@@ -49,7 +57,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -73,6 +81,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         List<dev.burnrate.allocation.ShareRule> shareRules = List.of();
         List<dev.burnrate.pricing.InstancePrice> prices = List.of();
         Node alertingNode = null;
+        Governance gov = Governance.defaults();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -85,6 +94,12 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 case "alerting" -> alertingNode = t.getValueNode();
                 case "allocation" -> shareRules = shareRules(name, t.getValueNode());
                 case "prices" -> prices = prices(name, t.getValueNode());
+                case "gate" -> gov = new Governance(spec(() -> dev.burnrate.gate.GateSpecs.gate(name, t.getValueNode())), gov.guard(), gov.policies());
+                case "guard" -> gov = new Governance(gov.gate(), spec(() -> dev.burnrate.gate.GateSpecs.guard(name, t.getValueNode())), gov.policies());
+                case "policies" -> {
+                    Path base = file.toAbsolutePath().getParent();
+                    gov = new Governance(gov.gate(), gov.guard(), spec(() -> dev.burnrate.policy.PolicySpecs.parseList(t.getValueNode(), name, base)));
+                }
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -97,7 +112,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 dev.burnrate.budget.Budget b;
                 try {
                     b = dev.burnrate.budget.BudgetSpecs.parse(item, name, "budgets[" + i++ + "]");
-                } catch (dev.burnrate.budget.BudgetSpecs.SpecException e) {
+                } catch (dev.burnrate.spec.SpecException e) {
                     throw new ConfigException(e.getMessage());
                 }
                 if (!ids.add(b.id())) throw new ConfigException(name, line(item), "budgets[" + b.id() + "]", "id declared twice");
@@ -109,7 +124,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov);
     }
 
     /**
@@ -267,6 +282,14 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     }
 
     /** YAML node helpers shared by the config readers: each failure names file, line and key. */
+    private static <T> T spec(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (dev.burnrate.spec.SpecException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     static MappingNode mapping(String file, Node n, String path) {
         if (n instanceof MappingNode m) return m;
         throw new ConfigException(file, line(n), path, "expected a mapping (key: value)");

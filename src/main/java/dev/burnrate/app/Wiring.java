@@ -32,6 +32,12 @@ public final class Wiring implements Services {
     private final dev.burnrate.allocation.JobCosts jobCosts;
     private final dev.burnrate.allocation.TrainingEconomics training;
     private final dev.burnrate.store.DuckInferenceUsages inference;
+    private final dev.burnrate.audit.AuditLog audit;
+    private final dev.burnrate.gate.Gate gate;
+    private final dev.burnrate.access.Tokens tokens;
+    private final dev.burnrate.pricing.PriceCatalog catalog;
+    private final Clock clock;
+    private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -42,22 +48,77 @@ public final class Wiring implements Services {
         BurnrateConfig.Alerting a = config.alerting();
         dev.burnrate.alert.Alerts alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
-        this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock),
-                new dev.burnrate.budget.BudgetEvaluator(costs, dev.burnrate.budget.BudgetEvaluator.Reservations.none()), alerts, clock);
+        this.clock = clock;
+        this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db), clock);
+        this.tokens = new dev.burnrate.access.Tokens(new dev.burnrate.store.DuckTokenStore(db), clock);
+        // the gate holds reservations that budgets report; budgets are what the gate checks: bind late
+        java.util.concurrent.atomic.AtomicReference<dev.burnrate.gate.Gate> gateRef = new java.util.concurrent.atomic.AtomicReference<>();
+        dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> gateRef.get() == null
+                ? dev.burnrate.ledger.Money.zero(b.amount().currency()) : gateRef.get().reserved(b, start));
+        this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
-        this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs,
-                dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides()), clock);
+        this.catalog = dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides());
+        this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock);
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
                 new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));
+        BurnrateConfig.Governance gov = config.governance();
+        dev.burnrate.policy.PolicySet policies = dev.burnrate.policy.PolicySet.of(gov.policies());
+        auditPolicyChange(policies);
+        this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
+                new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, clock), policies, gov.gate(),
+                new dev.burnrate.guard.Guard(gov.guard()), audit,
+                (severity, key, title, summary, details) -> alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
+                        key, title, summary, details, "/#/approvals", null, java.util.List.of()),
+                this::actuator, clock);
+        gateRef.set(gate);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
+        this.api.withGovernance(gate, audit, tokens);
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
+    }
+
+    /** A policy set unlike the last one audited is recorded as a policy change (names and fingerprint). */
+    private void auditPolicyChange(dev.burnrate.policy.PolicySet policies) {
+        java.util.List<dev.burnrate.audit.AuditEvent> past = audit.bySubject("policies");
+        String fp = policies.fingerprint();
+        if (!past.isEmpty() && past.get(past.size() - 1).detail().contains("\"" + fp + "\"")) return;
+        StringBuilder names = new StringBuilder();
+        for (dev.burnrate.policy.Policy p : policies.policies()) {
+            if (names.length() > 0) names.append(',');
+            names.append('"').append(p.name()).append(" (").append(p.effect().label()).append(", ").append(p.mode().label()).append(")\"");
+        }
+        audit.append("config", past.isEmpty() ? "policy.loaded" : "policy.changed", "policies",
+                "{\"fingerprint\":\"" + fp + "\",\"policies\":[" + names + "]}");
+    }
+
+    /** The actuator a gate request names: a webhook to the user's orchestrator, or a Kubernetes Job (kubeconfig / in-cluster). */
+    private dev.burnrate.guard.Actuator actuator(java.util.Map<String, String> spec) {
+        String type = spec.getOrDefault("type", "");
+        return switch (type) {
+            case "webhook" -> new dev.burnrate.guard.WebhookActuator(java.net.URI.create(require(spec, "url")), spec.get("secret"));
+            case "kubernetes" -> {
+                if (kubernetes == null) {
+                    synchronized (this) {
+                        if (kubernetes == null) kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+                    }
+                }
+                yield new dev.burnrate.guard.KubernetesActuator(kubernetes, spec.getOrDefault("namespace", "default"), require(spec, "job"),
+                        dev.burnrate.guard.KubernetesActuator.StopMode.valueOf(spec.getOrDefault("stop", "suspend").toUpperCase(java.util.Locale.ROOT)), clock);
+            }
+            default -> throw new IllegalArgumentException("actuator type '" + type + "' is not one of webhook, kubernetes");
+        };
+    }
+
+    private static String require(java.util.Map<String, String> spec, String key) {
+        String v = spec.get(key);
+        if (v == null || v.isBlank()) throw new IllegalArgumentException("actuator needs '" + key + "'");
+        return v;
     }
 
     /** Validates the config first (so a bad file changes nothing), then opens the database. */
@@ -143,12 +204,33 @@ public final class Wiring implements Services {
     }
 
     @Override
+    public dev.burnrate.gate.Gate gate() {
+        return gate;
+    }
+
+    @Override
+    public dev.burnrate.audit.AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public dev.burnrate.access.Tokens tokens() {
+        return tokens;
+    }
+
+    @Override
+    public dev.burnrate.pricing.PriceCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
     public Path databasePath() {
         return db.path();
     }
 
     @Override
     public void close() {
+        if (kubernetes != null) kubernetes.close();
         db.close();
     }
 }

@@ -85,7 +85,8 @@ public final class BudgetEvaluator {
                 m(remaining, cur), m(burn, cur), days, pct, List.copyOf(crossed));
     }
 
-    private BigDecimal spend(Budget b, LocalDate from, LocalDate to) {
+    /** Effective cost in the budget's scope and currency over [from, to). */
+    public BigDecimal spend(Budget b, LocalDate from, LocalDate to) {
         if (!to.isAfter(from)) return BigDecimal.ZERO;
         return ledger.costs(new CostQuery(List.of(), from, to, Granularity.NONE, CostBasis.EFFECTIVE, b.scope()))
                 .totals().getOrDefault(b.amount().currency(), BigDecimal.ZERO);

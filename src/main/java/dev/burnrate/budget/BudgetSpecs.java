@@ -1,5 +1,15 @@
 package dev.burnrate.budget;
 
+import dev.burnrate.spec.Nodes;
+import dev.burnrate.spec.SpecException;
+
+import static dev.burnrate.spec.Nodes.decimal;
+import static dev.burnrate.spec.Nodes.enumValue;
+import static dev.burnrate.spec.Nodes.line;
+import static dev.burnrate.spec.Nodes.mapping;
+import static dev.burnrate.spec.Nodes.scalar;
+import static dev.burnrate.spec.Nodes.strings;
+
 import dev.burnrate.ledger.Field;
 import dev.burnrate.ledger.Money;
 import org.yaml.snakeyaml.Yaml;
@@ -44,33 +54,15 @@ public final class BudgetSpecs {
     private BudgetSpecs() {
     }
 
-    /** A budget field is wrong: where and why. */
-    public static final class SpecException extends IllegalArgumentException {
-        public SpecException(String source, int line, String key, String reason) {
-            super(source + ":" + line + ": " + key + ": " + reason);
-        }
-    }
-
     /** Parses a JSON (or YAML) document holding one budget. */
     public static Budget parse(String text, String source) {
-        Node n;
-        try {
-            n = new Yaml().compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw new SpecException(source, e.getProblemMark().getLine() + 1, "(syntax)", e.getProblem());
-        }
+        Node n = Nodes.compose(text, source);
         if (n == null) throw new SpecException(source, 1, "(document)", "empty: expected a budget object");
         return parse(n, source, "budget");
     }
 
     public static Budget parse(Node node, String source, String path) {
-        MappingNode m = mapping(source, node, path);
-        Map<String, Node> f = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String k = scalar(source, t.getKeyNode(), path);
-            if (!KEYS.contains(k)) throw new SpecException(source, line(t.getKeyNode()), path + "." + k, "unknown key; expected one of " + KEYS);
-            f.put(k, t.getValueNode());
-        }
+        Map<String, Node> f = Nodes.fields(source, node, path, KEYS);
         for (String required : List.of("id", "amount", "currency")) {
             if (!f.containsKey(required)) throw new SpecException(source, line(node), path + "." + required, "required");
         }
@@ -159,47 +151,5 @@ public final class BudgetSpecs {
         }
         if (pct == null) throw new SpecException(source, line(n), path + ".percent", "required");
         return new Budget.Threshold(pct, basis, action);
-    }
-
-    private static <E extends Enum<E>> E enumValue(String source, Node n, String path, Class<E> type) {
-        String v = scalar(source, n, path);
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> names = new ArrayList<>();
-            for (E c : type.getEnumConstants()) names.add(c.name().toLowerCase(Locale.ROOT));
-            throw new SpecException(source, line(n), path, "'" + v + "' is not one of " + String.join(", ", names));
-        }
-    }
-
-    private static BigDecimal decimal(String source, Node n, String path) {
-        String v = scalar(source, n, path);
-        try {
-            return new BigDecimal(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new SpecException(source, line(n), path, "'" + v + "' is not a number");
-        }
-    }
-
-    private static MappingNode mapping(String source, Node n, String path) {
-        if (n instanceof MappingNode m) return m;
-        throw new SpecException(source, line(n), path, "expected a mapping (key: value)");
-    }
-
-    private static String scalar(String source, Node n, String path) {
-        if (n instanceof ScalarNode s) return s.getValue();
-        throw new SpecException(source, line(n), path, "expected a single value");
-    }
-
-    private static List<String> strings(String source, Node n, String path) {
-        if (n instanceof ScalarNode s) return List.of(s.getValue());
-        if (!(n instanceof SequenceNode seq)) throw new SpecException(source, line(n), path, "expected a value or a list of values");
-        List<String> out = new ArrayList<>();
-        for (Node item : seq.getValue()) out.add(scalar(source, item, path));
-        return out;
-    }
-
-    private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
     }
 }

@@ -39,6 +39,14 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.ledger.InferenceUsages inference();
 
+    dev.burnrate.gate.Gate gate();
+
+    dev.burnrate.audit.AuditLog audit();
+
+    dev.burnrate.access.Tokens tokens();
+
+    dev.burnrate.pricing.PriceCatalog catalog();
+
     Path databasePath();
 
     @Override

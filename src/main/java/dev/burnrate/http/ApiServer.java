@@ -29,7 +29,28 @@ public final class ApiServer {
     private final CostLedger ledger;
     private final java.time.Clock clock;
     private final Metrics metrics = new Metrics();
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private dev.burnrate.gate.Gate gate;
+    private dev.burnrate.audit.AuditLog audit;
+    private dev.burnrate.access.Tokens tokens;
+
+    /** Adds the gate, guard, approvals, policies and audit routes, and token authentication (before {@link #start}). */
+    public ApiServer withGovernance(dev.burnrate.gate.Gate gate, dev.burnrate.audit.AuditLog audit, dev.burnrate.access.Tokens tokens) {
+        this.gate = gate;
+        this.audit = audit;
+        this.tokens = tokens;
+        return this;
+    }
+
+    /** Is the address a loopback one (127.0.0.0/8, ::1, localhost)? */
+    public static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve bind address " + bind);
+        }
+    }
     private Javalin app;
 
     private final dev.burnrate.budget.Budgets budgets;
@@ -90,12 +111,19 @@ public final class ApiServer {
 
     /** Starts on the address and port (0 = any free port); returns the port. */
     public int start(String bind, int port) {
+        if (!isLoopback(bind) && (tokens == null || !tokens.enabled())) {
+            throw new IllegalStateException("refusing to listen on " + bind + " without API tokens: create one with "
+                    + "'burnrate tokens create --name NAME --role admin', or bind to 127.0.0.1");
+        }
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.defaultContentType = "application/json";
         });
-        app.before(ctx -> ctx.attribute("t0", System.nanoTime()));
+        app.before(ctx -> {
+            ctx.attribute("t0", System.nanoTime());
+            if (!Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
+        });
         app.after(ctx -> {
             Long t0 = ctx.attribute("t0");
             String route = ctx.endpointHandlerPath();
@@ -109,6 +137,9 @@ public final class ApiServer {
         app.get("/api/v1/coverage", this::coverage);
         app.get("/api/v1/forecast", this::forecast);
         if (budgets != null) new BudgetRoutes(budgets).register(app);
+        if (gate != null) new GateRoutes(gate, audit, json).register(app);
+        app.exception(dev.burnrate.gate.Gate.StateException.class, (e, ctx) ->
+                problem(ctx, e.notFound() ? 404 : 409, e.notFound() ? "Not found" : "Conflict", e.getMessage(), null));
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);

@@ -66,7 +66,23 @@ public final class PriceCatalog {
     }
 
     /** Pricing model of a running instance. */
-    public enum Pricing { ON_DEMAND, SPOT, RESERVED }
+    public enum Pricing {
+        ON_DEMAND, SPOT, RESERVED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** on_demand, on-demand, spot, reserved (any case). */
+        public static Pricing parse(String s) {
+            try {
+                return valueOf(s.strip().replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pricing '" + s + "' is not one of on_demand, spot, reserved");
+            }
+        }
+    }
 
     /**
      * Cost of instances × hours at the rate of the pricing model (reserved uses the 1-year commitment rate, spot the

@@ -20,7 +20,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 8;
+    private static final int SCHEMA_VERSION = 9;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -152,6 +152,19 @@ public final class Database implements AutoCloseable {
                           customer VARCHAR, endpoint VARCHAR, requests BIGINT, input_tokens BIGINT, output_tokens BIGINT,
                           latency_p50_ms DOUBLE, latency_p95_ms DOUBLE, latency_p99_ms DOUBLE, errors BIGINT)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '8')");
+                s.execute("COMMIT");
+            }
+            if (version < 9) {
+                s.execute("BEGIN");
+                s.execute("""
+                        CREATE TABLE audit_log (
+                          seq BIGINT NOT NULL, event_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+                          subject VARCHAR NOT NULL, detail VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE api_token (
+                          id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, token_hash VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL,
+                          teams VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '9')");
                 s.execute("COMMIT");
             }
         }

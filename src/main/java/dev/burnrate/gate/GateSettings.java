@@ -1,0 +1,57 @@
+package dev.burnrate.gate;
+
+import dev.burnrate.budget.Budget;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the gate decides.
+ *
+ * @param autoApproveLimit estimates (p90) above this wait for an approver, × the model's tier factor
+ * @param approvalTtl      a pending request expires (and its reservation is released) after this
+ * @param startWithin      an approved request that never starts is released after this
+ * @param settleLag        a finished run's actual cost is held against its budgets this long, until the bill carries it
+ * @param models           per-model tolerances, envelope and criticality
+ */
+public record GateSettings(BigDecimal autoApproveLimit, Duration approvalTtl, Duration startWithin, Duration settleLag,
+                           Map<String, ModelSettings> models) {
+
+    /**
+     * The dual condition of one model: retrain only when drift (or the accuracy drop) exceeds its tolerance AND the
+     * run's p90 fits {@code maxRunCost}. Critical models get more room: the envelope and the auto-approve limit are
+     * multiplied by {@link #tierFactor}.
+     */
+    public record ModelSettings(BigDecimal driftTolerance, BigDecimal accuracyTolerance, BigDecimal maxRunCost, Budget.Tier tier) {
+        public ModelSettings {
+            tier = tier == null ? Budget.Tier.NORMAL : tier;
+        }
+    }
+
+    public GateSettings {
+        autoApproveLimit = autoApproveLimit == null ? new BigDecimal("1000") : autoApproveLimit;
+        approvalTtl = approvalTtl == null ? Duration.ofHours(24) : approvalTtl;
+        startWithin = startWithin == null ? Duration.ofHours(24) : startWithin;
+        settleLag = settleLag == null ? Duration.ofDays(2) : settleLag;
+        models = models == null ? Map.of() : Map.copyOf(models);
+    }
+
+    public static GateSettings defaults() {
+        return new GateSettings(null, null, null, null, null);
+    }
+
+    public ModelSettings model(String name) {
+        return models.getOrDefault(name, new ModelSettings(null, null, null, Budget.Tier.NORMAL));
+    }
+
+    /** Room by criticality: critical 1.5×, high 1.25×, normal 1×, low 0.8×. */
+    public static BigDecimal tierFactor(Budget.Tier tier) {
+        return switch (tier) {
+            case CRITICAL -> new BigDecimal("1.5");
+            case HIGH -> new BigDecimal("1.25");
+            case NORMAL -> BigDecimal.ONE;
+            case LOW -> new BigDecimal("0.8");
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.access.Principal;
+import dev.burnrate.access.Role;
+import dev.burnrate.audit.AuditLog;
+import dev.burnrate.gate.Gate;
+import dev.burnrate.gate.GateRequest;
+import dev.burnrate.gate.Ticket;
+import dev.burnrate.guard.Guard;
+import dev.burnrate.guard.Heartbeat;
+import dev.burnrate.policy.Policy;
+import dev.burnrate.policy.PolicySet;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** /api/v1/gate/requests (decide, approve, reject, start, heartbeats, finish, release), /api/v1/audit, /api/v1/policies. */
+final class GateRoutes {
+    private final Gate gate;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+
+    GateRoutes(Gate gate, AuditLog audit, ObjectMapper json) {
+        this.gate = gate;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    void register(Javalin app) {
+        app.post("/api/v1/gate/requests", this::submit);
+        app.get("/api/v1/gate/requests", ctx -> {
+            Principal p = Access.principal(ctx);
+            String state = ctx.queryParam("state");
+            Ticket.State s = null;
+            if (state != null) {
+                try {
+                    s = Ticket.State.valueOf(state.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("state '" + state + "' is not one of " + java.util.Arrays.stream(Ticket.State.values()).map(Ticket.State::label).toList());
+                }
+            }
+            int limit = ctx.queryParam("limit") == null ? 100 : Integer.parseInt(ctx.queryParam("limit"));
+            ctx.json(Map.of("requests", gate.list(s, p.teams().isEmpty() || p.role() == Role.ADMIN ? null : p.teams(), Math.max(1, Math.min(limit, 1000)))));
+        });
+        app.get("/api/v1/gate/requests/{id}", ctx -> ctx.json(visible(ctx)));
+        app.post("/api/v1/gate/requests/{id}/approve", ctx -> approval(ctx, true));
+        app.post("/api/v1/gate/requests/{id}/reject", ctx -> approval(ctx, false));
+        app.post("/api/v1/gate/requests/{id}/start", ctx -> {
+            Ticket t = owned(ctx);
+            ctx.json(gate.start(t.id(), Access.principal(ctx).name()));
+        });
+        app.post("/api/v1/gate/requests/{id}/release", ctx -> {
+            Ticket t = owned(ctx);
+            ctx.json(gate.release(t.id(), Access.principal(ctx).name()));
+        });
+        app.post("/api/v1/gate/requests/{id}/heartbeats", ctx -> {
+            Ticket t = owned(ctx);
+            JsonNode n = body(ctx);
+            JsonNode el = n.get("elapsedSeconds");
+            if (el == null || !el.canConvertToLong()) throw new IllegalArgumentException("elapsedSeconds (an integer) is required");
+            Heartbeat hb = new Heartbeat(el.asLong(), GateRequests.decimal(n, "spend"), GateRequests.decimal(n, "instanceHours"),
+                    GateRequests.decimal(n, "gpuUtilization"));
+            Guard.Verdict v = gate.heartbeat(t.id(), hb);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("action", v.action().label());
+            out.put("reasons", v.reasons());
+            out.put("spend", v.state().spend());
+            out.put("elapsedHours", v.state().elapsedHours());
+            out.put("reserved", t.reserved());
+            ctx.json(out);
+        });
+        app.post("/api/v1/gate/requests/{id}/finish", ctx -> {
+            Ticket t = owned(ctx);
+            JsonNode n = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
+            ctx.json(gate.finish(t.id(), GateRequests.text(n, "status"), GateRequests.decimal(n, "cost"), Access.principal(ctx).name()));
+        });
+        app.get("/api/v1/audit", ctx -> {
+            long from = ctx.queryParam("from") == null ? 1 : Long.parseLong(ctx.queryParam("from"));
+            int limit = ctx.queryParam("limit") == null ? 100 : Math.min(1000, Integer.parseInt(ctx.queryParam("limit")));
+            String subject = ctx.queryParam("subject");
+            ctx.json(Map.of("events", subject != null ? audit.bySubject(subject) : audit.read(from, limit)));
+        });
+        app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()));
+        app.get("/api/v1/policies", ctx -> ctx.json(Map.of("policies", gate.policies().policies())));
+        app.post("/api/v1/policies/evaluate", ctx -> {
+            JsonNode n = body(ctx);
+            String kind = GateRequests.text(n, "appliesTo");
+            if (kind == null) throw new IllegalArgumentException("appliesTo is required");
+            Policy.AppliesTo a = Policy.AppliesTo.valueOf(kind.toUpperCase(Locale.ROOT));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> vars = json.convertValue(n.get("input"), Map.class);
+            List<PolicySet.Hit> hits = gate.policies().evaluate(a, vars == null ? Map.of() : vars);
+            ctx.json(Map.of("hits", hits.stream().map(h -> Map.of("policy", h.policy().name(), "effect", h.effect().label(), "enforced", h.enforced(),
+                    "message", h.error() == null ? h.policy().message() : "error: " + h.error())).toList()));
+        });
+    }
+
+    private void submit(Context ctx) {
+        Principal p = Access.principal(ctx);
+        GateRequest r = GateRequests.parse(body(ctx), Access.tokensEnabled(ctx) ? p.name() : null);
+        if (!p.coversTeam(r.team())) {
+            ApiServer.problemStatic(ctx, 403, "Forbidden", "token " + p.name() + " may not submit for team " + r.team());
+            return;
+        }
+        boolean existed = r.id() != null && gate.get(r.id()).isPresent();
+        Ticket t = gate.submit(r);
+        ctx.status(existed ? 200 : 201).json(t);
+    }
+
+    private void approval(Context ctx, boolean approve) {
+        Ticket t = visible(ctx);
+        Principal p = Access.principal(ctx);
+        JsonNode n = body(ctx);
+        String approver = Access.tokensEnabled(ctx) ? p.name() : GateRequests.text(n, "approver");
+        if (approver == null) throw new IllegalArgumentException("approver is required (the server runs without tokens, so name yourself)");
+        ctx.json(approve ? gate.approve(t.id(), approver, GateRequests.text(n, "reason")) : gate.reject(t.id(), approver, GateRequests.text(n, "reason")));
+    }
+
+    /** The ticket, if the caller's teams cover it (404 otherwise, so ids of other teams are not disclosed). */
+    private Ticket visible(Context ctx) {
+        Ticket t = gate.get(ctx.pathParam("id")).orElseThrow(() -> new Gate.StateException("no gate request " + ctx.pathParam("id"), true));
+        if (!Access.principal(ctx).coversTeam(t.request().team())) throw new Gate.StateException("no gate request " + t.id(), true);
+        return t;
+    }
+
+    private Ticket owned(Context ctx) {
+        return visible(ctx);
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            return json.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.burnrate.gate;
+
+import dev.burnrate.app.Wiring;
+import dev.burnrate.guard.Action;
+import dev.burnrate.guard.Guard;
+import dev.burnrate.guard.Heartbeat;
+import dev.burnrate.ledger.JobRun;
+import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pre-flight gate wired as `burnrate serve` wires it, on a real ledger file, with history, budgets and policies. */
+class GateTest {
+    static final String CONFIG = """
+            prices:
+              - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}
+            budgets:
+              - {id: ml-monthly, scope: {team: ml}, period: monthly, amount: 5000, currency: USD}
+            gate:
+              autoApproveLimit: 1500
+              approvalTtl: 24h
+              startWithin: 12h
+              settleLag: 2d
+              models:
+                churn: {driftTolerance: 0.15, accuracyTolerance: 1.0, maxRunCost: 3000}
+            guard:
+              spendFactor: 1.2
+              ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 10m}, {action: stop, after: 30m}]
+            policies:
+              - name: experiments-on-spot
+                applies_to: gate_request
+                condition: request.kind == 'experiment' && request.pricing != 'spot'
+                effect: downgrade
+                message: Experiments run on spot capacity
+              - name: no-p5-outside-prod
+                applies_to: gate_request
+                condition: request.instance_type.startsWith('p5.') && request.tags['env'] != 'prod'
+                effect: deny
+                message: p5 instances are for prod only
+              - name: big-runs-watch
+                applies_to: gate_request
+                condition: estimate.p90 > 2000
+                effect: require_approval
+                mode: dry_run
+                message: runs above 2000 USD should be approved
+            """;
+
+    @TempDir
+    Path dir;
+    MutableClock clock = new MutableClock(Instant.parse("2026-09-10T08:00:00Z"));
+    Wiring w;
+    Gate gate;
+
+    @BeforeEach
+    void open() throws Exception {
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        // five finished full retrains of churn on one p4d.24xlarge: 10, 11, 12, 13 and 20 hours
+        List<JobRun> runs = new ArrayList<>();
+        int[] hours = {10, 11, 12, 13, 20};
+        for (int i = 0; i < hours.length; i++) {
+            Instant start = Instant.parse("2026-08-0" + (i + 1) + "T00:00:00Z");
+            runs.add(new JobRun("churn-" + i, "churn", null, "ml", "retraining", "full", "p4d.24xlarge", 1, "on_demand", "AWS", "us-east-1",
+                    start, start.plus(Duration.ofHours(hours[i])), "succeeded", 0, 0, 100.0, Map.of()));
+        }
+        w.jobs().upsert(runs);
+        gate = w.gate();
+    }
+
+    @AfterEach
+    void close() {
+        w.close();
+    }
+
+    static GateRequest req(String id, GateRequest.Kind kind, PriceCatalog.Pricing pricing, String trigger, String drift) {
+        return new GateRequest(id, "churn", "ml", kind, new GateRequest.Trigger(trigger, drift == null ? null : new BigDecimal(drift), null), "AWS",
+                "p4d.24xlarge", 1, pricing, "us-east-1", null, null, Map.of(), "pipeline", Map.of());
+    }
+
+    @Test
+    void estimate_fromFiveSimilarRuns_givesInterpolatedP50AndP90WithEvidence() {
+        Ticket t = gate.submit(req("r1", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.4"));
+        // costs 200, 220, 240, 260, 400; p50 = 240; p90 at rank 3.6 = 260 + 0.6 × 140 = 344
+        assertThat(t.estimate().basis()).isEqualTo("history");
+        assertThat(t.estimate().p50().amount()).isEqualByComparingTo("240.00");
+        assertThat(t.estimate().p90().amount()).isEqualByComparingTo("344.00");
+        assertThat(t.estimate().hoursP90()).isEqualByComparingTo("17.20");
+        assertThat(t.estimate().evidence()).hasSize(5);
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.APPROVED);
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("budget ml-monthly", "spent 0.00 USD", "available 5000.00 USD", "p90 344.00 USD"));
+        assertThat(w.budgets().status(w.budgets().find("ml-monthly").orElseThrow()).reserved().amount()).isEqualByComparingTo("344.00");
+    }
+
+    @Test
+    void estimate_withoutHistory_pricesTheDeclaredHoursFromTheCatalog() {
+        GateRequest r = new GateRequest("new-1", "brand-new", "ml", GateRequest.Kind.FULL, null, "AWS", "p4d.24xlarge", 2,
+                PriceCatalog.Pricing.ON_DEMAND, "us-east-1", new BigDecimal("10"), null, Map.of(), "pipeline", Map.of());
+        Ticket t = gate.submit(r);
+        assertThat(t.estimate().basis()).isEqualTo("catalog");
+        assertThat(t.estimate().p50().amount()).isEqualByComparingTo("400.00");
+        assertThat(t.estimate().p90().amount()).isEqualByComparingTo("500.00");
+        Ticket none = gate.submit(r.withId("new-2").withInstance("p4d.24xlarge", 2).withKind(GateRequest.Kind.HPO));
+        assertThat(none.decision()).isEqualTo(Ticket.Decision.APPROVED);
+        GateRequest noHours = new GateRequest("new-3", "brand-new", "ml", GateRequest.Kind.FULL, null, "AWS", "p4d.24xlarge", 1,
+                null, null, null, null, Map.of(), "pipeline", Map.of());
+        Ticket denied = gate.submit(noHours);
+        assertThat(denied.decision()).isEqualTo(Ticket.Decision.DENIED);
+        assertThat(denied.reasons().get(0)).contains("cannot be estimated", "expectedHours");
+    }
+
+    @Test
+    void dualCondition_driftWithinTolerance_isDeniedWithTheNumbers() {
+        Ticket t = gate.submit(req("low-drift", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.08"));
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.DENIED);
+        assertThat(String.join(" ", t.reasons())).contains("drift 0.08 is within the tolerance 0.15", "344.00 USD");
+        assertThat(t.reservations()).isEmpty();
+    }
+
+    @Test
+    void budgetTooSmallForOnDemand_approvesWithSpotAndStatesTheSaving() {
+        // take 4,800 of the 5,000 with a big catalog-priced run, so 344 on demand no longer fits but 137.60 on spot does
+        Ticket big = gate.submit(new GateRequest("big", "other", "ml", GateRequest.Kind.FULL, null, "AWS", "p4d.24xlarge", 1, PriceCatalog.Pricing.SPOT,
+                "us-east-1", new BigDecimal("480"), null, Map.of(), "pipeline", Map.of()));
+        assertThat(big.decision()).isEqualTo(Ticket.Decision.PENDING_APPROVAL);
+        assertThat(big.reserved().amount()).isEqualByComparingTo("4800.00");
+        Ticket t = gate.submit(req("fits-on-spot", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
+        assertThat(t.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo("spot");
+            assertThat(c.saving().amount()).isEqualByComparingTo("206.40");
+        });
+        assertThat(t.plan().pricing()).isEqualTo(PriceCatalog.Pricing.SPOT);
+        assertThat(t.reserved().amount()).isEqualByComparingTo("137.60");
+        // nothing fits now this month: deferred to the next budget period
+        Ticket late = gate.submit(req("next-month", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
+        assertThat(late.decision()).isEqualTo(Ticket.Decision.DEFERRED);
+        assertThat(late.notBefore()).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
+        assertThat(String.join(" ", late.reasons())).contains("reserved 4937.60 USD", "available 62.40 USD");
+    }
+
+    @Test
+    void policies_denyDowngradeAndDryRun_eachShowInTheAnswer() {
+        GateRequest p5 = new GateRequest("p5-dev", "churn", "ml", GateRequest.Kind.EXPERIMENT, null, "AWS", "p5.48xlarge", 1, null, "us-east-1",
+                new BigDecimal("2"), null, Map.of("env", "dev"), "pipeline", Map.of());
+        Ticket denied = gate.submit(p5);
+        assertThat(denied.decision()).isEqualTo(Ticket.Decision.DENIED);
+        assertThat(denied.reasons()).anySatisfy(r -> assertThat(r).contains("no-p5-outside-prod", "p5 instances are for prod only"));
+
+        Ticket exp = gate.submit(req("exp-1", GateRequest.Kind.EXPERIMENT, PriceCatalog.Pricing.ON_DEMAND, "manual", null));
+        // no experiment history: denied for want of hours; with hours, the downgrade policy moves it to spot
+        assertThat(exp.decision()).isEqualTo(Ticket.Decision.DENIED);
+        GateRequest withHours = new GateRequest("exp-2", "churn", "ml", GateRequest.Kind.EXPERIMENT, null, "AWS", "p4d.24xlarge", 1, null, "us-east-1",
+                new BigDecimal("5"), null, Map.of(), "pipeline", Map.of());
+        Ticket spot = gate.submit(withHours);
+        assertThat(spot.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
+        assertThat(spot.plan().pricing()).isEqualTo(PriceCatalog.Pricing.SPOT);
+        assertThat(spot.policies()).contains("downgrade (experiments-on-spot): Experiments run on spot capacity");
+
+        GateRequest big = new GateRequest("big-dry", "churn", "ml", GateRequest.Kind.HPO, null, "AWS", "p4d.24xlarge", 1, null, "us-east-1",
+                new BigDecimal("100"), null, Map.of(), "pipeline", Map.of());
+        Ticket dry = gate.submit(big);
+        // p90 2,500 > 1,500 auto-approve: pending for that reason, the dry-run policy is only reported
+        assertThat(dry.policies()).contains("dry-run require_approval (big-runs-watch): runs above 2000 USD should be approved");
+        assertThat(dry.reasons()).noneMatch(r -> r.contains("a policy requires approval"));
+    }
+
+    @Test
+    void concurrentRequests_neverOvercommit_exactlyKOfTwoHundredAreApproved() throws Exception {
+        // spot p90 137.60; 5,000 fits 36 of them (36 × 137.60 = 4,953.60; the 37th would need 5,091.20)
+        int k = 36;
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Ticket>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String id = "c-" + i;
+            Callable<Ticket> c = () -> {
+                go.await();
+                return gate.submit(req(id, GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.9"));
+            };
+            futures.add(pool.submit(c));
+        }
+        go.countDown();
+        int approved = 0;
+        for (Future<Ticket> f : futures) if (f.get().decision() == Ticket.Decision.APPROVED) approved++;
+        pool.shutdown();
+        assertThat(approved).isEqualTo(k);
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount())
+                .isEqualByComparingTo("4953.60");
+        assertThat(w.audit().verify().intact()).isTrue();
+        assertThat(w.audit().verify().entries()).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void approvals_notByTheRequester_andPendingExpiresAndReleasesItsMoney() {
+        GateRequest big = new GateRequest("needs-ok", "churn", "ml", GateRequest.Kind.HPO, null, "AWS", "p4d.24xlarge", 1, null, "us-east-1",
+                new BigDecimal("80"), null, Map.of(), "alice", Map.of());
+        Ticket t = gate.submit(big);
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.PENDING_APPROVAL);
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("p90 2000.00 USD is above the auto-approve limit 1500 USD"));
+        assertThatThrownBy(() -> gate.approve("needs-ok", "alice", "looks fine")).hasMessageContaining("cannot approve or reject their own");
+        assertThatThrownBy(() -> gate.start("needs-ok", "alice")).hasMessageContaining("only an approved request may start");
+        Ticket ok = gate.approve("needs-ok", "bob", "quarterly retrain");
+        assertThat(ok.state()).isEqualTo(Ticket.State.APPROVED);
+        assertThat(ok.approvals()).singleElement().satisfies(a -> assertThat(a.actor()).isEqualTo("bob"));
+        assertThat(w.alerts().list(null, 50)).anySatisfy(a -> assertThat(a.title()).contains("Approval needed"));
+
+        Ticket other = gate.submit(big.withId("expires"));
+        assertThat(other.state()).isEqualTo(Ticket.State.PENDING_APPROVAL);
+        clock.advance(Duration.ofHours(25));
+        gate.sweep();
+        assertThat(gate.get("expires").orElseThrow().state()).isEqualTo(Ticket.State.EXPIRED);
+        // the approved one never started within 12 h: released too
+        assertThat(gate.get("needs-ok").orElseThrow().state()).isEqualTo(Ticket.State.RELEASED);
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void runningJob_guardLaddersNotifyCheckpointStop_thenActualsReplaceTheReservation() {
+        Ticket t = gate.submit(req("run-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
+        gate.start("run-1", "pipeline");
+        // within the reservation (344): nothing
+        assertThat(gate.heartbeat("run-1", new Heartbeat(3600 * 5, null, null, new BigDecimal("90"))).action()).isEqualTo(Action.NONE);
+        // 21 h × 20 = 420 > 344 × 1.2 = 412.80: notify at once
+        clock.advance(Duration.ofMinutes(1));
+        Guard.Verdict v1 = gate.heartbeat("run-1", new Heartbeat(3600 * 21, null, null, new BigDecimal("90")));
+        assertThat(v1.action()).isEqualTo(Action.NOTIFY);
+        assertThat(v1.reasons().get(0)).contains("spend 420.00 USD is beyond the reservation 344.00 USD × 1.2 = 412.80 USD");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(gate.heartbeat("run-1", new Heartbeat(3600 * 21 + 300, null, null, null)).action()).isEqualTo(Action.NONE);
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(gate.heartbeat("run-1", new Heartbeat(3600 * 21 + 660, null, null, null)).action()).isEqualTo(Action.CHECKPOINT);
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(gate.heartbeat("run-1", new Heartbeat(3600 * 21 + 1860, null, null, null)).action()).isEqualTo(Action.STOP);
+        Ticket done = gate.finish("run-1", "stopped", new BigDecimal("430.50"), "pipeline");
+        assertThat(done.state()).isEqualTo(Ticket.State.FINISHED);
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("430.50");
+        assertThat(w.audit().bySubject("run-1")).extracting(e -> e.action())
+                .containsExactly("gate.approved", "gate.started", "gate.guard.notify", "gate.guard.checkpoint", "gate.guard.stop", "gate.finished.stopped");
+        clock.advance(Duration.ofDays(3));
+        gate.sweep();
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("0");
+        assertThat(t.id()).isEqualTo("run-1");
+    }
+
+    @Test
+    void restart_restoresTicketsAndReservations_andTamperingIsDetected() throws Exception {
+        gate.submit(req("keep-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
+        gate.submit(req("keep-2", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
+        gate.start("keep-2", "pipeline");
+        w.close();
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        Gate again = w.gate();
+        assertThat(again.get("keep-1").orElseThrow().state()).isEqualTo(Ticket.State.APPROVED);
+        assertThat(again.get("keep-2").orElseThrow().state()).isEqualTo(Ticket.State.RUNNING);
+        assertThat(again.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("481.60");
+        assertThat(w.audit().verify().intact()).isTrue();
+        Path db = w.databasePath();
+        w.close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db); var s = c.createStatement()) {
+            s.execute("UPDATE audit_log SET detail = replace(detail, '344.0', '34.4') WHERE subject = 'keep-1'");
+        }
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        var v = w.audit().verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.reason()).contains("was changed after it was written");
+    }
+}
