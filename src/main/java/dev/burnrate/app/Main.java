@@ -31,6 +31,11 @@ public final class Main {
                 BurnrateConfig c = config == null ? BurnrateConfig.defaults() : BurnrateConfig.load(config);
                 return dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(c.priceOverrides());
             }
+
+            @Override
+            public java.util.List<dev.burnrate.policy.Policy> policies(java.nio.file.Path config) {
+                return config == null ? java.util.List.of() : BurnrateConfig.load(config).governance().policies();
+            }
         };
         return BurnrateCommand.commandLine(factory, out, err, clock).execute(args);
     }

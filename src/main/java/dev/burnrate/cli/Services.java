@@ -58,5 +58,8 @@ public interface Services extends AutoCloseable {
 
         /** The price catalog with the config's overrides. */
         dev.burnrate.pricing.PriceCatalog prices(Path config);
+
+        /** The policies burnrate.yaml declares (validated), without opening the database. */
+        java.util.List<dev.burnrate.policy.Policy> policies(Path config);
     }
 }

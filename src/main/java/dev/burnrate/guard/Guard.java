@@ -78,8 +78,10 @@ public final class Guard {
             Action due = Action.NONE;
             for (GuardSettings.Step s : settings.ladder()) if (lasted.compareTo(s.after()) >= 0) due = s.action();
             if (due.ordinal() > last.ordinal()) {
-                answer = due;
-                last = due;
+                // one step per heartbeat, in order: a job is asked to checkpoint before it is stopped
+                Action current = last;
+                answer = settings.ladder().stream().map(GuardSettings.Step::action).filter(a -> a.ordinal() > current.ordinal()).findFirst().orElse(due);
+                last = answer;
             } else if (last == Action.STOP) {
                 answer = Action.STOP;
             }

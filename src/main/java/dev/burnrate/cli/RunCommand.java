@@ -1,0 +1,168 @@
+package dev.burnrate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burnrate.guard.Action;
+import dev.burnrate.guard.ProcessActuator;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "run", description = {"Run a training command under the gate and the guard:",
+        "asks the gate, starts the command only when approved, sends heartbeats (elapsed, GPU utilisation from nvidia-smi when present),",
+        "signals it to checkpoint and stops it (TERM, then KILL after the grace period) when the guard trips, and reports the final cost.",
+        "Exit: the command's exit code; 10/11/12 when the gate did not approve; 3 when the guard stopped it."})
+final class RunCommand implements Callable<Integer> {
+    static final int GUARD_STOPPED = 3;
+
+    @ParentCommand
+    BurnrateCommand root;
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    GateCommand.Ask ask;
+    @Mixin
+    GateCommand.Remote remote;
+    @Option(names = "--heartbeat", defaultValue = "30s", description = "heartbeat interval, e.g. 30s, 500ms")
+    String heartbeat;
+    @Option(names = "--checkpoint-signal", defaultValue = "USR1", description = "signal asking the command to checkpoint")
+    String checkpointSignal;
+    @Option(names = "--grace", defaultValue = "60s", description = "time between TERM and KILL when stopping")
+    String grace;
+    @Option(names = "--nvidia-smi", description = "nvidia-smi executable (default: found on PATH)")
+    String nvidiaSmi;
+    @Parameters(arity = "1..*", paramLabel = "-- COMMAND", description = "the command and its arguments, after --")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration interval = duration(heartbeat);
+        PrintStreamLike log = new PrintStreamLike(root);
+        try (GateClient g = GateClient.open(root, remote.server, remote.token)) {
+            JsonNode ticket = g.submit(ask.json());
+            int gateExit = GateCommand.exitCode(ticket);
+            if (gateExit != 0) {
+                GateCommand.describe(root.out, ticket);
+                log.say("not started: the gate answered " + ticket.path("decision").asText());
+                return gateExit;
+            }
+            String id = ticket.path("id").asText();
+            JsonNode plan = ticket.path("plan");
+            log.say("gate " + ticket.path("decision").asText() + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
+                    + " " + plan.path("pricing").asText() + ", reserved p90 " + ticket.path("planEstimate").path("p90").path("amount").asText() + " USD");
+            for (JsonNode c : ticket.path("changes")) {
+                log.say("note: the gate changed " + c.path("kind").asText() + " " + c.path("from").asText() + " → " + c.path("to").asText()
+                        + "; this wrapper runs your command as given, apply the change in it");
+            }
+            g.call(id, "start", GateClient.JSON.createObjectNode());
+            Instant started = root.clock.instant();
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            ProcessActuator actuator = new ProcessActuator(p.toHandle(), checkpointSignal, duration(grace));
+            String smi = nvidiaSmi != null ? nvidiaSmi : onPath("nvidia-smi");
+            boolean stopped = false;
+            JsonNode last = null;
+            while (!p.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                last = g.call(id, "heartbeats", heartbeatBody(started, smi));
+                Action a = Action.valueOf(last.path("action").asText().toUpperCase(java.util.Locale.ROOT));
+                if (a == Action.NONE) continue;
+                log.say("guard " + a.label() + ": " + String.join("; ", texts(last.path("reasons"))));
+                if (a == Action.CHECKPOINT) actuator.act(a, id, "guard");
+                if (a == Action.STOP) {
+                    actuator.act(a, id, "guard");
+                    stopped = true;
+                    break;
+                }
+            }
+            int exit = p.waitFor();
+            last = g.call(id, "heartbeats", heartbeatBody(started, null));
+            ObjectNode fin = GateClient.JSON.createObjectNode().put("status", stopped ? "stopped" : exit == 0 ? "succeeded" : "failed");
+            JsonNode done = g.call(id, "finish", fin);
+            log.say("finished " + fin.path("status").asText() + " after " + hours(started) + " h: cost " + done.path("actualCost").path("amount").asText()
+                    + " " + done.path("actualCost").path("currency").asText() + " (p90 estimate " + ticket.path("planEstimate").path("p90").path("amount").asText() + ")");
+            return stopped ? GUARD_STOPPED : exit;
+        }
+    }
+
+    private ObjectNode heartbeatBody(Instant started, String smi) {
+        ObjectNode hb = GateClient.JSON.createObjectNode().put("elapsedSeconds", Math.max(0, Duration.between(started, root.clock.instant()).getSeconds()));
+        BigDecimal util = smi == null ? null : gpuUtilization(smi);
+        if (util != null) hb.put("gpuUtilization", util);
+        return hb;
+    }
+
+    private String hours(Instant started) {
+        return BigDecimal.valueOf(Duration.between(started, root.clock.instant()).getSeconds()).divide(BigDecimal.valueOf(3600), 2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** Mean utilisation over the GPUs nvidia-smi lists, or null when it cannot be read. */
+    static BigDecimal gpuUtilization(String smi) {
+        try {
+            Process q = new ProcessBuilder(smi, "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+            List<BigDecimal> values = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(q.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.strip().matches("\\d+(\\.\\d+)?")) values.add(new BigDecimal(line.strip()));
+                }
+            }
+            if (!q.waitFor(10, TimeUnit.SECONDS) || q.exitValue() != 0 || values.isEmpty()) return null;
+            return values.stream().reduce(BigDecimal.ZERO, BigDecimal::add).divide(BigDecimal.valueOf(values.size()), 1, RoundingMode.HALF_UP);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String onPath(String exe) {
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, exe);
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        return null;
+    }
+
+    static Duration duration(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 5m or 1h");
+        }
+    }
+
+    private static List<String> texts(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** Progress lines go to the command's output, prefixed, so they interleave readably with the child's. */
+    private record PrintStreamLike(BurnrateCommand root) {
+        void say(String line) {
+            root.out.println("burnrate: " + line);
+            root.out.flush();
+        }
+    }
+}

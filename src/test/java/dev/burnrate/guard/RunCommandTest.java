@@ -1,0 +1,112 @@
+package dev.burnrate.guard;
+
+import dev.burnrate.app.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * `burnrate run` around real child processes (sh scripts): the gate decides, the guard meters on a clock that moves 2
+ * minutes per reading (so hours pass in a few heartbeats without waiting), asks the process to checkpoint with its
+ * signal, and stops it.
+ */
+class RunCommandTest {
+    static final String CONFIG = """
+            prices:
+              - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}
+            budgets:
+              - {id: ml, scope: {team: ml}, period: monthly, amount: 1000, currency: USD}
+            guard:
+              spendFactor: 1.0
+              ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 4m}, {action: stop, after: 10m}]
+            """;
+
+    /** Each reading is 2 minutes after the previous one. */
+    static final class SteppingClock extends Clock {
+        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-09-10T08:00:00Z"));
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.getAndUpdate(t -> t.plus(Duration.ofMinutes(2)));
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    int run(StringWriter out, StringWriter err, String... args) throws Exception {
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
+        String[] all = new String[args.length + 4];
+        all[0] = "--db";
+        all[1] = dir.resolve("l.duckdb").toString();
+        all[2] = "--config";
+        all[3] = dir.resolve("burnrate.yaml").toString();
+        System.arraycopy(args, 0, all, 4, args.length);
+        return Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true), new SteppingClock());
+    }
+
+    @Test
+    void runawayCommand_isAskedToCheckpointWithItsSignal_thenStopped_andTheCostIsReported() throws Exception {
+        Path marker = dir.resolve("checkpointed");
+        // a "training" loop that writes a checkpoint when it gets USR1 and never ends by itself
+        String script = "trap 'echo ckpt > " + marker + "' USR1; while true; do sleep 0.05; done";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(out, err, "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "1", "--heartbeat", "100ms",
+                "--grace", "5s", "--", "sh", "-c", script);
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).as(out.toString()).isEqualTo(3);
+        assertThat(out.toString()).contains("gate approved", "guard notify: spend", "guard checkpoint", "guard stop", "finished stopped");
+        assertThat(Files.readString(marker).strip()).isEqualTo("ckpt");
+        StringWriter audit = new StringWriter();
+        run(audit, new StringWriter(), "audit", "list");
+        assertThat(audit.toString()).contains("gate.approved", "gate.started", "gate.guard.notify", "gate.guard.checkpoint", "gate.guard.stop",
+                "gate.finished.stopped");
+        StringWriter verify = new StringWriter();
+        assertThat(run(verify, new StringWriter(), "audit", "verify")).isZero();
+        assertThat(verify.toString()).contains("audit log intact");
+    }
+
+    @Test
+    void commandThatEndsInTime_runsToCompletion_andKeepsItsExitCode() throws Exception {
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "10",
+                "--heartbeat", "50ms", "--", "sh", "-c", "exit 7");
+        assertThat(code).isEqualTo(7);
+        assertThat(out.toString()).contains("finished failed");
+    }
+
+    @Test
+    void deniedRequest_neverStartsTheCommand() throws Exception {
+        Path marker = dir.resolve("started");
+        StringWriter out = new StringWriter();
+        // 120 h × 8 (spot) × 1.25 = 1,200 p90 > the 1,000 budget, this month and next
+        int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "120",
+                "--pricing", "spot", "--", "sh", "-c", "touch " + marker);
+        assertThat(code).isEqualTo(12);
+        assertThat(out.toString()).contains("decision  denied", "not started");
+        assertThat(marker).doesNotExist();
+    }
+}
