@@ -86,7 +86,9 @@ public final class AuditLog {
         long seq = nextSeq;
         String prev = head;
         for (Pending p : batch) {
-            AuditEvent draft = new AuditEvent(seq++, clock.instant(), p.actor, p.action, p.subject, p.detail, prev, "");
+            // microseconds: what the store keeps, so the hash recomputed from a stored entry matches
+            java.time.Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            AuditEvent draft = new AuditEvent(seq++, at, p.actor, p.action, p.subject, p.detail, prev, "");
             AuditEvent e = new AuditEvent(draft.seq(), draft.at(), draft.actor(), draft.action(), draft.subject(), draft.detail(),
                     prev, draft.expectedHash());
             events.add(e);

@@ -264,6 +264,13 @@ class GateTest {
     }
 
     @Test
+    void auditEntries_writtenAtNanosecondClockReadings_stillVerify() {
+        clock.set(Instant.parse("2026-09-10T08:00:00.123456789Z"));
+        gate.submit(req("nanos", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
+        assertThat(w.audit().verify().intact()).isTrue();
+    }
+
+    @Test
     void restart_restoresTicketsAndReservations_andTamperingIsDetected() throws Exception {
         gate.submit(req("keep-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         gate.submit(req("keep-2", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));

@@ -84,7 +84,9 @@ class ActuatorsTest {
     @Test
     void process_ignoringTerm_isKilledAfterTheGracePeriod() throws Exception {
         // a process that ignores TERM: only KILL ends it
-        Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; while true; do sleep 0.05; done").start();
+        Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.05; done").start();
+        // wait until the trap is in place: the first line of its output, no timer
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine()).isEqualTo("ready");
         ProcessActuator a = new ProcessActuator(p.toHandle(), "SIGUSR1", Duration.ofMillis(300));
         a.act(Action.STOP, "gr-4", "stop");
         assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
