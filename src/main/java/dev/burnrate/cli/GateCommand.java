@@ -172,45 +172,46 @@ final class GateCommand {
         }
     }
 
-    @Command(name = "show", description = "One request with its reasons, plan and reservations.")
-    static final class Show implements Callable<Integer> {
+    /** One step on one request: show it, approve, reject or release it, and print the result. */
+    abstract static class OnRequest implements Callable<Integer> {
         @ParentCommand
         GateCommand parent;
         @Parameters(paramLabel = "ID")
         String id;
-        @Mixin
-        Remote remote;
-
-        @Override
-        public Integer call() {
-            try (GateClient g = GateClient.open(parent.root, remote.server, remote.token)) {
-                describe(parent.root.out, g.call(id, "show", GateClient.JSON.createObjectNode()));
-                return 0;
-            }
-        }
-    }
-
-    abstract static class Decide implements Callable<Integer> {
-        @ParentCommand
-        GateCommand parent;
-        @Parameters(paramLabel = "ID")
-        String id;
-        @Option(names = "--reason", required = true)
-        String reason;
-        @Option(names = "--as", description = "approver name (local ledger or a server without tokens)", defaultValue = "${env:USER:-cli}")
-        String approver;
         @Mixin
         Remote remote;
 
         abstract String step();
 
+        ObjectNode body() {
+            return GateClient.JSON.createObjectNode();
+        }
+
         @Override
         public Integer call() {
             try (GateClient g = GateClient.open(parent.root, remote.server, remote.token)) {
-                ObjectNode b = GateClient.JSON.createObjectNode().put("reason", reason).put("approver", approver);
-                describe(parent.root.out, g.call(id, step(), b));
+                describe(parent.root.out, g.call(id, step(), body()));
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "show", description = "One request with its reasons, plan and reservations.")
+    static final class Show extends OnRequest {
+        String step() {
+            return "show";
+        }
+    }
+
+    abstract static class Decide extends OnRequest {
+        @Option(names = "--reason", required = true)
+        String reason;
+        @Option(names = "--as", description = "approver name (local ledger or a server without tokens)", defaultValue = "${env:USER:-cli}")
+        String approver;
+
+        @Override
+        ObjectNode body() {
+            return GateClient.JSON.createObjectNode().put("reason", reason).put("approver", approver);
         }
     }
 
@@ -229,20 +230,9 @@ final class GateCommand {
     }
 
     @Command(name = "release", description = "Give back an approved request's reservation (the run will not happen).")
-    static final class Release implements Callable<Integer> {
-        @ParentCommand
-        GateCommand parent;
-        @Parameters(paramLabel = "ID")
-        String id;
-        @Mixin
-        Remote remote;
-
-        @Override
-        public Integer call() {
-            try (GateClient g = GateClient.open(parent.root, remote.server, remote.token)) {
-                describe(parent.root.out, g.call(id, "release", GateClient.JSON.createObjectNode()));
-                return 0;
-            }
+    static final class Release extends OnRequest {
+        String step() {
+            return "release";
         }
     }
 }

@@ -434,12 +434,15 @@ public final class Gate {
         Instant now = clock.instant();
         Ticket t;
         Guard.Verdict v;
+        Action before;
         book.lock();
         try {
             t = require(id);
             if (t.state() != Ticket.State.RUNNING) throw new StateException("request " + id + " is " + t.state().label() + ", not running", false);
             BigDecimal spend = spendOf(t, hb);
-            v = guard.evaluate(t.guard() == null ? GuardState.initial() : t.guard(), hb, spend, limits(t, now), now);
+            GuardState prev = t.guard() == null ? GuardState.initial() : t.guard();
+            before = prev.lastAction();
+            v = guard.evaluate(prev, hb, spend, limits(t, now), now);
             t = t.withGuard(v.state(), now);
             tickets.put(id, t);
         } finally {
@@ -447,7 +450,8 @@ public final class Gate {
         }
         if (v.action() != Action.NONE) {
             String reason = String.join("; ", v.reasons());
-            boolean repeatStop = v.action() == Action.STOP && "stop".equals(lastGuardAction(id));
+            // a stop is answered on every heartbeat until the job ends; it is journalled and acted on once
+            boolean repeatStop = v.action() == Action.STOP && before == Action.STOP;
             if (!repeatStop) {
                 journal(t, "gate.guard." + v.action().label(), "guard");
                 notifier.notify(v.action() == Action.NOTIFY ? "ticket" : "page", "guard:" + id + ":" + v.action().label(),
@@ -466,12 +470,6 @@ public final class Gate {
             }
         }
         return v;
-    }
-
-    private final Map<String, String> lastGuardActions = new ConcurrentHashMap<>();
-
-    private String lastGuardAction(String id) {
-        return lastGuardActions.get(id);
     }
 
     private BigDecimal spendOf(Ticket t, Heartbeat hb) {
@@ -665,7 +663,6 @@ public final class Gate {
     }
 
     private void journal(Ticket t, String action, String actor) {
-        if (action.startsWith("gate.guard.") && !action.startsWith("gate.guard.actuat")) lastGuardActions.put(t.id(), action.substring(11));
         try {
             audit.append(actor, action, t.id(), json.writeValueAsString(t));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -86,11 +86,6 @@ public record Ticket(String id, GateRequest request, Estimate estimate, Decision
                 notBefore, all, policies, guard, actualCost, finishedAt);
     }
 
-    Ticket withExpiry(Instant exp) {
-        return new Ticket(id, request, estimate, decision, reasons, changes, plan, planEstimate, reservations, state, createdAt, updatedAt, exp,
-                notBefore, approvals, policies, guard, actualCost, finishedAt);
-    }
-
     Ticket withGuard(GuardState g, Instant now) {
         return new Ticket(id, request, estimate, decision, reasons, changes, plan, planEstimate, reservations, state, createdAt, now, expiresAt,
                 notBefore, approvals, policies, g, actualCost, finishedAt);
