@@ -1,9 +1,11 @@
 import dev.burnrate.app.Wiring;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * 2. POST /api/v1/gate/requests closed-loop: throughput and latency;
  * 3. the same at a fixed 3,000 requests/s (open loop; latency from the scheduled send time);
  * 4. overcommit: 200 concurrent requests against a budget that fits exactly 50.
+ * The clients are lean keep-alive HTTP/1.1 connections on plain sockets (one per client thread), so that the load
+ * generator, which shares the machine's cores with the server, costs little next to the server's work.
  * Usage: java -cp "target/classes:target/lib/*" bench/GateBench.java [SECONDS]
  */
 public class GateBench {
@@ -43,21 +47,20 @@ public class GateBench {
                   autoApproveLimit: 1000
                 """);
         Wiring w = Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
-        String base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+        int port = w.api().start("127.0.0.1", 0);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
         try {
-            closedLoop(pool, http, base, false, 3); // warm-up
-            closedLoop(pool, http, base, true, 3);
-            Result ref = closedLoop(pool, http, base, false, seconds);
-            Result gate = closedLoop(pool, http, base, true, seconds);
-            Result fixed = openLoop(pool, http, base, 3000, seconds);
+            closedLoop(pool, port, false, 3); // warm-up
+            closedLoop(pool, port, true, 3);
+            Result ref = closedLoop(pool, port, false, seconds);
+            Result gate = closedLoop(pool, port, true, seconds);
+            Result fixed = openLoop(pool, port, 3000, seconds);
             System.out.printf("reference GET /api/v1/policies : %,.0f req/s  p50 %.2f ms  p99 %.2f ms%n", ref.rate(), ref.p(0.5), ref.p(0.99));
             System.out.printf("gate decisions, closed loop     : %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  (%.2f of the reference rate)%n",
                     gate.rate(), gate.p(0.5), gate.p(0.99), gate.rate() / ref.rate());
             System.out.printf("gate decisions at 3,000/s target: %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                     fixed.rate(), fixed.p(0.5), fixed.p(0.99), fixed.p(1.0));
-            overcommit(pool, http, base, w);
+            overcommit(port, w);
             var v = w.audit().verify();
             System.out.printf("audit log: %,d entries, intact %s%n", v.entries(), v.intact());
         } finally {
@@ -78,26 +81,87 @@ public class GateBench {
         }
     }
 
-    static HttpRequest request(String base, boolean gate, String team) {
-        if (!gate) return HttpRequest.newBuilder(URI.create(base + "/api/v1/policies")).GET().build();
-        String body = "{\"id\":\"b-" + IDS.incrementAndGet() + "\",\"model\":\"bench\",\"team\":\"" + team + "\",\"kind\":\"full\","
-                + "\"instanceType\":\"p4d.24xlarge\",\"pricing\":\"spot\",\"expectedHours\":1,\"trigger\":{\"type\":\"schedule\"},\"requester\":\"bench\"}";
-        return HttpRequest.newBuilder(URI.create(base + "/api/v1/gate/requests")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** One keep-alive HTTP/1.1 connection: writes a request, reads the status line, headers and body. */
+    static final class Conn implements AutoCloseable {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+
+        Conn(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
+            out = socket.getOutputStream();
+        }
+
+        String send(boolean gate, String team) throws IOException {
+            out.write(request(port(), gate, team));
+            out.flush();
+            String status = line();
+            int length = -1;
+            boolean chunked = false;
+            for (String h; !(h = line()).isEmpty(); ) {
+                String lower = h.toLowerCase();
+                if (lower.startsWith("content-length:")) length = Integer.parseInt(h.substring(15).trim());
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+            }
+            String body;
+            if (chunked) {
+                StringBuilder b = new StringBuilder();
+                for (int n; (n = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; ) {
+                    b.append(new String(in.readNBytes(n), StandardCharsets.UTF_8));
+                    line();
+                }
+                line();
+                body = b.toString();
+            } else {
+                body = new String(in.readNBytes(Math.max(length, 0)), StandardCharsets.UTF_8);
+            }
+            if (!status.contains(" 200 ") && !status.contains(" 201 ")) throw new IllegalStateException(status + " " + body);
+            return body;
+        }
+
+        int port() {
+            return socket.getPort();
+        }
+
+        String line() throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) throw new IOException("connection closed");
+                if (c != '\r') b.append((char) c);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
-    static Result closedLoop(ExecutorService pool, HttpClient http, String base, boolean gate, int seconds) throws Exception {
+    static byte[] request(int port, boolean gate, String team) {
+        if (!gate) return ("GET /api/v1/policies HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        String body = "{\"id\":\"b-" + IDS.incrementAndGet() + "\",\"model\":\"bench\",\"team\":\"" + team + "\",\"kind\":\"full\","
+                + "\"instanceType\":\"p4d.24xlarge\",\"pricing\":\"spot\",\"expectedHours\":1,\"trigger\":{\"type\":\"schedule\"},\"requester\":\"bench\"}";
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return ("POST /api/v1/gate/requests HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Result closedLoop(ExecutorService pool, int port, boolean gate, int seconds) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<List<Long>>> fs = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             fs.add(pool.submit(() -> {
                 List<Long> lat = new ArrayList<>();
-                while (System.nanoTime() < end) {
-                    long s = System.nanoTime();
-                    HttpResponse<String> r = http.send(request(base, gate, "ml"), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() / 100 != 2) throw new IllegalStateException(r.statusCode() + " " + r.body());
-                    lat.add(System.nanoTime() - s);
+                try (Conn conn = new Conn(port)) {
+                    while (System.nanoTime() < end) {
+                        long s = System.nanoTime();
+                        conn.send(gate, "ml");
+                        lat.add(System.nanoTime() - s);
+                    }
                 }
                 return lat;
             }));
@@ -105,7 +169,7 @@ public class GateBench {
         return collect(fs, t0);
     }
 
-    static Result openLoop(ExecutorService pool, HttpClient http, String base, int perSecond, int seconds) throws Exception {
+    static Result openLoop(ExecutorService pool, int port, int perSecond, int seconds) throws Exception {
         long interval = 1_000_000_000L * CLIENTS / perSecond;
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
@@ -114,12 +178,13 @@ public class GateBench {
             long offset = interval * c / CLIENTS;
             fs.add(pool.submit(() -> {
                 List<Long> lat = new ArrayList<>();
-                for (long due = t0 + offset; due < end; due += interval) {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) LockSupport.parkNanos(wait);
-                    HttpResponse<String> r = http.send(request(base, true, "ml"), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() / 100 != 2) throw new IllegalStateException(r.statusCode() + " " + r.body());
-                    lat.add(System.nanoTime() - due);
+                try (Conn conn = new Conn(port)) {
+                    for (long due = t0 + offset; due < end; due += interval) {
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) LockSupport.parkNanos(wait);
+                        conn.send(true, "ml");
+                        lat.add(System.nanoTime() - due);
+                    }
                 }
                 return lat;
             }));
@@ -136,14 +201,16 @@ public class GateBench {
         return new Result(all.size(), secs, ms);
     }
 
-    static void overcommit(ExecutorService pool, HttpClient http, String base, Wiring w) throws Exception {
+    static void overcommit(int port, Wiring w) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<String>> fs = new ArrayList<>();
         ExecutorService many = Executors.newFixedThreadPool(200);
         for (int i = 0; i < 200; i++) {
             fs.add(many.submit(() -> {
-                go.await();
-                return http.send(request(base, true, "tight"), HttpResponse.BodyHandlers.ofString()).body();
+                try (Conn conn = new Conn(port)) {
+                    go.await();
+                    return conn.send(true, "tight");
+                }
             }));
         }
         go.countDown();

@@ -231,6 +231,7 @@ public final class Wiring implements Services {
     @Override
     public void close() {
         if (kubernetes != null) kubernetes.close();
+        audit.close();
         db.close();
     }
 }

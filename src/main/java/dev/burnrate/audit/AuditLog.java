@@ -1,17 +1,21 @@
 package dev.burnrate.audit;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The hash-chained audit log. Appends are durable when {@link #append} returns: concurrent callers are written together
- * (group commit): whoever holds the write lock writes every entry queued so far in one store call, so a burst of
- * decisions costs one write, not one each.
+ * The hash-chained audit log. Appends are durable when {@link #append} returns. Concurrent callers are written together
+ * (group commit): one writer thread takes every entry queued so far, writes them in one store call and then wakes each
+ * caller itself, so a burst of decisions costs one write and no hand-over of a lock from caller to caller.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
     /** Where entries are kept. Entries are only ever appended. */
     public interface Store {
         Optional<AuditEvent> last();
@@ -29,26 +33,18 @@ public final class AuditLog {
     public record Verification(boolean intact, long entries, String headHash, Long brokenAt, String reason) {
     }
 
-    private static final class Pending {
-        final String actor;
-        final String action;
-        final String subject;
-        final String detail;
-        AuditEvent event;
-        RuntimeException error;
-
-        Pending(String actor, String action, String subject, String detail) {
-            this.actor = actor;
-            this.action = action;
-            this.subject = subject;
-            this.detail = detail;
-        }
+    private record Pending(String actor, String action, String subject, String detail, CompletableFuture<AuditEvent> done) {
     }
+
+    /** Most entries written by one store call. */
+    private static final int MAX_BATCH = 4096;
 
     private final Store store;
     private final Clock clock;
-    private final ReentrantLock writer = new ReentrantLock();
-    private final List<Pending> queue = new ArrayList<>();
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    // owned by the writer thread
     private long nextSeq;
     private String head;
 
@@ -58,37 +54,45 @@ public final class AuditLog {
         Optional<AuditEvent> last = store.last();
         this.nextSeq = last.map(e -> e.seq() + 1).orElse(1L);
         this.head = last.map(AuditEvent::hash).orElse(AuditEvent.GENESIS);
+        this.writer = Thread.ofPlatform().daemon().name("burnrate-audit-writer").start(this::writeLoop);
     }
 
     /** Appends one entry and returns it once it is stored. */
     public AuditEvent append(String actor, String action, String subject, String detailJson) {
-        Pending p = new Pending(actor, action, subject, detailJson);
-        synchronized (queue) {
-            queue.add(p);
-        }
-        writer.lock();
+        if (closed) throw new IllegalStateException("the audit log is closed");
+        Pending p = new Pending(actor, action, subject, detailJson, new CompletableFuture<>());
+        queue.add(p);
         try {
-            if (p.event == null && p.error == null) flush();
-        } finally {
-            writer.unlock();
+            return p.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
         }
-        if (p.error != null) throw p.error;
-        return p.event;
     }
 
-    private void flush() {
-        List<Pending> batch;
-        synchronized (queue) {
-            batch = new ArrayList<>(queue);
-            queue.clear();
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                if (queue.isEmpty()) return;
+                continue; // closing: write what is left first
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            write(batch);
+            batch.clear();
         }
+    }
+
+    private void write(List<Pending> batch) {
         List<AuditEvent> events = new ArrayList<>(batch.size());
         long seq = nextSeq;
         String prev = head;
         for (Pending p : batch) {
             // microseconds: what the store keeps, so the hash recomputed from a stored entry matches
-            java.time.Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-            AuditEvent draft = new AuditEvent(seq++, at, p.actor, p.action, p.subject, p.detail, prev, "");
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            AuditEvent draft = new AuditEvent(seq++, at, p.actor(), p.action(), p.subject(), p.detail(), prev, "");
             AuditEvent e = new AuditEvent(draft.seq(), draft.at(), draft.actor(), draft.action(), draft.subject(), draft.detail(),
                     prev, draft.expectedHash());
             events.add(e);
@@ -97,12 +101,28 @@ public final class AuditLog {
         try {
             store.append(events);
         } catch (RuntimeException ex) {
-            for (Pending p : batch) p.error = ex;
+            for (Pending p : batch) p.done().completeExceptionally(ex);
             return;
+        } catch (Error err) {
+            for (Pending p : batch) p.done().completeExceptionally(err);
+            throw err;
         }
         nextSeq = seq;
         head = prev;
-        for (int i = 0; i < batch.size(); i++) batch.get(i).event = events.get(i);
+        for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(events.get(i));
+    }
+
+    /** Writes what is queued and stops the writer; later appends fail. */
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Pending p; (p = queue.poll()) != null; ) p.done().completeExceptionally(new IllegalStateException("the audit log is closed"));
     }
 
     public List<AuditEvent> read(long from, int limit) {

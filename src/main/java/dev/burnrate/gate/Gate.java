@@ -105,6 +105,8 @@ public final class Gate {
         restore();
     }
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+
     public GateSettings settings() {
         return settings;
     }
@@ -122,7 +124,7 @@ public final class Gate {
     /** Decides a request; submitting the same id again returns the ticket already decided. */
     public Ticket submit(GateRequest req) {
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
-        if (!r.id().matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
+        if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
         Ticket existing = tickets.get(r.id());
         if (existing != null) return existing;
         Instant now = clock.instant();
@@ -664,7 +666,7 @@ public final class Gate {
 
     private void journal(Ticket t, String action, String actor) {
         try {
-            audit.append(actor, action, t.id(), json.writeValueAsString(t));
+            audit.append(actor, action, t.id(), json.writeValueAsString(t.compact()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise ticket " + t.id(), e);
         }
@@ -690,7 +692,7 @@ public final class Gate {
             for (AuditEvent e : page) {
                 if (!e.action().startsWith("gate.")) continue;
                 try {
-                    last.put(e.subject(), json.readValue(e.detail(), Ticket.class));
+                    last.put(e.subject(), json.readValue(e.detail(), Ticket.class).expanded());
                 } catch (java.io.IOException ex) {
                     throw new IllegalStateException("audit entry " + e.seq() + " (" + e.action() + ") does not hold a readable gate ticket: " + ex.getMessage(), ex);
                 }

@@ -96,6 +96,20 @@ public record Ticket(String id, GateRequest request, Estimate estimate, Decision
                 settleUntil, notBefore, approvals, policies, guard, actual, now);
     }
 
+    /** For the journal: the plan and its estimate left out when they are the request and its estimate (most tickets). */
+    Ticket compact() {
+        if (plan == null || !plan.equals(request) || !java.util.Objects.equals(planEstimate, estimate)) return this;
+        return new Ticket(id, request, estimate, decision, reasons, changes, null, null, reservations, state, createdAt, updatedAt, expiresAt,
+                notBefore, approvals, policies, guard, actualCost, finishedAt);
+    }
+
+    /** The inverse of {@link #compact()}. */
+    Ticket expanded() {
+        if (plan != null) return this;
+        return new Ticket(id, request, estimate, decision, reasons, changes, request, estimate, reservations, state, createdAt, updatedAt,
+                expiresAt, notBefore, approvals, policies, guard, actualCost, finishedAt);
+    }
+
     /** The p90 held for this run (zero when nothing is held). */
     public Money reserved() {
         return reservations.isEmpty() ? null : reservations.get(0).amount();
