@@ -129,6 +129,11 @@ public final class AuditLog implements AutoCloseable {
         return store.read(from, limit);
     }
 
+    /** The newest {@code n} entries, oldest first. */
+    public List<AuditEvent> latest(int n) {
+        return store.last().map(last -> store.read(Math.max(1, last.seq() - n + 1), n)).orElse(List.of());
+    }
+
     public List<AuditEvent> bySubject(String subject) {
         return store.bySubject(subject);
     }

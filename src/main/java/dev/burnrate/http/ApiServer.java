@@ -109,6 +109,10 @@ public final class ApiServer {
         this.anomalies = anomalies;
     }
 
+    /** The dashboard loads only from this server: scripts and styles from files, no inline script. */
+    private static final String DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     /** Starts on the address and port (0 = any free port); returns the port. */
     public int start(String bind, int port) {
         if (!isLoopback(bind) && (tokens == null || !tokens.enabled())) {
@@ -119,6 +123,14 @@ public final class ApiServer {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.defaultContentType = "application/json";
+            // the dashboard: static files from the jar (a client of this API) and ECharts from its WebJar; nothing from the network
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+                sf.headers = Map.of("Content-Security-Policy", DASHBOARD_CSP, "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            });
+            cfg.staticFiles.enableWebjars();
         });
         app.before(ctx -> {
             ctx.attribute("t0", System.nanoTime());
@@ -130,7 +142,7 @@ public final class ApiServer {
             metrics.record(ctx.method() == HandlerType.GET ? "GET" : ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route,
                     ctx.statusCode(), t0 == null ? 0 : System.nanoTime() - t0);
         });
-        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount())));
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount(), "now", clock.instant().toString())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs);

@@ -84,6 +84,10 @@ final class GateRoutes {
             long from = ctx.queryParam("from") == null ? 1 : Long.parseLong(ctx.queryParam("from"));
             int limit = ctx.queryParam("limit") == null ? 100 : Math.min(1000, Integer.parseInt(ctx.queryParam("limit")));
             String subject = ctx.queryParam("subject");
+            if (ctx.queryParam("last") != null) {
+                ctx.json(Map.of("events", audit.latest(Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParam("last")))))));
+                return;
+            }
             ctx.json(Map.of("events", subject != null ? audit.bySubject(subject) : audit.read(from, limit)));
         });
         app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()));

@@ -1,0 +1,100 @@
+package dev.burnrate.cli;
+
+import dev.burnrate.demo.Companions;
+import dev.burnrate.demo.FocusGenerator;
+import dev.burnrate.gate.GateRequest;
+import dev.burnrate.gate.Ticket;
+import dev.burnrate.guard.Heartbeat;
+import dev.burnrate.ingest.focus.ImportReport;
+import dev.burnrate.ingest.gpu.NdjsonSamples;
+import dev.burnrate.ingest.inference.InferenceUsageReader;
+import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ledger.FocusVersion;
+import dev.burnrate.pricing.PriceCatalog;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo dataset, loaded through the same services a user's data goes through: a generated FOCUS 1.2 bill (the two
+ * months before this one and this month to date), the job runs, GPU samples and inference usage behind it, two budgets,
+ * a pass of anomaly detection, and a few gate requests (two waiting for approval, one running) so that
+ * every page of the dashboard has something real to show.
+ */
+public final class DemoData {
+    private DemoData() {
+    }
+
+    /** What was loaded. */
+    public record Summary(long billRows, int trainingRuns, long gpuSamples, int anomalies, int alerts, List<Ticket> tickets) {
+    }
+
+    public static Summary load(Services s, Path workDir, long rows, LocalDate today, PrintWriter progress) throws IOException {
+        Path data = workDir.resolve("demo-focus-1.2.csv.gz");
+        LocalDate start = today.withDayOfMonth(1).minusMonths(2);
+        int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, today) + 1;
+        progress.println("demo: generating " + rows + " FOCUS 1.2 rows (" + start + " .. today) ...");
+        progress.flush();
+        Companions telemetry = new Companions();
+        new FocusGenerator(PriceCatalog.bundled()).withCompanions(telemetry)
+                .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true));
+        Path telemetryDir = workDir.resolve("demo-telemetry");
+        telemetry.write(telemetryDir, 7);
+        ImportReport r = s.importer().importFiles(List.of(data));
+        if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {
+            throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
+        }
+        progress.println("demo: imported " + imported.rows() + " rows; billed " + amounts(imported.billedByCurrency())
+                + ", effective " + amounts(imported.effectiveByCurrency()));
+        progress.flush();
+        // the workloads behind the bill: job runs, GPU samples, inference usage
+        s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
+        long gpu = s.gpuSamples().append(NdjsonSamples.parse(Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
+        s.inference().upsert(InferenceUsageReader.ndjson(Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
+        progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
+        // two budgets and a first pass of detection, so every view has something to show
+        s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: 120000, currency: USD, tier: critical, "
+                + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}");
+        s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: 150000, currency: USD, "
+                + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}");
+        s.budgets().evaluate();
+        int anomalies = s.costAnomalies().detect(today.minusDays(30), today.plusDays(1)).size();
+        List<Ticket> tickets = gateRequests(s);
+        int alerts = s.alerts().list(null, 1000).size();
+        progress.println("demo: 2 budgets, " + anomalies + " anomalies in the last 30 days, " + alerts + " alerts, "
+                + tickets.size() + " gate requests (" + String.join(", ", tickets.stream().map(t -> t.id() + " " + t.state().label()).toList()) + ")");
+        progress.flush();
+        return new Summary(imported.rows(), telemetry.jobCount(), gpu, anomalies, alerts, tickets);
+    }
+
+    /** Two trainings above the auto-approve limit (waiting for an approver; ranker-v3 has no history, so the catalog prices it) and an incremental run reporting spend. */
+    private static List<Ticket> gateRequests(Services s) {
+        var gate = s.gate();
+        Ticket pending = gate.submit(new GateRequest("demo-assistant-full", "assistant-llm", "llm-platform", GateRequest.Kind.FULL,
+                new GateRequest.Trigger("accuracy", null, new BigDecimal("3.5")), "AWS", "p5.48xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
+                "us-east-1", new BigDecimal("36"), new BigDecimal("800"), Map.of("environment", "prod"), "ana@example.com", Map.of()));
+        Ticket running = gate.submit(new GateRequest("demo-fraud-incremental", "fraud-detector", "fraud", GateRequest.Kind.INCREMENTAL,
+                new GateRequest.Trigger("drift", new BigDecimal("0.4"), null), "AWS", "g5.12xlarge", 1, PriceCatalog.Pricing.SPOT,
+                "us-east-1", new BigDecimal("6"), new BigDecimal("40"), Map.of("environment", "prod"), "ravi@example.com", Map.of()));
+        if (running.state() == Ticket.State.APPROVED) {
+            running = gate.start(running.id(), "ravi@example.com");
+            BigDecimal held = running.reserved() == null ? BigDecimal.TEN : running.reserved().amount();
+            gate.heartbeat(running.id(), new Heartbeat(2 * 3600, held.multiply(new BigDecimal("0.4")), null, new BigDecimal("87")));
+            running = gate.get(running.id()).orElseThrow();
+        }
+        Ticket denied = gate.submit(new GateRequest("demo-ranker-drift", "ranker-v3", "search", GateRequest.Kind.FULL,
+                new GateRequest.Trigger("drift", new BigDecimal("0.01"), null), "AWS", "p4d.24xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
+                "us-east-1", new BigDecimal("40"), new BigDecimal("240"), Map.of("environment", "prod"), "lee@example.com", Map.of()));
+        return List.of(pending, running, denied);
+    }
+
+    private static String amounts(Map<String, BigDecimal> byCurrency) {
+        return String.join("; ", byCurrency.entrySet().stream().map(e -> dev.burnrate.ledger.Money.plain(e.getValue()) + " " + e.getKey()).toList());
+    }
+}

@@ -1,0 +1,616 @@
+// Burnrate dashboard: a client of the public REST API (/api/v1). No build step; charts by Apache ECharts (WebJar).
+'use strict';
+
+// ------------------------------------------------------------------ helpers
+
+const $view = () => document.getElementById('view');
+
+function esc(v) {
+  return String(v ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+/** Rounds a decimal (string or number) to `places` exactly, on its digits (half up), and groups thousands. */
+function decimal(v, places = 2) {
+  if (v === null || v === undefined || v === '') return '–';
+  let s = typeof v === 'number' ? numberToPlain(v) : String(v).trim();
+  const neg = s.startsWith('-');
+  if (neg || s.startsWith('+')) s = s.slice(1);
+  let [int, frac = ''] = s.split('.');
+  int = int.replace(/^0+(?=\d)/, '') || '0';
+  let digits = int + (frac + '0'.repeat(places)).slice(0, places);
+  if ((frac[places] || '0') >= '5') {
+    const d = digits.split('').map(Number);
+    let i = d.length - 1;
+    while (i >= 0) { if (d[i] === 9) { d[i] = 0; i--; } else { d[i]++; break; } }
+    if (i < 0) d.unshift(1);
+    digits = d.join('');
+  }
+  const ip = digits.slice(0, digits.length - places) || '0';
+  const fp = places ? '.' + digits.slice(digits.length - places) : '';
+  const grouped = ip.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const zero = /^[0,]*$/.test(grouped) && /^[.0]*$/.test(fp);
+  return (neg && !zero ? '-' : '') + grouped + fp;
+}
+
+function numberToPlain(n) {
+  const s = String(n);
+  return /e/i.test(s) ? n.toFixed(12).replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+const money = (v, cur) => v === null || v === undefined ? '–' : decimal(v, 2) + (cur ? ' ' + cur : '');
+const pct = v => v === null || v === undefined ? '–' : decimal(v, 1) + '%';
+const amountOf = m => m && typeof m === 'object' ? m.amount : m;
+const currencyOf = (m, dflt) => m && typeof m === 'object' ? m.currency : dflt;
+const isoDate = d => d.toISOString().slice(0, 10);
+/** "Now" is the server's clock (from /healthz), so that windows such as "this month" match what the API computes. */
+let serverNow = null;
+const now = () => new Date(serverNow ?? Date.now());
+const daysAgo = n => { const d = now(); d.setUTCDate(d.getUTCDate() - n); return isoDate(d); };
+const monthStart = () => { const d = now(); return isoDate(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1))); };
+
+function sumByCurrency(rows, field = 'cost') {
+  const out = {};
+  for (const r of rows) {
+    if (r[field] === null || r[field] === undefined) continue;
+    out[r.currency] = addDecimal(out[r.currency] || '0', String(r[field]));
+  }
+  return out;
+}
+
+/** Exact decimal addition on strings (for totals shown beside API numbers). */
+function addDecimal(a, b) {
+  const scale = Math.max((a.split('.')[1] || '').length, (b.split('.')[1] || '').length);
+  const toBig = s => {
+    const neg = s.startsWith('-'); const t = neg ? s.slice(1) : s;
+    const [i, f = ''] = t.split('.');
+    const v = BigInt(i + (f + '0'.repeat(scale)).slice(0, scale));
+    return neg ? -v : v;
+  };
+  const sum = toBig(a) + toBig(b);
+  const neg = sum < 0n; let digits = (neg ? -sum : sum).toString().padStart(scale + 1, '0');
+  const out = scale ? digits.slice(0, -scale) + '.' + digits.slice(-scale) : digits;
+  return (neg ? '-' : '') + out;
+}
+
+const token = () => sessionStorage.getItem('burnrate.token');
+
+async function api(path, options = {}) {
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  if (token()) headers.Authorization = 'Bearer ' + token();
+  if (options.body && typeof options.body !== 'string') {
+    headers['Content-Type'] = 'application/json';
+    options = { ...options, body: JSON.stringify(options.body) };
+  }
+  const res = await fetch(path, { ...options, headers });
+  const text = await res.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = { detail: text }; }
+  if (!res.ok) {
+    const err = new Error((body && (body.detail || body.title)) || res.status + ' ' + res.statusText);
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}
+
+function table(caption, columns, rows, { empty = 'Nothing to show.', id } = {}) {
+  if (!rows.length) return `<p class="muted">${esc(empty)}</p>`;
+  const head = columns.map(c => `<th scope="col"${c.num ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
+  const body = rows.map(r => '<tr>' + columns.map((c, i) => {
+    const v = c.html ? c.html(r) : esc(c.value(r));
+    return i === 0 && c.rowHeader ? `<th scope="row">${v}</th>` : `<td${c.num ? ' class="num"' : ''}>${v}</td>`;
+  }).join('') + '</tr>').join('');
+  return `<div class="scroll"><table${id ? ` id="${id}"` : ''}><caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+function card(title, inner, cls = '') {
+  return `<section class="card ${cls}" aria-label="${esc(title)}"><h2>${esc(title)}</h2>${inner}</section>`;
+}
+
+function kpi(label, value, sub, testid) {
+  return `<section class="card kpi" aria-label="${esc(label)}"><div class="label">${esc(label)}</div>` +
+    `<div class="value" data-testid="${esc(testid)}">${esc(value)}</div>${sub ? `<div class="sub">${esc(sub)}</div>` : ''}</section>`;
+}
+
+function bar(fraction) {
+  const f = Math.max(0, Math.min(1, fraction || 0));
+  const cls = fraction >= 1 ? 'bad' : fraction >= 0.8 ? 'warn' : '';
+  return `<div class="bar" role="img" aria-label="${decimal(fraction * 100, 0)} percent"><span class="${cls}" style="width:${(f * 100).toFixed(1)}%"></span></div>`;
+}
+
+const severityBadge = s => `<span class="badge sev-${esc(s)}">${esc(s)}</span>`;
+
+// ------------------------------------------------------------------ charts
+
+let charts = [];
+let timers = [];
+
+function chart(id, option, label) {
+  const el = document.getElementById(id);
+  if (!el || !window.echarts) return;
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', label);
+  const c = echarts.init(el, null, { renderer: 'svg' });
+  c.setOption({ aria: { enabled: true }, animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true }, tooltip: { trigger: 'axis' }, ...option });
+  charts.push(c);
+  return c;
+}
+
+window.addEventListener('resize', () => charts.forEach(c => c.resize()));
+
+function disposeAll() {
+  charts.forEach(c => c.dispose());
+  charts = [];
+  timers.forEach(t => clearInterval(t));
+  timers = [];
+}
+
+/** Axis labels: 12k, 1.2M. */
+const compact = v => Math.abs(v) >= 1e6 ? (v / 1e6).toFixed(1).replace(/\.0$/, '') + 'M' : Math.abs(v) >= 1e3 ? (v / 1e3).toFixed(0) + 'k' : String(v);
+
+const PALETTE = ['#0b57d0', '#b3261e', '#17663a', '#8a5300', '#6b3fa0', '#00677f', '#5f6368', '#c2185b', '#33691e', '#4e342e'];
+
+// ------------------------------------------------------------------ pages
+
+const pages = {};
+
+pages.overview = async () => {
+  const from = monthStart();
+  const [mtd, daily, forecast, byTeam, byModel, byService, coverage, anomalies, budgets, alerts, training, inference, weekly] = await Promise.all([
+    api(`/api/v1/costs?from=${from}`),
+    api(`/api/v1/costs?granularity=day&from=${daysAgo(60)}`),
+    api('/api/v1/forecast?horizon=30'),
+    api(`/api/v1/costs?groupBy=team&from=${from}`),
+    api(`/api/v1/costs?groupBy=model&from=${from}`),
+    api(`/api/v1/costs?groupBy=ServiceName&from=${from}`),
+    api('/api/v1/coverage'),
+    api(`/api/v1/anomalies?from=${daysAgo(30)}`),
+    api('/api/v1/budgets').catch(() => ({ budgets: [] })),
+    api('/api/v1/alerts?state=open').catch(() => ({ alerts: [] })),
+    api('/api/v1/unit-costs').catch(() => ({ training: [] })),
+    api('/api/v1/inference-costs').catch(() => ({ inference: [] })),
+    Promise.all([5, 4, 3, 2, 1, 0].map(w => api(`/api/v1/inference-costs?from=${daysAgo(7 * w + 7)}&to=${daysAgo(7 * w)}`)
+      .then(r => ({ week: daysAgo(7 * w + 7), rows: r.inference })).catch(() => ({ week: daysAgo(7 * w + 7), rows: [] })))),
+  ]);
+  const mtdText = Object.entries(mtd.totals || {}).map(([c, v]) => money(v, c)).join(' · ') || money('0', 'USD');
+  const fc = forecast.scopes || [];
+  const fcText = fc.map(s => money(s.total, s.currency)).join(' · ') || '–';
+  const fcSub = fc.map(s => `80% range ${money(s.totalLow)} – ${money(s.totalHigh, s.currency)}`).join(' · ');
+  const teamCov = (coverage.coverage || []).find(c => c.dimension === 'team');
+  const openAlerts = alerts.alerts || [];
+  const atRisk = (budgets.budgets || []).map(b => ({ ...b, forecastShare: Number(b.forecastAtEnd) / Number(b.amount) }))
+    .sort((a, b) => b.forecastShare - a.forecastShare);
+  const topAnomalies = [...(anomalies.anomalies || [])].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 5);
+
+  $view().innerHTML = `<h1>Overview</h1>
+    <div class="grid kpis">
+      ${kpi('Spend this month to date', mtdText, `since ${from}, effective cost`, 'kpi-mtd')}
+      ${kpi('Forecast, next 30 days', fcText, fcSub, 'kpi-forecast')}
+      ${kpi('Tag coverage (team)', teamCov ? pct(teamCov.percent) : '–', teamCov ? `${money(teamCov.taggedEffectiveCost, teamCov.currency)} of ${money(teamCov.totalEffectiveCost, teamCov.currency)} allocated` : '', 'kpi-coverage')}
+      ${kpi('Open alerts', String(openAlerts.length), ['page', 'ticket', 'notify'].map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', '), 'kpi-alerts')}
+    </div>
+    <div class="grid">
+      ${card('AI spend per day, with the 30-day forecast (80% band)', '<div id="c-trend" class="chart tall"></div>', 'wide')}
+      ${card('Spend by team, this month', '<div id="c-team" class="chart"></div>' + groupTable('team', byTeam))}
+      ${card('Spend by model, this month', '<div id="c-model" class="chart"></div>' + groupTable('model', byModel))}
+      ${card('Spend by service, this month', '<div id="c-service" class="chart"></div>' + groupTable('ServiceName', byService))}
+      ${card('Cost per 1k inferences, weekly', '<div id="c-unit" class="chart"></div>')}
+      ${card('Training vs inference (all loaded data)', '<div id="c-split" class="chart"></div>')}
+      ${card('Tag coverage', table('Share of effective cost carrying each dimension', [
+        { label: 'Dimension', value: r => r.dimension, rowHeader: true },
+        { label: 'Covered', num: true, value: r => pct(r.percent) },
+        { label: 'Untagged', num: true, value: r => money(addDecimal(String(r.totalEffectiveCost), '-' + String(r.taggedEffectiveCost)), r.currency) },
+      ], coverage.coverage || []))}
+      ${card('Top anomalies, last 30 days', table('Largest dollar impact first', [
+        { label: 'Day', value: r => r.day },
+        { label: 'Scope', html: r => `<a href="#/anomalies">${esc(r.dimension)}=${esc(r.value)}</a>` },
+        { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+        { label: 'Severity', html: r => severityBadge(r.severity) },
+      ], topAnomalies, { empty: 'No anomalies in the last 30 days.' }))}
+      ${card('Budgets at risk', table('Forecast at period end against the budget', [
+        { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+        { label: 'Spent', num: true, value: r => money(r.spent, r.currency) },
+        { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
+        { label: 'Budget', num: true, value: r => money(r.amount, r.currency) },
+        { label: '', html: r => bar(r.forecastShare) },
+      ], atRisk, { empty: 'No budgets defined.' }))}
+    </div>`;
+
+  // trend with forecast band: low as an invisible base, (high - low) stacked on it
+  const days = daily.rows.map(r => r.period);
+  const actual = daily.rows.map(r => Number(r.cost));
+  const f0 = fc[0];
+  const fDays = f0 ? f0.days.map(d => d.date) : [];
+  const allDays = [...days, ...fDays];
+  const pad = n => new Array(n).fill(null);
+  chart('c-trend', {
+    legend: { top: 0, data: ['Actual', '80% band', 'Forecast'] },
+    xAxis: { type: 'category', data: allDays },
+    yAxis: { type: 'value', name: f0 ? f0.currency : '', axisLabel: { formatter: compact } },
+    series: [
+      { name: 'Actual', type: 'bar', data: [...actual, ...pad(fDays.length)], itemStyle: { color: PALETTE[0] } },
+      { name: 'low', type: 'line', stack: 'band', data: [...pad(days.length), ...(f0 ? f0.days.map(d => Number(d.low)) : [])], lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
+      { name: '80% band', type: 'line', stack: 'band', data: [...pad(days.length), ...(f0 ? f0.days.map(d => Number(d.high) - Number(d.low)) : [])], lineStyle: { opacity: 0 }, symbol: 'none', areaStyle: { color: '#9bb8f0', opacity: .5 } },
+      { name: 'Forecast', type: 'line', data: [...pad(days.length), ...(f0 ? f0.days.map(d => Number(d.expected)) : [])], itemStyle: { color: PALETTE[1] }, lineStyle: { type: 'dashed' }, symbol: 'none' },
+    ],
+  }, 'Daily AI spend for the last 60 days and the forecast for the next 30 days with its 80 percent band');
+  barChart('c-team', byTeam, 'team');
+  barChart('c-model', byModel, 'model');
+  barChart('c-service', byService, 'ServiceName');
+  // cost per 1k inferences per model, weekly
+  const models = [...new Set(weekly.flatMap(w => w.rows.map(r => r.model)))].sort();
+  chart('c-unit', {
+    legend: { top: 0, type: 'scroll' },
+    xAxis: { type: 'category', data: weekly.map(w => 'wk of ' + w.week) },
+    yAxis: { type: 'value', name: 'per 1k' },
+    series: models.map((m, i) => ({ name: m, type: 'line', itemStyle: { color: PALETTE[i % PALETTE.length] },
+      data: weekly.map(w => { const r = w.rows.find(x => x.model === m); return r && r.per1kInferences !== null ? Number(r.per1kInferences) : null; }) })),
+  }, 'Weekly cost per thousand inferences for each model over the last six weeks');
+  const trainingTotal = sumByCurrency(training.training || []);
+  const inferenceTotal = sumByCurrency((inference.inference || []).filter(r => r.costKnown));
+  const cur = Object.keys(trainingTotal)[0] || Object.keys(inferenceTotal)[0] || 'USD';
+  chart('c-split', {
+    tooltip: { trigger: 'item' }, legend: { top: 0 },
+    series: [{ type: 'pie', radius: ['40%', '70%'], top: 24, label: { formatter: p => `${p.name}\n${money(String(p.value), cur)}` },
+      data: [{ name: 'Training', value: Number(trainingTotal[cur] || 0), itemStyle: { color: PALETTE[0] } },
+        { name: 'Inference', value: Number(inferenceTotal[cur] || 0), itemStyle: { color: PALETTE[2] } }] }],
+  }, `Training ${money(trainingTotal[cur] || '0', cur)} against inference ${money(inferenceTotal[cur] || '0', cur)}`);
+};
+
+function groupTable(field, report) {
+  return `<details><summary>Show as table</summary>${table(`Effective cost by ${field}`, [
+    { label: field, html: r => `<a href="#/explorer?groupBy=${encodeURIComponent(field)}&from=${report.from || ''}&filter=${encodeURIComponent(field + '=' + r[field])}">${esc(r[field])}</a>` },
+    { label: 'Cost', num: true, value: r => money(r.cost, r.currency) },
+  ], report.rows)}</details>`;
+}
+
+function barChart(id, report, field) {
+  const rows = [...report.rows].sort((a, b) => Number(a.cost) - Number(b.cost)).slice(-10);
+  chart(id, {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', axisLabel: { formatter: compact } },
+    yAxis: { type: 'category', data: rows.map(r => r[field]), axisLabel: { width: 110, overflow: 'truncate' } },
+    series: [{ type: 'bar', data: rows.map(r => Number(r.cost)), itemStyle: { color: PALETTE[0] } }],
+  }, `Effective cost by ${field}: ` + rows.slice().reverse().slice(0, 5).map(r => `${r[field]} ${money(r.cost, r.currency)}`).join(', '));
+}
+
+pages.oncall = async () => {
+  const render = async () => {
+    const [alerts, budgets, running, audit] = await Promise.all([
+      api('/api/v1/alerts?state=open'),
+      api('/api/v1/budgets').catch(() => ({ budgets: [] })),
+      api('/api/v1/gate/requests?state=running').catch(() => ({ requests: [] })),
+      api('/api/v1/audit?last=500').catch(() => ({ events: [] })),
+    ]);
+    const open = alerts.alerts || [];
+    const order = { page: 0, ticket: 1, notify: 2, info: 3 };
+    open.sort((a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9));
+    const burning = [...(budgets.budgets || [])].sort((a, b) => Number(a.daysToExhaustion ?? 1e9) - Number(b.daysToExhaustion ?? 1e9));
+    const guardActions = (audit.events || []).filter(e => e.action.startsWith('gate.guard.')).reverse().slice(0, 20);
+    const jobs = running.requests || [];
+    $view().innerHTML = `<h1>On-call</h1>
+      <p class="muted" aria-live="polite">Refreshes every 30 seconds · updated <span data-testid="updated">${new Date().toLocaleTimeString()}</span></p>
+      <div class="grid kpis">${['page', 'ticket', 'notify'].map(s => kpi(`Open ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
+      <div class="grid">
+        ${card('Open alerts', table('Most severe first', [
+          { label: 'Severity', html: r => severityBadge(r.severity) },
+          { label: 'Alert', value: r => r.title },
+          { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
+        ], open, { empty: 'No open alerts.' }), 'wide')}
+        ${card('Budgets burning fastest', table('Fewest days to exhaustion first', [
+          { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+          { label: 'Burn per day', num: true, value: r => money(r.burnRatePerDay, r.currency) },
+          { label: 'Remaining', num: true, value: r => money(r.remaining, r.currency) },
+          { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
+        ], burning, { empty: 'No budgets defined.' }))}
+        ${card('Running jobs: live spend against the reservation', table('From the gate; spend as last reported by the job', [
+          { label: 'Job', value: r => r.id },
+          { label: 'Team', value: r => r.request.team },
+          { label: 'Spend', num: true, value: r => money(r.guard && r.guard.spend, currencyOf(r.reservations[0] && r.reservations[0].amount, 'USD')) },
+          { label: 'Reserved', num: true, value: r => r.reservations.length ? money(amountOf(r.reservations[0].amount), currencyOf(r.reservations[0].amount)) : '–' },
+          { label: '', html: r => bar(r.guard && r.reservations.length ? Number(r.guard.spend) / Number(amountOf(r.reservations[0].amount)) : 0) },
+          { label: 'Guard', value: r => r.guard ? r.guard.lastAction : '–' },
+        ], jobs, { empty: 'No gated job is running.', id: 'running' }))}
+        ${card('Recent guard actions', table('Newest first', [
+          { label: 'At', value: r => r.at.replace('T', ' ').slice(0, 19) },
+          { label: 'Job', value: r => r.subject },
+          { label: 'Action', value: r => r.action.replace('gate.guard.', '') },
+        ], guardActions, { empty: 'The guard has not acted recently.' }))}
+      </div>`;
+  };
+  await render();
+  timers.push(setInterval(() => render().catch(showError), 30000));
+};
+
+// ------------------------------------------------------------------ explorer
+
+const DIMENSIONS = ['team', 'project', 'model', 'model_version', 'environment', 'cost_center', 'feature', 'customer', 'owner'];
+const COLUMNS = ['ServiceName', 'ServiceCategory', 'ProviderName', 'RegionId', 'SubAccountId', 'ResourceId', 'ResourceType', 'ChargeCategory', 'SkuId'];
+const DRILL = { team: 'model', project: 'model', model: 'ServiceName', model_version: 'ServiceName', environment: 'team', cost_center: 'team',
+  feature: 'model', customer: 'model', owner: 'team', ServiceName: 'ResourceId', ServiceCategory: 'ServiceName', ProviderName: 'ServiceName',
+  RegionId: 'ServiceName', SubAccountId: 'ServiceName', ResourceType: 'ResourceId', ChargeCategory: 'ServiceName', SkuId: 'ResourceId' };
+
+function explorerState(params) {
+  return {
+    groupBy: params.get('groupBy') || 'team',
+    from: params.get('from') || daysAgo(30),
+    to: params.get('to') || '',
+    granularity: params.get('granularity') || 'none',
+    basis: params.get('basis') || 'effective',
+    filters: params.getAll('filter'),
+  };
+}
+
+function explorerHash(s) {
+  const p = new URLSearchParams();
+  p.set('groupBy', s.groupBy); p.set('from', s.from);
+  if (s.to) p.set('to', s.to);
+  p.set('granularity', s.granularity); p.set('basis', s.basis);
+  s.filters.forEach(f => p.append('filter', f));
+  return '#/explorer?' + p.toString();
+}
+
+pages.explorer = async params => {
+  const s = explorerState(params);
+  const q = new URLSearchParams(explorerHash(s).split('?')[1]);
+  const report = await api('/api/v1/costs?' + q.toString());
+  const filterOn = name => (s.filters.find(f => f.split(/[=:]/)[0] === name) || '').split(/[=:]/).slice(1).join('=');
+  const jobModel = filterOn('model'), jobTeam = filterOn('team');
+  const jobs = (jobModel || jobTeam) ? await api(`/api/v1/jobs?${jobModel ? 'model=' + encodeURIComponent(jobModel) : ''}${jobTeam ? '&team=' + encodeURIComponent(jobTeam) : ''}`).catch(() => ({ jobs: [] })) : null;
+  const option = (v, cur) => `<option value="${esc(v)}"${v === cur ? ' selected' : ''}>${esc(v)}</option>`;
+  const totals = Object.entries(report.totals || {});
+  // one row per group key (summed over periods) for the table
+  const byKey = new Map();
+  for (const r of report.rows) {
+    const k = r[s.groupBy] ?? '(none)';
+    const e = byKey.get(k) || { key: k, currency: r.currency, cost: '0', records: 0 };
+    e.cost = addDecimal(e.cost, String(r.cost)); e.records += r.records;
+    byKey.set(k, e);
+  }
+  const keyed = [...byKey.values()].sort((a, b) => Number(b.cost) - Number(a.cost));
+  const total = report.totals && report.totals[keyed[0] && keyed[0].currency];
+  $view().innerHTML = `<h1>Explorer</h1>
+    <form class="controls" id="explorer-form" aria-label="Query">
+      <label>Group by<select name="groupBy" id="groupBy">
+        <optgroup label="Dimensions">${DIMENSIONS.map(d => option(d, s.groupBy)).join('')}</optgroup>
+        <optgroup label="FOCUS columns">${COLUMNS.map(d => option(d, s.groupBy)).join('')}</optgroup></select></label>
+      <label>From<input type="date" name="from" value="${esc(s.from)}"></label>
+      <label>To (exclusive)<input type="date" name="to" value="${esc(s.to)}"></label>
+      <label>Granularity<select name="granularity">${['none', 'day', 'week', 'month'].map(g => option(g, s.granularity)).join('')}</select></label>
+      <label>Cost basis<select name="basis">${['effective', 'billed', 'list', 'contracted'].map(g => option(g, s.basis)).join('')}</select></label>
+      <label>Filters (FIELD=VALUE, comma-separated)<input name="filters" size="28" value="${esc(s.filters.join(', '))}" placeholder="team=fraud, RegionId=us-east-1"></label>
+      <button class="primary" type="submit">Apply</button>
+      <button type="button" id="csv">Download CSV</button>
+    </form>
+    <div class="crumbs" aria-label="Active filters">${s.filters.length ? 'Filtered by ' + s.filters.map((f, i) =>
+      `<span class="chip">${esc(f)} <button type="button" class="link" data-unfilter="${i}" aria-label="Remove filter ${esc(f)}">×</button></span>`).join('') : '<span class="muted">No filters</span>'}</div>
+    <div class="grid">
+      ${card(`${s.basis} cost by ${s.groupBy}`, `<div id="c-explorer" class="chart tall"></div>
+        <p>Total: <strong data-testid="explorer-total">${totals.map(([c, v]) => money(v, c)).join(' · ') || '–'}</strong></p>`, 'wide')}
+      ${card('Rows', table(`Select a ${s.groupBy} to drill down to ${DRILL[s.groupBy] || 'its resources'}`, [
+        { label: s.groupBy, html: r => DRILL[s.groupBy] ? `<button type="button" class="link" data-drill="${esc(r.key)}">${esc(r.key)}</button>` : esc(r.key), rowHeader: true },
+        { label: 'Cost', num: true, value: r => money(r.cost, r.currency) },
+        { label: 'Share', num: true, value: r => total ? pct(String(Number(r.cost) / Number(total) * 100)) : '–' },
+        { label: 'Charges', num: true, value: r => r.records },
+      ], keyed, { id: 'explorer-rows', empty: 'No charges match.' }), 'wide')}
+      ${jobs ? card('Jobs in this scope', table('Training runs matched to this team or model', [
+        { label: 'Job', value: r => r.id }, { label: 'Model', value: r => r.model }, { label: 'Status', value: r => r.status },
+        { label: 'Instance', value: r => `${r.instanceCount} × ${r.instanceType} (${r.pricing})` },
+        { label: 'Start', value: r => (r.start || '').slice(0, 16).replace('T', ' ') },
+        { label: 'Cost', num: true, value: r => money(r.cost, r.currency) },
+      ], jobs.jobs.slice(0, 50), { id: 'explorer-jobs', empty: 'No jobs recorded in this scope.' }), 'wide') : ''}
+    </div>`;
+  const form = document.getElementById('explorer-form');
+  form.addEventListener('submit', e => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    location.hash = explorerHash({ groupBy: fd.get('groupBy'), from: fd.get('from'), to: fd.get('to'), granularity: fd.get('granularity'),
+      basis: fd.get('basis'), filters: String(fd.get('filters')).split(',').map(x => x.trim()).filter(Boolean) });
+  });
+  document.querySelectorAll('[data-drill]').forEach(b => b.addEventListener('click', () => {
+    location.hash = explorerHash({ ...s, groupBy: DRILL[s.groupBy], filters: [...s.filters, `${s.groupBy}=${b.dataset.drill}`] });
+  }));
+  document.querySelectorAll('[data-unfilter]').forEach(b => b.addEventListener('click', () => {
+    location.hash = explorerHash({ ...s, filters: s.filters.filter((_, i) => i !== Number(b.dataset.unfilter)) });
+  }));
+  document.getElementById('csv').addEventListener('click', () => {
+    const cols = [...(report.rows[0] && report.rows[0].period !== undefined ? ['period'] : []), s.groupBy, 'currency', 'cost', 'records'];
+    const quote = v => /[",\n]/.test(String(v ?? '')) ? '"' + String(v).replace(/"/g, '""') + '"' : String(v ?? '');
+    const csv = [cols.join(','), ...report.rows.map(r => cols.map(c => quote(r[c])).join(','))].join('\n') + '\n';
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    a.download = `burnrate-${s.groupBy}-${s.from}.csv`;
+    document.body.appendChild(a); a.click(); a.remove();
+  });
+  // chart: stacked by period when there is a granularity, else one bar per key
+  const top = keyed.slice(0, 12).map(r => r.key);
+  if (s.granularity !== 'none') {
+    const periods = [...new Set(report.rows.map(r => r.period))].sort();
+    chart('c-explorer', {
+      legend: { top: 0, type: 'scroll' }, xAxis: { type: 'category', data: periods }, yAxis: { type: 'value' },
+      series: top.map((k, i) => ({ name: k, type: 'bar', stack: 'all', itemStyle: { color: PALETTE[i % PALETTE.length] },
+        data: periods.map(p => { const r = report.rows.find(x => x.period === p && (x[s.groupBy] ?? '(none)') === k); return r ? Number(r.cost) : 0; }) })),
+    }, `${s.basis} cost by ${s.groupBy} per ${s.granularity}`);
+  } else {
+    chart('c-explorer', {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      xAxis: { type: 'category', data: top, axisLabel: { rotate: top.length > 6 ? 30 : 0 } }, yAxis: { type: 'value' },
+      series: [{ type: 'bar', data: keyed.slice(0, 12).map(r => Number(r.cost)), itemStyle: { color: PALETTE[0] } }],
+    }, `${s.basis} cost by ${s.groupBy}: ` + keyed.slice(0, 5).map(r => `${r.key} ${money(r.cost, r.currency)}`).join(', '));
+  }
+};
+
+// ------------------------------------------------------------------ models, budgets, anomalies
+
+pages.models = async () => {
+  const [unit, inference] = await Promise.all([api('/api/v1/unit-costs'), api('/api/v1/inference-costs').catch(() => ({ inference: [] }))]);
+  const month = isoDate(now()).slice(0, 7);
+  const inf = new Map((inference.inference || []).map(r => [r.model, r]));
+  const names = [...new Set([...(unit.training || []).map(r => r.model), ...inf.keys()])].sort();
+  const rows = names.map(m => ({ model: m, t: (unit.training || []).find(r => r.model === m), i: inf.get(m) }));
+  $view().innerHTML = `<h1>Models</h1>
+    <div class="grid">
+      ${card('Unit economics per model', table('Training from job runs linked to the bill; inference from usage × cost', [
+        { label: 'Model', value: r => r.model, rowHeader: true },
+        { label: 'Runs', num: true, value: r => r.t ? r.t.runs : '–' },
+        { label: 'Cost per run', num: true, value: r => r.t ? money(r.t.costPerRun, r.t.currency) : '–' },
+        { label: `Retraining ${month}`, num: true, value: r => r.t && r.t.retrainingByMonth && r.t.retrainingByMonth[month] ? money(r.t.retrainingByMonth[month], r.t.currency) : '–' },
+        { label: 'GPU utilisation', num: true, value: r => r.t && r.t.meanGpuUtilization !== null && r.t.meanGpuUtilization !== undefined ? pct(r.t.meanGpuUtilization) : '–' },
+        { label: 'Idle GPU cost', num: true, value: r => r.t && r.t.idleGpuCost ? money(r.t.idleGpuCost, r.t.currency) : '–' },
+        { label: 'Per 1k inferences', num: true, value: r => r.i && r.i.per1kInferences ? money(r.i.per1kInferences, r.i.currency) : '–' },
+        { label: 'Inference cost', num: true, value: r => r.i && r.i.cost ? money(r.i.cost, r.i.currency) : '–' },
+      ], rows, { id: 'models' }), 'wide')}
+      ${card('Retraining spend per month', '<div id="c-retrain" class="chart tall"></div>', 'wide')}
+    </div>`;
+  const months = [...new Set((unit.training || []).flatMap(r => Object.keys(r.retrainingByMonth || {})))].sort();
+  chart('c-retrain', {
+    legend: { top: 0, type: 'scroll' }, xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
+    series: (unit.training || []).map((r, i) => ({ name: r.model, type: 'bar', stack: 'all', itemStyle: { color: PALETTE[i % PALETTE.length] },
+      data: months.map(m => Number((r.retrainingByMonth || {})[m] || 0)) })),
+  }, 'Retraining spend per month for each model');
+};
+
+pages.budgets = async () => {
+  const { budgets } = await api('/api/v1/budgets');
+  $view().innerHTML = `<h1>Budgets</h1>` + card('Budgets this period', table('Spent, held by the gate (reserved), and the forecast at period end', [
+    { label: 'Budget', value: r => r.id, rowHeader: true },
+    { label: 'Scope', value: r => Object.entries(r.scope || {}).map(([k, v]) => `${k}=${[].concat(v).join('|')}`).join(', ') },
+    { label: 'Period', value: r => `${r.period.start} – ${r.period.end}` },
+    { label: 'Amount', num: true, value: r => money(r.amount, r.currency) },
+    { label: 'Spent', num: true, value: r => money(r.spent, r.currency) },
+    { label: '', html: r => bar(Number(r.spent) / Number(r.amount)) },
+    { label: 'Reserved', num: true, value: r => money(r.reserved, r.currency) },
+    { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
+    { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
+    { label: 'Thresholds crossed', value: r => (r.crossedThresholds || []).map(t => typeof t === 'object' ? `${t.percent}% ${t.on}` : t).join(', ') || 'none' },
+  ], budgets, { id: 'budgets', empty: 'No budgets yet: add one with burnrate budget put or POST /api/v1/budgets.' }), 'wide');
+};
+
+pages.anomalies = async () => {
+  const { anomalies } = await api(`/api/v1/anomalies?from=${daysAgo(90)}`);
+  $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('Each with its expected range and what carried the change', [
+    { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
+    { label: 'Scope', value: r => `${r.dimension}=${r.value}` },
+    { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
+    { label: 'Expected', num: true, value: r => `${money(r.expected)} (${money(r.expectedLow)} – ${money(r.expectedHigh)})` },
+    { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+    { label: 'Severity', html: r => severityBadge(r.severity) },
+    { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
+      `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}</li>`).join('')}</ul>` },
+  ], anomalies, { id: 'anomalies', empty: 'No anomalies detected in the last 90 days.' }), 'wide');
+};
+
+// ------------------------------------------------------------------ governance
+
+pages.approvals = async () => {
+  const { requests } = await api('/api/v1/gate/requests?state=pending_approval');
+  const decided = await api('/api/v1/gate/requests?limit=20').catch(() => ({ requests: [] }));
+  const approver = sessionStorage.getItem('burnrate.approver') || '';
+  $view().innerHTML = `<h1>Approvals</h1>
+    <div id="approval-result" role="status"></div>
+    ${card(`Waiting for an approver (${requests.length})`, requests.length ? requests.map(t => `
+      <article class="approval" aria-label="Request ${esc(t.id)}" data-request="${esc(t.id)}">
+        <strong>${esc(t.request.model)}</strong> · ${esc(t.request.kind)} · team ${esc(t.request.team)} · asked by ${esc(t.request.requester)}
+        <div>p90 <strong>${esc(money(amountOf(t.planEstimate.p90), currencyOf(t.planEstimate.p90)))}</strong>
+          (p50 ${esc(money(amountOf(t.planEstimate.p50), currencyOf(t.planEstimate.p50)))}), ${esc(t.request.count)} × ${esc(t.request.instanceType)} ${esc(t.request.pricing)},
+          expires ${esc((t.expiresAt || '').replace('T', ' ').slice(0, 16))}</div>
+        <ul class="reasons">${t.reasons.map(r => `<li>${esc(r)}</li>`).join('')}</ul>
+        <form data-id="${esc(t.id)}">
+          <label>Approver<input name="approver" value="${esc(approver)}" required autocomplete="username"></label>
+          <label>Reason<input name="reason" size="40" required></label>
+          <button class="primary" type="submit" value="approve">Approve</button>
+          <button class="danger" type="submit" value="reject">Reject</button>
+        </form>
+      </article>`).join('') : '<p class="muted">Nothing is waiting for approval.</p>', 'wide')}
+    <div style="height:1rem"></div>
+    ${card('Recent requests', table('All gate requests you may see, newest first', [
+      { label: 'Request', value: r => r.id }, { label: 'Model', value: r => r.request.model }, { label: 'Team', value: r => r.request.team },
+      { label: 'Decision', value: r => r.decision }, { label: 'State', value: r => r.state },
+      { label: 'p90', num: true, value: r => r.planEstimate ? money(amountOf(r.planEstimate.p90), currencyOf(r.planEstimate.p90)) : '–' },
+    ], decided.requests || [], { id: 'recent-requests' }), 'wide')}`;
+  document.querySelectorAll('.approval form').forEach(f => f.addEventListener('submit', async e => {
+    e.preventDefault();
+    const verdict = e.submitter ? e.submitter.value : 'approve';
+    const fd = new FormData(f);
+    sessionStorage.setItem('burnrate.approver', fd.get('approver'));
+    const out = document.getElementById('approval-result');
+    try {
+      const t = await api(`/api/v1/gate/requests/${encodeURIComponent(f.dataset.id)}/${verdict}`, { method: 'POST', body: { approver: fd.get('approver'), reason: fd.get('reason') } });
+      await pages.approvals();
+      document.getElementById('approval-result').innerHTML = `<div class="notice">${esc(t.id)} is now ${esc(t.state)}.</div>`;
+    } catch (err) {
+      out.innerHTML = `<div class="error">Could not ${esc(verdict)} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
+    }
+  }));
+};
+
+pages.policies = async () => {
+  const { policies } = await api('/api/v1/policies');
+  $view().innerHTML = `<h1>Policies</h1>` + card('Loaded policies', table('Policies as code: CEL conditions, checked at load', [
+    { label: 'Name', value: r => r.name, rowHeader: true },
+    { label: 'Applies to', value: r => r.appliesTo },
+    { label: 'Effect', value: r => r.effect },
+    { label: 'Mode', value: r => r.mode },
+    { label: 'Condition', html: r => `<code>${esc(r.condition)}</code>` },
+    { label: 'Message', value: r => r.message },
+  ], policies.map(p => ({ ...p, appliesTo: lower(p.appliesTo), effect: lower(p.effect), mode: lower(p.mode) })),
+  { id: 'policies', empty: 'No policies loaded: add them under policies: in burnrate.yaml (see examples/policies).' }), 'wide');
+};
+
+const lower = v => typeof v === 'string' ? v.toLowerCase() : v;
+
+pages.audit = async () => {
+  const { events } = await api('/api/v1/audit?last=200');
+  $view().innerHTML = `<h1>Audit log</h1>
+    <p><button type="button" id="verify">Verify the hash chain</button> <span id="verify-result" role="status"></span></p>
+    ${card('Latest entries', table('Append-only and hash-chained; newest first', [
+      { label: 'Seq', num: true, value: r => r.seq },
+      { label: 'At', value: r => r.at.replace('T', ' ').slice(0, 19) },
+      { label: 'Actor', value: r => r.actor }, { label: 'Action', value: r => r.action }, { label: 'Subject', value: r => r.subject },
+      { label: 'Hash', html: r => `<span class="mono" title="${esc(r.hash)}">${esc(r.hash.slice(0, 12))}…</span>` },
+    ], [...events].reverse(), { id: 'audit' }), 'wide')}`;
+  document.getElementById('verify').addEventListener('click', async () => {
+    const out = document.getElementById('verify-result');
+    const v = await api('/api/v1/audit/verify');
+    out.innerHTML = v.intact ? `<span class="ok">Intact: ${esc(v.entries)} entries, head ${esc(v.headHash.slice(0, 12))}…</span>`
+      : `<span class="bad">Broken at entry ${esc(v.brokenAt)}: ${esc(v.reason)}</span>`;
+  });
+};
+
+// ------------------------------------------------------------------ router
+
+function showError(err) {
+  $view().insertAdjacentHTML('afterbegin', `<div class="error" role="alert">${esc(err.status === 401 || err.status === 403
+    ? 'The API refused this view (' + err.message + '). Set an API token under "API token".' : err.message)}</div>`);
+}
+
+async function route() {
+  const hash = location.hash || '#/overview';
+  const [path, query] = hash.slice(2).split('?');
+  const page = pages[path] ? path : 'overview';
+  disposeAll();
+  document.body.removeAttribute('data-ready');
+  document.querySelectorAll('nav a').forEach(a => a.removeAttribute('aria-current'));
+  document.querySelectorAll('nav a').forEach(a => { if (a.dataset.page === page) a.setAttribute('aria-current', 'page'); });
+  document.title = 'Burnrate · ' + document.querySelector(`nav a[data-page="${page}"]`).textContent;
+  $view().innerHTML = '<p class="muted">Loading…</p>';
+  const started = performance.now();
+  try {
+    await pages[page](new URLSearchParams(query || ''));
+  } catch (err) {
+    $view().innerHTML = `<h1>${esc(page)}</h1>`;
+    showError(err);
+  }
+  document.body.dataset.renderMs = String(Math.round(performance.now() - started));
+  document.body.dataset.ready = page;
+}
+
+document.getElementById('token-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const v = document.getElementById('token').value.trim();
+  if (v) sessionStorage.setItem('burnrate.token', v); else sessionStorage.removeItem('burnrate.token');
+  route();
+});
+window.addEventListener('hashchange', route);
+fetch('/healthz').then(r => r.json()).then(h => { serverNow = Date.parse(h.now); }).catch(() => {}).finally(route);

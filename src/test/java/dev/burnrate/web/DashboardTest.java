@@ -1,0 +1,344 @@
+package dev.burnrate.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.cli.DemoData;
+import dev.burnrate.app.Wiring;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real browser (Debian's Chromium through chromedriver, both installed by bin/test), against a real
+ * server on demo data: every page loads without console errors and only from this server, shows the numbers the API
+ * returns for the same query, and the explorer's drill-down and the approval click work. Screenshots of every page go
+ * to target/screenshots.
+ */
+class DashboardTest {
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static final Instant NOW = Instant.parse("2026-11-20T15:00:00Z");
+    static final LocalDate TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC);
+    static Path dir;
+    static Wiring wiring;
+    static String base;
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static int loads;
+
+    ChromeDriver driver;
+    Path profile;
+
+    @BeforeAll
+    static void serveDemoData() throws Exception {
+        dir = Files.createTempDirectory("dashboard");
+        Files.writeString(dir.resolve("burnrate.yaml"), """
+                policies:
+                  - name: experiments-only-on-spot
+                    applies_to: gate_request
+                    condition: request.kind == "experiment" && request.pricing != "spot"
+                    effect: downgrade
+                    message: Experiments run on spot capacity.
+                """);
+        wiring = Wiring.open(dir.resolve("demo.duckdb"), dir.resolve("burnrate.yaml"), Clock.fixed(NOW, ZoneOffset.UTC));
+        DemoData.Summary demo = DemoData.load(wiring, dir, 20_000, TODAY, new PrintWriter(new StringWriter()));
+        assertThat(demo.tickets()).extracting(t -> t.id() + " " + t.state().label())
+                .containsExactly("demo-assistant-full pending_approval", "demo-fraud-incremental running", "demo-ranker-drift pending_approval");
+        base = "http://127.0.0.1:" + wiring.api().start("127.0.0.1", 0);
+        assertThat(DRIVER).as("chromedriver (Debian package chromium-driver; bin/test installs it)").exists();
+        assertThat(CHROMIUM).as("chromium (Debian package chromium; bin/test installs it)").exists();
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (wiring != null) {
+            wiring.api().stop();
+            wiring.close();
+        }
+    }
+
+    @BeforeEach
+    void browser() throws Exception {
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--user-data-dir=" + profile, "--window-size=1366,2000", "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        o.setCapability("goog:loggingPrefs", logs);
+        // one driver service per browser: quitting a driver shuts its service down
+        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build(), o);
+    }
+
+    @AfterEach
+    void close(TestInfo info) {
+        if (driver != null) driver.quit();
+    }
+
+    // ---------------------------------------------------------------- pages
+
+    @Test
+    void overview_showsMonthToDateSpendForecastAndCoverage_asTheApiReturnsThem() throws Exception {
+        open("overview");
+        JsonNode mtd = get("/api/v1/costs?from=" + TODAY.withDayOfMonth(1));
+        assertThat(text("[data-testid=kpi-mtd]")).isEqualTo(money(mtd.get("totals").get("USD").asText()) + " USD");
+        JsonNode fc = get("/api/v1/forecast?horizon=30").get("scopes").get(0);
+        assertThat(text("[data-testid=kpi-forecast]")).isEqualTo(money(fc.get("total").asText()) + " USD");
+        JsonNode team = find(get("/api/v1/coverage").get("coverage"), "dimension", "team");
+        assertThat(text("[data-testid=kpi-coverage]")).isEqualTo(new BigDecimal(team.get("percent").asText()).setScale(1, RoundingMode.HALF_UP) + "%");
+        assertThat(driver.findElements(By.cssSelector("#c-trend svg"))).as("the trend chart is drawn").isNotEmpty();
+        // the team table behind the chart: every team's cost as the API gives it
+        for (JsonNode row : get("/api/v1/costs?groupBy=team&from=" + TODAY.withDayOfMonth(1)).get("rows")) {
+            assertThat(driver.findElement(By.cssSelector("section[aria-label='Spend by team, this month'] table")).getAttribute("textContent"))
+                    .contains(money(row.get("cost").asText()) + " USD");
+        }
+        Files.writeString(SHOTS.resolve("timings.txt"), "overview first view (fetch + render, demo data of 20,000 rows): "
+                + driver.findElement(By.tagName("body")).getAttribute("data-render-ms") + " ms\n");
+        finish("overview");
+    }
+
+    @Test
+    void oncall_listsOpenAlertsAndTheRunningJobAgainstItsReservation() throws Exception {
+        open("oncall");
+        int open = get("/api/v1/alerts?state=open").get("alerts").size();
+        int pages = 0;
+        for (JsonNode a : get("/api/v1/alerts?state=open").get("alerts")) if (a.get("severity").asText().equals("page")) pages++;
+        assertThat(text("[data-testid=open-page]")).isEqualTo(String.valueOf(pages));
+        assertThat(driver.findElements(By.cssSelector("section[aria-label='Open alerts'] tbody tr"))).hasSize(open);
+        JsonNode running = get("/api/v1/gate/requests?state=running").get("requests").get(0);
+        String row = text("#running tbody tr");
+        assertThat(row).contains(running.get("id").asText())
+                .contains(money(running.get("guard").get("spend").asText()) + " USD")
+                .contains(money(running.get("reservations").get(0).get("amount").get("amount").asText()) + " USD");
+        finish("oncall");
+    }
+
+    @Test
+    void explorer_drillsDownFromTeamToModel_keepsTheViewInTheUrl_andMatchesTheApi() throws Exception {
+        String from = TODAY.minusDays(30).toString();
+        open("explorer?groupBy=team&from=" + from + "&granularity=none&basis=effective");
+        assertRowsMatch("/api/v1/costs?groupBy=team&from=" + from, "team");
+        screenshot("explorer");
+
+        ((JavascriptExecutor) driver).executeScript("document.body.removeAttribute('data-ready')");
+        driver.findElement(By.cssSelector("button[data-drill='fraud']")).click();
+        waitReady("explorer");
+        assertThat(driver.getCurrentUrl()).contains("groupBy=model").contains("filter=team%3Dfraud");
+        assertRowsMatch("/api/v1/costs?groupBy=model&from=" + from + "&filter=" + URLEncoder.encode("team=fraud", StandardCharsets.UTF_8), "model");
+        assertThat(driver.findElements(By.cssSelector("#explorer-jobs tbody tr"))).as("jobs of the team are listed").isNotEmpty();
+        screenshot("explorer-drilldown");
+
+        // the URL alone brings the same view back (shared link)
+        String shared = driver.getCurrentUrl();
+        driver.get("about:blank");
+        driver.get(shared);
+        waitReady("explorer");
+        assertRowsMatch("/api/v1/costs?groupBy=model&from=" + from + "&filter=" + URLEncoder.encode("team=fraud", StandardCharsets.UTF_8), "model");
+        assertThat(text(".crumbs")).contains("team=fraud");
+        assertNoConsoleErrors();
+        assertOnlyLocalResources();
+    }
+
+    @Test
+    void models_showUnitEconomicsPerModel_asTheApiReturnsThem() throws Exception {
+        open("models");
+        for (JsonNode t : get("/api/v1/unit-costs").get("training")) {
+            WebElement row = driver.findElement(By.xpath("//table[@id='models']//tr[th[normalize-space()='" + t.get("model").asText() + "']]"));
+            assertThat(row.getText()).contains(money(t.get("costPerRun").asText()) + " USD");
+        }
+        finish("models");
+    }
+
+    @Test
+    void budgetsAndAnomalies_showEveryBudgetAndAnomalyTheApiHas() throws Exception {
+        open("budgets");
+        for (JsonNode b : get("/api/v1/budgets").get("budgets")) {
+            WebElement row = driver.findElement(By.xpath("//table[@id='budgets']//tr[th[normalize-space()='" + b.get("id").asText() + "']]"));
+            assertThat(row.getText()).contains(money(b.get("spent").asText()) + " USD").contains(money(b.get("amount").asText()) + " USD");
+        }
+        finish("budgets");
+        open("anomalies");
+        JsonNode anomalies = get("/api/v1/anomalies?from=" + TODAY.minusDays(90)).get("anomalies");
+        assertThat(anomalies.size()).isPositive();
+        assertThat(driver.findElements(By.cssSelector("#anomalies tbody tr"))).hasSize(anomalies.size());
+        assertThat(text("#anomalies")).contains(money(anomalies.get(0).get("impact").asText()) + " USD");
+        finish("anomalies");
+    }
+
+    @Test
+    void approvals_approveAndRejectClicks_changeTheRequestsThroughTheApi() throws Exception {
+        open("approvals");
+        screenshot("approvals");
+        decide("demo-assistant-full", "approve", "accuracy drop is real; budget has room");
+        assertThat(text("#approval-result")).contains("demo-assistant-full is now approved");
+        assertThat(get("/api/v1/gate/requests/demo-assistant-full").get("state").asText()).isEqualTo("approved");
+        decide("demo-ranker-drift", "reject", "drift of 0.01 does not justify a full retrain");
+        JsonNode rejected = get("/api/v1/gate/requests/demo-ranker-drift");
+        assertThat(rejected.get("state").asText()).isEqualTo("rejected");
+        assertThat(rejected.get("approvals").get(0).get("actor").asText()).isEqualTo("dana@example.com");
+        assertThat(driver.findElements(By.cssSelector("article.approval"))).isEmpty();
+        finish("approvals-done");
+    }
+
+    @Test
+    void policiesAndAudit_showTheLoadedPolicy_andVerifyTheChainOnClick() throws Exception {
+        open("policies");
+        assertThat(text("#policies")).contains("experiments-only-on-spot").contains("downgrade");
+        finish("policies");
+        open("audit");
+        long entries = get("/api/v1/audit/verify").get("entries").asLong();
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('verify').click()");
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> !d.findElement(By.id("verify-result")).getText().isEmpty());
+        assertThat(text("#verify-result")).startsWith("Intact: " + entries + " entries");
+        finish("audit");
+    }
+
+    @Test
+    void everyPage_isUsableByKeyboard_withLabelledControlsAndOneCurrentNavLink() {
+        for (String page : List.of("overview", "oncall", "explorer", "models", "budgets", "anomalies", "approvals", "policies", "audit")) {
+            open(page);
+            assertThat(driver.findElements(By.cssSelector("nav a[aria-current=page]"))).extracting(e -> e.getAttribute("data-page")).containsExactly(page);
+            assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
+            for (WebElement input : driver.findElements(By.cssSelector("main input, main select"))) {
+                boolean labelled = (Boolean) ((JavascriptExecutor) driver).executeScript(
+                        "return arguments[0].labels.length > 0 || arguments[0].hasAttribute('aria-label')", input);
+                assertThat(labelled).as(page + ": control " + input.getAttribute("name") + " has a label").isTrue();
+            }
+            for (WebElement chart : driver.findElements(By.cssSelector(".chart"))) {
+                assertThat(chart.getAttribute("aria-label")).as(page + ": chart " + chart.getAttribute("id") + " is described").isNotBlank();
+            }
+            assertNoConsoleErrors();
+        }
+        // the skip link is the first thing the keyboard reaches
+        open("overview");
+        driver.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    void decide(String id, String verdict, String reason) {
+        WebElement form = driver.findElement(By.cssSelector("form[data-id='" + id + "']"));
+        WebElement approver = form.findElement(By.name("approver"));
+        approver.clear();
+        approver.sendKeys("dana@example.com");
+        form.findElement(By.name("reason")).sendKeys(reason);
+        ((JavascriptExecutor) driver).executeScript("document.body.removeAttribute('data-ready')");
+        form.findElement(By.cssSelector("button[value='" + verdict + "']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("approval-result")).getText().contains(id));
+    }
+
+    void assertRowsMatch(String apiPath, String field) throws Exception {
+        JsonNode rows = get(apiPath).get("rows");
+        List<WebElement> shown = driver.findElements(By.cssSelector("#explorer-rows tbody tr"));
+        assertThat(shown).hasSize(rows.size());
+        List<String> expected = new ArrayList<>();
+        for (JsonNode r : rows) expected.add(r.get(field).asText() + " " + money(r.get("cost").asText()) + " USD");
+        List<String> actual = shown.stream().map(tr -> tr.findElement(By.cssSelector("th")).getText() + " " + tr.findElements(By.tagName("td")).get(0).getText()).toList();
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        JsonNode totals = get(apiPath).get("totals");
+        assertThat(text("[data-testid=explorer-total]")).isEqualTo(money(totals.get("USD").asText()) + " USD");
+    }
+
+    void open(String page) {
+        driver.get(base + "/?load=" + (++loads) + "#/" + page);
+        waitReady(page.split("\\?")[0]);
+    }
+
+    void waitReady(String page) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> page.equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(driver.findElements(By.cssSelector("main .error"))).as("no error box on " + page).isEmpty();
+    }
+
+    void finish(String name) throws Exception {
+        screenshot(name);
+        assertNoConsoleErrors();
+        assertOnlyLocalResources();
+    }
+
+    void screenshot(String name) throws Exception {
+        Path f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(f, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    void assertNoConsoleErrors() {
+        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(LogEntry::getMessage).toList();
+        assertThat(errors).as("browser console").isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    void assertOnlyLocalResources() {
+        List<String> urls = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name)");
+        assertThat(urls).isNotEmpty().allSatisfy(u -> assertThat(u).startsWith(base));
+    }
+
+    String text(String css) {
+        return driver.findElement(By.cssSelector(css)).getText().trim();
+    }
+
+    static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode n : array) if (value.equals(n.get(field).asText())) return n;
+        throw new AssertionError("no " + field + "=" + value + " in " + array);
+    }
+
+    /** What the dashboard shows for an amount: rounded half up to cents, thousands grouped. */
+    static String money(String amount) {
+        DecimalFormat f = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US));
+        f.setRoundingMode(RoundingMode.HALF_UP);
+        return f.format(new BigDecimal(amount));
+    }
+}
