@@ -9,7 +9,11 @@ import dev.burnrate.ingest.focus.ImportReport;
 import dev.burnrate.ingest.gpu.NdjsonSamples;
 import dev.burnrate.ingest.inference.InferenceUsageReader;
 import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ledger.CostBasis;
+import dev.burnrate.ledger.CostQuery;
+import dev.burnrate.ledger.Field;
 import dev.burnrate.ledger.FocusVersion;
+import dev.burnrate.ledger.Granularity;
 import dev.burnrate.pricing.PriceCatalog;
 
 import java.io.IOException;
@@ -58,10 +62,12 @@ public final class DemoData {
         long gpu = s.gpuSamples().append(NdjsonSamples.parse(Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
         s.inference().upsert(InferenceUsageReader.ndjson(Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
         progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
-        // two budgets and a first pass of detection, so every view has something to show
-        s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: 120000, currency: USD, tier: critical, "
+        // two budgets sized from last month's spend (so the demo reads the same at any size), and a first pass of detection
+        BigDecimal fraud = budgetFor(s, "fraud", today, "1.6");
+        BigDecimal llm = budgetFor(s, "llm-platform", today, "1.15");
+        s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: " + fraud.toPlainString() + ", currency: USD, tier: critical, "
                 + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}");
-        s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: 150000, currency: USD, "
+        s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: " + llm.toPlainString() + ", currency: USD, "
                 + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}");
         s.budgets().evaluate();
         int anomalies = s.costAnomalies().detect(today.minusDays(30), today.plusDays(1)).size();
@@ -82,6 +88,9 @@ public final class DemoData {
         Ticket running = gate.submit(new GateRequest("demo-fraud-incremental", "fraud-detector", "fraud", GateRequest.Kind.INCREMENTAL,
                 new GateRequest.Trigger("drift", new BigDecimal("0.4"), null), "AWS", "g5.12xlarge", 1, PriceCatalog.Pricing.SPOT,
                 "us-east-1", new BigDecimal("6"), new BigDecimal("40"), Map.of("environment", "prod"), "ravi@example.com", Map.of()));
+        if (running.state() == Ticket.State.PENDING_APPROVAL) { // above the auto-approve limit on a large demo: the team lead approves it
+            running = gate.approve(running.id(), "fraud-lead@example.com", "routine incremental refresh after drift");
+        }
         if (running.state() == Ticket.State.APPROVED) {
             running = gate.start(running.id(), "ravi@example.com");
             BigDecimal held = running.reserved() == null ? BigDecimal.TEN : running.reserved().amount();
@@ -92,6 +101,16 @@ public final class DemoData {
                 new GateRequest.Trigger("drift", new BigDecimal("0.01"), null), "AWS", "p4d.24xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
                 "us-east-1", new BigDecimal("40"), new BigDecimal("240"), Map.of("environment", "prod"), "lee@example.com", Map.of()));
         return List.of(pending, running, denied);
+    }
+
+    /** Last month's effective cost of a team × headroom, rounded up to a thousand. */
+    private static BigDecimal budgetFor(Services s, String team, LocalDate today, String headroom) {
+        LocalDate monthStart = today.withDayOfMonth(1);
+        Field teamField = Field.parse("team").orElseThrow();
+        CostQuery q = new CostQuery(List.of(), monthStart.minusMonths(1), monthStart, Granularity.NONE, CostBasis.EFFECTIVE, Map.of(teamField, List.of(team)));
+        BigDecimal last = s.costs().costs(q).totals().getOrDefault("USD", BigDecimal.ZERO);
+        BigDecimal amount = last.multiply(new BigDecimal(headroom)).divide(new BigDecimal("1000"), 0, java.math.RoundingMode.CEILING).multiply(new BigDecimal("1000"));
+        return amount.signum() > 0 ? amount : new BigDecimal("1000");
     }
 
     private static String amounts(Map<String, BigDecimal> byCurrency) {
