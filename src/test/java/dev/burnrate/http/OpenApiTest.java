@@ -1,0 +1,41 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpenApiTest {
+    private static final Pattern ROUTE = Pattern.compile("app\\.(get|post|put|delete|patch)\\(\"(/[^\"]+)\"");
+
+    @Test
+    void everyRouteTheServerRegisters_isDocumentedInOpenApi_andNothingElse() throws Exception {
+        Set<String> registered = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/burnrate/http"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = ROUTE.matcher(Files.readString(f));
+                while (m.find()) registered.add(m.group(1).toUpperCase(Locale.ROOT) + " " + m.group(2));
+            }
+        }
+        registered.remove("GET /api/openapi.json");
+        Set<String> documented = new TreeSet<>();
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            JsonNode paths = new ObjectMapper().readTree(in).get("paths");
+            paths.fieldNames().forEachRemaining(path -> paths.get(path).fieldNames()
+                    .forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+        }
+        assertThat(registered).isNotEmpty();
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(registered);
+    }
+}
