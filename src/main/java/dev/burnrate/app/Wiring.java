@@ -49,7 +49,8 @@ public final class Wiring implements Services {
         dev.burnrate.alert.Alerts alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.clock = clock;
-        this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db), clock);
+        this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db),
+                new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock);
         this.tokens = new dev.burnrate.access.Tokens(new dev.burnrate.store.DuckTokenStore(db), clock);
         // the gate holds reservations that budgets report; budgets are what the gate checks: bind late
         java.util.concurrent.atomic.AtomicReference<dev.burnrate.gate.Gate> gateRef = new java.util.concurrent.atomic.AtomicReference<>();

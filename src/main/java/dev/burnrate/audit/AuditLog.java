@@ -12,11 +12,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The hash-chained audit log. Appends are durable when {@link #append} returns. Concurrent callers are written together
- * (group commit): one writer thread takes every entry queued so far, writes them in one store call and then wakes each
+ * (group commit): one writer thread takes every entry queued so far, writes them in one call and then wakes each
  * caller itself, so a burst of decisions costs one write and no hand-over of a lock from caller to caller.
+ * <p>
+ * With a {@link Journal}, that one write is an append to a journal file forced to the device, and the entries reach
+ * the {@link Store} (the queryable table) from a second thread in larger batches: a decision waits for a file append
+ * of well under a millisecond, not for a database commit or a database checkpoint. Reads wait until the store holds
+ * everything appended before them, and on start the store is brought up to date from the journal.
  */
 public final class AuditLog implements AutoCloseable {
-    /** Where entries are kept. Entries are only ever appended. */
+    /** Where entries are kept and queried. Entries are only ever appended. */
     public interface Store {
         Optional<AuditEvent> last();
 
@@ -29,6 +34,21 @@ public final class AuditLog implements AutoCloseable {
         List<AuditEvent> bySubject(String subject);
     }
 
+    /** A write-ahead journal: durable appends, replayed into the store after a crash. */
+    public interface Journal extends AutoCloseable {
+        /** Appends in order; returns once the entries are on the device. */
+        void append(List<AuditEvent> events);
+
+        /** Entries with {@code seq > after}, in order (what the store may be missing). */
+        List<AuditEvent> after(long seq);
+
+        /** Entries up to {@code seq} are in the store; the journal may drop them. */
+        void stored(long seq);
+
+        @Override
+        void close();
+    }
+
     /** The result of {@link #verify()}: intact, or the first entry that does not fit the chain. */
     public record Verification(boolean intact, long entries, String headHash, Long brokenAt, String reason) {
     }
@@ -36,28 +56,58 @@ public final class AuditLog implements AutoCloseable {
     private record Pending(String actor, String action, String subject, String detail, CompletableFuture<AuditEvent> done) {
     }
 
-    /** Most entries written by one store call. */
+    /** Most entries written by one call. */
     private static final int MAX_BATCH = 4096;
+    /** How long a read waits for the store to catch up with the journal before it fails. */
+    private static final long CATCH_UP_NANOS = 30_000_000_000L;
+    private static final Pending STOP = new Pending("", "", "", "", null);
+    private static final AuditEvent STOP_MIRROR = new AuditEvent(0, Instant.EPOCH, "", "", "", "", "", "");
 
     private final Store store;
+    private final Journal journal;
     private final Clock clock;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<AuditEvent> toStore = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final Thread mirror;
     private volatile boolean closed;
+    /** Highest sequence number appended durably, and highest one in the store. */
+    private volatile long appended;
+    private volatile long storedSeq;
+    private volatile RuntimeException storeFailure;
+    private final Object caughtUp = new Object();
     // owned by the writer thread
     private long nextSeq;
     private String head;
 
+    /** Entries go straight to the store, one store write per group commit. */
     public AuditLog(Store store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
-        Optional<AuditEvent> last = store.last();
-        this.nextSeq = last.map(e -> e.seq() + 1).orElse(1L);
-        this.head = last.map(AuditEvent::hash).orElse(AuditEvent.GENESIS);
-        this.writer = Thread.ofPlatform().daemon().name("burnrate-audit-writer").start(this::writeLoop);
+        this(store, null, clock);
     }
 
-    /** Appends one entry and returns it once it is stored. */
+    /** Entries go to the journal first and to the store behind it; {@code journal} may be null (straight to the store). */
+    public AuditLog(Store store, Journal journal, Clock clock) {
+        this.store = store;
+        this.journal = journal;
+        this.clock = clock;
+        Optional<AuditEvent> last = store.last();
+        if (journal != null) {
+            List<AuditEvent> missing = journal.after(last.map(AuditEvent::seq).orElse(0L));
+            if (!missing.isEmpty()) {
+                store.append(missing);
+                last = Optional.of(missing.get(missing.size() - 1));
+            }
+            last.ifPresent(e -> journal.stored(e.seq()));
+        }
+        this.nextSeq = last.map(e -> e.seq() + 1).orElse(1L);
+        this.head = last.map(AuditEvent::hash).orElse(AuditEvent.GENESIS);
+        this.appended = nextSeq - 1;
+        this.storedSeq = nextSeq - 1;
+        this.writer = Thread.ofPlatform().daemon().name("burnrate-audit-writer").start(this::writeLoop);
+        this.mirror = journal == null ? null : Thread.ofPlatform().daemon().name("burnrate-audit-store").start(this::storeLoop);
+    }
+
+    /** Appends one entry and returns it once it is durable. */
     public AuditEvent append(String actor, String action, String subject, String detailJson) {
         if (closed) throw new IllegalStateException("the audit log is closed");
         Pending p = new Pending(actor, action, subject, detailJson, new CompletableFuture<>());
@@ -76,16 +126,22 @@ public final class AuditLog implements AutoCloseable {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
-                if (queue.isEmpty()) return;
-                continue; // closing: write what is left first
+                continue; // only STOP ends the writer
             }
             queue.drainTo(batch, MAX_BATCH - 1);
+            int stop = batch.indexOf(STOP);
+            if (stop >= 0) {
+                write(batch.subList(0, stop));
+                for (Pending p : batch.subList(stop + 1, batch.size())) p.done().completeExceptionally(new IllegalStateException("the audit log is closed"));
+                return;
+            }
             write(batch);
             batch.clear();
         }
     }
 
     private void write(List<Pending> batch) {
+        if (batch.isEmpty()) return;
         List<AuditEvent> events = new ArrayList<>(batch.size());
         long seq = nextSeq;
         String prev = head;
@@ -99,7 +155,8 @@ public final class AuditLog implements AutoCloseable {
             prev = e.hash();
         }
         try {
-            store.append(events);
+            if (journal != null) journal.append(events);
+            else store.append(events);
         } catch (RuntimeException ex) {
             for (Pending p : batch) p.done().completeExceptionally(ex);
             return;
@@ -109,37 +166,119 @@ public final class AuditLog implements AutoCloseable {
         }
         nextSeq = seq;
         head = prev;
+        if (journal != null) {
+            toStore.addAll(events);
+            appended = seq - 1;
+        } else {
+            appended = seq - 1;
+            storedSeq = seq - 1;
+        }
         for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(events.get(i));
     }
 
-    /** Writes what is queued and stops the writer; later appends fail. */
+    /** Copies journalled entries into the store, in large batches; a failed write is retried (the journal has them). */
+    private void storeLoop() {
+        List<AuditEvent> batch = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping || !batch.isEmpty()) {
+            if (batch.isEmpty()) {
+                try {
+                    batch.add(toStore.take());
+                } catch (InterruptedException e) {
+                    continue;
+                }
+            }
+            toStore.drainTo(batch, 8 * MAX_BATCH); // also while retrying, so that a close is seen
+            int stop = batch.indexOf(STOP_MIRROR);
+            if (stop >= 0) {
+                stopping = true;
+                batch.remove(stop);
+                if (batch.isEmpty()) break;
+            }
+            try {
+                store.append(batch);
+            } catch (RuntimeException ex) {
+                storeFailure = ex;
+                if (stopping) break; // the journal keeps them for the next start
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                continue;
+            }
+            long last = batch.get(batch.size() - 1).seq();
+            batch.clear();
+            storeFailure = null;
+            journal.stored(last);
+            synchronized (caughtUp) {
+                storedSeq = last;
+                caughtUp.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until the store holds every entry appended so far. */
+    private void awaitStored() {
+        long target = appended;
+        if (storedSeq >= target) return;
+        long deadline = System.nanoTime() + CATCH_UP_NANOS;
+        synchronized (caughtUp) {
+            while (storedSeq < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    RuntimeException cause = storeFailure;
+                    throw new IllegalStateException("the audit table is behind the journal (at " + storedSeq + " of " + target + ")"
+                            + (cause == null ? "" : ": " + cause.getMessage()), cause);
+                }
+                try {
+                    caughtUp.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the audit table", e);
+                }
+            }
+        }
+    }
+
+    /** Writes what is queued, brings the store up to date, and stops; later appends fail. */
     @Override
     public void close() {
+        if (closed) return;
         closed = true;
-        writer.interrupt();
+        queue.add(STOP);
+        join(writer);
+        for (Pending p; (p = queue.poll()) != null; ) if (p != STOP) p.done().completeExceptionally(new IllegalStateException("the audit log is closed"));
+        if (mirror != null) {
+            toStore.add(STOP_MIRROR);
+            join(mirror);
+            journal.close();
+        }
+    }
+
+    private static void join(Thread t) {
         try {
-            writer.join();
+            t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Pending p; (p = queue.poll()) != null; ) p.done().completeExceptionally(new IllegalStateException("the audit log is closed"));
     }
 
     public List<AuditEvent> read(long from, int limit) {
+        awaitStored();
         return store.read(from, limit);
     }
 
     /** The newest {@code n} entries, oldest first. */
     public List<AuditEvent> latest(int n) {
+        awaitStored();
         return store.last().map(last -> store.read(Math.max(1, last.seq() - n + 1), n)).orElse(List.of());
     }
 
     public List<AuditEvent> bySubject(String subject) {
+        awaitStored();
         return store.bySubject(subject);
     }
 
     /** Walks the whole chain: sequence numbers without gaps, each entry's hash recomputed and linked to its predecessor. */
     public Verification verify() {
+        awaitStored();
         long expectSeq = 1;
         String prev = AuditEvent.GENESIS;
         long count = 0;

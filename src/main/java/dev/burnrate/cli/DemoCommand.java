@@ -33,6 +33,13 @@ final class DemoCommand implements Callable<Integer> {
         Path db = root.db != null ? root.db : Path.of(".burnrate", "demo.duckdb");
         Files.deleteIfExists(db);
         Files.deleteIfExists(Path.of(db + ".wal"));
+        Path journal = Path.of(db + ".audit-journal"); // the audit log's journal belongs to the database it replaces
+        if (Files.isDirectory(journal)) {
+            try (var files = Files.list(journal)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(journal);
+        }
         Services s = root.factory.open(db, root.configPath());
         DemoData.load(s, db.toAbsolutePath().getParent(), rows, LocalDate.now(root.clock), root.out);
         if (noServe) {

@@ -1,5 +1,6 @@
 package dev.burnrate.audit;
 
+import dev.burnrate.store.FileAuditJournal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -22,6 +23,7 @@ class AuditLogTest {
     static final class ListStore implements AuditLog.Store {
         final List<AuditEvent> rows = new ArrayList<>();
         final AtomicBoolean failNext = new AtomicBoolean();
+        final AtomicBoolean down = new AtomicBoolean();
 
         @Override
         public synchronized Optional<AuditEvent> last() {
@@ -30,7 +32,7 @@ class AuditLogTest {
 
         @Override
         public synchronized void append(List<AuditEvent> events) {
-            if (failNext.getAndSet(false)) throw new IllegalStateException("disk full");
+            if (failNext.getAndSet(false) || down.get()) throw new IllegalStateException("disk full");
             rows.addAll(events);
         }
 
@@ -93,6 +95,46 @@ class AuditLogTest {
         log.close();
         assertThatThrownBy(() -> log.append("a", "y", "s", "{}")).hasMessageContaining("closed");
         AuditLog again = new AuditLog(store, clock);
+        assertThat(again.append("a", "y", "s", "{}").seq()).isEqualTo(2);
+        assertThat(again.verify().intact()).isTrue();
+        again.close();
+    }
+
+    // ---------------------------------------------------------------- with the journal file
+
+    @Test
+    void journalledEntriesTheTableMissed_areReplayedIntoItOnTheNextStart_andTheChainContinues(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ListStore table = new ListStore();
+        AuditLog first = new AuditLog(table, new FileAuditJournal(dir), clock);
+        first.append("a", "x", "s", "{}");
+        first.verify(); // the table has entry 1
+        table.down.set(true); // the table stops taking writes: decisions still complete, on the journal alone
+        first.append("a", "y", "s", "{\"n\":2}");
+        first.append("a", "z", "s", "{\"n\":3}");
+        first.close();
+        assertThat(table.rows).hasSize(1);
+
+        table.down.set(false);
+        AuditLog again = new AuditLog(table, new FileAuditJournal(dir), clock);
+        assertThat(table.rows).extracting(AuditEvent::action).containsExactly("x", "y", "z");
+        assertThat(again.append("a", "w", "s", "{}").seq()).isEqualTo(4);
+        assertThat(again.verify().intact()).isTrue();
+        again.close();
+        assertThat(dir.toFile().list()).as("a clean close leaves nothing to replay").isEmpty();
+    }
+
+    @Test
+    void aTornLastJournalLine_isIgnoredOnReplay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ListStore table = new ListStore();
+        table.down.set(true);
+        AuditLog log = new AuditLog(table, new FileAuditJournal(dir), clock);
+        log.append("a", "x", "s", "{}");
+        log.close();
+        java.nio.file.Path segment = java.nio.file.Files.list(dir).findFirst().orElseThrow();
+        java.nio.file.Files.writeString(segment, "{\"seq\":2,\"at\":\"2026-11-2", java.nio.file.StandardOpenOption.APPEND);
+        table.down.set(false);
+        AuditLog again = new AuditLog(table, new FileAuditJournal(dir), clock);
+        assertThat(table.rows).extracting(AuditEvent::seq).containsExactly(1L);
         assertThat(again.append("a", "y", "s", "{}").seq()).isEqualTo(2);
         assertThat(again.verify().intact()).isTrue();
         again.close();
