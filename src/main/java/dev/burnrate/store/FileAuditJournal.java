@@ -133,8 +133,8 @@ public final class FileAuditJournal implements AuditLog.Journal {
         try {
             if (open != null) open.close();
             open = null;
-            long last = segments.isEmpty() ? 0 : after(stored).size();
-            if (last == 0) {
+            int unstored = segments.isEmpty() ? 0 : after(stored).size();
+            if (unstored == 0) {
                 for (Path f : segments.values()) Files.deleteIfExists(f);
                 segments.clear();
             }
