@@ -39,6 +39,8 @@ public final class FileAuditJournal implements AuditLog.Journal {
     private FileChannel open;
     private long openBytes;
     private volatile long stored;
+    /** Highest sequence number written by this process (0 before the first append). */
+    private long lastAppended;
 
     public FileAuditJournal(Path dir) {
         this.dir = dir;
@@ -68,6 +70,7 @@ public final class FileAuditJournal implements AuditLog.Journal {
             while (buf.hasRemaining()) open.write(buf);
             open.force(false);
             openBytes += out.size();
+            lastAppended = events.get(events.size() - 1).seq();
         } catch (IOException e) {
             throw new StoreException("cannot write the audit journal " + dir + ": " + e.getMessage(), e);
         }
@@ -133,8 +136,8 @@ public final class FileAuditJournal implements AuditLog.Journal {
         try {
             if (open != null) open.close();
             open = null;
-            int unstored = segments.isEmpty() ? 0 : after(stored).size();
-            if (unstored == 0) {
+            // everything written is in the table (and whatever was here at start was replayed before any append)
+            if (stored >= lastAppended) {
                 for (Path f : segments.values()) Files.deleteIfExists(f);
                 segments.clear();
             }
