@@ -79,8 +79,10 @@ public final class FileAuditJournal implements AuditLog.Journal {
     private void roll(long firstSeq) throws IOException {
         if (open != null) open.close();
         Path f = dir.resolve(String.format("audit-%020d.ndjson", firstSeq));
-        open = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        openBytes = open.size();
+        // a segment already named by the next sequence number holds no acknowledged entry (replay would have moved the
+        // sequence past it), only a torn write; appending after that fragment would glue it to the next entry
+        open = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        openBytes = 0;
         segments.put(firstSeq, f);
         dropStored();
     }

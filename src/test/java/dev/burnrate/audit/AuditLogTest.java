@@ -139,4 +139,28 @@ class AuditLogTest {
         assertThat(again.verify().intact()).isTrue();
         again.close();
     }
+
+    @Test
+    void aSegmentHoldingOnlyATornWrite_isStartedAfresh_soTheNextAcknowledgedEntryIsReplayable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ListStore table = new ListStore();
+        table.down.set(true);
+        AuditLog first = new AuditLog(table, new FileAuditJournal(dir), clock);
+        first.append("a", "x", "s", "{}");
+        first.close();
+        // the process died while writing entry 2 into a fresh segment: only a fragment is there
+        java.nio.file.Files.writeString(dir.resolve(String.format("audit-%020d.ndjson", 2)), "{\"seq\":2,\"at\":\"2026-11-2");
+
+        table.down.set(false);
+        AuditLog second = new AuditLog(table, new FileAuditJournal(dir), clock);
+        assertThat(table.rows).extracting(AuditEvent::seq).containsExactly(1L);
+        table.down.set(true);
+        assertThat(second.append("a", "y", "s", "{}").seq()).isEqualTo(2); // acknowledged: on the journal only
+        second.close();
+
+        table.down.set(false);
+        AuditLog third = new AuditLog(table, new FileAuditJournal(dir), clock);
+        assertThat(table.rows).extracting(AuditEvent::action).containsExactly("x", "y");
+        assertThat(third.verify().intact()).isTrue();
+        third.close();
+    }
 }
