@@ -54,8 +54,8 @@ public final class DemoData {
         if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }
-        progress.println("demo: imported " + imported.rows() + " rows; billed " + amounts(imported.billedByCurrency())
-                + ", effective " + amounts(imported.effectiveByCurrency()));
+        progress.println("demo: imported " + imported.rows() + " rows; billed " + ImportCommand.Focus.amounts(imported.billedByCurrency())
+                + ", effective " + ImportCommand.Focus.amounts(imported.effectiveByCurrency()));
         progress.flush();
         // the workloads behind the bill: job runs, GPU samples, inference usage
         s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
@@ -97,10 +97,10 @@ public final class DemoData {
             gate.heartbeat(running.id(), new Heartbeat(2 * 3600, held.multiply(new BigDecimal("0.4")), null, new BigDecimal("87")));
             running = gate.get(running.id()).orElseThrow();
         }
-        Ticket denied = gate.submit(new GateRequest("demo-ranker-drift", "ranker-v3", "search", GateRequest.Kind.FULL,
+        Ticket waiting = gate.submit(new GateRequest("demo-ranker-drift", "ranker-v3", "search", GateRequest.Kind.FULL,
                 new GateRequest.Trigger("drift", new BigDecimal("0.01"), null), "AWS", "p4d.24xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
                 "us-east-1", new BigDecimal("40"), new BigDecimal("240"), Map.of("environment", "prod"), "lee@example.com", Map.of()));
-        return List.of(pending, running, denied);
+        return List.of(pending, running, waiting);
     }
 
     /** Last month's effective cost of a team × headroom, rounded up to a thousand. */
@@ -111,9 +111,5 @@ public final class DemoData {
         BigDecimal last = s.costs().costs(q).totals().getOrDefault("USD", BigDecimal.ZERO);
         BigDecimal amount = last.multiply(new BigDecimal(headroom)).divide(new BigDecimal("1000"), 0, java.math.RoundingMode.CEILING).multiply(new BigDecimal("1000"));
         return amount.signum() > 0 ? amount : new BigDecimal("1000");
-    }
-
-    private static String amounts(Map<String, BigDecimal> byCurrency) {
-        return String.join("; ", byCurrency.entrySet().stream().map(e -> dev.burnrate.ledger.Money.plain(e.getValue()) + " " + e.getKey()).toList());
     }
 }
