@@ -24,11 +24,13 @@ import java.util.concurrent.locks.LockSupport;
  * is journalled in the hash-chained audit log before it is answered).
  * 1. reference: GET /api/v1/policies (routing, JSON, no work) closed-loop, same clients, same run;
  * 2. POST /api/v1/gate/requests closed-loop: throughput and latency;
- * 3. the same at a fixed 3,000 requests/s (open loop; latency from the scheduled send time);
+ * 3. both at a fixed 3,000 requests/s (open loop; latency from the scheduled send time, so a stall counts for every
+ *    request it delays);
  * 4. overcommit: 200 concurrent requests against a budget that fits exactly 50.
  * The clients are lean keep-alive HTTP/1.1 connections on plain sockets (one per client thread), so that the load
  * generator, which shares the machine's cores with the server, costs little next to the server's work.
- * Usage: java -cp "target/classes:target/lib/*" bench/GateBench.java [SECONDS]
+ * Usage: java -XX:+UseZGC --enable-native-access=ALL-UNNAMED -cp "target/classes:target/lib/*" bench/GateBench.java [SECONDS]
+ * (ZGC as bin/burnrate runs the server; the ledger and the audit journal are in java.io.tmpdir, on disk here).
  */
 public class GateBench {
     static final int CLIENTS = 32;
@@ -48,18 +50,21 @@ public class GateBench {
                 """);
         Wiring w = Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
         int port = w.api().start("127.0.0.1", 0);
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "client-" + IDS.incrementAndGet()));
         try {
-            closedLoop(pool, port, false, 3); // warm-up
-            closedLoop(pool, port, true, 3);
+            warmUp(pool, port);
             Result ref = closedLoop(pool, port, false, seconds);
             Result gate = closedLoop(pool, port, true, seconds);
-            Result fixed = openLoop(pool, port, 3000, seconds);
-            System.out.printf("reference GET /api/v1/policies : %,.0f req/s  p50 %.2f ms  p99 %.2f ms%n", ref.rate(), ref.p(0.5), ref.p(0.99));
-            System.out.printf("gate decisions, closed loop     : %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  (%.2f of the reference rate)%n",
-                    gate.rate(), gate.p(0.5), gate.p(0.99), gate.rate() / ref.rate());
-            System.out.printf("gate decisions at 3,000/s target: %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
-                    fixed.rate(), fixed.p(0.5), fixed.p(0.99), fixed.p(1.0));
+            Result refFixed = openLoop(pool, port, false, 3000, seconds);
+            Result fixed = openLoop(pool, port, true, 3000, seconds);
+            System.out.printf("reference GET /api/v1/policies : %,.0f req/s  p50 %.2f ms  p99 %.2f ms  CPU/request: server %.0f µs, clients %.0f µs%n",
+                    ref.rate(), ref.p(0.5), ref.p(0.99), ref.serverUs(), ref.clientUs());
+            System.out.printf("gate decisions, closed loop     : %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  (%.2f of the reference rate)  CPU/decision: server %.0f µs, clients %.0f µs%n",
+                    gate.rate(), gate.p(0.5), gate.p(0.99), gate.rate() / ref.rate(), gate.serverUs(), gate.clientUs());
+            System.out.printf("reference at 3,000/s (open loop): %,.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+                    refFixed.rate(), refFixed.p(0.5), refFixed.p(0.99), refFixed.p(1.0));
+            System.out.printf("gate decisions at 3,000/s target: %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  CPU/decision: server %.0f µs, clients %.0f µs%n",
+                    fixed.rate(), fixed.p(0.5), fixed.p(0.99), fixed.p(1.0), fixed.serverUs(), fixed.clientUs());
             overcommit(port, w);
             var v = w.audit().verify();
             System.out.printf("audit log: %,d entries, intact %s%n", v.entries(), v.intact());
@@ -70,9 +75,34 @@ public class GateBench {
         }
     }
 
-    record Result(long count, double seconds, double[] latMs) {
+    /**
+     * The CPU a run used, split between the load generator's threads ("client-*") and the rest of the process (the
+     * server's threads, the audit writer, GC and JIT): what the server costs per request, whatever the machine's speed.
+     */
+    record Cpu(long processNs, long clientNs) {
+        static Cpu now() {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long client = 0;
+            for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && info.getThreadName().startsWith("client-")) client += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+            return new Cpu(os.getProcessCpuTime(), client);
+        }
+    }
+
+    record Result(long count, double seconds, double[] latMs, long serverCpuNs, long clientCpuNs) {
         double rate() {
             return count / seconds;
+        }
+
+        /** Server CPU per request in microseconds. */
+        double serverUs() {
+            return serverCpuNs / 1e3 / count;
+        }
+
+        double clientUs() {
+            return clientCpuNs / 1e3 / count;
         }
 
         double p(double q) {
@@ -149,9 +179,27 @@ public class GateBench {
                 + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Both request kinds in turn, 3 s each, until the JIT compilers used less than 5% of a round (at most 20 rounds):
+     * on 2 cores, the C2 compiler is still busy for tens of seconds after start, which is start-up, not serving.
+     */
+    static void warmUp(ExecutorService pool, int port) throws Exception {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int round = 1; round <= 20; round++) {
+            long c0 = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            closedLoop(pool, port, false, 3);
+            closedLoop(pool, port, true, 3);
+            double share = (jit.getTotalCompilationTime() - c0) / ((System.nanoTime() - t0) / 1e6);
+            System.out.printf("warm-up round %d: JIT compiling %.0f%% of the time%n", round, share * 100);
+            if (share < 0.05) return;
+        }
+    }
+
     static Result closedLoop(ExecutorService pool, int port, boolean gate, int seconds) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<List<Long>>> fs = new ArrayList<>();
+        Cpu c0 = Cpu.now();
         long t0 = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             fs.add(pool.submit(() -> {
@@ -166,11 +214,12 @@ public class GateBench {
                 return lat;
             }));
         }
-        return collect(fs, t0);
+        return collect(fs, t0, c0);
     }
 
-    static Result openLoop(ExecutorService pool, int port, int perSecond, int seconds) throws Exception {
+    static Result openLoop(ExecutorService pool, int port, boolean gate, int perSecond, int seconds) throws Exception {
         long interval = 1_000_000_000L * CLIENTS / perSecond;
+        Cpu c0 = Cpu.now();
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
         List<Future<List<Long>>> fs = new ArrayList<>();
@@ -182,23 +231,25 @@ public class GateBench {
                     for (long due = t0 + offset; due < end; due += interval) {
                         long wait = due - System.nanoTime();
                         if (wait > 0) LockSupport.parkNanos(wait);
-                        conn.send(true, "ml");
+                        conn.send(gate, "ml");
                         lat.add(System.nanoTime() - due);
                     }
                 }
                 return lat;
             }));
         }
-        return collect(fs, t0);
+        return collect(fs, t0, c0);
     }
 
-    static Result collect(List<Future<List<Long>>> fs, long t0) throws Exception {
+    static Result collect(List<Future<List<Long>>> fs, long t0, Cpu c0) throws Exception {
         List<Long> all = new ArrayList<>();
         for (Future<List<Long>> f : fs) all.addAll(f.get());
         double secs = (System.nanoTime() - t0) / 1e9;
+        Cpu c1 = Cpu.now();
         double[] ms = all.stream().mapToDouble(n -> n / 1e6).toArray();
         Arrays.sort(ms);
-        return new Result(all.size(), secs, ms);
+        long client = c1.clientNs() - c0.clientNs();
+        return new Result(all.size(), secs, ms, c1.processNs() - c0.processNs() - client, client);
     }
 
     static void overcommit(int port, Wiring w) throws Exception {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hash-chained audit log. Appends are durable when {@link #append} returns. Concurrent callers are written together
@@ -62,6 +63,14 @@ public final class AuditLog implements AutoCloseable {
     private static final long CATCH_UP_NANOS = 30_000_000_000L;
     private static final Pending STOP = new Pending("", "", "", "", null);
     private static final AuditEvent STOP_MIRROR = new AuditEvent(0, Instant.EPOCH, "", "", "", "", "", "");
+    /** Put on the mirror's queue by a reader that waits for the store: copy what there is now, without lingering. */
+    private static final AuditEvent FLUSH = new AuditEvent(-1, Instant.EPOCH, "", "", "", "", "", "");
+    /**
+     * How long the mirror lets entries gather before it copies them into the store, unless a reader waits. Each store
+     * write has a fixed cost (a DuckDB appender and commit) that costs more CPU than the rows when batches are small.
+     */
+    private static final long MIRROR_LINGER_NANOS = 100_000_000L;
+    private static final int MIRROR_BATCH = 8 * MAX_BATCH;
 
     private final Store store;
     private final Journal journal;
@@ -103,8 +112,8 @@ public final class AuditLog implements AutoCloseable {
         this.head = last.map(AuditEvent::hash).orElse(AuditEvent.GENESIS);
         this.appended = nextSeq - 1;
         this.storedSeq = nextSeq - 1;
-        this.writer = Thread.ofPlatform().daemon().name("burnrate-audit-writer").start(this::writeLoop);
-        this.mirror = journal == null ? null : Thread.ofPlatform().daemon().name("burnrate-audit-store").start(this::storeLoop);
+        this.writer = Thread.ofPlatform().daemon().name("audit-writer").start(this::writeLoop);
+        this.mirror = journal == null ? null : Thread.ofPlatform().daemon().name("audit-mirror").start(this::storeLoop);
     }
 
     /** Appends one entry and returns it once it is durable. */
@@ -176,30 +185,49 @@ public final class AuditLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) batch.get(i).done().complete(events.get(i));
     }
 
-    /** Copies journalled entries into the store, in large batches; a failed write is retried (the journal has them). */
+    /**
+     * Copies journalled entries into the store in large batches: after the first entry it lets more gather for
+     * {@link #MIRROR_LINGER_NANOS} unless a reader is waiting; a failed write is retried (the journal has them).
+     */
     private void storeLoop() {
         List<AuditEvent> batch = new ArrayList<>();
         boolean stopping = false;
-        while (!stopping || !batch.isEmpty()) {
-            if (batch.isEmpty()) {
+        while (true) {
+            boolean flush = storeFailure != null; // retrying: write what there is
+            long lingerUntil = 0;
+            while (!stopping && !flush && batch.size() < MIRROR_BATCH) {
+                AuditEvent e;
                 try {
-                    batch.add(toStore.take());
-                } catch (InterruptedException e) {
-                    continue;
+                    if (batch.isEmpty()) {
+                        e = toStore.take();
+                        lingerUntil = System.nanoTime() + MIRROR_LINGER_NANOS;
+                    } else {
+                        long left = lingerUntil - System.nanoTime();
+                        if (left <= 0) break;
+                        e = toStore.poll(left, TimeUnit.NANOSECONDS);
+                        if (e == null) break;
+                    }
+                } catch (InterruptedException ex) {
+                    continue; // only STOP_MIRROR ends the mirror
                 }
+                if (e == STOP_MIRROR) stopping = true;
+                else if (e == FLUSH) flush = true;
+                else batch.add(e);
             }
-            toStore.drainTo(batch, 8 * MAX_BATCH); // also while retrying, so that a close is seen
-            int stop = batch.indexOf(STOP_MIRROR);
-            if (stop >= 0) {
-                stopping = true;
-                batch.remove(stop);
-                if (batch.isEmpty()) break;
+            // whatever is queued goes along, also while retrying, so that a close is seen
+            for (AuditEvent e; batch.size() < MIRROR_BATCH && (e = toStore.poll()) != null; ) {
+                if (e == STOP_MIRROR) stopping = true;
+                else if (e != FLUSH) batch.add(e);
+            }
+            if (batch.isEmpty()) {
+                if (stopping) return;
+                continue;
             }
             try {
                 store.append(batch);
             } catch (RuntimeException ex) {
                 storeFailure = ex;
-                if (stopping) break; // the journal keeps them for the next start
+                if (stopping) return; // the journal keeps them for the next start
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
                 continue;
             }
@@ -211,6 +239,7 @@ public final class AuditLog implements AutoCloseable {
                 storedSeq = last;
                 caughtUp.notifyAll();
             }
+            if (stopping) return;
         }
     }
 
@@ -218,6 +247,7 @@ public final class AuditLog implements AutoCloseable {
     private void awaitStored() {
         long target = appended;
         if (storedSeq >= target) return;
+        toStore.add(FLUSH);
         long deadline = System.nanoTime() + CATCH_UP_NANOS;
         synchronized (caughtUp) {
             while (storedSeq < target) {

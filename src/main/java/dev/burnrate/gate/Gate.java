@@ -82,13 +82,32 @@ public final class Gate {
     private final Notifier notifier;
     private final Function<Map<String, String>, Actuator> actuators;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final ReentrantLock book = new ReentrantLock();
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     /** Held money per budget id | period start, for tickets that hold it (including finished ones until they settle). */
     private final Map<String, BigDecimal> held = new HashMap<>();
+    /**
+     * Tickets whose hold ends at a known instant (pending and approved ones expire, finished ones settle), by that
+     * instant: a sweep touches only what is due instead of every ticket ever decided (under the book's lock).
+     */
+    private final java.util.NavigableSet<Due> due = new java.util.TreeSet<>();
+
+    private record Due(Instant at, String id) implements Comparable<Due> {
+        static Due of(Ticket t) {
+            boolean ends = t.expiresAt() != null && (t.state() == Ticket.State.PENDING_APPROVAL || t.state() == Ticket.State.APPROVED
+                    || t.state() == Ticket.State.FINISHED);
+            return ends ? new Due(t.expiresAt(), t.id()) : null;
+        }
+
+        @Override
+        public int compareTo(Due o) {
+            int c = at.compareTo(o.at);
+            return c != 0 ? c : id.compareTo(o.id);
+        }
+    }
     private Instant nextSweep = Instant.MIN;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
@@ -227,8 +246,8 @@ public final class Gate {
                     } else {
                         t = terminal(r, est, Ticket.Decision.DENIED, reasons, policyNotes, now);
                     }
-                    tickets.put(t.id(), t);
-                    return journalAfter(t, t.decision() == Ticket.Decision.DEFERRED ? "gate.deferred" : "gate.denied", () -> tickets.remove(r.id()));
+                    put(t);
+                    return journalAfter(t, t.decision() == Ticket.Decision.DEFERRED ? "gate.deferred" : "gate.denied", () -> remove(r.id()));
                 }
             } else {
                 reasons.add(fit.reason());
@@ -250,7 +269,7 @@ public final class Gate {
             Instant expires = now.plus(pending ? settings.approvalTtl() : settings.startWithin());
             t = new Ticket(r.id(), r, est, d, reasons, changes, plan, planEst, res, s, now, now, expires, null, List.of(), policyNotes,
                     null, null, null);
-            tickets.put(t.id(), t);
+            put(t);
             hold(t.reservations(), BigDecimal.ONE);
         } finally {
             book.unlock();
@@ -259,7 +278,7 @@ public final class Gate {
         journalAfter(decided, "gate." + decided.decision().label(), () -> {
             book.lock();
             try {
-                tickets.remove(decided.id());
+                remove(decided.id());
                 hold(decided.reservations(), BigDecimal.ONE.negate());
             } finally {
                 book.unlock();
@@ -394,7 +413,7 @@ public final class Gate {
             Ticket.Approval a = new Ticket.Approval(approver, approve ? "approved" : "rejected", reason, now);
             after = approve ? before.withApproval(a, Ticket.State.APPROVED, now, now.plus(settings.startWithin()))
                     : before.withApproval(a, Ticket.State.REJECTED, now, null);
-            tickets.put(id, after);
+            put(after);
             if (!approve) hold(before.reservations(), BigDecimal.ONE.negate());
         } finally {
             book.unlock();
@@ -423,7 +442,7 @@ public final class Gate {
             after = new Ticket(before.id(), before.request(), before.estimate(), before.decision(), before.reasons(), before.changes(), before.plan(),
                     before.planEstimate(), before.reservations(), Ticket.State.RUNNING, before.createdAt(), now, null, before.notBefore(),
                     before.approvals(), before.policies(), GuardState.initial(), null, null);
-            tickets.put(id, after);
+            put(after);
         } finally {
             book.unlock();
         }
@@ -446,7 +465,7 @@ public final class Gate {
             before = prev.lastAction();
             v = guard.evaluate(prev, hb, spend, limits(t, now), now);
             t = t.withGuard(v.state(), now);
-            tickets.put(id, t);
+            put(t);
         } finally {
             book.unlock();
         }
@@ -523,7 +542,7 @@ public final class Gate {
             after = before.finished(cost, actuals, now, now.plus(settings.settleLag()));
             hold(before.reservations(), BigDecimal.ONE.negate());
             hold(actuals, BigDecimal.ONE);
-            tickets.put(id, after);
+            put(after);
         } finally {
             book.unlock();
         }
@@ -535,7 +554,7 @@ public final class Gate {
             try {
                 hold(a.reservations(), BigDecimal.ONE.negate());
                 hold(b.reservations(), BigDecimal.ONE);
-                tickets.put(b.id(), b);
+                put(b);
             } finally {
                 book.unlock();
             }
@@ -554,7 +573,7 @@ public final class Gate {
                 throw new StateException("request " + id + " is " + before.state().label() + ": only an approved or pending request can be released", false);
             }
             after = before.with(Ticket.State.RELEASED, now);
-            tickets.put(id, after);
+            put(after);
             hold(before.reservations(), BigDecimal.ONE.negate());
         } finally {
             book.unlock();
@@ -598,27 +617,60 @@ public final class Gate {
         }
     }
 
+    /** Ends the holds that are due: pending requests expire, approved ones that never started are released, actuals settle. */
     private void sweepIfDue(Instant now) {
         if (now.isBefore(nextSweep)) return;
         nextSweep = now.plus(SWEEP_EVERY);
         List<Ticket> changed = new ArrayList<>();
-        for (Ticket t : tickets.values()) {
-            if (t.expiresAt() == null || now.isBefore(t.expiresAt())) continue;
+        for (Due d; (d = due.isEmpty() ? null : due.first()) != null && !now.isBefore(d.at()); ) {
+            due.pollFirst();
+            Ticket t = tickets.get(d.id());
+            if (t == null || !d.equals(Due.of(t))) continue;
+            hold(t.reservations(), BigDecimal.ONE.negate());
             if (t.state() == Ticket.State.PENDING_APPROVAL) changed.add(t.with(Ticket.State.EXPIRED, now));
             else if (t.state() == Ticket.State.APPROVED) changed.add(t.with(Ticket.State.RELEASED, now));
         }
         for (Ticket t : changed) {
-            tickets.put(t.id(), t);
+            put(t);
             journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
         }
-        recomputeHeld(now);
     }
 
+    /** Rebuilds the held money and the due index from the tickets (after a restore or an undo). */
     private void recomputeHeld(Instant now) {
         held.clear();
+        due.clear();
         for (Ticket t : tickets.values()) {
             boolean holds = t.state().holdsReservation() || (t.state() == Ticket.State.FINISHED && t.expiresAt() != null && now.isBefore(t.expiresAt()));
-            if (holds) hold(t.reservations(), BigDecimal.ONE);
+            if (!holds) continue;
+            hold(t.reservations(), BigDecimal.ONE);
+            Due d = Due.of(t);
+            if (d != null) due.add(d);
+        }
+    }
+
+    /** Stores a ticket's new state and moves its entry in the due index. */
+    private void put(Ticket t) {
+        book.lock();
+        try {
+            Ticket old = tickets.put(t.id(), t);
+            Due before = old == null ? null : Due.of(old);
+            Due after = Due.of(t);
+            if (before != null && !before.equals(after)) due.remove(before);
+            if (after != null) due.add(after);
+        } finally {
+            book.unlock();
+        }
+    }
+
+    private void remove(String id) {
+        book.lock();
+        try {
+            Ticket old = tickets.remove(id);
+            Due d = old == null ? null : Due.of(old);
+            if (d != null) due.remove(d);
+        } finally {
+            book.unlock();
         }
     }
 
@@ -644,8 +696,8 @@ public final class Gate {
     }
 
     private Ticket journalNew(Ticket t, String action) {
-        tickets.put(t.id(), t);
-        return journalAfter(t, action, () -> tickets.remove(t.id()));
+        put(t);
+        return journalAfter(t, action, () -> remove(t.id()));
     }
 
     /** Journals the transition; if the audit log cannot be written, undoes it in memory and fails. */
@@ -675,7 +727,7 @@ public final class Gate {
     private void restoreTicket(Ticket previous) {
         book.lock();
         try {
-            tickets.put(previous.id(), previous);
+            put(previous);
             recomputeHeld(clock.instant());
         } finally {
             book.unlock();
@@ -699,9 +751,9 @@ public final class Gate {
             }
             from = page.get(page.size() - 1).seq() + 1;
         }
-        tickets.putAll(last);
         book.lock();
         try {
+            tickets.putAll(last);
             recomputeHeld(clock.instant());
         } finally {
             book.unlock();

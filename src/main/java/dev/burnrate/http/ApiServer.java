@@ -29,7 +29,7 @@ public final class ApiServer {
     private final CostLedger ledger;
     private final java.time.Clock clock;
     private final Metrics metrics = new Metrics();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+    private final ObjectMapper json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private dev.burnrate.gate.Gate gate;
     private dev.burnrate.audit.AuditLog audit;
@@ -123,6 +123,9 @@ public final class ApiServer {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.defaultContentType = "application/json";
+            // Javalin copies each response through a buffer of this size, allocated per response (default 32 KiB: half of
+            // all the memory a gate decision allocated); Jetty's own output buffer still aggregates larger responses
+            cfg.http.responseBufferSize = 8192;
             // the dashboard: static files from the jar (a client of this API) and ECharts from its WebJar; nothing from the network
             cfg.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
