@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * 4. overcommit: 200 concurrent requests against a budget that fits exactly 50.
  * The clients are lean keep-alive HTTP/1.1 connections on plain sockets (one per client thread), so that the load
  * generator, which shares the machine's cores with the server, costs little next to the server's work.
- * Usage: java -XX:+UseZGC --enable-native-access=ALL-UNNAMED -cp "target/classes:target/lib/*" bench/GateBench.java [SECONDS]
- * (ZGC as bin/burnrate runs the server; the ledger and the audit journal are in java.io.tmpdir, on disk here).
+ * Usage: java --enable-native-access=ALL-UNNAMED -cp "target/classes:target/lib/*" bench/GateBench.java [SECONDS]
+ * (default G1 collector, as bin/burnrate runs the server; the ledger and the audit journal are in java.io.tmpdir, on disk here).
  */
 public class GateBench {
     static final int CLIENTS = 32;

@@ -456,6 +456,7 @@ public final class Gate {
         Ticket t;
         Guard.Verdict v;
         Action before;
+        List<PolicySet.Hit> notices = new ArrayList<>();
         book.lock();
         try {
             t = require(id);
@@ -463,11 +464,24 @@ public final class Gate {
             BigDecimal spend = spendOf(t, hb);
             GuardState prev = t.guard() == null ? GuardState.initial() : t.guard();
             before = prev.lastAction();
-            v = guard.evaluate(prev, hb, spend, limits(t, now), now);
+            List<String> trips = new ArrayList<>();
+            for (PolicySet.Hit h : policies.evaluate(Policy.AppliesTo.JOB, Map.of("job", jobVariables(t, hb, spend)))) {
+                if (h.error() == null && h.enforced() && h.effect() == Policy.Effect.DENY) trips.add("denied by policy " + h.policy().name() + ": " + h.policy().message());
+                else notices.add(h);
+            }
+            v = guard.evaluate(prev, hb, spend, limits(t, now), trips, now);
             t = t.withGuard(v.state(), now);
             put(t);
         } finally {
             book.unlock();
+        }
+        // job policies that do not stop the run (notify, warn, require_approval, downgrade, or in dry run) tell the
+        // team once per job through the outbox (the alert's dedup key)
+        for (PolicySet.Hit h : notices) {
+            notifier.notify(h.error() == null && h.enforced() && h.effect() != Policy.Effect.WARN ? "ticket" : "info",
+                    "policy:" + h.policy().name() + ":" + id, "Policy " + h.policy().name() + " matched running job " + id + " (" + t.request().model()
+                            + ", " + t.request().team() + ")", h.error() == null ? h.describe() : "could not be evaluated: " + h.error(),
+                    Map.of("request", id, "team", t.request().team(), "model", t.request().model(), "policy", h.policy().name()));
         }
         if (v.action() != Action.NONE) {
             String reason = String.join("; ", v.reasons());
@@ -491,6 +505,30 @@ public final class Gate {
             }
         }
         return v;
+    }
+
+    /** What a {@code job} policy sees of a running job: the plan it runs, its spend and time so far, and its hold. */
+    static Map<String, Object> jobVariables(Ticket t, Heartbeat hb, BigDecimal spend) {
+        GateRequest p = t.plan();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("model", p.model());
+        m.put("team", p.team());
+        m.put("kind", p.kind().label());
+        m.put("provider", p.provider());
+        m.put("instance_type", p.instanceType());
+        m.put("count", (long) p.count());
+        m.put("pricing", p.pricing().name().toLowerCase(Locale.ROOT));
+        m.put("region", p.region());
+        m.put("tags", p.tags());
+        m.put("requester", p.requester());
+        m.put("spend", spend.doubleValue());
+        m.put("currency", t.planEstimate().p90().currency());
+        m.put("reserved", t.reserved() == null ? 0.0 : t.reserved().amount().doubleValue());
+        m.put("elapsed_hours", hb.elapsedSeconds() / 3600.0);
+        m.put("p90_hours", t.planEstimate().hoursP90().doubleValue());
+        if (hb.gpuUtilization() != null) m.put("gpu_utilization", hb.gpuUtilization().doubleValue());
+        return m;
     }
 
     private BigDecimal spendOf(Ticket t, Heartbeat hb) {

@@ -40,6 +40,14 @@ public final class Guard {
     }
 
     public Verdict evaluate(GuardState prev, Heartbeat hb, BigDecimal spend, Limits limits, Instant now) {
+        return evaluate(prev, hb, spend, limits, List.of(), now);
+    }
+
+    /**
+     * As {@link #evaluate(GuardState, Heartbeat, BigDecimal, Limits, Instant)}, with trips found elsewhere (enforced
+     * {@code job} policies that deny the run): they climb the same ladder as the guard's own limits.
+     */
+    public Verdict evaluate(GuardState prev, Heartbeat hb, BigDecimal spend, Limits limits, List<String> otherTrips, Instant now) {
         List<String> reasons = new ArrayList<>();
         BigDecimal hours = BigDecimal.valueOf(hb.elapsedSeconds()).divide(BigDecimal.valueOf(3600), 4, RoundingMode.HALF_EVEN);
         String cur = limits.reservation().currency();
@@ -70,6 +78,7 @@ public final class Guard {
         } else {
             idleSince = null;
         }
+        reasons.addAll(otherTrips);
         Instant trippedSince = reasons.isEmpty() ? null : prev.trippedSince() == null ? now : prev.trippedSince();
         Action last = reasons.isEmpty() ? Action.NONE : prev.lastAction();
         Action answer = Action.NONE;

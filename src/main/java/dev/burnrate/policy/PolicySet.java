@@ -31,7 +31,8 @@ public final class PolicySet {
 
     static {
         for (Policy.AppliesTo a : Policy.AppliesTo.values()) {
-            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
+            CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL)
+                    .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS); // has(), all(), exists(), map(), filter()
             for (String v : a.variables()) b.addVar(v, SimpleType.DYN);
             COMPILERS.put(a, b.build());
         }

@@ -64,6 +64,16 @@ class GateTest {
                 effect: require_approval
                 mode: dry_run
                 message: runs above 2000 USD should be approved
+              - name: hpo-within-a-day
+                applies_to: job
+                condition: job.kind == 'hpo' && job.elapsed_hours > 24.0
+                effect: deny
+                message: HPO sweeps stop after a day
+              - name: untagged-running-jobs
+                applies_to: job
+                condition: "!('cost_center' in job.tags)"
+                effect: notify
+                message: running jobs should carry a cost_center tag
             """;
 
     @TempDir
@@ -261,6 +271,31 @@ class GateTest {
         gate.sweep();
         assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("0");
         assertThat(t.id()).isEqualTo("run-1");
+    }
+
+    @Test
+    void jobPolicies_onHeartbeats_denyClimbsTheGuardLadder_andNotifyTellsTheTeamOnce() {
+        GateRequest hpo = new GateRequest("sweep-1", "churn", "ml", GateRequest.Kind.HPO, null, "AWS", "p4d.24xlarge", 1, PriceCatalog.Pricing.SPOT,
+                "us-east-1", new BigDecimal("40"), null, Map.of(), "pipeline", Map.of());
+        assertThat(gate.submit(hpo).state()).isEqualTo(Ticket.State.APPROVED);
+        gate.start("sweep-1", "pipeline");
+        // within its day and within the money: the guard has nothing to say, the untagged job is reported once
+        assertThat(gate.heartbeat("sweep-1", new Heartbeat(3600 * 10, null, null, new BigDecimal("80"))).action()).isEqualTo(Action.NONE);
+        clock.advance(Duration.ofMinutes(1));
+        gate.heartbeat("sweep-1", new Heartbeat(3600 * 10 + 60, null, null, new BigDecimal("80")));
+        assertThat(w.alerts().list(null, 50)).filteredOn(a -> a.title().contains("untagged-running-jobs")).singleElement()
+                .satisfies(a -> assertThat(a.title()).contains("sweep-1"));
+        // past 24 h: the deny policy trips the guard, which climbs notify → checkpoint → stop like any other trip
+        clock.advance(Duration.ofMinutes(1));
+        Guard.Verdict v = gate.heartbeat("sweep-1", new Heartbeat(3600 * 25, null, null, new BigDecimal("80")));
+        assertThat(v.action()).isEqualTo(Action.NOTIFY);
+        assertThat(v.reasons()).containsExactly("denied by policy hpo-within-a-day: HPO sweeps stop after a day");
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(gate.heartbeat("sweep-1", new Heartbeat(3600 * 25 + 660, null, null, null)).action()).isEqualTo(Action.CHECKPOINT);
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(gate.heartbeat("sweep-1", new Heartbeat(3600 * 25 + 1860, null, null, null)).action()).isEqualTo(Action.STOP);
+        assertThat(w.audit().bySubject("sweep-1")).extracting(e -> e.action())
+                .containsExactly("gate.approved", "gate.started", "gate.guard.notify", "gate.guard.checkpoint", "gate.guard.stop");
     }
 
     @Test

@@ -39,6 +39,14 @@ class PolicyTest {
     }
 
     @Test
+    void shippedJobPolicies_passTheirFixtures_includingHasForAnOptionalGpuFigure() {
+        StringWriter out = new StringWriter();
+        int code = cli(out, "policy", "test", "--policies", EXAMPLES.resolve("jobs.yaml").toString(), RES.resolve("job-cases.yaml").toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("5 of 5 cases passed");
+    }
+
+    @Test
     void aFixtureThatExpectsTheWrongOutcome_failsNamingBoth() throws Exception {
         Path cases = dir.resolve("wrong.yaml");
         Files.writeString(cases, """
