@@ -28,9 +28,15 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", description = {"Run a training command under the gate and the guard:",
         "asks the gate, starts the command only when approved, sends heartbeats (elapsed, GPU utilisation from nvidia-smi when present),",
         "signals it to checkpoint and stops it (TERM, then KILL after the grace period) when the guard trips, and reports the final cost.",
-        "Exit: the command's exit code; 10/11/12 when the gate did not approve; 3 when the guard stopped it."})
+        "The approved plan reaches the command: placeholders {burnrate.kind}, {burnrate.instance_type}, {burnrate.count},",
+        "{burnrate.pricing} and {burnrate.id} in its arguments are replaced, and BURNRATE_GATE_ID, BURNRATE_PLAN_KIND,",
+        "BURNRATE_PLAN_INSTANCE_TYPE, BURNRATE_PLAN_COUNT, BURNRATE_PLAN_PRICING and BURNRATE_PLAN_CHANGES are set, so a run",
+        "approved with changes (spot, a cheaper instance, incremental) runs as approved.",
+        "Exit: the command's exit code; 10/11/12 when the gate did not approve; 13 when it changed the plan and",
+        "--as-asked was given (the reservation is released); 3 when the guard stopped it."})
 final class RunCommand implements Callable<Integer> {
     static final int GUARD_STOPPED = 3;
+    static final int CHANGES_REFUSED = 13;
 
     @ParentCommand
     BurnrateCommand root;
@@ -46,6 +52,8 @@ final class RunCommand implements Callable<Integer> {
     String grace;
     @Option(names = "--nvidia-smi", description = "nvidia-smi executable (default: found on PATH)")
     String nvidiaSmi;
+    @Option(names = "--as-asked", description = "run only the plan as requested: when the gate approves with changes, release it and exit 13")
+    boolean asAsked;
     @Parameters(arity = "1..*", paramLabel = "-- COMMAND", description = "the command and its arguments, after --")
     List<String> command;
 
@@ -65,13 +73,26 @@ final class RunCommand implements Callable<Integer> {
             JsonNode plan = ticket.path("plan");
             log.say("gate " + ticket.path("decision").asText() + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
                     + " " + plan.path("pricing").asText() + ", reserved p90 " + ticket.path("planEstimate").path("p90").path("amount").asText() + " USD");
-            for (JsonNode c : ticket.path("changes")) {
-                log.say("note: the gate changed " + c.path("kind").asText() + " " + c.path("from").asText() + " → " + c.path("to").asText()
-                        + "; this wrapper runs your command as given, apply the change in it");
+            List<String> changes = new ArrayList<>();
+            for (JsonNode c : ticket.path("changes")) changes.add(c.path("kind").asText() + ":" + c.path("from").asText() + "→" + c.path("to").asText());
+            if (!changes.isEmpty()) {
+                if (asAsked) {
+                    g.call(id, "release", GateClient.JSON.createObjectNode());
+                    log.say("not started: the gate approved only with changes (" + String.join(", ", changes) + ") and --as-asked was given; reservation released");
+                    return CHANGES_REFUSED;
+                }
+                log.say("the gate changed the plan: " + String.join(", ", changes) + "; the command gets the approved plan");
             }
+            ProcessBuilder pb = new ProcessBuilder(planned(command, id, plan)).inheritIO();
+            pb.environment().put("BURNRATE_GATE_ID", id);
+            pb.environment().put("BURNRATE_PLAN_KIND", plan.path("kind").asText());
+            pb.environment().put("BURNRATE_PLAN_INSTANCE_TYPE", plan.path("instanceType").asText());
+            pb.environment().put("BURNRATE_PLAN_COUNT", plan.path("count").asText());
+            pb.environment().put("BURNRATE_PLAN_PRICING", plan.path("pricing").asText());
+            pb.environment().put("BURNRATE_PLAN_CHANGES", String.join(",", changes));
             g.call(id, "start", GateClient.JSON.createObjectNode());
             Instant started = root.clock.instant();
-            Process p = new ProcessBuilder(command).inheritIO().start();
+            Process p = pb.start();
             ProcessActuator actuator = new ProcessActuator(p.toHandle(), checkpointSignal, duration(grace));
             String smi = nvidiaSmi != null ? nvidiaSmi : onPath("nvidia-smi");
             boolean stopped = false;
@@ -96,6 +117,17 @@ final class RunCommand implements Callable<Integer> {
                     + " " + done.path("actualCost").path("currency").asText() + " (p90 estimate " + ticket.path("planEstimate").path("p90").path("amount").asText() + ")");
             return stopped ? GUARD_STOPPED : exit;
         }
+    }
+
+    /** The command with the approved plan's placeholders replaced. */
+    static List<String> planned(List<String> command, String id, JsonNode plan) {
+        List<String> out = new ArrayList<>(command.size());
+        for (String a : command) {
+            out.add(a.replace("{burnrate.id}", id).replace("{burnrate.kind}", plan.path("kind").asText())
+                    .replace("{burnrate.instance_type}", plan.path("instanceType").asText()).replace("{burnrate.count}", plan.path("count").asText())
+                    .replace("{burnrate.pricing}", plan.path("pricing").asText()));
+        }
+        return out;
     }
 
     private ObjectNode heartbeatBody(Instant started, String smi) {

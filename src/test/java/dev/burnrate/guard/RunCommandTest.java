@@ -99,6 +99,33 @@ class RunCommandTest {
     }
 
     @Test
+    void approvedWithChanges_theCommandGetsTheApprovedPlan_inItsArgumentsAndEnvironment() throws Exception {
+        Path seen = dir.resolve("plan.txt");
+        StringWriter out = new StringWriter();
+        // 45 h on demand: p90 45 × 20 × 1.25 = 1,125 > the 1,000 budget; on spot 45 × 8 × 1.25 = 450 fits
+        int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "45",
+                "--pricing", "on_demand", "--heartbeat", "50ms", "--", "sh", "-c",
+                "echo \"$BURNRATE_PLAN_PRICING $BURNRATE_PLAN_CHANGES {burnrate.pricing} {burnrate.count} {burnrate.kind}\" > " + seen);
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("gate approved_with_changes", "the gate changed the plan: spot:on_demand→spot");
+        assertThat(Files.readString(seen).strip()).isEqualTo("spot spot:on_demand→spot spot 1 full");
+    }
+
+    @Test
+    void approvedWithChanges_andAsAsked_releasesTheReservationAndNeverStarts() throws Exception {
+        Path marker = dir.resolve("started");
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "45",
+                "--pricing", "on_demand", "--as-asked", "--", "sh", "-c", "touch " + marker);
+        assertThat(code).isEqualTo(13);
+        assertThat(out.toString()).contains("--as-asked was given; reservation released");
+        assertThat(marker).doesNotExist();
+        StringWriter list = new StringWriter();
+        run(list, new StringWriter(), "gate", "list");
+        assertThat(list.toString()).contains("released");
+    }
+
+    @Test
     void deniedRequest_neverStartsTheCommand() throws Exception {
         Path marker = dir.resolve("started");
         StringWriter out = new StringWriter();
