@@ -34,6 +34,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.store.DuckInferenceUsages inference;
     private final dev.burnrate.audit.AuditLog audit;
     private final dev.burnrate.gate.Gate gate;
+    private final dev.burnrate.alert.Alerts alerts;
     private final dev.burnrate.access.Tokens tokens;
     private final dev.burnrate.pricing.PriceCatalog catalog;
     private final Clock clock;
@@ -46,7 +47,7 @@ public final class Wiring implements Services {
         this.importer = new FocusImporter(focus, config.tagMap(), clock);
         this.alertStore = new dev.burnrate.store.DuckAlertStore(db);
         BurnrateConfig.Alerting a = config.alerting();
-        dev.burnrate.alert.Alerts alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
+        this.alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.clock = clock;
         this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db),
@@ -131,6 +132,19 @@ public final class Wiring implements Services {
     @Override
     public FocusImporter importer() {
         return importer;
+    }
+
+    @Override
+    public java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file) {
+        var findings = dev.burnrate.policy.CostRecordChecks.run(gate.policies(), costs, importId);
+        for (var f : findings) {
+            var a = f.alerting(importId, file);
+            if (a != null) {
+                alerts.raise("policy", dev.burnrate.alert.Alert.Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.dedupKey(), a.title(),
+                        a.summary(), java.util.Map.of("policy", f.policy().name(), "import", importId, "file", file), "/#/policies", null, java.util.List.of());
+            }
+        }
+        return findings;
     }
 
     @Override

@@ -44,6 +44,10 @@ final class ImportCommand {
                                     String.join(" ", i.billingPeriods()), String.join(" ", i.providers()),
                                     amounts(i.billedByCurrency()), amounts(i.effectiveByCurrency())));
                             i.warnings().forEach(w -> notes.add("warning: " + i.file() + ": " + w));
+                            for (var hit : s.checkCostRecords(i.importId(), i.file())) {
+                                notes.add("policy " + hit.policy().name() + " (" + (hit.enforced() ? "" : "dry run: ") + hit.policy().effect().label() + "): "
+                                        + i.file() + ": " + hit.describe());
+                            }
                         }
                         case ImportReport.Skipped k -> rows.add(List.of(k.file(), "skipped", "", "0", "", "", "", ""));
                         case ImportReport.Failed x -> {

@@ -17,6 +17,20 @@ public interface CostLedger {
     java.util.List<HourRow> hourly(java.util.List<Field> groupBy, java.time.LocalDateTime from, java.time.LocalDateTime to,
                                    java.util.Map<Field, java.util.List<String>> filters, CostBasis basis);
 
+    /**
+     * One distinct combination of some fields among the rows of one import: the fields as a policy sees them (FOCUS
+     * columns by name, decimals as numbers, timestamps as ISO text; {@code tags} and {@code dimensions} as maps), how
+     * many rows share it, and their effective cost in their billing currency.
+     */
+    record RecordGroup(java.util.Map<String, Object> record, long rows, Money effectiveCost) {
+    }
+
+    /**
+     * The rows of import {@code importId} grouped by {@code fields} (FOCUS column names, {@code tags},
+     * {@code dimensions}; unknown names are left out; null = every column) and billing currency.
+     */
+    void recordGroups(String importId, java.util.Collection<String> fields, java.util.function.Consumer<RecordGroup> sink);
+
     /** Row count of the ledger, for health and metrics. */
     long recordCount();
 }

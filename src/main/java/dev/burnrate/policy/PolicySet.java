@@ -50,7 +50,8 @@ public final class PolicySet {
         }
     }
 
-    private record Compiled(Policy policy, CelRuntime.Program program) {
+    /** @param fields the fields the condition selects on its variable ({@code record.X}), null when it uses the whole variable */
+    private record Compiled(Policy policy, CelRuntime.Program program, java.util.Set<String> fields) {
     }
 
     private final List<Compiled> compiled;
@@ -73,12 +74,13 @@ public final class PolicySet {
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Policy p : policies) {
             if (!names.add(p.name())) throw new IllegalArgumentException(p.source() + ": policy '" + p.name() + "' is declared twice");
-            out.add(new Compiled(p, compile(p)));
+            CelAbstractSyntaxTree ast = check(p);
+            out.add(new Compiled(p, program(p, ast), fields(ast, p.appliesTo().variables()[0])));
         }
         return new PolicySet(List.copyOf(out), List.copyOf(policies));
     }
 
-    private static CelRuntime.Program compile(Policy p) {
+    private static CelAbstractSyntaxTree check(Policy p) {
         CelValidationResult r = COMPILERS.get(p.appliesTo()).compile(p.condition());
         if (r.hasError()) {
             throw new IllegalArgumentException(p.source() + ": policy '" + p.name() + "': condition does not compile for "
@@ -86,7 +88,53 @@ public final class PolicySet {
                     + r.getErrorString().replace('\n', ' '));
         }
         try {
-            CelAbstractSyntaxTree ast = r.getAst();
+            return r.getAst();
+        } catch (Exception e) {
+            throw new IllegalArgumentException(p.source() + ": policy '" + p.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The fields a condition reads of {@code variable} ({@code record.ServiceName}, {@code record.tags[...]}), or null
+     * when it uses the variable whole (passes it to a function, tests {@code 'x' in record}).
+     */
+    private static java.util.Set<String> fields(CelAbstractSyntaxTree ast, String variable) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        boolean[] whole = {false};
+        dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(n -> {
+            dev.cel.common.ast.CelExpr e = n.expr();
+            if (e.getKind() != dev.cel.common.ast.CelExpr.ExprKind.Kind.IDENT || !e.ident().name().equals(variable)) return;
+            var parent = n.parent();
+            if (parent.isPresent() && parent.get().expr().getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.SELECT) {
+                out.add(parent.get().expr().select().field());
+            } else {
+                whole[0] = true;
+            }
+        });
+        return whole[0] ? null : out;
+    }
+
+    /**
+     * The fields of {@code kind}'s first variable that its policies read, or null when one of them uses the variable
+     * whole: a caller can then hand over only those (and evaluate once per distinct combination of them).
+     */
+    public java.util.Set<String> fieldsRead(Policy.AppliesTo kind) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Compiled c : compiled) {
+            if (c.policy.appliesTo() != kind) continue;
+            if (c.fields == null) return null;
+            out.addAll(c.fields);
+        }
+        return out;
+    }
+
+    /** Whether any policy applies to {@code kind}. */
+    public boolean any(Policy.AppliesTo kind) {
+        return compiled.stream().anyMatch(c -> c.policy.appliesTo() == kind);
+    }
+
+    private static CelRuntime.Program program(Policy p, CelAbstractSyntaxTree ast) {
+        try {
             return RUNTIME.createProgram(ast);
         } catch (Exception e) {
             throw new IllegalArgumentException(p.source() + ": policy '" + p.name() + "': " + e.getMessage(), e);

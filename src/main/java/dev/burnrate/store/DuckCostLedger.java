@@ -7,6 +7,7 @@ import dev.burnrate.ledger.CostReport;
 import dev.burnrate.ledger.Coverage;
 import dev.burnrate.ledger.Dimensions;
 import dev.burnrate.ledger.Field;
+import dev.burnrate.ledger.FocusColumn;
 import dev.burnrate.ledger.Money;
 
 import java.sql.Connection;
@@ -176,6 +177,62 @@ public final class DuckCostLedger implements CostLedger {
             throw new StoreException("coverage query failed: " + e.getMessage(), e);
         }
         return new Coverage(lines);
+    }
+
+    @Override
+    public void recordGroups(String importId, java.util.Collection<String> fields, java.util.function.Consumer<RecordGroup> sink) {
+        java.util.List<FocusColumn> cols = new java.util.ArrayList<>();
+        for (FocusColumn c : FocusColumn.values()) if (fields == null || fields.contains(c.name())) cols.add(c);
+        boolean tags = fields == null || fields.contains("tags");
+        boolean dims = fields == null || fields.contains("dimensions");
+        java.util.StringJoiner select = new java.util.StringJoiner(", ");
+        for (FocusColumn c : cols) select.add("c." + Sql.ident(c.name()));
+        if (tags) select.add("t.tags");
+        if (dims) for (String d : dev.burnrate.ledger.Dimensions.STANDARD) select.add("t." + Sql.ident(d));
+        select.add("c.\"BillingCurrency\" AS currency__").add("count(*) AS rows__").add("sum(c.\"EffectiveCost\") AS cost__");
+        String sql = "SELECT " + select + " FROM cost_record c LEFT JOIN tag_set t ON t.tag_hash = c.tag_hash WHERE c.import_id = ? GROUP BY ALL";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, importId);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    java.util.Map<String, Object> rec = new java.util.LinkedHashMap<>();
+                    int i = 1;
+                    for (FocusColumn col : cols) {
+                        Object v = switch (col.type()) {
+                            case DECIMAL -> {
+                                java.math.BigDecimal d = r.getBigDecimal(i);
+                                yield d == null ? null : d.doubleValue();
+                            }
+                            case DATETIME -> {
+                                java.time.LocalDateTime t = r.getObject(i, java.time.LocalDateTime.class);
+                                yield t == null ? null : t.toInstant(java.time.ZoneOffset.UTC).toString();
+                            }
+                            case STRING, JSON -> r.getString(i);
+                        };
+                        rec.put(col.name(), v);
+                        i++;
+                    }
+                    if (tags) {
+                        String json = r.getString(i++);
+                        rec.put("tags", json == null ? java.util.Map.of() : dev.burnrate.allocation.TagMap.parseTags(json));
+                    }
+                    if (dims) {
+                        java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+                        for (String name : dev.burnrate.ledger.Dimensions.STANDARD) {
+                            String v = r.getString(i++);
+                            if (v != null) d.put(name, v);
+                        }
+                        rec.put("dimensions", d);
+                    }
+                    String currency = r.getString(i++);
+                    long rows = r.getLong(i++);
+                    java.math.BigDecimal cost = r.getBigDecimal(i);
+                    sink.accept(new RecordGroup(rec, rows, new Money(cost == null ? java.math.BigDecimal.ZERO : cost, currency == null ? "" : currency)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the records of import " + importId + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
