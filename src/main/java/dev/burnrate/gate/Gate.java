@@ -144,9 +144,12 @@ public final class Gate {
     public Ticket submit(GateRequest req) {
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
-        Ticket existing = tickets.get(r.id());
-        if (existing != null) return existing;
         Instant now = clock.instant();
+        Ticket existing = tickets.get(r.id());
+        // the same request again returns its answer, except a deferred one whose time has come: it is decided afresh
+        if (existing != null && !(existing.state() == Ticket.State.DEFERRED && existing.notBefore() != null && !now.isBefore(existing.notBefore()))) {
+            return existing;
+        }
         List<String> reasons = new ArrayList<>();
         List<String> policyNotes = new ArrayList<>();
         Estimate est = estimator.estimate(r);
@@ -193,6 +196,16 @@ public final class Gate {
             }
         }
         BigDecimal envelope = ms.maxRunCost() == null ? null : ms.maxRunCost().multiply(tierRoom);
+
+        // off-peak kinds wait for their window (nothing is held meanwhile; the same request is decided again then)
+        GateSettings.OffPeak op = settings.offPeak();
+        if (op != null && op.kinds().contains(r.kind()) && !op.contains(now)) {
+            Instant next = op.nextStart(now);
+            reasons.add(r.kind().label() + " requests run off-peak (" + op.label() + "): deferred to " + next);
+            Ticket t = new Ticket(r.id(), r, est, Ticket.Decision.DEFERRED, reasons, List.of(), r, est, List.of(), Ticket.State.DEFERRED,
+                    now, now, null, next, List.of(), policyNotes, null, null, null);
+            return journalNew(t, "gate.deferred");
+        }
 
         List<Ticket.Change> changes = new ArrayList<>();
         GateRequest plan = r;

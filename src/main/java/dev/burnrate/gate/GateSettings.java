@@ -14,9 +14,37 @@ import java.util.Map;
  * @param startWithin      an approved request that never starts is released after this
  * @param settleLag        a finished run's actual cost is held against its budgets this long, until the bill carries it
  * @param models           per-model tolerances, envelope and criticality
+ * @param offPeak          request kinds that run only in an off-peak window (null: none)
  */
 public record GateSettings(BigDecimal autoApproveLimit, Duration approvalTtl, Duration startWithin, Duration settleLag,
-                           Map<String, ModelSettings> models) {
+                           Map<String, ModelSettings> models, OffPeak offPeak) {
+
+    /**
+     * A daily window in a time zone ({@code start} to {@code end}, across midnight when end is earlier) in which
+     * requests of {@code kinds} may run; outside it they are deferred to the window's next start.
+     */
+    public record OffPeak(java.time.LocalTime start, java.time.LocalTime end, java.time.ZoneId zone, java.util.Set<GateRequest.Kind> kinds) {
+        public OffPeak {
+            if (start.equals(end)) throw new IllegalArgumentException("the off-peak window is empty: start and end are both " + start);
+            kinds = java.util.Set.copyOf(kinds);
+        }
+
+        public boolean contains(java.time.Instant at) {
+            java.time.LocalTime t = at.atZone(zone).toLocalTime();
+            return start.isBefore(end) ? !t.isBefore(start) && t.isBefore(end) : !t.isBefore(start) || t.isBefore(end);
+        }
+
+        /** The next instant the window opens, after {@code at} (DST gaps move it to the first valid local time). */
+        public java.time.Instant nextStart(java.time.Instant at) {
+            java.time.ZonedDateTime z = at.atZone(zone);
+            java.time.ZonedDateTime today = z.toLocalDate().atTime(start).atZone(zone);
+            return (today.isAfter(z) ? today : z.toLocalDate().plusDays(1).atTime(start).atZone(zone)).toInstant();
+        }
+
+        public String label() {
+            return start + "-" + end + " " + zone.getId();
+        }
+    }
 
     /**
      * The dual condition of one model: retrain only when drift (or the accuracy drop) exceeds its tolerance AND the
@@ -38,7 +66,7 @@ public record GateSettings(BigDecimal autoApproveLimit, Duration approvalTtl, Du
     }
 
     public static GateSettings defaults() {
-        return new GateSettings(null, null, null, null, null);
+        return new GateSettings(null, null, null, null, null, null);
     }
 
     public ModelSettings model(String name) {

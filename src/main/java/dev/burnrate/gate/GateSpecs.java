@@ -24,6 +24,7 @@ import java.util.Set;
  *   settleLag: 2d
  *   models:
  *     churn-xgb: {driftTolerance: 0.15, accuracyTolerance: 1.0, maxRunCost: 500, tier: critical}
+ *   offPeak: {window: "22:00-06:00", zone: Europe/Berlin, kinds: [experiment, hpo]}
  * guard:
  *   spendFactor: 1.2
  *   runtimeFactor: 1.5
@@ -37,7 +38,7 @@ public final class GateSpecs {
     }
 
     public static GateSettings gate(String source, Node node) {
-        Map<String, Node> f = Nodes.fields(source, node, "gate", Set.of("autoApproveLimit", "approvalTtl", "startWithin", "settleLag", "models"));
+        Map<String, Node> f = Nodes.fields(source, node, "gate", Set.of("autoApproveLimit", "approvalTtl", "startWithin", "settleLag", "models", "offPeak"));
         Map<String, GateSettings.ModelSettings> models = new LinkedHashMap<>();
         if (f.containsKey("models")) {
             for (NodeTuple t : Nodes.mapping(source, f.get("models"), "gate.models").getValue()) {
@@ -56,7 +57,43 @@ public final class GateSpecs {
                 f.containsKey("approvalTtl") ? Nodes.duration(source, f.get("approvalTtl"), "gate.approvalTtl") : null,
                 f.containsKey("startWithin") ? Nodes.duration(source, f.get("startWithin"), "gate.startWithin") : null,
                 f.containsKey("settleLag") ? Nodes.duration(source, f.get("settleLag"), "gate.settleLag") : null,
-                models);
+                models, f.containsKey("offPeak") ? offPeak(source, f.get("offPeak")) : null);
+    }
+
+    private static GateSettings.OffPeak offPeak(String source, Node node) {
+        String p = "gate.offPeak";
+        Map<String, Node> f = Nodes.fields(source, node, p, Set.of("window", "zone", "kinds"));
+        if (!f.containsKey("window")) throw new SpecException(source, Nodes.line(node), p + ".window", "required, e.g. \"22:00-06:00\"");
+        String w = Nodes.scalar(source, f.get("window"), p + ".window");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})").matcher(w.strip());
+        java.time.LocalTime start;
+        java.time.LocalTime end;
+        try {
+            if (!m.matches()) throw new java.time.format.DateTimeParseException("", w, 0);
+            start = java.time.LocalTime.parse(m.group(1));
+            end = java.time.LocalTime.parse(m.group(2));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new SpecException(source, Nodes.line(f.get("window")), p + ".window", "expected HH:MM-HH:MM, was '" + w + "'");
+        }
+        java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+        if (f.containsKey("zone")) {
+            String z = Nodes.scalar(source, f.get("zone"), p + ".zone");
+            try {
+                zone = java.time.ZoneId.of(z);
+            } catch (java.time.DateTimeException e) {
+                throw new SpecException(source, Nodes.line(f.get("zone")), p + ".zone", "unknown time zone '" + z + "'");
+            }
+        }
+        Set<GateRequest.Kind> kinds = java.util.EnumSet.of(GateRequest.Kind.EXPERIMENT, GateRequest.Kind.HPO);
+        if (f.containsKey("kinds")) {
+            kinds = java.util.EnumSet.noneOf(GateRequest.Kind.class);
+            for (Node k : Nodes.sequence(source, f.get("kinds"), p + ".kinds").getValue()) kinds.add(Nodes.enumValue(source, k, p + ".kinds", GateRequest.Kind.class));
+        }
+        try {
+            return new GateSettings.OffPeak(start, end, zone, kinds);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(source, Nodes.line(f.get("window")), p + ".window", e.getMessage());
+        }
     }
 
     public static GuardSettings guard(String source, Node node) {

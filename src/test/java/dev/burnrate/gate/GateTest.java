@@ -299,6 +299,45 @@ class GateTest {
     }
 
     @Test
+    void offPeakKinds_outsideTheWindow_areDeferredToItsStart_andTheSameRequestIsDecidedAgainThen() throws Exception {
+        w.close();
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG.replace("  settleLag: 2d\n",
+                "  settleLag: 2d\n  offPeak: {window: \"22:00-06:00\", zone: Europe/Berlin, kinds: [experiment]}\n"));
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        gate = w.gate();
+        GateRequest exp = new GateRequest("exp-1", "churn", "ml", GateRequest.Kind.EXPERIMENT, null, "AWS", "p4d.24xlarge", 1, PriceCatalog.Pricing.SPOT,
+                "us-east-1", new BigDecimal("4"), null, Map.of(), "pipeline", Map.of());
+        // 08:00 UTC is 10:00 in Berlin (summer time): deferred to 22:00 Berlin = 20:00 UTC, nothing held
+        Ticket t = gate.submit(exp);
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.DEFERRED);
+        assertThat(t.notBefore()).isEqualTo(Instant.parse("2026-09-10T20:00:00Z"));
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("experiment requests run off-peak (22:00-06:00 Europe/Berlin): deferred to 2026-09-10T20:00:00Z"));
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("0");
+        // a full retrain is not an off-peak kind
+        assertThat(gate.submit(req("full-now", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5")).decision()).isEqualTo(Ticket.Decision.APPROVED);
+        // asking again before the window: the same answer; inside the window (01:00 Berlin, across midnight): decided afresh
+        clock.advance(Duration.ofHours(6));
+        assertThat(gate.submit(exp).decision()).isEqualTo(Ticket.Decision.DEFERRED);
+        clock.set(Instant.parse("2026-09-10T23:00:00Z"));
+        Ticket again = gate.submit(exp);
+        assertThat(again.decision()).isEqualTo(Ticket.Decision.APPROVED);
+        // now only the experiment holds money (the full retrain never started within 12 h and was released)
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo("40.00");
+        assertThat(again.reserved().amount()).isEqualByComparingTo("40.00");
+        assertThat(w.audit().bySubject("exp-1")).extracting(e -> e.action()).containsExactly("gate.deferred", "gate.approved");
+    }
+
+    @Test
+    void offPeakWindow_thatIsNotAWindow_failsAtLoadWithFileAndLine() throws Exception {
+        w.close();
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG.replace("  settleLag: 2d\n", "  settleLag: 2d\n  offPeak: {window: \"late\"}\n"));
+        assertThatThrownBy(() -> Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock))
+                .hasMessageContaining("burnrate.yaml:10").hasMessageContaining("gate.offPeak.window").hasMessageContaining("expected HH:MM-HH:MM, was 'late'");
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock); // for close()
+    }
+
+    @Test
     void auditEntries_writtenAtNanosecondClockReadings_stillVerify() {
         clock.set(Instant.parse("2026-09-10T08:00:00.123456789Z"));
         gate.submit(req("nanos", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
