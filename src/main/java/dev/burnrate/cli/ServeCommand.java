@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "serve", description = "Serve the REST API (and later the dashboard) until stopped.")
+@Command(name = "serve", description = "Serve the dashboard (/) and the REST API (/api/v1) until stopped.")
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
