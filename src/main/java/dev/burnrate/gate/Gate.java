@@ -259,6 +259,8 @@ public final class Gate {
                     } else {
                         t = terminal(r, est, Ticket.Decision.DENIED, reasons, policyNotes, now);
                     }
+                    Ticket raced = decidedMeanwhile(r.id(), existing);
+                    if (raced != null) return raced;
                     put(t);
                     return journalAfter(t, t.decision() == Ticket.Decision.DEFERRED ? "gate.deferred" : "gate.denied", () -> remove(r.id()));
                 }
@@ -282,6 +284,8 @@ public final class Gate {
             Instant expires = now.plus(pending ? settings.approvalTtl() : settings.startWithin());
             t = new Ticket(r.id(), r, est, d, reasons, changes, plan, planEst, res, s, now, now, expires, null, List.of(), policyNotes,
                     null, null, null);
+            Ticket raced = decidedMeanwhile(r.id(), existing);
+            if (raced != null) return raced;
             put(t);
             hold(t.reservations(), BigDecimal.ONE);
         } finally {
@@ -303,6 +307,15 @@ public final class Gate {
                     Map.of("request", decided.id(), "team", decided.request().team(), "requester", decided.request().requester()));
         }
         return decided;
+    }
+
+    /**
+     * The ticket another submission of the same id decided while this one was estimating (under the book's lock), or
+     * null: the first to reach the book wins, so the same id never holds money twice.
+     */
+    private Ticket decidedMeanwhile(String id, Ticket seen) {
+        Ticket now = tickets.get(id);
+        return now != null && now != seen ? now : null;
     }
 
     private static String withinTolerance(GateRequest.Trigger tr, GateSettings.ModelSettings ms) {

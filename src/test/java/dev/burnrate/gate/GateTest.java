@@ -222,6 +222,26 @@ class GateTest {
     }
 
     @Test
+    void theSameIdSubmittedConcurrently_isDecidedOnce_andHoldsItsMoneyOnce() throws Exception {
+        GateRequest r = req("same-id", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Ticket>> fs = new ArrayList<>();
+        for (int i = 0; i < 16; i++) fs.add(pool.submit(() -> {
+            go.await();
+            return gate.submit(r);
+        }));
+        go.countDown();
+        java.util.Set<Instant> decidedAt = new java.util.HashSet<>();
+        for (var f : fs) decidedAt.add(f.get().createdAt());
+        pool.shutdown();
+        Ticket t = gate.get("same-id").orElseThrow();
+        assertThat(gate.reserved(w.budgets().find("ml-monthly").orElseThrow(), LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo(t.reserved().amount());
+        assertThat(w.audit().bySubject("same-id")).hasSize(1);
+        assertThat(decidedAt).hasSize(1);
+    }
+
+    @Test
     void approvals_notByTheRequester_andPendingExpiresAndReleasesItsMoney() {
         GateRequest big = new GateRequest("needs-ok", "churn", "ml", GateRequest.Kind.HPO, null, "AWS", "p4d.24xlarge", 1, null, "us-east-1",
                 new BigDecimal("80"), null, Map.of(), "alice", Map.of());
