@@ -102,12 +102,35 @@ public final class Gate {
             return ends ? new Due(t.expiresAt(), t.id()) : null;
         }
 
+        /** When an ended ticket may leave memory: its last change (a finished run's settling, a deferral's time) + retain. */
+        static Due retire(Ticket t, Duration retain) {
+            Instant last = t.updatedAt();
+            switch (t.state()) {
+                case PENDING_APPROVAL, APPROVED, RUNNING -> {
+                    return null;
+                }
+                case FINISHED -> {
+                    if (t.expiresAt() != null && t.expiresAt().isAfter(last)) last = t.expiresAt();
+                }
+                case DEFERRED -> {
+                    if (t.notBefore() != null && t.notBefore().isAfter(last)) last = t.notBefore();
+                }
+                default -> {
+                }
+            }
+            return new Due(last.plus(retain), t.id());
+        }
+
         @Override
         public int compareTo(Due o) {
             int c = at.compareTo(o.at);
             return c != 0 ? c : id.compareTo(o.id);
         }
     }
+    /** Ended tickets by the instant they leave memory (their last change + retainTickets). */
+    private final java.util.NavigableSet<Due> retire = new java.util.TreeSet<>();
+    /** Ids of tickets that left memory: the audit log has them (get and a repeated submit read them from there). */
+    private final java.util.Set<String> retired = ConcurrentHashMap.newKeySet();
     private Instant nextSweep = Instant.MIN;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
@@ -146,6 +169,7 @@ public final class Gate {
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
         Instant now = clock.instant();
         Ticket existing = tickets.get(r.id());
+        if (existing == null && retired.contains(r.id())) existing = fromAudit(r.id()).orElse(null);
         // the same request again returns its answer, except a deferred one whose time has come: it is decided afresh
         if (existing != null && !(existing.state() == Ticket.State.DEFERRED && existing.notBefore() != null && !now.isBefore(existing.notBefore()))) {
             return existing;
@@ -646,11 +670,31 @@ public final class Gate {
         return journalAfter(after, "gate.released", () -> restoreTicket(b));
     }
 
+    /** A ticket by id: from memory, or (once it has left memory) its last snapshot in the audit log. */
     public Optional<Ticket> get(String id) {
-        return Optional.ofNullable(tickets.get(id));
+        Ticket t = tickets.get(id);
+        if (t == null && retired.contains(id)) return fromAudit(id);
+        return Optional.ofNullable(t);
     }
 
-    /** Tickets, newest first, optionally of one state and of some teams (null = all). */
+    private Optional<Ticket> fromAudit(String id) {
+        List<AuditEvent> events = audit.bySubject(id);
+        for (int i = events.size() - 1; i >= 0; i--) {
+            AuditEvent e = events.get(i);
+            if (e.action().startsWith("gate.")) return Optional.of(snapshot(e));
+        }
+        return Optional.empty();
+    }
+
+    private Ticket snapshot(AuditEvent e) {
+        try {
+            return json.readValue(e.detail(), Ticket.class).expanded();
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("audit entry " + e.seq() + " (" + e.action() + ") does not hold a readable gate ticket: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Tickets in memory (every open one, ended ones within retainTickets), newest first, optionally of one state and of some teams (null = all). */
     public List<Ticket> list(Ticket.State state, Collection<String> teams, int limit) {
         sweep();
         return tickets.values().stream()
@@ -698,13 +742,24 @@ public final class Gate {
             put(t);
             journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
         }
+        // ended tickets past their retention leave memory (a finished run only once it has settled)
+        for (Due d; (d = retire.isEmpty() ? null : retire.first()) != null && !now.isBefore(d.at()); ) {
+            retire.pollFirst();
+            Ticket t = tickets.get(d.id());
+            if (t == null || !d.equals(Due.retire(t, settings.retainTickets())) || Due.of(t) != null && now.isBefore(t.expiresAt())) continue;
+            tickets.remove(d.id());
+            retired.add(d.id());
+        }
     }
 
     /** Rebuilds the held money and the due index from the tickets (after a restore or an undo). */
     private void recomputeHeld(Instant now) {
         held.clear();
         due.clear();
+        retire.clear();
         for (Ticket t : tickets.values()) {
+            Due leave = Due.retire(t, settings.retainTickets());
+            if (leave != null) retire.add(leave);
             boolean holds = t.state().holdsReservation() || (t.state() == Ticket.State.FINISHED && t.expiresAt() != null && now.isBefore(t.expiresAt()));
             if (!holds) continue;
             hold(t.reservations(), BigDecimal.ONE);
@@ -718,10 +773,15 @@ public final class Gate {
         book.lock();
         try {
             Ticket old = tickets.put(t.id(), t);
+            retired.remove(t.id());
             Due before = old == null ? null : Due.of(old);
             Due after = Due.of(t);
             if (before != null && !before.equals(after)) due.remove(before);
             if (after != null) due.add(after);
+            Due leaveBefore = old == null ? null : Due.retire(old, settings.retainTickets());
+            Due leave = Due.retire(t, settings.retainTickets());
+            if (leaveBefore != null && !leaveBefore.equals(leave)) retire.remove(leaveBefore);
+            if (leave != null) retire.add(leave);
         } finally {
             book.unlock();
         }
@@ -733,6 +793,8 @@ public final class Gate {
             Ticket old = tickets.remove(id);
             Due d = old == null ? null : Due.of(old);
             if (d != null) due.remove(d);
+            Due leave = old == null ? null : Due.retire(old, settings.retainTickets());
+            if (leave != null) retire.remove(leave);
         } finally {
             book.unlock();
         }
@@ -807,11 +869,7 @@ public final class Gate {
             if (page.isEmpty()) break;
             for (AuditEvent e : page) {
                 if (!e.action().startsWith("gate.")) continue;
-                try {
-                    last.put(e.subject(), json.readValue(e.detail(), Ticket.class).expanded());
-                } catch (java.io.IOException ex) {
-                    throw new IllegalStateException("audit entry " + e.seq() + " (" + e.action() + ") does not hold a readable gate ticket: " + ex.getMessage(), ex);
-                }
+                last.put(e.subject(), snapshot(e));
             }
             from = page.get(page.size() - 1).seq() + 1;
         }

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param settleLag        a finished run's actual cost is held against its budgets this long, until the bill carries it
  * @param models           per-model tolerances, envelope and criticality
  * @param offPeak          request kinds that run only in an off-peak window (null: none)
+ * @param retainTickets    an ended ticket (denied, rejected, expired, released, settled, a deferral past its time) stays
+ *                         in memory this long after its last change; later it is read back from the audit log on demand
  */
 public record GateSettings(BigDecimal autoApproveLimit, Duration approvalTtl, Duration startWithin, Duration settleLag,
-                           Map<String, ModelSettings> models, OffPeak offPeak) {
+                           Map<String, ModelSettings> models, OffPeak offPeak, Duration retainTickets) {
 
     /**
      * A daily window in a time zone ({@code start} to {@code end}, across midnight when end is earlier) in which
@@ -63,10 +65,11 @@ public record GateSettings(BigDecimal autoApproveLimit, Duration approvalTtl, Du
         startWithin = startWithin == null ? Duration.ofHours(24) : startWithin;
         settleLag = settleLag == null ? Duration.ofDays(2) : settleLag;
         models = models == null ? Map.of() : Map.copyOf(models);
+        retainTickets = retainTickets == null ? Duration.ofDays(30) : retainTickets;
     }
 
     public static GateSettings defaults() {
-        return new GateSettings(null, null, null, null, null, null);
+        return new GateSettings(null, null, null, null, null, null, null);
     }
 
     public ModelSettings model(String name) {

@@ -25,6 +25,7 @@ import java.util.Set;
  *   models:
  *     churn-xgb: {driftTolerance: 0.15, accuracyTolerance: 1.0, maxRunCost: 500, tier: critical}
  *   offPeak: {window: "22:00-06:00", zone: Europe/Berlin, kinds: [experiment, hpo]}
+ *   retainTickets: 30d              # ended tickets stay in memory this long, then are read from the audit log
  * guard:
  *   spendFactor: 1.2
  *   runtimeFactor: 1.5
@@ -38,7 +39,7 @@ public final class GateSpecs {
     }
 
     public static GateSettings gate(String source, Node node) {
-        Map<String, Node> f = Nodes.fields(source, node, "gate", Set.of("autoApproveLimit", "approvalTtl", "startWithin", "settleLag", "models", "offPeak"));
+        Map<String, Node> f = Nodes.fields(source, node, "gate", Set.of("autoApproveLimit", "approvalTtl", "startWithin", "settleLag", "models", "offPeak", "retainTickets"));
         Map<String, GateSettings.ModelSettings> models = new LinkedHashMap<>();
         if (f.containsKey("models")) {
             for (NodeTuple t : Nodes.mapping(source, f.get("models"), "gate.models").getValue()) {
@@ -57,7 +58,8 @@ public final class GateSpecs {
                 f.containsKey("approvalTtl") ? Nodes.duration(source, f.get("approvalTtl"), "gate.approvalTtl") : null,
                 f.containsKey("startWithin") ? Nodes.duration(source, f.get("startWithin"), "gate.startWithin") : null,
                 f.containsKey("settleLag") ? Nodes.duration(source, f.get("settleLag"), "gate.settleLag") : null,
-                models, f.containsKey("offPeak") ? offPeak(source, f.get("offPeak")) : null);
+                models, f.containsKey("offPeak") ? offPeak(source, f.get("offPeak")) : null,
+                f.containsKey("retainTickets") ? Nodes.duration(source, f.get("retainTickets"), "gate.retainTickets") : null);
     }
 
     private static GateSettings.OffPeak offPeak(String source, Node node) {

@@ -358,6 +358,36 @@ class GateTest {
     }
 
     @Test
+    void endedTickets_leaveMemoryAfterRetention_butStayReadable_andTheSameIdIsNotDecidedAgain() throws Exception {
+        w.close();
+        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG.replace("  settleLag: 2d\n", "  settleLag: 2d\n  retainTickets: 7d\n"));
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        gate = w.gate();
+        gate.submit(req("old-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
+        gate.release("old-1", "pipeline");
+        gate.submit(req("live-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
+        gate.start("live-1", "pipeline");
+        clock.advance(Duration.ofDays(6));
+        gate.sweep();
+        assertThat(gate.list(null, null, 10)).extracting(Ticket::id).containsExactlyInAnyOrder("old-1", "live-1");
+        // a week after it ended, the released ticket leaves memory; the running one stays
+        clock.advance(Duration.ofDays(2));
+        gate.sweep();
+        assertThat(gate.list(null, null, 10)).extracting(Ticket::id).containsExactly("live-1");
+        Ticket read = gate.get("old-1").orElseThrow();
+        assertThat(read.state()).isEqualTo(Ticket.State.RELEASED);
+        assertThat(gate.submit(req("old-1", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5")).state()).isEqualTo(Ticket.State.RELEASED);
+        assertThat(w.audit().bySubject("old-1")).extracting(e -> e.action()).containsExactly("gate.approved", "gate.released");
+        // after a restart the same holds: restored, then retired by the first sweep
+        w.close();
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        gate = w.gate();
+        gate.sweep();
+        assertThat(gate.list(null, null, 10)).extracting(Ticket::id).containsExactly("live-1");
+        assertThat(gate.get("old-1").orElseThrow().state()).isEqualTo(Ticket.State.RELEASED);
+    }
+
+    @Test
     void auditEntries_writtenAtNanosecondClockReadings_stillVerify() {
         clock.set(Instant.parse("2026-09-10T08:00:00.123456789Z"));
         gate.submit(req("nanos", GateRequest.Kind.FULL, PriceCatalog.Pricing.SPOT, "drift", "0.5"));
