@@ -23,5 +23,6 @@ find_jdk() {
     return 1
   fi
   export JAVA_HOME="$best"
+  export JAVA_MAJOR="$best_v"
   export PATH="$JAVA_HOME/bin:$PATH"
 }
