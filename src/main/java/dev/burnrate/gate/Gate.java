@@ -670,6 +670,11 @@ public final class Gate {
         return journalAfter(after, "gate.released", () -> restoreTicket(b));
     }
 
+    /** Whether the gate has decided this id (in memory or, having left it, in the audit log), without reading the log. */
+    public boolean known(String id) {
+        return tickets.containsKey(id) || retired.contains(id);
+    }
+
     /** A ticket by id: from memory, or (once it has left memory) its last snapshot in the audit log. */
     public Optional<Ticket> get(String id) {
         Ticket t = tickets.get(id);
@@ -746,7 +751,7 @@ public final class Gate {
         for (Due d; (d = retire.isEmpty() ? null : retire.first()) != null && !now.isBefore(d.at()); ) {
             retire.pollFirst();
             Ticket t = tickets.get(d.id());
-            if (t == null || !d.equals(Due.retire(t, settings.retainTickets())) || Due.of(t) != null && now.isBefore(t.expiresAt())) continue;
+            if (t == null || !d.equals(Due.retire(t, settings.retainTickets()))) continue; // a finished run's retire time is after its settling
             tickets.remove(d.id());
             retired.add(d.id());
         }
@@ -758,13 +763,12 @@ public final class Gate {
         due.clear();
         retire.clear();
         for (Ticket t : tickets.values()) {
-            Due leave = Due.retire(t, settings.retainTickets());
-            if (leave != null) retire.add(leave);
             boolean holds = t.state().holdsReservation() || (t.state() == Ticket.State.FINISHED && t.expiresAt() != null && now.isBefore(t.expiresAt()));
-            if (!holds) continue;
-            hold(t.reservations(), BigDecimal.ONE);
-            Due d = Due.of(t);
-            if (d != null) due.add(d);
+            if (holds) {
+                hold(t.reservations(), BigDecimal.ONE);
+                move(due, null, Due.of(t));
+            }
+            move(retire, null, Due.retire(t, settings.retainTickets()));
         }
     }
 
@@ -774,14 +778,7 @@ public final class Gate {
         try {
             Ticket old = tickets.put(t.id(), t);
             retired.remove(t.id());
-            Due before = old == null ? null : Due.of(old);
-            Due after = Due.of(t);
-            if (before != null && !before.equals(after)) due.remove(before);
-            if (after != null) due.add(after);
-            Due leaveBefore = old == null ? null : Due.retire(old, settings.retainTickets());
-            Due leave = Due.retire(t, settings.retainTickets());
-            if (leaveBefore != null && !leaveBefore.equals(leave)) retire.remove(leaveBefore);
-            if (leave != null) retire.add(leave);
+            reindex(old, t);
         } finally {
             book.unlock();
         }
@@ -790,14 +787,21 @@ public final class Gate {
     private void remove(String id) {
         book.lock();
         try {
-            Ticket old = tickets.remove(id);
-            Due d = old == null ? null : Due.of(old);
-            if (d != null) due.remove(d);
-            Due leave = old == null ? null : Due.retire(old, settings.retainTickets());
-            if (leave != null) retire.remove(leave);
+            reindex(tickets.remove(id), null);
         } finally {
             book.unlock();
         }
+    }
+
+    /** Moves a ticket's entries in the due and retire indexes from its old state to its new one (either may be null). */
+    private void reindex(Ticket old, Ticket now) {
+        move(due, old == null ? null : Due.of(old), now == null ? null : Due.of(now));
+        move(retire, old == null ? null : Due.retire(old, settings.retainTickets()), now == null ? null : Due.retire(now, settings.retainTickets()));
+    }
+
+    private static void move(java.util.NavigableSet<Due> index, Due from, Due to) {
+        if (from != null && !from.equals(to)) index.remove(from);
+        if (to != null) index.add(to);
     }
 
     private void hold(List<Ticket.Reservation> rs, BigDecimal sign) {
