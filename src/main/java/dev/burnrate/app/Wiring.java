@@ -71,8 +71,9 @@ public final class Wiring implements Services {
         BurnrateConfig.Governance gov = config.governance();
         dev.burnrate.policy.PolicySet policies = dev.burnrate.policy.PolicySet.of(gov.policies());
         auditPolicyChange(policies);
+        // both counters only grow, so their sum changes with every budget write and every committed import
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
-                new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, clock), policies, gov.gate(),
+                new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
                 new dev.burnrate.guard.Guard(gov.guard()), audit,
                 (severity, key, title, summary, details) -> alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
                         key, title, summary, details, "/#/approvals", null, java.util.List.of()),

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Computes a budget's status on a day.
+ * Computes a budget's status on a day ({@code asOf}, today).
  * <ol>
- *   <li>Spent: effective cost in scope, in the budget's currency, from the period start to {@code asOf} (exclusive).</li>
- *   <li>Burn rate: the mean daily spend of the last 7 elapsed days of the period (fewer at its start).</li>
- *   <li>Forecast at the end: spent + the forecast of the remaining days (weekly seasonality, interval).</li>
+ *   <li>Spent: effective cost in scope, in the budget's currency, from the period start through today (today's
+ *       charges so far included, the same month-to-date as the cost explorer and the overview).</li>
+ *   <li>Burn rate: the mean daily spend of the last 7 complete days of the period before today (fewer at its start).</li>
+ *   <li>Forecast at the end: spent before today + for today the larger of what is already spent and its forecast +
+ *       the forecast of the days after today (weekly seasonality, interval).</li>
  *   <li>Remaining = amount − spent − reserved; days to exhaustion = remaining / burn rate.</li>
  *   <li>Crossed thresholds: actual ones against spent + reserved, forecast ones against the forecast.</li>
  * </ol>
@@ -44,30 +46,41 @@ public final class BudgetEvaluator {
     }
 
     public BudgetStatus status(Budget b, LocalDate asOf) {
-        LocalDate[] p = b.period().around(asOf.minusDays(1));
+        LocalDate[] p = b.period().around(asOf);
         LocalDate start = p[0];
         LocalDate end = p[1];
         String cur = b.amount().currency();
-        LocalDate spentTo = asOf.isAfter(end) ? end : asOf;
-        BigDecimal spent = spend(b, start, spentTo);
-        int elapsed = (int) Math.max(0, ChronoUnit.DAYS.between(start, spentTo));
-        int remainingDays = (int) Math.max(0, ChronoUnit.DAYS.between(spentTo, end));
+        LocalDate today = asOf.isBefore(start) ? start : asOf.isBefore(end) ? asOf : end;
+        LocalDate spentTo = today.plusDays(1).isAfter(end) ? end : today.plusDays(1);
+        BigDecimal before = spend(b, start, today);
+        BigDecimal todaySoFar = spend(b, today, spentTo);
+        BigDecimal spent = before.add(todaySoFar);
+        int elapsed = (int) Math.max(0, ChronoUnit.DAYS.between(start, today));
+        int remainingDays = (int) Math.max(0, ChronoUnit.DAYS.between(today, end));
         BigDecimal burn = BigDecimal.ZERO;
         if (elapsed > 0) {
             int window = Math.min(7, elapsed);
-            burn = spend(b, spentTo.minusDays(window), spentTo).divide(BigDecimal.valueOf(window), 2, RoundingMode.HALF_EVEN);
+            burn = spend(b, today.minusDays(window), today).divide(BigDecimal.valueOf(window), 2, RoundingMode.HALF_EVEN);
         }
         BigDecimal fc = spent;
         BigDecimal lo = spent;
         BigDecimal hi = spent;
         if (remainingDays > 0 && elapsed > 0) {
             List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
-                    spentTo, remainingDays, 0.8);
+                    today, remainingDays, 0.8);
+            BigDecimal[] sum = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
             for (SpendForecast.ScopeForecast s : f) {
                 if (!s.currency().equals(cur)) continue;
-                fc = fc.add(s.total().amount());
-                lo = lo.add(s.totalLow().amount());
-                hi = hi.add(s.totalHigh().amount());
+                for (SpendForecast.Day d : s.days()) {
+                    sum[0] = sum[0].add(d.date().equals(today) ? d.expected().amount().max(todaySoFar) : d.expected().amount());
+                    sum[1] = sum[1].add(d.date().equals(today) ? d.low().amount().max(todaySoFar) : d.low().amount());
+                    sum[2] = sum[2].add(d.date().equals(today) ? d.high().amount().max(todaySoFar) : d.high().amount());
+                }
+            }
+            if (f.stream().anyMatch(s -> s.currency().equals(cur))) {
+                fc = before.add(sum[0]);
+                lo = before.add(sum[1]);
+                hi = before.add(sum[2]);
             }
         }
         BigDecimal reserved = reservations.reserved(b, start, end).amount();

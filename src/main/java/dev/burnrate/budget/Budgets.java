@@ -29,6 +29,7 @@ public final class Budgets {
     private final BudgetEvaluator evaluator;
     private final Alerts alerts;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     public Budgets(List<Budget> declared, Store store, BudgetEvaluator evaluator, Alerts alerts, Clock clock) {
         Map<String, Budget> m = new LinkedHashMap<>();
@@ -49,6 +50,11 @@ public final class Budgets {
         return out;
     }
 
+    /** Changes with every budget created, changed or deleted here, so the gate's view reloads before its next decision. */
+    public long version() {
+        return version.get();
+    }
+
     public Optional<Budget> find(String id) {
         return all().stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -60,12 +66,15 @@ public final class Budgets {
             throw new IllegalArgumentException("budget '" + b.id() + "' is declared in burnrate.yaml; change it there");
         }
         store.put(b.id(), spec);
+        version.incrementAndGet();
         return b;
     }
 
     public boolean delete(String id) {
         if (declared.containsKey(id)) throw new IllegalArgumentException("budget '" + id + "' is declared in burnrate.yaml; remove it there");
-        return store.delete(id);
+        boolean deleted = store.delete(id);
+        if (deleted) version.incrementAndGet();
+        return deleted;
     }
 
     public BudgetStatus status(Budget b) {

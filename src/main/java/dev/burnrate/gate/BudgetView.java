@@ -4,23 +4,20 @@ import dev.burnrate.budget.Budget;
 import dev.burnrate.ledger.Field;
 
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The budgets as the gate sees them, cached so a decision costs no database query: the budget list for
- * {@link #BUDGETS_TTL}, each budget's spend to date for {@link #SPEND_TTL} (the bill arrives hours late anyway).
+ * The budgets as the gate sees them, cached so a decision costs no database query. The cache is keyed by a version
+ * that changes with every write that can change an answer (a budget created, changed or deleted; a bill imported or
+ * restated), so the very next decision after such a write sees it; no time-to-live, nothing stale.
  */
 public final class BudgetView {
-    static final Duration BUDGETS_TTL = Duration.ofSeconds(30);
-    static final Duration SPEND_TTL = Duration.ofMinutes(5);
 
     /** Effective cost in a budget's scope and currency over [from, to). */
     @FunctionalInterface
@@ -28,47 +25,49 @@ public final class BudgetView {
         BigDecimal spent(Budget b, LocalDate from, LocalDate to);
     }
 
-    private record Timed<T>(Instant at, T value) {
+    /** What the cache holds at one version of its sources. */
+    private record Snapshot(long version, List<Budget> budgets, Map<String, BigDecimal> spent) {
     }
 
     private final Supplier<List<Budget>> budgets;
     private final SpendSource spend;
-    private final Clock clock;
-    private volatile Timed<List<Budget>> list;
-    private final Map<String, Timed<BigDecimal>> spent = new ConcurrentHashMap<>();
+    private final LongSupplier version;
+    private volatile Snapshot snapshot;
 
-    public BudgetView(Supplier<List<Budget>> budgets, SpendSource spend, Clock clock) {
+    /**
+     * @param version changes (never repeats) whenever the budgets or the ledger's costs change; read before every
+     *                answer, so it must be cheap (an in-memory counter)
+     */
+    public BudgetView(Supplier<List<Budget>> budgets, SpendSource spend, LongSupplier version) {
         this.budgets = budgets;
         this.spend = spend;
-        this.clock = clock;
+        this.version = version;
+    }
+
+    private Snapshot current() {
+        long v = version.getAsLong();
+        Snapshot s = snapshot;
+        if (s == null || s.version() != v) {
+            // read the version before the data: a write that lands in between bumps it again and the next call reloads
+            s = new Snapshot(v, List.copyOf(budgets.get()), new ConcurrentHashMap<>());
+            snapshot = s;
+        }
+        return s;
     }
 
     public List<Budget> all() {
-        Instant now = clock.instant();
-        Timed<List<Budget>> l = list;
-        if (l == null || Duration.between(l.at(), now).compareTo(BUDGETS_TTL) >= 0) {
-            l = new Timed<>(now, List.copyOf(budgets.get()));
-            list = l;
-        }
-        return l.value();
+        return current().budgets();
     }
 
-    /** Drops the cached figures (budgets changed, a bill was imported). */
-    public void refresh() {
-        list = null;
-        spent.clear();
-    }
-
-    /** Spend in the period up to today (exclusive). */
-    public BigDecimal spent(Budget b, LocalDate periodStart, LocalDate today) {
-        Instant now = clock.instant();
-        String key = b.id() + "|" + periodStart + "|" + today;
-        Timed<BigDecimal> t = spent.get(key);
-        if (t == null || Duration.between(t.at(), now).compareTo(SPEND_TTL) >= 0) {
-            t = new Timed<>(now, today.isAfter(periodStart) ? spend.spent(b, periodStart, today) : BigDecimal.ZERO);
-            spent.put(key, t);
-        }
-        return t.value();
+    /**
+     * Spend to date in the period that starts on {@code periodStart}: every charge from its start through {@code today}
+     * (today's charges so far included, as the cost explorer and the budget report count them), never past the
+     * period's end {@code periodEnd} (exclusive).
+     */
+    public BigDecimal spent(Budget b, LocalDate periodStart, LocalDate periodEnd, LocalDate today) {
+        LocalDate to = today.plusDays(1).isBefore(periodEnd) ? today.plusDays(1) : periodEnd;
+        if (!to.isAfter(periodStart)) return BigDecimal.ZERO;
+        return current().spent().computeIfAbsent(b.id() + "|" + periodStart + "|" + to, k -> spend.spent(b, periodStart, to));
     }
 
     /**

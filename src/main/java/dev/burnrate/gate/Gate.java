@@ -365,7 +365,7 @@ public final class Gate {
         List<String> parts = new ArrayList<>();
         for (Budget b : scope) {
             LocalDate[] p = b.period().around(today);
-            BigDecimal spent = budgets.spent(b, p[0], today);
+            BigDecimal spent = budgets.spent(b, p[0], p[1], today);
             BigDecimal reserved = held.getOrDefault(key(b.id(), p[0]), BigDecimal.ZERO);
             BigDecimal available = b.amount().amount().subtract(spent).subtract(reserved);
             String line = "budget " + b.id() + " " + p[0] + ".." + p[1].minusDays(1) + ": " + m(b.amount().amount(), cur) + ", spent " + m(spent, cur)
@@ -601,7 +601,7 @@ public final class Gate {
         for (Ticket.Reservation r : t.reservations()) {
             Budget b = budgets.all().stream().filter(x -> x.id().equals(r.budgetId())).findFirst().orElse(null);
             if (b == null) continue;
-            BigDecimal spent = budgets.spent(b, r.periodStart(), today);
+            BigDecimal spent = budgets.spent(b, r.periodStart(), r.periodEnd(), today);
             BigDecimal left = b.amount().amount().subtract(spent).subtract(held.getOrDefault(key(b.id(), r.periodStart()), BigDecimal.ZERO));
             if (least == null || left.compareTo(least) < 0) {
                 least = left;

@@ -31,6 +31,9 @@ public interface CostLedger {
      */
     void recordGroups(String importId, java.util.Collection<String> fields, java.util.function.Consumer<RecordGroup> sink);
 
+    /** Changes with every committed change of the cost records (imports, restatements), so caches know when to reload. */
+    long version();
+
     /** Row count of the ledger, for health and metrics. */
     long recordCount();
 }

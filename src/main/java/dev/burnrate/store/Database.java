@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
 
     private final Path path;
     private final DuckDBConnection root;
+    private final java.util.concurrent.atomic.AtomicLong costsVersion = new java.util.concurrent.atomic.AtomicLong();
 
     private Database(Path path, DuckDBConnection root) {
         this.path = path;
@@ -52,6 +53,16 @@ public final class Database implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** Changes with every committed write to the cost records (an import, a restatement, new dimensions). */
+    public long costsVersion() {
+        return costsVersion.get();
+    }
+
+    /** Called after a write to the cost records commits, so caches over them reload. */
+    void costsChanged() {
+        costsVersion.incrementAndGet();
     }
 
     /** A connection of its own for one thread or one unit of work; close it after use. */

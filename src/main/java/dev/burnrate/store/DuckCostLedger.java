@@ -236,6 +236,11 @@ public final class DuckCostLedger implements CostLedger {
     }
 
     @Override
+    public long version() {
+        return db.costsVersion();
+    }
+
+    @Override
     public long recordCount() {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM cost_record")) {
             r.next();

@@ -83,7 +83,7 @@ public final class DuckFocusLedger implements FocusLedger {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private static final class DuckBatch implements Batch {
+    private final class DuckBatch implements Batch {
         private final Connection c;
         private final List<String> importIds = new ArrayList<>();
         private boolean open = true;
@@ -334,6 +334,7 @@ public final class DuckFocusLedger implements FocusLedger {
                 c.commit();
                 open = false;
                 c.close();
+                db.costsChanged();
             } catch (SQLException e) {
                 throw new StoreException("cannot commit the import: " + e.getMessage(), e);
             }

@@ -49,6 +49,7 @@ public final class DuckTagSets implements TagSets {
                 ps.executeUpdate();
             }
             c.commit();
+            db.costsChanged();
         } catch (SQLException e) {
             throw new StoreException("cannot store dimensions: " + e.getMessage(), e);
         }

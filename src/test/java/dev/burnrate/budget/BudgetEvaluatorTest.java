@@ -63,6 +63,24 @@ class BudgetEvaluatorTest {
     }
 
     @Test
+    void status_countsTodaysChargesSoFar_likeTheCostExplorersMonthToDate() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 17), "fraud", "100.00")
+                .add(LocalDate.of(2026, 9, 16), "fraud", "250.00").write(dir.resolve("bill.csv"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            LocalDate today = LocalDate.of(2026, 9, 16);
+            BudgetStatus s = new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none()).status(BudgetSpecs.parse(SPEC, "test"), today);
+            java.math.BigDecimal explorer = l.costs.costs(new dev.burnrate.ledger.CostQuery(List.of(), LocalDate.of(2026, 9, 1), today.plusDays(1),
+                    dev.burnrate.ledger.Granularity.NONE, dev.burnrate.ledger.CostBasis.EFFECTIVE,
+                    Map.of(dev.burnrate.ledger.Field.parse("team").orElseThrow(), List.of("fraud")))).totals().get("USD");
+            assertThat(s.spent().amount()).isEqualByComparingTo("1850.00").isEqualByComparingTo(explorer); // 15 × 100 + 100 + 250 today
+            assertThat(s.burnRatePerDay().amount()).isEqualByComparingTo("100.00");                   // complete days only
+            // today already spent 350 (above its 100 forecast): the forecast keeps it, then 14 days × 100
+            assertThat(s.forecastAtEnd().amount()).isEqualByComparingTo("3250.00");
+        }
+    }
+
+    @Test
     void status_withReservation_countsItAgainstActualThresholdsAndRemaining() {
         Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
         try (TestLedger l = new TestLedger(dir)) {
