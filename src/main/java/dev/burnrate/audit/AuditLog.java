@@ -46,8 +46,32 @@ public final class AuditLog implements AutoCloseable {
         /** Entries up to {@code seq} are in the store; the journal may drop them. */
         void stored(long seq);
 
+        /**
+         * The newest entry ever written through this journal (null before the first): kept outside the store, so a
+         * store that lost its newest entries, or had one changed, is told from one that never had them.
+         */
+        Head head();
+
         @Override
         void close();
+    }
+
+    /** Sequence number and hash of the newest entry. */
+    public record Head(long seq, String hash) {
+    }
+
+    /** The chain does not verify: the state rebuilt from it cannot be trusted. */
+    public static final class BrokenChainException extends IllegalStateException {
+        private final Verification verification;
+
+        public BrokenChainException(Verification v) {
+            super("the audit chain is broken: " + v.reason() + "; run 'burnrate audit verify' and restore the audit log from a backup");
+            this.verification = v;
+        }
+
+        public Verification verification() {
+            return verification;
+        }
     }
 
     /** The result of {@link #verify()}: intact, or the first entry that does not fit the chain. */
@@ -308,6 +332,18 @@ public final class AuditLog implements AutoCloseable {
 
     /** Walks the whole chain: sequence numbers without gaps, each entry's hash recomputed and linked to its predecessor. */
     public Verification verify() {
+        return verify(e -> {
+        });
+    }
+
+    /**
+     * Walks the whole chain in order and hands each entry that verifies to {@code each}, stopping at the first that does
+     * not: sequence numbers without gaps, each hash recomputed from its entry and linked to its predecessor, and the last
+     * entry equal to the journal's head (so removing the newest entries, or changing the newest one, is seen too).
+     * What is rebuilt from the log (the gate's tickets) is rebuilt through this walk, so it is never rebuilt from a
+     * chain that does not verify.
+     */
+    public Verification verify(java.util.function.Consumer<AuditEvent> each) {
         awaitStored();
         long expectSeq = 1;
         String prev = AuditEvent.GENESIS;
@@ -327,9 +363,24 @@ public final class AuditLog implements AutoCloseable {
                     return new Verification(false, count, prev, e.seq(), "entry " + e.seq() + " (" + e.action() + " " + e.subject()
                             + ") was changed after it was written: its hash does not match its content");
                 }
+                each.accept(e);
                 prev = e.hash();
                 expectSeq++;
                 count++;
+            }
+        }
+        Head h = journal == null ? null : journal.head();
+        if (h != null) {
+            if (h.seq() > count) {
+                return new Verification(false, count, prev, count + 1, "entries " + (count + 1) + ".." + h.seq()
+                        + " were removed: the log ends at entry " + count + " but entry " + h.seq() + " was written (the journal's head)");
+            }
+            if (h.seq() == count && !h.hash().equals(prev)) {
+                return new Verification(false, count, prev, count, "entry " + count + " is not the entry that was written (its hash differs from the journal's head)");
+            }
+            if (h.seq() < count) {
+                return new Verification(false, count, prev, h.seq() + 1, "entries " + (h.seq() + 1) + ".." + count
+                        + " were never written through the journal (the journal's head is entry " + h.seq() + ")");
             }
         }
         return new Verification(true, count, prev, null, null);

@@ -27,6 +27,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Starts the API and blocks until the process is stopped; closes the database on the way out. */
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
+        s.gate().requireTrusted(); // never serve a book rebuilt from an audit chain that does not verify
         int actual = s.api().start(bind, port);
         CountDownLatch stopped = new CountDownLatch(1);
         // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds

@@ -132,6 +132,8 @@ public final class Gate {
     /** Ids of tickets that left memory: the audit log has them (get and a repeated submit read them from there). */
     private final java.util.Set<String> retired = ConcurrentHashMap.newKeySet();
     private Instant nextSweep = Instant.MIN;
+    /** Set when the audit chain did not verify at start. */
+    private volatile AuditLog.Verification untrusted;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
                 Notifier notifier, Function<Map<String, String>, Actuator> actuators, Clock clock) {
@@ -149,6 +151,12 @@ public final class Gate {
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
+    /** Throws when the audit log the gate was rebuilt from did not verify at start: its book cannot be trusted. */
+    public void requireTrusted() {
+        AuditLog.Verification v = untrusted;
+        if (v != null) throw new AuditLog.BrokenChainException(v);
+    }
+
     public GateSettings settings() {
         return settings;
     }
@@ -165,6 +173,7 @@ public final class Gate {
 
     /** Decides a request; submitting the same id again returns the ticket already decided. */
     public Ticket submit(GateRequest req) {
+        requireTrusted();
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
         Instant now = clock.instant();
@@ -437,10 +446,12 @@ public final class Gate {
 
     /** An approver (never the requester) approves a pending request; its reservation stays held until it starts. */
     public Ticket approve(String id, String approver, String reason) {
+        requireTrusted();
         return decideApproval(id, approver, reason, true);
     }
 
     public Ticket reject(String id, String approver, String reason) {
+        requireTrusted();
         return decideApproval(id, approver, reason, false);
     }
 
@@ -477,6 +488,7 @@ public final class Gate {
 
     /** The job started: only an approved request may. */
     public Ticket start(String id, String actor) {
+        requireTrusted();
         Instant now = clock.instant();
         Ticket before;
         Ticket after;
@@ -502,6 +514,7 @@ public final class Gate {
 
     /** The guard's answer to a heartbeat of a running job; checkpoint and stop go to the job's actuator when it has one. */
     public Guard.Verdict heartbeat(String id, Heartbeat hb) {
+        requireTrusted();
         Instant now = clock.instant();
         Ticket t;
         Guard.Verdict v;
@@ -614,6 +627,7 @@ public final class Gate {
 
     /** The job ended: its reservation becomes its actual cost (held until the bill carries it), and history learns it. */
     public Ticket finish(String id, String status, BigDecimal actualCost, String actor) {
+        requireTrusted();
         Instant now = clock.instant();
         Ticket before;
         Ticket after;
@@ -651,6 +665,7 @@ public final class Gate {
 
     /** Gives the money back: the job will not start (or was cancelled before it did). */
     public Ticket release(String id, String actor) {
+        requireTrusted();
         Instant now = clock.instant();
         Ticket before;
         Ticket after;
@@ -721,6 +736,7 @@ public final class Gate {
 
     /** Expires pending requests past their approval window and releases approved ones that never started. */
     public void sweep() {
+        requireTrusted();
         book.lock();
         try {
             nextSweep = Instant.MIN;
@@ -864,18 +880,18 @@ public final class Gate {
         }
     }
 
-    /** Rebuilds tickets from the journal: the last snapshot of each request wins. */
+    /**
+     * Rebuilds tickets from the audit log (the last snapshot of each request wins) while verifying its chain; a chain
+     * that does not verify rebuilds nothing, and the gate refuses to act until the log is restored.
+     */
     private void restore() {
-        long from = 1;
         Map<String, Ticket> last = new LinkedHashMap<>();
-        while (true) {
-            List<AuditEvent> page = audit.read(from, 5000);
-            if (page.isEmpty()) break;
-            for (AuditEvent e : page) {
-                if (!e.action().startsWith("gate.")) continue;
-                last.put(e.subject(), snapshot(e));
-            }
-            from = page.get(page.size() - 1).seq() + 1;
+        AuditLog.Verification v = audit.verify(e -> {
+            if (e.action().startsWith("gate.")) last.put(e.subject(), snapshot(e));
+        });
+        if (!v.intact()) {
+            untrusted = v;
+            return;
         }
         book.lock();
         try {

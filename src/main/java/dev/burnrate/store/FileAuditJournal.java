@@ -27,9 +27,14 @@ import java.util.stream.Stream;
  * the device per group commit. A segment is named by its first sequence number; segments whose entries are all in the
  * audit table are deleted, so the directory holds only what the table may still be missing (plus the open segment).
  * A torn last line (the process died during a write, so nobody was told that entry was durable) is ignored on replay.
+ * <p>
+ * The newest entry's sequence number and hash (the head) outlive the segments: the open segment always holds the
+ * newest entries, and before a segment that may hold the newest entry is deleted (at a roll or a clean close) the head
+ * is written to the file {@value #HEAD}, replaced atomically. {@link AuditLog#verify()} compares the table with it.
  */
 public final class FileAuditJournal implements AuditLog.Journal {
     private static final long SEGMENT_BYTES = 32L << 20;
+    static final String HEAD = "audit-head";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -41,6 +46,8 @@ public final class FileAuditJournal implements AuditLog.Journal {
     private volatile long stored;
     /** Highest sequence number written by this process (0 before the first append). */
     private long lastAppended;
+    /** The newest entry written (by this process or, read at start, an earlier one); null before the first. */
+    private AuditLog.Head head;
 
     public FileAuditJournal(Path dir) {
         this.dir = dir;
@@ -51,9 +58,38 @@ public final class FileAuditJournal implements AuditLog.Journal {
                     segments.put(Long.parseLong(f.getFileName().toString().substring(6, 26)), f);
                 }
             }
+            head = readHead();
+            for (AuditEvent e : after(head == null ? 0 : head.seq())) head = new AuditLog.Head(e.seq(), e.hash());
         } catch (IOException e) {
             throw new StoreException("cannot open the audit journal " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private AuditLog.Head readHead() throws IOException {
+        Path f = dir.resolve(HEAD);
+        if (!Files.exists(f)) return null;
+        String text = Files.readString(f, StandardCharsets.US_ASCII).trim();
+        String[] parts = text.split(" ");
+        if (parts.length != 2 || !parts[0].matches("\\d{1,19}") || !parts[1].matches("[0-9a-f]{64}")) {
+            throw new StoreException(f + ":1: unreadable audit head '" + text + "' (expected '<seq> <sha-256 hex>')", null);
+        }
+        return new AuditLog.Head(Long.parseLong(parts[0]), parts[1]);
+    }
+
+    /** Writes the head file: a temporary file forced to the device, then renamed over the old one. */
+    private void writeHead() throws IOException {
+        if (head == null) return;
+        Path tmp = dir.resolve(HEAD + ".tmp");
+        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            c.write(ByteBuffer.wrap((head.seq() + " " + head.hash() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            c.force(true);
+        }
+        Files.move(tmp, dir.resolve(HEAD), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public synchronized AuditLog.Head head() {
+        return head;
     }
 
     @Override
@@ -70,7 +106,9 @@ public final class FileAuditJournal implements AuditLog.Journal {
             while (buf.hasRemaining()) open.write(buf);
             open.force(false);
             openBytes += out.size();
-            lastAppended = events.get(events.size() - 1).seq();
+            AuditEvent newest = events.get(events.size() - 1);
+            lastAppended = newest.seq();
+            head = new AuditLog.Head(newest.seq(), newest.hash());
         } catch (IOException e) {
             throw new StoreException("cannot write the audit journal " + dir + ": " + e.getMessage(), e);
         }
@@ -84,6 +122,7 @@ public final class FileAuditJournal implements AuditLog.Journal {
         open = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         openBytes = 0;
         segments.put(firstSeq, f);
+        writeHead(); // the closed segments that dropStored may delete could hold the head
         dropStored();
     }
 
@@ -140,6 +179,7 @@ public final class FileAuditJournal implements AuditLog.Journal {
             open = null;
             // everything written is in the table (and whatever was here at start was replayed before any append)
             if (stored >= lastAppended) {
+                writeHead();
                 for (Path f : segments.values()) Files.deleteIfExists(f);
                 segments.clear();
             }
