@@ -19,6 +19,9 @@ public interface AlertStore {
     /** Changes the state; returns false when there is no such alert. */
     boolean setState(String id, Alert.State state, Instant at, String by);
 
+    /** Resolves the open or acknowledged alert with this dedup key; returns false when there is none. */
+    boolean resolve(String dedupKey, Instant at, String by);
+
     /** Deliveries due at or before {@code now}, oldest first. */
     List<Delivery> due(Instant now, int limit);
 

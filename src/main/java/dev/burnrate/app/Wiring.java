@@ -75,8 +75,18 @@ public final class Wiring implements Services {
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
                 new dev.burnrate.guard.Guard(gov.guard()), audit,
-                (severity, key, title, summary, details) -> alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
-                        key, title, summary, details, "/#/approvals", null, java.util.List.of()),
+                new dev.burnrate.gate.Gate.Notifier() {
+                    @Override
+                    public void notify(String severity, String key, String title, String summary, java.util.Map<String, String> details) {
+                        alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
+                                key, title, summary, details, "/#/approvals", null, java.util.List.of());
+                    }
+
+                    @Override
+                    public void resolve(String key, String by) {
+                        alertStore.resolve(key, clock.instant(), by);
+                    }
+                },
                 this::actuator, clock);
         gateRef.set(gate);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));

@@ -91,12 +91,16 @@ final class GateCommand {
         }
     }
 
+    /**
+     * The exit code of a ticket as it stands now (its state, not its first decision): a request approved after waiting
+     * exits 0, one approved and later expired or released no longer may run.
+     */
     static int exitCode(JsonNode ticket) {
-        return switch (ticket.path("decision").asText()) {
-            case "approved", "approved_with_changes" -> ticket.path("state").asText().equals("pending_approval") ? PENDING : 0;
+        return switch (ticket.path("state").asText()) {
+            case "approved", "running", "finished" -> 0;
             case "pending_approval" -> PENDING;
             case "deferred" -> DEFERRED;
-            default -> DENIED;
+            default -> DENIED; // denied, rejected, expired, released
         };
     }
 
@@ -122,7 +126,7 @@ final class GateCommand {
         out.flush();
     }
 
-    @Command(name = "request", description = "Ask the gate for a run. Exit 0 approved (with or without changes), 10 pending approval, 11 deferred, 12 denied.")
+    @Command(name = "request", description = "Ask the gate for a run. Exit by the request's current state: 0 approved (with or without changes, running, finished), 10 pending approval, 11 deferred, 12 denied, rejected, expired or released.")
     static final class Request implements Callable<Integer> {
         @ParentCommand
         GateCommand parent;

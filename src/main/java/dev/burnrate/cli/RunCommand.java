@@ -32,11 +32,17 @@ import java.util.concurrent.TimeUnit;
         "{burnrate.pricing} and {burnrate.id} in its arguments are replaced, and BURNRATE_GATE_ID, BURNRATE_PLAN_KIND,",
         "BURNRATE_PLAN_INSTANCE_TYPE, BURNRATE_PLAN_COUNT, BURNRATE_PLAN_PRICING and BURNRATE_PLAN_CHANGES are set, so a run",
         "approved with changes (spot, a cheaper instance, incremental) runs as approved.",
-        "Exit: the command's exit code; 10/11/12 when the gate did not approve; 13 when it changed the plan and",
-        "--as-asked was given (the reservation is released); 3 when the guard stopped it."})
+        "A checkpoint request is the signal (--checkpoint-signal, default USR1), sent only to the command's processes that",
+        "handle it (a process that does not would be terminated by it), and the file named by BURNRATE_CHECKPOINT_FILE,",
+        "created at each request, for commands that poll instead.",
+        "A request waiting for approval runs once approved: run it again with the same --id and arguments.",
+        "Exit: the command's exit code; 10/11/12 when the gate did not approve (pending, deferred, denied/rejected/expired/released);",
+        "13 when it changed the plan and --as-asked was given (the reservation is released); 14 when the request already",
+        "started; 3 when the guard stopped it."})
 final class RunCommand implements Callable<Integer> {
     static final int GUARD_STOPPED = 3;
     static final int CHANGES_REFUSED = 13;
+    static final int ALREADY_STARTED = 14;
 
     @ParentCommand
     BurnrateCommand root;
@@ -70,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
                 return gateExit;
             }
             String id = ticket.path("id").asText();
+            if (!ticket.path("state").asText().equals("approved")) {
+                log.say("not started: request " + id + " is already " + ticket.path("state").asText() + "; a new run needs a new --id");
+                return ALREADY_STARTED;
+            }
             JsonNode plan = ticket.path("plan");
             log.say("gate " + ticket.path("decision").asText() + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
                     + " " + plan.path("pricing").asText() + ", reserved p90 " + ticket.path("planEstimate").path("p90").path("amount").asText() + " USD");
@@ -90,6 +100,8 @@ final class RunCommand implements Callable<Integer> {
             pb.environment().put("BURNRATE_PLAN_COUNT", plan.path("count").asText());
             pb.environment().put("BURNRATE_PLAN_PRICING", plan.path("pricing").asText());
             pb.environment().put("BURNRATE_PLAN_CHANGES", String.join(",", changes));
+            Path checkpointFile = Files.createTempDirectory("burnrate-run-").resolve("checkpoint-requested");
+            pb.environment().put("BURNRATE_CHECKPOINT_FILE", checkpointFile.toString());
             g.call(id, "start", GateClient.JSON.createObjectNode());
             Instant started = root.clock.instant();
             Process p = pb.start();
@@ -102,7 +114,13 @@ final class RunCommand implements Callable<Integer> {
                 Action a = Action.valueOf(last.path("action").asText().toUpperCase(java.util.Locale.ROOT));
                 if (a == Action.NONE) continue;
                 log.say("guard " + a.label() + ": " + String.join("; ", texts(last.path("reasons"))));
-                if (a == Action.CHECKPOINT) actuator.act(a, id, "guard");
+                if (a == Action.CHECKPOINT) {
+                    Files.writeString(checkpointFile, root.clock.instant() + "\n");
+                    int sent = actuator.checkpoint();
+                    log.say(sent > 0 ? "checkpoint requested: " + checkpointSignal + " sent to " + sent + " process(es); " + checkpointFile + " created"
+                            : "checkpoint requested: " + checkpointFile + " created; no process of the command handles " + checkpointSignal
+                            + ", so it was not sent (it would have terminated the command)");
+                }
                 if (a == Action.STOP) {
                     actuator.act(a, id, "guard");
                     stopped = true;
@@ -110,6 +128,8 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             int exit = p.waitFor();
+            Files.deleteIfExists(checkpointFile);
+            Files.deleteIfExists(checkpointFile.getParent());
             last = g.call(id, "heartbeats", heartbeatBody(started, null));
             ObjectNode fin = GateClient.JSON.createObjectNode().put("status", stopped ? "stopped" : exit == 0 ? "succeeded" : "failed");
             JsonNode done = g.call(id, "finish", fin);

@@ -46,13 +46,22 @@ import java.util.function.Function;
  * journalled in the audit log (a JSON snapshot of the ticket), which is also how tickets survive a restart.
  */
 public final class Gate {
-    /** Raises a notification through the alert outbox. */
-    @FunctionalInterface
+    /** Raises notifications through the alert outbox, and resolves those that no longer ask anything of anyone. */
     public interface Notifier {
         void notify(String severity, String dedupKey, String title, String summary, Map<String, String> details);
 
+        /** The matter behind the alert with this dedup key is settled (an approval was decided or expired). */
+        void resolve(String dedupKey, String by);
+
         static Notifier none() {
-            return (s, k, t, m, d) -> {
+            return new Notifier() {
+                @Override
+                public void notify(String severity, String dedupKey, String title, String summary, Map<String, String> details) {
+                }
+
+                @Override
+                public void resolve(String dedupKey, String by) {
+                }
             };
         }
     }
@@ -148,6 +157,9 @@ public final class Gate {
         this.clock = clock;
         restore();
     }
+
+    /** Dedup key prefix of the "approval needed" alert; it is resolved when the request is approved, rejected or expires. */
+    static final String PENDING_ALERT = "gate-pending:";
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
@@ -335,7 +347,7 @@ public final class Gate {
             }
         });
         if (decided.state() == Ticket.State.PENDING_APPROVAL) {
-            notifier.notify("ticket", "gate-pending:" + decided.id(), "Approval needed: " + decided.request().model() + " " + decided.request().kind().label()
+            notifier.notify("ticket", PENDING_ALERT + decided.id(), "Approval needed: " + decided.request().model() + " " + decided.request().kind().label()
                     + " for " + decided.request().team() + " (p90 " + fmt(decided.planEstimate().p90()) + ")", String.join("; ", decided.reasons()),
                     Map.of("request", decided.id(), "team", decided.request().team(), "requester", decided.request().requester()));
         }
@@ -481,6 +493,7 @@ public final class Gate {
         }
         Ticket b = before;
         journalAfter(after, approve ? "gate.approval.approved" : "gate.approval.rejected", () -> restoreTicket(b));
+        notifier.resolve(PENDING_ALERT + id, approver);
         notifier.notify("info", "gate-" + (approve ? "approved" : "rejected") + ":" + id, "Request " + id + " " + (approve ? "approved" : "rejected")
                 + " by " + approver, reason, Map.of("request", id, "requester", after.request().requester()));
         return after;
@@ -762,6 +775,7 @@ public final class Gate {
         for (Ticket t : changed) {
             put(t);
             journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
+            if (t.state() == Ticket.State.EXPIRED) notifier.resolve(PENDING_ALERT + t.id(), "gate");
         }
         // ended tickets past their retention leave memory (a finished run only once it has settled)
         for (Due d; (d = retire.isEmpty() ? null : retire.first()) != null && !now.isBefore(d.at()); ) {

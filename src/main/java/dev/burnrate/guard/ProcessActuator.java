@@ -1,14 +1,24 @@
 package dev.burnrate.guard;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Acts on a local process: checkpoint sends it a signal (default {@code USR1}, configurable) through {@code kill};
- * stop sends {@code TERM} and, if it has not exited within the grace period, {@code KILL} — to its descendants too.
+ * Acts on a local process: checkpoint sends a signal (default {@code USR1}, configurable) through {@code kill} to those
+ * processes of the command (it and its descendants) that handle or ignore that signal; stop sends {@code TERM} and, if
+ * it has not exited within the grace period, {@code KILL} — to its descendants too.
+ * <p>
+ * A process that neither handles nor ignores a signal like {@code USR1} is terminated by it, so a command that never
+ * asked for checkpoint signals is not sent one (on Linux, where {@code /proc/PID/status} tells; elsewhere the signal
+ * goes to the command's own process, as asked).
  */
 public final class ProcessActuator implements Actuator {
     private final ProcessHandle process;
@@ -25,14 +35,74 @@ public final class ProcessActuator implements Actuator {
     @Override
     public void act(Action action, String jobId, String reason) {
         switch (action) {
-            case CHECKPOINT -> signal(checkpointSignal);
+            case CHECKPOINT -> checkpoint();
             case STOP -> stop();
             default -> {
             }
         }
     }
 
-    private void signal(String sig) {
+    /**
+     * Sends the checkpoint signal to the command's processes that handle or ignore it; returns how many were signalled
+     * (0: none of them asked for it, so none was sent: it would have terminated them).
+     */
+    public int checkpoint() {
+        if (!process.isAlive()) return 0;
+        int number = signalNumber(checkpointSignal);
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process);
+        process.descendants().forEach(all::add);
+        int sent = 0;
+        boolean known = false;
+        for (ProcessHandle h : all) {
+            Boolean handles = handles(h.pid(), number);
+            if (handles == null) continue;
+            known = true;
+            if (handles) {
+                signal(checkpointSignal, h);
+                sent++;
+            }
+        }
+        if (!known) { // no /proc: cannot tell, send as asked
+            signal(checkpointSignal, process);
+            return 1;
+        }
+        return sent;
+    }
+
+    /** Does the process catch or ignore signal {@code number}? Null when the system does not say (no /proc). */
+    static Boolean handles(long pid, int number) {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (number <= 0 || !Files.isReadable(status)) return null;
+        try {
+            BigInteger caught = null;
+            BigInteger ignored = null;
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("SigCgt:")) caught = new BigInteger(line.substring(7).strip(), 16);
+                if (line.startsWith("SigIgn:")) ignored = new BigInteger(line.substring(7).strip(), 16);
+            }
+            if (caught == null || ignored == null) return null;
+            return caught.testBit(number - 1) || ignored.testBit(number - 1);
+        } catch (IOException | NumberFormatException e) {
+            return null; // the process ended meanwhile
+        }
+    }
+
+    /** The signal's number on this system ({@code kill -l NAME}), or -1. */
+    private static int signalNumber(String name) {
+        try {
+            Process p = new ProcessBuilder("kill", "-l", name).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("\\d+") ? Integer.parseInt(out) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void signal(String sig, ProcessHandle process) {
         if (!process.isAlive()) return;
         try {
             Process kill = new ProcessBuilder("kill", "-s", sig, Long.toString(process.pid())).redirectErrorStream(true).start();

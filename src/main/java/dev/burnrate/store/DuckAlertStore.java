@@ -135,6 +135,19 @@ public final class DuckAlertStore implements AlertStore {
     }
 
     @Override
+    public boolean resolve(String dedupKey, Instant at, String by) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'")) {
+            ps.setObject(1, utc(at));
+            ps.setString(2, by);
+            ps.setString(3, dedupKey);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot resolve alert " + dedupKey + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Delivery> due(Instant now, int limit) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT * FROM alert_delivery WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT " + limit)) {

@@ -103,7 +103,7 @@ class AuditLogTest {
     // ---------------------------------------------------------------- with the journal file
 
     @Test
-    void journalledEntriesTheTableMissed_areReplayedIntoItOnTheNextStart_andTheChainContinues(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void journalledEntriesTheTableMissed_areReplayedIntoItOnTheNextStart_andTheChainContinues(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         ListStore table = new ListStore();
         AuditLog first = new AuditLog(table, new FileAuditJournal(dir), clock);
         first.append("a", "x", "s", "{}");

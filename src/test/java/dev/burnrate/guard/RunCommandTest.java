@@ -55,9 +55,10 @@ class RunCommandTest {
 
     @TempDir
     Path dir;
+    String config = CONFIG;
 
     int run(StringWriter out, StringWriter err, String... args) throws Exception {
-        Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
+        Files.writeString(dir.resolve("burnrate.yaml"), config);
         String[] all = new String[args.length + 4];
         all[0] = "--db";
         all[1] = dir.resolve("l.duckdb").toString();
@@ -135,5 +136,50 @@ class RunCommandTest {
         assertThat(code).isEqualTo(12);
         assertThat(out.toString()).contains("decision  denied", "not started");
         assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void pendingRequest_approvedLater_runsWithTheSameArguments_once() throws Exception {
+        config = CONFIG + "gate:\n  autoApproveLimit: 100\n";
+        Path marker = dir.resolve("ran");
+        String[] ask = {"run", "--id", "nightly-7", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "12",
+                "--pricing", "spot", "--heartbeat", "50ms", "--", "sh", "-c", "echo ran >> " + marker};
+        StringWriter first = new StringWriter();
+        assertThat(run(first, new StringWriter(), ask)).as(first.toString()).isEqualTo(10); // 12 h × 8 × 1.25 = 120 p90 > 100: waits for an approver
+        assertThat(marker).doesNotExist();
+
+        StringWriter approve = new StringWriter();
+        assertThat(run(approve, new StringWriter(), "gate", "approve", "nightly-7", "--reason", "planned", "--as", "lead")).as(approve.toString()).isZero();
+        try (dev.burnrate.app.Wiring w = dev.burnrate.app.Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), new SteppingClock())) {
+            assertThat(w.alerts().list(dev.burnrate.alert.Alert.State.OPEN, 100)).extracting(dev.burnrate.alert.Alert::dedupKey)
+                    .as("the approval alert is resolved once the request is decided").doesNotContain("gate-pending:nightly-7");
+            assertThat(w.alerts().list(dev.burnrate.alert.Alert.State.RESOLVED, 100)).extracting(dev.burnrate.alert.Alert::dedupKey)
+                    .contains("gate-pending:nightly-7");
+        }
+
+        StringWriter second = new StringWriter();
+        assertThat(run(second, new StringWriter(), ask)).as(second.toString()).isZero();
+        assertThat(second.toString()).contains("finished succeeded");
+        assertThat(Files.readString(marker).strip()).isEqualTo("ran");
+
+        StringWriter third = new StringWriter();
+        assertThat(run(third, new StringWriter(), ask)).as(third.toString()).isEqualTo(14);
+        assertThat(third.toString()).contains("is already finished");
+        assertThat(Files.readAllLines(marker)).hasSize(1);
+    }
+
+    @Test
+    void commandThatDoesNotHandleTheCheckpointSignal_isNotKilledByIt_andSeesTheCheckpointFile() throws Exception {
+        config = CONFIG.replace("{action: stop, after: 10m}", "{action: stop, after: 100h}");
+        Path seen = dir.resolve("seen");
+        // no trap for USR1: the signal's default action would terminate sh; it ends by itself after ~40 heartbeats
+        String script = "i=0; while [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); [ -f \"$BURNRATE_CHECKPOINT_FILE\" ] && echo yes > " + seen + "; done; exit 0";
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "1",
+                "--heartbeat", "100ms", "--", "sh", "-c", script);
+        assertThat(out.toString()).contains("guard checkpoint", "no process of the command handles USR1, so it was not sent");
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("finished succeeded");
+        assertThat(Files.readString(seen).strip()).isEqualTo("yes");
     }
 }
