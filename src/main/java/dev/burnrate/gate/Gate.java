@@ -8,7 +8,7 @@ import dev.burnrate.audit.AuditEvent;
 import dev.burnrate.audit.AuditLog;
 import dev.burnrate.budget.Budget;
 import dev.burnrate.guard.Action;
-import dev.burnrate.guard.Actuator;
+import dev.burnrate.guard.Actuators;
 import dev.burnrate.guard.Guard;
 import dev.burnrate.guard.GuardState;
 import dev.burnrate.guard.Heartbeat;
@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * The pre-flight gate: estimates a run, checks policies, the model's drift tolerance and envelope, and every budget
@@ -80,7 +79,7 @@ public final class Gate {
     private final Guard guard;
     private final AuditLog audit;
     private final Notifier notifier;
-    private final Function<Map<String, String>, Actuator> actuators;
+    private final Actuators actuators;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -134,7 +133,7 @@ public final class Gate {
     private Instant nextSweep = Instant.MIN;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
-                Notifier notifier, Function<Map<String, String>, Actuator> actuators, Clock clock) {
+                Notifier notifier, Actuators actuators, Clock clock) {
         this.estimator = estimator;
         this.budgets = budgets;
         this.policies = policies;
@@ -167,6 +166,7 @@ public final class Gate {
     public Ticket submit(GateRequest req) {
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
+        if (!r.actuator().isEmpty()) actuators.check(r.actuator());
         Instant now = clock.instant();
         Ticket existing = tickets.get(r.id());
         if (existing == null && retired.contains(r.id())) existing = fromAudit(r.id()).orElse(null);
@@ -545,7 +545,7 @@ public final class Gate {
                 if (!t.plan().actuator().isEmpty() && (v.action() == Action.CHECKPOINT || v.action() == Action.STOP)) {
                     Ticket acted = t;
                     try {
-                        actuators.apply(t.plan().actuator()).act(v.action(), id, reason);
+                        actuators.create(t.plan().actuator()).act(v.action(), id, reason);
                         journal(acted, "gate.guard.actuated." + v.action().label(), "guard");
                     } catch (RuntimeException e) {
                         journal(acted, "gate.guard.actuator_failed", "guard");

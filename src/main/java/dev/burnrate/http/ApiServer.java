@@ -43,6 +43,14 @@ public final class ApiServer {
         return this;
     }
 
+    private java.util.List<String> allowedHosts = java.util.List.of();
+
+    /** Host names besides the bound address that requests may name in {@code Host} (a proxy or DNS name; before {@link #start}). */
+    public ApiServer allowHosts(java.util.Collection<String> hosts) {
+        this.allowedHosts = java.util.List.copyOf(hosts);
+        return this;
+    }
+
     /** Is the address a loopback one (127.0.0.0/8, ::1, localhost)? */
     public static boolean isLoopback(String bind) {
         try {
@@ -135,9 +143,10 @@ public final class ApiServer {
             });
             cfg.staticFiles.enableWebjars();
         });
+        SameOrigin sameOrigin = SameOrigin.forBind(bind, allowedHosts);
         app.before(ctx -> {
             ctx.attribute("t0", System.nanoTime());
-            if (!Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
+            if (!sameOrigin.check(ctx) || !Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
         });
         app.after(ctx -> {
             Long t0 = ctx.attribute("t0");
