@@ -471,7 +471,7 @@ public final class Gate {
         Ticket b = before;
         journalAfter(after, approve ? "gate.approval.approved" : "gate.approval.rejected", () -> restoreTicket(b));
         notifier.notify("info", "gate-" + (approve ? "approved" : "rejected") + ":" + id, "Request " + id + " " + (approve ? "approved" : "rejected")
-                + " by " + approver, reason, Map.of("request", id, "requester", after.request().requester()));
+                + " by " + approver, reason, Map.of("request", id, "team", after.request().team(), "requester", after.request().requester()));
         return after;
     }
 
@@ -549,7 +549,8 @@ public final class Gate {
                         journal(acted, "gate.guard.actuated." + v.action().label(), "guard");
                     } catch (RuntimeException e) {
                         journal(acted, "gate.guard.actuator_failed", "guard");
-                        notifier.notify("page", "guard-actuator:" + id, "Guard could not " + v.action().label() + " job " + id, e.getMessage(), Map.of("request", id));
+                        notifier.notify("page", "guard-actuator:" + id, "Guard could not " + v.action().label() + " job " + id, e.getMessage(),
+                                Map.of("request", id, "team", t.request().team()));
                     }
                 }
             }
