@@ -77,9 +77,10 @@ const token = () => sessionStorage.getItem('burnrate.token');
 async function api(path, options = {}) {
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
   if (token()) headers.Authorization = 'Bearer ' + token();
-  if (options.body && typeof options.body !== 'string') {
-    headers['Content-Type'] = 'application/json';
-    options = { ...options, body: JSON.stringify(options.body) };
+  if (options.body) {
+    // the server refuses state-changing bodies that are not JSON (415): a plain string would go as text/plain
+    headers['Content-Type'] = headers['Content-Type'] || 'application/json';
+    if (typeof options.body !== 'string') options = { ...options, body: JSON.stringify(options.body) };
   }
   const res = await fetch(path, { ...options, headers });
   const text = await res.text();

@@ -70,8 +70,9 @@ public final class Dispatcher {
                 c.send(a, a.id() + ":" + d.channel());
                 store.delivered(d, now);
                 ok++;
-            } catch (Channel.DeliveryException e) {
-                store.failed(d, e.getMessage(), now.plus(backoff(d.attempts() + 1)));
+            } catch (Channel.DeliveryException | RuntimeException e) {
+                // one channel failing in any way (a refused address, a bug) is that delivery's failure, retried later; the others still go
+                store.failed(d, e instanceof Channel.DeliveryException ? e.getMessage() : d.channel() + ": " + e, now.plus(backoff(d.attempts() + 1)));
             }
         }
         return ok;

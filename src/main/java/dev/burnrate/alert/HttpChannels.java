@@ -73,6 +73,10 @@ public final class HttpChannels {
 
     /** POSTs the alert as JSON with {@code X-Burnrate-Signature: sha256=<hex HMAC of the body>} and an idempotency key. */
     public record Webhook(String name, String url, String secret) implements Channel {
+        public Webhook {
+            dev.burnrate.spec.HttpUrls.require(url);
+        }
+
         @Override
         public void send(Alert a, String key) throws DeliveryException {
             String body = payload(a).toString();
@@ -92,6 +96,10 @@ public final class HttpChannels {
 
     /** Slack incoming webhook: a text fallback and a section block. */
     public record Slack(String name, String url) implements Channel {
+        public Slack {
+            dev.burnrate.spec.HttpUrls.require(url);
+        }
+
         @Override
         public void send(Alert a, String key) throws DeliveryException {
             ObjectNode n = JSON.createObjectNode();
@@ -108,6 +116,10 @@ public final class HttpChannels {
 
     /** PagerDuty Events API v2: trigger with the alert's dedup key, so repeats fold into one incident. */
     public record PagerDuty(String name, String url, String routingKey) implements Channel {
+        public PagerDuty {
+            dev.burnrate.spec.HttpUrls.require(url);
+        }
+
         @Override
         public void send(Alert a, String key) throws DeliveryException {
             ObjectNode n = JSON.createObjectNode();
@@ -137,6 +149,10 @@ public final class HttpChannels {
 
     /** Jira: create an issue in a project (REST API v2, basic auth with an API token). */
     public record Jira(String name, String url, String project, String issueType, String user, String token) implements Channel {
+        public Jira {
+            dev.burnrate.spec.HttpUrls.require(url);
+        }
+
         @Override
         public void send(Alert a, String key) throws DeliveryException {
             ObjectNode n = JSON.createObjectNode();

@@ -211,6 +211,7 @@ public final class CostAnomalies {
         d.put("actual", a.actual().toPlainString() + " " + a.currency());
         d.put("expected", a.expected().toPlainString() + " " + a.currency() + " (" + a.low().toPlainString() + " - " + a.high().toPlainString() + ")");
         d.put("impact", a.impact().toPlainString() + " " + a.currency());
+        if (a.dimension().equals("team")) d.put("team", a.value()); // who may see the alert
         int i = 1;
         for (CostAnomaly.Contributor c : a.rootCause()) {
             d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta()) + " " + a.currency());

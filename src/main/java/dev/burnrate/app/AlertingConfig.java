@@ -68,6 +68,13 @@ final class AlertingConfig {
                 if (!allowed.contains(k)) throw new ConfigException(file, line(nodes.get(k)), p + "." + k, "unknown key for a " + type + " channel; expected " + allowed);
             }
             Node at = t.getValueNode();
+            if (f.containsKey("url")) {
+                try {
+                    dev.burnrate.spec.HttpUrls.require(f.get("url"));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, line(nodes.get("url")), p + ".url", e.getMessage());
+                }
+            }
             Channel c = switch (type) {
                 case "webhook" -> new HttpChannels.Webhook(name, req(file, f, at, p, "url"), req(file, f, at, p, "secret"));
                 case "slack" -> new HttpChannels.Slack(name, req(file, f, at, p, "url"));

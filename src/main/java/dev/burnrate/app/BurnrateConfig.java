@@ -37,8 +37,31 @@ import java.util.Set;
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
-                             Governance governance) {
-    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies");
+                             Governance governance, Hosts hosts) {
+    private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
+            "server", "actuators");
+
+    /**
+     * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
+     * besides the bound address; {@code actuators.allowedHosts} are the only hosts a gate request's webhook actuator may name
+     * (none: no webhook actuators). A leading {@code *.} matches any subdomain.
+     * <pre>
+     * server:
+     *   allowedHosts: [burnrate.acme.internal]
+     * actuators:
+     *   allowedHosts: [argo.acme.internal, "*.jobs.acme.internal"]
+     * </pre>
+     */
+    public record Hosts(List<String> server, List<String> actuators) {
+        public Hosts {
+            server = List.copyOf(server);
+            actuators = List.copyOf(actuators);
+        }
+
+        static Hosts defaults() {
+            return new Hosts(List.of(), List.of());
+        }
+    }
 
     /** The pre-flight gate, the runtime guard and policy-as-code. */
     public record Governance(dev.burnrate.gate.GateSettings gate, dev.burnrate.guard.GuardSettings guard, List<dev.burnrate.policy.Policy> policies) {
@@ -57,7 +80,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -82,6 +105,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         List<dev.burnrate.pricing.InstancePrice> prices = List.of();
         Node alertingNode = null;
         Governance gov = Governance.defaults();
+        Hosts hosts = Hosts.defaults();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -100,6 +124,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                     Path base = file.toAbsolutePath().getParent();
                     gov = new Governance(gov.gate(), gov.guard(), spec(() -> dev.burnrate.policy.PolicySpecs.parseList(t.getValueNode(), name, base)));
                 }
+                case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators());
+                case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"));
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -124,7 +150,24 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts);
+    }
+
+    /** {@code <section>: {allowedHosts: [host, *.domain]}}: host names only (no scheme, port or path). */
+    private static List<String> hostList(String file, Node node, String section) {
+        List<String> out = new ArrayList<>();
+        for (NodeTuple t : mapping(file, node, section).getValue()) {
+            String k = scalar(file, t.getKeyNode(), section);
+            if (!k.equals("allowedHosts")) throw new ConfigException(file, line(t.getKeyNode()), section + "." + k, "unknown key; expected allowedHosts");
+            for (String h : strings(file, t.getValueNode(), section + ".allowedHosts")) {
+                if (!h.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]")) {
+                    throw new ConfigException(file, line(t.getValueNode()), section + ".allowedHosts",
+                            "'" + h + "' is not a host name (no scheme, port or path; '*.' may lead)");
+                }
+                out.add(h.toLowerCase(Locale.ROOT));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

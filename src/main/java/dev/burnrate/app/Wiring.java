@@ -87,10 +87,10 @@ public final class Wiring implements Services {
                         alertStore.resolve(key, clock.instant(), by);
                     }
                 },
-                this::actuator, clock);
+                new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), this::kubernetes, clock), clock);
         gateRef.set(gate);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
-        this.api.withGovernance(gate, audit, tokens);
+        this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
@@ -110,28 +110,14 @@ public final class Wiring implements Services {
                 "{\"fingerprint\":\"" + fp + "\",\"policies\":[" + names + "]}");
     }
 
-    /** The actuator a gate request names: a webhook to the user's orchestrator, or a Kubernetes Job (kubeconfig / in-cluster). */
-    private dev.burnrate.guard.Actuator actuator(java.util.Map<String, String> spec) {
-        String type = spec.getOrDefault("type", "");
-        return switch (type) {
-            case "webhook" -> new dev.burnrate.guard.WebhookActuator(java.net.URI.create(require(spec, "url")), spec.get("secret"));
-            case "kubernetes" -> {
-                if (kubernetes == null) {
-                    synchronized (this) {
-                        if (kubernetes == null) kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-                    }
-                }
-                yield new dev.burnrate.guard.KubernetesActuator(kubernetes, spec.getOrDefault("namespace", "default"), require(spec, "job"),
-                        dev.burnrate.guard.KubernetesActuator.StopMode.valueOf(spec.getOrDefault("stop", "suspend").toUpperCase(java.util.Locale.ROOT)), clock);
+    /** The cluster client, built on first use of a Kubernetes actuator (kubeconfig or in-cluster). */
+    private io.fabric8.kubernetes.client.KubernetesClient kubernetes() {
+        if (kubernetes == null) {
+            synchronized (this) {
+                if (kubernetes == null) kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
             }
-            default -> throw new IllegalArgumentException("actuator type '" + type + "' is not one of webhook, kubernetes");
-        };
-    }
-
-    private static String require(java.util.Map<String, String> spec, String key) {
-        String v = spec.get(key);
-        if (v == null || v.isBlank()) throw new IllegalArgumentException("actuator needs '" + key + "'");
-        return v;
+        }
+        return kubernetes;
     }
 
     /** Validates the config first (so a bad file changes nothing), then opens the database. */

@@ -35,6 +35,9 @@ public final class BudgetAlerts {
             d.put("burn rate", s.burnRatePerDay() + " per day");
             d.put("days to exhaustion", s.daysToExhaustion() == null ? "n/a (no spend)" : s.daysToExhaustion().toPlainString());
             d.put("tier", b.tier().name().toLowerCase());
+            // who may see the alert: the teams of the scope (a team-scoped API token sees only alerts of its teams)
+            b.scope().entrySet().stream().filter(e -> e.getKey().name().equals("team")).findFirst()
+                    .ifPresent(e -> d.put("team", String.join(", ", e.getValue())));
             if (!b.owners().isEmpty()) d.put("owners", String.join(", ", b.owners()));
             String what = t.basis() == Budget.Basis.ACTUAL ? "spent " + s.spent() : "forecast " + s.forecastAtEnd();
             String title = "Budget " + b.id() + ": " + t.label() + " threshold crossed (" + what + " of " + b.amount() + ")";

@@ -8,7 +8,7 @@ import dev.burnrate.audit.AuditEvent;
 import dev.burnrate.audit.AuditLog;
 import dev.burnrate.budget.Budget;
 import dev.burnrate.guard.Action;
-import dev.burnrate.guard.Actuator;
+import dev.burnrate.guard.Actuators;
 import dev.burnrate.guard.Guard;
 import dev.burnrate.guard.GuardState;
 import dev.burnrate.guard.Heartbeat;
@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * The pre-flight gate: estimates a run, checks policies, the model's drift tolerance and envelope, and every budget
@@ -89,7 +88,7 @@ public final class Gate {
     private final Guard guard;
     private final AuditLog audit;
     private final Notifier notifier;
-    private final Function<Map<String, String>, Actuator> actuators;
+    private final Actuators actuators;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -145,7 +144,7 @@ public final class Gate {
     private volatile AuditLog.Verification untrusted;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
-                Notifier notifier, Function<Map<String, String>, Actuator> actuators, Clock clock) {
+                Notifier notifier, Actuators actuators, Clock clock) {
         this.estimator = estimator;
         this.budgets = budgets;
         this.policies = policies;
@@ -188,6 +187,7 @@ public final class Gate {
         requireTrusted();
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
+        if (!r.actuator().isEmpty()) actuators.check(r.actuator());
         Instant now = clock.instant();
         Ticket existing = tickets.get(r.id());
         if (existing == null && retired.contains(r.id())) existing = fromAudit(r.id()).orElse(null);
@@ -495,7 +495,7 @@ public final class Gate {
         journalAfter(after, approve ? "gate.approval.approved" : "gate.approval.rejected", () -> restoreTicket(b));
         notifier.resolve(PENDING_ALERT + id, approver);
         notifier.notify("info", "gate-" + (approve ? "approved" : "rejected") + ":" + id, "Request " + id + " " + (approve ? "approved" : "rejected")
-                + " by " + approver, reason, Map.of("request", id, "requester", after.request().requester()));
+                + " by " + approver, reason, Map.of("request", id, "team", after.request().team(), "requester", after.request().requester()));
         return after;
     }
 
@@ -571,11 +571,12 @@ public final class Gate {
                 if (!t.plan().actuator().isEmpty() && (v.action() == Action.CHECKPOINT || v.action() == Action.STOP)) {
                     Ticket acted = t;
                     try {
-                        actuators.apply(t.plan().actuator()).act(v.action(), id, reason);
+                        actuators.create(t.plan().actuator()).act(v.action(), id, reason);
                         journal(acted, "gate.guard.actuated." + v.action().label(), "guard");
                     } catch (RuntimeException e) {
                         journal(acted, "gate.guard.actuator_failed", "guard");
-                        notifier.notify("page", "guard-actuator:" + id, "Guard could not " + v.action().label() + " job " + id, e.getMessage(), Map.of("request", id));
+                        notifier.notify("page", "guard-actuator:" + id, "Guard could not " + v.action().label() + " job " + id, e.getMessage(),
+                                Map.of("request", id, "team", t.request().team()));
                     }
                 }
             }

@@ -18,7 +18,7 @@ public final class WebhookActuator implements Actuator {
     private final String secret;
 
     public WebhookActuator(URI url, String secret) {
-        this.url = url;
+        this.url = dev.burnrate.spec.HttpUrls.require(url.toString());
         this.secret = secret;
     }
 

@@ -50,6 +50,64 @@ final class Access {
         return Role.SUBMITTER;
     }
 
+    /**
+     * What a team-scoped token sees of a route; every /api/v1 route declares one (a route without a decision answers 500, and
+     * ScopeTest fails).
+     */
+    enum Scope implements io.javalin.security.RouteRole {
+        /** Not team data (policy definitions, the audit chain's verification): any token whose role allows the method. */
+        PUBLIC,
+        /** A list: the route answers only the rows of the caller's teams, and totals of those rows only. */
+        TEAM_ROWS,
+        /** One object (or a batch) of a team: another team's object is 404 (reads, actions) or 403 (writes), nothing changes. */
+        TEAM_OBJECT,
+        /** Rows that carry no team or span every team: refused (403) to a team-scoped token. */
+        ALL_TEAMS
+    }
+
+    /** Runs once the route is matched: applies its {@link Scope}. Returns false (and answers) when the request may not go on. */
+    static boolean checkScope(Context ctx) {
+        if (!ctx.path().startsWith("/api/v1/")) return true;
+        Scope scope = ctx.routeRoles().stream().filter(Scope.class::isInstance).map(Scope.class::cast).findFirst().orElse(null);
+        if (scope == null) {
+            ApiServer.problemStatic(ctx, 500, "Internal error", "route " + ctx.endpointHandlerPath() + " declares no team scope");
+            return false;
+        }
+        Principal p = principal(ctx);
+        if (scope == Scope.ALL_TEAMS && teams(ctx) != null) {
+            ApiServer.problemStatic(ctx, 403, "Forbidden", "token " + p.name() + " is scoped to teams " + new java.util.TreeSet<>(p.teams())
+                    + "; " + ctx.method() + " " + ctx.endpointHandlerPath() + " spans every team (its rows carry no team) and needs a token not scoped to teams");
+            return false;
+        }
+        return true;
+    }
+
+    /** The caller's teams, or null when it may see every team (no tokens, an admin, a token without teams). */
+    static java.util.Set<String> teams(Context ctx) {
+        Principal p = principal(ctx);
+        return p.teams().isEmpty() || p.role() == Role.ADMIN ? null : p.teams();
+    }
+
+    /** May the caller see something that belongs to all of these teams (none: org-wide, unscoped callers only)? */
+    static boolean covers(Context ctx, java.util.Collection<String> teams) {
+        java.util.Set<String> mine = teams(ctx);
+        return mine == null || !teams.isEmpty() && mine.containsAll(teams);
+    }
+
+    /** The caller's token may not do this (answered 403). */
+    static final class ForbiddenException extends RuntimeException {
+        ForbiddenException(String message) {
+            super(message);
+        }
+    }
+
+    /** Throws {@link ForbiddenException} unless the caller covers the team (a write for another team). */
+    static void requireTeam(Context ctx, String team, String what) {
+        if (!covers(ctx, java.util.List.of(team == null ? "" : team))) {
+            throw new ForbiddenException("token " + principal(ctx).name() + " may not " + what + " for team " + team);
+        }
+    }
+
     static Principal principal(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         return p == null ? Principal.open(null) : p;

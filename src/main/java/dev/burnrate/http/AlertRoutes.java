@@ -34,16 +34,24 @@ final class AlertRoutes {
                 }
             }
             List<Map<String, Object>> out = new ArrayList<>();
-            for (Alert a : store.list(state, 500)) out.add(json(a, store.deliveries(a.id())));
+            for (Alert a : store.list(state, 500)) {
+                if (visible(ctx, a)) out.add(json(a, store.deliveries(a.id())));
+            }
             ctx.json(Map.of("alerts", out));
-        });
-        app.post("/api/v1/alerts/{id}/ack", ctx -> change(ctx, Alert.State.ACKNOWLEDGED));
-        app.post("/api/v1/alerts/{id}/resolve", ctx -> change(ctx, Alert.State.RESOLVED));
+        }, Access.Scope.TEAM_ROWS);
+        app.post("/api/v1/alerts/{id}/ack", ctx -> change(ctx, Alert.State.ACKNOWLEDGED), Access.Scope.TEAM_OBJECT);
+        app.post("/api/v1/alerts/{id}/resolve", ctx -> change(ctx, Alert.State.RESOLVED), Access.Scope.TEAM_OBJECT);
+    }
+
+    /** An alert belongs to the teams its {@code team} detail names (comma-separated); one naming none is for unscoped callers. */
+    static boolean visible(Context ctx, Alert a) {
+        String team = a.details().get("team");
+        return Access.covers(ctx, team == null ? List.of() : java.util.Arrays.stream(team.split(",")).map(String::strip).toList());
     }
 
     private void change(Context ctx, Alert.State state) {
         String by = ctx.queryParam("by") == null ? "api" : ctx.queryParam("by");
-        if (!store.setState(ctx.pathParam("id"), state, clock.instant(), by)) {
+        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty() || !store.setState(ctx.pathParam("id"), state, clock.instant(), by)) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no alert '" + ctx.pathParam("id") + "'");
             return;
         }

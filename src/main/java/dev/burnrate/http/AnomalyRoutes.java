@@ -31,7 +31,8 @@ final class AnomalyRoutes {
 
     void register(Javalin app) {
         app.get("/api/v1/anomalies", ctx -> ctx.json(Map.of("anomalies", store.list(CostQueryParser.date("from", ctx.queryParam("from")),
-                CostQueryParser.date("to", ctx.queryParam("to")), 500).stream().map(AnomalyRoutes::json).toList())));
+                CostQueryParser.date("to", ctx.queryParam("to")), 500).stream().filter(a -> visible(ctx, a)).map(AnomalyRoutes::json).toList())),
+                Access.Scope.TEAM_ROWS);
         app.post("/api/v1/anomalies/detect", ctx -> {
             LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
             to = to == null ? LocalDate.now(clock) : to;
@@ -41,8 +42,13 @@ final class AnomalyRoutes {
                     ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
                     : detector.detect(from, to);
             ctx.json(Map.of("anomalies", found.stream().map(AnomalyRoutes::json).toList()));
-        });
-        app.post("/api/v1/anomalies/{id}/feedback", this::feedback);
+        }, Access.Scope.ALL_TEAMS);
+        app.post("/api/v1/anomalies/{id}/feedback", this::feedback, Access.Scope.TEAM_OBJECT);
+    }
+
+    /** An anomaly belongs to a team when it is the spend of that team; anomalies of other dimensions are for unscoped callers. */
+    static boolean visible(Context ctx, CostAnomaly a) {
+        return Access.covers(ctx, a.dimension().equals("team") ? List.of(a.value()) : List.of());
     }
 
     private void feedback(Context ctx) throws Exception {
@@ -54,7 +60,7 @@ final class AnomalyRoutes {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
         }
-        if (!store.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null))) {
+        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty() || !store.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null))) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }

@@ -43,6 +43,14 @@ public final class ApiServer {
         return this;
     }
 
+    private java.util.List<String> allowedHosts = java.util.List.of();
+
+    /** Host names besides the bound address that requests may name in {@code Host} (a proxy or DNS name; before {@link #start}). */
+    public ApiServer allowHosts(java.util.Collection<String> hosts) {
+        this.allowedHosts = java.util.List.copyOf(hosts);
+        return this;
+    }
+
     /** Is the address a loopback one (127.0.0.0/8, ::1, localhost)? */
     public static boolean isLoopback(String bind) {
         try {
@@ -134,10 +142,15 @@ public final class ApiServer {
                 sf.headers = Map.of("Content-Security-Policy", DASHBOARD_CSP, "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
             });
             cfg.staticFiles.enableWebjars();
+            cfg.events(e -> e.handlerAdded(h -> routes.add(new Route(h.getHttpMethod().name(), h.getPath(), h.getRoles()))));
         });
+        SameOrigin sameOrigin = SameOrigin.forBind(bind, allowedHosts);
         app.before(ctx -> {
             ctx.attribute("t0", System.nanoTime());
-            if (!Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
+            if (!sameOrigin.check(ctx) || !Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
+        });
+        app.beforeMatched(ctx -> {
+            if (!Access.checkScope(ctx)) ctx.skipRemainingHandlers();
         });
         app.after(ctx -> {
             Long t0 = ctx.attribute("t0");
@@ -148,9 +161,9 @@ public final class ApiServer {
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount(), "now", clock.instant().toString())));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
-        app.get("/api/v1/costs", this::costs);
-        app.get("/api/v1/coverage", this::coverage);
-        app.get("/api/v1/forecast", this::forecast);
+        app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);
+        app.get("/api/v1/coverage", this::coverage, Access.Scope.ALL_TEAMS);
+        app.get("/api/v1/forecast", this::forecast, Access.Scope.TEAM_ROWS);
         if (budgets != null) new BudgetRoutes(budgets).register(app);
         if (gate != null) new GateRoutes(gate, audit, json).register(app);
         app.exception(dev.burnrate.gate.Gate.StateException.class, (e, ctx) ->
@@ -162,6 +175,7 @@ public final class ApiServer {
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
                 : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
         app.exception(dev.burnrate.audit.AuditLog.BrokenChainException.class, (e, ctx) -> problem(ctx, 503, "Audit chain broken", e.getMessage(), null));
+        app.exception(Access.ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "Forbidden", e.getMessage(), null));
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
@@ -172,13 +186,24 @@ public final class ApiServer {
         return app.port();
     }
 
+    /** A registered endpoint with its roles (the {@link Access.Scope} among them). */
+    record Route(String method, String path, java.util.Set<io.javalin.security.RouteRole> roles) {
+    }
+
+    private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The endpoints registered by {@link #start}. */
+    List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
     public void stop() {
         if (app != null) app.stop();
     }
 
     private void costs(Context ctx) {
-        CostQuery q = CostQueryParser.parse(ctx.queryParam("groupBy"), ctx.queryParam("from"), ctx.queryParam("to"),
-                ctx.queryParam("granularity"), ctx.queryParam("basis"), ctx.queryParams("filter"));
+        CostQuery q = teamScoped(ctx, CostQueryParser.parse(ctx.queryParam("groupBy"), ctx.queryParam("from"), ctx.queryParam("to"),
+                ctx.queryParam("granularity"), ctx.queryParam("basis"), ctx.queryParams("filter")));
         if ("true".equals(ctx.queryParam("allocate"))) {
             allocated(ctx, q);
             return;
@@ -206,7 +231,7 @@ public final class ApiServer {
     }
 
     private void forecast(Context ctx) {
-        CostQuery q = CostQueryParser.parse(ctx.queryParam("groupBy"), null, null, null, ctx.queryParam("basis"), ctx.queryParams("filter"));
+        CostQuery q = teamScoped(ctx, CostQueryParser.parse(ctx.queryParam("groupBy"), null, null, null, ctx.queryParam("basis"), ctx.queryParams("filter")));
         int horizon = intParam(ctx, "horizon", 30, 1, 366);
         double coverage = ctx.queryParam("coverage") == null ? 0.8 : doubleParam(ctx, "coverage", 0.5, 0.95);
         java.time.LocalDate asOf = CostQueryParser.date("asOf", ctx.queryParam("asOf"));
@@ -229,6 +254,24 @@ public final class ApiServer {
             scopes.add(m);
         }
         ctx.json(Map.of("horizonDays", horizon, "coverage", coverage, "scopes", scopes));
+    }
+
+    /**
+     * The query narrowed to the caller's teams: without a team filter, the caller's teams become the filter; a team filter
+     * naming another team is refused (403).
+     */
+    private static CostQuery teamScoped(Context ctx, CostQuery q) {
+        java.util.Set<String> mine = Access.teams(ctx);
+        if (mine == null) return q;
+        dev.burnrate.ledger.Field team = dev.burnrate.ledger.Field.parse("team").orElseThrow();
+        List<String> asked = q.filters().get(team);
+        if (asked != null && !mine.containsAll(asked)) {
+            throw new Access.ForbiddenException("token " + Access.principal(ctx).name() + " may read teams " + new java.util.TreeSet<>(mine) + " only, not " + asked);
+        }
+        List<String> allowed = asked != null ? asked : List.copyOf(new java.util.TreeSet<>(mine));
+        Map<dev.burnrate.ledger.Field, List<String>> filters = new LinkedHashMap<>(q.filters());
+        filters.put(team, allowed);
+        return new CostQuery(q.groupBy(), q.from(), q.to(), q.granularity(), q.basis(), filters);
     }
 
     private static int intParam(Context ctx, String name, int def, int min, int max) {
@@ -257,10 +300,18 @@ public final class ApiServer {
     private void allocated(Context ctx, CostQuery q) {
         if (allocation == null) throw new InvalidParameterException("allocate", "true", "allocation is not available on this server");
         if (q.groupBy().size() != 1) throw new InvalidParameterException("groupBy", ctx.queryParam("groupBy"), "allocate=true needs exactly one owner dimension, e.g. groupBy=team");
+        java.util.Set<String> mine = Access.teams(ctx);
+        if (mine != null && !q.groupBy().get(0).name().equals("team")) {
+            throw new InvalidParameterException("groupBy", ctx.queryParam("groupBy"), "a token scoped to teams may allocate by team only");
+        }
+        // shared costs are split over every owner first, then the caller sees its own teams' lines: the filter must not shrink the split
+        Map<dev.burnrate.ledger.Field, List<String>> unscoped = new LinkedHashMap<>(q.filters());
+        if (mine != null) unscoped.remove(q.groupBy().get(0));
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, BigDecimal> totals = new java.util.TreeMap<>();
-        for (dev.burnrate.allocation.Allocation.Line l : allocation.allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(), q.filters(),
-                "true".equals(ctx.queryParam("idle")))) {
+        for (dev.burnrate.allocation.Allocation.Line l : allocation.allocate(q.groupBy().get(0), q.from(), q.to(), q.granularity(), q.basis(),
+                mine == null ? q.filters() : unscoped, "true".equals(ctx.queryParam("idle")))) {
+            if (mine != null && !q.filters().get(q.groupBy().get(0)).contains(l.owner())) continue;
             Map<String, Object> m = new LinkedHashMap<>();
             if (l.period() != null) m.put("period", l.period().toString());
             m.put(q.groupBy().get(0).name(), l.owner());

@@ -22,22 +22,30 @@ final class BudgetRoutes {
     void register(Javalin app) {
         app.get("/api/v1/budgets", ctx -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (Budget b : budgets.all()) out.add(json(budgets.status(b)));
+            for (Budget b : budgets.all()) {
+                if (Access.covers(ctx, teams(b))) out.add(json(budgets.status(b)));
+            }
             ctx.json(Map.of("budgets", out));
-        });
+        }, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/budgets/{id}/status", ctx -> {
-            Budget b = budgets.find(ctx.pathParam("id")).orElse(null);
+            Budget b = budgets.find(ctx.pathParam("id")).filter(x -> Access.covers(ctx, teams(x))).orElse(null);
             if (b == null) {
                 ApiServer.problemStatic(ctx, 404, "Not found", "no budget '" + ctx.pathParam("id") + "'");
                 return;
             }
             ctx.json(json(budgets.status(b)));
-        });
-        app.post("/api/v1/budgets", this::put);
+        }, Access.Scope.TEAM_OBJECT);
+        // budgets are written by admins, whose tokens cover every team
+        app.post("/api/v1/budgets", this::put, Access.Scope.ALL_TEAMS);
         app.delete("/api/v1/budgets/{id}", ctx -> {
             if (budgets.delete(ctx.pathParam("id"))) ctx.status(204);
             else ApiServer.problemStatic(ctx, 404, "Not found", "no stored budget '" + ctx.pathParam("id") + "'");
-        });
+        }, Access.Scope.ALL_TEAMS);
+    }
+
+    /** The teams a budget's scope names (none: it spans every team, and only unscoped tokens see it). */
+    static List<String> teams(Budget b) {
+        return b.scope().entrySet().stream().filter(e -> e.getKey().name().equals("team")).findFirst().map(Map.Entry::getValue).orElse(List.of());
     }
 
     private void put(Context ctx) {

@@ -33,7 +33,7 @@ final class GateRoutes {
     }
 
     void register(Javalin app) {
-        app.post("/api/v1/gate/requests", this::submit);
+        app.post("/api/v1/gate/requests", this::submit, Access.Scope.TEAM_OBJECT);
         app.get("/api/v1/gate/requests", ctx -> {
             Principal p = Access.principal(ctx);
             String state = ctx.queryParam("state");
@@ -46,19 +46,19 @@ final class GateRoutes {
                 }
             }
             int limit = ctx.queryParam("limit") == null ? 100 : Integer.parseInt(ctx.queryParam("limit"));
-            ctx.json(Map.of("requests", gate.list(s, p.teams().isEmpty() || p.role() == Role.ADMIN ? null : p.teams(), Math.max(1, Math.min(limit, 1000)))));
-        });
-        app.get("/api/v1/gate/requests/{id}", ctx -> ctx.json(visible(ctx)));
-        app.post("/api/v1/gate/requests/{id}/approve", ctx -> approval(ctx, true));
-        app.post("/api/v1/gate/requests/{id}/reject", ctx -> approval(ctx, false));
+            ctx.json(Map.of("requests", gate.list(s, Access.teams(ctx), Math.max(1, Math.min(limit, 1000)))));
+        }, Access.Scope.TEAM_ROWS);
+        app.get("/api/v1/gate/requests/{id}", ctx -> ctx.json(visible(ctx)), Access.Scope.TEAM_OBJECT);
+        app.post("/api/v1/gate/requests/{id}/approve", ctx -> approval(ctx, true), Access.Scope.TEAM_OBJECT);
+        app.post("/api/v1/gate/requests/{id}/reject", ctx -> approval(ctx, false), Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/gate/requests/{id}/start", ctx -> {
             Ticket t = visible(ctx);
             ctx.json(gate.start(t.id(), Access.principal(ctx).name()));
-        });
+        }, Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/gate/requests/{id}/release", ctx -> {
             Ticket t = visible(ctx);
             ctx.json(gate.release(t.id(), Access.principal(ctx).name()));
-        });
+        }, Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/gate/requests/{id}/heartbeats", ctx -> {
             Ticket t = visible(ctx);
             JsonNode n = body(ctx);
@@ -74,24 +74,23 @@ final class GateRoutes {
             out.put("elapsedHours", v.state().elapsedHours());
             out.put("reserved", t.reserved());
             ctx.json(out);
-        });
+        }, Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/gate/requests/{id}/finish", ctx -> {
             Ticket t = visible(ctx);
             JsonNode n = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
             ctx.json(gate.finish(t.id(), GateRequests.text(n, "status"), GateRequests.decimal(n, "cost"), Access.principal(ctx).name()));
-        });
+        }, Access.Scope.TEAM_OBJECT);
         app.get("/api/v1/audit", ctx -> {
             long from = ctx.queryParam("from") == null ? 1 : Long.parseLong(ctx.queryParam("from"));
             int limit = ctx.queryParam("limit") == null ? 100 : Math.min(1000, Integer.parseInt(ctx.queryParam("limit")));
             String subject = ctx.queryParam("subject");
-            if (ctx.queryParam("last") != null) {
-                ctx.json(Map.of("events", audit.latest(Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParam("last")))))));
-                return;
-            }
-            ctx.json(Map.of("events", subject != null ? audit.bySubject(subject) : audit.read(from, limit)));
-        });
-        app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()));
-        app.get("/api/v1/policies", ctx -> ctx.json(Map.of("policies", gate.policies().policies())));
+            List<dev.burnrate.audit.AuditEvent> events = ctx.queryParam("last") != null
+                    ? audit.latest(Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParam("last")))))
+                    : subject != null ? audit.bySubject(subject) : audit.read(from, limit);
+            ctx.json(Map.of("events", visibleEvents(ctx, events)));
+        }, Access.Scope.TEAM_ROWS);
+        app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()), Access.Scope.PUBLIC); // counts and hashes, no entry
+        app.get("/api/v1/policies", ctx -> ctx.json(Map.of("policies", gate.policies().policies())), Access.Scope.PUBLIC); // configuration, every team's rules
         app.post("/api/v1/policies/evaluate", ctx -> {
             JsonNode n = body(ctx);
             String kind = GateRequests.text(n, "appliesTo");
@@ -102,7 +101,7 @@ final class GateRoutes {
             List<PolicySet.Hit> hits = gate.policies().evaluate(a, vars == null ? Map.of() : vars);
             ctx.json(Map.of("hits", hits.stream().map(h -> Map.of("policy", h.policy().name(), "effect", h.effect().label(), "enforced", h.enforced(),
                     "message", h.error() == null ? h.policy().message() : "error: " + h.error())).toList()));
-        });
+        }, Access.Scope.PUBLIC); // evaluates the caller's own input
     }
 
     private void submit(Context ctx) {
@@ -129,6 +128,17 @@ final class GateRoutes {
         String approver = Access.tokensEnabled(ctx) ? p.name() : GateRequests.text(n, "approver");
         if (approver == null) throw new IllegalArgumentException("approver is required (the server runs without tokens, so name yourself)");
         ctx.json(approve ? gate.approve(t.id(), approver, GateRequests.text(n, "reason")) : gate.reject(t.id(), approver, GateRequests.text(n, "reason")));
+    }
+
+    /**
+     * The events a team-scoped caller may read: those about gate requests of its teams. Other entries (policy changes,
+     * tokens, other teams' requests) are left out; an unscoped caller reads them all.
+     */
+    private List<dev.burnrate.audit.AuditEvent> visibleEvents(Context ctx, List<dev.burnrate.audit.AuditEvent> events) {
+        if (Access.teams(ctx) == null) return events;
+        Map<String, Boolean> seen = new java.util.HashMap<>();
+        return events.stream().filter(e -> e.subject() != null && seen.computeIfAbsent(e.subject(),
+                id -> gate.get(id).map(t -> Access.covers(ctx, List.of(t.request().team()))).orElse(false))).toList();
     }
 
     /** The ticket, if the caller's teams cover it (404 otherwise, so ids of other teams are not disclosed). */

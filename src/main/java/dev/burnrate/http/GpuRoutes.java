@@ -36,7 +36,7 @@ final class GpuRoutes {
             }
             long added = samples.append(batch);
             ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
-        });
+        }, Access.Scope.ALL_TEAMS); // samples name GPUs, hosts, pods and jobs, no team: collectors use an unscoped token
         app.get("/api/v1/gpu-usage", ctx -> {
             String by = ctx.queryParam("by") == null ? "job" : ctx.queryParam("by");
             GpuSamples.Group g;
@@ -59,6 +59,6 @@ final class GpuRoutes {
                 m.put("idleWithMemoryHeldGpuHours", u.idleWithMemoryHeldSeconds() / 3600);
                 return m;
             }).toList()));
-        });
+        }, Access.Scope.ALL_TEAMS);
     }
 }

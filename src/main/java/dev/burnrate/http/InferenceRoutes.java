@@ -36,7 +36,7 @@ final class InferenceRoutes {
             }
             usages.upsert(batch);
             ctx.status(202).json(Map.of("received", batch.size()));
-        });
+        }, Access.Scope.ALL_TEAMS); // usage is by model, variant, feature and customer, no team
         app.get("/api/v1/inference-costs", ctx -> {
             String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
             if (!Set.of("model", "variant", "feature", "customer").contains(by)) {
@@ -58,6 +58,6 @@ final class InferenceRoutes {
                 m.put("costKnown", l.costKnown());
                 return m;
             }).toList()));
-        });
+        }, Access.Scope.ALL_TEAMS);
     }
 }

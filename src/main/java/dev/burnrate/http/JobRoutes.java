@@ -33,9 +33,10 @@ final class JobRoutes {
                 ApiServer.problemStatic(ctx, 400, "Invalid job run", e.getMessage());
                 return;
             }
+            for (JobRun j : batch) Access.requireTeam(ctx, j.team(), "post job run " + j.id()); // all or nothing
             jobs.upsert(batch);
             ctx.status(202).json(Map.of("received", batch.size()));
-        });
+        }, Access.Scope.TEAM_OBJECT);
         if (economics != null) {
             app.get("/api/v1/unit-costs", ctx -> {
                 if ("inference".equals(ctx.queryParam("kind"))) {
@@ -44,7 +45,11 @@ final class JobRoutes {
                 }
                 String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
                 if (!by.equals("model") && !by.equals("team")) throw new dev.burnrate.ledger.InvalidParameterException("by", by, "expected model or team");
-                ctx.json(Map.of("training", economics.byOwner(by, 5).stream().map(l -> {
+                java.util.Set<String> mine = Access.teams(ctx);
+                if (mine != null && by.equals("model")) {
+                    throw new Access.ForbiddenException("a model's runs span teams; token " + Access.principal(ctx).name() + " may read unit costs by=team only");
+                }
+                ctx.json(Map.of("training", economics.byOwner(by, 5).stream().filter(l -> mine == null || mine.contains(l.key())).map(l -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put(by, l.key());
                     m.put("currency", l.currency());
@@ -60,10 +65,17 @@ final class JobRoutes {
                     m.put("idleGpuCost", l.idleCost().toPlainString());
                     return m;
                 }).toList()));
-            });
+            }, Access.Scope.TEAM_ROWS);
         }
-        app.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", costs.costs(jobs.list(ctx.queryParam("model"), ctx.queryParam("team"), 1000))
-                .stream().map(JobRoutes::json).toList())));
+        app.get("/api/v1/jobs", ctx -> {
+            java.util.Set<String> mine = Access.teams(ctx);
+            String team = ctx.queryParam("team");
+            if (mine != null && team != null) Access.requireTeam(ctx, team, "read job runs");
+            List<JobRun> runs = new java.util.ArrayList<>();
+            if (mine == null || team != null) runs.addAll(jobs.list(ctx.queryParam("model"), team, 1000));
+            else for (String t : new java.util.TreeSet<>(mine)) runs.addAll(jobs.list(ctx.queryParam("model"), t, 1000));
+            ctx.json(Map.of("jobs", costs.costs(runs).stream().map(JobRoutes::json).toList()));
+        }, Access.Scope.TEAM_ROWS);
     }
 
     static Map<String, Object> json(JobCosts.JobCost c) {

@@ -95,6 +95,44 @@ class DispatcherTest {
     }
 
     @Test
+    void oneChannelThrowing_othersAreStillDeliveredAndItIsRetried() {
+        // a channel that fails other than by DeliveryException (as a file: URL made the HTTP client throw) used to end the whole pass
+        Channel broken = new Channel() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void send(Alert alert, String key) {
+                throw new IllegalArgumentException("invalid URI scheme file");
+            }
+        };
+        Dispatcher d = new Dispatcher(store, Map.of("broken", broken, "ops", new HttpChannels.Webhook("ops", base + "/hook", "k")), clock, null);
+        Alerts a = alerts(Duration.ZERO);
+        raise(a, Alert.Severity.PAGE, "first", List.of("broken", "ops"));
+        raise(a, Alert.Severity.PAGE, "second", List.of("broken", "ops"));
+        assertThat(d.runOnce()).isEqualTo(2);
+        assertThat(received).hasSize(2);
+        List<AlertStore.Delivery> ds = store.deliveries(store.list(null, 10).get(0).id());
+        assertThat(ds).filteredOn(x -> x.channel().equals("broken")).singleElement().satisfies(x -> {
+            assertThat(x.state()).isNotEqualTo("DELIVERED");
+            assertThat(x.lastError()).contains("broken", "invalid URI scheme file");
+            assertThat(x.nextAttemptAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(30)));
+        });
+    }
+
+    @Test
+    void httpChannels_refuseUrlsThatAreNotHttp() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpChannels.Webhook("ops", "file:///etc/passwd", "k"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an http or https URL");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpChannels.Slack("s", "gopher://hooks.example.com/x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpChannels.Jira("j", "acme.atlassian.net", "P", "Task", "u", "t"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void receiverDown_deliveryIsRetriedWithBackoffAndNothingIsLost() {
         failuresLeft.set(2);
         Dispatcher d = new Dispatcher(store, Map.of("ops", new HttpChannels.Webhook("ops", base + "/hook", "k")), clock, null);

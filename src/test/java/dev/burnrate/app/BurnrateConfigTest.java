@@ -48,6 +48,36 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_channelUrlThatIsNotHttp_failsNamingFileLineAndKey() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), """
+                channels:
+                  ok: {type: slack, url: https://hooks.slack.com/services/T/B/x}
+                  ops:
+                    type: webhook
+                    url: file:///etc/passwd
+                    secret: s
+                """);
+        assertThatThrownBy(() -> BurnrateConfig.load(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("burnrate.yaml:5").hasMessageContaining("channels.ops.url").hasMessageContaining("not an http or https URL");
+    }
+
+    @Test
+    void load_allowedHosts_areReadAndAUrlInPlaceOfAHostIsRefused() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), """
+                server:
+                  allowedHosts: [Burnrate.Acme.Internal]
+                actuators:
+                  allowedHosts: [argo.acme.internal, "*.jobs.acme.internal"]
+                """);
+        BurnrateConfig c = BurnrateConfig.load(ok);
+        assertThat(c.hosts().server()).containsExactly("burnrate.acme.internal");
+        assertThat(c.hosts().actuators()).containsExactly("argo.acme.internal", "*.jobs.acme.internal");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "actuators:\n  allowedHosts:\n    - http://argo.acme.internal:8080\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml:3").hasMessageContaining("actuators.allowedHosts").hasMessageContaining("not a host name");
+    }
+
+    @Test
     void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
         Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");

@@ -66,6 +66,7 @@ class GateApiTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
+        if (body != null) b.header("Content-Type", "application/json");
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -52,6 +52,7 @@ class GovernanceApiTest {
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", path.startsWith("/api/v1/gpu-samples") ? "application/x-ndjson" : "application/json");
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
