@@ -97,8 +97,10 @@ public final class TrainingEconomics {
                 GpuSamples.Usage u = usage.get(c.job().id());
                 if (u != null && u.gpuSeconds() > 0) {
                     idle = idle.add(c.cost().amount().multiply(BigDecimal.valueOf(u.idleShare())).setScale(2, RoundingMode.HALF_EVEN));
-                    utilWeighted += u.meanUtilization() * u.gpuSeconds();
-                    utilSeconds += u.gpuSeconds();
+                    if (u.meanUtilization() != null) { // all [N/A]: no utilisation to weigh in
+                        utilWeighted += u.meanUtilization() * u.gpuSeconds();
+                        utilSeconds += u.gpuSeconds();
+                    }
                 }
             }
             out.add(new Line(owner, currency, list.size(), estimated, cost,

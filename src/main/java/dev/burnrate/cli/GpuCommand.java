@@ -144,7 +144,7 @@ final class GpuCommand {
                         dev.burnrate.ledger.Window.endOf(t), idleBelow)) {
                     rows.add(List.of(u.key(), String.valueOf(u.samples()), fmt(u.meanUtilization()), fmt(u.p95Utilization()),
                             fmt(u.gpuSeconds() / 3600), fmt(u.idleGpuSeconds() / 3600), fmt(u.idleWithMemoryHeldSeconds() / 3600),
-                            fmt(100 * u.idleShare()) + "%"));
+                            u.meanUtilization() == null ? "n/a" : fmt(100 * u.idleShare()) + "%"));
                 }
                 Output.print(parent.root.out, format, List.of(by, "samples", "util_mean", "util_p95", "gpu_hours", "idle_gpu_hours",
                         "idle_held_gpu_hours", "idle_share"), rows, null);
@@ -154,6 +154,11 @@ final class GpuCommand {
 
         private static String fmt(double v) {
             return String.format(Locale.ROOT, "%.2f", v);
+        }
+
+        /** A utilisation no sample could give ([N/A]) is shown as such, not as 0. */
+        private static String fmt(Double v) {
+            return v == null ? "n/a" : fmt(v.doubleValue());
         }
     }
 

@@ -93,6 +93,7 @@ final class PolicyCommand {
         Output.Format format;
 
         @Override
+        @SuppressWarnings("unchecked")
         public Integer call() {
             PolicySet set = load(parent.root, policies);
             TerraformPlan.Parsed parsed = TerraformPlan.read(plan, parent.root.catalog());
@@ -106,14 +107,18 @@ final class PolicyCommand {
                     if (h.enforced() && h.error() == null && h.effect() == Policy.Effect.DENY) denied = true;
                 }
                 if (r.monthlyCost() != null) total = total.add(r.monthlyCost());
-                rows.add(List.of(r.address(), String.valueOf(r.variables().get("instance_type")), String.valueOf(r.variables().get("gpu_count")),
-                        r.monthlyCost() == null ? "(no price)" : r.monthlyCost().toPlainString(), hits.isEmpty() ? "ok" : String.join(" | ", hits)));
+                rows.add(List.of(r.address(), String.join(",", (List<String>) r.variables().get("instance_types")),
+                        String.valueOf(r.variables().get("count")), String.valueOf(r.variables().get("gpu_count")),
+                        r.monthlyCost() == null ? "(no price)" : r.monthlyCost().toPlainString(), String.valueOf(r.priceNote()),
+                        hits.isEmpty() ? "ok" : String.join(" | ", hits)));
             }
             List<String> footer = new ArrayList<>();
             footer.add("projected monthly cost (on-demand × 730 h): " + total.toPlainString() + " USD");
+            long unpriced = parsed.resources().stream().filter(r -> r.monthlyCost() == null).count();
+            if (unpriced > 0) footer.add(unpriced + " resource(s) without a price, not in the total (see basis)");
             if (!parsed.skipped().isEmpty()) footer.add("not compute, not checked: " + String.join(", ", parsed.skipped()));
             footer.add(denied ? "DENIED by policy" : "no enforced deny");
-            Output.print(parent.root.out, format, List.of("resource", "instance_type", "gpus", "monthly_usd", "policies"), rows, footer);
+            Output.print(parent.root.out, format, List.of("resource", "instance_type", "count", "gpus", "monthly_usd", "basis", "policies"), rows, footer);
             return denied ? 1 : 0;
         }
     }

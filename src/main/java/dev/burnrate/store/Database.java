@@ -20,7 +20,7 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 9;
+    private static final int SCHEMA_VERSION = 10;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -176,6 +176,19 @@ public final class Database implements AutoCloseable {
                           id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, token_hash VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL,
                           teams VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '9')");
+                s.execute("COMMIT");
+            }
+            if (version < 10) {
+                // MIG: a sample series is a GPU or one GPU instance of it, counted as its share of the GPU; a value
+                // the source could not give (nvidia-smi's [N/A]) is NULL, not 0
+                s.execute("BEGIN");
+                s.execute("ALTER TABLE gpu_sample ADD COLUMN gpu_instance VARCHAR");
+                s.execute("ALTER TABLE gpu_sample ADD COLUMN gpu_profile VARCHAR");
+                s.execute("ALTER TABLE gpu_sample ADD COLUMN gpu_share DOUBLE DEFAULT 1");
+                s.execute("UPDATE gpu_sample SET gpu_share = 1");
+                s.execute("ALTER TABLE gpu_sample ALTER COLUMN util DROP NOT NULL");
+                s.execute("ALTER TABLE gpu_sample ALTER COLUMN mem_used DROP NOT NULL");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '10')");
                 s.execute("COMMIT");
             }
         }

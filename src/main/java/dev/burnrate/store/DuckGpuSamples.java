@@ -42,11 +42,15 @@ public final class DuckGpuSamples implements GpuSamples {
                     a.append(g.utilizationPercent());
                     a.append(g.memoryUsedMiB());
                     a.append(g.memoryTotalMiB());
+                    a.append(g.mig() == null ? null : g.mig().id());
+                    a.append(g.mig() == null ? null : g.mig().profile());
+                    a.append(g.gpuShare());
                     a.endRow();
                 }
             }, (c, s, stage) -> {
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, time) * FROM " + stage
-                        + " n WHERE NOT EXISTS (SELECT 1 FROM gpu_sample g WHERE g.time >= ? AND g.time <= ? AND g.gpu_uuid = n.gpu_uuid AND g.time = n.time)")) {
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO gpu_sample SELECT DISTINCT ON (gpu_uuid, gpu_instance, time) * FROM " + stage
+                        + " n WHERE NOT EXISTS (SELECT 1 FROM gpu_sample g WHERE g.time >= ? AND g.time <= ? AND g.gpu_uuid = n.gpu_uuid"
+                        + " AND g.gpu_instance IS NOT DISTINCT FROM n.gpu_instance AND g.time = n.time)")) {
                     ins.setObject(1, LocalDateTime.ofInstant(min, ZoneOffset.UTC));
                     ins.setObject(2, LocalDateTime.ofInstant(max, ZoneOffset.UTC));
                     return (long) ins.executeUpdate();
@@ -61,7 +65,7 @@ public final class DuckGpuSamples implements GpuSamples {
     public List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent) {
         String key = switch (by) {
             case JOB -> "coalesce(job, '(no job)')";
-            case GPU -> "gpu_uuid";
+            case GPU -> "gpu_uuid || coalesce(' GI ' || gpu_instance || ' (' || gpu_profile || ')', '')";
             case HOST -> "coalesce(host, '(unknown host)')";
             case POD -> "coalesce(pod, '(no pod)')";
             case NAMESPACE -> "coalesce(namespace, '(no namespace)')";
@@ -70,13 +74,13 @@ public final class DuckGpuSamples implements GpuSamples {
         };
         String sql = """
                 WITH s AS (
-                  SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid ORDER BY time)) - epoch(time) AS dt
+                  SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid, gpu_instance ORDER BY time)) - epoch(time) AS dt
                   FROM gpu_sample WHERE time >= ? AND time < ?),
                 d AS (
-                  SELECT s.*, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid), 1), 60) AS secs FROM s)
-                SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs),
-                       sum(CASE WHEN util < ? THEN secs ELSE 0 END),
-                       sum(CASE WHEN util < ? AND mem_used > 0 THEN secs ELSE 0 END)
+                  SELECT s.*, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid, gpu_instance), 1), 60) AS secs FROM s)
+                SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs * gpu_share),
+                       sum(CASE WHEN util < ? THEN secs * gpu_share ELSE 0 END),
+                       sum(CASE WHEN util < ? AND mem_used > 0 THEN secs * gpu_share ELSE 0 END)
                 FROM d LEFT JOIN job_run j ON j.id = d.job GROUP BY 1 ORDER BY 5 DESC""".formatted(key);
         List<Usage> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -86,12 +90,18 @@ public final class DuckGpuSamples implements GpuSamples {
             ps.setDouble(4, idleBelowPercent);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    out.add(new Usage(r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));
+                    out.add(new Usage(r.getString(1), r.getLong(2), nullable(r, 3), nullable(r, 4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("GPU usage query failed: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** A utilisation figure: null where no sample of the group had one (all [N/A]), never 0. */
+    private static Double nullable(ResultSet r, int column) throws SQLException {
+        double v = r.getDouble(column);
+        return r.wasNull() ? null : v;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.burnrate.ledger.GpuSample;
+import dev.burnrate.ledger.MigInstance;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,7 +18,9 @@ import java.util.List;
 /**
  * GPU samples as NDJSON, one object a line:
  * {@code {"time":"2026-11-22T22:37:00Z","gpu":"GPU-8a57…","index":0,"host":"node-1","job":"fraud-retrain-42",
- * "pod":null,"namespace":null,"container":null,"util":87.5,"memUsedMiB":3461,"memTotalMiB":81559}}.
+ * "pod":null,"namespace":null,"container":null,"util":87.5,"memUsedMiB":3461,"memTotalMiB":81559}}; a MIG instance adds
+ * {@code "gpuInstance":"1","gpuProfile":"1g.10gb"}. {@code util} and {@code memUsedMiB} are required; null says the
+ * GPU could not tell (absent, not 0).
  * Read with Jackson's streaming parser: no tree per line.
  */
 public final class NdjsonSamples {
@@ -57,10 +60,11 @@ public final class NdjsonSamples {
     }
 
     private static GpuSample one(JsonParser p, String source, long line, LastTime last) throws IOException {
-        String time = null, gpu = null, host = null, job = null, pod = null, ns = null, container = null;
+        String time = null, gpu = null, host = null, job = null, pod = null, ns = null, container = null, gi = null, profile = null;
         int index = 0;
-        double util = Double.NaN;
-        long used = -1, total = 0;
+        boolean hasUtil = false, hasUsed = false;
+        Double util = null;
+        Long used = null, total = null;
         try {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -75,9 +79,17 @@ public final class NdjsonSamples {
                     case "namespace" -> ns = isNull ? null : p.getText();
                     case "container" -> container = isNull ? null : p.getText();
                     case "index" -> index = number(p, t, source, line, f).intValue();
-                    case "util" -> util = number(p, t, source, line, f).doubleValue();
-                    case "memUsedMiB" -> used = number(p, t, source, line, f).longValue();
-                    case "memTotalMiB" -> total = number(p, t, source, line, f).longValue();
+                    case "gpuInstance" -> gi = isNull ? null : p.getText();
+                    case "gpuProfile" -> profile = isNull ? null : p.getText();
+                    case "util" -> {
+                        hasUtil = true;
+                        util = isNull ? null : number(p, t, source, line, f).doubleValue();
+                    }
+                    case "memUsedMiB" -> {
+                        hasUsed = true;
+                        used = isNull ? null : number(p, t, source, line, f).longValue();
+                    }
+                    case "memTotalMiB" -> total = isNull ? null : number(p, t, source, line, f).longValue();
                     default -> p.skipChildren();
                 }
             }
@@ -86,8 +98,20 @@ public final class NdjsonSamples {
         }
         if (time == null) throw new RecordException(source, line, "time", null, "required");
         if (gpu == null) throw new RecordException(source, line, "gpu", null, "required (the GPU's UUID)");
-        if (Double.isNaN(util)) throw new RecordException(source, line, "util", null, "required (0-100)");
-        if (used < 0) throw new RecordException(source, line, "memUsedMiB", used == -1 ? null : String.valueOf(used), "required, not negative");
+        if (!hasUtil) throw new RecordException(source, line, "util", null, "required (0-100, or null when the GPU cannot say)");
+        if (!hasUsed) throw new RecordException(source, line, "memUsedMiB", null, "required (or null when the GPU cannot say)");
+        if (used != null && used < 0) throw new RecordException(source, line, "memUsedMiB", String.valueOf(used), "must not be negative");
+        MigInstance mig = null;
+        if (gi != null || profile != null) {
+            if (gi == null || profile == null) {
+                throw new RecordException(source, line, gi == null ? "gpuInstance" : "gpuProfile", null, "a MIG instance needs both gpuInstance and gpuProfile");
+            }
+            try {
+                mig = new MigInstance(gi, profile);
+            } catch (IllegalArgumentException e) {
+                throw new RecordException(source, line, "gpuProfile", profile, e.getMessage());
+            }
+        }
         Instant t;
         if (time.equals(last.text)) {
             t = last.instant; // samples of one scrape share their timestamp: parse it once
@@ -101,7 +125,7 @@ public final class NdjsonSamples {
         last.text = time;
         last.instant = t;
         try {
-            return new GpuSample(t, host, gpu, index, job, pod, ns, container, util, used, total);
+            return new GpuSample(t, host, gpu, index, mig, job, pod, ns, container, util, used, total);
         } catch (IllegalArgumentException e) {
             throw new RecordException(source, line, null, null, e.getMessage());
         }

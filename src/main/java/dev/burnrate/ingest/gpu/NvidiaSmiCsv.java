@@ -18,9 +18,12 @@ import java.util.Locale;
 /**
  * Reads {@code nvidia-smi --query-gpu=timestamp,index,uuid,utilization.gpu,memory.used,memory.total --format=csv}
  * (with or without {@code nounits}; the columns may come in any order and others are ignored). nvidia-smi writes
- * local time without a zone: it is read as UTC unless the host's offset is given.
+ * local time without a zone: it is read as UTC unless the host's offset is given. A value nvidia-smi cannot give
+ * ({@code [N/A]}, {@code [Not Supported]}) is absent: a GPU in MIG mode reports {@code [N/A]} utilisation (its
+ * instances have their own, which DCGM publishes), and such a row is stored with its memory and no utilisation.
  */
 public final class NvidiaSmiCsv {
+    private static final java.util.Set<String> ABSENT = java.util.Set.of("[N/A]", "N/A", "[Not Supported]");
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss[.SSS]");
 
     private NvidiaSmiCsv() {
@@ -63,9 +66,12 @@ public final class NvidiaSmiCsv {
                     throw new RecordException(source, line, "timestamp", v[ts].strip(), "expected yyyy/MM/dd HH:mm:ss.SSS");
                 }
                 try {
-                    out.add(new GpuSample(t.toInstant(offset), host, v[uuid].strip(), idx < 0 ? 0 : (int) number(source, line, "index", v[idx]),
+                    Double index = idx < 0 ? null : number(source, line, "index", v[idx]);
+                    Double usedMiB = number(source, line, "memory.used", v[used]);
+                    Double totalMiB = total < 0 ? null : number(source, line, "memory.total", v[total]);
+                    out.add(new GpuSample(t.toInstant(offset), host, v[uuid].strip(), index == null ? 0 : index.intValue(), null,
                             job, null, null, null, number(source, line, "utilization.gpu", v[util]),
-                            (long) number(source, line, "memory.used", v[used]), total < 0 ? 0 : (long) number(source, line, "memory.total", v[total])));
+                            usedMiB == null ? null : usedMiB.longValue(), totalMiB == null ? null : totalMiB.longValue()));
                 } catch (IllegalArgumentException e) {
                     throw new RecordException(source, line, null, l, e.getMessage());
                 }
@@ -76,9 +82,14 @@ public final class NvidiaSmiCsv {
         }
     }
 
-    /** "87 %", "3461 MiB", "87" (nounits); "[N/A]" and "[Not Supported]" are refused. */
-    private static double number(String source, long line, String field, String raw) {
-        String s = raw.strip().replace("%", "").replace("MiB", "").strip();
+    /**
+     * "87 %", "3461 MiB", "87" (nounits); nvidia-smi's "[N/A]" (e.g. utilization.gpu of a GPU in MIG mode, whose
+     * utilisation is per instance) and "[Not Supported]" are an absent value (null), not 0 and not an error.
+     */
+    private static Double number(String source, long line, String field, String raw) {
+        String s = raw.strip();
+        if (ABSENT.contains(s)) return null;
+        s = s.replace("%", "").replace("MiB", "").strip();
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {

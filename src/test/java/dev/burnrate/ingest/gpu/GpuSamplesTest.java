@@ -74,10 +74,10 @@ class GpuSamplesTest {
     void nvidiaSmi_badValue_namesLineAndField() {
         String csv = "timestamp, index, uuid, utilization.gpu [%], memory.used [MiB], memory.total [MiB]\n"
                 + "2026/11/22 22:36:33.503, 0, GPU-1, 10 %, 100 MiB, 81559 MiB\n"
-                + "2026/11/22 22:36:34.503, 0, GPU-1, [N/A], 100 MiB, 81559 MiB\n";
+                + "2026/11/22 22:36:34.503, 0, GPU-1, high, 100 MiB, 81559 MiB\n";
         assertThatThrownBy(() -> NvidiaSmiCsv.parse(new StringReader(csv), "smi.csv", null, null, ZoneOffset.UTC))
                 .isInstanceOf(RecordException.class).hasMessageContaining("smi.csv:3").hasMessageContaining("utilization.gpu")
-                .hasMessageContaining("[N/A]");
+                .hasMessageContaining("high");
     }
 
     @Test
