@@ -74,7 +74,7 @@ public final class Estimator {
     }
 
     /** The past runs that fit a request, each scaled to it, and how many of the others were left out and why. */
-    record Similar(List<Estimate.Evidence> used, Map<String, Integer> excluded, Unit unit) {
+    record Similar(List<Estimate.Evidence> used, Map<String, Integer> excluded, Unit unit, int datasetScaled) {
         String excludedText() {
             if (excluded.isEmpty()) return "";
             return excluded.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
@@ -144,7 +144,7 @@ public final class Estimator {
                     ev.size() + " similar past run(s) of " + r.model() + " (" + r.kind().label() + " on " + unit.label() + ": " + idsText(ids) + ")"
                             + ", their " + measure + " priced for " + instances + " " + pricing + " at " + Money.plain(rate) + " USD/h ("
                             + Money.plain(perUnit) + " USD per " + (unit.gpu() ? "GPU" : "instance") + "-hour)"
-                            + (r.datasetGb() != null ? " and scaled to " + Money.plain(r.datasetGb()) + " GB" : "")
+                            + datasetText(r, sim)
                             + (sim.excluded().isEmpty() ? "" : "; not used: " + sim.excludedText()),
                     ids, sim.excluded());
         }
@@ -169,6 +169,14 @@ public final class Estimator {
         return head + (sim.excluded().isEmpty() ? "" : "; not used: " + sim.excludedText());
     }
 
+    private static String datasetText(GateRequest r, Similar sim) {
+        if (r.datasetGb() == null) return "";
+        String gb = Money.plain(r.datasetGb()) + " GB";
+        if (sim.datasetScaled() == sim.used().size()) return " and scaled to " + gb;
+        if (sim.datasetScaled() == 0) return "; not scaled to " + gb + " (the past runs do not record their dataset size)";
+        return " and scaled to " + gb + " where the past run records its dataset size (" + sim.datasetScaled() + " of " + sim.used().size() + ")";
+    }
+
     private static String idsText(List<String> ids) {
         int shown = Math.min(ids.size(), 5);
         return String.join(", ", ids.subList(0, shown)) + (ids.size() > shown ? " and " + (ids.size() - shown) + " more" : "");
@@ -180,6 +188,7 @@ public final class Estimator {
         BigDecimal units = BigDecimal.valueOf((long) r.count() * unit.perInstance());
         List<Estimate.Evidence> used = new ArrayList<>();
         Map<String, Integer> excluded = new LinkedHashMap<>();
+        int datasetScaled = 0;
         for (Past past : history(r.model())) {
             JobRun j = past.job();
             Exclusion why = null;
@@ -200,6 +209,7 @@ public final class Estimator {
             BigDecimal ds = BigDecimal.ONE;
             if (r.datasetGb() != null && j.datasetSizeGb() != null && j.datasetSizeGb() > 0) {
                 ds = r.datasetGb().divide(BigDecimal.valueOf(j.datasetSizeGb()), MathContext.DECIMAL64);
+                datasetScaled++;
             }
             BigDecimal hours = BigDecimal.valueOf(Duration.between(j.start(), j.end()).getSeconds()).divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_EVEN);
             BigDecimal unitHours = hours.multiply(BigDecimal.valueOf((long) Math.max(1, j.instanceCount()) * theirs.perInstance()));
@@ -212,7 +222,7 @@ public final class Estimator {
         // a stable order of reasons, so the same history always reads the same
         Map<String, Integer> ordered = new LinkedHashMap<>();
         for (Exclusion e : Exclusion.values()) if (excluded.containsKey(e.label)) ordered.put(e.label, excluded.get(e.label));
-        return new Similar(used, ordered, unit);
+        return new Similar(used, ordered, unit, datasetScaled);
     }
 
     private List<Past> history(String model) {
