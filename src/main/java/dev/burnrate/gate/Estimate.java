@@ -10,18 +10,27 @@ import java.util.Map;
  * The projected cost of a run: p50 and p90, the wall-clock hours behind them, and the evidence.
  *
  * @param basis    {@code history} (similar past runs, scaled) or {@code catalog} (price × declared hours)
- * @param evidence the past runs used, or the price line, each with its numbers
+ * @param evidence the newest of the past runs used (at most ten), each with its numbers
+ * @param runs     the ids of every similar past run found (newest first): all behind a {@code history} estimate, too few
+ *                 for one behind a {@code catalog} estimate
+ * @param excluded how many of the model's other past runs were left out, by reason ("other kind/tier", "other GPU
+ *                 type", "still running", ...)
  */
 public record Estimate(Money p50, Money p90, java.math.BigDecimal hoursP50, java.math.BigDecimal hoursP90, String basis,
-                       List<Evidence> evidence, String note) {
+                       List<Evidence> evidence, String note, List<String> runs, Map<String, Integer> excluded) {
 
-    /** One past run behind an estimate: its actual cost and hours, and both scaled to the request. */
+    /**
+     * One past run behind an estimate: where it ran, its actual cost (null when unknown) and hours, its GPU-hours (null
+     * for an instance without GPUs), and both scaled to the request.
+     */
     public record Evidence(String jobId, String instanceType, int count, String pricing, java.math.BigDecimal hours, Money actual,
-                           java.math.BigDecimal scaledHours, Money scaled) {
+                           java.math.BigDecimal scaledHours, Money scaled, String provider, String region, java.math.BigDecimal gpuHours) {
     }
 
     public Estimate {
         evidence = List.copyOf(evidence);
+        runs = runs == null ? List.of() : List.copyOf(runs); // tickets journalled before these fields read back without them
+        excluded = excluded == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(excluded));
     }
 
     public Map<String, Object> asVariables() {
@@ -32,7 +41,7 @@ public record Estimate(Money p50, Money p90, java.math.BigDecimal hoursP50, java
         m.put("hours_p50", hoursP50.doubleValue());
         m.put("hours_p90", hoursP90.doubleValue());
         m.put("basis", basis);
-        m.put("runs", (long) (basis.equals("history") ? evidence.size() : 0));
+        m.put("runs", (long) (basis.equals("history") ? runs.size() : 0));
         return m;
     }
 }

@@ -15,7 +15,6 @@ import dev.burnrate.guard.Heartbeat;
 import dev.burnrate.ledger.Money;
 import dev.burnrate.policy.Policy;
 import dev.burnrate.policy.PolicySet;
-import dev.burnrate.pricing.InstancePrice;
 import dev.burnrate.pricing.PriceCatalog;
 
 import java.math.BigDecimal;
@@ -82,6 +81,7 @@ public final class Gate {
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final Estimator estimator;
+    private final Alternatives alternatives;
     private final BudgetView budgets;
     private volatile PolicySet policies;
     private final GateSettings settings;
@@ -146,6 +146,7 @@ public final class Gate {
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
                 Notifier notifier, Actuators actuators, Clock clock) {
         this.estimator = estimator;
+        this.alternatives = new Alternatives(estimator);
         this.budgets = budgets;
         this.policies = policies;
         this.settings = settings;
@@ -199,8 +200,7 @@ public final class Gate {
         List<String> policyNotes = new ArrayList<>();
         Estimate est = estimator.estimate(r);
         if (est == null) {
-            reasons.add("no similar past runs of " + r.model() + " (" + r.kind().label() + ", " + Estimator.family(r.instanceType())
-                    + " family) and no expectedHours: the cost cannot be estimated; declare expectedHours");
+            reasons.add(estimator.history(r) + "; and no expectedHours: the cost cannot be estimated; declare expectedHours");
             return journalNew(terminal(r, null, Ticket.Decision.DENIED, reasons, policyNotes, now), "gate.denied");
         }
         reasons.add("estimate p50 " + fmt(est.p50()) + ", p90 " + fmt(est.p90()) + " (" + est.note() + ")");
@@ -275,13 +275,16 @@ public final class Gate {
             List<Budget> scope = budgets.all().stream().filter(b -> b.amount().currency().equals(est.p90().currency()) && BudgetView.covers(b, r)).toList();
             Fit fit = fit(planEst, scope, today, envelope);
             if (!fit.ok()) {
-                List<Alternative> alts = alternatives(plan, planEst);
-                Alternative chosen = null;
-                for (Alternative a : alts) {
-                    if (fit(a.estimate(), scope, today, envelope).ok()) {
+                List<Alternatives.Alternative> alts = alternatives.of(plan, planEst);
+                Alternatives.Alternative chosen = null;
+                List<String> refused = new ArrayList<>();
+                for (Alternatives.Alternative a : alts) {
+                    Fit af = fit(a.estimate(), scope, today, envelope);
+                    if (af.ok()) {
                         chosen = a;
                         break;
                     }
+                    refused.add(a.label() + " p90 " + fmt(a.estimate().p90()) + " " + af.blockedBy());
                 }
                 if (chosen != null) {
                     reasons.add(fit.reason());
@@ -293,9 +296,7 @@ public final class Gate {
                     fit = fit(planEst, scope, today, envelope);
                 } else {
                     reasons.add(fit.reason());
-                    if (!alts.isEmpty()) {
-                        reasons.add("no change fits either: " + String.join("; ", alts.stream().map(a -> a.kind() + " p90 " + fmt(a.estimate().p90())).toList()));
-                    }
+                    if (!refused.isEmpty()) reasons.add("no change fits either: " + String.join("; ", refused));
                     Instant next = fit.envelopeFails() ? null : nextPeriodFit(planEst, scope, today);
                     if (next != null) {
                         reasons.add("deferred to " + next + " when the next budget period starts");
@@ -373,16 +374,18 @@ public final class Gate {
         return null;
     }
 
-    private record Fit(boolean ok, boolean envelopeFails, String reason) {
+    /** Whether an estimate fits; when not, {@code blockedBy} says what refused it (the envelope, or a budget and its room). */
+    private record Fit(boolean ok, boolean envelopeFails, String reason, String blockedBy) {
     }
 
     private Fit fit(Estimate est, List<Budget> scope, LocalDate today, BigDecimal envelope) {
         BigDecimal need = est.p90().amount();
         String cur = est.p90().currency();
         if (envelope != null && need.compareTo(envelope) > 0) {
-            return new Fit(false, true, "p90 " + fmt(est.p90()) + " exceeds the model's envelope " + Money.plain(envelope) + " " + cur + " per run");
+            return new Fit(false, true, "p90 " + fmt(est.p90()) + " exceeds the model's envelope " + Money.plain(envelope) + " " + cur + " per run",
+                    "exceeds the model's envelope " + Money.plain(envelope) + " " + cur + " per run");
         }
-        if (scope.isEmpty()) return new Fit(true, false, "no budget covers this request");
+        if (scope.isEmpty()) return new Fit(true, false, "no budget covers this request", null);
         List<String> parts = new ArrayList<>();
         for (Budget b : scope) {
             LocalDate[] p = b.period().around(today);
@@ -392,11 +395,11 @@ public final class Gate {
             String line = "budget " + b.id() + " " + p[0] + ".." + p[1].minusDays(1) + ": " + m(b.amount().amount(), cur) + ", spent " + m(spent, cur)
                     + ", reserved " + m(reserved, cur) + ", available " + m(available, cur);
             if (need.compareTo(available) > 0) {
-                return new Fit(false, false, line + " < p90 " + fmt(est.p90()));
+                return new Fit(false, false, line + " < p90 " + fmt(est.p90()), "is over budget " + b.id() + " (available " + m(available, cur) + ")");
             }
             parts.add(line);
         }
-        return new Fit(true, false, String.join("; ", parts) + " ≥ p90 " + fmt(est.p90()));
+        return new Fit(true, false, String.join("; ", parts) + " ≥ p90 " + fmt(est.p90()), null);
     }
 
     /** The start of the next period in which every budget would have room (nothing spent yet, its reservations), or null. */
@@ -411,39 +414,6 @@ public final class Gate {
             if (latest == null || next.isAfter(latest)) latest = next;
         }
         return latest == null ? null : latest.atStartOfDay().toInstant(ZoneOffset.UTC);
-    }
-
-    private record Alternative(String kind, String from, String to, GateRequest request, Estimate estimate) {
-    }
-
-    /** Cheaper ways to run the same work, cheapest change first: spot, incremental instead of full, a cheaper instance. */
-    private List<Alternative> alternatives(GateRequest r, Estimate est) {
-        List<Alternative> out = new ArrayList<>();
-        if (r.pricing() != PriceCatalog.Pricing.SPOT) {
-            GateRequest s = r.withPricing(PriceCatalog.Pricing.SPOT);
-            tryEstimate(s).ifPresent(e -> out.add(new Alternative("spot", r.pricing().name().toLowerCase(Locale.ROOT), "spot", s, e)));
-        }
-        if (r.kind() == GateRequest.Kind.FULL && r.trigger().isQualityTrigger()) {
-            GateRequest inc = r.withKind(GateRequest.Kind.INCREMENTAL);
-            tryEstimate(inc).filter(e -> e.basis().equals("history"))
-                    .ifPresent(e -> out.add(new Alternative("incremental", "full", "incremental", inc, e)));
-        }
-        InstancePrice mine = estimator.catalog().find(r.provider(), r.instanceType(), r.region()).orElse(null);
-        if (mine != null && mine.gpuName() != null && mine.gpuCount() > 0) {
-            int gpus = mine.gpuCount() * r.count();
-            estimator.catalog().search(mine.gpuName(), r.provider(), r.region(), null).stream()
-                    .filter(p -> !p.instanceType().equals(r.instanceType()) && p.gpuCount() > 0 && gpus % p.gpuCount() == 0
-                            && mine.gpuName().equalsIgnoreCase(p.gpuName()))
-                    .map(p -> r.withInstance(p.instanceType(), gpus / p.gpuCount()))
-                    .map(q -> tryEstimate(q).map(e -> new Alternative("instance", r.count() + " × " + r.instanceType(), q.count() + " × " + q.instanceType(), q, e)))
-                    .flatMap(Optional::stream)
-                    .filter(a -> a.estimate().p90().amount().compareTo(est.p90().amount()) < 0)
-                    .min(Comparator.comparing(a -> a.estimate().p90().amount()))
-                    .ifPresent(out::add);
-        }
-        out.removeIf(a -> a.estimate().p90().amount().compareTo(est.p90().amount()) >= 0);
-        out.sort(Comparator.comparing(a -> est.p90().amount().subtract(a.estimate().p90().amount()).negate()));
-        return out;
     }
 
     private Optional<Estimate> tryEstimate(GateRequest r) {

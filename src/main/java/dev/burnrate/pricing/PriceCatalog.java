@@ -25,13 +25,21 @@ public final class PriceCatalog {
     private static final BigDecimal HOURS_PER_MONTH = new BigDecimal("730");
 
     private final Map<String, InstancePrice> byKey;
+    /** Entries with GPUs by instance type (every region and provider that has it). */
+    private final Map<String, List<InstancePrice>> gpusByType = new HashMap<>();
+    private final java.util.Set<String> types = new java.util.HashSet<>();
 
     private PriceCatalog(Map<String, InstancePrice> byKey) {
         this.byKey = Collections.unmodifiableMap(byKey);
+        for (InstancePrice p : byKey.values()) {
+            types.add(p.instanceType());
+            if (p.gpuCount() > 0 && p.gpuName() != null) gpusByType.computeIfAbsent(p.instanceType(), t -> new ArrayList<>()).add(p);
+        }
     }
 
+    /** Providers are keyed by their canonical name ({@link Providers}), so "GCP" finds Google Cloud's prices. */
     private static String key(String provider, String type, String region) {
-        return provider + "|" + type + "|" + region;
+        return Providers.canonical(provider) + "|" + type + "|" + region;
     }
 
     public Optional<InstancePrice> find(String provider, String instanceType, String region) {
@@ -47,18 +55,76 @@ public final class PriceCatalog {
         return List.copyOf(byKey.values());
     }
 
-    /** A catalog where the given prices (user overrides, e.g. a negotiated rate card) replace or add entries. */
+    /**
+     * A catalog where the given prices (user overrides, e.g. a negotiated rate card) replace or add entries. An override
+     * that does not say which GPUs the instance has keeps what the catalog knows of that instance type (a rate card
+     * changes the price, not the hardware).
+     */
     public PriceCatalog withOverrides(List<InstancePrice> overrides) {
         Map<String, InstancePrice> m = new LinkedHashMap<>(byKey);
-        for (InstancePrice p : overrides) m.put(key(p.provider(), p.instanceType(), p.region()), p);
+        for (InstancePrice p : overrides) {
+            String provider = Providers.canonical(p.provider());
+            Optional<Gpu> known = p.gpuCount() > 0 ? Optional.empty() : gpu(provider, p.instanceType(), p.region());
+            m.put(key(provider, p.instanceType(), p.region()), new InstancePrice(provider, p.instanceType(), p.region(),
+                    known.map(Gpu::name).orElse(p.gpuName()), known.map(Gpu::count).orElse(p.gpuCount()), p.onDemand(), p.spot(), p.commit1y(),
+                    p.commit3y(), p.source(), p.asOf()));
+        }
         return new PriceCatalog(m);
+    }
+
+    /**
+     * The GPUs of one instance: {@code model} is the chip without maker or memory size ("h100" for AWS "h100" and Google
+     * Cloud "h100-80gb"), so runs on different providers' instances with the same chip compare; {@code name} is as the
+     * catalog has it.
+     */
+    public record Gpu(String model, String name, int count) {
+    }
+
+    /**
+     * The GPUs of an instance type: from its entry, or (its hardware is the same in every region) from any entry of the
+     * same type of that provider (any provider when null). Empty for an instance without GPUs or one the catalog lacks.
+     */
+    public Optional<Gpu> gpu(String provider, String instanceType, String region) {
+        if (instanceType == null) return Optional.empty();
+        InstancePrice exact = provider == null ? null : byKey.get(key(provider, instanceType, region));
+        if (exact != null && exact.gpuCount() > 0 && exact.gpuName() != null) return Optional.of(gpuOf(exact));
+        return gpusByType.getOrDefault(instanceType, List.of()).stream()
+                .filter(p -> provider == null || Providers.same(provider, p.provider()))
+                .findFirst().map(PriceCatalog::gpuOf);
+    }
+
+    /** Whether the catalog has this instance type in any region. */
+    public boolean hasType(String instanceType) {
+        return types.contains(instanceType);
+    }
+
+    private static Gpu gpuOf(InstancePrice p) {
+        return new Gpu(gpuModel(p.gpuName()), p.gpuName(), p.gpuCount());
+    }
+
+    /** "NVIDIA H100 80GB", "nvidia-h100-80gb", "h100-80gb-mega" and "H100" are all the chip "h100". */
+    public static String gpuModel(String gpuName) {
+        if (gpuName == null) return null;
+        String g = gpuName.strip().toLowerCase(java.util.Locale.ROOT);
+        for (String maker : new String[]{"nvidia", "amd", "intel", "habana"}) {
+            if (g.startsWith(maker) && g.length() > maker.length() && (g.charAt(maker.length()) == ' ' || g.charAt(maker.length()) == '-' || g.charAt(maker.length()) == '_')) {
+                g = g.substring(maker.length() + 1).strip();
+            }
+        }
+        if (g.startsWith("tesla ") || g.startsWith("tesla-")) g = g.substring(6);
+        int cut = g.length();
+        for (char sep : new char[]{' ', '-', '_'}) {
+            int i = g.indexOf(sep);
+            if (i > 0) cut = Math.min(cut, i);
+        }
+        return g.substring(0, cut);
     }
 
     /** Entries whose GPU name contains {@code gpu} (case-insensitive; null = any), of a provider and region when given. */
     public List<InstancePrice> search(String gpu, String provider, String region, String instanceType) {
         return byKey.values().stream()
                 .filter(p -> gpu == null || (p.gpuName() != null && p.gpuName().toLowerCase(java.util.Locale.ROOT).contains(gpu.toLowerCase(java.util.Locale.ROOT))))
-                .filter(p -> provider == null || p.provider().equalsIgnoreCase(provider))
+                .filter(p -> provider == null || Providers.same(provider, p.provider()))
                 .filter(p -> region == null || p.region().equalsIgnoreCase(region))
                 .filter(p -> instanceType == null || p.instanceType().equalsIgnoreCase(instanceType))
                 .sorted(java.util.Comparator.comparing(InstancePrice::provider).thenComparing(InstancePrice::onDemand))

@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -141,5 +142,10 @@ class CliTest {
         assertThat(u.out().lines().skip(1)).allSatisfy(line -> assertThat(line.split(",")[3]).isEqualTo("0")); // no estimated runs
         Result inf = run("--db", db, "inference", "costs", "--by", "feature", "--format", "csv");
         assertThat(inf.out()).contains("support-chat").doesNotContain("no endpoint cost");
+        // the gate estimates the demo's retrains from their models' past runs (other instances, providers and regions included)
+        for (String id : List.of("demo-assistant-full", "demo-fraud-incremental")) {
+            Result g = run("--db", db, "gate", "show", id);
+            assertThat(g.out()).as(id).contains("(history)").contains("similar past run(s) of").doesNotContain("no similar past runs");
+        }
     }
 }

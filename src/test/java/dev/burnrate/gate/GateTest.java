@@ -140,6 +140,109 @@ class GateTest {
     }
 
     @Test
+    void historyUnderAnotherProviderSpellingAndRegion_estimatesFromGpuHours_andSaysWhichRunsItUsed() {
+        // assistant's retrains ran on Google Cloud ("GCP") in us-central1, one H100 a3-highgpu-8g each, for 10..16 h;
+        // the request is for two AWS p5.48xlarge (8 × H100 each) in us-east-1: the same chip, so the same GPU-hours
+        List<JobRun> runs = new ArrayList<>();
+        int[] hours = {10, 12, 14, 16};
+        for (int i = 0; i < hours.length; i++) {
+            Instant start = Instant.parse("2026-08-1" + i + "T00:00:00Z");
+            runs.add(new JobRun("asst-" + i, "assistant", null, "llm", "retraining", "full", "a3-highgpu-8g", 1, "on_demand", "GCP", "us-central1",
+                    start, start.plus(Duration.ofHours(hours[i])), "succeeded", 0, 0, null, Map.of()));
+        }
+        Instant t0 = Instant.parse("2026-08-20T00:00:00Z");
+        runs.add(new JobRun("asst-running", "assistant", null, "llm", "retraining", "full", "a3-highgpu-8g", 1, "on_demand", "Google Cloud",
+                "us-central1", t0, null, "running", 0, 0, null, Map.of()));
+        runs.add(new JobRun("asst-incremental", "assistant", null, "llm", "retraining", "incremental", "a3-highgpu-8g", 1, "on_demand", "GCP",
+                "us-central1", t0, t0.plus(Duration.ofHours(2)), "succeeded", 0, 0, null, Map.of()));
+        runs.add(new JobRun("asst-a100", "assistant", null, "llm", "training", "full", "a2-highgpu-8g", 1, "on_demand", "GCP",
+                "us-central1", t0, t0.plus(Duration.ofHours(30)), "succeeded", 0, 0, null, Map.of()));
+        runs.add(new JobRun("asst-azure", "assistant", null, "llm", "training", "full", "Standard_ND96isr_H100_v5", 1, "on_demand", "Microsoft Azure",
+                "eastus", t0, t0.plus(Duration.ofHours(9)), "succeeded", 0, 0, null, Map.of()));
+        w.jobs().upsert(runs);
+
+        Ticket t = gate.submit(new GateRequest("asst-1", "assistant", "llm", GateRequest.Kind.FULL, null, "AWS", "p5.48xlarge", 2,
+                PriceCatalog.Pricing.ON_DEMAND, "us-east-1", null, null, Map.of(), "pipeline", Map.of()));
+
+        Estimate e = t.estimate();
+        assertThat(e.basis()).isEqualTo("history");
+        assertThat(e.runs()).containsExactly("asst-3", "asst-2", "asst-1", "asst-0");
+        assertThat(e.excluded()).containsExactly(Map.entry("still running", 1), Map.entry("other kind/tier", 1), Map.entry("other GPU type", 1),
+                Map.entry("instance type not in the price catalog", 1));
+        // 80, 96, 112 and 128 GPU-hours × 55.04 / 8 = 6.88 USD per GPU-hour: 550.40, 660.48, 770.56, 880.64 USD, over 16 GPUs 5..8 h
+        assertThat(e.p50().amount()).isEqualByComparingTo("715.52");
+        assertThat(e.p90().amount()).isEqualByComparingTo("847.62");
+        assertThat(e.hoursP90()).isEqualByComparingTo("7.70");
+        assertThat(e.evidence()).first().satisfies(ev -> {
+            assertThat(ev.jobId()).isEqualTo("asst-3");
+            assertThat(ev.provider()).isEqualTo("Google Cloud");
+            assertThat(ev.gpuHours()).isEqualByComparingTo("128");
+            assertThat(ev.scaled().amount()).isEqualByComparingTo("880.64");
+            assertThat(ev.actual().amount()).isEqualByComparingTo("1415.84"); // 16 h × 88.49 USD/h, priced under "GCP" too
+        });
+        assertThat(t.reasons().get(0)).contains("4 similar past run(s) of assistant (full on H100 GPUs: asst-3, asst-2, asst-1, asst-0)",
+                "2 × p5.48xlarge (16 H100 GPUs) on_demand at 55.04 USD/h (6.88 USD per GPU-hour)",
+                "not used: 1 still running, 1 other kind/tier, 1 other GPU type, 1 instance type not in the price catalog");
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.APPROVED);
+    }
+
+    @Test
+    void cheaperInstanceAlternative_isPricedOnTheSameGpuHours_andADearerInstanceIsNeverOffered() throws Exception {
+        holdOf(4920); // 80 USD left this month
+        // at the bundled prices, p4d.24xlarge on spot is 7.25 USD/h (0.91 per A100-hour), 124.63 at p90 from its five past
+        // runs: it does not fit. p4de.24xlarge has the same eight A100s at 9.61 USD/h on spot (1.20 per GPU-hour): dearer,
+        // however few hours the request declares, so it is not offered as a cheaper instance
+        reopen(CONFIG.replace("  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}\n",
+                "  - {provider: AWS, instanceType: m5.large, region: us-east-1, onDemand: 0.096, source: test}\n"));
+        GateRequest spot = new GateRequest("on-spot", "churn", "ml", GateRequest.Kind.FULL, new GateRequest.Trigger("schedule", null, null), "AWS",
+                "p4d.24xlarge", 1, PriceCatalog.Pricing.SPOT, "us-east-1", new BigDecimal("2"), null, Map.of(), "pipeline", Map.of());
+        Ticket t = gate.submit(spot);
+        assertThat(t.estimate().basis()).isEqualTo("history");
+        assertThat(t.estimate().p90().amount()).isEqualByComparingTo("124.63");
+        assertThat(t.changes()).isEmpty();
+        assertThat(t.decision()).isIn(Ticket.Decision.DEFERRED, Ticket.Decision.DENIED);
+        assertThat(String.join(" ", t.reasons())).doesNotContain("p4de");
+
+        // a rate card that makes p4de truly cheaper than p4d (4 against 8 USD/h on spot): offered, priced on the same GPU-hours
+        reopen(CONFIG.replace("source: test}\n",
+                "source: test}\n  - {provider: Amazon Web Services, instanceType: p4de.24xlarge, region: us-east-1, onDemand: 16.00, spot: 4.00, source: test}\n"));
+        Ticket cheaper = gate.submit(spot.withId("on-spot-2"));
+        assertThat(cheaper.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
+        assertThat(cheaper.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo("instance");
+            assertThat(c.to()).isEqualTo("1 × p4de.24xlarge");
+            assertThat(c.saving().amount()).isEqualByComparingTo("68.80"); // 137.60 − 68.80: half the price of the same GPU-hours
+        });
+        assertThat(cheaper.planEstimate().basis()).isEqualTo("history");
+        assertThat(cheaper.planEstimate().runs()).isEqualTo(cheaper.estimate().runs());
+        assertThat(cheaper.reserved().amount()).isEqualByComparingTo("68.80");
+    }
+
+    private void reopen(String config) throws Exception {
+        w.close();
+        Files.writeString(dir.resolve("burnrate.yaml"), config);
+        w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
+        gate = w.gate();
+    }
+
+    @Test
+    void refusedAlternative_namesTheBudgetThatBlockedIt() {
+        holdOf(4920);
+        Ticket t = gate.submit(req("too-big", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
+        assertThat(t.changes()).isEmpty();
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r)
+                .contains("no change fits either: spot (on_demand → spot) p90 137.60 USD is over budget ml-monthly (available 80.00 USD)"));
+    }
+
+    /** Holds {@code amount} of ml-monthly with a catalog-priced run of another model on spot p4d (8 USD/h × hours × 1.25). */
+    private void holdOf(int amount) {
+        BigDecimal hours = BigDecimal.valueOf(amount).divide(BigDecimal.TEN);
+        Ticket big = gate.submit(new GateRequest("hold-" + amount, "other", "ml", GateRequest.Kind.FULL, null, "AWS", "p4d.24xlarge", 1,
+                PriceCatalog.Pricing.SPOT, "us-east-1", hours, null, Map.of(), "pipeline", Map.of()));
+        assertThat(big.reserved().amount()).isEqualByComparingTo(BigDecimal.valueOf(amount));
+    }
+
+    @Test
     void dualCondition_driftWithinTolerance_isDeniedWithTheNumbers() {
         Ticket t = gate.submit(req("low-drift", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.08"));
         assertThat(t.decision()).isEqualTo(Ticket.Decision.DENIED);
