@@ -67,7 +67,7 @@ public final class FocusGenerator {
     private static final List<Workload> NON_TRAINING = WORKLOADS.stream().filter(w -> !w.kind().equals("training")).toList();
 
     /** Share of the rows that are instance-hours of training runs. */
-    private static final double TRAINING_SHARE = 0.10;
+    private static final double TRAINING_SHARE = 0.20;
     private static final String SAVINGS_PLAN_ID = "arn:aws:savingsplans::100000000001:savingsplan/sp-compute-2026";
     private static final String RUNAWAY = "fraud-detector-retrain-loop-";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HH");
@@ -82,11 +82,11 @@ public final class FocusGenerator {
     }
 
     private static final java.util.Map<String, Profile> PROFILES = java.util.Map.of(
-            "fraud-detector", new Profile(12, 2, 6, 16, 40, 30, 90, 70, 72, 10),
-            "ranker-v2", new Profile(24, 6, 12, 8, 0, 50, 70, 30, 58, 15),
-            "two-tower-recsys", new Profile(36, 3, 8, 8, 30, 0, 80, 50, 81, 15),
+            "fraud-detector", new Profile(12, 2, 6, 16, 40, 30, 90, 70, 72, 15),
+            "ranker-v2", new Profile(24, 6, 12, 8, 0, 50, 70, 30, 58, 30),
+            "two-tower-recsys", new Profile(36, 3, 8, 8, 30, 0, 80, 50, 81, 20),
             "assistant-llm", new Profile(240, 24, 72, 8, 0, 0, 30, 0, 90, 30),
-            "defect-vision", new Profile(72, 4, 10, 4, 60, 0, 60, 20, 44, 20));
+            "defect-vision", new Profile(72, 4, 10, 4, 60, 0, 60, 20, 44, 30));
 
     /**
      * A training run as billed: {@code instances} × the hours [startHour, endHour) from the start of the bill, at one
@@ -195,8 +195,20 @@ public final class FocusGenerator {
         w.write(sb.toString());
         SplittableRandom rnd = new SplittableRandom(o.seed());
         int hours = o.hours();
-        Commitment sp = new Commitment(hourlyCommitment(o, hours), hours);
-        List<Run> runs = planRuns(rnd, o, hours, sp);
+        List<Run> runs = planRuns(rnd, o, hours);
+        // the savings plan covers the average covered usage and at least one reserved run; a reserved run it has no
+        // room for in some hour runs on demand
+        BigDecimal largestRun = runs.stream().filter(r -> r.pricing().equals("reserved"))
+                .map(r -> committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances()))).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        Commitment sp = new Commitment(hourlyCommitment(o, hours).add(largestRun).setScale(2, RoundingMode.CEILING), hours);
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            if (r.pricing().equals("reserved") && !sp.reserve(r.startHour(), Math.min(r.endHour(), hours),
+                    committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances())))) {
+                runs.set(i, new Run(r.id(), r.workload(), r.profile(), r.instanceType(), r.price(), r.gpusPerInstance(), r.instances(), "on_demand",
+                        r.startHour(), r.endHour(), r.kind(), r.tier(), r.status(), r.checkpoints(), r.evictions(), r.utilization()));
+            }
+        }
         String[] v = new String[FocusColumn.values().length];
         long n = 0;
         for (Run r : runs) {
@@ -244,12 +256,13 @@ public final class FocusGenerator {
     /**
      * The training runs behind the bill, model by model as its {@link Profile} says: about {@link #TRAINING_SHARE} of
      * the rows, one row per instance-hour; a run still going at {@code now} is running. With incidents, the runaway
-     * retrain. Reserved runs use the savings plan, so they are planned only where it has room for every hour.
+     * retrain. A reserved run is covered by the savings plan only where it has room for every hour (see write).
      */
-    private List<Run> planRuns(SplittableRandom rnd, Options o, int hours, Commitment sp) {
+    private List<Run> planRuns(SplittableRandom rnd, Options o, int hours) {
         List<Run> runs = new ArrayList<>();
         int trainingWeight = WORKLOADS.stream().filter(x -> x.kind().equals("training")).mapToInt(Workload::weight).sum();
         double budgetAll = o.rows() * TRAINING_SHARE;
+        java.util.Map<String, Integer> usualInstances = new java.util.HashMap<>();
         for (Workload wl : WORKLOADS) {
             if (!wl.kind().equals("training")) continue;
             Profile pf = PROFILES.get(wl.model());
@@ -258,6 +271,7 @@ public final class FocusGenerator {
             double byCadence = Math.max(1, hours / pf.cadenceHours());
             int instances = (int) Math.max(1, Math.min(pf.maxInstances(), Math.round(budget / byCadence / meanHours)));
             int count = (int) Math.max(1, Math.min(byCadence, Math.round(budget / (instances * meanHours))));
+            usualInstances.put(wl.model(), instances);
             double slot = (double) hours / count;
             for (int k = 0; k < count; k++) {
                 int start = (int) (k * slot + rnd.nextDouble() * slot * 0.5);
@@ -266,33 +280,34 @@ public final class FocusGenerator {
                 int n = Math.max(1, Math.min(pf.maxInstances(), instances + rnd.nextInt(3) - 1));
                 if (start >= hours) continue;
                 runs.add(run(rnd, wl, pf, wl.model() + "-" + RUN_ID.format(o.start().atStartOfDay().plusHours(start)), type, n, start,
-                        start + length, hours, sp, pf.utilization() + 6 * rnd.nextGaussian()));
+                        start + length, hours, false, pf.utilization() + 6 * rnd.nextGaussian()));
             }
         }
         if (o.incidents()) {
             int start = (int) java.time.Duration.between(o.start().atStartOfDay(), o.start().plusDays(o.days() - 5L).atStartOfDay()).toHours();
             if (start >= 0 && start < hours) {
                 Workload fraud = WORKLOADS.get(0);
-                runs.add(run(rnd, fraud, PROFILES.get(fraud.model()), RUNAWAY + "1", "p4d.24xlarge", 12, start, start + 24, hours, null, 91));
+                // a loop gone wild: four times the model's usual instances, a whole day (so it stands out at any demo size)
+                int instances = 4 * usualInstances.getOrDefault(fraud.model(), 1);
+                runs.add(run(rnd, fraud, PROFILES.get(fraud.model()), RUNAWAY + "1", "p4d.24xlarge", instances, start, start + 24, hours, true, 91));
             }
         }
         return runs;
     }
 
     private Run run(SplittableRandom rnd, Workload wl, Profile pf, String id, String type, int instances, int start, int end, int hours,
-                    Commitment sp, double utilization) {
+                    boolean runaway, double utilization) {
         InstancePrice p = catalog.find(wl.provider(), type, wl.region()).orElseGet(() -> catalog.require(wl.provider(), wl.instanceTypes()[0], wl.region()));
         int draw = rnd.nextInt(100);
         String pricing;
-        if (sp == null) pricing = "on_demand";
+        if (runaway) pricing = "on_demand";
         else if (draw < pf.spotPercent() && p.spot() != null) pricing = "spot";
-        else if (draw < pf.spotPercent() + pf.reservedPercent() && wl.provider().equals("AWS")
-                && sp.reserve(start, Math.min(end, hours), committedRate(p).multiply(BigDecimal.valueOf(instances)))) pricing = "reserved";
+        else if (draw < pf.spotPercent() + pf.reservedPercent() && wl.provider().equals("AWS")) pricing = "reserved";
         else pricing = "on_demand";
         boolean retraining = rnd.nextInt(100) < pf.retrainPercent();
         String tier = retraining && rnd.nextInt(100) < pf.incrementalPercent() ? "incremental" : "full";
         int fate = rnd.nextInt(100);
-        String status = end > hours ? "running" : sp == null ? "stopped" : fate < 4 ? "failed" : "spot".equals(pricing) && fate < 10 ? "preempted" : "succeeded";
+        String status = end > hours ? "running" : runaway ? "stopped" : fate < 4 ? "failed" : "spot".equals(pricing) && fate < 10 ? "preempted" : "succeeded";
         int evictions = "spot".equals(pricing) ? (fate < 30 ? 1 + rnd.nextInt(2) : 0) : 0;
         return new Run(id, wl, pf, type, p, Math.max(0, p.gpuCount()), instances, pricing, start, end, retraining ? "retraining" : "training", tier,
                 status, 1 + rnd.nextInt(6), evictions, Math.max(5, Math.min(99, utilization)));

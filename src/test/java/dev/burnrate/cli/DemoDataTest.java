@@ -71,7 +71,8 @@ class DemoDataTest {
 
     @Test
     void demoStories_twoRequestsWaitForApproval_oneJobRuns_theRunawayRetrainIsARun() {
-        assertThat(demo.tickets()).extracting(t -> t.id() + " " + t.state().label())
+        assertThat(demo.tickets()).as(demo.tickets().stream().map(t -> t.id() + ": " + t.reasons()).toList().toString())
+                .extracting(t -> t.id() + " " + t.state().label())
                 .containsExactly("demo-assistant-full pending_approval", "demo-fraud-incremental running", "demo-ranker-drift pending_approval");
         assertThat(runs).extracting(JobRun::id).contains("fraud-detector-retrain-loop-1");
     }
