@@ -196,11 +196,11 @@ public final class FocusGenerator {
         SplittableRandom rnd = new SplittableRandom(o.seed());
         int hours = o.hours();
         List<Run> runs = planRuns(rnd, o, hours);
-        // the savings plan covers the average covered usage and at least one reserved run; a reserved run it has no
-        // room for in some hour runs on demand
-        BigDecimal largestRun = runs.stream().filter(r -> r.pricing().equals("reserved"))
-                .map(r -> committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances()))).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
-        Commitment sp = new Commitment(hourlyCommitment(o, hours).add(largestRun).setScale(2, RoundingMode.CEILING), hours);
+        // the savings plan is sized to most of the usage it is meant to cover, and to at least the smallest reserved run;
+        // a reserved run it has no room for in some hour runs on demand
+        BigDecimal smallestRun = runs.stream().filter(r -> r.pricing().equals("reserved"))
+                .map(r -> committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances()))).min(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        Commitment sp = new Commitment(hourlyCommitment(o, hours).max(smallestRun).setScale(2, RoundingMode.CEILING), hours);
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             if (r.pricing().equals("reserved") && !sp.reserve(r.startHour(), Math.min(r.endHour(), hours),
@@ -376,8 +376,8 @@ public final class FocusGenerator {
     }
 
     /**
-     * The savings plan's hourly commitment: about what the reserved runs and the covered share of other AWS
-     * instance-hours amortise in an average hour, so that most hours use it fully and some leave part unused.
+     * The savings plan's hourly commitment: 80% of what the reserved runs and the other AWS instance-hours (less
+     * spot) amortise in an average hour, so that most hours use it fully and quiet ones leave part unused.
      */
     private BigDecimal hourlyCommitment(Options o, int hours) {
         double perHour = 0;
@@ -393,13 +393,16 @@ public final class FocusGenerator {
             if (wl.kind().equals("training")) {
                 perHour += trainingRowsPerHour * wl.weight() / trainingWeight * PROFILES.get(wl.model()).reservedPercent() / 100.0 * od;
             } else {
-                perHour += otherRowsPerHour * wl.weight() / otherWeight * 0.7 * 0.3 * od;
+                perHour += otherRowsPerHour * wl.weight() / otherWeight * 0.7 * 0.8 * od;
             }
         }
         return BigDecimal.valueOf(Math.max(1, perHour * SAVINGS_PLAN_RATE.doubleValue() * 0.8)).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    /** An instance-hour of a workload's own (not a planned run): spot, savings-plan covered where it has room, or on demand. */
+    /**
+     * An instance-hour of a workload's own (not a planned run): spot, or covered by the savings plan while its hour has
+     * room (as a savings plan applies itself to eligible usage), or on demand.
+     */
     private void instanceHour(String[] v, SplittableRandom rnd, Workload wl, int h, LocalDateTime hour, Commitment sp) {
         String type = wl.instanceTypes()[rnd.nextInt(wl.instanceTypes().length)];
         InstancePrice p = catalog.find(wl.provider(), type, wl.region())
@@ -409,7 +412,7 @@ public final class FocusGenerator {
         int pricing = rnd.nextInt(100);
         String label;
         if (pricing < 20 && p.spot() != null && !wl.kind().equals("inference")) label = "spot";
-        else if (pricing < 45 && wl.provider().equals("AWS") && sp.reserve(h, h + 1, committedRate(p))) label = "reserved";
+        else if (wl.provider().equals("AWS") && sp.reserve(h, h + 1, committedRate(p))) label = "reserved";
         else label = "on_demand";
         priceHour(v, wl, type, p, label, resource, rnd.nextInt(8) + 1);
         if (wl.kind().equals("inference") && companions != null) companions.endpointHour(wl, resource, hour);
