@@ -7,7 +7,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = {"Load a realistic demo dataset into a fresh database and serve it.",
@@ -41,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.delete(journal);
         }
         Services s = root.factory.open(db, root.configPath());
-        DemoData.load(s, db.toAbsolutePath().getParent(), rows, LocalDate.now(root.clock), root.out);
+        DemoData.load(s, db.toAbsolutePath().getParent(), rows, root.clock, root.out);
         if (noServe) {
             s.close();
             return 0;

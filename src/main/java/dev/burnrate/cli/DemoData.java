@@ -21,13 +21,16 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The demo dataset, loaded through the same services a user's data goes through: a generated FOCUS 1.2 bill (the two
- * months before this one and this month to date), the job runs, GPU samples and inference usage behind it, two budgets,
+ * months before this one and this month up to the last full hour), the job runs, GPU samples and inference usage behind it, two budgets,
  * a pass of anomaly detection, and a few gate requests (two waiting for approval, one running) so that
  * every page of the dashboard has something real to show.
  */
@@ -39,7 +42,10 @@ public final class DemoData {
     public record Summary(long billRows, int trainingRuns, long gpuSamples, int anomalies, int alerts, List<Ticket> tickets) {
     }
 
-    public static Summary load(Services s, Path workDir, long rows, LocalDate today, PrintWriter progress) throws IOException {
+    /** Loads the demo as it would look at the clock's now: the bill up to the last full hour, running work without an end. */
+    public static Summary load(Services s, Path workDir, long rows, Clock clock, PrintWriter progress) throws IOException {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDateTime now = LocalDateTime.now(clock.withZone(ZoneOffset.UTC));
         Path data = workDir.resolve("demo-focus-1.2.csv.gz");
         LocalDate start = today.withDayOfMonth(1).minusMonths(2);
         int days = (int) java.time.temporal.ChronoUnit.DAYS.between(start, today) + 1;
@@ -47,7 +53,7 @@ public final class DemoData {
         progress.flush();
         Companions telemetry = new Companions();
         new FocusGenerator(PriceCatalog.bundled()).withCompanions(telemetry)
-                .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true));
+                .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true, now));
         Path telemetryDir = workDir.resolve("demo-telemetry");
         telemetry.write(telemetryDir, 7);
         ImportReport r = s.importer().importFiles(List.of(data));

@@ -3,33 +3,38 @@ package dev.burnrate.demo;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * The workloads behind a generated bill, written as the telemetry a real company would send: job runs (NDJSON),
- * GPU samples of each job's first GPU every 10 minutes (busy around 80%, with idle stretches), and hourly inference
- * usage per endpoint (tokens in proportion to the endpoint's hours in the bill). Deterministic for a seed.
+ * The workloads behind a generated bill, written as the telemetry a real company would send: the training runs (NDJSON)
+ * exactly as billed (instance type and count, pricing, start, end; a run still going has no end), GPU samples of every
+ * GPU of every instance over each run's whole span at its model's collector interval (busy around the model's
+ * utilisation, with idle stretches), and hourly inference usage per endpoint (tokens in proportion to the endpoint's
+ * hours in the bill). Deterministic for a seed.
  */
 public final class Companions {
-    private record Job(String id, String model, String team, String instanceType, String pricing, LocalDateTime start, LocalDateTime end) {
+    private record Job(FocusGenerator.Run run, LocalDateTime start, LocalDateTime end, LocalDateTime observedUntil) {
     }
 
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final List<Job> jobs = new ArrayList<>();
     private final Map<String, Map<LocalDateTime, Integer>> endpointHours = new TreeMap<>();
     private final Map<String, String[]> endpointOwner = new TreeMap<>();
 
-    void jobHour(String id, FocusGenerator.Workload workload, String instanceType, String pricing, LocalDateTime hour) {
-        String model = workload.model();
-        String team = workload.team();
-        jobs.merge(id, new Job(id, model, team, instanceType, pricing, hour, hour.plusHours(1)), (a, b) -> new Job(a.id(), a.model(), a.team(),
-                a.instanceType(), a.pricing(), a.start().isBefore(b.start()) ? a.start() : b.start(), a.end().isAfter(b.end()) ? a.end() : b.end()));
+    /** A billed run: {@code origin} is the bill's first hour, {@code hours} how many hours it covers. */
+    void run(FocusGenerator.Run r, LocalDateTime origin, int hours) {
+        LocalDateTime start = origin.plusHours(r.startHour());
+        boolean running = r.endHour() > hours;
+        jobs.add(new Job(r, start, running ? null : origin.plusHours(r.endHour()), origin.plusHours(Math.min(r.endHour(), hours))));
     }
 
     void endpointHour(FocusGenerator.Workload workload, String endpoint, LocalDateTime hour) {
@@ -41,6 +46,25 @@ public final class Companions {
         return jobs.size();
     }
 
+    /** Every GPU of every instance of a run, from its start until it ended (or until now), one sample per interval. */
+    private static void samples(BufferedWriter g, Job job, SplittableRandom rnd) throws IOException {
+        FocusGenerator.Run r = job.run();
+        int gpus = Math.max(1, r.gpusPerInstance());
+        for (int i = 0; i < r.instances(); i++) {
+            String host = r.id() + "-node-" + i;
+            for (int k = 0; k < gpus; k++) {
+                String gpu = "GPU-" + UUID.nameUUIDFromBytes((r.id() + "/" + i + "/" + k).getBytes(StandardCharsets.UTF_8));
+                for (LocalDateTime t = job.start(); t.isBefore(job.observedUntil()); t = t.plusMinutes(r.profile().sampleMinutes())) {
+                    boolean idle = rnd.nextInt(100) < 100 - Math.min(95, r.utilization() + 10);
+                    double util = idle ? rnd.nextInt(3) : Math.min(100, Math.max(6, r.utilization() + 10 + 8 * rnd.nextGaussian()));
+                    long mem = idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
+                    g.write("{\"time\":\"" + t.toInstant(ZoneOffset.UTC) + "\",\"gpu\":\"" + gpu + "\",\"index\":" + k + ",\"host\":\"" + host
+                            + "\",\"job\":\"" + r.id() + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + mem + ",\"memTotalMiB\":81920}\n");
+                }
+            }
+        }
+    }
+
     /** Writes jobs.ndjson, gpu-samples.ndjson and inference-usage.ndjson into {@code dir}. */
     public void write(Path dir, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -49,20 +73,15 @@ public final class Companions {
             Files.createDirectories(dir);
             try (BufferedWriter j = Files.newBufferedWriter(dir.resolve("jobs.ndjson"));
                  BufferedWriter g = Files.newBufferedWriter(dir.resolve("gpu-samples.ndjson"))) {
-                for (Job job : jobs.values()) {
-                    String kind = rnd.nextInt(3) == 0 ? "training" : "retraining";
-                    j.write("{\"id\":\"" + job.id() + "\",\"model\":\"" + job.model() + "\",\"team\":\"" + job.team() + "\",\"kind\":\"" + kind
-                            + "\",\"tier\":\"" + (kind.equals("retraining") && rnd.nextBoolean() ? "incremental" : "full") + "\",\"instanceType\":\""
-                            + job.instanceType() + "\",\"instanceCount\":1,\"pricing\":\"" + job.pricing() + "\",\"start\":\""
-                            + job.start().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + job.end().toInstant(ZoneOffset.UTC)
-                            + "\",\"status\":\"succeeded\",\"checkpoints\":" + (1 + rnd.nextInt(6)) + "}\n");
-                    String gpu = "GPU-" + Integer.toHexString(job.id().hashCode());
-                    double busy = 55 + rnd.nextInt(40);
-                    for (LocalDateTime t = job.start(); t.isBefore(job.end()); t = t.plusMinutes(10)) {
-                        double util = rnd.nextInt(100) < 18 ? 0 : Math.min(100, Math.max(1, busy + 12 * rnd.nextGaussian()));
-                        g.write("{\"time\":\"" + t.toInstant(ZoneOffset.UTC) + "\",\"gpu\":\"" + gpu + "\",\"index\":0,\"job\":\"" + job.id()
-                                + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + (30000 + rnd.nextInt(40000)) + ",\"memTotalMiB\":81920}\n");
-                    }
+                for (Job job : jobs) {
+                    FocusGenerator.Run r = job.run();
+                    j.write("{\"id\":\"" + r.id() + "\",\"model\":\"" + r.workload().model() + "\",\"team\":\"" + r.workload().team()
+                            + "\",\"kind\":\"" + r.kind() + "\",\"tier\":\"" + r.tier() + "\",\"provider\":\"" + r.workload().provider()
+                            + "\",\"region\":\"" + r.workload().region() + "\",\"instanceType\":\"" + r.instanceType() + "\",\"instanceCount\":"
+                            + r.instances() + ",\"pricing\":\"" + r.pricing() + "\",\"start\":\"" + job.start().toInstant(ZoneOffset.UTC) + "\""
+                            + (job.end() == null ? "" : ",\"end\":\"" + job.end().toInstant(ZoneOffset.UTC) + "\"")
+                            + ",\"status\":\"" + r.status() + "\",\"checkpoints\":" + r.checkpoints() + ",\"evictions\":" + r.evictions() + "}\n");
+                    samples(g, job, rnd);
                 }
             }
             try (BufferedWriter u = Files.newBufferedWriter(dir.resolve("inference-usage.ndjson"))) {

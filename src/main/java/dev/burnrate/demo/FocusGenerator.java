@@ -64,6 +64,68 @@ public final class FocusGenerator {
             new Workload("platform", "shared-gpu-pool", null, null, "gpu-pool", "AWS", "shared-gpu-pool", "us-east-1",
                     new String[]{"g5.12xlarge", "p4d.24xlarge"}, 6));
 
+    private static final List<Workload> NON_TRAINING = WORKLOADS.stream().filter(w -> !w.kind().equals("training")).toList();
+
+    /** Share of the rows that are instance-hours of training runs. */
+    private static final double TRAINING_SHARE = 0.20;
+    private static final String SAVINGS_PLAN_ID = "arn:aws:savingsplans::100000000001:savingsplan/sp-compute-2026";
+    private static final String RUNAWAY = "fraud-detector-retrain-loop-";
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HH");
+
+    /**
+     * How a model is trained: a run about every {@code cadenceHours}, lasting {@code minHours}..{@code maxHours} on up
+     * to {@code maxInstances} instances, its pricing mix, how often it is a retraining and an incremental one, how busy
+     * its GPUs are (mean %), and how often its collector samples them.
+     */
+    record Profile(double cadenceHours, int minHours, int maxHours, int maxInstances, int spotPercent, int reservedPercent,
+                   int retrainPercent, int incrementalPercent, double utilization, int sampleMinutes) {
+    }
+
+    private static final java.util.Map<String, Profile> PROFILES = java.util.Map.of(
+            "fraud-detector", new Profile(12, 2, 6, 16, 40, 30, 90, 70, 72, 15),
+            "ranker-v2", new Profile(24, 6, 12, 8, 0, 50, 70, 30, 58, 30),
+            "two-tower-recsys", new Profile(36, 3, 8, 8, 30, 0, 80, 50, 81, 20),
+            "assistant-llm", new Profile(240, 24, 72, 8, 0, 0, 30, 0, 90, 30),
+            "defect-vision", new Profile(72, 4, 10, 4, 60, 0, 60, 20, 44, 30));
+
+    /**
+     * A training run as billed: {@code instances} × the hours [startHour, endHour) from the start of the bill, at one
+     * pricing. A run whose end is past the bill's last hour is still running.
+     */
+    record Run(String id, Workload workload, Profile profile, String instanceType, InstancePrice price, int gpusPerInstance, int instances,
+               String pricing, int startHour, int endHour, String kind, String tier, String status, int checkpoints, int evictions,
+               double utilization) {
+    }
+
+    /** The savings plan's hourly commitment and how much of each hour's is taken (amortised usage, exact). */
+    private static final class Commitment {
+        private final BigDecimal hourly;
+        private final BigDecimal[] used;
+
+        Commitment(BigDecimal hourly, int hours) {
+            this.hourly = hourly;
+            this.used = new BigDecimal[hours];
+            java.util.Arrays.fill(used, BigDecimal.ZERO);
+        }
+
+        BigDecimal hourly() {
+            return hourly;
+        }
+
+        /** Takes {@code perHour} of every hour in [from, to) when each has room for it; otherwise takes nothing. */
+        boolean reserve(int from, int to, BigDecimal perHour) {
+            for (int h = from; h < to; h++) if (used[h].add(perHour).compareTo(hourly) > 0) return false;
+            for (int h = from; h < to; h++) used[h] = used[h].add(perHour);
+            return true;
+        }
+
+        BigDecimal used(int from, int to) {
+            BigDecimal sum = BigDecimal.ZERO;
+            for (int h = from; h < to; h++) sum = sum.add(used[h]);
+            return sum;
+        }
+    }
+
     private static final String[] CUSTOMERS = {"acme-bank", "globex", "initech", "umbrella", "hooli"};
     private static final String[] ENVIRONMENTS = {"prod", "prod", "prod", "staging", "dev"};
 
@@ -80,20 +142,33 @@ public final class FocusGenerator {
         return this;
     }
 
-    private static String pricingLabel(String[] v) {
-        String pc = v[FocusColumn.PricingCategory.ordinal()];
-        return "Dynamic".equals(pc) ? "spot" : "Committed".equals(pc) ? "reserved" : "on_demand";
-    }
-
-    /** {@code incidents}: add a runaway retrain 5 days before the end and an untagged GPU cluster for the last 10 days. */
-    public record Options(long rows, long seed, FocusVersion version, LocalDate start, int days, boolean incidents) {
+    /**
+     * {@code incidents}: add a runaway retrain 5 days before the end and an untagged GPU cluster for the last 10 days.
+     * {@code now}: when the bill is read (null: the end of the last day); no charge ends after it, and a training run
+     * still going at that time is {@code running}, with no end.
+     */
+    public record Options(long rows, long seed, FocusVersion version, LocalDate start, int days, boolean incidents, LocalDateTime now) {
         public Options(long rows, long seed, FocusVersion version, LocalDate start, int days) {
-            this(rows, seed, version, start, days, false);
+            this(rows, seed, version, start, days, false, null);
+        }
+
+        public Options(long rows, long seed, FocusVersion version, LocalDate start, int days, boolean incidents) {
+            this(rows, seed, version, start, days, incidents, null);
         }
 
         public Options {
             if (rows < 1) throw new IllegalArgumentException("--rows must be at least 1, was " + rows);
             if (days < 1) throw new IllegalArgumentException("days must be at least 1, was " + days);
+            if (now != null && now.isBefore(start.atStartOfDay().plusHours(1))) {
+                throw new IllegalArgumentException("now (" + now + ") must be at least an hour after the start (" + start + ")");
+            }
+        }
+
+        /** Whole charge hours from the start: the days, cut at the last full hour before {@code now}. */
+        int hours() {
+            long h = (long) days * 24;
+            if (now != null) h = Math.min(h, java.time.Duration.between(start.atStartOfDay(), now).toHours());
+            return (int) h;
         }
     }
 
@@ -119,66 +194,141 @@ public final class FocusGenerator {
         sb.append(",x_JobId\n");
         w.write(sb.toString());
         SplittableRandom rnd = new SplittableRandom(o.seed());
-        int totalWeight = WORKLOADS.stream().mapToInt(Workload::weight).sum();
+        int hours = o.hours();
+        List<Run> runs = planRuns(rnd, o, hours);
+        // the savings plan is sized to most of the usage it is meant to cover, and to at least the smallest reserved run;
+        // a reserved run it has no room for in some hour runs on demand
+        BigDecimal smallestRun = runs.stream().filter(r -> r.pricing().equals("reserved"))
+                .map(r -> committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances()))).min(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        Commitment sp = new Commitment(hourlyCommitment(o, hours).max(smallestRun).setScale(2, RoundingMode.CEILING), hours);
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            if (r.pricing().equals("reserved") && !sp.reserve(r.startHour(), Math.min(r.endHour(), hours),
+                    committedRate(r.price()).multiply(BigDecimal.valueOf(r.instances())))) {
+                runs.set(i, new Run(r.id(), r.workload(), r.profile(), r.instanceType(), r.price(), r.gpusPerInstance(), r.instances(), "on_demand",
+                        r.startHour(), r.endHour(), r.kind(), r.tier(), r.status(), r.checkpoints(), r.evictions(), r.utilization()));
+            }
+        }
         String[] v = new String[FocusColumn.values().length];
-        for (long n = 0; n < o.rows(); n++) {
+        long n = 0;
+        for (Run r : runs) {
+            if (companions != null) companions.run(r, o.start().atStartOfDay(), hours);
+            for (int i = 0; i < r.instances(); i++) {
+                String resource = (r.workload().provider().equals("AWS") ? "i-" : "gce-") + hex(rnd, 12) + "-training";
+                for (int h = r.startHour(); h < Math.min(r.endHour(), hours); h++) {
+                    java.util.Arrays.fill(v, null);
+                    LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
+                    priceHour(v, r.workload(), r.instanceType(), r.price(), r.pricing(), resource, i + 1);
+                    if (r.id().startsWith(RUNAWAY)) tags(v, new SplittableRandom(1), r.workload());
+                    else tags(v, rnd, r.workload());
+                    common(v, hour, hour.plusHours(1), o.version());
+                    n += row(w, cols, v, r.id());
+                }
+            }
+        }
+        int nonTrainingWeight = NON_TRAINING.stream().mapToInt(Workload::weight).sum();
+        long random = Math.max(0, o.rows() - n - 2L * ((hours + 23) / 24));
+        for (long k = 0; k < random; k++) {
             java.util.Arrays.fill(v, null);
-            String jobId = null;
-            LocalDateTime hour = drawHour(rnd, o);
+            int h = drawHour(rnd, o, hours);
+            LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
             int special = rnd.nextInt(1000);
-            if (special < 4) {
-                fee(v, rnd, hour);
-            } else if (special < 6) {
+            if (special < 2) {
                 credit(v, rnd, hour);
-            } else if (special < 9) {
+            } else if (special < 5) {
                 tax(v, rnd, hour);
             } else {
-                Workload wl = pick(rnd, totalWeight);
+                Workload wl = pick(rnd, nonTrainingWeight);
                 int kind = rnd.nextInt(100);
-                if (kind < 70) jobId = instanceHour(v, rnd, wl, hour);
+                if (kind < 70) instanceHour(v, rnd, wl, h, hour, sp);
                 else if (kind < 82) storage(v, rnd, wl, hour);
                 else if (kind < 92) transfer(v, rnd, wl, hour);
                 else managedAi(v, rnd, wl, hour);
                 tags(v, rnd, wl);
             }
-            common(v, hour, o.version());
-            sb.setLength(0);
-            for (int i = 0; i < cols.size(); i++) {
-                if (i > 0) sb.append(',');
-                csv(sb, v[cols.get(i).ordinal()]);
-            }
-            sb.append(',');
-            csv(sb, jobId);
-            sb.append('\n');
-            w.write(sb.toString());
+            common(v, hour, hour.plusHours(1), o.version());
+            n += row(w, cols, v, null);
         }
-        return o.rows() + (o.incidents() ? incidents(w, cols, rnd, o) : 0);
+        if (o.incidents()) n += untaggedCluster(w, cols, rnd, o, hours, sp);
+        return n + commitmentRows(w, cols, o, hours, sp);
     }
 
-    /** Rows of two incidents a FinOps team must hear about: a retrain loop gone wild and a GPU cluster nobody tagged. */
-    private long incidents(Writer w, List<FocusColumn> cols, SplittableRandom rnd, Options o) throws IOException {
+    /**
+     * The training runs behind the bill, model by model as its {@link Profile} says: about {@link #TRAINING_SHARE} of
+     * the rows, one row per instance-hour; a run still going at {@code now} is running. With incidents, the runaway
+     * retrain. A reserved run is covered by the savings plan only where it has room for every hour (see write).
+     */
+    private List<Run> planRuns(SplittableRandom rnd, Options o, int hours) {
+        List<Run> runs = new ArrayList<>();
+        int trainingWeight = WORKLOADS.stream().filter(x -> x.kind().equals("training")).mapToInt(Workload::weight).sum();
+        double budgetAll = o.rows() * TRAINING_SHARE;
+        java.util.Map<String, Integer> usualInstances = new java.util.HashMap<>();
+        for (Workload wl : WORKLOADS) {
+            if (!wl.kind().equals("training")) continue;
+            Profile pf = PROFILES.get(wl.model());
+            double budget = budgetAll * wl.weight() / trainingWeight;
+            double meanHours = (pf.minHours() + pf.maxHours()) / 2.0;
+            double byCadence = Math.max(1, hours / pf.cadenceHours());
+            int instances = (int) Math.max(1, Math.min(pf.maxInstances(), Math.round(budget / byCadence / meanHours)));
+            int count = (int) Math.max(1, Math.min(byCadence, Math.round(budget / (instances * meanHours))));
+            usualInstances.put(wl.model(), instances);
+            double slot = (double) hours / count;
+            for (int k = 0; k < count; k++) {
+                int start = (int) (k * slot + rnd.nextDouble() * slot * 0.5);
+                int length = pf.minHours() + rnd.nextInt(pf.maxHours() - pf.minHours() + 1);
+                String type = wl.instanceTypes()[rnd.nextInt(4) == 0 ? wl.instanceTypes().length - 1 : 0];
+                int n = Math.max(1, Math.min(pf.maxInstances(), instances + rnd.nextInt(3) - 1));
+                if (start >= hours) continue;
+                runs.add(run(rnd, wl, pf, wl.model() + "-" + RUN_ID.format(o.start().atStartOfDay().plusHours(start)), type, n, start,
+                        start + length, hours, false, pf.utilization() + 6 * rnd.nextGaussian()));
+            }
+        }
+        if (o.incidents()) {
+            int start = (int) java.time.Duration.between(o.start().atStartOfDay(), o.start().plusDays(o.days() - 5L).atStartOfDay()).toHours();
+            if (start >= 0 && start < hours) {
+                Workload fraud = WORKLOADS.get(0);
+                // a loop gone wild: four times the model's usual instances, a whole day (so it stands out at any demo size)
+                int instances = 4 * usualInstances.getOrDefault(fraud.model(), 1);
+                runs.add(run(rnd, fraud, PROFILES.get(fraud.model()), RUNAWAY + "1", "p4d.24xlarge", instances, start, start + 24, hours, true, 91));
+            }
+        }
+        return runs;
+    }
+
+    private Run run(SplittableRandom rnd, Workload wl, Profile pf, String id, String type, int instances, int start, int end, int hours,
+                    boolean runaway, double utilization) {
+        InstancePrice p = catalog.find(wl.provider(), type, wl.region()).orElseGet(() -> catalog.require(wl.provider(), wl.instanceTypes()[0], wl.region()));
+        int draw = rnd.nextInt(100);
+        String pricing;
+        if (runaway) pricing = "on_demand";
+        else if (draw < pf.spotPercent() && p.spot() != null) pricing = "spot";
+        else if (draw < pf.spotPercent() + pf.reservedPercent() && wl.provider().equals("AWS")) pricing = "reserved";
+        else pricing = "on_demand";
+        boolean retraining = rnd.nextInt(100) < pf.retrainPercent();
+        String tier = retraining && rnd.nextInt(100) < pf.incrementalPercent() ? "incremental" : "full";
+        int fate = rnd.nextInt(100);
+        String status = end > hours ? "running" : runaway ? "stopped" : fate < 4 ? "failed" : "spot".equals(pricing) && fate < 10 ? "preempted" : "succeeded";
+        int evictions = "spot".equals(pricing) ? (fate < 30 ? 1 + rnd.nextInt(2) : 0) : 0;
+        return new Run(id, wl, pf, type, p, Math.max(0, p.gpuCount()), instances, pricing, start, end, retraining ? "retraining" : "training", tier,
+                status, 1 + rnd.nextInt(6), evictions, Math.max(5, Math.min(99, utilization)));
+    }
+
+    /** Rows of the untagged GPU cluster incident: eight instances nobody tagged, for the last ten days. */
+    private long untaggedCluster(Writer w, List<FocusColumn> cols, SplittableRandom rnd, Options o, int hours, Commitment sp) throws IOException {
         long n = 0;
         String[] v = new String[FocusColumn.values().length];
-        Workload fraudTraining = WORKLOADS.get(0);
         Workload untagged = new Workload("platform", "shared-gpu-pool", null, null, "gpu-pool", "AWS", "shared-gpu-pool", "us-east-1",
                 new String[]{"p5.48xlarge"}, 1);
         LocalDate end = o.start().plusDays(o.days());
-        for (int i = 0; i < 300; i++) {
-            java.util.Arrays.fill(v, null);
-            LocalDateTime hour = end.minusDays(5).atStartOfDay().plusHours(rnd.nextInt(24));
-            String job = instanceHour(v, rnd, new Workload(fraudTraining.team(), fraudTraining.project(), fraudTraining.model(),
-                    fraudTraining.feature(), "training", "AWS", "ml-training", "us-east-1", new String[]{"p4d.24xlarge"}, 1), hour);
-            tags(v, new SplittableRandom(1), fraudTraining);
-            common(v, hour, o.version());
-            n += row(w, cols, v, "fraud-detector-retrain-loop-" + (job == null ? "x" : "1"));
-        }
         for (int d = 10; d >= 1; d--) {
             for (int i = 0; i < 40; i++) {
                 java.util.Arrays.fill(v, null);
-                LocalDateTime hour = end.minusDays(d).atStartOfDay().plusHours(rnd.nextInt(24));
-                instanceHour(v, rnd, untagged, hour);
+                int h = (int) java.time.Duration.between(o.start().atStartOfDay(), end.minusDays(d).atStartOfDay()).toHours() + rnd.nextInt(24);
+                if (h < 0 || h >= hours) continue;
+                LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
+                instanceHour(v, rnd, untagged, h, hour, sp);
                 v[FocusColumn.ResourceId.ordinal()] = "i-0untagged" + (i % 8) + "-gpu-cluster";
-                common(v, hour, o.version());
+                common(v, hour, hour.plusHours(1), o.version());
                 n += row(w, cols, v, null);
             }
         }
@@ -199,31 +349,81 @@ public final class FocusGenerator {
     }
 
     /**
-     * A charge hour: weekdays carry more work than weekends (training is scheduled by people) and spend
-     * grows about 30% over the covered days, as an AI company's bill does.
+     * A charge hour (index from the start): weekdays carry more work than weekends (training is scheduled by people)
+     * and spend grows about 30% over the covered hours, as an AI company's bill does.
      */
-    private static LocalDateTime drawHour(SplittableRandom rnd, Options o) {
+    private static int drawHour(SplittableRandom rnd, Options o, int hours) {
         while (true) {
-            long h = rnd.nextLong((long) o.days() * 24);
+            int h = rnd.nextInt(hours);
             LocalDateTime t = o.start().atStartOfDay().plusHours(h);
-            double weight = (t.getDayOfWeek().getValue() >= 6 ? 0.6 : 1.0) * (1.0 + 0.3 * h / (o.days() * 24.0)) / 1.3;
-            if (rnd.nextDouble() < weight) return t;
+            double weight = (t.getDayOfWeek().getValue() >= 6 ? 0.6 : 1.0) * (1.0 + 0.3 * h / hours) / 1.3;
+            if (rnd.nextDouble() < weight) return h;
         }
     }
 
     private static Workload pick(SplittableRandom rnd, int total) {
         int x = rnd.nextInt(total);
-        for (Workload w : WORKLOADS) {
+        for (Workload w : NON_TRAINING) {
             x -= w.weight();
             if (x < 0) return w;
         }
-        return WORKLOADS.get(0);
+        return NON_TRAINING.get(0);
     }
 
-    private String instanceHour(String[] v, SplittableRandom rnd, Workload wl, LocalDateTime hour) {
+    /** The savings plan's amortised rate of an instance-hour it covers. */
+    private static BigDecimal committedRate(InstancePrice p) {
+        return p.onDemand().multiply(SAVINGS_PLAN_RATE).setScale(SCALE, RoundingMode.HALF_EVEN);
+    }
+
+    /**
+     * The savings plan's hourly commitment: 80% of what the reserved runs and the other AWS instance-hours (less
+     * spot) amortise in an average hour, so that most hours use it fully and quiet ones leave part unused.
+     */
+    private BigDecimal hourlyCommitment(Options o, int hours) {
+        double perHour = 0;
+        int trainingWeight = WORKLOADS.stream().filter(x -> x.kind().equals("training")).mapToInt(Workload::weight).sum();
+        int otherWeight = NON_TRAINING.stream().mapToInt(Workload::weight).sum();
+        double trainingRowsPerHour = o.rows() * TRAINING_SHARE / hours;
+        double otherRowsPerHour = o.rows() * (1 - TRAINING_SHARE) / hours;
+        for (Workload wl : WORKLOADS) {
+            if (!wl.provider().equals("AWS")) continue;
+            double od = 0;
+            for (String t : wl.instanceTypes()) od += catalog.find(wl.provider(), t, wl.region()).map(p -> p.onDemand().doubleValue()).orElse(0.0);
+            od /= wl.instanceTypes().length;
+            if (wl.kind().equals("training")) {
+                perHour += trainingRowsPerHour * wl.weight() / trainingWeight * PROFILES.get(wl.model()).reservedPercent() / 100.0 * od;
+            } else {
+                perHour += otherRowsPerHour * wl.weight() / otherWeight * 0.7 * 0.8 * od;
+            }
+        }
+        return BigDecimal.valueOf(Math.max(1, perHour * SAVINGS_PLAN_RATE.doubleValue() * 0.8)).setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    /**
+     * An instance-hour of a workload's own (not a planned run): spot, or covered by the savings plan while its hour has
+     * room (as a savings plan applies itself to eligible usage), or on demand.
+     */
+    private void instanceHour(String[] v, SplittableRandom rnd, Workload wl, int h, LocalDateTime hour, Commitment sp) {
         String type = wl.instanceTypes()[rnd.nextInt(wl.instanceTypes().length)];
         InstancePrice p = catalog.find(wl.provider(), type, wl.region())
                 .orElseGet(() -> catalog.require(wl.provider(), wl.instanceTypes()[0], wl.region()));
+        String resource = wl.kind().equals("inference") ? "ep-" + wl.model() + "-" + rnd.nextInt(3)
+                : (wl.provider().equals("AWS") ? "i-" : "gce-") + hex(rnd, 12) + "-" + wl.kind();
+        int pricing = rnd.nextInt(100);
+        String label;
+        if (pricing < 20 && p.spot() != null && !wl.kind().equals("inference")) label = "spot";
+        else if (wl.provider().equals("AWS") && sp.reserve(h, h + 1, committedRate(p))) label = "reserved";
+        else label = "on_demand";
+        priceHour(v, wl, type, p, label, resource, rnd.nextInt(8) + 1);
+        if (wl.kind().equals("inference") && companions != null) companions.endpointHour(wl, resource, hour);
+    }
+
+    /**
+     * One instance-hour at the catalog price of its pricing: spot at the spot price, reserved covered by the savings
+     * plan (billed 0, amortised at {@link #SAVINGS_PLAN_RATE} of on demand), on demand at the contracted
+     * {@link #CONTRACT_DISCOUNT}.
+     */
+    private void priceHour(String[] v, Workload wl, String type, InstancePrice p, String pricing, String resource, int node) {
         account(v, wl.provider(), wl.account());
         v[FocusColumn.ServiceName.ordinal()] = wl.provider().equals("AWS") ? "Amazon Elastic Compute Cloud" : "Compute Engine";
         v[FocusColumn.ServiceCategory.ordinal()] = "Compute";
@@ -232,55 +432,53 @@ public final class FocusGenerator {
         v[FocusColumn.RegionId.ordinal()] = wl.region();
         v[FocusColumn.RegionName.ordinal()] = wl.region().equals("us-east-1") ? "US East (N. Virginia)" : "Iowa";
         v[FocusColumn.AvailabilityZone.ordinal()] = wl.region() + (wl.region().equals("us-east-1") ? "a" : "-a");
-        String resource = wl.kind().equals("inference") ? "ep-" + wl.model() + "-" + rnd.nextInt(3)
-                : (wl.provider().equals("AWS") ? "i-" : "gce-") + hex(rnd, 12) + "-" + wl.kind();
         v[FocusColumn.ResourceId.ordinal()] = resource;
-        v[FocusColumn.ResourceName.ordinal()] = wl.team() + "-" + wl.kind() + "-" + (rnd.nextInt(8) + 1);
+        v[FocusColumn.ResourceName.ordinal()] = wl.team() + "-" + wl.kind() + "-" + node;
         v[FocusColumn.SkuId.ordinal()] = "SKU-" + type.toUpperCase().replace('.', '-');
         v[FocusColumn.SkuPriceId.ordinal()] = v[FocusColumn.SkuId.ordinal()] + "-OD";
         v[FocusColumn.SkuMeter.ordinal()] = "Compute Usage";
         v[FocusColumn.ChargeCategory.ordinal()] = "Usage";
         v[FocusColumn.ChargeFrequency.ordinal()] = "Usage-Based";
         BigDecimal qty = BigDecimal.ONE;
-        int pricing = rnd.nextInt(100);
         BigDecimal list = p.onDemand().multiply(qty);
         BigDecimal contracted = p.onDemand().multiply(CONTRACT_DISCOUNT).setScale(SCALE, RoundingMode.HALF_EVEN);
         BigDecimal billed;
         BigDecimal effective;
         String desc = "$" + p.onDemand().toPlainString() + " per On Demand Linux " + type + " Instance Hour";
-        if (pricing < 20 && p.spot() != null && !wl.kind().equals("inference")) {
-            billed = p.spot().multiply(qty);
-            effective = billed;
-            v[FocusColumn.PricingCategory.ordinal()] = "Dynamic";
-            v[FocusColumn.SkuPriceId.ordinal()] = v[FocusColumn.SkuId.ordinal()] + "-SPOT";
-            desc = "$" + p.spot().toPlainString() + " per Spot Linux " + type + " Instance Hour";
-        } else if (pricing < 45 && wl.provider().equals("AWS")) {
-            billed = BigDecimal.ZERO;
-            effective = p.onDemand().multiply(SAVINGS_PLAN_RATE).multiply(qty).setScale(SCALE, RoundingMode.HALF_EVEN);
-            v[FocusColumn.PricingCategory.ordinal()] = "Committed";
-            v[FocusColumn.CommitmentDiscountId.ordinal()] = "arn:aws:savingsplans::100000000001:savingsplan/sp-compute-2026";
-            v[FocusColumn.CommitmentDiscountName.ordinal()] = "compute-savings-plan-2026";
-            v[FocusColumn.CommitmentDiscountCategory.ordinal()] = "Spend";
-            v[FocusColumn.CommitmentDiscountType.ordinal()] = "Compute Savings Plan";
-            v[FocusColumn.CommitmentDiscountStatus.ordinal()] = "Used";
-            v[FocusColumn.CommitmentDiscountQuantity.ordinal()] = effective.toPlainString();
-            v[FocusColumn.CommitmentDiscountUnit.ordinal()] = "USD";
-        } else {
-            billed = contracted.multiply(qty);
-            effective = billed;
-            v[FocusColumn.PricingCategory.ordinal()] = "Standard";
+        switch (pricing) {
+            case "spot" -> {
+                billed = p.spot().multiply(qty);
+                effective = billed;
+                v[FocusColumn.PricingCategory.ordinal()] = "Dynamic";
+                v[FocusColumn.SkuPriceId.ordinal()] = v[FocusColumn.SkuId.ordinal()] + "-SPOT";
+                desc = "$" + p.spot().toPlainString() + " per Spot Linux " + type + " Instance Hour";
+            }
+            case "reserved" -> {
+                billed = BigDecimal.ZERO;
+                effective = committedRate(p).multiply(qty);
+                v[FocusColumn.PricingCategory.ordinal()] = "Committed";
+                commitment(v);
+                v[FocusColumn.CommitmentDiscountStatus.ordinal()] = "Used";
+                v[FocusColumn.CommitmentDiscountQuantity.ordinal()] = effective.toPlainString();
+                v[FocusColumn.CommitmentDiscountUnit.ordinal()] = "USD";
+            }
+            default -> {
+                billed = contracted.multiply(qty);
+                effective = billed;
+                v[FocusColumn.PricingCategory.ordinal()] = "Standard";
+            }
         }
         v[FocusColumn.ChargeDescription.ordinal()] = desc;
         money(v, qty, "Hours", p.onDemand(), list, contracted, contracted.multiply(qty), billed, effective);
         v[FocusColumn.ConsumedQuantity.ordinal()] = qty.toPlainString();
         v[FocusColumn.ConsumedUnit.ordinal()] = "Hours";
-        if (wl.kind().equals("inference") && companions != null) companions.endpointHour(wl, resource, hour);
-        if (p.isGpu() && (wl.kind().equals("training"))) {
-            String job = wl.model() + "-" + (hour.getDayOfYear() / 2) + "-" + rnd.nextInt(3);
-            if (companions != null) companions.jobHour(job, wl, type, pricingLabel(v), hour);
-            return job;
-        }
-        return null;
+    }
+
+    private static void commitment(String[] v) {
+        v[FocusColumn.CommitmentDiscountId.ordinal()] = SAVINGS_PLAN_ID;
+        v[FocusColumn.CommitmentDiscountName.ordinal()] = "compute-savings-plan-2026";
+        v[FocusColumn.CommitmentDiscountCategory.ordinal()] = "Spend";
+        v[FocusColumn.CommitmentDiscountType.ordinal()] = "Compute Savings Plan";
     }
 
     private void storage(String[] v, SplittableRandom rnd, Workload wl, LocalDateTime hour) {
@@ -351,24 +549,53 @@ public final class FocusGenerator {
         v[FocusColumn.ConsumedUnit.ordinal()] = "1K Tokens";
     }
 
-    /** Hourly savings-plan commitment fee: billed, amortised into the covered usage (effective 0 here). */
-    private void fee(String[] v, SplittableRandom rnd, LocalDateTime hour) {
+    /**
+     * The savings plan, day by day: the commitment fee for the day's hours (billed, amortised into the covered usage,
+     * so effective 0) and the part no usage took (effective, status Unused). The amortised usage of a day plus its
+     * unused part is that day's fee, to the last decimal.
+     */
+    private long commitmentRows(Writer w, List<FocusColumn> cols, Options o, int hours, Commitment sp) throws IOException {
+        long n = 0;
+        String[] v = new String[FocusColumn.values().length];
+        for (int d = 0; d * 24 < hours; d++) {
+            int from = d * 24;
+            int to = Math.min(hours, from + 24);
+            BigDecimal fee = sp.hourly().multiply(BigDecimal.valueOf(to - from));
+            BigDecimal unused = fee.subtract(sp.used(from, to));
+            LocalDateTime start = o.start().atStartOfDay().plusHours(from);
+            LocalDateTime end = o.start().atStartOfDay().plusHours(to);
+            java.util.Arrays.fill(v, null);
+            savingsPlanRow(v);
+            v[FocusColumn.ChargeCategory.ordinal()] = "Purchase";
+            v[FocusColumn.ChargeFrequency.ordinal()] = "Recurring";
+            v[FocusColumn.ChargeDescription.ordinal()] = "1 year No Upfront Compute Savings Plan, hourly commitment";
+            money(v, BigDecimal.valueOf(to - from), "Hours", sp.hourly(), fee, fee, fee, fee, BigDecimal.ZERO);
+            common(v, start, end, o.version());
+            n += row(w, cols, v, null);
+            if (unused.signum() > 0) {
+                java.util.Arrays.fill(v, null);
+                savingsPlanRow(v);
+                v[FocusColumn.ChargeCategory.ordinal()] = "Usage";
+                v[FocusColumn.ChargeFrequency.ordinal()] = "Usage-Based";
+                v[FocusColumn.CommitmentDiscountStatus.ordinal()] = "Unused";
+                v[FocusColumn.ChargeDescription.ordinal()] = "Unused Compute Savings Plan commitment";
+                money(v, null, null, null, BigDecimal.ZERO, null, BigDecimal.ZERO, BigDecimal.ZERO, unused);
+                common(v, start, end, o.version());
+                n += row(w, cols, v, null);
+            }
+        }
+        return n;
+    }
+
+    private static void savingsPlanRow(String[] v) {
         account(v, "AWS", "shared-gpu-pool");
         v[FocusColumn.ServiceName.ordinal()] = "Savings Plans for AWS Compute usage";
         v[FocusColumn.ServiceCategory.ordinal()] = "Compute";
         v[FocusColumn.ServiceSubcategory.ordinal()] = "Other (Compute)";
-        v[FocusColumn.ChargeCategory.ordinal()] = "Purchase";
-        v[FocusColumn.ChargeFrequency.ordinal()] = "Recurring";
         v[FocusColumn.PricingCategory.ordinal()] = "Committed";
-        v[FocusColumn.CommitmentDiscountId.ordinal()] = "arn:aws:savingsplans::100000000001:savingsplan/sp-compute-2026";
-        v[FocusColumn.CommitmentDiscountName.ordinal()] = "compute-savings-plan-2026";
-        v[FocusColumn.CommitmentDiscountCategory.ordinal()] = "Spend";
-        v[FocusColumn.CommitmentDiscountType.ordinal()] = "Compute Savings Plan";
+        commitment(v);
         v[FocusColumn.SkuId.ordinal()] = "SKU-SP-COMPUTE";
         v[FocusColumn.SkuPriceId.ordinal()] = "SKU-SP-COMPUTE-1Y";
-        BigDecimal fee = new BigDecimal("120.0000000000");
-        v[FocusColumn.ChargeDescription.ordinal()] = "1 year No Upfront Compute Savings Plan, hourly commitment";
-        money(v, BigDecimal.ONE, "Hours", fee, fee, fee, fee, fee, BigDecimal.ZERO);
     }
 
     private void credit(String[] v, SplittableRandom rnd, LocalDateTime hour) {
@@ -449,13 +676,13 @@ public final class FocusGenerator {
         t.append('"').append(k).append("\":\"").append(val).append("\",");
     }
 
-    private static void common(String[] v, LocalDateTime hour, FocusVersion version) {
+    private static void common(String[] v, LocalDateTime hour, LocalDateTime end, FocusVersion version) {
         LocalDate day = hour.toLocalDate();
         LocalDate ps = day.withDayOfMonth(1);
         v[FocusColumn.BillingPeriodStart.ordinal()] = TS.format(ps.atStartOfDay());
         v[FocusColumn.BillingPeriodEnd.ordinal()] = TS.format(ps.plusMonths(1).atStartOfDay());
         v[FocusColumn.ChargePeriodStart.ordinal()] = TS.format(hour);
-        v[FocusColumn.ChargePeriodEnd.ordinal()] = TS.format(hour.plusHours(1));
+        v[FocusColumn.ChargePeriodEnd.ordinal()] = TS.format(end);
         v[FocusColumn.BillingCurrency.ordinal()] = "USD";
         v[FocusColumn.PricingCurrency.ordinal()] = "USD";
         v[FocusColumn.InvoiceId.ordinal()] = "INV-" + ps.getYear() + "-" + ps.getMonthValue() + "-" + v[FocusColumn.BillingAccountId.ordinal()];

@@ -12,10 +12,19 @@ public interface GpuSamples {
 
     /**
      * Usage per group ({@code job}, {@code gpu}, {@code host}, {@code pod} or {@code namespace}) over [from, to):
-     * each sample stands for the time to the next one of its series (a GPU, or one MIG instance of it; gaps capped at
-     * a minute), weighted by its share of the GPU (a MIG instance counts its slices / the GPU's).
+     * each sample stands for the time to the next sample of its series (a GPU, or one MIG instance of it), whatever the collector's interval (1 s, 10 s,
+     * 5 min). A gap longer than {@link #GAP_FACTOR} × the GPU's median interval (a collector outage, the GPU idle
+     * between two jobs, the end of the series) is not counted as observed time: the sample before it stands for one
+     * median interval. A GPU with a single sample in the window counts {@link #LONE_SAMPLE_SECONDS}. Each
+     * second is weighted by the series' share of the GPU (a MIG instance counts its slices / the GPU's).
      */
     List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent);
+
+    /** A gap up to this many median intervals of its GPU counts as observed; a longer one is an outage. */
+    double GAP_FACTOR = 3;
+
+    /** What a GPU's only sample in a window stands for, when there is no interval to go by. */
+    double LONE_SAMPLE_SECONDS = 1;
 
     /** MODEL and TEAM come from the job run each sample's job belongs to. */
     enum Group { JOB, GPU, HOST, POD, NAMESPACE, MODEL, TEAM }

@@ -76,8 +76,10 @@ public final class DuckGpuSamples implements GpuSamples {
                 WITH s AS (
                   SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid, gpu_instance ORDER BY time)) - epoch(time) AS dt
                   FROM gpu_sample WHERE time >= ? AND time < ?),
+                m AS (
+                  SELECT s.*, median(dt) OVER (PARTITION BY gpu_uuid, gpu_instance) AS med_dt FROM s),
                 d AS (
-                  SELECT s.*, least(coalesce(dt, median(dt) OVER (PARTITION BY gpu_uuid, gpu_instance), 1), 60) AS secs FROM s)
+                  SELECT m.*, CASE WHEN dt <= ? * med_dt THEN dt ELSE coalesce(med_dt, ?) END AS secs FROM m)
                 SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs * gpu_share),
                        sum(CASE WHEN util < ? THEN secs * gpu_share ELSE 0 END),
                        sum(CASE WHEN util < ? AND mem_used > 0 THEN secs * gpu_share ELSE 0 END)
@@ -86,8 +88,10 @@ public final class DuckGpuSamples implements GpuSamples {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
             ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
-            ps.setDouble(3, idleBelowPercent);
-            ps.setDouble(4, idleBelowPercent);
+            ps.setDouble(3, GAP_FACTOR);
+            ps.setDouble(4, LONE_SAMPLE_SECONDS);
+            ps.setDouble(5, idleBelowPercent);
+            ps.setDouble(6, idleBelowPercent);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     out.add(new Usage(r.getString(1), r.getLong(2), nullable(r, 3), nullable(r, 4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));

@@ -84,7 +84,7 @@ class DashboardTest {
                     message: Experiments run on spot capacity.
                 """);
         wiring = Wiring.open(dir.resolve("demo.duckdb"), dir.resolve("burnrate.yaml"), Clock.fixed(NOW, ZoneOffset.UTC));
-        DemoData.Summary demo = DemoData.load(wiring, dir, 20_000, TODAY, new PrintWriter(new StringWriter()));
+        DemoData.Summary demo = DemoData.load(wiring, dir, 20_000, Clock.fixed(NOW, ZoneOffset.UTC), new PrintWriter(new StringWriter()));
         assertThat(demo.tickets()).extracting(t -> t.id() + " " + t.state().label())
                 .containsExactly("demo-assistant-full pending_approval", "demo-fraud-incremental running", "demo-ranker-drift pending_approval");
         base = "http://127.0.0.1:" + wiring.api().start("127.0.0.1", 0);

@@ -7,6 +7,8 @@ import dev.burnrate.store.DuckGpuSamples;
 import dev.burnrate.testing.TestLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -58,6 +60,43 @@ class GpuSamplesTest {
             assertThat(u.idleGpuSeconds()).isBetween(55.0, 75.0);                    // + 10 s before, 10 s after, start-up
             assertThat(u.meanUtilization()).isBetween(25.0, 45.0);
             assertThat(u.p95Utilization()).isEqualTo(100.0);
+        }
+    }
+
+    /** One GPU sampled every {@code every} from {@code from} until {@code until}, busy at 80%, memory held. */
+    private static List<GpuSample> series(String gpu, String job, Instant from, Instant until, java.time.Duration every) {
+        List<GpuSample> out = new java.util.ArrayList<>();
+        for (Instant t = from; t.isBefore(until); t = t.plus(every)) {
+            out.add(new GpuSample(t, "node-1", gpu, 0, job, null, null, null, 80, 40_000, 81_559));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "every {0} s")
+    @ValueSource(ints = {10, 60, 300})
+    void usage_twoHoursSampledAtAnyInterval_countsTwoGpuHours(int seconds) throws Exception {
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckGpuSamples store = new DuckGpuSamples(l.db);
+            store.append(series("GPU-a", "run-1", start, start.plusSeconds(7200), java.time.Duration.ofSeconds(seconds)));
+            store.append(series("GPU-b", "run-1", start, start.plusSeconds(7200), java.time.Duration.ofSeconds(seconds)));
+            GpuSamples.Usage u = store.usage(GpuSamples.Group.JOB, start.minusSeconds(3600), start.plusSeconds(4 * 3600), 5).get(0);
+            assertThat(u.samples()).isEqualTo(2L * 7200 / seconds);
+            assertThat(u.gpuSeconds() / 3600).isCloseTo(4.0, within(1e-9));          // two GPUs × two hours
+            assertThat(u.idleGpuSeconds()).isZero();
+        }
+    }
+
+    @Test
+    void usage_collectorOutage_isNotCountedAsObservedTime() throws Exception {
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckGpuSamples store = new DuckGpuSamples(l.db);
+            // 30 min every 10 s, the collector down for 3 hours, 30 min more
+            store.append(series("GPU-a", "run-1", start, start.plusSeconds(1800), java.time.Duration.ofSeconds(10)));
+            store.append(series("GPU-a", "run-1", start.plusSeconds(5 * 3600), start.plusSeconds(5 * 3600 + 1800), java.time.Duration.ofSeconds(10)));
+            GpuSamples.Usage u = store.usage(GpuSamples.Group.GPU, start, start.plusSeconds(6 * 3600), 5).get(0);
+            assertThat(u.gpuSeconds()).isCloseTo(3600, within(1e-9));
         }
     }
 
