@@ -36,7 +36,7 @@ final class CostsCommand implements Callable<Integer> {
     @Option(names = "--basis", defaultValue = "effective", description = "effective|billed|list|contracted (show back on effective, reconcile on billed)")
     String basis;
 
-    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; values of one field are alternatives")
+    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; DIM=A,B or a repeated DIM means any of the values, different DIMs must all hold")
     List<String> filters = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "table", description = "table|csv|json")

@@ -4,6 +4,7 @@ import dev.burnrate.allocation.JobCosts;
 import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ingest.jobs.JobRunJson;
 import dev.burnrate.allocation.JobRuns;
+import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.JobRun;
 import io.javalin.Javalin;
 
@@ -62,7 +63,8 @@ final class JobRoutes {
                 }).toList()));
             });
         }
-        app.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", costs.costs(jobs.list(ctx.queryParam("model"), ctx.queryParam("team"), 1000))
+        app.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", costs.costs(jobs.listAny(CostQueryParser.alternatives("model", ctx.queryParam("model")),
+                CostQueryParser.alternatives("team", ctx.queryParam("team")), 1000))
                 .stream().map(JobRoutes::json).toList())));
     }
 

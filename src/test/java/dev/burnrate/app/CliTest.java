@@ -51,6 +51,20 @@ class CliTest {
     }
 
     @Test
+    void costsFilter_commaList_meansAnyOfTheValues_neverAnEmptyReport() throws Exception {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        String db = dir.resolve("l.duckdb").toString();
+        assertThat(run("--db", db, "import", "focus", sample.toString()).code()).isZero();
+        Result listed = run("--db", db, "costs", "--by", "ProviderName", "--filter", "ProviderName=AWS,Microsoft", "--format", "csv");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        Result repeated = run("--db", db, "costs", "--by", "ProviderName", "--filter", "ProviderName=AWS", "--filter", "ProviderName=Microsoft", "--format", "csv");
+        assertThat(listed.out()).isEqualTo(repeated.out()).contains("AWS,", "Microsoft,").doesNotContain("Oracle");
+        Result empty = run("--db", db, "costs", "--filter", "ProviderName=AWS,");
+        assertThat(empty.code()).isNotZero();
+        assertThat(empty.err()).contains("filter=ProviderName=AWS,");
+    }
+
+    @Test
     void costs_unknownDimension_exitsNonZeroWithOneLineReason() {
         Result r = run("--db", dir.resolve("l.duckdb").toString(), "costs", "--by", "colour");
         assertThat(r.code()).isNotZero();
