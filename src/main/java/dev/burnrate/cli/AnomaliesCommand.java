@@ -25,7 +25,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--hours", defaultValue = "48", description = "Hours judged at hourly grain by --scan (default ${DEFAULT-VALUE})")
     int hours;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
@@ -57,13 +57,13 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
 
-        @picocli.CommandLine.Parameters(paramLabel = "ID")
+        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The anomaly id, as listed by 'burnrate anomalies'")
         String id;
 
         @Option(names = "--verdict", required = true, description = "true_positive|false_positive|expected")
         String verdict;
 
-        @Option(names = "--note")
+        @Option(names = "--note", description = "Free text kept with the feedback")
         String note;
 
         @Override
@@ -89,10 +89,10 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
 
-        @Option(names = "--input", required = true, paramLabel = "FILE.csv")
+        @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "CSV with a time column and a value column")
         Path input;
 
-        @Option(names = "--out", required = true, paramLabel = "SCORES.csv")
+        @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "Where to write the scores (CSV)")
         Path out;
 
         @Option(names = "--time-column", description = "Default: timestamp (case-insensitive)")

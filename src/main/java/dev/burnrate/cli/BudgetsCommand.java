@@ -21,7 +21,7 @@ final class BudgetsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
@@ -67,7 +67,7 @@ final class BudgetsCommand implements Callable<Integer> {
         @ParentCommand
         BudgetsCommand parent;
 
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The budget id")
         String id;
 
         @Override

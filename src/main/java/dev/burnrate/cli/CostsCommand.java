@@ -119,10 +119,10 @@ final class CostsCommand implements Callable<Integer> {
         @ParentCommand
         CostsCommand parent;
 
-        @Option(names = "--from", paramLabel = "DATE")
+        @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
         String from;
 
-        @Option(names = "--to", paramLabel = "DATE")
+        @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
         String to;
 
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json")

@@ -38,9 +38,9 @@ final class GateCommand {
 
     /** The request fields shared by `gate request` and `run`. */
     static final class Ask {
-        @Option(names = "--model", required = true)
+        @Option(names = "--model", required = true, description = "The model to train")
         String model;
-        @Option(names = "--team", required = true)
+        @Option(names = "--team", required = true, description = "The team that owns the run (and whose budgets it draws on)")
         String team;
         @Option(names = "--kind", defaultValue = "full", description = "full | incremental | hpo | experiment")
         String kind;
@@ -52,21 +52,21 @@ final class GateCommand {
         java.math.BigDecimal accuracyDrop;
         @Option(names = "--instance", required = true, description = "instance type, e.g. p4d.24xlarge")
         String instance;
-        @Option(names = "--count", defaultValue = "1")
+        @Option(names = "--count", defaultValue = "1", description = "Number of instances (default ${DEFAULT-VALUE})")
         int count;
         @Option(names = "--pricing", description = "on_demand | spot | reserved")
         String pricing;
-        @Option(names = "--provider")
+        @Option(names = "--provider", description = "Cloud provider for the price, e.g. AWS (default: the catalog's match for the instance)")
         String provider;
-        @Option(names = "--region")
+        @Option(names = "--region", description = "Region for the price, e.g. us-east-1")
         String region;
         @Option(names = "--hours", description = "expected wall-clock hours (used when there is little history)")
         java.math.BigDecimal hours;
-        @Option(names = "--dataset-gb")
+        @Option(names = "--dataset-gb", description = "Training data size in GB (scales estimates from past runs)")
         java.math.BigDecimal datasetGb;
         @Option(names = "--tag", description = "key=value, repeatable")
         Map<String, String> tags;
-        @Option(names = "--requester", defaultValue = "${env:USER:-cli}")
+        @Option(names = "--requester", defaultValue = "${env:USER:-cli}", description = "Who asks (default: $USER)")
         String requester;
         @Option(names = "--id", description = "request id (idempotent: the same id returns the same decision)")
         String id;
@@ -130,7 +130,7 @@ final class GateCommand {
         Ask ask;
         @Mixin
         Remote remote;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -153,7 +153,7 @@ final class GateCommand {
         String state;
         @Mixin
         Remote remote;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -176,7 +176,7 @@ final class GateCommand {
     abstract static class OnRequest implements Callable<Integer> {
         @ParentCommand
         GateCommand parent;
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The request id")
         String id;
         @Mixin
         Remote remote;
@@ -204,7 +204,7 @@ final class GateCommand {
     }
 
     abstract static class Decide extends OnRequest {
-        @Option(names = "--reason", required = true)
+        @Option(names = "--reason", required = true, description = "Why; kept in the audit log")
         String reason;
         @Option(names = "--as", description = "approver name (local ledger or a server without tokens)", defaultValue = "${env:USER:-cli}")
         String approver;

@@ -25,7 +25,7 @@ final class ImportCommand {
         @ParentCommand
         ImportCommand parent;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "FOCUS exports: .csv, .csv.gz or .parquet")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json")

@@ -27,7 +27,7 @@ final class InferenceCommand {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "NDJSON usage files or Azure LLM inference traces (CSV)")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "ndjson", description = "ndjson|azure-trace")
@@ -36,10 +36,10 @@ final class InferenceCommand {
         @Option(names = "--model", description = "For a trace: the model that served it")
         String model;
 
-        @Option(names = "--feature")
+        @Option(names = "--feature", description = "For a trace: the product feature it served")
         String feature;
 
-        @Option(names = "--customer")
+        @Option(names = "--customer", description = "For a trace: the customer it served")
         String customer;
 
         @Option(names = "--endpoint", description = "For a trace: the endpoint's resource id in the bill")
@@ -76,16 +76,16 @@ final class InferenceCommand {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--by", defaultValue = "model")
+        @Option(names = "--by", defaultValue = "model", description = "model|variant|feature|customer (default ${DEFAULT-VALUE})")
         String by;
 
-        @Option(names = "--from", paramLabel = "DATE")
+        @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
         String from;
 
-        @Option(names = "--to", paramLabel = "DATE")
+        @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
         String to;
 
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override

@@ -58,7 +58,7 @@ final class JobsCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job run files (JSON or NDJSON)")
         List<Path> files;
 
         @Override

@@ -34,7 +34,7 @@ final class PolicyCommand {
         PolicyCommand parent;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -54,7 +54,7 @@ final class PolicyCommand {
         PolicyCommand parent;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Parameters(arity = "1..*", paramLabel = "FIXTURE")
+        @Parameters(arity = "1..*", paramLabel = "FIXTURE", description = "Fixture files (YAML): inputs and the outcome each policy must give")
         List<Path> fixtures;
 
         @Override
@@ -85,11 +85,11 @@ final class PolicyCommand {
     static final class Check implements Callable<Integer> {
         @ParentCommand
         PolicyCommand parent;
-        @Option(names = "--terraform-plan", required = true, paramLabel = "PLAN.json")
+        @Option(names = "--terraform-plan", required = true, paramLabel = "PLAN.json", description = "Output of terraform show -json")
         Path plan;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override

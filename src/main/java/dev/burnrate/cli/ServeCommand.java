@@ -12,7 +12,7 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--port", defaultValue = "8080")
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default loopback only)")

@@ -21,10 +21,10 @@ final class UnitCostsCommand implements Callable<Integer> {
     @Option(names = "--by", defaultValue = "model", description = "model|team")
     String by;
 
-    @Option(names = "--idle-below", defaultValue = "5")
+    @Option(names = "--idle-below", defaultValue = "5", description = "GPU utilisation (%%) under which GPU time counts as idle (default ${DEFAULT-VALUE})")
     double idleBelow;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
@@ -55,7 +55,7 @@ final class UnitCostsCommand implements Callable<Integer> {
         @Option(names = "--to", description = "Last month, YYYY-MM (default: this month)")
         String to;
 
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
