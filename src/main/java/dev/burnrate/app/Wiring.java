@@ -75,7 +75,7 @@ public final class Wiring implements Services {
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, clock), policies, gov.gate(),
                 new dev.burnrate.guard.Guard(gov.guard()), audit,
                 (severity, key, title, summary, details) -> alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
-                        key, title, summary, details, "/#/approvals", null, java.util.List.of()),
+                        key, title, summary, details, "/approvals", null, java.util.List.of()),
                 this::actuator, clock);
         gateRef.set(gate);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
@@ -141,7 +141,7 @@ public final class Wiring implements Services {
             var a = f.alerting(importId, file);
             if (a != null) {
                 alerts.raise("policy", dev.burnrate.alert.Alert.Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.dedupKey(), a.title(),
-                        a.summary(), java.util.Map.of("policy", f.policy().name(), "import", importId, "file", file), "/#/policies", null, java.util.List.of());
+                        a.summary(), java.util.Map.of("policy", f.policy().name(), "import", importId, "file", file), "/policies", null, java.util.List.of());
             }
         }
         return findings;
@@ -155,6 +155,13 @@ public final class Wiring implements Services {
     @Override
     public CostLedger costs() {
         return costs;
+    }
+
+    @Override
+    public int serve(String bind, int port) {
+        int actual = api.start(bind, port);
+        alerts.servedAt(bind, actual);
+        return actual;
     }
 
     @Override

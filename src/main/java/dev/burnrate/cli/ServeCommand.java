@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Starts the API and blocks until the process is stopped; closes the database on the way out. */
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
-        int actual = s.api().start(bind, port);
+        int actual = s.serve(bind, port);
         CountDownLatch stopped = new CountDownLatch(1);
         // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds
         java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
