@@ -38,13 +38,15 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 s.costAnomalies().detectHourly(java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS)
                         .minusHours(hours), java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
             }
-            java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+            java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
             for (dev.burnrate.anomaly.CostAnomaly a : s.anomalies().list(from, to, 500)) {
                 String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
                         .collect(java.util.stream.Collectors.joining("; "));
-                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), a.actual().toPlainString(),
-                        a.expected().toPlainString(), a.impact().toPlainString(), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
-                        a.severity(), cause, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
+                String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency()))
+                        .collect(java.util.stream.Collectors.joining("; "));
+                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), Output.money(a.actual(), a.currency()),
+                        Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
+                        a.severity(), new Output.Text(causeShown, cause), a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
             }
             Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "score",
                     "severity", "root_cause", "feedback"), rows, null);

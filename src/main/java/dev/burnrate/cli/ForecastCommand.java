@@ -72,21 +72,21 @@ final class ForecastCommand implements Callable<Integer> {
             List<SpendForecast.ScopeForecast> fs = new SpendForecast(s.costs()).forecast(q.groupBy(), q.filters(), q.basis(), asOf(), h, coverage);
             List<String> cols = new ArrayList<>();
             q.groupBy().stream().map(Field::name).forEach(cols::add);
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             if (daily) {
                 cols.addAll(List.of("date", "currency", "expected", "low", "high"));
                 for (SpendForecast.ScopeForecast f : fs) {
                     for (SpendForecast.Day d : f.days()) {
-                        List<String> r = new ArrayList<>(f.keys());
-                        r.addAll(List.of(d.date().toString(), f.currency(), d.expected().plain(), d.low().plain(), d.high().plain()));
+                        List<Object> r = new ArrayList<>(f.keys());
+                        r.addAll(List.of(d.date().toString(), f.currency(), Output.money(d.expected()), Output.money(d.low()), Output.money(d.high())));
                         rows.add(r);
                     }
                 }
             } else {
                 cols.addAll(List.of("currency", "last_30_days", "next_" + h + "_days", "low", "high"));
                 for (SpendForecast.ScopeForecast f : fs) {
-                    List<String> r = new ArrayList<>(f.keys());
-                    r.addAll(List.of(f.currency(), f.last30Days().plain(), f.total().plain(), f.totalLow().plain(), f.totalHigh().plain()));
+                    List<Object> r = new ArrayList<>(f.keys());
+                    r.addAll(List.of(f.currency(), Output.money(f.last30Days()), Output.money(f.total()), Output.money(f.totalLow()), Output.money(f.totalHigh())));
                     rows.add(r);
                 }
             }

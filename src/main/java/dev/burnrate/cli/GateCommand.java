@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burnrate.http.GateRequests;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,20 +107,27 @@ final class GateCommand {
         out.println("decision  " + t.path("decision").asText() + "   state " + t.path("state").asText());
         JsonNode est = t.path("planEstimate");
         if (!est.isMissingNode() && !est.isNull()) {
-            out.println("estimate  p50 " + est.path("p50").path("amount").asText() + " " + est.path("p50").path("currency").asText() + ", p90 "
-                    + est.path("p90").path("amount").asText() + " (" + est.path("basis").asText() + "), p90 hours " + est.path("hoursP90").asText());
+            out.println("estimate  p50 " + shown(est.path("p50")) + ", p90 " + shown(est.path("p90"))
+                    + " (" + est.path("basis").asText() + "), p90 hours " + est.path("hoursP90").asText());
         }
         JsonNode plan = t.path("plan");
         out.println("plan      " + plan.path("count").asText() + " × " + plan.path("instanceType").asText() + " " + plan.path("pricing").asText()
                 + " in " + plan.path("region").asText() + " (" + plan.path("kind").asText() + ")");
         for (JsonNode c : t.path("changes")) {
             out.println("change    " + c.path("kind").asText() + ": " + c.path("from").asText() + " → " + c.path("to").asText() + ", saving "
-                    + c.path("saving").path("amount").asText() + " " + c.path("saving").path("currency").asText());
+                    + shown(c.path("saving")));
         }
         for (JsonNode r : t.path("reasons")) out.println("  - " + r.asText());
         for (JsonNode p : t.path("policies")) out.println("  policy: " + p.asText());
         if (t.hasNonNull("notBefore")) out.println("not before " + t.path("notBefore").asText());
         out.flush();
+    }
+
+    /** A {@code {amount, currency}} of the API's JSON for people: rounded to the currency's minor unit. */
+    static String shown(JsonNode money) {
+        if (money.isMissingNode() || money.isNull()) return "-";
+        String cur = money.path("currency").asText();
+        return dev.burnrate.ledger.Money.display(GateRequests.decimal(money, "amount"), cur) + " " + cur;
     }
 
     @Command(name = "request", description = "Ask the gate for a run. Exit 0 approved (with or without changes), 10 pending approval, 11 deferred, 12 denied.")
@@ -159,14 +167,16 @@ final class GateCommand {
         @Override
         public Integer call() {
             try (GateClient g = GateClient.open(parent.root, remote.server, remote.token)) {
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (JsonNode t : g.list(state).path("requests")) {
+                    JsonNode p90 = t.path("planEstimate").path("p90");
                     rows.add(List.of(t.path("id").asText(), t.path("createdAt").asText(), t.path("request").path("team").asText(),
                             t.path("request").path("model").asText(), t.path("request").path("kind").asText(), t.path("decision").asText(),
-                            t.path("state").asText(), t.path("planEstimate").path("p90").path("amount").asText(""),
+                            t.path("state").asText(), p90.isMissingNode() || p90.isNull() ? "" : Output.money(GateRequests.decimal(p90, "amount"), p90.path("currency").asText()),
+                            p90.path("currency").asText(""),
                             t.path("request").path("requester").asText()));
                 }
-                Output.print(parent.root.out, format, List.of("id", "created", "team", "model", "kind", "decision", "state", "p90", "requester"), rows, null);
+                Output.print(parent.root.out, format, List.of("id", "created", "team", "model", "kind", "decision", "state", "p90", "currency", "requester"), rows, null);
                 return 0;
             }
         }

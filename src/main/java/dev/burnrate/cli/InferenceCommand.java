@@ -94,21 +94,18 @@ final class InferenceCommand {
             LocalDate f = CostQueryParser.date("from", from);
             LocalDate t = CostQueryParser.date("to", to);
             try (Services s = root.open()) {
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (InferenceEconomics.Line l : new InferenceEconomics(s.inference()).by(by,
                         dev.burnrate.ledger.Window.startOf(f), dev.burnrate.ledger.Window.endOf(t))) {
                     rows.add(List.of(l.key(), String.valueOf(l.requests()), String.valueOf(l.inputTokens()), String.valueOf(l.outputTokens()),
-                            l.currency() == null ? "" : l.currency(), p(l.cost()), p(l.perInference()), p(l.per1kInferences()), p(l.per1MTokens()),
+                            l.currency() == null ? "" : l.currency(), Output.money(l.cost(), l.currency()), Output.rate(l.perInference(), l.currency()),
+                            Output.rate(l.per1kInferences(), l.currency()), Output.rate(l.per1MTokens(), l.currency()),
                             l.costKnown() ? "billed" : "no endpoint cost in the bill"));
                 }
                 Output.print(root.out, format, List.of(by, "requests", "input_tokens", "output_tokens", "currency", "cost", "per_inference",
                         "per_1k_inferences", "per_1m_tokens", "source"), rows, null);
             }
             return 0;
-        }
-
-        private static String p(java.math.BigDecimal v) {
-            return v == null ? "" : dev.burnrate.ledger.Money.plain(v);
         }
     }
 

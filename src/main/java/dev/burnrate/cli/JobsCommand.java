@@ -34,14 +34,13 @@ final class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Services s = root.open()) {
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             for (JobCosts.JobCost c : s.jobCosts().costs(s.jobs().listAny(CostQueryParser.alternatives("model", model), CostQueryParser.alternatives("team", team), 1000))) {
                 JobRun j = c.job();
                 rows.add(List.of(j.id(), str(j.model()), str(j.team()), str(j.kind()), str(j.status()), str(j.instanceType()) + " x" + j.instanceCount(),
-                        str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), c.cost() == null ? "" : c.cost().plain(),
+                        str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), Output.money(c.cost()),
                         c.cost() == null ? "" : c.cost().currency(), c.cost() == null ? "unknown" : c.estimated() ? "estimated" : "billed",
-                        c.perInstanceHour() == null ? "" : c.perInstanceHour().plain(),
-                        c.evictionOverhead() == null ? "" : c.evictionOverhead().plain()));
+                        Output.rate(c.perInstanceHour()), Output.money(c.evictionOverhead())));
             }
             Output.print(root.out, format, List.of("job", "model", "team", "kind", "status", "instances", "pricing", "instance_hours", "cost",
                     "currency", "source", "per_instance_hour", "eviction_overhead"), rows, null);

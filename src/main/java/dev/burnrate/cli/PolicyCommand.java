@@ -96,7 +96,7 @@ final class PolicyCommand {
         public Integer call() {
             PolicySet set = load(parent.root, policies);
             TerraformPlan.Parsed parsed = TerraformPlan.read(plan, parent.root.catalog());
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             boolean denied = false;
             BigDecimal total = BigDecimal.ZERO;
             for (TerraformPlan.Resource r : parsed.resources()) {
@@ -107,10 +107,10 @@ final class PolicyCommand {
                 }
                 if (r.monthlyCost() != null) total = total.add(r.monthlyCost());
                 rows.add(List.of(r.address(), String.valueOf(r.variables().get("instance_type")), String.valueOf(r.variables().get("gpu_count")),
-                        r.monthlyCost() == null ? "(no price)" : r.monthlyCost().toPlainString(), hits.isEmpty() ? "ok" : String.join(" | ", hits)));
+                        r.monthlyCost() == null ? "(no price)" : Output.money(r.monthlyCost(), "USD"), hits.isEmpty() ? "ok" : String.join(" | ", hits)));
             }
             List<String> footer = new ArrayList<>();
-            footer.add("projected monthly cost (on-demand × 730 h): " + total.toPlainString() + " USD");
+            footer.add("projected monthly cost (on-demand × 730 h): " + dev.burnrate.ledger.Money.display(total, "USD") + " USD");
             if (!parsed.skipped().isEmpty()) footer.add("not compute, not checked: " + String.join(", ", parsed.skipped()));
             footer.add(denied ? "DENIED by policy" : "no enforced deny");
             Output.print(parent.root.out, format, List.of("resource", "instance_type", "gpus", "monthly_usd", "policies"), rows, footer);

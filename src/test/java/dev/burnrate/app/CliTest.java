@@ -40,7 +40,10 @@ class CliTest {
 
         Result table = run("--db", db, "costs", "--by", "ProviderName", "--basis", "billed");
         assertThat(table.code()).isZero();
-        assertThat(table.out()).contains("AWS", "18.0066386184", "total billed 20.52022672899 USD");
+        // the table is for people: cents (ISO 4217 minor unit), half up; CSV and JSON below stay exact
+        assertThat(table.out()).contains("AWS", " 18.01 ", "total billed 20.52 USD").doesNotContain("18.0066386184");
+        Result csv = run("--db", db, "costs", "--by", "ProviderName", "--basis", "billed", "--format", "csv");
+        assertThat(csv.out()).contains("AWS,USD,18.0066386184,");
 
         Result json = run("--db", db, "costs", "--by", "team,ServiceCategory", "--format", "json");
         JsonNode rows = new ObjectMapper().readTree(json.out());
