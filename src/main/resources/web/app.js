@@ -212,8 +212,8 @@ pages.overview = async () => {
         { label: 'Covered', num: true, value: r => pct(r.percent) },
         { label: 'Untagged', num: true, value: r => money(addDecimal(String(r.totalEffectiveCost), '-' + String(r.taggedEffectiveCost)), r.currency) },
       ], coverage.coverage || []))}
-      ${card('Top anomalies, last 30 days', slot('t-anomalies'))}
-      ${card('Budgets at risk', slot('t-budgets'))}
+      <div class="pair">${card('Top anomalies, last 30 days', slot('t-anomalies'))}
+      ${card('Budgets at risk', slot('t-budgets'))}</div>
     </div>`;
 
   // trend with forecast band: low as an invisible base, (high - low) stacked on it
@@ -250,7 +250,7 @@ pages.overview = async () => {
       const top = [...(anomalies.anomalies || [])].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 5);
       document.getElementById('t-anomalies').innerHTML = table('Largest dollar impact first', [
         { label: 'Day', value: r => r.day },
-        { label: 'Scope', html: r => `<a href="#/anomalies">${esc(r.dimension)}=${esc(r.value)}</a>` },
+        { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
         { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
         { label: 'Severity', html: r => severityBadge(r.severity) },
       ], top, { empty: 'No anomalies in the last 30 days.' });
@@ -259,7 +259,7 @@ pages.overview = async () => {
       const atRisk = (budgets.budgets || []).map(b => ({ ...b, forecastShare: Number(b.forecastAtEnd) / Number(b.amount) }))
         .sort((a, b) => b.forecastShare - a.forecastShare);
       document.getElementById('t-budgets').innerHTML = table('Forecast at period end against the budget', [
-        { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+        { label: 'Budget', html: r => `<a href="#/budgets?id=${encodeURIComponent(r.id)}">${esc(r.id)}</a>` },
         { label: 'Spent', num: true, value: r => money(r.spent, r.currency) },
         { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
         { label: 'Budget', num: true, value: r => money(r.amount, r.currency) },
@@ -337,7 +337,7 @@ pages.oncall = async () => {
           { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
         ], open, { empty: 'No open alerts.' }), 'wide')}
         ${card('Budgets burning fastest', table('Fewest days to exhaustion first', [
-          { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+          { label: 'Budget', html: r => `<a href="#/budgets?id=${encodeURIComponent(r.id)}">${esc(r.id)}</a>` },
           { label: 'Burn per day', num: true, value: r => money(r.burnRatePerDay, r.currency) },
           { label: 'Remaining', num: true, value: r => money(r.remaining, r.currency) },
           { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
