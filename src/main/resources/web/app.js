@@ -37,7 +37,13 @@ function numberToPlain(n) {
   return /e/i.test(s) ? n.toFixed(12).replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-const money = (v, cur) => v === null || v === undefined ? '–' : decimal(v, 2) + (cur ? ' ' + cur : '');
+/** ISO 4217 minor unit of a currency (2 for USD, 0 for JPY), as the server rounds what it shows (half up). */
+const minorDigits = cur => {
+  try { return cur ? new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits : 2; } catch { return 2; }
+};
+/** An amount for people: the API sends exact decimal strings; shown rounded to the currency's minor unit. */
+const money = (v, cur) => v === null || v === undefined ? '–' : decimal(v, minorDigits(cur)) + (cur ? ' ' + cur : '');
+const amount = (v, cur) => v === null || v === undefined ? '–' : decimal(v, minorDigits(cur));
 const pct = v => v === null || v === undefined ? '–' : decimal(v, 1) + '%';
 const amountOf = m => m && typeof m === 'object' ? m.amount : m;
 const currencyOf = (m, dflt) => m && typeof m === 'object' ? m.currency : dflt;
@@ -94,10 +100,11 @@ async function api(path, options = {}) {
   return body;
 }
 
-function table(caption, columns, rows, { empty = 'Nothing to show.', id } = {}) {
+/** `selected(row)`: the row a link asked for (e.g. an alert's `#/budgets?id=...`), marked and scrolled to. */
+function table(caption, columns, rows, { empty = 'Nothing to show.', id, selected } = {}) {
   if (!rows.length) return `<p class="muted">${esc(empty)}</p>`;
   const head = columns.map(c => `<th scope="col"${c.num ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
-  const body = rows.map(r => '<tr>' + columns.map((c, i) => {
+  const body = rows.map(r => (selected && selected(r) ? '<tr class="selected" aria-selected="true">' : '<tr>') + columns.map((c, i) => {
     const v = c.html ? c.html(r) : esc(c.value(r));
     return i === 0 && c.rowHeader ? `<th scope="row">${v}</th>` : `<td${c.num ? ' class="num"' : ''}>${v}</td>`;
   }).join('') + '</tr>').join('');
@@ -206,8 +213,8 @@ pages.overview = async () => {
         { label: 'Covered', num: true, value: r => pct(r.percent) },
         { label: 'Untagged', num: true, value: r => money(addDecimal(String(r.totalEffectiveCost), '-' + String(r.taggedEffectiveCost)), r.currency) },
       ], coverage.coverage || []))}
-      ${card('Top anomalies, last 30 days', slot('t-anomalies'))}
-      ${card('Budgets at risk', slot('t-budgets'))}
+      <div class="pair">${card('Top anomalies, last 30 days', slot('t-anomalies'))}
+      ${card('Budgets at risk', slot('t-budgets'))}</div>
     </div>`;
 
   // trend with forecast band: low as an invisible base, (high - low) stacked on it
@@ -244,7 +251,7 @@ pages.overview = async () => {
       const top = [...(anomalies.anomalies || [])].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 5);
       document.getElementById('t-anomalies').innerHTML = table('Largest dollar impact first', [
         { label: 'Day', value: r => r.day },
-        { label: 'Scope', html: r => `<a href="#/anomalies">${esc(r.dimension)}=${esc(r.value)}</a>` },
+        { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
         { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
         { label: 'Severity', html: r => severityBadge(r.severity) },
       ], top, { empty: 'No anomalies in the last 30 days.' });
@@ -253,7 +260,7 @@ pages.overview = async () => {
       const atRisk = (budgets.budgets || []).map(b => ({ ...b, forecastShare: Number(b.forecastAtEnd) / Number(b.amount) }))
         .sort((a, b) => b.forecastShare - a.forecastShare);
       document.getElementById('t-budgets').innerHTML = table('Forecast at period end against the budget', [
-        { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+        { label: 'Budget', html: r => `<a href="#/budgets?id=${encodeURIComponent(r.id)}">${esc(r.id)}</a>` },
         { label: 'Spent', num: true, value: r => money(r.spent, r.currency) },
         { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
         { label: 'Budget', num: true, value: r => money(r.amount, r.currency) },
@@ -331,7 +338,7 @@ pages.oncall = async () => {
           { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
         ], open, { empty: 'No open alerts.' }), 'wide')}
         ${card('Budgets burning fastest', table('Fewest days to exhaustion first', [
-          { label: 'Budget', html: r => `<a href="#/budgets">${esc(r.id)}</a>` },
+          { label: 'Budget', html: r => `<a href="#/budgets?id=${encodeURIComponent(r.id)}">${esc(r.id)}</a>` },
           { label: 'Burn per day', num: true, value: r => money(r.burnRatePerDay, r.currency) },
           { label: 'Remaining', num: true, value: r => money(r.remaining, r.currency) },
           { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
@@ -503,8 +510,15 @@ pages.models = async () => {
   }, 'Retraining spend per month for each model');
 };
 
-pages.budgets = async () => {
+/** Scrolls to the row a link selected, if any. */
+function revealSelected() {
+  const row = document.querySelector('tr.selected');
+  if (row) row.scrollIntoView({ block: 'center' });
+}
+
+pages.budgets = async params => {
   const { budgets } = await api('/api/v1/budgets');
+  const want = params && params.get('id');
   $view().innerHTML = `<h1>Budgets</h1>` + card('Budgets this period', table('Spent, held by the gate (reserved), and the forecast at period end', [
     { label: 'Budget', value: r => r.id, rowHeader: true },
     { label: 'Scope', value: r => Object.entries(r.scope || {}).map(([k, v]) => `${k}=${[].concat(v).join('|')}`).join(', ') },
@@ -516,21 +530,24 @@ pages.budgets = async () => {
     { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
     { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
     { label: 'Thresholds crossed', value: r => (r.crossedThresholds || []).map(t => typeof t === 'object' ? `${t.percent}% ${t.on}` : t).join(', ') || 'none' },
-  ], budgets, { id: 'budgets', empty: 'No budgets yet: add one with burnrate budget put or POST /api/v1/budgets.' }), 'wide');
+  ], budgets, { id: 'budgets', selected: r => r.id === want, empty: 'No budgets yet: add one with burnrate budget put or POST /api/v1/budgets.' }), 'wide');
+  revealSelected();
 };
 
-pages.anomalies = async () => {
+pages.anomalies = async params => {
   const { anomalies } = await api(`/api/v1/anomalies?from=${daysAgo(90)}`);
+  const want = params && params.get('id');
   $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('Each with its expected range and what carried the change', [
     { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
     { label: 'Scope', value: r => `${r.dimension}=${r.value}` },
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
-    { label: 'Expected', num: true, value: r => `${money(r.expected)} (${money(r.expectedLow)} – ${money(r.expectedHigh)})` },
+    { label: 'Expected', num: true, value: r => `${amount(r.expected, r.currency)} (${amount(r.expectedLow, r.currency)} – ${amount(r.expectedHigh, r.currency)})` },
     { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
     { label: 'Severity', html: r => severityBadge(r.severity) },
     { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
       `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}</li>`).join('')}</ul>` },
-  ], anomalies, { id: 'anomalies', empty: 'No anomalies detected in the last 90 days.' }), 'wide');
+  ], anomalies, { id: 'anomalies', selected: r => r.id === want, empty: 'No anomalies detected in the last 90 days.' }), 'wide');
+  revealSelected();
 };
 
 // ------------------------------------------------------------------ governance

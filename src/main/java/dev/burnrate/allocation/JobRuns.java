@@ -10,7 +10,13 @@ public interface JobRuns {
     /** Inserts or replaces each job by id, all in one step. */
     void upsert(List<JobRun> jobs);
 
-    List<JobRun> list(String model, String team, int limit);
+    /** Newest first; a null model or team matches every one. */
+    default List<JobRun> list(String model, String team, int limit) {
+        return listAny(model == null ? List.of() : List.of(model), team == null ? List.of() : List.of(team), limit);
+    }
+
+    /** Newest first; a job matches when its model is any of {@code models} and its team any of {@code teams} (an empty list matches every one). */
+    List<JobRun> listAny(List<String> models, List<String> teams, int limit);
 
     /**
      * Effective cost per job id and currency from billing rows that carry the job: the custom column

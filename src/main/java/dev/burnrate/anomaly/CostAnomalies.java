@@ -8,6 +8,7 @@ import dev.burnrate.ledger.CostQuery;
 import dev.burnrate.ledger.CostReport;
 import dev.burnrate.ledger.Field;
 import dev.burnrate.ledger.Granularity;
+import dev.burnrate.ledger.Money;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -208,19 +209,20 @@ public final class CostAnomalies {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("scope", a.dimension() + "=" + a.value());
         d.put(a.hour() == null ? "day" : "hour", a.when());
-        d.put("actual", a.actual().toPlainString() + " " + a.currency());
-        d.put("expected", a.expected().toPlainString() + " " + a.currency() + " (" + a.low().toPlainString() + " - " + a.high().toPlainString() + ")");
-        d.put("impact", a.impact().toPlainString() + " " + a.currency());
+        String cur = a.currency();
+        d.put("actual", Money.display(a.actual(), cur) + " " + cur);
+        d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
+        d.put("impact", Money.display(a.impact(), cur) + " " + cur);
         if (a.dimension().equals("team")) d.put("team", a.value()); // who may see the alert
         int i = 1;
         for (CostAnomaly.Contributor c : a.rootCause()) {
-            d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta()) + " " + a.currency());
+            d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur);
         }
         String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
         alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
-                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.when() + ": " + signed(a.impact()) + " " + a.currency() + top,
-                "Actual " + a.actual().toPlainString() + " against an expected " + a.expected().toPlainString() + " " + a.currency() + ".",
-                d, "/anomalies/" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
+                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top,
+                "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
+                d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
                 "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
     }
 
@@ -248,7 +250,7 @@ public final class CostAnomalies {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    private static String signed(BigDecimal v) {
-        return (v.signum() >= 0 ? "+" : "") + v.toPlainString();
+    private static String signed(BigDecimal v, String currency) {
+        return (v.signum() >= 0 ? "+" : "") + Money.display(v, currency);
     }
 }

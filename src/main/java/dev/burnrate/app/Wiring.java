@@ -79,7 +79,7 @@ public final class Wiring implements Services {
                     @Override
                     public void notify(String severity, String key, String title, String summary, java.util.Map<String, String> details) {
                         alerts.raise("gate", dev.burnrate.alert.Alert.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
-                                key, title, summary, details, "/#/approvals", null, java.util.List.of());
+                                key, title, summary, details, "/approvals", null, java.util.List.of());
                     }
 
                     @Override
@@ -138,7 +138,7 @@ public final class Wiring implements Services {
             var a = f.alerting(importId, file);
             if (a != null) {
                 alerts.raise("policy", dev.burnrate.alert.Alert.Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.dedupKey(), a.title(),
-                        a.summary(), java.util.Map.of("policy", f.policy().name(), "import", importId, "file", file), "/#/policies", null, java.util.List.of());
+                        a.summary(), java.util.Map.of("policy", f.policy().name(), "import", importId, "file", file), "/policies", null, java.util.List.of());
             }
         }
         return findings;
@@ -152,6 +152,13 @@ public final class Wiring implements Services {
     @Override
     public CostLedger costs() {
         return costs;
+    }
+
+    @Override
+    public int serve(String bind, int port) {
+        int actual = api.start(bind, port);
+        alerts.servedAt(bind, actual);
+        return actual;
     }
 
     @Override

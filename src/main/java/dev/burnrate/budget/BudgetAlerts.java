@@ -26,28 +26,28 @@ public final class BudgetAlerts {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("scope", scope(b));
             d.put("period", s.periodStart() + " .. " + s.periodEnd().minusDays(1));
-            d.put("budget", b.amount().toString());
-            d.put("spent", s.spent().toString() + " (" + s.percentSpent().toPlainString() + "%)");
-            d.put("reserved", s.reserved().toString());
-            d.put("forecast at period end", s.forecastAtEnd() + " (80% interval " + Money.plain(s.forecastLow().amount()) + " - "
-                    + Money.plain(s.forecastHigh().amount()) + ")");
-            d.put("remaining", s.remaining().toString());
-            d.put("burn rate", s.burnRatePerDay() + " per day");
+            d.put("budget", b.amount().displayWithCurrency());
+            d.put("spent", s.spent().displayWithCurrency() + " (" + s.percentSpent().toPlainString() + "%)");
+            d.put("reserved", s.reserved().displayWithCurrency());
+            d.put("forecast at period end", s.forecastAtEnd().displayWithCurrency() + " (80% interval " + s.forecastLow().display() + " - "
+                    + s.forecastHigh().display() + ")");
+            d.put("remaining", s.remaining().displayWithCurrency());
+            d.put("burn rate", s.burnRatePerDay().displayWithCurrency() + " per day");
             d.put("days to exhaustion", s.daysToExhaustion() == null ? "n/a (no spend)" : s.daysToExhaustion().toPlainString());
             d.put("tier", b.tier().name().toLowerCase());
             // who may see the alert: the teams of the scope (a team-scoped API token sees only alerts of its teams)
             b.scope().entrySet().stream().filter(e -> e.getKey().name().equals("team")).findFirst()
                     .ifPresent(e -> d.put("team", String.join(", ", e.getValue())));
             if (!b.owners().isEmpty()) d.put("owners", String.join(", ", b.owners()));
-            String what = t.basis() == Budget.Basis.ACTUAL ? "spent " + s.spent() : "forecast " + s.forecastAtEnd();
-            String title = "Budget " + b.id() + ": " + t.label() + " threshold crossed (" + what + " of " + b.amount() + ")";
+            String what = t.basis() == Budget.Basis.ACTUAL ? "spent " + s.spent().displayWithCurrency() : "forecast " + s.forecastAtEnd().displayWithCurrency();
+            String title = "Budget " + b.id() + ": " + t.label() + " threshold crossed (" + what + " of " + b.amount().displayWithCurrency() + ")";
             String summary = "Scope " + scope(b) + ", period starting " + s.periodStart() + ".";
             String action = t.basis() == Budget.Basis.ACTUAL
                     ? "Pause or defer non-critical jobs in this scope, or raise the budget if the spend is planned."
-                    : "At " + s.burnRatePerDay() + " a day the budget is exceeded before " + s.periodEnd()
+                    : "At " + s.burnRatePerDay().displayWithCurrency() + " a day the budget is exceeded before " + s.periodEnd()
                     + "; review the largest jobs in scope and move experiments to spot or a later period.";
             boolean isNew = alerts.raise("budget", severity, "budget:" + b.id() + ":" + s.periodStart() + ":" + t.label(), title,
-                    summary, d, "/budgets/" + b.id(), action, b.channels());
+                    summary, d, "/budgets?id=" + java.net.URLEncoder.encode(b.id(), java.nio.charset.StandardCharsets.UTF_8), action, b.channels());
             if (isNew) raised++;
         }
         return raised;

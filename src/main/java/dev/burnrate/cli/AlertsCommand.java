@@ -21,7 +21,7 @@ final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--state", description = "open|acknowledged|resolved (default: all)")
     String state;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
@@ -45,10 +45,10 @@ final class AlertsCommand implements Callable<Integer> {
         @ParentCommand
         AlertsCommand parent;
 
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The alert id, as listed by 'burnrate alerts'")
         String id;
 
-        @Option(names = "--by", defaultValue = "cli")
+        @Option(names = "--by", defaultValue = "cli", description = "Who acts, recorded with the alert (default ${DEFAULT-VALUE})")
         String by;
 
         abstract Alert.State target();

@@ -25,7 +25,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--hours", defaultValue = "48", description = "Hours judged at hourly grain by --scan (default ${DEFAULT-VALUE})")
     int hours;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
@@ -38,13 +38,15 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 s.costAnomalies().detectHourly(java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS)
                         .minusHours(hours), java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
             }
-            java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+            java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
             for (dev.burnrate.anomaly.CostAnomaly a : s.anomalies().list(from, to, 500)) {
                 String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
                         .collect(java.util.stream.Collectors.joining("; "));
-                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), a.actual().toPlainString(),
-                        a.expected().toPlainString(), a.impact().toPlainString(), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
-                        a.severity(), cause, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
+                String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency()))
+                        .collect(java.util.stream.Collectors.joining("; "));
+                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), Output.money(a.actual(), a.currency()),
+                        Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
+                        a.severity(), new Output.Text(causeShown, cause), a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
             }
             Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "score",
                     "severity", "root_cause", "feedback"), rows, null);
@@ -57,13 +59,13 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
 
-        @picocli.CommandLine.Parameters(paramLabel = "ID")
+        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The anomaly id, as listed by 'burnrate anomalies'")
         String id;
 
         @Option(names = "--verdict", required = true, description = "true_positive|false_positive|expected")
         String verdict;
 
-        @Option(names = "--note")
+        @Option(names = "--note", description = "Free text kept with the feedback")
         String note;
 
         @Override
@@ -89,10 +91,10 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
 
-        @Option(names = "--input", required = true, paramLabel = "FILE.csv")
+        @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "CSV with a time column and a value column")
         Path input;
 
-        @Option(names = "--out", required = true, paramLabel = "SCORES.csv")
+        @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "Where to write the scores (CSV)")
         Path out;
 
         @Option(names = "--time-column", description = "Default: timestamp (case-insensitive)")

@@ -40,13 +40,13 @@ final class AuditCommand {
     static final class ListEvents implements Callable<Integer> {
         @ParentCommand
         AuditCommand parent;
-        @Option(names = "--from", defaultValue = "1")
+        @Option(names = "--from", defaultValue = "1", description = "First sequence number (default ${DEFAULT-VALUE})")
         long from;
-        @Option(names = "--limit", defaultValue = "100")
+        @Option(names = "--limit", defaultValue = "100", description = "Most entries to show (default ${DEFAULT-VALUE})")
         int limit;
         @Option(names = "--subject", description = "only entries about this subject (a request id, 'policies')")
         String subject;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override

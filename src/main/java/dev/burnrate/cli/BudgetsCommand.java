@@ -21,18 +21,19 @@ final class BudgetsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override
     public Integer call() {
         try (Services s = root.open()) {
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             for (BudgetStatus st : s.budgets().evaluate()) {
                 Budget b = st.budget();
-                rows.add(List.of(b.id(), st.periodStart() + ".." + st.periodEnd().minusDays(1), b.amount().currency(), b.amount().plain(),
-                        st.spent().plain(), st.percentSpent().toPlainString() + "%", st.reserved().plain(), st.forecastAtEnd().plain(),
-                        st.forecastLow().plain() + "-" + st.forecastHigh().plain(), st.remaining().plain(), st.burnRatePerDay().plain(),
+                rows.add(List.of(b.id(), st.periodStart() + ".." + st.periodEnd().minusDays(1), b.amount().currency(), Output.money(b.amount()),
+                        Output.money(st.spent()), st.percentSpent().toPlainString() + "%", Output.money(st.reserved()), Output.money(st.forecastAtEnd()),
+                        new Output.Text(st.forecastLow().display() + "-" + st.forecastHigh().display(), st.forecastLow().plain() + "-" + st.forecastHigh().plain()),
+                        Output.money(st.remaining()), Output.money(st.burnRatePerDay()),
                         st.daysToExhaustion() == null ? "" : st.daysToExhaustion().toPlainString(),
                         String.join(" ", st.crossed().stream().map(Budget.Threshold::label).toList())));
             }
@@ -67,7 +68,7 @@ final class BudgetsCommand implements Callable<Integer> {
         @ParentCommand
         BudgetsCommand parent;
 
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The budget id")
         String id;
 
         @Override

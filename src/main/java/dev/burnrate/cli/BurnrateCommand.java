@@ -82,7 +82,7 @@ public final class BurnrateCommand {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
-            err.println("burnrate: " + ex.getMessage() + " (see 'burnrate " + ex.getCommandLine().getCommandName() + " --help')");
+            err.println("burnrate: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });

@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.ledger.CostQuery;
 import dev.burnrate.ledger.CostQueryParser;
+import dev.burnrate.ledger.Money;
 import dev.burnrate.ledger.CostReport;
 import dev.burnrate.ledger.Coverage;
 import dev.burnrate.ledger.Field;
@@ -36,7 +37,7 @@ final class CostsCommand implements Callable<Integer> {
     @Option(names = "--basis", defaultValue = "effective", description = "effective|billed|list|contracted (show back on effective, reconcile on billed)")
     String basis;
 
-    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; values of one field are alternatives")
+    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; DIM=A,B or a repeated DIM means any of the values, different DIMs must all hold")
     List<String> filters = new ArrayList<>();
 
     @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
@@ -60,18 +61,18 @@ final class CostsCommand implements Callable<Integer> {
             cols.add("currency");
             cols.add("cost");
             cols.add("records");
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             for (CostReport.Row row : r.rows()) {
-                List<String> line = new ArrayList<>();
+                List<Object> line = new ArrayList<>();
                 if (row.period() != null) line.add(row.period().toString());
                 line.addAll(row.keys());
                 line.add(row.cost().currency());
-                line.add(row.cost().plain());
+                line.add(Output.money(row.cost()));
                 line.add(String.valueOf(row.records()));
                 rows.add(line);
             }
             List<String> footer = new ArrayList<>();
-            r.totals().forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + plain(a) + " " + c));
+            r.totals().forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + Money.display(a, c) + " " + c));
             Output.print(root.out, format, cols, rows, footer);
         }
         return 0;
@@ -90,21 +91,21 @@ final class CostsCommand implements Callable<Integer> {
             cols.add("direct");
             ruleNames.forEach(r -> cols.add("shared:" + r));
             cols.add("total");
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             java.util.Map<String, BigDecimal> totals = new java.util.TreeMap<>();
             for (dev.burnrate.allocation.Allocation.Line l : lines) {
-                List<String> r = new ArrayList<>();
+                List<Object> r = new ArrayList<>();
                 if (l.period() != null) r.add(l.period().toString());
                 r.add(l.owner());
                 r.add(l.currency());
-                r.add(plain(l.direct()));
-                for (String rule : ruleNames) r.add(plain(l.shared().getOrDefault(rule, BigDecimal.ZERO)));
-                r.add(plain(l.total()));
+                r.add(Output.money(l.direct(), l.currency()));
+                for (String rule : ruleNames) r.add(Output.money(l.shared().getOrDefault(rule, BigDecimal.ZERO), l.currency()));
+                r.add(Output.money(l.total(), l.currency()));
                 rows.add(r);
                 totals.merge(l.currency(), l.total(), BigDecimal::add);
             }
             List<String> footer = new ArrayList<>();
-            totals.forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + plain(a) + " " + c + " (equals the bill)"));
+            totals.forEach((c, a) -> footer.add("total " + q.basis().name().toLowerCase() + " " + Money.display(a, c) + " " + c + " (equals the bill)"));
             Output.print(root.out, format, cols, rows, footer);
         }
         return 0;
@@ -119,10 +120,10 @@ final class CostsCommand implements Callable<Integer> {
         @ParentCommand
         CostsCommand parent;
 
-        @Option(names = "--from", paramLabel = "DATE")
+        @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
         String from;
 
-        @Option(names = "--to", paramLabel = "DATE")
+        @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
         String to;
 
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
@@ -134,9 +135,9 @@ final class CostsCommand implements Callable<Integer> {
             var t = CostQueryParser.date("to", to);
             try (Services s = parent.root.open()) {
                 Coverage c = s.costs().coverage(f, t);
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (Coverage.Line l : c.lines()) {
-                    rows.add(List.of(l.dimension(), l.currency(), plain(l.tagged()), plain(l.total()),
+                    rows.add(List.of(l.dimension(), l.currency(), Output.money(l.tagged(), l.currency()), Output.money(l.total(), l.currency()),
                             l.percent() == null ? "" : l.percent().toPlainString() + "%"));
                 }
                 Output.print(parent.root.out, format, List.of("dimension", "currency", "tagged_effective", "total_effective", "coverage"), rows, null);

@@ -18,10 +18,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "200000", description = "Billing rows to generate")
     long rows;
 
-    @Option(names = "--port", defaultValue = "8080")
+    @Option(names = "--port", defaultValue = "8080", description = "Port to serve on; 0 picks a free one (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1")
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default loopback only)")
     String bind;
 
     @Option(names = "--no-serve", description = "Load the data and exit")

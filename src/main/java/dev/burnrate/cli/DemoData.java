@@ -60,8 +60,8 @@ public final class DemoData {
         if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }
-        progress.println("demo: imported " + imported.rows() + " rows; billed " + ImportCommand.Focus.amounts(imported.billedByCurrency())
-                + ", effective " + ImportCommand.Focus.amounts(imported.effectiveByCurrency()));
+        progress.println("demo: imported " + imported.rows() + " rows; billed " + ImportCommand.Focus.amounts(imported.billedByCurrency()).shown()
+                + ", effective " + ImportCommand.Focus.amounts(imported.effectiveByCurrency()).shown());
         progress.flush();
         // the workloads behind the bill: job runs, GPU samples, inference usage
         s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));

@@ -24,13 +24,13 @@ final class ForecastCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--by", paramLabel = "DIM[,DIM...]")
+    @Option(names = "--by", paramLabel = "DIM[,DIM...]", description = "Forecast each value of these dimensions or columns (default: the total)")
     String by;
 
-    @Option(names = "--filter", paramLabel = "DIM=VALUE")
+    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; DIM=A,B or a repeated DIM means any of the values, different DIMs must all hold")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--basis", defaultValue = "effective")
+    @Option(names = "--basis", defaultValue = "effective", description = "effective|billed|list|contracted (default ${DEFAULT-VALUE})")
     String basis;
 
     @Option(names = "--horizon", defaultValue = "30d", description = "Days ahead, e.g. 30d")
@@ -39,13 +39,13 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--coverage", defaultValue = "0.8", description = "Prediction interval coverage (0.5-0.95)")
     double coverage;
 
-    @Option(names = "--as-of", paramLabel = "DATE")
+    @Option(names = "--as-of", paramLabel = "DATE", description = "Forecast from this day, YYYY-MM-DD (default: today, UTC)")
     String asOf;
 
     @Option(names = "--daily", description = "One row per scope and day instead of one per scope")
     boolean daily;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     static int days(String horizon) {
@@ -72,21 +72,21 @@ final class ForecastCommand implements Callable<Integer> {
             List<SpendForecast.ScopeForecast> fs = new SpendForecast(s.costs()).forecast(q.groupBy(), q.filters(), q.basis(), asOf(), h, coverage);
             List<String> cols = new ArrayList<>();
             q.groupBy().stream().map(Field::name).forEach(cols::add);
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             if (daily) {
                 cols.addAll(List.of("date", "currency", "expected", "low", "high"));
                 for (SpendForecast.ScopeForecast f : fs) {
                     for (SpendForecast.Day d : f.days()) {
-                        List<String> r = new ArrayList<>(f.keys());
-                        r.addAll(List.of(d.date().toString(), f.currency(), d.expected().plain(), d.low().plain(), d.high().plain()));
+                        List<Object> r = new ArrayList<>(f.keys());
+                        r.addAll(List.of(d.date().toString(), f.currency(), Output.money(d.expected()), Output.money(d.low()), Output.money(d.high())));
                         rows.add(r);
                     }
                 }
             } else {
                 cols.addAll(List.of("currency", "last_30_days", "next_" + h + "_days", "low", "high"));
                 for (SpendForecast.ScopeForecast f : fs) {
-                    List<String> r = new ArrayList<>(f.keys());
-                    r.addAll(List.of(f.currency(), f.last30Days().plain(), f.total().plain(), f.totalLow().plain(), f.totalHigh().plain()));
+                    List<Object> r = new ArrayList<>(f.keys());
+                    r.addAll(List.of(f.currency(), Output.money(f.last30Days()), Output.money(f.total()), Output.money(f.totalLow()), Output.money(f.totalHigh())));
                     rows.add(r);
                 }
             }
@@ -102,19 +102,19 @@ final class ForecastCommand implements Callable<Integer> {
         @ParentCommand
         ForecastCommand parent;
 
-        @Option(names = "--by", paramLabel = "DIM[,DIM...]")
+        @Option(names = "--by", paramLabel = "DIM[,DIM...]", description = "Forecast each value of these dimensions or columns (default: the total)")
         String by;
 
         @Option(names = "--input", paramLabel = "FILE.csv", description = "date,series1,series2,... instead of the ledger")
         Path input;
 
-        @Option(names = "--horizon", defaultValue = "30d")
+        @Option(names = "--horizon", defaultValue = "30d", description = "How far each backtest forecast looks ahead, e.g. 7d, 30d (default ${DEFAULT-VALUE})")
         String horizon;
 
-        @Option(names = "--coverage", defaultValue = "0.8")
+        @Option(names = "--coverage", defaultValue = "0.8", description = "Nominal coverage of the interval, 0.5-0.95 (default ${DEFAULT-VALUE})")
         double coverage;
 
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override

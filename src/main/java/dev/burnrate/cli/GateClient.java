@@ -2,9 +2,7 @@ package dev.burnrate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.burnrate.guard.Heartbeat;
 import dev.burnrate.http.GateRequests;
 
@@ -22,7 +20,8 @@ import java.util.Map;
  * ({@code --server}, for pipelines while `burnrate serve` owns the ledger file). Both speak the API's JSON.
  */
 interface GateClient extends AutoCloseable {
-    ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /** The API's own JSON (amounts as decimal strings), so local and remote answers read the same. */
+    ObjectMapper JSON = dev.burnrate.http.ApiJson.mapper();
 
     JsonNode submit(ObjectNode request);
 
@@ -58,10 +57,10 @@ interface GateClient extends AutoCloseable {
                 case "release" -> s.gate().release(id, actor);
                 case "approve" -> s.gate().approve(id, b.path("approver").asText(null), b.path("reason").asText(null));
                 case "reject" -> s.gate().reject(id, b.path("approver").asText(null), b.path("reason").asText(null));
-                case "finish" -> s.gate().finish(id, b.path("status").asText(null), b.hasNonNull("cost") ? b.get("cost").decimalValue() : null, actor);
+                case "finish" -> s.gate().finish(id, b.path("status").asText(null), GateRequests.decimal(b, "cost"), actor);
                 case "heartbeats" -> {
                     var v = s.gate().heartbeat(id, new Heartbeat(b.path("elapsedSeconds").asLong(), null, null,
-                            b.hasNonNull("gpuUtilization") ? b.get("gpuUtilization").decimalValue() : null));
+                            GateRequests.decimal(b, "gpuUtilization")));
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("action", v.action().label());
                     m.put("reasons", v.reasons());

@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burnrate.http.GateRequests;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +39,9 @@ final class GateCommand {
 
     /** The request fields shared by `gate request` and `run`. */
     static final class Ask {
-        @Option(names = "--model", required = true)
+        @Option(names = "--model", required = true, description = "The model to train")
         String model;
-        @Option(names = "--team", required = true)
+        @Option(names = "--team", required = true, description = "The team that owns the run (and whose budgets it draws on)")
         String team;
         @Option(names = "--kind", defaultValue = "full", description = "full | incremental | hpo | experiment")
         String kind;
@@ -52,21 +53,21 @@ final class GateCommand {
         java.math.BigDecimal accuracyDrop;
         @Option(names = "--instance", required = true, description = "instance type, e.g. p4d.24xlarge")
         String instance;
-        @Option(names = "--count", defaultValue = "1")
+        @Option(names = "--count", defaultValue = "1", description = "Number of instances (default ${DEFAULT-VALUE})")
         int count;
         @Option(names = "--pricing", description = "on_demand | spot | reserved")
         String pricing;
-        @Option(names = "--provider")
+        @Option(names = "--provider", description = "Cloud provider for the price, e.g. AWS (default: the catalog's match for the instance)")
         String provider;
-        @Option(names = "--region")
+        @Option(names = "--region", description = "Region for the price, e.g. us-east-1")
         String region;
         @Option(names = "--hours", description = "expected wall-clock hours (used when there is little history)")
         java.math.BigDecimal hours;
-        @Option(names = "--dataset-gb")
+        @Option(names = "--dataset-gb", description = "Training data size in GB (scales estimates from past runs)")
         java.math.BigDecimal datasetGb;
         @Option(names = "--tag", description = "key=value, repeatable")
         Map<String, String> tags;
-        @Option(names = "--requester", defaultValue = "${env:USER:-cli}")
+        @Option(names = "--requester", defaultValue = "${env:USER:-cli}", description = "Who asks (default: $USER)")
         String requester;
         @Option(names = "--id", description = "request id (idempotent: the same id returns the same decision)")
         String id;
@@ -110,15 +111,15 @@ final class GateCommand {
         out.println("decision  " + t.path("decision").asText() + "   state " + t.path("state").asText());
         JsonNode est = t.path("planEstimate");
         if (!est.isMissingNode() && !est.isNull()) {
-            out.println("estimate  p50 " + est.path("p50").path("amount").asText() + " " + est.path("p50").path("currency").asText() + ", p90 "
-                    + est.path("p90").path("amount").asText() + " (" + est.path("basis").asText() + "), p90 hours " + est.path("hoursP90").asText());
+            out.println("estimate  p50 " + shown(est.path("p50")) + ", p90 " + shown(est.path("p90"))
+                    + " (" + est.path("basis").asText() + "), p90 hours " + est.path("hoursP90").asText());
         }
         JsonNode plan = t.path("plan");
         out.println("plan      " + plan.path("count").asText() + " × " + plan.path("instanceType").asText() + " " + plan.path("pricing").asText()
                 + " in " + plan.path("region").asText() + " (" + plan.path("kind").asText() + ")");
         for (JsonNode c : t.path("changes")) {
             out.println("change    " + c.path("kind").asText() + ": " + c.path("from").asText() + " → " + c.path("to").asText() + ", saving "
-                    + c.path("saving").path("amount").asText() + " " + c.path("saving").path("currency").asText());
+                    + shown(c.path("saving")));
         }
         for (JsonNode r : t.path("reasons")) out.println("  - " + r.asText());
         for (JsonNode p : t.path("policies")) out.println("  policy: " + p.asText());
@@ -126,7 +127,14 @@ final class GateCommand {
         out.flush();
     }
 
-    @Command(name = "request", description = "Ask the gate for a run. Exit by the request's current state: 0 approved (with or without changes, running, finished), 10 pending approval, 11 deferred, 12 denied, rejected, expired or released.")
+    /** A {@code {amount, currency}} of the API's JSON for people: rounded to the currency's minor unit. */
+    static String shown(JsonNode money) {
+        if (money.isMissingNode() || money.isNull()) return "-";
+        String cur = money.path("currency").asText();
+        return dev.burnrate.ledger.Money.display(GateRequests.decimal(money, "amount"), cur) + " " + cur;
+    }
+
+        @Command(name = "request", description = "Ask the gate for a run. Exit by the request's current state: 0 approved (with or without changes, running, finished), 10 pending approval, 11 deferred, 12 denied, rejected, expired or released.")
     static final class Request implements Callable<Integer> {
         @ParentCommand
         GateCommand parent;
@@ -134,7 +142,7 @@ final class GateCommand {
         Ask ask;
         @Mixin
         Remote remote;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -157,20 +165,22 @@ final class GateCommand {
         String state;
         @Mixin
         Remote remote;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
         public Integer call() {
             try (GateClient g = GateClient.open(parent.root, remote.server, remote.token)) {
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (JsonNode t : g.list(state).path("requests")) {
+                    JsonNode p90 = t.path("planEstimate").path("p90");
                     rows.add(List.of(t.path("id").asText(), t.path("createdAt").asText(), t.path("request").path("team").asText(),
                             t.path("request").path("model").asText(), t.path("request").path("kind").asText(), t.path("decision").asText(),
-                            t.path("state").asText(), t.path("planEstimate").path("p90").path("amount").asText(""),
+                            t.path("state").asText(), p90.isMissingNode() || p90.isNull() ? "" : Output.money(GateRequests.decimal(p90, "amount"), p90.path("currency").asText()),
+                            p90.path("currency").asText(""),
                             t.path("request").path("requester").asText()));
                 }
-                Output.print(parent.root.out, format, List.of("id", "created", "team", "model", "kind", "decision", "state", "p90", "requester"), rows, null);
+                Output.print(parent.root.out, format, List.of("id", "created", "team", "model", "kind", "decision", "state", "p90", "currency", "requester"), rows, null);
                 return 0;
             }
         }
@@ -180,7 +190,7 @@ final class GateCommand {
     abstract static class OnRequest implements Callable<Integer> {
         @ParentCommand
         GateCommand parent;
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The request id")
         String id;
         @Mixin
         Remote remote;
@@ -208,7 +218,7 @@ final class GateCommand {
     }
 
     abstract static class Decide extends OnRequest {
-        @Option(names = "--reason", required = true)
+        @Option(names = "--reason", required = true, description = "Why; kept in the audit log")
         String reason;
         @Option(names = "--as", description = "approver name (local ledger or a server without tokens)", defaultValue = "${env:USER:-cli}")
         String approver;

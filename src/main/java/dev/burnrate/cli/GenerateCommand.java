@@ -27,8 +27,12 @@ final class GenerateCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output CSV (.csv or .csv.gz)")
         Path out;
 
-        @Option(names = "--seed", defaultValue = "42")
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed writes the same file (default ${DEFAULT-VALUE})")
         long seed;
+
+        // --version names the FOCUS version here, which hides the inherited -h/-V mixin; give --help back explicitly
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--version", defaultValue = "1.2", description = "FOCUS version: 1.0, 1.1, 1.2 or 1.3")
         String version;

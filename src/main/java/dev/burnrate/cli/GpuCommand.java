@@ -33,7 +33,7 @@ final class GpuCommand {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "nvidia-smi CSV, DCGM exporter text or NDJSON files")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "nvidia-smi", description = "nvidia-smi|dcgm|ndjson")
@@ -121,16 +121,16 @@ final class GpuCommand {
         @Option(names = "--by", defaultValue = "job", description = "job|gpu|host|pod|namespace|model|team")
         String by;
 
-        @Option(names = "--from", paramLabel = "DATE")
+        @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
         String from;
 
-        @Option(names = "--to", paramLabel = "DATE")
+        @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
         String to;
 
-        @Option(names = "--idle-below", defaultValue = "5", description = "Utilisation (%) under which a GPU counts as idle")
+        @Option(names = "--idle-below", defaultValue = "5", description = "Utilisation (%%) under which a GPU counts as idle")
         double idleBelow;
 
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override

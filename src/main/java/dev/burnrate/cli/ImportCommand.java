@@ -25,7 +25,7 @@ final class ImportCommand {
         @ParentCommand
         ImportCommand parent;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "FOCUS exports: .csv, .csv.gz or .parquet")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
@@ -35,7 +35,7 @@ final class ImportCommand {
         public Integer call() {
             try (Services s = parent.root.open()) {
                 ImportReport report = s.importer().importFiles(files);
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 List<String> notes = new ArrayList<>();
                 for (ImportReport.FileResult f : report.files()) {
                     switch (f) {
@@ -69,10 +69,15 @@ final class ImportCommand {
             }
         }
 
-        static String amounts(Map<String, BigDecimal> byCurrency) {
-            List<String> parts = new ArrayList<>();
-            byCurrency.forEach((c, a) -> parts.add(dev.burnrate.ledger.Money.plain(a) + " " + c));
-            return String.join("; ", parts);
+        /** Amounts per currency: rounded for the table, exact in CSV / JSON. */
+        static Output.Text amounts(Map<String, BigDecimal> byCurrency) {
+            List<String> shown = new ArrayList<>();
+            List<String> exact = new ArrayList<>();
+            byCurrency.forEach((c, a) -> {
+                shown.add(dev.burnrate.ledger.Money.display(a, c) + " " + c);
+                exact.add(dev.burnrate.ledger.Money.plain(a) + " " + c);
+            });
+            return new Output.Text(String.join("; ", shown), String.join("; ", exact));
         }
     }
 }

@@ -27,7 +27,7 @@ final class InferenceCommand {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "NDJSON usage files or Azure LLM inference traces (CSV)")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "ndjson", description = "ndjson|azure-trace")
@@ -36,10 +36,10 @@ final class InferenceCommand {
         @Option(names = "--model", description = "For a trace: the model that served it")
         String model;
 
-        @Option(names = "--feature")
+        @Option(names = "--feature", description = "For a trace: the product feature it served")
         String feature;
 
-        @Option(names = "--customer")
+        @Option(names = "--customer", description = "For a trace: the customer it served")
         String customer;
 
         @Option(names = "--endpoint", description = "For a trace: the endpoint's resource id in the bill")
@@ -76,16 +76,16 @@ final class InferenceCommand {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--by", defaultValue = "model")
+        @Option(names = "--by", defaultValue = "model", description = "model|variant|feature|customer (default ${DEFAULT-VALUE})")
         String by;
 
-        @Option(names = "--from", paramLabel = "DATE")
+        @Option(names = "--from", paramLabel = "DATE", description = "Inclusive start, YYYY-MM-DD (UTC)")
         String from;
 
-        @Option(names = "--to", paramLabel = "DATE")
+        @Option(names = "--to", paramLabel = "DATE", description = "Exclusive end, YYYY-MM-DD (UTC)")
         String to;
 
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -94,21 +94,18 @@ final class InferenceCommand {
             LocalDate f = CostQueryParser.date("from", from);
             LocalDate t = CostQueryParser.date("to", to);
             try (Services s = root.open()) {
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (InferenceEconomics.Line l : new InferenceEconomics(s.inference()).by(by,
                         dev.burnrate.ledger.Window.startOf(f), dev.burnrate.ledger.Window.endOf(t))) {
                     rows.add(List.of(l.key(), String.valueOf(l.requests()), String.valueOf(l.inputTokens()), String.valueOf(l.outputTokens()),
-                            l.currency() == null ? "" : l.currency(), p(l.cost()), p(l.perInference()), p(l.per1kInferences()), p(l.per1MTokens()),
+                            l.currency() == null ? "" : l.currency(), Output.money(l.cost(), l.currency()), Output.rate(l.perInference(), l.currency()),
+                            Output.rate(l.per1kInferences(), l.currency()), Output.rate(l.per1MTokens(), l.currency()),
                             l.costKnown() ? "billed" : "no endpoint cost in the bill"));
                 }
                 Output.print(root.out, format, List.of(by, "requests", "input_tokens", "output_tokens", "currency", "cost", "per_inference",
                         "per_1k_inferences", "per_1m_tokens", "source"), rows, null);
             }
             return 0;
-        }
-
-        private static String p(java.math.BigDecimal v) {
-            return v == null ? "" : dev.burnrate.ledger.Money.plain(v);
         }
     }
 

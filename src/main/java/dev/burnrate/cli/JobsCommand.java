@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.allocation.JobCosts;
 import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.JobRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,26 +22,25 @@ final class JobsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--model")
+    @Option(names = "--model", paramLabel = "MODEL[,MODEL...]", description = "Only runs of these models (a comma list means any of them)")
     String model;
 
-    @Option(names = "--team")
+    @Option(names = "--team", paramLabel = "TEAM[,TEAM...]", description = "Only runs of these teams (a comma list means any of them)")
     String team;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json")
     Output.Format format;
 
     @Override
     public Integer call() {
         try (Services s = root.open()) {
-            List<List<String>> rows = new ArrayList<>();
-            for (JobCosts.JobCost c : s.jobCosts().costs(s.jobs().list(model, team, 1000))) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (JobCosts.JobCost c : s.jobCosts().costs(s.jobs().listAny(CostQueryParser.alternatives("model", model), CostQueryParser.alternatives("team", team), 1000))) {
                 JobRun j = c.job();
                 rows.add(List.of(j.id(), str(j.model()), str(j.team()), str(j.kind()), str(j.status()), str(j.instanceType()) + " x" + j.instanceCount(),
-                        str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), c.cost() == null ? "" : c.cost().plain(),
+                        str(j.pricing()), c.instanceHours().stripTrailingZeros().toPlainString(), Output.money(c.cost()),
                         c.cost() == null ? "" : c.cost().currency(), c.cost() == null ? "unknown" : c.estimated() ? "estimated" : "billed",
-                        c.perInstanceHour() == null ? "" : c.perInstanceHour().plain(),
-                        c.evictionOverhead() == null ? "" : c.evictionOverhead().plain()));
+                        Output.rate(c.perInstanceHour()), Output.money(c.evictionOverhead())));
             }
             Output.print(root.out, format, List.of("job", "model", "team", "kind", "status", "instances", "pricing", "instance_hours", "cost",
                     "currency", "source", "per_instance_hour", "eviction_overhead"), rows, null);
@@ -57,7 +57,7 @@ final class JobsCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job run files (JSON or NDJSON)")
         List<Path> files;
 
         @Override

@@ -34,7 +34,7 @@ final class PolicyCommand {
         PolicyCommand parent;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -54,7 +54,7 @@ final class PolicyCommand {
         PolicyCommand parent;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Parameters(arity = "1..*", paramLabel = "FIXTURE")
+        @Parameters(arity = "1..*", paramLabel = "FIXTURE", description = "Fixture files (YAML): inputs and the outcome each policy must give")
         List<Path> fixtures;
 
         @Override
@@ -85,11 +85,11 @@ final class PolicyCommand {
     static final class Check implements Callable<Integer> {
         @ParentCommand
         PolicyCommand parent;
-        @Option(names = "--terraform-plan", required = true, paramLabel = "PLAN.json")
+        @Option(names = "--terraform-plan", required = true, paramLabel = "PLAN.json", description = "Output of terraform show -json")
         Path plan;
         @Option(names = "--policies", description = "a policy file or directory instead of burnrate.yaml's")
         Path policies;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -97,7 +97,7 @@ final class PolicyCommand {
         public Integer call() {
             PolicySet set = load(parent.root, policies);
             TerraformPlan.Parsed parsed = TerraformPlan.read(plan, parent.root.catalog());
-            List<List<String>> rows = new ArrayList<>();
+            List<List<Object>> rows = new ArrayList<>();
             boolean denied = false;
             BigDecimal total = BigDecimal.ZERO;
             for (TerraformPlan.Resource r : parsed.resources()) {
@@ -109,11 +109,11 @@ final class PolicyCommand {
                 if (r.monthlyCost() != null) total = total.add(r.monthlyCost());
                 rows.add(List.of(r.address(), String.join(",", (List<String>) r.variables().get("instance_types")),
                         String.valueOf(r.variables().get("count")), String.valueOf(r.variables().get("gpu_count")),
-                        r.monthlyCost() == null ? "(no price)" : r.monthlyCost().toPlainString(), String.valueOf(r.priceNote()),
+                        r.monthlyCost() == null ? "(no price)" : Output.money(r.monthlyCost(), "USD"), String.valueOf(r.priceNote()),
                         hits.isEmpty() ? "ok" : String.join(" | ", hits)));
             }
             List<String> footer = new ArrayList<>();
-            footer.add("projected monthly cost (on-demand × 730 h): " + total.toPlainString() + " USD");
+            footer.add("projected monthly cost (on-demand × 730 h): " + dev.burnrate.ledger.Money.display(total, "USD") + " USD");
             long unpriced = parsed.resources().stream().filter(r -> r.monthlyCost() == null).count();
             if (unpriced > 0) footer.add(unpriced + " resource(s) without a price, not in the total (see basis)");
             if (!parsed.skipped().isEmpty()) footer.add("not compute, not checked: " + String.join(", ", parsed.skipped()));

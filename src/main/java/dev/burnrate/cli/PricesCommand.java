@@ -20,13 +20,13 @@ final class PricesCommand implements Callable<Integer> {
     @Option(names = "--provider", description = "AWS or 'Google Cloud'")
     String provider;
 
-    @Option(names = "--region")
+    @Option(names = "--region", description = "Region, e.g. us-east-1")
     String region;
 
     @Option(names = "--type", description = "Instance type")
     String type;
 
-    @Option(names = "--format", defaultValue = "table")
+    @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Override

@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
             }
             JsonNode plan = ticket.path("plan");
             log.say("gate " + ticket.path("decision").asText() + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
-                    + " " + plan.path("pricing").asText() + ", reserved p90 " + ticket.path("planEstimate").path("p90").path("amount").asText() + " USD");
+                    + " " + plan.path("pricing").asText() + ", reserved p90 " + GateCommand.shown(ticket.path("planEstimate").path("p90")));
             List<String> changes = new ArrayList<>();
             for (JsonNode c : ticket.path("changes")) changes.add(c.path("kind").asText() + ":" + c.path("from").asText() + "→" + c.path("to").asText());
             if (!changes.isEmpty()) {

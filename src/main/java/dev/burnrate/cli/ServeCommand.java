@@ -12,7 +12,7 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--port", defaultValue = "8080")
+    @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default loopback only)")
@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Starts the API and blocks until the process is stopped; closes the database on the way out. */
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
         s.gate().requireTrusted(); // never serve a book rebuilt from an audit chain that does not verify
-        int actual = s.api().start(bind, port);
+        int actual = s.serve(bind, port);
         CountDownLatch stopped = new CountDownLatch(1);
         // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds
         java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {

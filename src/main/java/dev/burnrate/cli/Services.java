@@ -20,6 +20,12 @@ public interface Services extends AutoCloseable {
 
     ApiServer api();
 
+    /**
+     * Starts the API and dashboard on {@code bind:port} (0 picks a free port) and returns the port; alert links then
+     * point at this address unless burnrate.yaml names a public {@code alerting.dashboardUrl}.
+     */
+    int serve(String bind, int port);
+
     dev.burnrate.budget.Budgets budgets();
 
     dev.burnrate.alert.AlertStore alerts();

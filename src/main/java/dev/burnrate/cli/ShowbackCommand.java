@@ -24,13 +24,13 @@ final class ShowbackCommand implements Callable<Integer> {
     @Option(names = "--month", required = true, description = "YYYY-MM")
     String month;
 
-    @Option(names = "--basis", defaultValue = "effective")
+    @Option(names = "--basis", defaultValue = "effective", description = "effective|billed|list|contracted (default ${DEFAULT-VALUE})")
     String basis;
 
-    @Option(names = "--filter", paramLabel = "DIM=VALUE")
+    @Option(names = "--filter", paramLabel = "DIM=VALUE", description = "Repeatable; DIM=A,B or a repeated DIM means any of the values, different DIMs must all hold")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "csv")
+    @Option(names = "--format", defaultValue = "csv", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
     @Option(names = "--idle", description = "Move the idle GPU cost of each owner's runs into __idle__")

@@ -24,7 +24,7 @@ final class TokensCommand {
     static final class Create implements Callable<Integer> {
         @ParentCommand
         TokensCommand parent;
-        @Option(names = "--name", required = true)
+        @Option(names = "--name", required = true, description = "A unique name for the token, e.g. the pipeline that uses it")
         String name;
         @Option(names = "--role", required = true, description = "viewer | submitter | approver | admin")
         String role;
@@ -54,7 +54,7 @@ final class TokensCommand {
     static final class ListTokens implements Callable<Integer> {
         @ParentCommand
         TokensCommand parent;
-        @Option(names = "--format", defaultValue = "table")
+        @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
@@ -75,7 +75,7 @@ final class TokensCommand {
     static final class Revoke implements Callable<Integer> {
         @ParentCommand
         TokensCommand parent;
-        @Parameters(paramLabel = "ID|NAME")
+        @Parameters(paramLabel = "ID|NAME", description = "The token's id or name")
         String id;
 
         @Override

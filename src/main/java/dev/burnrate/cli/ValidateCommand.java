@@ -26,7 +26,7 @@ final class ValidateCommand {
         @ParentCommand
         ValidateCommand parent;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "FOCUS exports: .csv, .csv.gz or .parquet")
         List<Path> files;
 
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json")

@@ -316,7 +316,7 @@ public final class Gate {
             BigDecimal autoLimit = settings.autoApproveLimit().multiply(tierRoom);
             boolean pending = needApproval || planEst.p90().amount().compareTo(autoLimit) > 0;
             if (planEst.p90().amount().compareTo(autoLimit) > 0) {
-                reasons.add("p90 " + fmt(planEst.p90()) + " is above the auto-approve limit " + Money.plain(autoLimit) + " " + planEst.p90().currency()
+                reasons.add("p90 " + fmt(planEst.p90()) + " is above the auto-approve limit " + m(autoLimit, planEst.p90().currency())
                         + (tierRoom.compareTo(BigDecimal.ONE) != 0 ? " (" + ms.tier().name().toLowerCase(Locale.ROOT) + " tier × " + Money.plain(tierRoom) + ")" : ""));
             }
             if (needApproval) reasons.add("a policy requires approval");
@@ -382,8 +382,8 @@ public final class Gate {
         BigDecimal need = est.p90().amount();
         String cur = est.p90().currency();
         if (envelope != null && need.compareTo(envelope) > 0) {
-            return new Fit(false, true, "p90 " + fmt(est.p90()) + " exceeds the model's envelope " + Money.plain(envelope) + " " + cur + " per run",
-                    "exceeds the model's envelope " + Money.plain(envelope) + " " + cur + " per run");
+            return new Fit(false, true, "p90 " + fmt(est.p90()) + " exceeds the model's envelope " + m(envelope, cur) + " per run",
+                    "exceeds the model's envelope " + m(envelope, cur) + " per run");
         }
         if (scope.isEmpty()) return new Fit(true, false, "no budget covers this request", null);
         List<String> parts = new ArrayList<>();
@@ -891,11 +891,12 @@ public final class Gate {
         return new Money(from.p90().amount().subtract(to.p90().amount()), from.p90().currency());
     }
 
+    /** Amounts in reasons are for people: the currency's minor unit (Money.display), not a fixed two places. */
     static String fmt(Money m) {
-        return m.amount().setScale(2, RoundingMode.HALF_UP).toPlainString() + " " + m.currency();
+        return m.displayWithCurrency();
     }
 
     private static String m(BigDecimal v, String cur) {
-        return v.setScale(2, RoundingMode.HALF_UP).toPlainString() + " " + cur;
+        return Money.display(v, cur) + " " + cur;
     }
 }

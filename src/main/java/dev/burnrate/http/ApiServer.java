@@ -29,8 +29,7 @@ public final class ApiServer {
     private final CostLedger ledger;
     private final java.time.Clock clock;
     private final Metrics metrics = new Metrics();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectMapper json = ApiJson.mapper().registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule());
     private dev.burnrate.gate.Gate gate;
     private dev.burnrate.audit.AuditLog audit;
     private dev.burnrate.access.Tokens tokens;

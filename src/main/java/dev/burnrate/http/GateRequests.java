@@ -49,7 +49,8 @@ public final class GateRequests {
         return v.asText();
     }
 
-    static BigDecimal decimal(JsonNode n, String f) {
+    /** A decimal field sent as a JSON string ("137.6", as the API writes them) or a number; null when absent. */
+    public static BigDecimal decimal(JsonNode n, String f) {
         JsonNode v = n.get(f);
         if (v == null || v.isNull()) return null;
         if (v.isNumber()) return v.decimalValue();

@@ -4,6 +4,7 @@ import dev.burnrate.allocation.JobCosts;
 import dev.burnrate.ingest.RecordException;
 import dev.burnrate.ingest.jobs.JobRunJson;
 import dev.burnrate.allocation.JobRuns;
+import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.JobRun;
 import io.javalin.Javalin;
 
@@ -69,12 +70,13 @@ final class JobRoutes {
         }
         app.get("/api/v1/jobs", ctx -> {
             java.util.Set<String> mine = Access.teams(ctx);
-            String team = ctx.queryParam("team");
-            if (mine != null && team != null) Access.requireTeam(ctx, team, "read job runs");
-            List<JobRun> runs = new java.util.ArrayList<>();
-            if (mine == null || team != null) runs.addAll(jobs.list(ctx.queryParam("model"), team, 1000));
-            else for (String t : new java.util.TreeSet<>(mine)) runs.addAll(jobs.list(ctx.queryParam("model"), t, 1000));
-            ctx.json(Map.of("jobs", costs.costs(runs).stream().map(JobRoutes::json).toList()));
+            List<String> teams = CostQueryParser.alternatives("team", ctx.queryParam("team"));
+            if (mine != null) {
+                for (String t : teams) Access.requireTeam(ctx, t, "read job runs");
+                if (teams.isEmpty()) teams = List.copyOf(new java.util.TreeSet<>(mine)); // a scoped token lists its own teams' runs
+            }
+            ctx.json(Map.of("jobs", costs.costs(jobs.listAny(CostQueryParser.alternatives("model", ctx.queryParam("model")), teams, 1000))
+                    .stream().map(JobRoutes::json).toList()));
         }, Access.Scope.TEAM_ROWS);
     }
 

@@ -17,7 +17,10 @@ public final class CostQueryParser {
 
     /**
      * @param groupBy     comma-separated fields, may be null or blank
-     * @param filters     each {@code FIELD=VALUE} or {@code FIELD:VALUE}; values of one field are alternatives
+     * @param filters     each {@code FIELD=VALUE} or {@code FIELD:VALUE}; values of one field are alternatives, whether
+     *                    given by repeating the filter ({@code team=a}, {@code team=b}) or as a comma-separated list
+     *                    ({@code team=a,b}): both mean team a or team b. A list with an empty item ({@code team=a,}) is
+     *                    refused rather than matching nothing.
      */
     public static CostQuery parse(String groupBy, String from, String to, String granularity, String basis, List<String> filters) {
         List<Field> fields = new ArrayList<>();
@@ -31,10 +34,13 @@ public final class CostQueryParser {
         for (String spec : filters == null ? List.<String>of() : filters) {
             int i = indexOfSeparator(spec);
             if (i <= 0 || i == spec.length() - 1) {
-                throw new InvalidParameterException("filter", spec, "expected FIELD=VALUE (or FIELD:VALUE), e.g. team=fraud");
+                throw new InvalidParameterException("filter", spec, "expected FIELD=VALUE[,VALUE...] (or FIELD:VALUE), e.g. team=fraud or team=fraud,search");
             }
             Field field = field("filter", spec.substring(0, i));
-            f.computeIfAbsent(field, k -> new ArrayList<>()).add(spec.substring(i + 1));
+            List<String> values = f.computeIfAbsent(field, k -> new ArrayList<>());
+            for (String v : split("filter", spec, spec.substring(i + 1))) {
+                if (!values.contains(v)) values.add(v);
+            }
         }
         Granularity g;
         try {
@@ -58,6 +64,31 @@ public final class CostQueryParser {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("groupBy", groupBy, e.getMessage());
         }
+    }
+
+    /**
+     * The alternatives of a single-field filter option such as {@code --team a,b} or {@code ?team=a,b}: each item
+     * stripped, duplicates dropped, in order; empty when the text is null or blank. An empty item is refused, so a
+     * list never silently matches nothing.
+     */
+    public static List<String> alternatives(String parameter, String text) {
+        if (text == null || text.isBlank()) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String v : split(parameter, text, text)) {
+            if (!out.contains(v)) out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> split(String parameter, String shown, String list) {
+        List<String> out = new ArrayList<>();
+        for (String v : list.split(",", -1)) {
+            if (v.isBlank()) {
+                throw new InvalidParameterException(parameter, shown, "empty value in the list; expected VALUE[,VALUE...] meaning any of them, e.g. fraud,search");
+            }
+            out.add(v.strip());
+        }
+        return out;
     }
 
     private static int indexOfSeparator(String spec) {

@@ -44,7 +44,7 @@ public final class CostRecordChecks {
         /** "1,234 rows, 5678.90 USD: message". */
         public String describe() {
             List<String> money = new ArrayList<>();
-            new TreeMap<>(effectiveByCurrency).forEach((c, a) -> money.add(Money.plain(a) + " " + c));
+            new TreeMap<>(effectiveByCurrency).forEach((c, a) -> money.add(Money.display(a, c) + " " + c));
             return String.format("%,d rows, effective %s: %s", rows, money.isEmpty() ? "0" : String.join(" + ", money),
                     error != null ? "could not be evaluated: " + error : policy.message() == null ? policy.name() : policy.message());
         }

@@ -85,16 +85,16 @@ public final class DuckJobRuns implements JobRuns {
     }
 
     @Override
-    public List<JobRun> list(String model, String team, int limit) {
+    public List<JobRun> listAny(List<String> models, List<String> teams, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM job_run WHERE 1 = 1");
-        if (model != null) sql.append(" AND model = ?");
-        if (team != null) sql.append(" AND team = ?");
+        if (!models.isEmpty()) sql.append(" AND model IN (").append(String.join(", ", java.util.Collections.nCopies(models.size(), "?"))).append(')');
+        if (!teams.isEmpty()) sql.append(" AND team IN (").append(String.join(", ", java.util.Collections.nCopies(teams.size(), "?"))).append(')');
         sql.append(" ORDER BY start DESC NULLS LAST, id LIMIT ").append(Math.max(1, limit));
         List<JobRun> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
-            if (model != null) ps.setString(i++, model);
-            if (team != null) ps.setString(i, team);
+            for (String m : models) ps.setString(i++, m);
+            for (String t : teams) ps.setString(i++, t);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     Map<String, String> tags;

@@ -77,7 +77,7 @@ class DispatcherTest {
 
     private void raise(Alerts a, Alert.Severity sev, String key, List<String> channels) {
         a.raise("budget", sev, key, "Budget fraud: 80% actual threshold crossed", "Scope team=fraud",
-                Map.of("spent", "4100.00 USD", "budget", "5000 USD"), "/budgets/fraud", "Pause non-critical jobs", channels);
+                Map.of("spent", "4100.00 USD", "budget", "5000 USD"), "/budgets?id=fraud", "Pause non-critical jobs", channels);
     }
 
     @Test
@@ -90,7 +90,7 @@ class DispatcherTest {
         assertThat(r.headers().get("Idempotency-key").get(0)).endsWith(":ops");
         JsonNode body = json.readTree(r.body());
         assertThat(body.get("details").get("spent").asText()).isEqualTo("4100.00 USD");
-        assertThat(body.get("link").asText()).isEqualTo("http://burnrate.example/budgets/fraud");
+        assertThat(body.get("link").asText()).isEqualTo("http://burnrate.example/#/budgets?id=fraud");
         assertThat(body.get("recommendedAction").asText()).isEqualTo("Pause non-critical jobs");
     }
 
@@ -216,7 +216,7 @@ class DispatcherTest {
         assertThat(pd.get("event_action").asText()).isEqualTo("trigger");
         assertThat(pd.get("dedup_key").asText()).isEqualTo("multi");
         assertThat(pd.get("payload").get("severity").asText()).isEqualTo("critical");
-        assertThat(pd.get("links").get(0).get("href").asText()).isEqualTo("http://burnrate.example/budgets/fraud");
+        assertThat(pd.get("links").get(0).get("href").asText()).isEqualTo("http://burnrate.example/#/budgets?id=fraud");
         Received jira = received.stream().filter(r -> r.path().equals("/jira/rest/api/2/issue")).findFirst().orElseThrow();
         assertThat(jira.headers().get("Authorization").get(0)).isEqualTo("Basic " + java.util.Base64.getEncoder()
                 .encodeToString("bot@example.com:tok".getBytes(StandardCharsets.UTF_8)));

@@ -162,6 +162,11 @@ class CostAnomaliesTest {
             Alert retrain = alerts.stream().filter(a -> a.title().contains("team=fraud on " + RETRAIN)).findFirst().orElseThrow();
             assertThat(retrain.details()).containsKeys("actual", "expected", "impact", "cause 1");
             assertThat(retrain.severity()).isEqualTo(Alert.Severity.PAGE);
+            // a link that opens the anomalies view on this anomaly, and amounts for people in cents
+            assertThat(retrain.link()).startsWith("http://burnrate.example/#/anomalies?id=");
+            assertThat(dev.burnrate.testing.DashboardRoutes.pages()).contains(dev.burnrate.testing.DashboardRoutes.pageOf(retrain.link()));
+            assertThat(retrain.details().get("actual")).matches("-?\\d+\\.\\d{2} USD");
+            assertThat(retrain.title()).matches(".*: [+-]\\d+\\.\\d{2} USD.*");
             CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
                     .findFirst().orElseThrow();
             assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned")).isTrue();

@@ -41,7 +41,10 @@ class CliTest {
 
         Result table = run("--db", db, "costs", "--by", "ProviderName", "--basis", "billed");
         assertThat(table.code()).isZero();
-        assertThat(table.out()).contains("AWS", "18.0066386184", "total billed 20.52022672899 USD");
+        // the table is for people: cents (ISO 4217 minor unit), half up; CSV and JSON below stay exact
+        assertThat(table.out()).contains("AWS", " 18.01 ", "total billed 20.52 USD").doesNotContain("18.0066386184");
+        Result csv = run("--db", db, "costs", "--by", "ProviderName", "--basis", "billed", "--format", "csv");
+        assertThat(csv.out()).contains("AWS,USD,18.0066386184,");
 
         Result json = run("--db", db, "costs", "--by", "team,ServiceCategory", "--format", "json");
         JsonNode rows = new ObjectMapper().readTree(json.out());
@@ -49,6 +52,20 @@ class CliTest {
         for (JsonNode r : rows) sum = sum.add(new BigDecimal(r.get("cost").asText()));
         Result total = run("--db", db, "costs", "--format", "csv");
         assertThat(total.out().lines().skip(1).findFirst().orElseThrow()).startsWith("USD," + sum.stripTrailingZeros().toPlainString());
+    }
+
+    @Test
+    void costsFilter_commaList_meansAnyOfTheValues_neverAnEmptyReport() throws Exception {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        String db = dir.resolve("l.duckdb").toString();
+        assertThat(run("--db", db, "import", "focus", sample.toString()).code()).isZero();
+        Result listed = run("--db", db, "costs", "--by", "ProviderName", "--filter", "ProviderName=AWS,Microsoft", "--format", "csv");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        Result repeated = run("--db", db, "costs", "--by", "ProviderName", "--filter", "ProviderName=AWS", "--filter", "ProviderName=Microsoft", "--format", "csv");
+        assertThat(listed.out()).isEqualTo(repeated.out()).contains("AWS,", "Microsoft,").doesNotContain("Oracle");
+        Result empty = run("--db", db, "costs", "--filter", "ProviderName=AWS,");
+        assertThat(empty.code()).isNotZero();
+        assertThat(empty.err()).contains("filter=ProviderName=AWS,");
     }
 
     @Test

@@ -113,7 +113,9 @@ class BudgetEvaluatorTest {
             Alert ticket = raised.stream().filter(a -> a.severity() == Alert.Severity.TICKET).findFirst().orElseThrow();
             assertThat(ticket.title()).contains("fraud-monthly", "25% actual", "1500");
             assertThat(ticket.details()).containsEntry("days to exhaustion", "35.0").containsEntry("owners", "lead@example.com");
-            assertThat(ticket.link()).isEqualTo("http://burnrate.example/budgets/fraud-monthly");
+            assertThat(ticket.link()).isEqualTo("http://burnrate.example/#/budgets?id=fraud-monthly");
+            assertThat(dev.burnrate.testing.DashboardRoutes.pages()).contains(dev.burnrate.testing.DashboardRoutes.pageOf(ticket.link()));
+            assertThat(ticket.title()).contains("of 5000.00 USD"); // shown to people: cents, not the exact scale
             assertThat(ticket.recommendedAction()).isNotBlank();
             assertThat(store.deliveries(ticket.id())).extracting(d -> d.channel()).containsExactly("jira");
         }

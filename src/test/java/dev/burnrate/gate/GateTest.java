@@ -350,7 +350,7 @@ class GateTest {
                 new BigDecimal("80"), null, Map.of(), "alice", Map.of());
         Ticket t = gate.submit(big);
         assertThat(t.decision()).isEqualTo(Ticket.Decision.PENDING_APPROVAL);
-        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("p90 2000.00 USD is above the auto-approve limit 1500 USD"));
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("p90 2000.00 USD is above the auto-approve limit 1500.00 USD"));
         assertThatThrownBy(() -> gate.approve("needs-ok", "alice", "looks fine")).hasMessageContaining("cannot approve or reject their own");
         assertThatThrownBy(() -> gate.start("needs-ok", "alice")).hasMessageContaining("only an approved request may start");
         Ticket ok = gate.approve("needs-ok", "bob", "quarterly retrain");

@@ -92,7 +92,11 @@ class GateApiTest {
         // 2 × 20 h × 20 = 800 p50, 1,000 p90 > 500 auto-approve
         assertThat(t.path("decision").asText()).isEqualTo("pending_approval");
         assertThat(t.path("request").path("requester").asText()).isEqualTo("ml-pipeline");
-        assertThat(t.path("planEstimate").path("p90").path("amount").decimalValue()).isEqualByComparingTo("1000.00");
+        // amounts travel as exact decimal strings, never as JSON numbers (a client's double would lose digits)
+        assertThat(t.path("planEstimate").path("p90").path("amount").isTextual()).as(created.body()).isTrue();
+        assertThat(new java.math.BigDecimal(t.path("planEstimate").path("p90").path("amount").asText())).isEqualByComparingTo("1000.00");
+        assertThat(t.path("planEstimate").path("hoursP90").isTextual()).isTrue();
+        assertThat(created.body()).doesNotContainPattern("\"(amount|hoursP50|hoursP90|hours|scaledHours)\"\\s*:\\s*[-0-9]");
         assertThat(send("POST", "/api/v1/gate/requests", submitter, BIG.formatted("big-1", "ml")).statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/v1/gate/requests/big-1/approve", submitter, "{\"reason\":\"self\"}").statusCode()).isEqualTo(403);
         assertThat(send("POST", "/api/v1/gate/requests/big-1/approve", approverOther, "{\"reason\":\"x\"}").statusCode()).isEqualTo(404);
@@ -103,7 +107,7 @@ class GateApiTest {
         assertThat(send("POST", "/api/v1/gate/requests/big-1/start", submitter, null).statusCode()).isEqualTo(200);
         HttpResponse<String> hb = send("POST", "/api/v1/gate/requests/big-1/heartbeats", submitter, "{\"elapsedSeconds\":3600,\"gpuUtilization\":88}");
         assertThat(json.readTree(hb.body()).path("action").asText()).isEqualTo("none");
-        assertThat(json.readTree(hb.body()).path("spend").decimalValue()).isEqualByComparingTo("40.00");
+        assertThat(new java.math.BigDecimal(json.readTree(hb.body()).path("spend").asText())).isEqualByComparingTo("40.00");
         HttpResponse<String> audit = send("GET", "/api/v1/audit?subject=big-1", viewer, null);
         assertThat(audit.body()).contains("gate.pending_approval", "gate.approval.approved", "ml-lead", "gate.started");
         HttpResponse<String> verify = send("GET", "/api/v1/audit/verify", viewer, null);

@@ -47,4 +47,22 @@ class MoneyTest {
         assertThatThrownBy(() -> CostQueryParser.parse("BilledCost", null, null, null, null, null))
                 .hasMessageContaining("groupBy=BilledCost");
     }
+
+    @Test
+    void display_roundsToTheCurrencysMinorUnitHalfUp_whilePlainStaysExact() {
+        assertThat(Money.of("1234.565", "USD").display()).isEqualTo("1234.57");
+        assertThat(Money.of("1234.565", "USD").plain()).isEqualTo("1234.565");
+        assertThat(Money.of("-0.125", "EUR").displayWithCurrency()).isEqualTo("-0.13 EUR");
+        assertThat(Money.of("10", "USD").display()).isEqualTo("10.00");
+        assertThat(Money.of("1500.5", "JPY").display()).isEqualTo("1501");
+        assertThat(Money.of("1.23456", "KWD").display()).isEqualTo("1.235");
+        assertThat(Money.of("1.23456", "XYZ").display()).isEqualTo("1.23456"); // unknown code: nothing to round to
+    }
+
+    @Test
+    void displayRate_keepsFourDigitsBeyondTheMinorUnit_soSmallRatesDoNotShowAsZero() {
+        assertThat(Money.displayRate(new java.math.BigDecimal("0.000412345"), "USD")).isEqualTo("0.000412");
+        assertThat(Money.displayRate(new java.math.BigDecimal("32.7726"), "USD")).isEqualTo("32.7726");
+        assertThat(Money.displayRate(new java.math.BigDecimal("3"), "USD")).isEqualTo("3.00");
+    }
 }

@@ -87,7 +87,7 @@ class CostRecordPoliciesTest {
         }
         assertThat(untagged).isPositive();
         assertThat(out).contains("policy untagged-compute (notify): " + sample + ": " + String.format("%,d", untagged) + " rows, effective "
-                + dev.burnrate.ledger.Money.plain(untaggedCost.stripTrailingZeros()) + " USD");
+                + dev.burnrate.ledger.Money.display(untaggedCost, "USD") + " USD"); // shown to people: rounded to cents
         assertThat(out).contains("policy costly-rows (warn): " + sample + ": " + String.format("%,d", costly) + " rows");
         assertThat(out).contains("policy oracle-watch (dry run: deny): " + sample + ": " + oracle + " rows");
         assertThat(out).doesNotContain("nothing-matches");

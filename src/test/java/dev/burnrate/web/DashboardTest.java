@@ -212,6 +212,11 @@ class DashboardTest {
             assertThat(row.getText()).contains(money(b.get("spent").asText()) + " USD").contains(money(b.get("amount").asText()) + " USD");
         }
         finish("budgets");
+        // an alert's link (#/budgets?id=...) opens the budgets view on that budget
+        String first = get("/api/v1/budgets").get("budgets").get(0).get("id").asText();
+        open("budgets?id=" + first);
+        assertThat(driver.findElements(By.cssSelector("#budgets tr.selected"))).singleElement()
+                .satisfies(r -> assertThat(r.getText()).startsWith(first));
         open("anomalies");
         JsonNode anomalies = get("/api/v1/anomalies?from=" + TODAY.minusDays(90)).get("anomalies");
         assertThat(anomalies.size()).isPositive();
@@ -259,6 +264,13 @@ class DashboardTest {
                         "return arguments[0].labels.length > 0 || arguments[0].hasAttribute('aria-label')", input);
                 assertThat(labelled).as(page + ": control " + input.getAttribute("name") + " has a label").isTrue();
             }
+            // at 1366 px every column of every table is on screen: no table wider than its box, no header past the viewport
+            @SuppressWarnings("unchecked")
+            List<String> overflowing = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                    "return [...document.querySelectorAll('main table')].filter(t => t.scrollWidth > t.parentElement.clientWidth"
+                            + " || [...t.querySelectorAll('th')].some(h => h.getBoundingClientRect().right > document.documentElement.clientWidth))"
+                            + ".map(t => (t.id || t.caption?.textContent || 'table') + ': ' + t.scrollWidth + ' > ' + t.parentElement.clientWidth)");
+            assertThat(overflowing).as(page + ": tables wider than the 1366 px window").isEmpty();
             for (WebElement chart : driver.findElements(By.cssSelector(".chart"))) {
                 assertThat(chart.getAttribute("aria-label")).as(page + ": chart " + chart.getAttribute("id") + " is described").isNotBlank();
             }

@@ -1,0 +1,45 @@
+package dev.burnrate.alert;
+
+import dev.burnrate.testing.DashboardRoutes;
+import dev.burnrate.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Alert links open the dashboard view of their subject, at the configured public URL or where this server listens. */
+class AlertLinksTest {
+    private static Alerts alerts(String dashboardUrl) {
+        return new Alerts(null, new MutableClock(Instant.parse("2026-09-01T00:00:00Z")), Map.of(), Duration.ZERO, dashboardUrl);
+    }
+
+    @Test
+    void configuredPublicUrl_linksToTheDashboardsHashRoute() {
+        String link = alerts("https://burnrate.acme.com/").dashboardLink("/budgets?id=fraud-monthly");
+        assertThat(link).isEqualTo("https://burnrate.acme.com/#/budgets?id=fraud-monthly");
+        assertThat(DashboardRoutes.pages()).contains(DashboardRoutes.pageOf(link));
+    }
+
+    @Test
+    void noPublicUrl_linksToTheAddressTheServerIsBoundTo_notAGuessedOne() {
+        Alerts a = alerts(null);
+        assertThat(a.dashboardLink("/anomalies?id=x")).isNull(); // not served: nothing to link to
+        a.servedAt("127.0.0.1", 43123);
+        assertThat(a.dashboardLink("/anomalies?id=x")).isEqualTo("http://127.0.0.1:43123/#/anomalies?id=x");
+        a.servedAt("::1", 8081);
+        assertThat(a.dashboardLink("/approvals")).isEqualTo("http://[::1]:8081/#/approvals");
+        a.servedAt("0.0.0.0", 8080);
+        assertThat(a.dashboardLink("/approvals")).doesNotContain("0.0.0.0").endsWith(":8080/#/approvals");
+    }
+
+    @Test
+    void everyRouteAlertsUse_isADashboardPage() {
+        // the routes raised by budgets, anomalies, the gate and cost-record policies
+        for (String route : new String[]{"/budgets?id=b", "/anomalies?id=a", "/approvals", "/policies"}) {
+            assertThat(DashboardRoutes.pages()).as(route).contains(DashboardRoutes.pageOf(alerts("http://h").dashboardLink(route)));
+        }
+    }
+}
