@@ -211,10 +211,34 @@ public final class FocusImporter {
 
     /** A value the ledger refused, with no line yet: the line (CSV) or row (Parquet) of its first occurrence is found. */
     private FocusFileException locate(SourceFile file, FocusHeader header, FocusFileException e) {
+        if (e.line() > 1 && file.format() != SourceFile.Format.PARQUET) return physicalLine(file, e);
         if (e.line() != 0 || e.column() == null) return e;
         java.util.Optional<FocusColumn> c = FocusColumn.find(e.column());
         if (c.isEmpty() || !header.has(c.get())) return e;
         return refuse(file, header, c.get(), e.value(), e.reason());
+    }
+
+    /**
+     * The bulk CSV reader counts records, not lines: after a quoted field that spans lines its "line" is behind.
+     * Record n (the header is record 1) is mapped to the physical line it starts on.
+     */
+    private static FocusFileException physicalLine(SourceFile file, FocusFileException e) {
+        long record = e.line() - 1;
+        long[] seen = {0};
+        long[] found = {0};
+        try (CsvRowSource rows = new CsvRowSource(file)) {
+            rows.forEach((line, values) -> {
+                if (++seen[0] == record) {
+                    found[0] = line;
+                    throw new FoundIt();
+                }
+            });
+        } catch (FoundIt ignored) {
+            // stop at the record
+        } catch (FocusFileException unreadable) {
+            return e;
+        }
+        return found[0] == 0 || found[0] == e.line() ? e : new FocusFileException(e.file(), found[0], e.column(), e.value(), e.reason());
     }
 
     private FocusFileException refuse(SourceFile file, FocusHeader header, FocusColumn column, String value, String reason) {
