@@ -362,21 +362,39 @@ public final class DuckFocusLedger implements FocusLedger {
 
         @Override
         public List<PeriodTotals> periods(String importId) {
-            String sql = """
-                    SELECT coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId", "BillingPeriodStart", "BillingCurrency",
-                           count(*), sum("BilledCost"), sum("EffectiveCost")
-                    FROM cost_record WHERE import_id = ? GROUP BY ALL ORDER BY 3, 1, 2, 4""";
+            // a failed query would abort the import's transaction, so the sum's form is chosen before: the plain sum
+            // cannot overflow while rows x largest amount stays below 1e20 (HUGEINT holds 1.7e38 in units of 1e-18)
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), greatest(max(abs(\"BilledCost\")), max(abs(\"EffectiveCost\")))"
+                    + " FROM cost_record WHERE import_id = ?")) {
+                ps.setString(1, importId);
+                boolean wide;
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    java.math.BigDecimal max = r.getBigDecimal(2);
+                    wide = max != null && max.multiply(java.math.BigDecimal.valueOf(r.getLong(1))).compareTo(java.math.BigDecimal.TEN.pow(20)) >= 0;
+                }
+                return periods(importId, wide);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read billing periods: " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code wide}: sums that cannot overflow (see {@link WideSum}), for when the plain sum did. */
+        private List<PeriodTotals> periods(String importId, boolean wide) throws SQLException {
+            String sums = wide ? WideSum.sum("\"BilledCost\"", "billed") + ", " + WideSum.sum("\"EffectiveCost\"", "effective")
+                    : "sum(\"BilledCost\") AS billed, sum(\"EffectiveCost\") AS effective";
+            String sql = "SELECT coalesce(\"ProviderName\", \"ServiceProviderName\"), \"BillingAccountId\", \"BillingPeriodStart\", \"BillingCurrency\", "
+                    + "count(*), " + sums + " FROM cost_record WHERE import_id = ? GROUP BY ALL ORDER BY 3, 1, 2, 4";
             List<PeriodTotals> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, importId);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
                         out.add(new PeriodTotals(r.getString(1), r.getString(2), r.getTimestamp(3).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC),
-                                r.getString(4), r.getLong(5), r.getBigDecimal(6), r.getBigDecimal(7)));
+                                r.getString(4), r.getLong(5), wide ? WideSum.read(r, "billed") : r.getBigDecimal("billed"),
+                                wide ? WideSum.read(r, "effective") : r.getBigDecimal("effective")));
                     }
                 }
-            } catch (SQLException e) {
-                throw new StoreException("cannot read billing periods: " + e.getMessage(), e);
             }
             return out;
         }

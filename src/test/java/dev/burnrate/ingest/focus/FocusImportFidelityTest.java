@@ -222,6 +222,27 @@ class FocusImportFidelityTest {
     }
 
     @Test
+    void hugeValidAmountsAreSummedWithoutOverflow() {
+        // two amounts that DECIMAL(38,18) holds, whose total (1.8e20) is past what a plain DuckDB sum can add
+        String huge = "90000000000000000000.000000000000000001";
+        List<String> edited = new ArrayList<>(lines);
+        edited.set(1, setCell(lines.get(1), BILLED, huge));
+        edited.set(2, setCell(lines.get(2), BILLED, huge));
+        Path csv = Fixtures.write(dir.resolve("huge.csv"), edited);
+        try (TestLedger l = new TestLedger(dir.resolve("huge"))) {
+            ImportReport r = l.importer.importFiles(List.of(csv));
+            assertThat(r.files()).singleElement().isInstanceOf(ImportReport.Imported.class);
+            BigDecimal billed = ((ImportReport.Imported) r.files().get(0)).billedByCurrency().get("USD");
+            assertThat(billed).isGreaterThan(new BigDecimal("180000000000000000000"));
+            var report = l.costs.costs(new dev.burnrate.ledger.CostQuery(List.of(), null, null, dev.burnrate.ledger.Granularity.NONE,
+                    dev.burnrate.ledger.CostBasis.BILLED, java.util.Map.of()));
+            BigDecimal reported = report.rows().stream().map(row -> row.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertThat(reported).isEqualByComparingTo(billed);
+            assertThat(report.totals().get("USD")).isEqualByComparingTo(billed);
+        }
+    }
+
+    @Test
     void exactAmountIsKeptToTheLastDecimal() {
         assertThat(importInto("exact", write("exact.csv", 2, BILLED, "0.123456789012345678")).anyFailed()).isFalse();
         assertThat(new BigDecimal(query("exact", "SELECT CAST(\"BilledCost\" AS VARCHAR) FROM cost_record ORDER BY \"BilledCost\" DESC LIMIT 1").get(0)))
