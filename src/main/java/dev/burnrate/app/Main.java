@@ -20,6 +20,11 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
+        return run(args, out, err, clock, System::getenv);
+    }
+
+    /** Runs a command with environment variables read through {@code env}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, java.util.function.UnaryOperator<String> env) {
         dev.burnrate.cli.Services.Factory factory = new dev.burnrate.cli.Services.Factory() {
             @Override
             public dev.burnrate.cli.Services open(java.nio.file.Path db, java.nio.file.Path config) {
@@ -37,6 +42,6 @@ public final class Main {
                 return config == null ? java.util.List.of() : BurnrateConfig.load(config).governance().policies();
             }
         };
-        return BurnrateCommand.commandLine(factory, out, err, clock).execute(args);
+        return BurnrateCommand.commandLine(factory, out, err, clock, env).execute(args);
     }
 }

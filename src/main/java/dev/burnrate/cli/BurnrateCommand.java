@@ -25,17 +25,28 @@ public final class BurnrateCommand {
     final Services.Factory factory;
     final PrintWriter out;
     final java.time.Clock clock;
+    private final java.util.function.UnaryOperator<String> env;
 
     public BurnrateCommand(Services.Factory factory, PrintWriter out, java.time.Clock clock) {
+        this(factory, out, clock, System::getenv);
+    }
+
+    BurnrateCommand(Services.Factory factory, PrintWriter out, java.time.Clock clock, java.util.function.UnaryOperator<String> env) {
         this.factory = factory;
         this.out = out;
         this.clock = clock;
+        this.env = env;
     }
 
     Path databasePath() {
-        if (db != null) return db;
-        String env = System.getenv("BURNRATE_DB");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(".burnrate", "burnrate.duckdb");
+        return chosenDatabase().orElse(Path.of(".burnrate", "burnrate.duckdb"));
+    }
+
+    /** The database the user named: {@code --db}, else the environment variable {@code BURNRATE_DB}. */
+    java.util.Optional<Path> chosenDatabase() {
+        if (db != null) return java.util.Optional.of(db);
+        String v = env.apply("BURNRATE_DB");
+        return v != null && !v.isBlank() ? java.util.Optional.of(Path.of(v)) : java.util.Optional.empty();
     }
 
     Path configPath() {
@@ -71,7 +82,13 @@ public final class BurnrateCommand {
 
     /** Builds the command line with one-line errors on stderr and exit codes: 0 ok, 1 failure, 2 usage. */
     public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err, java.time.Clock clock) {
-        BurnrateCommand root = new BurnrateCommand(factory, out, clock);
+        return commandLine(factory, out, err, clock, System::getenv);
+    }
+
+    /** As above, reading environment variables ({@code BURNRATE_DB}) through {@code env}. */
+    public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err, java.time.Clock clock,
+                                          java.util.function.UnaryOperator<String> env) {
+        BurnrateCommand root = new BurnrateCommand(factory, out, clock, env);
         CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = {"Load a realistic demo dataset into a fresh database and serve it.",
-        "Uses ./.burnrate/demo.duckdb (recreated each time) unless --db is given."})
+        "Uses ./.burnrate/demo.duckdb (recreated each time) unless --db or BURNRATE_DB names another;",
+        "a database the demo did not make is never replaced."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
@@ -29,7 +30,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path db = root.db != null ? root.db : Path.of(".burnrate", "demo.duckdb");
+        java.util.Optional<Path> chosen = root.chosenDatabase();
+        Path db = chosen.orElse(Path.of(".burnrate", "demo.duckdb"));
+        // the demo recreates its database: one named by --db or BURNRATE_DB that it did not make (a real ledger) is left alone
+        Path marker = Path.of(db + ".demo");
+        if (chosen.isPresent() && Files.exists(db) && !Files.exists(marker)) {
+            throw new IllegalStateException("refusing to replace " + db + ": it was not made by 'burnrate demo' (delete it yourself, "
+                    + "or give the demo another --db)");
+        }
         Files.deleteIfExists(db);
         Files.deleteIfExists(Path.of(db + ".wal"));
         Path journal = Path.of(db + ".audit-journal"); // the audit log's journal belongs to the database it replaces
@@ -40,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.delete(journal);
         }
         Services s = root.factory.open(db, root.configPath());
+        Files.writeString(marker, "made by 'burnrate demo'; the demo may replace this database\n");
         DemoData.load(s, db.toAbsolutePath().getParent(), rows, root.clock, root.out);
         if (noServe) {
             s.close();

@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.ingest.focus.CsvRowSource;
 import dev.burnrate.ingest.focus.Finding;
+import dev.burnrate.ingest.focus.FocusFileException;
 import dev.burnrate.ingest.focus.FocusValidator;
 import dev.burnrate.ingest.focus.RowSource;
 import dev.burnrate.ingest.focus.SourceFile;
@@ -41,16 +42,24 @@ final class ValidateCommand {
             List<List<String>> rows = new ArrayList<>();
             List<String> summary = new ArrayList<>();
             for (Path p : files) {
-                SourceFile file = SourceFile.of(p);
                 FocusValidator.Result r;
-                if (file.format() == SourceFile.Format.PARQUET) {
-                    try (Services s = parent.root.open(); RowSource src = s.focusLedger().rows(file)) {
-                        r = validate(file, src, rows);
+                try {
+                    SourceFile file = SourceFile.of(p);
+                    if (file.format() == SourceFile.Format.PARQUET) {
+                        try (Services s = parent.root.open(); RowSource src = s.focusLedger().rows(file)) {
+                            r = validate(file, src, rows);
+                        }
+                    } else {
+                        try (RowSource src = new CsvRowSource(file)) {
+                            r = validate(file, src, rows);
+                        }
                     }
-                } else {
-                    try (RowSource src = new CsvRowSource(file)) {
-                        r = validate(file, src, rows);
-                    }
+                } catch (FocusFileException e) {
+                    // a file that is not FOCUS (or cannot be read) is one error; the other files are still checked
+                    errors++;
+                    rows.add(row(new Finding(e.file(), e.line(), e.column(), e.value(), Finding.Severity.ERROR, "File.Readable", e.reason())));
+                    summary.add(p + ": not checked: " + e.getMessage());
+                    continue;
                 }
                 errors += r.errors();
                 summary.add(p + ": FOCUS " + r.version().label() + ", " + r.rows() + " rows, " + r.errors() + " error(s) on "

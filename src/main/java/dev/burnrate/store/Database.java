@@ -20,7 +20,9 @@ import java.util.StringJoiner;
  */
 public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
-    private static final int SCHEMA_VERSION = 10;
+    /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
+    static final int DECIMAL_SCALE = 18;
+    private static final int SCHEMA_VERSION = 11;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -37,6 +39,11 @@ public final class Database implements AutoCloseable {
             if (parent != null) Files.createDirectories(parent);
             Properties p = new Properties();
             DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), p);
+            try (Statement s = c.createStatement()) {
+                // instants are UTC: an offset in an imported value is applied in UTC, and a TIMESTAMPTZ read from a file
+                // becomes its UTC wall time, whatever the time zone of the machine (every connection duplicates this one)
+                s.execute("SET GLOBAL TimeZone = 'UTC'");
+            }
             Database db = new Database(path, c);
             db.migrate();
             return db;
@@ -189,6 +196,13 @@ public final class Database implements AutoCloseable {
                 s.execute("ALTER TABLE gpu_sample ALTER COLUMN util DROP NOT NULL");
                 s.execute("ALTER TABLE gpu_sample ALTER COLUMN mem_used DROP NOT NULL");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '10')");
+                s.execute("COMMIT");
+            }
+            if (version < 11) {
+                s.execute("BEGIN");
+                // what an import stored with a warning (a null list cost, a missing optional-to-store column) stays on record
+                s.execute("ALTER TABLE import_log ADD COLUMN warnings VARCHAR");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '11')");
                 s.execute("COMMIT");
             }
         }

@@ -43,20 +43,25 @@ public final class DuckCostLedger implements CostLedger {
             case WEEK -> "CAST(date_trunc('week', c.\"ChargePeriodStart\") AS DATE)";
             case MONTH -> "CAST(date_trunc('month', c.\"ChargePeriodStart\") AS DATE)";
         };
-        List<Object> params = new ArrayList<>();
-        String sql = aggregate(period, q.groupBy(), q.basis(), where(q.from() == null ? null : q.from().atStartOfDay(),
-                q.to() == null ? null : q.to().atStartOfDay(), q.filters(), params));
         List<CostReport.Row> rows = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    java.sql.Date d = r.getDate("period");
-                    rows.add(new CostReport.Row(d == null ? null : d.toLocalDate(), keys(r, q.groupBy().size()), money(r), r.getLong("records")));
+        for (boolean wide : new boolean[]{false, true}) {
+            List<Object> params = new ArrayList<>();
+            String sql = aggregate(period, q.groupBy(), q.basis(), where(q.from() == null ? null : q.from().atStartOfDay(),
+                    q.to() == null ? null : q.to().atStartOfDay(), q.filters(), params), wide);
+            try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        java.sql.Date d = r.getDate("period");
+                        rows.add(new CostReport.Row(d == null ? null : d.toLocalDate(), keys(r, q.groupBy().size()), money(r, wide), r.getLong("records")));
+                    }
                 }
+                break;
+            } catch (SQLException e) {
+                rows.clear();
+                if (!wide && WideSum.isOverflow(e)) continue;
+                throw new StoreException("cost query failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new StoreException("cost query failed: " + e.getMessage(), e);
         }
         return new CostReport(q, rows);
     }
@@ -64,18 +69,23 @@ public final class DuckCostLedger implements CostLedger {
     @Override
     public List<HourRow> hourly(List<Field> groupBy, LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters,
                                 dev.burnrate.ledger.CostBasis basis) {
-        List<Object> params = new ArrayList<>();
-        String sql = aggregate("date_trunc('hour', c.\"ChargePeriodStart\")", groupBy, basis, where(from, to, filters, params));
         List<HourRow> rows = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    rows.add(new HourRow(r.getTimestamp("period").toLocalDateTime(), keys(r, groupBy.size()), money(r)));
+        for (boolean wide : new boolean[]{false, true}) {
+            List<Object> params = new ArrayList<>();
+            String sql = aggregate("date_trunc('hour', c.\"ChargePeriodStart\")", groupBy, basis, where(from, to, filters, params), wide);
+            try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(new HourRow(r.getTimestamp("period").toLocalDateTime(), keys(r, groupBy.size()), money(r, wide)));
+                    }
                 }
+                break;
+            } catch (SQLException e) {
+                rows.clear();
+                if (!wide && WideSum.isOverflow(e)) continue;
+                throw new StoreException("hourly cost query failed: " + e.getMessage(), e);
             }
-        } catch (SQLException e) {
-            throw new StoreException("hourly cost query failed: " + e.getMessage(), e);
         }
         return rows;
     }
@@ -86,12 +96,13 @@ public final class DuckCostLedger implements CostLedger {
         return keys;
     }
 
-    private static Money money(ResultSet r) throws SQLException {
-        java.math.BigDecimal cost = r.getBigDecimal("cost");
+    private static Money money(ResultSet r, boolean wide) throws SQLException {
+        java.math.BigDecimal cost = wide ? WideSum.read(r, "cost") : r.getBigDecimal("cost");
         return new Money(cost == null ? java.math.BigDecimal.ZERO : cost, r.getString("currency"));
     }
 
-    private static String aggregate(String period, List<Field> groupBy, dev.burnrate.ledger.CostBasis basis, String where) {
+    /** {@code wide}: sums that cannot overflow (see {@link WideSum}), for when the plain sum did. */
+    private static String aggregate(String period, List<Field> groupBy, dev.burnrate.ledger.CostBasis basis, String where, boolean wide) {
         boolean needsTags = groupBy.stream().anyMatch(f -> f.kind() == Field.Kind.DIMENSION);
         StringJoiner inner = new StringJoiner(", ");
         inner.add(period + " AS period");
@@ -109,13 +120,13 @@ public final class DuckCostLedger implements CostLedger {
         }
         inner.add("c.\"BillingCurrency\" AS currency");
         outer.add("a.currency");
-        inner.add("sum(c." + Sql.ident(basis.focusColumn()) + ") AS cost");
-        outer.add("sum(a.cost) AS cost");
+        inner.add(wide ? WideSum.sum("c." + Sql.ident(basis.focusColumn()), "cost") : "sum(c." + Sql.ident(basis.focusColumn()) + ") AS cost");
+        outer.add(wide ? WideSum.resum("a", "cost") : "sum(a.cost) AS cost");
         inner.add("count(*) AS records");
         outer.add("sum(a.records) AS records");
         return "WITH a AS (SELECT " + inner + " FROM cost_record c" + where + " GROUP BY ALL) SELECT " + outer + " FROM a"
                 + (needsTags ? " LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash" : "")
-                + " GROUP BY ALL ORDER BY period NULLS FIRST, cost DESC";
+                + " GROUP BY ALL ORDER BY period NULLS FIRST, " + (wide ? WideSum.orderDesc("cost") : "cost DESC");
     }
 
     private static String where(LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters, List<Object> params) {

@@ -83,6 +83,76 @@ public final class DuckFocusLedger implements FocusLedger {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /** Marks the message of a value the INSERT refused: marker, column, reason and value, separated by U+001F. */
+    private static final String BAD_VALUE = "burnrate-bad-value";
+    private static final char SEP = '\u001f';
+
+    /**
+     * The expression that turns one source cell ({@code type} as DuckDB reads it) into the stored column. Text is
+     * converted here rather than by a typed reader, because a typed reader drops a datetime's offset and rounds an
+     * amount to the column's scale without a word. A value that does not convert, or would not be kept exactly,
+     * stops the INSERT through {@code error()} naming column, reason and value; the importer finds its line.
+     */
+    static String convert(FocusColumn column, String cell, String type) {
+        String t = type.toUpperCase(java.util.Locale.ROOT);
+        return switch (column.type()) {
+            case STRING -> t.equals("VARCHAR") ? cell : "CAST(" + cell + " AS VARCHAR)";
+            case JSON -> t.startsWith("MAP") || t.startsWith("STRUCT") ? "CAST(to_json(" + cell + ") AS VARCHAR)"
+                    : t.equals("VARCHAR") ? cell : "CAST(" + cell + " AS VARCHAR)";
+            // the session time zone is UTC (Database.open): a zoned value becomes its UTC wall time
+            case DATETIME -> t.startsWith("TIMESTAMP") || t.equals("DATE") ? "CAST(" + cell + " AS TIMESTAMP)" : datetimeFromText(column, text(cell, t));
+            // a binary float has no exact decimal value to keep: it is stored to the column's scale
+            case DECIMAL -> t.equals("DOUBLE") || t.equals("FLOAT") || t.endsWith("INT") || t.equals("INTEGER") || fitsScale(t)
+                    ? "CAST(" + cell + " AS " + Database.DECIMAL + ")" : decimalFromText(column, text(cell, t));
+        };
+    }
+
+    private static String text(String cell, String type) {
+        return type.equals("VARCHAR") ? cell : "CAST(" + cell + " AS VARCHAR)";
+    }
+
+    /** A Parquet DECIMAL(p,s) with s no larger than the ledger's scale converts exactly. */
+    private static boolean fitsScale(String type) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)").matcher(type.replace(" ", ""));
+        return m.matches() && Integer.parseInt(m.group(2)) <= Database.DECIMAL_SCALE
+                && Integer.parseInt(m.group(1)) - Integer.parseInt(m.group(2)) <= 38 - Database.DECIMAL_SCALE;
+    }
+
+    private static String datetimeFromText(FocusColumn column, String v) {
+        return "CASE WHEN " + v + " IS NULL THEN NULL WHEN TRY_CAST(" + v + " AS TIMESTAMPTZ) IS NULL THEN "
+                + refuse(column, "not a valid datetime (expected ISO 8601, e.g. 2024-09-01T00:00:00Z)", v)
+                + " ELSE CAST(CAST(" + v + " AS TIMESTAMPTZ) AS TIMESTAMP) END";
+    }
+
+    private static String decimalFromText(FocusColumn column, String v) {
+        String dec = Database.DECIMAL;
+        int scale = Database.DECIMAL_SCALE;
+        String tooPrecise = "more than " + scale + " decimal places: the ledger keeps " + scale + " and does not round amounts";
+        // plain notation: a non-zero digit after the scale-th decimal; exponent notation: compared with a finer reading
+        return "CASE WHEN " + v + " IS NULL THEN NULL"
+                + " WHEN TRY_CAST(" + v + " AS " + dec + ") IS NULL THEN " + refuse(column, "not a valid decimal number, or more than "
+                + (38 - scale) + " digits before the decimal point", v)
+                + " WHEN NOT regexp_matches(" + v + ", '[eE]') AND length(" + v + ") > " + (scale + 2) + " AND regexp_matches(" + v
+                + ", '[.][0-9]{" + scale + "}[0-9]*[1-9]') THEN " + refuse(column, tooPrecise, v)
+                + " WHEN regexp_matches(" + v + ", '[eE]') AND TRY_CAST(" + v + " AS DECIMAL(38,27)) <> TRY_CAST(CAST(" + v + " AS " + dec + ") AS DECIMAL(38,27)) THEN "
+                + refuse(column, tooPrecise, v)
+                + " ELSE CAST(" + v + " AS " + dec + ") END";
+    }
+
+    private static String refuse(FocusColumn column, String reason, String value) {
+        return "error(concat(" + Sql.literal(BAD_VALUE + SEP + column.name() + SEP + reason + SEP) + ", " + value + "))";
+    }
+
+    /** The value the INSERT refused, as a finding without a line (the importer finds it), or null for another failure. */
+    static FocusFileException badValue(SourceFile file, SQLException e) {
+        String m = e.getMessage();
+        int at = m == null ? -1 : m.indexOf(BAD_VALUE + SEP);
+        if (at < 0) return null;
+        String[] parts = m.substring(at + BAD_VALUE.length() + 1).split(String.valueOf(SEP), 3);
+        if (parts.length < 3) return null;
+        return new FocusFileException(file.name(), 0, parts[0], parts[2].strip(), parts[1] + "; nothing from this file was stored");
+    }
+
     private final class DuckBatch implements Batch {
         private final Connection c;
         private final List<String> importIds = new ArrayList<>();
@@ -107,11 +177,10 @@ public final class DuckFocusLedger implements FocusLedger {
             long n = REJECTS.incrementAndGet();
             String rejects = "burnrate_rejects_" + n;
             String scan = "burnrate_rejects_scan_" + n;
+            // every cell is read as text and converted by the INSERT (see convert): an offset is applied and an amount
+            // that the column cannot hold exactly is refused, where a typed read_csv would drop the one and round the other
             StringJoiner types = new StringJoiner(", ", "{", "}");
-            for (int i = 0; i < header.names().size(); i++) {
-                Optional<FocusColumn> fc = header.focus().get(i);
-                types.add(Sql.literal(header.names().get(i)) + ": " + Sql.literal(fc.map(Database::sqlType).orElse("VARCHAR")));
-            }
+            for (String name : header.names()) types.add(Sql.literal(name) + ": 'VARCHAR'");
             String source = "read_csv(" + Sql.literal(file.path().toAbsolutePath().toString())
                     + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"'"
                     + ", nullstr = ['NULL', ''], strict_mode = true, columns = " + types
@@ -170,33 +239,7 @@ public final class DuckFocusLedger implements FocusLedger {
             } catch (SQLException e) {
                 throw FocusFileException.wholeFile(file.name(), "cannot read Parquet: " + firstLine(e));
             }
-            try {
-                return insert(importId, file, header, src, types);
-            } catch (FocusFileException e) {
-                throw locateParquetError(file, header, e);
-            }
-        }
-
-        /** Parquet has no lines: find the first row (1-based) whose value does not convert, and name it. */
-        private FocusFileException locateParquetError(SourceFile file, FocusHeader header, FocusFileException original) {
-            String src = "read_parquet(" + Sql.literal(file.path().toAbsolutePath().toString()) + ", file_row_number = true)";
-            for (int i = 0; i < header.names().size(); i++) {
-                Optional<FocusColumn> fc = header.focus().get(i);
-                if (fc.isEmpty() || fc.get().type() == FocusColumn.Type.STRING || fc.get().type() == FocusColumn.Type.JSON) continue;
-                String col = Sql.ident(header.names().get(i));
-                String q = "SELECT file_row_number, CAST(" + col + " AS VARCHAR) FROM " + src + " WHERE " + col
-                        + " IS NOT NULL AND TRY_CAST(" + col + " AS " + Database.sqlType(fc.get()) + ") IS NULL LIMIT 1";
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(q)) {
-                    if (r.next()) {
-                        return new FocusFileException(file.name(), r.getLong(1) + 1, fc.get().name(), r.getString(2),
-                                "not a valid " + fc.get().type().name().toLowerCase() + " (Parquet row " + (r.getLong(1) + 1)
-                                        + "); nothing from this file was stored");
-                    }
-                } catch (SQLException ignored) {
-                    // keep looking in the next column
-                }
-            }
-            return original;
+            return insert(importId, file, header, src, types);
         }
 
         private long insert(String importId, SourceFile file, FocusHeader header, String source, Map<String, String> parquetTypes) {
@@ -207,14 +250,7 @@ public final class DuckFocusLedger implements FocusLedger {
                 if (fc.isEmpty()) continue;
                 String name = header.names().get(i);
                 target.add(Sql.ident(fc.get().name()));
-                String t = parquetTypes.getOrDefault(name, "");
-                String expr = Sql.ident(name);
-                if (fc.get().type() == FocusColumn.Type.JSON && (t.startsWith("MAP") || t.startsWith("STRUCT"))) {
-                    expr = "CAST(to_json(" + expr + ") AS VARCHAR)";
-                } else if (!parquetTypes.isEmpty()) {
-                    expr = "CAST(" + expr + " AS " + Database.sqlType(fc.get()) + ")";
-                }
-                select.add(expr);
+                select.add(convert(fc.get(), Sql.ident(name), parquetTypes.getOrDefault(name, "VARCHAR")));
             }
             List<String> custom = header.customColumns();
             target.add("extra_columns");
@@ -233,6 +269,8 @@ public final class DuckFocusLedger implements FocusLedger {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate(sql);
             } catch (SQLException e) {
+                FocusFileException bad = badValue(file, e);
+                if (bad != null) throw bad;
                 throw FocusFileException.wholeFile(file.name(), "cannot load: " + firstLine(e) + "; nothing from this file was stored");
             }
         }
@@ -279,22 +317,84 @@ public final class DuckFocusLedger implements FocusLedger {
         }
 
         @Override
+        public Map<FocusColumn, Long> nullCounts(String importId, List<FocusColumn> columns) {
+            if (columns.isEmpty()) return Map.of();
+            StringJoiner counts = new StringJoiner(", ");
+            for (FocusColumn col : columns) counts.add("count(*) FILTER (WHERE " + Sql.ident(col.name()) + " IS NULL)");
+            Map<FocusColumn, Long> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + counts + " FROM cost_record WHERE import_id = ?")) {
+                ps.setString(1, importId);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    for (int i = 0; i < columns.size(); i++) {
+                        if (r.getLong(i + 1) > 0) out.put(columns.get(i), r.getLong(i + 1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot count nulls: " + e.getMessage(), e);
+            }
+            return out;
+        }
+
+        @Override
+        public long endNotAfterStart(String importId, FocusColumn start, FocusColumn end) {
+            return count("SELECT count(*) FROM cost_record WHERE import_id = ? AND " + Sql.ident(end.name()) + " <= " + Sql.ident(start.name()), importId);
+        }
+
+        @Override
+        public long notJsonObject(String importId, FocusColumn column) {
+            String col = Sql.ident(column.name());
+            return count("SELECT count(*) FROM cost_record WHERE import_id = ? AND " + col + " IS NOT NULL AND (NOT json_valid(" + col
+                    + ") OR json_type(CAST(" + col + " AS JSON)) <> 'OBJECT')", importId);
+        }
+
+        private long count(String sql, String importId) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, importId);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot check the import: " + firstLine(e), e);
+            }
+        }
+
+        @Override
         public List<PeriodTotals> periods(String importId) {
-            String sql = """
-                    SELECT coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId", "BillingPeriodStart", "BillingCurrency",
-                           count(*), sum("BilledCost"), sum("EffectiveCost")
-                    FROM cost_record WHERE import_id = ? GROUP BY ALL ORDER BY 3, 1, 2, 4""";
+            // a failed query would abort the import's transaction, so the sum's form is chosen before: the plain sum
+            // cannot overflow while rows x largest amount stays below 1e20 (HUGEINT holds 1.7e38 in units of 1e-18)
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), greatest(max(abs(\"BilledCost\")), max(abs(\"EffectiveCost\")))"
+                    + " FROM cost_record WHERE import_id = ?")) {
+                ps.setString(1, importId);
+                boolean wide;
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    java.math.BigDecimal max = r.getBigDecimal(2);
+                    wide = max != null && max.multiply(java.math.BigDecimal.valueOf(r.getLong(1))).compareTo(java.math.BigDecimal.TEN.pow(20)) >= 0;
+                }
+                return periods(importId, wide);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read billing periods: " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code wide}: sums that cannot overflow (see {@link WideSum}), for when the plain sum did. */
+        private List<PeriodTotals> periods(String importId, boolean wide) throws SQLException {
+            String sums = wide ? WideSum.sum("\"BilledCost\"", "billed") + ", " + WideSum.sum("\"EffectiveCost\"", "effective")
+                    : "sum(\"BilledCost\") AS billed, sum(\"EffectiveCost\") AS effective";
+            String sql = "SELECT coalesce(\"ProviderName\", \"ServiceProviderName\"), \"BillingAccountId\", \"BillingPeriodStart\", \"BillingCurrency\", "
+                    + "count(*), " + sums + " FROM cost_record WHERE import_id = ? GROUP BY ALL ORDER BY 3, 1, 2, 4";
             List<PeriodTotals> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, importId);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
                         out.add(new PeriodTotals(r.getString(1), r.getString(2), r.getTimestamp(3).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC),
-                                r.getString(4), r.getLong(5), r.getBigDecimal(6), r.getBigDecimal(7)));
+                                r.getString(4), r.getLong(5), wide ? WideSum.read(r, "billed") : r.getBigDecimal("billed"),
+                                wide ? WideSum.read(r, "effective") : r.getBigDecimal("effective")));
                     }
                 }
-            } catch (SQLException e) {
-                throw new StoreException("cannot read billing periods: " + e.getMessage(), e);
             }
             return out;
         }
@@ -313,7 +413,7 @@ public final class DuckFocusLedger implements FocusLedger {
         @Override
         public void log(ImportLogEntry e) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_log "
-                    + "(import_id, file, sha256, focus_version, rows, imported_at, replaced_rows, totals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "(import_id, file, sha256, focus_version, rows, imported_at, replaced_rows, totals, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.importId());
                 ps.setString(2, e.file());
                 ps.setString(3, e.sha256());
@@ -322,6 +422,7 @@ public final class DuckFocusLedger implements FocusLedger {
                 ps.setObject(6, java.time.LocalDateTime.ofInstant(e.importedAt(), java.time.ZoneOffset.UTC));
                 ps.setLong(7, e.replacedRows());
                 ps.setString(8, totalsJson(e));
+                ps.setString(9, e.warnings().isEmpty() ? null : String.join("\n", e.warnings()));
                 ps.executeUpdate();
             } catch (SQLException ex) {
                 throw new StoreException("cannot write the import log: " + ex.getMessage(), ex);

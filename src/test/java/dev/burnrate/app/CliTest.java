@@ -95,6 +95,40 @@ class CliTest {
     }
 
     @Test
+    void validate_severalFilesOneNotFocus_reportsTheOthersAndExitsOne() throws Exception {
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        Path notFocus = Files.writeString(dir.resolve("not-focus.csv"), "a,b\n1,2\n");
+        Path good = dir.resolve("good.csv");
+        Files.write(good, Files.readAllLines(sample).subList(0, 11));
+        Result r = run("validate", "focus", notFocus.toString(), good.toString(), dir.resolve("missing.csv").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("not-focus.csv: not checked:", "not a FOCUS export", "missing.csv: not checked:", "no such file",
+                "good.csv: FOCUS 1.0, 10 rows, 0 error(s)");
+    }
+
+    @Test
+    void demo_usesBurnrateDbFromTheEnvironment_andNeverReplacesALedgerItDidNotMake() throws Exception {
+        Path db = dir.resolve("env.duckdb");
+        java.util.function.UnaryOperator<String> env = k -> k.equals("BURNRATE_DB") ? db.toString() : null;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[]{"demo", "--rows", "2000", "--no-serve"}, new PrintWriter(out, true), new PrintWriter(err, true), TestLedger.CLOCK, env);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(db).exists();
+        assertThat(dir.resolve(".burnrate")).doesNotExist();
+        // a ledger the demo did not make, named by BURNRATE_DB: the demo refuses, and the ledger keeps its rows
+        Path real = dir.resolve("real.duckdb");
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        assertThat(run("--db", real.toString(), "import", "focus", sample.toString()).code()).isZero();
+        java.util.function.UnaryOperator<String> realEnv = k -> k.equals("BURNRATE_DB") ? real.toString() : null;
+        StringWriter err2 = new StringWriter();
+        int refused = Main.run(new String[]{"demo", "--rows", "2000", "--no-serve"}, new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true), TestLedger.CLOCK, realEnv);
+        assertThat(refused).isEqualTo(1);
+        assertThat(err2.toString()).contains("refusing to replace", "real.duckdb");
+        assertThat(run("--db", real.toString(), "costs", "--format", "csv").out()).contains("USD,14.97651418586,1000");
+    }
+
+    @Test
     void generateThenValidate_generatedFileHasNoErrors() {
         Path out = dir.resolve("gen.csv.gz");
         Result g = run("generate", "focus", "--rows", "3000", "--out", out.toString(), "--version", "1.3");

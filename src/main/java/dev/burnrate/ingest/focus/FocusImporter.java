@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -70,7 +71,12 @@ public final class FocusImporter {
                     // hash while DuckDB loads: the hash decides only whether this load is kept
                     CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> sha256(file));
                     String importId = UUID.randomUUID().toString();
-                    long rows = batch.load(importId, file, header);
+                    long rows;
+                    try {
+                        rows = batch.load(importId, file, header);
+                    } catch (FocusFileException e) {
+                        throw locate(file, header, e);
+                    }
                     if (ledger.alreadyImported(hash.join())) {
                         batch.discard(importId);
                         results.add(new ImportReport.Skipped(name, "identical content already imported; nothing changed"));
@@ -95,7 +101,7 @@ public final class FocusImporter {
             for (Staged s : staged) {
                 ImportReport.Imported summary = summarise(batch, s);
                 batch.log(new FocusLedger.ImportLogEntry(s.importId, s.file.name(), s.sha256, s.header.version().label(),
-                        s.rows, now, replaced, summary.billedByCurrency(), summary.effectiveByCurrency()));
+                        s.rows, now, replaced, summary.billedByCurrency(), summary.effectiveByCurrency(), s.warnings));
                 results.add(summary);
             }
             batch.commit();
@@ -120,16 +126,15 @@ public final class FocusImporter {
             if (!header.has(currencyColumn)) continue;
             for (String code : batch.distinctValues(importId, currencyColumn).keySet()) {
                 if (code == null && currencyColumn == FocusColumn.BillingCurrency) {
-                    throw new FocusFileException(file.name(), firstLine(file, header, currencyColumn, null), currencyColumn.name(),
-                            null, "BillingCurrency must not be null: an amount without a currency cannot be stored");
+                    throw refuse(file, header, currencyColumn, null, "BillingCurrency must not be null: an amount without a currency cannot be stored");
                 }
                 if (code != null && !Money.isKnownCurrency(code)) {
-                    throw new FocusFileException(file.name(), firstLine(file, header, currencyColumn, code), currencyColumn.name(),
-                            code, "unknown currency: not an ISO 4217 code");
+                    throw refuse(file, header, currencyColumn, code, "unknown currency: not an ISO 4217 code");
                 }
             }
         }
         List<String> warnings = new ArrayList<>();
+        checkRows(batch, file, header, importId, warnings);
         for (FocusColumn c : FocusColumn.values()) {
             List<String> allowed = FocusRules.allowedValues(c);
             if (allowed == null || !header.has(c)) continue;
@@ -142,16 +147,125 @@ public final class FocusImporter {
         return warnings;
     }
 
-    /** The line of the first row whose column holds the value: scanned only on the error path. */
-    private long firstLine(SourceFile file, FocusHeader header, FocusColumn column, String value) {
-        if (file.format() == SourceFile.Format.PARQUET) return 0;
-        int idx = header.indexOf(column);
+    /**
+     * What {@code validate} calls an error in a row is never stored as if it were fine. A row the totals would
+     * drop or misplace (a null billed or effective cost, a null account or period, a period that ends before it
+     * starts, Tags that are not a JSON object) fails the file. A breach that loses nothing the ledger reports on
+     * exactly (a null list or contracted cost, a column FOCUS requires but Burnrate does not need) is stored with a
+     * warning, which the import prints and keeps in the import log.
+     */
+    private void checkRows(FocusLedger.Batch batch, SourceFile file, FocusHeader header, String importId, List<String> warnings) {
+        Set<FocusColumn> notNull = FocusRules.notNull(header.version());
+        List<FocusColumn> present = notNull.stream().filter(header::has).filter(c -> c != FocusColumn.BillingCurrency).toList();
+        for (var e : batch.nullCounts(importId, present).entrySet()) {
+            FocusColumn c = e.getKey();
+            if (FocusHeader.REQUIRED_TO_STORE.contains(c)) {
+                throw refuse(file, header, c, null, c.name() + " must not be null: " + (c.type() == FocusColumn.Type.DECIMAL
+                        ? "the row's cost would be left out of every total" : "the row could not be placed in its account and period")
+                        + " (" + e.getValue() + " row(s))");
+            }
+            warnings.add(e.getValue() + " row(s) with a null " + c.name() + " (FOCUS requires a value; stored as null"
+                    + (c.type() == FocusColumn.Type.DECIMAL ? ", left out of " + c.name() + " totals" : "") + ")");
+        }
+        for (FocusColumn[] p : new FocusColumn[][]{{FocusColumn.ChargePeriodStart, FocusColumn.ChargePeriodEnd},
+                {FocusColumn.BillingPeriodStart, FocusColumn.BillingPeriodEnd}}) {
+            long n = batch.endNotAfterStart(importId, p[0], p[1]);
+            if (n == 0) continue;
+            int si = header.indexOf(p[0]);
+            int ei = header.indexOf(p[1]);
+            long line = firstLine(file, v -> {
+                try {
+                    return v.get(si) != null && v.get(ei) != null
+                            && !FocusValues.parseDateTime(v.get(ei)).isAfter(FocusValues.parseDateTime(v.get(si)));
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    return false;
+                }
+            });
+            throw at(file, line, p[1].name(), null, p[1].name() + " must be after " + p[0].name() + " (" + n + " row(s))");
+        }
+        if (header.has(FocusColumn.Tags)) {
+            long n = batch.notJsonObject(importId, FocusColumn.Tags);
+            if (n > 0) {
+                int ti = header.indexOf(FocusColumn.Tags);
+                long line = firstLine(file, v -> ti < v.size() && v.get(ti) != null && !isJsonObject(v.get(ti)));
+                throw at(file, line, "Tags", null, "Tags must be a JSON object: the row's cost could not be allocated by its tags ("
+                        + n + " row(s))");
+            }
+        }
+        for (FocusColumn c : FocusRules.mandatory(header.version())) {
+            if (!header.has(c)) {
+                warnings.add("column " + c.name() + " is missing (FOCUS " + header.version().label() + " requires it; stored without it)");
+            }
+        }
+    }
+
+    private static boolean isJsonObject(String s) {
+        try {
+            return JSON.readTree(s) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A value the ledger refused, with no line yet: the line (CSV) or row (Parquet) of its first occurrence is found. */
+    private FocusFileException locate(SourceFile file, FocusHeader header, FocusFileException e) {
+        if (e.line() > 1 && file.format() != SourceFile.Format.PARQUET) return physicalLine(file, e);
+        if (e.line() != 0 || e.column() == null) return e;
+        java.util.Optional<FocusColumn> c = FocusColumn.find(e.column());
+        if (c.isEmpty() || !header.has(c.get())) return e;
+        return refuse(file, header, c.get(), e.value(), e.reason());
+    }
+
+    /**
+     * The bulk CSV reader counts records, not lines: after a quoted field that spans lines its "line" is behind.
+     * Record n (the header is record 1) is mapped to the physical line it starts on.
+     */
+    private static FocusFileException physicalLine(SourceFile file, FocusFileException e) {
+        long record = e.line() - 1;
+        long[] seen = {0};
         long[] found = {0};
         try (CsvRowSource rows = new CsvRowSource(file)) {
+            rows.forEach((line, values) -> {
+                if (++seen[0] == record) {
+                    found[0] = line;
+                    throw new FoundIt();
+                }
+            });
+        } catch (FoundIt ignored) {
+            // stop at the record
+        } catch (FocusFileException unreadable) {
+            return e;
+        }
+        return found[0] == 0 || found[0] == e.line() ? e : new FocusFileException(e.file(), found[0], e.column(), e.value(), e.reason());
+    }
+
+    private FocusFileException refuse(SourceFile file, FocusHeader header, FocusColumn column, String value, String reason) {
+        int idx = header.indexOf(column);
+        long line = firstLine(file, v -> idx < v.size() && java.util.Objects.equals(v.get(idx), value));
+        return at(file, line, column.name(), value, reason);
+    }
+
+    /** Names the line of a CSV, or the 1-based row of a Parquet file (which has no lines). */
+    private static FocusFileException at(SourceFile file, long line, String column, String value, String reason) {
+        String r = reason.endsWith("; nothing from this file was stored") ? reason : reason + "; nothing from this file was stored";
+        if (file.format() == SourceFile.Format.PARQUET && line > 0) {
+            return new FocusFileException(file.name(), line, column, value, "Parquet row " + line + ": " + r);
+        }
+        return new FocusFileException(file.name(), line, column, value, r);
+    }
+
+    /**
+     * The first row matching: its physical line in a CSV (a quoted field spanning lines counts all of them), its
+     * 1-based row in Parquet; 0 when none does. Scanned only on the error path.
+     */
+    private long firstLine(SourceFile file, java.util.function.Predicate<List<String>> match) {
+        long[] found = {0};
+        try (RowSource rows = file.format() == SourceFile.Format.PARQUET ? ledger.rows(file) : new CsvRowSource(file)) {
             try {
                 rows.forEach((line, values) -> {
-                    String v = idx < values.size() ? values.get(idx) : null;
-                    if (java.util.Objects.equals(v, value)) {
+                    if (match.test(values)) {
                         found[0] = line;
                         throw new FoundIt();
                     }
@@ -160,7 +274,8 @@ public final class FocusImporter {
                 // stop at the first match
             }
         }
-        return found[0];
+        // the Parquet row source counts as if the file had a header line
+        return file.format() == SourceFile.Format.PARQUET && found[0] > 0 ? found[0] - 1 : found[0];
     }
 
     private static final class FoundIt extends RuntimeException {

@@ -43,6 +43,15 @@ public interface FocusLedger {
         /** Each distinct value of a column among the rows of one import, with its row count. */
         Map<String, Long> distinctValues(String importId, FocusColumn column);
 
+        /** Rows of one import where each of the columns is null (columns with none are left out). */
+        Map<FocusColumn, Long> nullCounts(String importId, List<FocusColumn> columns);
+
+        /** Rows of one import whose end is not after their start. */
+        long endNotAfterStart(String importId, FocusColumn start, FocusColumn end);
+
+        /** Rows of one import whose value in the column is not null and not a JSON object. */
+        long notJsonObject(String importId, FocusColumn column);
+
         /** Billing periods (provider, billing account, period start) in one import, with totals per currency. */
         List<PeriodTotals> periods(String importId);
 
@@ -61,9 +70,9 @@ public interface FocusLedger {
                         long rows, BigDecimal billed, BigDecimal effective) {
     }
 
-    /** One imported file: its content hash, rows, and billed / effective totals per currency. */
+    /** One imported file: its content hash, rows, billed / effective totals per currency, and the warnings it was stored with. */
     record ImportLogEntry(String importId, String file, String sha256, String focusVersion, long rows,
                           Instant importedAt, long replacedRows, Map<String, BigDecimal> billed,
-                          Map<String, BigDecimal> effective) {
+                          Map<String, BigDecimal> effective, List<String> warnings) {
     }
 }

@@ -8,7 +8,7 @@ import dev.burnrate.ledger.FocusVersion;
 import dev.burnrate.ledger.Money;
 
 import java.math.BigDecimal;
-import java.time.LocalDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -189,8 +189,8 @@ public final class FocusValidator {
     }
 
     private static void order(String file, long line, Row r, FocusColumn start, FocusColumn end, Consumer<Finding> out) {
-        LocalDateTime s = r.datetime(start);
-        LocalDateTime e = r.datetime(end);
+        Instant s = r.datetime(start);
+        Instant e = r.datetime(end);
         if (s != null && e != null && !e.isAfter(s)) {
             out.accept(new Finding(file, line, end.name(), r.get(end), ERROR, end.name() + ".AfterStart",
                     end.name() + " must be after " + start.name() + " " + r.get(start)));
@@ -217,7 +217,7 @@ public final class FocusValidator {
             }
         }
 
-        LocalDateTime datetime(FocusColumn c) {
+        Instant datetime(FocusColumn c) {
             String v = get(c);
             try {
                 return v == null ? null : FocusValues.parseDateTime(v);

@@ -1,7 +1,9 @@
 package dev.burnrate.ingest.focus;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -14,7 +16,9 @@ public final class FocusValues {
 
     /**
      * FOCUS datetimes are ISO 8601 in UTC ({@code 2024-09-01T00:00:00Z}); real exports also write a
-     * space for the T and leave out the Z (the FOCUS 1.0 sample does), which is read as UTC too.
+     * space for the T and leave out the Z (the FOCUS 1.0 sample does), which is read as UTC too. A value
+     * with an offset ({@code 2024-09-01T00:00:00-05:00}) is the instant it names: converted to UTC, never
+     * read as if the offset were not there.
      */
     private static final DateTimeFormatter DATETIME = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd")
@@ -25,13 +29,18 @@ public final class FocusValues {
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .optionalStart().appendLiteral('Z').optionalEnd()
             .optionalStart().appendOffset("+HH:MM", "+00:00").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "+0000").optionalEnd()
+            .optionalStart().appendOffset("+HH", "+00").optionalEnd()
+            .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
             .toFormatter();
 
-    public static LocalDateTime parseDateTime(String s) {
+    /** The instant a FOCUS datetime names: its offset applied, UTC when it has none. */
+    public static Instant parseDateTime(String s) {
         try {
-            return LocalDateTime.parse(s, DATETIME);
+            var parsed = DATETIME.parse(s);
+            return LocalDateTime.from(parsed).toInstant(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not an ISO 8601 UTC datetime (expected e.g. 2024-09-01T00:00:00Z)");
+            throw new IllegalArgumentException("not an ISO 8601 datetime (expected e.g. 2024-09-01T00:00:00Z)");
         }
     }
 
