@@ -105,7 +105,7 @@ final class AlertingConfig {
         Map<Alert.Severity, List<String>> routes = new EnumMap<>(Alert.Severity.class);
         Dispatcher.QuietHours quiet = null;
         Duration min = Duration.ZERO;
-        String dashboard = "http://127.0.0.1:8080";
+        String dashboard = null; // default: the address serve listens on
         for (NodeTuple t : mapping(file, node, "alerting").getValue()) {
             String k = scalar(file, t.getKeyNode(), "alerting");
             String p = "alerting." + k;

@@ -74,7 +74,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     public record Alerting(Map<dev.burnrate.alert.Alert.Severity, List<String>> routes, dev.burnrate.alert.Dispatcher.QuietHours quietHours,
                            java.time.Duration minDuration, String dashboardUrl) {
         static Alerting defaults() {
-            return new Alerting(Map.of(), null, java.time.Duration.ZERO, "http://127.0.0.1:8080");
+            return new Alerting(Map.of(), null, java.time.Duration.ZERO, null); // links: the address serve listens on
         }
     }
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");

@@ -155,6 +155,11 @@ public final class Wiring implements Services {
     }
 
     @Override
+    public void announce(String bind, int port) {
+        alerts.servedAt(bind, port);
+    }
+
+    @Override
     public int serve(String bind, int port) {
         int actual = api.start(bind, port);
         alerts.servedAt(bind, actual);

@@ -49,6 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Services s = root.factory.open(db, root.configPath());
         Files.writeString(marker, "made by 'burnrate demo'; the demo may replace this database\n");
+        if (!noServe && port != 0) s.announce(bind, port); // alerts the demo raises link to the dashboard it serves
         DemoData.load(s, db.toAbsolutePath().getParent(), rows, root.clock, root.out);
         if (noServe) {
             s.close();

@@ -26,6 +26,9 @@ public interface Services extends AutoCloseable {
      */
     int serve(String bind, int port);
 
+    /** The address the dashboard will be served on, known before it starts (alert links raised meanwhile use it). */
+    void announce(String bind, int port);
+
     dev.burnrate.budget.Budgets budgets();
 
     dev.burnrate.alert.AlertStore alerts();

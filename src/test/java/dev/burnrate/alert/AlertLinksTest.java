@@ -42,4 +42,22 @@ class AlertLinksTest {
             assertThat(DashboardRoutes.pages()).as(route).contains(DashboardRoutes.pageOf(alerts("http://h").dashboardLink(route)));
         }
     }
+
+    @Test
+    void serverWithoutAlertingConfig_linksToThePortItServesOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("burnrate.yaml"), "gate:\n  autoApproveLimit: 10\n");
+        try (dev.burnrate.app.Wiring w = dev.burnrate.app.Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"),
+                new MutableClock(Instant.parse("2026-09-10T08:00:00Z")))) {
+            int port = w.serve("127.0.0.1", 0);
+            try {
+                w.gate().submit(dev.burnrate.http.GateRequests.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                        {"id":"big","model":"m","team":"ml","kind":"experiment","instanceType":"p4d.24xlarge","count":8,"expectedHours":100,
+                         "trigger":{"type":"manual"}}"""), "pipeline"));
+                assertThat(w.alerts().list(Alert.State.OPEN, 10)).isNotEmpty()
+                        .allSatisfy(al -> assertThat(al.link()).startsWith("http://127.0.0.1:" + port + "/#/"));
+            } finally {
+                w.api().stop();
+            }
+        }
+    }
 }
