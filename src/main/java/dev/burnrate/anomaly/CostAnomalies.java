@@ -53,17 +53,25 @@ public final class CostAnomalies {
     private final AnomalyStore store;
     private final Alerts alerts;
     private final Settings settings;
+    private final java.time.Clock clock;
     private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults());
 
-    public CostAnomalies(CostLedger ledger, AnomalyStore store, Alerts alerts, Settings settings) {
+    public CostAnomalies(CostLedger ledger, AnomalyStore store, Alerts alerts, Settings settings, java.time.Clock clock) {
+        this.clock = clock;
         this.ledger = ledger;
         this.store = store;
         this.alerts = alerts;
         this.settings = settings;
     }
 
-    /** Judges every day in [from, to); stores what it finds and raises alerts for those not suppressed. */
+    /**
+     * Judges every day in [from, to) that has ended (today's charges so far are a part of a day, which would read as a
+     * drop); stores what it finds and raises alerts for those not suppressed.
+     */
     public List<CostAnomaly> detect(LocalDate from, LocalDate to) {
+        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        if (to.isAfter(today)) to = today;
+        if (!to.isAfter(from)) return List.of();
         List<CostAnomaly> found = new ArrayList<>();
         for (Field dim : settings.monitored()) {
             CostReport r = ledger.costs(new CostQuery(List.of(dim), null, to, Granularity.DAY, CostBasis.EFFECTIVE, Map.of()));
@@ -83,6 +91,9 @@ public final class CostAnomalies {
      * scaled to an hour (a 24th of the daily one): a runaway job is seen within the hour, not the next morning.
      */
     public List<CostAnomaly> detectHourly(LocalDateTime from, LocalDateTime to) {
+        LocalDateTime thisHour = LocalDateTime.now(clock.withZone(java.time.ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
+        if (to.isAfter(thisHour)) to = thisHour; // the hour under way is not judged: it has not ended
+        if (!to.isAfter(from)) return List.of();
         List<CostAnomaly> found = new ArrayList<>();
         LocalDateTime first = from.minusDays(14);
         int n = (int) ChronoUnit.HOURS.between(first, to);

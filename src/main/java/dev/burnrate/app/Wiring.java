@@ -59,7 +59,7 @@ public final class Wiring implements Services {
                 ? dev.burnrate.ledger.Money.zero(b.amount().currency()) : gateRef.get().reserved(b, start));
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
-        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults());
+        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults(), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
         this.catalog = dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides());

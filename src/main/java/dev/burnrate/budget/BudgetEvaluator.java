@@ -19,7 +19,8 @@ import java.util.List;
  * <ol>
  *   <li>Spent: effective cost in scope, in the budget's currency, from the period start through today (today's
  *       charges so far included, the same month-to-date as the cost explorer and the overview).</li>
- *   <li>Burn rate: the mean daily spend of the last 7 complete days of the period before today (fewer at its start).</li>
+ *   <li>Burn rate: the mean daily spend of the last 7 complete days before today, also across the period's start (on
+ *       the 2nd of a month the rate is not two days of a new month but the last week's).</li>
  *   <li>Forecast at the end: spent before today + for today the larger of what is already spent and its forecast +
  *       the forecast of the days after today (weekly seasonality, interval).</li>
  *   <li>Remaining = amount − spent − reserved; days to exhaustion = remaining / burn rate.</li>
@@ -55,17 +56,12 @@ public final class BudgetEvaluator {
         BigDecimal before = spend(b, start, today);
         BigDecimal todaySoFar = spend(b, today, spentTo);
         BigDecimal spent = before.add(todaySoFar);
-        int elapsed = (int) Math.max(0, ChronoUnit.DAYS.between(start, today));
         int remainingDays = (int) Math.max(0, ChronoUnit.DAYS.between(today, end));
-        BigDecimal burn = BigDecimal.ZERO;
-        if (elapsed > 0) {
-            int window = Math.min(7, elapsed);
-            burn = spend(b, today.minusDays(window), today).divide(BigDecimal.valueOf(window), 2, RoundingMode.HALF_EVEN);
-        }
+        BigDecimal burn = spend(b, today.minusDays(7), today).divide(BigDecimal.valueOf(7), 2, RoundingMode.HALF_EVEN);
         BigDecimal fc = spent;
         BigDecimal lo = spent;
         BigDecimal hi = spent;
-        if (remainingDays > 0 && elapsed > 0) {
+        if (remainingDays > 0) {
             List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
                     today, remainingDays, 0.8);
             BigDecimal[] sum = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};

@@ -79,7 +79,7 @@ class CostAnomaliesTest {
         DuckAlertStore alerts = new DuckAlertStore(l.db);
         DuckAnomalyStore store = new DuckAnomalyStore(l.db);
         CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts, new MutableClock(Instant.parse("2026-09-07T06:00:00Z")),
-                Map.of(), Duration.ZERO, "http://burnrate.example"), CostAnomalies.Settings.defaults());
+                Map.of(), Duration.ZERO, "http://burnrate.example"), CostAnomalies.Settings.defaults(), new MutableClock(Instant.parse("2026-09-07T06:00:00Z")));
         return new Run(d.detect(MONTH, END), alerts, store, d);
     }
 
@@ -175,6 +175,22 @@ class CostAnomaliesTest {
             assertThat(again.stream().filter(a -> a.id().equals(s3.id())).findFirst().orElseThrow().feedback()).isEqualTo("expected");
             assertThat(again.stream().filter(a -> a.value().equals("Amazon S3") && a.day().isAfter(PRICE)))
                     .allSatisfy(a -> assertThat(a.suppressed()).isTrue());
+        }
+    }
+
+    @Test
+    void todaysPartialDay_isNotJudged_soItsLowSpendRaisesNoDrop() {
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill(dir.resolve("quiet.csv"), false)));
+            // the bill's last day, END - 1, is "today" and only a third of it has been billed: the clock says 08:00
+            java.nio.file.Path partial = new dev.burnrate.testing.DailyBill().add(END, "fraud", "1.00").write(dir.resolve("today.csv"));
+            l.importer.importFiles(List.of(partial));
+            DuckAlertStore alerts = new DuckAlertStore(l.db);
+            MutableClock clock = new MutableClock(END.atTime(8, 0).toInstant(java.time.ZoneOffset.UTC));
+            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts, clock, Map.of(), Duration.ZERO, null),
+                    CostAnomalies.Settings.defaults(), clock);
+            assertThat(d.detect(END.minusDays(3), END.plusDays(1))).noneMatch(a -> a.day().equals(END));
+            assertThat(alerts.list(null, 10)).isEmpty();
         }
     }
 }

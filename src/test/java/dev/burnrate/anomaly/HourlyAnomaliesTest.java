@@ -51,7 +51,8 @@ class HourlyAnomaliesTest {
             l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
             DuckAlertStore alerts = new DuckAlertStore(l.db);
             CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts,
-                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), CostAnomalies.Settings.defaults());
+                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), CostAnomalies.Settings.defaults(),
+                    new MutableClock(Instant.parse("2026-09-16T00:30:00Z")));
             List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
             if (runaway) assertThat(alerts.list(null, 10)).extracting(Alert::title).anyMatch(t -> t.contains("2026-09-15 14:00"));
             return found;

@@ -81,6 +81,19 @@ class BudgetEvaluatorTest {
     }
 
     @Test
+    void burnRate_earlyInAPeriod_isTheLastSevenCompleteDays_notOnlyTheNewPeriodsFew() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 20), LocalDate.of(2026, 10, 1), "fraud", "100.00")
+                .add(LocalDate.of(2026, 10, 1), "fraud", "30.00").write(dir.resolve("bill.csv"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            BudgetStatus s = new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none())
+                    .status(BudgetSpecs.parse(SPEC, "test"), LocalDate.of(2026, 10, 2));
+            assertThat(s.spent().amount()).isEqualByComparingTo("30.00");          // October only
+            assertThat(s.burnRatePerDay().amount()).isEqualByComparingTo("90.00"); // (6 × 100 + 30) / 7, not 30 / 1
+        }
+    }
+
+    @Test
     void status_withReservation_countsItAgainstActualThresholdsAndRemaining() {
         Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
         try (TestLedger l = new TestLedger(dir)) {
