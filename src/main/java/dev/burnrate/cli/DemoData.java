@@ -85,7 +85,7 @@ public final class DemoData {
         return new Summary(imported.rows(), telemetry.jobCount(), gpu, anomalies, alerts, tickets);
     }
 
-    /** Two trainings above the auto-approve limit (waiting for an approver; ranker-v3 has no history, so the catalog prices it) and an incremental run reporting spend. */
+    /** Two trainings above the auto-approve limit (waiting for an approver; both estimated from their models' past runs) and an incremental run reporting spend. */
     private static List<Ticket> gateRequests(Services s) {
         var gate = s.gate();
         Ticket pending = gate.submit(new GateRequest("demo-assistant-full", "assistant-llm", "llm-platform", GateRequest.Kind.FULL,
@@ -103,7 +103,7 @@ public final class DemoData {
             gate.heartbeat(running.id(), new Heartbeat(2 * 3600, held.multiply(new BigDecimal("0.4")), null, new BigDecimal("87")));
             running = gate.get(running.id()).orElseThrow();
         }
-        Ticket waiting = gate.submit(new GateRequest("demo-ranker-drift", "ranker-v3", "search", GateRequest.Kind.FULL,
+        Ticket waiting = gate.submit(new GateRequest("demo-ranker-drift", "ranker-v2", "search", GateRequest.Kind.FULL,
                 new GateRequest.Trigger("drift", new BigDecimal("0.01"), null), "AWS", "p4d.24xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
                 "us-east-1", new BigDecimal("40"), new BigDecimal("240"), Map.of("environment", "prod"), "lee@example.com", Map.of()));
         return List.of(pending, running, waiting);

@@ -47,6 +47,18 @@ public final class Companions {
     }
 
     /** Every GPU of every instance of a run, from its start until it ended (or until now), one sample per interval. */
+    /**
+     * How much data a model's training gets through per GPU-hour (GB): a run's dataset size follows from its GPU-hours,
+     * ±10%, so that history scaled by dataset size is meaningful (a drift retrain on 4× the data needs about 4× the GPUs).
+     */
+    private static final Map<String, Double> GB_PER_GPU_HOUR = Map.of("fraud-detector", 2.0, "ranker-v2", 0.5, "assistant-llm", 1.6);
+
+    static String datasetGb(FocusGenerator.Run r, SplittableRandom rnd) {
+        double gpuHours = (double) (r.endHour() - r.startHour()) * r.instances() * Math.max(1, r.gpusPerInstance());
+        double gb = gpuHours * GB_PER_GPU_HOUR.getOrDefault(r.workload().model(), 1.0) * (0.9 + 0.2 * rnd.nextDouble());
+        return java.math.BigDecimal.valueOf(gb).setScale(1, java.math.RoundingMode.HALF_UP).max(new java.math.BigDecimal("0.1")).toPlainString();
+    }
+
     private static void samples(BufferedWriter g, Job job, SplittableRandom rnd) throws IOException {
         FocusGenerator.Run r = job.run();
         int gpus = Math.max(1, r.gpusPerInstance());
@@ -80,7 +92,8 @@ public final class Companions {
                             + "\",\"region\":\"" + r.workload().region() + "\",\"instanceType\":\"" + r.instanceType() + "\",\"instanceCount\":"
                             + r.instances() + ",\"pricing\":\"" + r.pricing() + "\",\"start\":\"" + job.start().toInstant(ZoneOffset.UTC) + "\""
                             + (job.end() == null ? "" : ",\"end\":\"" + job.end().toInstant(ZoneOffset.UTC) + "\"")
-                            + ",\"status\":\"" + r.status() + "\",\"checkpoints\":" + r.checkpoints() + ",\"evictions\":" + r.evictions() + "}\n");
+                            + ",\"status\":\"" + r.status() + "\",\"checkpoints\":" + r.checkpoints() + ",\"evictions\":" + r.evictions()
+                            + ",\"datasetSizeGb\":" + datasetGb(r, rnd) + "}\n");
                     samples(g, job, rnd);
                 }
             }

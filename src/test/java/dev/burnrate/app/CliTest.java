@@ -194,7 +194,7 @@ class CliTest {
         Result inf = run("--db", db, "inference", "costs", "--by", "feature", "--format", "csv");
         assertThat(inf.out()).contains("support-chat").doesNotContain("no endpoint cost");
         // the gate estimates the demo's retrains from their models' past runs (other instances, providers and regions included)
-        for (String id : List.of("demo-assistant-full", "demo-fraud-incremental")) {
+        for (String id : List.of("demo-assistant-full", "demo-fraud-incremental", "demo-ranker-drift")) {
             Result g = run("--db", db, "gate", "show", id);
             assertThat(g.out()).as(id).contains("(history)").contains("similar past run(s) of").doesNotContain("no similar past runs");
         }
