@@ -94,9 +94,11 @@ public final class BurnrateCommand {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            err.println("burnrate: " + msg.replace('\n', ' '));
+            // a value of an option that is not one the command takes is a usage error (2), like an unknown option
+            boolean usage = ex instanceof dev.burnrate.ledger.InvalidParameterException;
+            err.println("burnrate: " + msg.replace('\n', ' ') + (usage ? " (see '" + line.getCommandSpec().qualifiedName() + " --help')" : ""));
             err.flush();
-            return 1;
+            return usage ? 2 : 1;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             err.println("burnrate: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

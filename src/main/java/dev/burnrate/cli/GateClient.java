@@ -75,7 +75,7 @@ interface GateClient extends AutoCloseable {
 
         @Override
         public JsonNode list(String state) {
-            dev.burnrate.gate.Ticket.State st = state == null ? null : dev.burnrate.gate.Ticket.State.valueOf(state.toUpperCase(java.util.Locale.ROOT));
+            dev.burnrate.gate.Ticket.State st = state == null ? null : dev.burnrate.gate.Ticket.State.parse(state);
             return JSON.valueToTree(Map.of("requests", s.gate().list(st, null, 500)));
         }
 

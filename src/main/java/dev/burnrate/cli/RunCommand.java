@@ -81,7 +81,11 @@ final class RunCommand implements Callable<Integer> {
                 return ALREADY_STARTED;
             }
             JsonNode plan = ticket.path("plan");
-            log.say("gate " + ticket.path("decision").asText() + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
+            String decided = ticket.path("decision").asText();
+            JsonNode approvals = ticket.path("approvals");
+            JsonNode approval = approvals.size() > 0 ? approvals.get(approvals.size() - 1) : null;
+            log.say("gate " + (decided.equals("pending_approval") ? "approved" + (approval != null ? " by " + approval.path("actor").asText() : "")
+                    + " after waiting for approval" : decided) + ": " + id + ", plan " + plan.path("count").asText() + " × " + plan.path("instanceType").asText()
                     + " " + plan.path("pricing").asText() + ", reserved p90 " + GateCommand.shown(ticket.path("planEstimate").path("p90")));
             List<String> changes = new ArrayList<>();
             for (JsonNode c : ticket.path("changes")) changes.add(c.path("kind").asText() + ":" + c.path("from").asText() + "→" + c.path("to").asText());
@@ -133,8 +137,8 @@ final class RunCommand implements Callable<Integer> {
             last = g.call(id, "heartbeats", heartbeatBody(started, null));
             ObjectNode fin = GateClient.JSON.createObjectNode().put("status", stopped ? "stopped" : exit == 0 ? "succeeded" : "failed");
             JsonNode done = g.call(id, "finish", fin);
-            log.say("finished " + fin.path("status").asText() + " after " + hours(started) + " h: cost " + done.path("actualCost").path("amount").asText()
-                    + " " + done.path("actualCost").path("currency").asText() + " (p90 estimate " + ticket.path("planEstimate").path("p90").path("amount").asText() + ")");
+            log.say("finished " + fin.path("status").asText() + " after " + hours(started) + " h: cost " + GateCommand.shown(done.path("actualCost"))
+                    + " (p90 estimate " + GateCommand.shown(ticket.path("planEstimate").path("p90")) + ")");
             return stopped ? GUARD_STOPPED : exit;
         }
     }

@@ -45,6 +45,13 @@ public record Ticket(String id, GateRequest request, Estimate estimate, Decision
             this.holds = holds;
         }
 
+        /** The state a user named (any case); an unknown name is refused, naming those there are. */
+        public static State parse(String label) {
+            for (State s : values()) if (s.label().equalsIgnoreCase(label.strip())) return s;
+            throw new dev.burnrate.ledger.InvalidParameterException("state", label, "not one of "
+                    + String.join(", ", java.util.Arrays.stream(values()).map(State::label).toList()));
+        }
+
         public boolean holdsReservation() {
             return holds;
         }

@@ -37,14 +37,7 @@ final class GateRoutes {
         app.get("/api/v1/gate/requests", ctx -> {
             Principal p = Access.principal(ctx);
             String state = ctx.queryParam("state");
-            Ticket.State s = null;
-            if (state != null) {
-                try {
-                    s = Ticket.State.valueOf(state.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("state '" + state + "' is not one of " + java.util.Arrays.stream(Ticket.State.values()).map(Ticket.State::label).toList());
-                }
-            }
+            Ticket.State s = state == null ? null : Ticket.State.parse(state);
             int limit = ctx.queryParam("limit") == null ? 100 : Integer.parseInt(ctx.queryParam("limit"));
             ctx.json(Map.of("requests", gate.list(s, Access.teams(ctx), Math.max(1, Math.min(limit, 1000)))));
         }, Access.Scope.TEAM_ROWS);

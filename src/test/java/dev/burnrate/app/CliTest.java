@@ -87,6 +87,19 @@ class CliTest {
     }
 
     @Test
+    void badOptionValues_areUsageErrors_exitTwoNamingTheValueAndTheHelp() {
+        String db = dir.resolve("l.duckdb").toString();
+        Result state = run("--db", db, "gate", "list", "--state", "bogus");
+        assertThat(state.code()).isEqualTo(2);
+        assertThat(state.err()).contains("state=bogus: not one of pending_approval, approved", "see 'burnrate gate list --help'")
+                .doesNotContain("No enum constant");
+        Result filter = run("--db", db, "costs", "--filter", "team=fraud,");
+        assertThat(filter.code()).as(filter.err()).isEqualTo(2);
+        Result by = run("--db", db, "costs", "--by", "nosuch");
+        assertThat(by.code()).as(by.err()).isEqualTo(2);
+    }
+
+    @Test
     void validate_realSample_exitsOneAndListsTheOracleRows() {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         Result r = run("validate", "focus", "--format", "csv", sample.toString());

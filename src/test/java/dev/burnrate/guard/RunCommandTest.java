@@ -159,7 +159,8 @@ class RunCommandTest {
 
         StringWriter second = new StringWriter();
         assertThat(run(second, new StringWriter(), ask)).as(second.toString()).isZero();
-        assertThat(second.toString()).contains("finished succeeded");
+        assertThat(second.toString()).contains("gate approved by lead after waiting for approval: nightly-7", "finished succeeded")
+                .containsPattern("cost \\d+\\.\\d{2} USD \\(p90 estimate 120\\.00 USD\\)");
         assertThat(Files.readString(marker).strip()).isEqualTo("ran");
 
         StringWriter third = new StringWriter();
