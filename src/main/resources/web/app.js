@@ -530,7 +530,7 @@ pages.budgets = async params => {
     { label: 'Forecast at end', num: true, value: r => money(r.forecastAtEnd, r.currency) },
     { label: 'Days left', num: true, value: r => r.daysToExhaustion ?? '–' },
     { label: 'Thresholds crossed', value: r => (r.crossedThresholds || []).map(t => typeof t === 'object' ? `${t.percent}% ${t.on}` : t).join(', ') || 'none' },
-  ], budgets, { id: 'budgets', selected: r => r.id === want, empty: 'No budgets yet: add one with burnrate budget put or POST /api/v1/budgets.' }), 'wide');
+  ], budgets, { id: 'budgets', selected: r => r.id === want, empty: 'No budgets yet: add one with burnrate budgets add or POST /api/v1/budgets.' }), 'wide');
   revealSelected();
 };
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.ParentCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "anomalies", description = {"Spend anomalies found in the ledger (daily, per service, account, region, team, model),",
-        "with actual vs expected, dollar impact and root cause. --scan judges the last --days days first."},
+@Command(name = "anomalies", description = {"Spend anomalies in the ledger, with root cause.",
+        "Daily, per service, account, region, team and model, with actual vs expected, dollar impact and root cause. --scan judges the last --days days first."},
         subcommands = {AnomaliesCommand.Detect.class, AnomaliesCommand.Feedback.class})
 final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "budgets", description = {"Budget status: spent, reserved, forecast at period end, remaining, burn rate,",
-        "days to exhaustion. Evaluating raises an alert the first time each threshold is crossed in a period."},
+@Command(name = "budgets", description = {"Budget status: spent, reserved, forecast, remaining, burn rate, days to exhaustion.",
+        "Evaluating raises an alert the first time each threshold is crossed in a period."},
         subcommands = {BudgetsCommand.Add.class, BudgetsCommand.Remove.class})
 final class BudgetsCommand implements Callable<Integer> {
     @ParentCommand

@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "inference", description = "Inference usage and cost per inference.", subcommands = {InferenceCommand.ImportHere.class, InferenceCommand.Costs.class})
 final class InferenceCommand {
 
-    @Command(name = "inference", description = {"Import inference usage: NDJSON records, or a per-request trace",
-            "(--format azure-trace: TIMESTAMP,ContextTokens,GeneratedTokens) rolled up per --interval."})
+    @Command(name = "inference", description = {"Import inference usage: NDJSON records, or a per-request trace.",
+            "A trace (--format azure-trace: TIMESTAMP,ContextTokens,GeneratedTokens) is rolled up per --interval."})
     static class Import implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;

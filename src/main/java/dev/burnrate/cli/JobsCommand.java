@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "jobs", description = {"Training and batch runs with their cost: billed when the bill names the job (x_JobId or a job_id tag),",
-        "otherwise estimated from the price catalog and marked so."}, subcommands = JobsCommand.ImportHere.class)
+@Command(name = "jobs", description = {"Training and batch runs with their cost.",
+        "The cost is billed when the bill names the job (x_JobId or a job_id tag), otherwise estimated from the price catalog and marked so."}, subcommands = JobsCommand.ImportHere.class)
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "run", description = {"Run a training command under the gate and the guard:",
-        "asks the gate, starts the command only when approved, sends heartbeats (elapsed, GPU utilisation from nvidia-smi when present),",
+@Command(name = "run", description = {"Run a training command under the gate and the guard.",
+        "It asks the gate, starts the command only when approved, sends heartbeats (elapsed, GPU utilisation from nvidia-smi when present),",
         "signals it to checkpoint and stops it (TERM, then KILL after the grace period) when the guard trips, and reports the final cost.",
         "The approved plan reaches the command: placeholders {burnrate.kind}, {burnrate.instance_type}, {burnrate.count},",
         "{burnrate.pricing} and {burnrate.id} in its arguments are replaced, and BURNRATE_GATE_ID, BURNRATE_PLAN_KIND,",

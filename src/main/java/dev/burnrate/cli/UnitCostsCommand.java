@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "unit-costs", description = {"Training unit economics per model or team: runs, cost per run and per instance-hour,",
-        "retraining spend per month, GPU utilisation and idle GPU cost (from GPU samples)."},
+@Command(name = "unit-costs", description = {"Training unit economics per model or team.",
+        "Runs, cost per run and per instance-hour, retraining spend per month, GPU utilisation and idle GPU cost (from GPU samples)."},
         subcommands = UnitCostsCommand.LifecycleCommand.class)
 final class UnitCostsCommand implements Callable<Integer> {
     @ParentCommand

@@ -21,8 +21,8 @@ final class ValidateCommand {
     @ParentCommand
     BurnrateCommand root;
 
-    @Command(name = "focus", description = {"Check FOCUS conformance: columns, types, nullability, allowed values,",
-            "currencies and cost relations. Exit 1 when any error is found (warnings do not fail)."})
+    @Command(name = "focus", description = {"Check FOCUS conformance of exports.",
+            "Columns, types, nullability, allowed values, currencies and cost relations. Exit 1 when any error is found (warnings do not fail)."})
     static final class Focus implements Callable<Integer> {
         @ParentCommand
         ValidateCommand parent;

@@ -38,6 +38,17 @@ class CliHelpTest {
     }
 
     @Test
+    void everyCommandsSummaryLine_isAWholeSentence_soTheParentsCommandListDoesNotCutItOff() {
+        List<String> cut = new ArrayList<>();
+        for (CommandSpec c : commands()) {
+            if (c.parent() == null) continue;
+            String[] d = c.usageMessage().description();
+            if (d.length == 0 || !d[0].strip().matches(".*[.?)]$")) cut.add(path(c) + ": " + (d.length == 0 ? "(none)" : d[0]));
+        }
+        assertThat(cut).as("commands whose first description line (all the parent's list shows) is not a whole sentence").isEmpty();
+    }
+
+    @Test
     void everyCommandsHelp_exitsZero_andPrintsNothingOnStderr() {
         List<CommandSpec> commands = commands();
         assertThat(commands).hasSizeGreaterThan(30);
