@@ -139,6 +139,10 @@ public final class ApiServer {
                 sf.directory = "/web";
                 sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
                 sf.headers = Map.of("Content-Security-Policy", DASHBOARD_CSP, "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+                // the dashboard's files are UTF-8; without a charset here Jetty answered "text/html;charset=null"
+                sf.mimeTypes.add("text/html; charset=utf-8", "html");
+                sf.mimeTypes.add("text/javascript; charset=utf-8", "js");
+                sf.mimeTypes.add("text/css; charset=utf-8", "css");
             });
             cfg.staticFiles.enableWebjars();
             cfg.events(e -> e.handlerAdded(h -> routes.add(new Route(h.getHttpMethod().name(), h.getPath(), h.getRoles()))));

@@ -107,6 +107,16 @@ class ApiServerTest {
     }
 
     @Test
+    void dashboardFiles_areServedAsUtf8() throws Exception {
+        for (String[] f : new String[][]{{"/", "text/html"}, {"/app.js", "text/javascript"}, {"/app.css", "text/css"}}) {
+            HttpResponse<String> r = get(f[0]);
+            assertThat(r.statusCode()).as(f[0]).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase()).as(f[0])
+                    .isEqualTo(f[1] + ";charset=utf-8");
+        }
+    }
+
+    @Test
     void forecast_byProvider_returnsDailyPointsWithIntervals() throws Exception {
         HttpResponse<String> r = get("/api/v1/forecast?groupBy=ProviderName&horizon=7d&asOf=2024-10-01");
         assertThat(r.statusCode()).isEqualTo(200);
