@@ -58,6 +58,7 @@ public final class Wiring implements Services {
         dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> gateRef.get() == null
                 ? dev.burnrate.ledger.Money.zero(b.amount().currency()) : gateRef.get().reserved(b, start));
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
+        this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults(), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
@@ -94,6 +95,14 @@ public final class Wiring implements Services {
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
+    }
+
+    private static String auditDetail(String key, String value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(key, value == null ? "" : value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A policy set unlike the last one audited is recorded as a policy change (names and fingerprint). */

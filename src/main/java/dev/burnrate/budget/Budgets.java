@@ -24,7 +24,19 @@ public final class Budgets {
         boolean delete(String id);
     }
 
+    /** Where a budget created, changed or deleted at run time is recorded (the audit log): who, what, which, the spec. */
+    @FunctionalInterface
+    public interface Changes {
+        void record(String actor, String action, String budgetId, String spec);
+
+        static Changes none() {
+            return (a, b, c, d) -> {
+            };
+        }
+    }
+
     private final Map<String, Budget> declared;
+    private Changes changes = Changes.none();
     private final Store store;
     private final BudgetEvaluator evaluator;
     private final Alerts alerts;
@@ -50,6 +62,12 @@ public final class Budgets {
         return out;
     }
 
+    /** Budget writes are recorded here from now on. */
+    public Budgets recordingTo(Changes changes) {
+        this.changes = changes;
+        return this;
+    }
+
     /** Changes with every budget created, changed or deleted here, so the gate's view reloads before its next decision. */
     public long version() {
         return version.get();
@@ -60,19 +78,23 @@ public final class Budgets {
     }
 
     /** Creates or replaces a run-time budget from its JSON/YAML spec; a budget declared in burnrate.yaml cannot be replaced. */
-    public Budget put(String spec) {
+    public Budget put(String spec, String actor) {
         Budget b = BudgetSpecs.parse(spec, "request body");
         if (declared.containsKey(b.id())) {
             throw new IllegalArgumentException("budget '" + b.id() + "' is declared in burnrate.yaml; change it there");
         }
+        boolean existed = store.all().containsKey(b.id());
         store.put(b.id(), spec);
+        changes.record(actor, existed ? "budget.changed" : "budget.created", b.id(), spec);
         version.incrementAndGet();
         return b;
     }
 
-    public boolean delete(String id) {
+    public boolean delete(String id, String actor) {
         if (declared.containsKey(id)) throw new IllegalArgumentException("budget '" + id + "' is declared in burnrate.yaml; remove it there");
+        String spec = store.all().get(id);
         boolean deleted = store.delete(id);
+        if (deleted) changes.record(actor, "budget.deleted", id, spec);
         if (deleted) version.incrementAndGet();
         return deleted;
     }

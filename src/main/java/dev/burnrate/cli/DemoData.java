@@ -72,9 +72,9 @@ public final class DemoData {
         BigDecimal fraud = budgetFor(s, "fraud", today, "1.6");
         BigDecimal llm = budgetFor(s, "llm-platform", today, "1.15");
         s.budgets().put("{id: fraud-monthly, scope: {team: fraud}, period: monthly, amount: " + fraud.toPlainString() + ", currency: USD, tier: critical, "
-                + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}");
+                + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}", "demo");
         s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: " + llm.toPlainString() + ", currency: USD, "
-                + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}");
+                + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}", "demo");
         s.budgets().evaluate();
         int anomalies = s.costAnomalies().detect(today.minusDays(30), today.plusDays(1)).size();
         List<Ticket> tickets = gateRequests(s);

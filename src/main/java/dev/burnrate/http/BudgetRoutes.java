@@ -38,7 +38,7 @@ final class BudgetRoutes {
         // budgets are written by admins, whose tokens cover every team
         app.post("/api/v1/budgets", this::put, Access.Scope.ALL_TEAMS);
         app.delete("/api/v1/budgets/{id}", ctx -> {
-            if (budgets.delete(ctx.pathParam("id"))) ctx.status(204);
+            if (budgets.delete(ctx.pathParam("id"), Access.principal(ctx).name())) ctx.status(204);
             else ApiServer.problemStatic(ctx, 404, "Not found", "no stored budget '" + ctx.pathParam("id") + "'");
         }, Access.Scope.ALL_TEAMS);
     }
@@ -49,7 +49,7 @@ final class BudgetRoutes {
     }
 
     private void put(Context ctx) {
-        Budget b = budgets.put(ctx.body());
+        Budget b = budgets.put(ctx.body(), Access.principal(ctx).name());
         ctx.status(201).json(json(budgets.status(b)));
     }
 

@@ -125,5 +125,10 @@ class BudgetsBindTheGateTest {
 
         assertThat(send("DELETE", "/api/v1/budgets/ml-monthly", null).statusCode()).isEqualTo(204);
         assertThat(burst("d", 20)).isEqualTo(20);
+
+        // each budget write is on the audit record, with its spec
+        String audit = send("GET", "/api/v1/audit?subject=budget:ml-monthly", null).body();
+        assertThat(audit).contains("budget.created", "budget.changed", "budget.deleted", "ml-monthly");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(send("GET", "/api/v1/audit/verify", null).body()).path("intact").asBoolean()).isTrue();
     }
 }
