@@ -123,6 +123,10 @@ final class GateCommand {
         }
         for (JsonNode r : t.path("reasons")) out.println("  - " + r.asText());
         for (JsonNode p : t.path("policies")) out.println("  policy: " + p.asText());
+        for (JsonNode a : t.path("approvals")) {
+            out.println(a.path("verdict").asText() + "  by " + a.path("actor").asText() + " at " + a.path("at").asText() + ": " + a.path("reason").asText());
+        }
+        if (t.hasNonNull("actualCost")) out.println("actual    " + shown(t.path("actualCost")) + (t.hasNonNull("finishedAt") ? " (finished " + t.path("finishedAt").asText() + ")" : ""));
         if (t.hasNonNull("notBefore")) out.println("not before " + t.path("notBefore").asText());
         out.flush();
     }

@@ -163,6 +163,10 @@ class RunCommandTest {
                 .containsPattern("cost \\d+\\.\\d{2} USD \\(p90 estimate 120\\.00 USD\\)");
         assertThat(Files.readString(marker).strip()).isEqualTo("ran");
 
+        StringWriter show = new StringWriter();
+        run(show, new StringWriter(), "gate", "show", "nightly-7");
+        assertThat(show.toString()).contains("approved  by lead at", ": planned").containsPattern("actual    \\d+\\.\\d{2} USD \\(finished ");
+
         StringWriter third = new StringWriter();
         assertThat(run(third, new StringWriter(), ask)).as(third.toString()).isEqualTo(14);
         assertThat(third.toString()).contains("is already finished");
