@@ -118,25 +118,36 @@ public final class DuckFocusLedger implements FocusLedger {
                 && Integer.parseInt(m.group(1)) - Integer.parseInt(m.group(2)) <= 38 - Database.DECIMAL_SCALE;
     }
 
+    /**
+     * Text to a UTC timestamp. The usual shapes (a {@code Z} offset, a date, or date and time without an offset) parse
+     * as TIMESTAMP at once; anything else (an offset such as {@code -05:00}) goes through TIMESTAMPTZ, which applies it
+     * (the session time zone is UTC). Each value is parsed once; one that parses neither way stops the INSERT.
+     */
     private static String datetimeFromText(FocusColumn column, String v) {
-        return "CASE WHEN " + v + " IS NULL THEN NULL WHEN TRY_CAST(" + v + " AS TIMESTAMPTZ) IS NULL THEN "
-                + refuse(column, "not a valid datetime (expected ISO 8601, e.g. 2024-09-01T00:00:00Z)", v)
-                + " ELSE CAST(CAST(" + v + " AS TIMESTAMPTZ) AS TIMESTAMP) END";
+        String bad = refuse(column, "not a valid datetime (expected ISO 8601, e.g. 2024-09-01T00:00:00Z)", v);
+        return "CASE WHEN " + v + " IS NULL THEN NULL"
+                + " WHEN suffix(" + v + ", 'Z') OR length(" + v + ") = 10 OR (length(" + v + ") = 19 AND substr(" + v + ", 17, 1) = ':')"
+                + " THEN coalesce(TRY_CAST(" + v + " AS TIMESTAMP), " + bad + ")"
+                + " ELSE coalesce(CAST(TRY_CAST(" + v + " AS TIMESTAMPTZ) AS TIMESTAMP), " + bad + ") END";
     }
 
+    /**
+     * Text to the ledger's DECIMAL, never rounded: the precision checks run only where they can matter (more than 20
+     * characters, or an exponent), and the value itself is parsed once.
+     */
     private static String decimalFromText(FocusColumn column, String v) {
         String dec = Database.DECIMAL;
         int scale = Database.DECIMAL_SCALE;
         String tooPrecise = "more than " + scale + " decimal places: the ledger keeps " + scale + " and does not round amounts";
+        String exponent = "(contains(" + v + ", 'e') OR contains(" + v + ", 'E'))";
         // plain notation: a non-zero digit after the scale-th decimal; exponent notation: compared with a finer reading
         return "CASE WHEN " + v + " IS NULL THEN NULL"
-                + " WHEN TRY_CAST(" + v + " AS " + dec + ") IS NULL THEN " + refuse(column, "not a valid decimal number, or more than "
-                + (38 - scale) + " digits before the decimal point", v)
-                + " WHEN NOT regexp_matches(" + v + ", '[eE]') AND length(" + v + ") > " + (scale + 2) + " AND regexp_matches(" + v
+                + " WHEN length(" + v + ") > " + (scale + 2) + " AND NOT " + exponent + " AND regexp_matches(" + v
                 + ", '[.][0-9]{" + scale + "}[0-9]*[1-9]') THEN " + refuse(column, tooPrecise, v)
-                + " WHEN regexp_matches(" + v + ", '[eE]') AND TRY_CAST(" + v + " AS DECIMAL(38,27)) <> TRY_CAST(CAST(" + v + " AS " + dec + ") AS DECIMAL(38,27)) THEN "
+                + " WHEN " + exponent + " AND TRY_CAST(" + v + " AS DECIMAL(38,27)) <> TRY_CAST(TRY_CAST(" + v + " AS " + dec + ") AS DECIMAL(38,27)) THEN "
                 + refuse(column, tooPrecise, v)
-                + " ELSE CAST(" + v + " AS " + dec + ") END";
+                + " ELSE coalesce(TRY_CAST(" + v + " AS " + dec + "), " + refuse(column, "not a valid decimal number, or more than "
+                + (38 - scale) + " digits before the decimal point", v) + ") END";
     }
 
     private static String refuse(FocusColumn column, String reason, String value) {
