@@ -18,6 +18,7 @@ import java.time.Clock;
 public final class Wiring implements Services {
     private final Database db;
     private final FocusImporter importer;
+    private final dev.burnrate.intake.BillImports imports;
     private final DuckFocusLedger focus;
     private final DuckCostLedger costs;
     private final ApiServer api;
@@ -90,10 +91,11 @@ public final class Wiring implements Services {
                 },
                 new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), this::kubernetes, clock), clock);
         gateRef.set(gate);
+        this.imports = new dev.burnrate.intake.BillImports(importer, this::checkCostRecords, costAnomalies, budgets, clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
-                .withInference(inference);
+                .withInference(inference).withImports(imports, focus);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -138,6 +140,11 @@ public final class Wiring implements Services {
     @Override
     public FocusImporter importer() {
         return importer;
+    }
+
+    @Override
+    public dev.burnrate.intake.BillImports imports() {
+        return imports;
     }
 
     @Override

@@ -56,7 +56,8 @@ public final class DemoData {
                 .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true, now));
         Path telemetryDir = workDir.resolve("demo-telemetry");
         telemetry.write(telemetryDir, 7);
-        ImportReport r = s.importer().importFiles(List.of(data));
+        dev.burnrate.intake.BillImports.Outcome outcome = s.imports().importFiles(List.of(data)); // policies, anomalies, budgets follow
+        ImportReport r = outcome.report();
         if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {
             throw new IllegalStateException("demo import did not complete: " + r.files().get(0));
         }

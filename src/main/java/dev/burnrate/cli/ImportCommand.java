@@ -34,7 +34,8 @@ final class ImportCommand {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                ImportReport report = s.importer().importFiles(files);
+                dev.burnrate.intake.BillImports.Outcome outcome = s.imports().importFiles(files);
+                ImportReport report = outcome.report();
                 List<List<Object>> rows = new ArrayList<>();
                 List<String> notes = new ArrayList<>();
                 for (ImportReport.FileResult f : report.files()) {
@@ -44,7 +45,7 @@ final class ImportCommand {
                                     String.join(" ", i.billingPeriods()), String.join(" ", i.providers()),
                                     amounts(i.billedByCurrency()), amounts(i.effectiveByCurrency())));
                             i.warnings().forEach(w -> notes.add("warning: " + i.file() + ": " + w));
-                            for (var hit : s.checkCostRecords(i.importId(), i.file())) {
+                            for (var hit : outcome.findings().getOrDefault(i.importId(), List.of())) {
                                 notes.add("policy " + hit.policy().name() + " (" + (hit.enforced() ? "" : "dry run: ") + hit.policy().effect().label() + "): "
                                         + i.file() + ": " + hit.describe());
                             }
@@ -57,6 +58,10 @@ final class ImportCommand {
                     }
                 }
                 if (report.replacedRows() > 0) notes.add("restated: replaced " + report.replacedRows() + " earlier row(s) of the same billing periods");
+                if (!outcome.findings().isEmpty()) {
+                    notes.add("after the import: " + outcome.anomalies() + " anomal" + (outcome.anomalies() == 1 ? "y" : "ies")
+                            + " in the billing periods it touched, " + outcome.budgetsEvaluated() + " budget(s) evaluated");
+                }
                 Output.print(parent.root.out, format, List.of("file", "status", "focus", "rows", "billing_periods", "providers",
                         "billed", "effective"), rows, notes);
                 if (format != Output.Format.table) notes.forEach(n -> System.err.println(n));

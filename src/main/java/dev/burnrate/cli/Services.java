@@ -11,6 +11,9 @@ import java.nio.file.Path;
 public interface Services extends AutoCloseable {
     FocusImporter importer();
 
+    /** Imports bills and runs what follows every import (policies, anomalies, budgets): the path every caller takes. */
+    dev.burnrate.intake.BillImports imports();
+
     /** Runs the cost_record policies over one import's rows and raises their alerts (a detective control: nothing is refused). */
     java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file);
 

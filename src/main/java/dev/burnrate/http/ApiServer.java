@@ -78,6 +78,8 @@ public final class ApiServer {
     private dev.burnrate.allocation.JobCosts jobCosts;
 
     private dev.burnrate.ledger.InferenceUsages inference;
+    private dev.burnrate.intake.BillImports imports;
+    private dev.burnrate.ingest.focus.FocusLedger importLog;
 
     /** Adds the inference usage routes (before {@link #start}). */
     public ApiServer withInference(dev.burnrate.ledger.InferenceUsages usages) {
@@ -89,6 +91,13 @@ public final class ApiServer {
     public ApiServer withJobs(dev.burnrate.allocation.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
         this.jobs = jobs;
         this.jobCosts = costs;
+        return this;
+    }
+
+    /** Adds the bill import routes (before {@link #start}). */
+    public ApiServer withImports(dev.burnrate.intake.BillImports imports, dev.burnrate.ingest.focus.FocusLedger ledger) {
+        this.imports = imports;
+        this.importLog = ledger;
         return this;
     }
 
@@ -175,6 +184,7 @@ public final class ApiServer {
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
+        if (imports != null) new ImportRoutes(imports, importLog).register(app);
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
                 : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
         app.exception(dev.burnrate.audit.AuditLog.BrokenChainException.class, (e, ctx) -> problem(ctx, 503, "Audit chain broken", e.getMessage(), null));

@@ -25,6 +25,8 @@ import java.util.TreeSet;
 final class SameOrigin {
     /** Media types a body of the API may have. */
     static final Set<String> BODY_TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson");
+    /** Routes that take multipart/form-data uploads. */
+    static final Set<String> UPLOAD_PATHS = Set.of("/api/v1/imports");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final Set<String> hosts;
@@ -74,7 +76,9 @@ final class SameOrigin {
         String type = ctx.contentType();
         String media = type == null ? null : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
-        if (media == null ? hasBody : !(BODY_TYPES.contains(media) || media.startsWith("application/") && media.endsWith("+json"))) {
+        // bills are files: multipart only where a route takes uploads (a browser's cross-site form was refused by Origin above)
+        boolean upload = "multipart/form-data".equals(media) && UPLOAD_PATHS.contains(ctx.path());
+        if (!upload && (media == null ? hasBody : !(BODY_TYPES.contains(media) || media.startsWith("application/") && media.endsWith("+json")))) {
             ApiServer.problemStatic(ctx, 415, "Unsupported Media Type", "request body of type " + (type == null ? "(none)" : "'" + type + "'")
                     + " refused; send Content-Type: application/json (or application/x-ndjson for NDJSON batches)");
             return false;

@@ -65,6 +65,38 @@ public final class DuckFocusLedger implements FocusLedger {
     }
 
     @Override
+    public List<ImportLogEntry> imports(int limit) {
+        List<ImportLogEntry> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT import_id, file, sha256, focus_version, rows, imported_at, "
+                + "replaced_rows, totals, warnings FROM import_log ORDER BY imported_at DESC, import_id LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    Map<String, java.math.BigDecimal> billed = new java.util.TreeMap<>();
+                    Map<String, java.math.BigDecimal> effective = new java.util.TreeMap<>();
+                    String totals = r.getString(8);
+                    if (totals != null) {
+                        com.fasterxml.jackson.databind.JsonNode t = TOTALS.readTree(totals);
+                        t.fields().forEachRemaining(e -> {
+                            billed.put(e.getKey(), new java.math.BigDecimal(e.getValue().path("billed").asText()));
+                            effective.put(e.getKey(), new java.math.BigDecimal(e.getValue().path("effective").asText()));
+                        });
+                    }
+                    String warnings = r.getString(9);
+                    out.add(new ImportLogEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5),
+                            r.getObject(6, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC), r.getLong(7), billed, effective,
+                            warnings == null ? List.of() : List.of(warnings.split("\n"))));
+                }
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("cannot read the import log: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TOTALS = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Override
     public Batch begin() {
         return new DuckBatch(db.connect());
     }

@@ -20,6 +20,9 @@ public interface FocusLedger {
     /** Rows of a file as strings (null for null), for the validator; used for Parquet. */
     RowSource rows(SourceFile file);
 
+    /** The import log, newest first: file, content hash, rows, totals per currency, warnings. */
+    List<ImportLogEntry> imports(int limit);
+
     /** True when a file with this SHA-256 was imported before and its rows are still in the ledger. */
     boolean alreadyImported(String sha256);
 

@@ -1,0 +1,75 @@
+package dev.burnrate.intake;
+
+import dev.burnrate.anomaly.CostAnomalies;
+import dev.burnrate.budget.Budgets;
+import dev.burnrate.ingest.focus.FocusImporter;
+import dev.burnrate.ingest.focus.ImportReport;
+import dev.burnrate.policy.CostRecordChecks;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One import of bills, whoever triggers it (the CLI, the API, the demo): the files go into the ledger with the
+ * importer's rules (all-or-nothing per file, idempotent by content, restatement by billing period), then, once per
+ * import and in this order, the same follow-up: the cost-record policies on each stored file, anomaly detection over
+ * the billing periods the import touched (days that have ended), and the budgets, each raising its alerts through the
+ * outbox. Nothing follows an import that stored nothing.
+ */
+public final class BillImports {
+    /** Runs the cost-record policies on one stored file and raises their alerts; returns what matched. */
+    @FunctionalInterface
+    public interface PolicyChecks {
+        List<CostRecordChecks.Finding> run(String importId, String file);
+    }
+
+    /** What the import stored, what the policies matched per import id, and what the follow-up found. */
+    public record Outcome(ImportReport report, Map<String, List<CostRecordChecks.Finding>> findings, int anomalies, int budgetsEvaluated) {
+    }
+
+    private final FocusImporter importer;
+    private final PolicyChecks policies;
+    private final CostAnomalies anomalies;
+    private final Budgets budgets;
+    private final Clock clock;
+
+    public BillImports(FocusImporter importer, PolicyChecks policies, CostAnomalies anomalies, Budgets budgets, Clock clock) {
+        this.importer = importer;
+        this.policies = policies;
+        this.anomalies = anomalies;
+        this.budgets = budgets;
+        this.clock = clock;
+    }
+
+    public Outcome importFiles(List<Path> files) {
+        ImportReport report = importer.importFiles(files);
+        Map<String, List<CostRecordChecks.Finding>> findings = new LinkedHashMap<>();
+        YearMonth first = null;
+        YearMonth last = null;
+        for (ImportReport.FileResult f : report.files()) {
+            if (!(f instanceof ImportReport.Imported i)) continue;
+            findings.put(i.importId(), policies.run(i.importId(), i.file()));
+            for (String p : i.billingPeriods()) {
+                YearMonth m = YearMonth.parse(p);
+                if (first == null || m.isBefore(first)) first = m;
+                if (last == null || m.isAfter(last)) last = m;
+            }
+        }
+        if (findings.isEmpty()) return new Outcome(report, findings, 0, 0);
+        int found = 0;
+        if (first != null) {
+            // detection clamps to the days that have ended; a bill of a future period has nothing to judge yet
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            LocalDate from = first.atDay(1);
+            if (from.isBefore(today)) found = anomalies.detect(from, last.plusMonths(1).atDay(1)).size();
+        }
+        int evaluated = budgets.evaluate().size();
+        return new Outcome(report, findings, found, evaluated);
+    }
+}
