@@ -50,16 +50,18 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      *   allowedHosts: [burnrate.acme.internal]
      * actuators:
      *   allowedHosts: [argo.acme.internal, "*.jobs.acme.internal"]
+     *   kubernetesNamespaces: {fraud: [fraud-training], "*": [shared-batch]}   # per team; none: no Kubernetes actuator
      * </pre>
      */
-    public record Hosts(List<String> server, List<String> actuators) {
+    public record Hosts(List<String> server, List<String> actuators, Map<String, List<String>> kubernetesNamespaces) {
         public Hosts {
             server = List.copyOf(server);
             actuators = List.copyOf(actuators);
+            kubernetesNamespaces = Map.copyOf(kubernetesNamespaces);
         }
 
         static Hosts defaults() {
-            return new Hosts(List.of(), List.of());
+            return new Hosts(List.of(), List.of(), Map.of());
         }
     }
 
@@ -124,8 +126,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                     Path base = file.toAbsolutePath().getParent();
                     gov = new Governance(gov.gate(), gov.guard(), spec(() -> dev.burnrate.policy.PolicySpecs.parseList(t.getValueNode(), name, base)));
                 }
-                case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators());
-                case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"));
+                case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
+                case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
+                        namespaces(name, t.getValueNode()));
                 default -> throw new IllegalStateException(key);
             }
         }
@@ -154,11 +157,32 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     }
 
     /** {@code <section>: {allowedHosts: [host, *.domain]}}: host names only (no scheme, port or path). */
+    /** actuators.kubernetesNamespaces: team (or "*") → namespaces its requests' Kubernetes actuators may name. */
+    private static Map<String, List<String>> namespaces(String file, Node node) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (NodeTuple t : mapping(file, node, "actuators").getValue()) {
+            if (!scalar(file, t.getKeyNode(), "actuators").equals("kubernetesNamespaces")) continue;
+            for (NodeTuple team : mapping(file, t.getValueNode(), "actuators.kubernetesNamespaces").getValue()) {
+                String k = scalar(file, team.getKeyNode(), "actuators.kubernetesNamespaces");
+                List<String> ns = strings(file, team.getValueNode(), "actuators.kubernetesNamespaces." + k);
+                for (String n : ns) {
+                    if (!n.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                        throw new ConfigException(file, line(team.getValueNode()), "actuators.kubernetesNamespaces." + k, "'" + n + "' is not a Kubernetes namespace name");
+                    }
+                }
+                out.put(k, ns);
+            }
+        }
+        return out;
+    }
+
     private static List<String> hostList(String file, Node node, String section) {
         List<String> out = new ArrayList<>();
         for (NodeTuple t : mapping(file, node, section).getValue()) {
             String k = scalar(file, t.getKeyNode(), section);
-            if (!k.equals("allowedHosts")) throw new ConfigException(file, line(t.getKeyNode()), section + "." + k, "unknown key; expected allowedHosts");
+            if (section.equals("actuators") && k.equals("kubernetesNamespaces")) continue;
+            if (!k.equals("allowedHosts")) throw new ConfigException(file, line(t.getKeyNode()), section + "." + k, "unknown key; expected allowedHosts"
+                    + (section.equals("actuators") ? " or kubernetesNamespaces" : ""));
             for (String h : strings(file, t.getValueNode(), section + ".allowedHosts")) {
                 if (!h.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]")) {
                     throw new ConfigException(file, line(t.getValueNode()), section + ".allowedHosts",

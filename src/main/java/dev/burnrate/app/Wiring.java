@@ -89,7 +89,7 @@ public final class Wiring implements Services {
                         alertStore.resolve(key, clock.instant(), by);
                     }
                 },
-                new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), this::kubernetes, clock), clock);
+                new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), config.hosts().kubernetesNamespaces(), this::kubernetes, clock), clock);
         gateRef.set(gate);
         this.imports = new dev.burnrate.intake.BillImports(importer, this::checkCostRecords, costAnomalies, budgets, clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));

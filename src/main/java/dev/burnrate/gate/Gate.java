@@ -188,7 +188,7 @@ public final class Gate {
         requireTrusted();
         GateRequest r = req.id() == null || req.id().isBlank() ? req.withId("gr-" + UUID.randomUUID().toString().substring(0, 13)) : req;
         if (!ID.matcher(r.id()).matches()) throw new IllegalArgumentException("id '" + r.id() + "' must be 1-128 letters, digits, '.', '_', ':' or '-'");
-        if (!r.actuator().isEmpty()) actuators.check(r.actuator());
+        if (!r.actuator().isEmpty()) actuators.check(r.actuator(), r.team());
         Instant now = clock.instant();
         Ticket existing = tickets.get(r.id());
         if (existing == null && retired.contains(r.id())) existing = fromAudit(r.id()).orElse(null);
@@ -541,7 +541,7 @@ public final class Gate {
                 if (!t.plan().actuator().isEmpty() && (v.action() == Action.CHECKPOINT || v.action() == Action.STOP)) {
                     Ticket acted = t;
                     try {
-                        actuators.create(t.plan().actuator()).act(v.action(), id, reason);
+                        actuators.create(t.plan().actuator(), t.plan().team()).act(v.action(), id, reason);
                         journal(acted, "gate.guard.actuated." + v.action().label(), "guard");
                     } catch (RuntimeException e) {
                         journal(acted, "gate.guard.actuator_failed", "guard");

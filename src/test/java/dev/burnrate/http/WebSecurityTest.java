@@ -42,6 +42,7 @@ class WebSecurityTest {
               allowedHosts: [burnrate.internal]
             actuators:
               allowedHosts: [argo.acme.internal]
+              kubernetesNamespaces: {ml: [ml-training]}
             """;
     static final String BIG = """
             {"id":"%s","model":"churn","team":"ml","kind":"full","instanceType":"p4d.24xlarge","count":2,"expectedHours":20,
@@ -162,6 +163,20 @@ class WebSecurityTest {
         assertThat(json.readTree(get("/api/v1/audit?last=100")).get("events").toString()).doesNotContain("169.254.169.254");
         HttpResponse<String> ok = post("/api/v1/gate/requests", BIG.formatted("a-ok", ",\"actuator\":{\"type\":\"webhook\",\"url\":\"https://argo.acme.internal/hook\"}"),
                 "Content-Type", "application/json");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    }
+
+    @Test
+    void kubernetesActuatorOutsideTheTeamsNamespaces_refusesTheRequestAndStoresNothing() throws Exception {
+        for (String ns : new String[]{"kube-system", "search-jobs"}) {
+            HttpResponse<String> r = post("/api/v1/gate/requests", BIG.formatted("k-" + ns,
+                    ",\"actuator\":{\"type\":\"kubernetes\",\"namespace\":\"" + ns + "\",\"job\":\"x\",\"stop\":\"delete\"}"), "Content-Type", "application/json");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("not on actuators.kubernetesNamespaces for team ml");
+        }
+        assertThat(json.readTree(get("/api/v1/gate/requests")).get("requests")).isEmpty();
+        HttpResponse<String> ok = post("/api/v1/gate/requests", BIG.formatted("k-ok",
+                ",\"actuator\":{\"type\":\"kubernetes\",\"namespace\":\"ml-training\",\"job\":\"retrain\"}"), "Content-Type", "application/json");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
     }
 }
