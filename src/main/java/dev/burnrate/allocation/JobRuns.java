@@ -18,6 +18,9 @@ public interface JobRuns {
     /** Newest first; a job matches when its model is any of {@code models} and its team any of {@code teams} (an empty list matches every one). */
     List<JobRun> listAny(List<String> models, List<String> teams, int limit);
 
+    /** The team of each stored run among {@code ids} (ids not stored are absent). */
+    Map<String, String> teamsOf(java.util.Collection<String> ids);
+
     /**
      * Effective cost per job id and currency from billing rows that carry the job: the custom column
      * {@code x_JobId} or a tag {@code job_id} / {@code job}.

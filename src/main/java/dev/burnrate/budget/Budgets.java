@@ -85,8 +85,8 @@ public final class Budgets {
         }
         boolean existed = store.all().containsKey(b.id());
         store.put(b.id(), spec);
+        version.incrementAndGet(); // before anything that may fail: the gate must see what is stored
         changes.record(actor, existed ? "budget.changed" : "budget.created", b.id(), spec);
-        version.incrementAndGet();
         return b;
     }
 
@@ -94,8 +94,8 @@ public final class Budgets {
         if (declared.containsKey(id)) throw new IllegalArgumentException("budget '" + id + "' is declared in burnrate.yaml; remove it there");
         String spec = store.all().get(id);
         boolean deleted = store.delete(id);
+        if (deleted) version.incrementAndGet(); // before anything that may fail: the gate must see what is stored
         if (deleted) changes.record(actor, "budget.deleted", id, spec);
-        if (deleted) version.incrementAndGet();
         return deleted;
     }
 

@@ -106,40 +106,43 @@ final class RunCommand implements Callable<Integer> {
             pb.environment().put("BURNRATE_PLAN_CHANGES", String.join(",", changes));
             Path checkpointFile = Files.createTempDirectory("burnrate-run-").resolve("checkpoint-requested");
             pb.environment().put("BURNRATE_CHECKPOINT_FILE", checkpointFile.toString());
-            g.call(id, "start", GateClient.JSON.createObjectNode());
-            Instant started = root.clock.instant();
-            Process p = pb.start();
-            ProcessActuator actuator = new ProcessActuator(p.toHandle(), checkpointSignal, duration(grace));
-            String smi = nvidiaSmi != null ? nvidiaSmi : onPath("nvidia-smi");
-            boolean stopped = false;
-            JsonNode last = null;
-            while (!p.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS)) {
-                last = g.call(id, "heartbeats", heartbeatBody(started, smi));
-                Action a = Action.valueOf(last.path("action").asText().toUpperCase(java.util.Locale.ROOT));
-                if (a == Action.NONE) continue;
-                log.say("guard " + a.label() + ": " + String.join("; ", texts(last.path("reasons"))));
-                if (a == Action.CHECKPOINT) {
-                    Files.writeString(checkpointFile, root.clock.instant() + "\n");
-                    int sent = actuator.checkpoint();
-                    log.say(sent > 0 ? "checkpoint requested: " + checkpointSignal + " sent to " + sent + " process(es); " + checkpointFile + " created"
-                            : "checkpoint requested: " + checkpointFile + " created; no process of the command handles " + checkpointSignal
-                            + ", so it was not sent (it would have terminated the command)");
+            try {
+                g.call(id, "start", GateClient.JSON.createObjectNode());
+                Instant started = root.clock.instant();
+                Process p = pb.start();
+                ProcessActuator actuator = new ProcessActuator(p.toHandle(), checkpointSignal, duration(grace));
+                String smi = nvidiaSmi != null ? nvidiaSmi : onPath("nvidia-smi");
+                boolean stopped = false;
+                JsonNode last = null;
+                while (!p.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    last = g.call(id, "heartbeats", heartbeatBody(started, smi));
+                    Action a = Action.valueOf(last.path("action").asText().toUpperCase(java.util.Locale.ROOT));
+                    if (a == Action.NONE) continue;
+                    log.say("guard " + a.label() + ": " + String.join("; ", texts(last.path("reasons"))));
+                    if (a == Action.CHECKPOINT) {
+                        Files.writeString(checkpointFile, root.clock.instant() + "\n");
+                        int sent = actuator.checkpoint();
+                        log.say(sent > 0 ? "checkpoint requested: " + checkpointSignal + " sent to " + sent + " process(es); " + checkpointFile + " created"
+                                : "checkpoint requested: " + checkpointFile + " created; no process of the command handles " + checkpointSignal
+                                + ", so it was not sent (it would have terminated the command)");
+                    }
+                    if (a == Action.STOP) {
+                        actuator.act(a, id, "guard");
+                        stopped = true;
+                        break;
+                    }
                 }
-                if (a == Action.STOP) {
-                    actuator.act(a, id, "guard");
-                    stopped = true;
-                    break;
-                }
+                int exit = p.waitFor();
+                last = g.call(id, "heartbeats", heartbeatBody(started, null));
+                ObjectNode fin = GateClient.JSON.createObjectNode().put("status", stopped ? "stopped" : exit == 0 ? "succeeded" : "failed");
+                JsonNode done = g.call(id, "finish", fin);
+                log.say("finished " + fin.path("status").asText() + " after " + hours(started) + " h: cost " + GateCommand.shown(done.path("actualCost"))
+                        + " (p90 estimate " + GateCommand.shown(ticket.path("planEstimate").path("p90")) + ")");
+                return stopped ? GUARD_STOPPED : exit;
+            } finally { // also when the start, the command or a heartbeat fails
+                Files.deleteIfExists(checkpointFile);
+                Files.deleteIfExists(checkpointFile.getParent());
             }
-            int exit = p.waitFor();
-            Files.deleteIfExists(checkpointFile);
-            Files.deleteIfExists(checkpointFile.getParent());
-            last = g.call(id, "heartbeats", heartbeatBody(started, null));
-            ObjectNode fin = GateClient.JSON.createObjectNode().put("status", stopped ? "stopped" : exit == 0 ? "succeeded" : "failed");
-            JsonNode done = g.call(id, "finish", fin);
-            log.say("finished " + fin.path("status").asText() + " after " + hours(started) + " h: cost " + GateCommand.shown(done.path("actualCost"))
-                    + " (p90 estimate " + GateCommand.shown(ticket.path("planEstimate").path("p90")) + ")");
-            return stopped ? GUARD_STOPPED : exit;
         }
     }
 

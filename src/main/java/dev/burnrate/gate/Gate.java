@@ -192,6 +192,10 @@ public final class Gate {
         Instant now = clock.instant();
         Ticket existing = tickets.get(r.id());
         if (existing == null && retired.contains(r.id())) existing = fromAudit(r.id()).orElse(null);
+        String differs = existing == null ? null : existing.request().differsFrom(r);
+        if (differs != null) { // an id names one request: another one under it would answer with, or replace, that request's decision
+            throw new StateException("request id " + r.id() + " is taken by a request with another " + differs + "; send a new id", false);
+        }
         // the same request again returns its answer, except a deferred one whose time has come: it is decided afresh
         if (existing != null && !(existing.state() == Ticket.State.DEFERRED && existing.notBefore() != null && !now.isBefore(existing.notBefore()))) {
             return existing;

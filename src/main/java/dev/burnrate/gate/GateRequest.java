@@ -44,6 +44,28 @@ public record GateRequest(String id, String model, String team, Kind kind, Trigg
      * Why the run is asked for: {@code drift} (with a drift score), {@code accuracy} (with the drop in accuracy, in
      * points), {@code schedule} or {@code manual}.
      */
+    /**
+     * The first field in which {@code other} asks for different work than this request (model, team, kind, capacity,
+     * pricing, where, how long, how much data), or null when it is the same request sent again.
+     */
+    public String differsFrom(GateRequest other) {
+        if (!java.util.Objects.equals(model, other.model)) return "model";
+        if (!java.util.Objects.equals(team, other.team)) return "team";
+        if (kind != other.kind) return "kind";
+        if (!java.util.Objects.equals(provider, other.provider)) return "provider";
+        if (!java.util.Objects.equals(instanceType, other.instanceType)) return "instanceType";
+        if (count != other.count) return "count";
+        if (pricing != other.pricing) return "pricing";
+        if (!java.util.Objects.equals(region, other.region)) return "region";
+        if (!sameNumber(expectedHours, other.expectedHours)) return "expectedHours";
+        if (!sameNumber(datasetGb, other.datasetGb)) return "datasetGb";
+        return null;
+    }
+
+    private static boolean sameNumber(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    }
+
     public record Trigger(String type, BigDecimal driftScore, BigDecimal accuracyDelta) {
         public Trigger {
             type = type == null ? "manual" : type.toLowerCase(Locale.ROOT);

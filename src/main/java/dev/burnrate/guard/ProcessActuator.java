@@ -49,6 +49,7 @@ public final class ProcessActuator implements Actuator {
     public int checkpoint() {
         if (!process.isAlive()) return 0;
         int number = signalNumber(checkpointSignal);
+        if (number <= 0) return 0; // which processes handle it cannot be told: sending could terminate the command
         List<ProcessHandle> all = new ArrayList<>();
         all.add(process);
         process.descendants().forEach(all::add);
@@ -89,7 +90,8 @@ public final class ProcessActuator implements Actuator {
     }
 
     /** The signal's number on this system ({@code kill -l NAME}), or -1. */
-    private static int signalNumber(String name) {
+    static int signalNumber(String name) {
+        if (name.matches("\\d{1,2}")) return Integer.parseInt(name);
         try {
             Process p = new ProcessBuilder("kill", "-l", name).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();

@@ -105,6 +105,9 @@ final class GateRoutes {
             return;
         }
         boolean existed = r.id() != null && gate.known(r.id());
+        if (existed && gate.get(r.id()).filter(prior -> !p.coversTeam(prior.request().team())).isPresent()) {
+            throw new Gate.StateException("no request " + r.id(), true); // another team's id: as if it did not exist
+        }
         Ticket t = gate.submit(r);
         // bytes straight from Jackson: the hot path of the gate skips the intermediate String of ctx.json
         try {
@@ -130,7 +133,8 @@ final class GateRoutes {
     private List<dev.burnrate.audit.AuditEvent> visibleEvents(Context ctx, List<dev.burnrate.audit.AuditEvent> events) {
         if (Access.teams(ctx) == null) return events;
         Map<String, Boolean> seen = new java.util.HashMap<>();
-        return events.stream().filter(e -> e.subject() != null && seen.computeIfAbsent(e.subject(),
+        // only entries about gate requests (a request id may look like another subject, e.g. "budget:x"), of its teams
+        return events.stream().filter(e -> e.subject() != null && e.action().startsWith("gate.") && seen.computeIfAbsent(e.subject(),
                 id -> gate.get(id).map(t -> Access.covers(ctx, List.of(t.request().team()))).orElse(false))).toList();
     }
 

@@ -35,6 +35,9 @@ final class JobRoutes {
                 return;
             }
             for (JobRun j : batch) Access.requireTeam(ctx, j.team(), "post job run " + j.id()); // all or nothing
+            // a run already stored keeps its owner: replacing it needs the right to its team too
+            Map<String, String> stored = jobs.teamsOf(batch.stream().map(JobRun::id).toList());
+            for (Map.Entry<String, String> e : stored.entrySet()) Access.requireTeam(ctx, e.getValue(), "replace job run " + e.getKey());
             jobs.upsert(batch);
             ctx.status(202).json(Map.of("received", batch.size()));
         }, Access.Scope.TEAM_OBJECT);

@@ -174,9 +174,11 @@ public final class DuckFocusLedger implements FocusLedger {
         String exponent = "(contains(" + v + ", 'e') OR contains(" + v + ", 'E'))";
         // plain notation: a non-zero digit after the scale-th decimal; exponent notation: compared with a finer reading
         return "CASE WHEN " + v + " IS NULL THEN NULL"
-                + " WHEN length(" + v + ") > " + (scale + 2) + " AND NOT " + exponent + " AND regexp_matches(" + v
+                // more than `scale` decimals needs at least the point and scale + 1 digits
+                + " WHEN length(" + v + ") > " + (scale + 1) + " AND NOT " + exponent + " AND regexp_matches(" + v
                 + ", '[.][0-9]{" + scale + "}[0-9]*[1-9]') THEN " + refuse(column, tooPrecise, v)
-                + " WHEN " + exponent + " AND TRY_CAST(" + v + " AS DECIMAL(38,27)) <> TRY_CAST(TRY_CAST(" + v + " AS " + dec + ") AS DECIMAL(38,27)) THEN "
+                + " WHEN " + exponent + " AND (TRY_CAST(" + v + " AS DECIMAL(38,27)) <> TRY_CAST(TRY_CAST(" + v + " AS " + dec + ") AS DECIMAL(38,27))"
+                + " OR TRY_CAST(" + v + " AS DOUBLE) <> 0 AND TRY_CAST(" + v + " AS " + dec + ") = 0) THEN " // a non-zero amount never becomes 0
                 + refuse(column, tooPrecise, v)
                 + " ELSE coalesce(TRY_CAST(" + v + " AS " + dec + "), " + refuse(column, "not a valid decimal number, or more than "
                 + (38 - scale) + " digits before the decimal point", v) + ") END";

@@ -85,6 +85,23 @@ public final class DuckJobRuns implements JobRuns {
     }
 
     @Override
+    public Map<String, String> teamsOf(java.util.Collection<String> ids) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        List<String> list = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        String sql = "SELECT id, team FROM job_run WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(list.size(), "?")) + ")";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < list.size(); i++) ps.setString(i + 1, list.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) out.put(r.getString(1), r.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read job runs: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
     public List<JobRun> listAny(List<String> models, List<String> teams, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM job_run WHERE 1 = 1");
         if (!models.isEmpty()) sql.append(" AND model IN (").append(String.join(", ", java.util.Collections.nCopies(models.size(), "?"))).append(')');

@@ -34,6 +34,13 @@ class ActuatorsTest {
     }
 
     @Test
+    void checkpointSignal_givenByNumberOrName_resolvesToTheSameSignal() {
+        assertThat(ProcessActuator.signalNumber("10")).isEqualTo(10);
+        assertThat(ProcessActuator.signalNumber("USR1")).isEqualTo(10); // Linux numbering
+        assertThat(ProcessActuator.signalNumber("NOSUCHSIGNAL")).isEqualTo(-1); // then nothing is sent
+    }
+
+    @Test
     void kubernetes_checkpointAnnotatesTheJob_stopSuspendsIt() {
         job("retrain-churn");
         KubernetesActuator a = new KubernetesActuator(client, "ml", "retrain-churn", KubernetesActuator.StopMode.SUSPEND, CLOCK);

@@ -172,6 +172,13 @@ class ScopeTest {
             status(send("POST", "/api/v1/gate/requests", submitter, SMALL.formatted("s-new", "search", "search")), 403);
             status(send("GET", "/api/v1/gate/requests/s-new", admin, null), 404);
             status(send("POST", "/api/v1/gate/requests", submitter, SMALL.formatted("f-new", "fraud", "fraud")), 201);
+            // search's id under a fraud request: neither shown nor replaced
+            HttpResponse<String> taken = send("POST", "/api/v1/gate/requests", submitter, BIG.formatted("search-pending", "fraud", "fraud"));
+            status(taken, 404);
+            assertThat(taken.body()).doesNotContain("search-model");
+            assertThat(state("search-pending")).isEqualTo("pending_approval");
+            // the same id with other work is refused, not answered with the first request's decision
+            status(send("POST", "/api/v1/gate/requests", submitter, BIG.formatted("f-new", "fraud", "fraud")), 409);
         });
         c.put("GET /api/v1/gate/requests", () -> assertThat(fraudOnly("/api/v1/gate/requests").get("requests"))
                 .extracting(x -> x.get("id").asText()).contains("fraud-pending", "fraud-approved"));
@@ -245,6 +252,11 @@ class ScopeTest {
                     + "\"start\":\"2026-09-02T00:00:00Z\",\"end\":\"2026-09-02T01:00:00Z\",\"status\":\"succeeded\"}]";
             status(send("POST", "/api/v1/jobs", submitter, both), 403);
             assertThat(ok(send("GET", "/api/v1/jobs", admin, null)).get("jobs")).hasSize(2); // neither stored
+            // re-posting search's run under team fraud would take it over: refused, the run stays search's
+            String takeover = "[{\"id\":\"search-job\",\"model\":\"m\",\"team\":\"fraud\",\"kind\":\"training\",\"instanceType\":\"p4d.24xlarge\","
+                    + "\"start\":\"2026-09-02T00:00:00Z\",\"end\":\"2026-09-02T01:00:00Z\",\"status\":\"succeeded\"}]";
+            status(send("POST", "/api/v1/jobs", submitter, takeover), 403);
+            assertThat(ok(send("GET", "/api/v1/jobs?team=search", admin, null)).get("jobs")).extracting(j -> j.get("id").asText()).contains("search-job");
         });
         c.put("GET /api/v1/jobs", () -> {
             assertThat(fraudOnly("/api/v1/jobs").get("jobs")).extracting(j -> j.get("id").asText()).containsExactly("fraud-job");

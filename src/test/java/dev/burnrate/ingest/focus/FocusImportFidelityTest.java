@@ -179,6 +179,12 @@ class FocusImportFidelityTest {
     }
 
     @Test
+    void tinyAmountsNeverRoundToZero_nineteenDecimalsWithoutALeadingZero_norAnExponentBelowTheScale() {
+        assertThat(fails(write("short.csv", 2, BILLED, ".0000000000000000005")).reason()).contains("more than 18 decimal places");
+        assertThat(fails(write("tiny.csv", 2, BILLED, "1e-30")).reason()).contains("more than 18 decimal places");
+    }
+
+    @Test
     void trailingZerosBeyondTheScaleAreNotARounding() {
         assertThat(importInto("zeros", write("zeros.csv", 2, BILLED, "0.00000080000000000000000")).anyFailed()).isFalse();
     }
