@@ -129,8 +129,7 @@ public final class TerraformPlan {
                         "mixed_instances_policy.launch_template.launch_template_specification", "launch_template_id", "launch_template_name");
                 for (JsonNode o : mixed.path("override")) {
                     String t = text(o, "instance_type");
-                    if (t != null) addType(f, t, o.path("weighted_capacity").isNull() || o.path("weighted_capacity").asText().isEmpty()
-                            ? null : new BigDecimal(o.path("weighted_capacity").asText()));
+                    if (t != null) addType(f, t, weight(rc, o.path("weighted_capacity")));
                 }
                 if (f.types.isEmpty() && template != null) addType(f, text(template, "instance_type"), null);
                 boolean desiredKnown = after.hasNonNull("desired_capacity");
@@ -248,6 +247,19 @@ public final class TerraformPlan {
         v.put("max_monthly_cost", maxMonthly == null ? null : maxMonthly.doubleValue());
         v.put("priced", monthly != null);
         return new Resource(address, type, v, monthly, note);
+    }
+
+    /** An override's weighted_capacity: a positive number, or null when absent (unknown until apply counts as absent). */
+    private static BigDecimal weight(JsonNode rc, JsonNode w) {
+        if (w.isMissingNode() || w.isNull() || w.asText().isEmpty()) return null;
+        try {
+            BigDecimal v = new BigDecimal(w.asText());
+            if (v.signum() > 0) return v;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(rc.path("address").asText() + ": mixed_instances_policy override weighted_capacity '" + w.asText()
+                + "' is not a positive number");
     }
 
     private static void addType(Fleet f, String type, BigDecimal weight) {
