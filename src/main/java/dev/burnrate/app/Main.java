@@ -25,7 +25,15 @@ public final class Main {
 
     /** Runs a command with environment variables read through {@code env}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, java.util.function.UnaryOperator<String> env) {
-        dev.burnrate.cli.Services.Factory factory = new dev.burnrate.cli.Services.Factory() {
+        // a server that owns the ledger runs the command (same code, same output); otherwise it runs here
+        java.util.Optional<Integer> served = BurnrateCommand.forwardToServer(args, out, err, env);
+        if (served.isPresent()) return served.get();
+        return BurnrateCommand.commandLine(factory(clock), out, err, clock, env).execute(args);
+    }
+
+    /** How commands open the ledger and read the config. */
+    public static dev.burnrate.cli.Services.Factory factory(Clock clock) {
+        return new dev.burnrate.cli.Services.Factory() {
             @Override
             public dev.burnrate.cli.Services open(java.nio.file.Path db, java.nio.file.Path config) {
                 return Wiring.open(db, config, clock);
@@ -42,6 +50,5 @@ public final class Main {
                 return config == null ? java.util.List.of() : BurnrateConfig.load(config).governance().policies();
             }
         };
-        return BurnrateCommand.commandLine(factory, out, err, clock, env).execute(args);
     }
 }

@@ -80,6 +80,11 @@ public final class BurnrateCommand {
         return factory.prices(configPath());
     }
 
+    /** Runs the command in the server that owns the chosen ledger, when one is advertised beside it; empty: run it here. */
+    public static java.util.Optional<Integer> forwardToServer(String[] args, PrintWriter out, PrintWriter err, java.util.function.UnaryOperator<String> env) {
+        return LocalServer.forward(args, out, err, env);
+    }
+
     /** Builds the command line with one-line errors on stderr and exit codes: 0 ok, 1 failure, 2 usage. */
     public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err, java.time.Clock clock) {
         return commandLine(factory, out, err, clock, System::getenv);

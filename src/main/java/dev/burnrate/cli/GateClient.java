@@ -37,6 +37,18 @@ interface GateClient extends AutoCloseable {
         return new Local(root.open());
     }
 
+    /**
+     * For a command that runs on this machine while a server may own the ledger ({@code run}): the server named, else
+     * the one advertised beside the database (with its local credential), else the ledger itself.
+     */
+    static GateClient openBeside(BurnrateCommand root, String server, String token) {
+        if (server == null || server.isBlank()) {
+            var advert = LocalServer.advertised(root.databasePath());
+            if (advert.isPresent()) return new Remote(advert.get().url(), advert.get().credential());
+        }
+        return open(root, server, token);
+    }
+
     final class Local implements GateClient {
         private final Services s;
 

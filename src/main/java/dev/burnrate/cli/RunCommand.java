@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration interval = duration(heartbeat);
         PrintStreamLike log = new PrintStreamLike(root);
-        try (GateClient g = GateClient.open(root, remote.server, remote.token)) {
+        try (GateClient g = GateClient.openBeside(root, remote.server, remote.token)) {
             JsonNode ticket = g.submit(ask.json());
             int gateExit = GateCommand.exitCode(ticket);
             if (gateExit != 0) {

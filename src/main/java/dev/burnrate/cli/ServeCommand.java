@@ -28,7 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     /** Starts the API and blocks until the process is stopped; closes the database on the way out. */
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
         s.gate().requireTrusted(); // never serve a book rebuilt from an audit chain that does not verify
-        int actual = s.serve(bind, port);
+        // other burnrate commands on this ledger run in here while it serves (the advertisement beside the database)
+        LocalServer advertised = LocalServer.serve(s, root.factory, root.clock, bind, port);
+        int actual = advertised.port();
         CountDownLatch stopped = new CountDownLatch(1);
         // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds
         java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -45,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
             s.costAnomalies().detectHourly(hour.minusHours(6), hour);
         }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            advertised.close();
             timers.shutdownNow();
             s.api().stop();
             s.close();

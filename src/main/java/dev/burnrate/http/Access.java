@@ -13,16 +13,26 @@ import io.javalin.http.HandlerType;
 final class Access {
     private static final String PRINCIPAL = "burnrate.principal";
     private static final String ENABLED = "burnrate.tokens";
+    private static final String LOCAL = "burnrate.local";
 
     private Access() {
     }
 
     /** Returns false (and answers 401/403) when the request may not go on. */
-    static boolean check(Context ctx, Tokens tokens) {
+    static boolean check(Context ctx, Tokens tokens, String localCredential) {
         String path = ctx.path();
         if (!path.startsWith("/api/v1/")) return true;
         boolean enabled = tokens != null && tokens.enabled();
         ctx.attribute(ENABLED, enabled);
+        String bearer = ctx.header("Authorization");
+        if (localCredential != null && bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7)
+                && java.security.MessageDigest.isEqual(localCredential.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                bearer.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            // the CLI on this machine, holding the credential the server wrote beside its database (owner-only file)
+            ctx.attribute(PRINCIPAL, new Principal("local-cli", Role.ADMIN, java.util.Set.of()));
+            ctx.attribute(LOCAL, true);
+            return true;
+        }
         if (!enabled) {
             ctx.attribute(PRINCIPAL, Principal.open(ctx.header("X-Burnrate-User")));
             return true;
@@ -41,6 +51,11 @@ final class Access {
         }
         ctx.attribute(PRINCIPAL, p);
         return true;
+    }
+
+    /** Did the caller present the server's local credential? */
+    static boolean isLocal(Context ctx) {
+        return Boolean.TRUE.equals(ctx.attribute(LOCAL));
     }
 
     static Role needed(HandlerType method, String path) {

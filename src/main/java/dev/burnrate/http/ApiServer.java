@@ -79,6 +79,8 @@ public final class ApiServer {
 
     private dev.burnrate.ledger.InferenceUsages inference;
     private dev.burnrate.intake.BillImports imports;
+    private volatile String localCredential;
+    private CommandRunner commands;
     private dev.burnrate.ingest.focus.FocusLedger importLog;
 
     /** Adds the inference usage routes (before {@link #start}). */
@@ -91,6 +93,16 @@ public final class ApiServer {
     public ApiServer withJobs(dev.burnrate.allocation.JobRuns jobs, dev.burnrate.allocation.JobCosts costs) {
         this.jobs = jobs;
         this.jobCosts = costs;
+        return this;
+    }
+
+    /**
+     * Lets the CLI on this machine run its commands here (before {@link #start}): {@code credential} is what it must
+     * present, {@code runner} runs a command line against this server's ledger.
+     */
+    public ApiServer withLocalCommands(String credential, CommandRunner runner) {
+        this.localCredential = credential;
+        this.commands = runner;
         return this;
     }
 
@@ -159,7 +171,7 @@ public final class ApiServer {
         SameOrigin sameOrigin = SameOrigin.forBind(bind, allowedHosts);
         app.before(ctx -> {
             ctx.attribute("t0", System.nanoTime());
-            if (!sameOrigin.check(ctx) || !Access.check(ctx, tokens)) ctx.skipRemainingHandlers();
+            if (!sameOrigin.check(ctx) || !Access.check(ctx, tokens, localCredential)) ctx.skipRemainingHandlers();
         });
         app.beforeMatched(ctx -> {
             if (!Access.checkScope(ctx)) ctx.skipRemainingHandlers();
@@ -185,6 +197,7 @@ public final class ApiServer {
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
+        new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
                 : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
         app.exception(dev.burnrate.audit.AuditLog.BrokenChainException.class, (e, ctx) -> problem(ctx, 503, "Audit chain broken", e.getMessage(), null));

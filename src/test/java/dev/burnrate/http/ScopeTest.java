@@ -243,6 +243,7 @@ class ScopeTest {
         c.put("GET /api/v1/gpu-usage", () -> status(send("GET", "/api/v1/gpu-usage", viewer, null), 403));
         c.put("POST /api/v1/imports", () -> status(send("POST", "/api/v1/imports", submitter, "{}"), 403)); // bills span every team
         c.put("GET /api/v1/imports", () -> status(send("GET", "/api/v1/imports", viewer, null), 403));
+        c.put("POST /api/v1/cli", () -> status(send("POST", "/api/v1/cli", admin, "{\"args\":[\"costs\"]}"), 403)); // the local credential only
         c.put("POST /api/v1/inference-usage", () -> status(send("POST", "/api/v1/inference-usage", submitter, "{}"), 403));
         c.put("GET /api/v1/inference-costs", () -> status(send("GET", "/api/v1/inference-costs", viewer, null), 403));
         c.put("POST /api/v1/jobs", () -> {

@@ -1,0 +1,213 @@
+package dev.burnrate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.burnrate.http.CommandRunner;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One owner, many clients. A server that owns a ledger advertises itself beside the database file
+ * ({@code <db>.server}: its address and a credential, readable by the owning user only); every other {@code burnrate}
+ * command on that ledger then runs inside the server ({@code POST /api/v1/cli}) with the very same command code, so its
+ * output and exit code are those of a local run, instead of failing on the database lock. The advertisement goes when
+ * the server stops; one left by a server that died is ignored (nothing answers at its address).
+ */
+public final class LocalServer implements AutoCloseable {
+    /** Commands that never run inside a server: they start one, run a local process, or need no ledger. */
+    static final Set<String> LOCAL_ONLY = Set.of("serve", "demo", "run", "generate", "help");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a server advertises: where it listens and the credential that lets the local CLI in. */
+    record Advert(String url, long pid, String credential) {
+    }
+
+    private final Path file;
+    private final int port;
+
+    private LocalServer(Path file, int port) {
+        this.file = file;
+        this.port = port;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    static Path advertFile(Path db) {
+        return Path.of(db.toAbsolutePath() + ".server");
+    }
+
+    /**
+     * Starts serving {@code s} on {@code bind:port} with the CLI route open to a fresh local credential, and advertises
+     * it beside the database. Close the result when the server stops.
+     */
+    public static LocalServer serve(Services s, Services.Factory factory, java.time.Clock clock, String bind, int port) {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String credential = "brl_" + HexFormat.of().formatHex(secret);
+        s.api().withLocalCommands(credential, (args, cwd) -> execute(s, factory, clock, args, cwd));
+        int actual = s.serve(bind, port);
+        String host = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
+        Path file = advertFile(s.databasePath());
+        try {
+            ObjectNode n = JSON.createObjectNode().put("url", "http://" + host + ":" + actual).put("pid", ProcessHandle.current().pid()).put("credential", credential);
+            Path tmp = Path.of(file + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp); // not a POSIX file system
+            }
+            Files.writeString(tmp, n.toString() + "\n");
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot advertise the server beside " + s.databasePath() + ": " + e.getMessage(), e);
+        }
+        return new LocalServer(file, actual);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale advertisement is ignored by clients: nothing answers at its address
+        }
+    }
+
+    /** The server advertised beside this database, if any. */
+    static Optional<Advert> advertised(Path db) {
+        Path f = advertFile(db);
+        if (!Files.isRegularFile(f)) return Optional.empty();
+        try {
+            JsonNode n = JSON.readTree(Files.readString(f));
+            return Optional.of(new Advert(n.path("url").asText(), n.path("pid").asLong(), n.path("credential").asText()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs a command line inside this server, against its ledger: the same command code as a local run. */
+    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // the server's own ledger for every command; closing it is the server's business
+        Services shared = (Services) Proxy.newProxyInstance(Services.class.getClassLoader(), new Class<?>[]{Services.class}, (proxy, m, a) -> {
+            if (m.getName().equals("close") && m.getParameterCount() == 0) return null;
+            try {
+                return m.invoke(s, a);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+        Services.Factory here = new Services.Factory() {
+            @Override
+            public Services open(Path database, Path config) {
+                return shared;
+            }
+
+            @Override
+            public dev.burnrate.pricing.PriceCatalog prices(Path config) {
+                return factory.prices(config);
+            }
+
+            @Override
+            public List<dev.burnrate.policy.Policy> policies(Path config) {
+                return factory.policies(config);
+            }
+        };
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
+        CommandLine cl = BurnrateCommand.commandLine(here, o, e, clock, name -> null);
+        Path dir = Path.of(cwd);
+        cl.registerConverter(Path.class, v -> dir.resolve(v)); // file arguments are the client's, relative to its directory
+        String command = args.stream().filter(x -> !x.startsWith("-")).findFirst().orElse("");
+        int code;
+        if (LOCAL_ONLY.contains(command)) {
+            e.println("burnrate: '" + command + "' does not run inside a server");
+            code = 2;
+        } else {
+            code = cl.execute(args.toArray(String[]::new));
+        }
+        o.flush();
+        e.flush();
+        return new CommandRunner.Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs {@code args} in the server that owns the chosen ledger, if one is advertised and answers; returns its exit
+     * code, or empty to run locally (no server, a command that runs locally, help, or arguments picocli refuses).
+     */
+    static Optional<Integer> forward(String[] args, PrintWriter out, PrintWriter err, java.util.function.UnaryOperator<String> env) {
+        BurnrateCommand probe = new BurnrateCommand(null, new PrintWriter(new StringWriter()), java.time.Clock.systemUTC(), env);
+        CommandLine cl = new CommandLine(probe);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return Optional.empty();
+        }
+        if (!parsed.hasSubcommand()) return Optional.empty();
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return Optional.empty();
+        }
+        if (LOCAL_ONLY.contains(parsed.subcommand().commandSpec().name())) return Optional.empty();
+        Optional<Advert> advert = advertised(probe.databasePath());
+        if (advert.isEmpty()) return Optional.empty();
+        try {
+            ObjectNode body = JSON.createObjectNode().put("cwd", Path.of("").toAbsolutePath().toString());
+            var arr = body.putArray("args");
+            for (String a : args) arr.add(a);
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
+                    HttpRequest.newBuilder(URI.create(advert.get().url() + "/api/v1/cli"))
+                            .header("Authorization", "Bearer " + advert.get().credential())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (r.statusCode() != 200) {
+                err.println("burnrate: the server at " + advert.get().url() + " that owns " + probe.databasePath() + " refused the command: "
+                        + r.statusCode() + " " + r.body());
+                err.flush();
+                return Optional.of(1);
+            }
+            JsonNode n = JSON.readTree(r.body());
+            out.print(n.path("out").asText());
+            out.flush();
+            err.print(n.path("err").asText());
+            err.flush();
+            return Optional.of(n.path("exitCode").asInt(1));
+        } catch (java.net.ConnectException e) {
+            return Optional.empty(); // a server that died left its advertisement: run locally
+        } catch (IOException e) {
+            err.println("burnrate: cannot reach the server at " + advert.get().url() + ": " + e.getMessage());
+            err.flush();
+            return Optional.of(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(1);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.burnrate.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST /api/v1/cli: a {@code burnrate} command run inside the server that owns the ledger, for the CLI on the same
+ * machine (the same command code, so the same output and exit code as without a server). Only the local credential
+ * the server advertises beside its database file (readable by its owner only) may call it; no API token can.
+ */
+final class CliRoutes {
+    private final CommandRunner runner;
+
+    CliRoutes(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    void register(Javalin app) {
+        app.post("/api/v1/cli", ctx -> {
+            if (runner == null || !Access.isLocal(ctx)) {
+                ApiServer.problemStatic(ctx, 403, "Forbidden", "only the CLI of this server's machine may run commands here (the local credential beside the database file)");
+                return;
+            }
+            JsonNode n = ApiJson.mapper().readTree(ctx.bodyAsBytes());
+            List<String> args = new ArrayList<>();
+            if (n == null || !n.path("args").isArray()) throw new IllegalArgumentException("args (an array of strings) is required");
+            n.path("args").forEach(a -> args.add(a.asText()));
+            String cwd = n.path("cwd").asText(".");
+            CommandRunner.Result r = runner.run(args, cwd);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("exitCode", r.exitCode());
+            m.put("out", r.out());
+            m.put("err", r.err());
+            ctx.json(m);
+        }, Access.Scope.ALL_TEAMS);
+    }
+}
