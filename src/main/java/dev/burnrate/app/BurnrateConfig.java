@@ -37,9 +37,9 @@ import java.util.Set;
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
-                             Governance governance, Hosts hosts) {
+                             Governance governance, Hosts hosts, List<dev.burnrate.intake.FolderSources.Source> sources) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators");
+            "server", "actuators", "sources");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -82,7 +82,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -108,6 +108,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Node alertingNode = null;
         Governance gov = Governance.defaults();
         Hosts hosts = Hosts.defaults();
+        List<dev.burnrate.intake.FolderSources.Source> sources = List.of();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -126,6 +127,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                     Path base = file.toAbsolutePath().getParent();
                     gov = new Governance(gov.gate(), gov.guard(), spec(() -> dev.burnrate.policy.PolicySpecs.parseList(t.getValueNode(), name, base)));
                 }
+                case "sources" -> sources = sources(name, t.getValueNode(), file.toAbsolutePath().getParent());
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -153,10 +155,47 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources);
     }
 
     /** {@code <section>: {allowedHosts: [host, *.domain]}}: host names only (no scheme, port or path). */
+    /**
+     * Billing exports the server imports while it serves:
+     * <pre>
+     * sources:
+     *   - {name: drop, type: folder, path: /data/exports, every: 5m, staleAfter: 36h}
+     * </pre>
+     * {@code every} defaults to 5m; {@code staleAfter} (nothing new for longer raises an alert) to 36h; a relative path is
+     * relative to burnrate.yaml.
+     */
+    private static List<dev.burnrate.intake.FolderSources.Source> sources(String file, Node node, Path base) {
+        List<dev.burnrate.intake.FolderSources.Source> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int i = 0;
+        for (Node item : dev.burnrate.spec.Nodes.sequence(file, node, "sources").getValue()) {
+            String p = "sources[" + i++ + "]";
+            try {
+                Map<String, Node> f = dev.burnrate.spec.Nodes.fields(file, item, p, Set.of("name", "type", "path", "every", "staleAfter"));
+                if (!f.containsKey("name") || !f.containsKey("path")) throw new ConfigException(file, line(item), p, "needs name and path");
+                String n = scalar(file, f.get("name"), p + ".name");
+                if (!names.add(n)) throw new ConfigException(file, line(item), p + ".name", "'" + n + "' is declared twice");
+                String type = f.containsKey("type") ? scalar(file, f.get("type"), p + ".type") : "folder";
+                if (!type.equals("folder")) {
+                    throw new ConfigException(file, line(f.get("type")), p + ".type", "'" + type + "' is not supported yet; folder is (an S3 bucket mounted or synced to a folder works)");
+                }
+                Path path = Path.of(scalar(file, f.get("path"), p + ".path"));
+                if (!path.isAbsolute() && base != null) path = base.resolve(path);
+                java.time.Duration every = f.containsKey("every") ? dev.burnrate.spec.Nodes.duration(file, f.get("every"), p + ".every") : java.time.Duration.ofMinutes(5);
+                java.time.Duration stale = f.containsKey("staleAfter") ? dev.burnrate.spec.Nodes.duration(file, f.get("staleAfter"), p + ".staleAfter")
+                        : java.time.Duration.ofHours(36);
+                out.add(new dev.burnrate.intake.FolderSources.Source(n, path, every, stale));
+            } catch (dev.burnrate.spec.SpecException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** actuators.kubernetesNamespaces: team (or "*") → namespaces its requests' Kubernetes actuators may name. */
     private static Map<String, List<String>> namespaces(String file, Node node) {
         Map<String, List<String>> out = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ public final class Wiring implements Services {
     private final Database db;
     private final FocusImporter importer;
     private final dev.burnrate.intake.BillImports imports;
+    private final dev.burnrate.intake.FolderSources sources;
     private final DuckFocusLedger focus;
     private final DuckCostLedger costs;
     private final ApiServer api;
@@ -92,6 +93,7 @@ public final class Wiring implements Services {
                 new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), config.hosts().kubernetesNamespaces(), this::kubernetes, clock), clock);
         gateRef.set(gate);
         this.imports = new dev.burnrate.intake.BillImports(importer, this::checkCostRecords, costAnomalies, budgets, clock);
+        this.sources = new dev.burnrate.intake.FolderSources(config.sources(), imports, alerts, clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
@@ -145,6 +147,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.intake.BillImports imports() {
         return imports;
+    }
+
+    @Override
+    public dev.burnrate.intake.FolderSources sources() {
+        return sources;
     }
 
     @Override

@@ -40,6 +40,17 @@ final class ServeCommand implements Callable<Integer> {
         });
         timers.scheduleWithFixedDelay(() -> guarded("budget evaluation", () -> s.budgets().evaluate()), 0, 5, java.util.concurrent.TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(() -> guarded("alert delivery", () -> s.dispatcher().runOnce()), 5, 15, java.util.concurrent.TimeUnit.SECONDS);
+        if (!s.sources().sources().isEmpty()) {
+            timers.scheduleWithFixedDelay(() -> guarded("billing sources", () -> {
+                for (var p : s.sources().pollDue()) {
+                    if (p.imported() + p.failed() > 0) {
+                        root.out.println("burnrate: source " + p.source() + ": " + p.imported() + " file(s) imported, " + p.skipped() + " already there, "
+                                + p.failed() + " refused" + (p.errors().isEmpty() ? "" : ": " + String.join("; ", p.errors())));
+                        root.out.flush();
+                    }
+                }
+            }), 2, 30, java.util.concurrent.TimeUnit.SECONDS);
+        }
         timers.scheduleWithFixedDelay(() -> guarded("anomaly detection", () -> {
             java.time.LocalDate today = java.time.LocalDate.now(root.clock);
             s.costAnomalies().detect(today.minusDays(3), today);

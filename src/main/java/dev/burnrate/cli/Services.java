@@ -14,6 +14,9 @@ public interface Services extends AutoCloseable {
     /** Imports bills and runs what follows every import (policies, anomalies, budgets): the path every caller takes. */
     dev.burnrate.intake.BillImports imports();
 
+    /** The billing export folders this ledger's server polls (burnrate.yaml {@code sources}). */
+    dev.burnrate.intake.FolderSources sources();
+
     /** Runs the cost_record policies over one import's rows and raises their alerts (a detective control: nothing is refused). */
     java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file);
 

@@ -62,6 +62,19 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_sources_relativePathsFollowTheFile_defaultsApply_andAnUnsupportedTypeNamesItsLine() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), "sources:\n  - {name: drop, path: exports}\n  - {name: aws, type: folder, path: /data/cur, every: 1h, staleAfter: 2d}\n");
+        BurnrateConfig c = BurnrateConfig.load(ok);
+        assertThat(c.sources()).hasSize(2);
+        assertThat(c.sources().get(0).path()).isEqualTo(dir.toAbsolutePath().resolve("exports"));
+        assertThat(c.sources().get(0).every()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(c.sources().get(1).staleAfter()).isEqualTo(java.time.Duration.ofDays(2));
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "sources:\n  - name: s3\n    type: s3\n    path: billing\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml:3").hasMessageContaining("sources[0].type").hasMessageContaining("not supported yet");
+    }
+
+    @Test
     void load_allowedHosts_areReadAndAUrlInPlaceOfAHostIsRefused() throws Exception {
         Path ok = Files.writeString(dir.resolve("ok.yaml"), """
                 server:
