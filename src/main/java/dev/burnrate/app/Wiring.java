@@ -150,6 +150,16 @@ public final class Wiring implements Services {
     }
 
     @Override
+    public AutoCloseable startLoop(java.util.function.Consumer<String> log) {
+        return new ServerLoop(this, clock, log).start();
+    }
+
+    /** The server's loop without its timer thread, for a caller that ticks it (tests on a virtual clock). */
+    public ServerLoop loop(java.util.function.Consumer<String> log) {
+        return new ServerLoop(this, clock, log);
+    }
+
+    @Override
     public dev.burnrate.intake.FolderSources sources() {
         return sources;
     }

@@ -32,34 +32,18 @@ final class ServeCommand implements Callable<Integer> {
         LocalServer advertised = LocalServer.serve(s, root.factory, root.clock, bind, port);
         int actual = advertised.port();
         CountDownLatch stopped = new CountDownLatch(1);
-        // budgets are evaluated every 5 minutes and the alert outbox is drained every 15 seconds
-        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "burnrate-timers");
-            t.setDaemon(true);
-            return t;
+        // the outbox, the billing sources, budgets and anomaly scans run on their own (a feature: app/ServerLoop)
+        AutoCloseable loop = s.startLoop(line -> {
+            root.out.println("burnrate: " + line);
+            root.out.flush();
         });
-        timers.scheduleWithFixedDelay(() -> guarded("budget evaluation", () -> s.budgets().evaluate()), 0, 5, java.util.concurrent.TimeUnit.MINUTES);
-        timers.scheduleWithFixedDelay(() -> guarded("alert delivery", () -> s.dispatcher().runOnce()), 5, 15, java.util.concurrent.TimeUnit.SECONDS);
-        if (!s.sources().sources().isEmpty()) {
-            timers.scheduleWithFixedDelay(() -> guarded("billing sources", () -> {
-                for (var p : s.sources().pollDue()) {
-                    if (p.imported() + p.failed() > 0) {
-                        root.out.println("burnrate: source " + p.source() + ": " + p.imported() + " file(s) imported, " + p.skipped() + " already there, "
-                                + p.failed() + " refused" + (p.errors().isEmpty() ? "" : ": " + String.join("; ", p.errors())));
-                        root.out.flush();
-                    }
-                }
-            }), 2, 30, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        timers.scheduleWithFixedDelay(() -> guarded("anomaly detection", () -> {
-            java.time.LocalDate today = java.time.LocalDate.now(root.clock);
-            s.costAnomalies().detect(today.minusDays(3), today);
-            java.time.LocalDateTime hour = java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-            s.costAnomalies().detectHourly(hour.minusHours(6), hour);
-        }), 1, 60, java.util.concurrent.TimeUnit.MINUTES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             advertised.close();
-            timers.shutdownNow();
+            try {
+                loop.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
             s.api().stop();
             s.close();
             stopped.countDown();
@@ -68,13 +52,5 @@ final class ServeCommand implements Callable<Integer> {
                 + "  (API /api/v1/costs, OpenAPI /api/openapi.json, /healthz, /metrics; Ctrl-C to stop)");
         root.out.flush();
         stopped.await();
-    }
-
-    private static void guarded(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            System.err.println("burnrate: " + what + " failed: " + e.getMessage());
-        }
     }
 }

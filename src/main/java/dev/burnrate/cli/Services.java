@@ -14,6 +14,9 @@ public interface Services extends AutoCloseable {
     /** Imports bills and runs what follows every import (policies, anomalies, budgets): the path every caller takes. */
     dev.burnrate.intake.BillImports imports();
 
+    /** Starts what a serving Burnrate does on its own (outbox, sources, budgets, anomaly scans); close it to stop. */
+    AutoCloseable startLoop(java.util.function.Consumer<String> log);
+
     /** The billing export folders this ledger's server polls (burnrate.yaml {@code sources}). */
     dev.burnrate.intake.FolderSources sources();
 

@@ -1,0 +1,91 @@
+package dev.burnrate.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What a serving Burnrate does on its own, on the injected clock: delivers the alert outbox (every 15 s), polls the
+ * billing sources (each at its own interval; every import runs the after-import pipeline), evaluates the budgets (every
+ * 5 min) and scans for anomalies (hourly: the last 3 ended days and 6 ended hours). {@link #tick} runs whatever is due
+ * and is what tests drive; {@link #start} calls it from a timer thread. One line of log per thing done or failed.
+ */
+public final class ServerLoop implements AutoCloseable {
+    private record Job(String name, Duration every, Runnable run) {
+    }
+
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, Instant> last = new LinkedHashMap<>();
+    private ScheduledExecutorService timer;
+
+    ServerLoop(Wiring w, Clock clock, Consumer<String> log) {
+        this.clock = clock;
+        this.log = log;
+        add("alert delivery", Duration.ofSeconds(15), () -> w.dispatcher().runOnce());
+        if (!w.sources().sources().isEmpty()) {
+            add("billing sources", Duration.ofSeconds(30), () -> {
+                for (var p : w.sources().pollDue()) {
+                    if (p.imported() + p.failed() > 0) {
+                        log.accept("source " + p.source() + ": " + p.imported() + " file(s) imported, " + p.skipped() + " already there, " + p.failed()
+                                + " refused" + (p.errors().isEmpty() ? "" : ": " + String.join("; ", p.errors())));
+                    }
+                }
+            });
+        }
+        add("budget evaluation", Duration.ofMinutes(5), () -> w.budgets().evaluate());
+        add("anomaly detection", Duration.ofHours(1), () -> {
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            int days = w.costAnomalies().detect(today.minusDays(3), today).size();
+            LocalDateTime hour = LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
+            int hours = w.costAnomalies().detectHourly(hour.minusHours(6), hour).size();
+            if (days + hours > 0) log.accept("anomaly scan: " + days + " daily, " + hours + " hourly anomalies in the last ended days and hours");
+        });
+    }
+
+    private void add(String name, Duration every, Runnable run) {
+        jobs.put(name, new Job(name, every, run));
+    }
+
+    /** Runs every job whose interval has passed since it last ran (all of them the first time). */
+    public synchronized void tick() {
+        Instant now = clock.instant();
+        for (Job j : jobs.values()) {
+            Instant prev = last.get(j.name());
+            if (prev != null && now.isBefore(prev.plus(j.every()))) continue;
+            last.put(j.name(), now);
+            try {
+                j.run().run();
+            } catch (RuntimeException e) {
+                log.accept(j.name() + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Ticks every few seconds on a daemon thread until closed. */
+    public ServerLoop start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "burnrate-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 2, 5, TimeUnit.SECONDS);
+        return this;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) timer.shutdownNow();
+    }
+}
