@@ -30,6 +30,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (days < 1) throw new dev.burnrate.ledger.InvalidParameterException("--days", String.valueOf(days), "must be 1 or more");
         java.time.LocalDate to = java.time.LocalDate.now(root.clock);
         java.time.LocalDate from = to.minusDays(days);
         try (Services s = root.open()) {

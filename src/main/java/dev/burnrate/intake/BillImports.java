@@ -19,8 +19,9 @@ import java.util.Map;
  * One import of bills, whoever triggers it (the CLI, the API, the demo): the files go into the ledger with the
  * importer's rules (all-or-nothing per file, idempotent by content, restatement by billing period), then, once per
  * import and in this order, the same follow-up: the cost-record policies on each stored file, anomaly detection over
- * the billing periods the import touched (days that have ended), and the budgets, each raising its alerts through the
- * outbox. Nothing follows an import that stored nothing.
+ * the days the import touched among the last {@link #RECENT_DAYS} ended ones, and the budgets, each raising its alerts
+ * through the outbox. A backfill of older months does not page anyone about the past (`anomalies --scan --days N`
+ * judges history on demand). Nothing follows an import that stored nothing.
  */
 public final class BillImports {
     /** Runs the cost-record policies on one stored file and raises their alerts; returns what matched. */
@@ -32,6 +33,9 @@ public final class BillImports {
     /** What the import stored, what the policies matched per import id, and what the follow-up found. */
     public record Outcome(ImportReport report, Map<String, List<CostRecordChecks.Finding>> findings, int anomalies, int budgetsEvaluated) {
     }
+
+    /** How far back the detection after an import looks: the days whose alert can still lead to action. */
+    static final int RECENT_DAYS = 3;
 
     private final FocusImporter importer;
     private final PolicyChecks policies;
@@ -66,8 +70,9 @@ public final class BillImports {
         if (first != null) {
             // detection clamps to the days that have ended; a bill of a future period has nothing to judge yet
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-            LocalDate from = first.atDay(1);
-            if (from.isBefore(today)) found = anomalies.detect(from, last.plusMonths(1).atDay(1)).size();
+            LocalDate from = first.atDay(1).isAfter(today.minusDays(RECENT_DAYS)) ? first.atDay(1) : today.minusDays(RECENT_DAYS);
+            LocalDate to = last.plusMonths(1).atDay(1);
+            if (from.isBefore(today) && to.isAfter(from)) found = anomalies.detect(from, to).size();
         }
         int evaluated = budgets.evaluate().size();
         return new Outcome(report, findings, found, evaluated);

@@ -97,6 +97,9 @@ class CliTest {
         assertThat(filter.code()).as(filter.err()).isEqualTo(2);
         Result by = run("--db", db, "costs", "--by", "nosuch");
         assertThat(by.code()).as(by.err()).isEqualTo(2);
+        Result days = run("--db", db, "anomalies", "--days", "-3");
+        assertThat(days.code()).as(days.err()).isEqualTo(2);
+        assertThat(days.err()).contains("--days=-3: must be 1 or more");
     }
 
     @Test
