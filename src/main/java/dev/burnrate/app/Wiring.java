@@ -97,7 +97,7 @@ public final class Wiring implements Services {
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
-                .withInference(inference).withImports(imports, focus);
+                .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -147,6 +147,20 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.intake.BillImports imports() {
         return imports;
+    }
+
+    /** Ready: the ledger answers, the audit table is caught up with its journal, every billing source is readable. */
+    java.util.Map<String, String> readiness() {
+        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+        try {
+            costs.recordCount();
+        } catch (RuntimeException e) {
+            problems.put("ledger", String.valueOf(e.getMessage()));
+        }
+        long lag = audit.lag();
+        if (lag > 10_000) problems.put("audit", lag + " journalled entries not yet in the audit table");
+        sources.unhealthy().forEach((name, why) -> problems.put("source " + name, why));
+        return problems;
     }
 
     @Override

@@ -267,6 +267,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Entries durable in the journal that the queryable table does not hold yet (0 when caught up). */
+    public long lag() {
+        return Math.max(0, appended - storedSeq);
+    }
+
     /** Waits until the store holds every entry appended so far. */
     private void awaitStored() {
         long target = appended;

@@ -80,6 +80,7 @@ public final class ApiServer {
     private dev.burnrate.ledger.InferenceUsages inference;
     private dev.burnrate.intake.BillImports imports;
     private volatile String localCredential;
+    private java.util.function.Supplier<Map<String, String>> readiness;
     private CommandRunner commands;
     private dev.burnrate.ingest.focus.FocusLedger importLog;
 
@@ -103,6 +104,12 @@ public final class ApiServer {
     public ApiServer withLocalCommands(String credential, CommandRunner runner) {
         this.localCredential = credential;
         this.commands = runner;
+        return this;
+    }
+
+    /** What /readyz checks: each problem by name (empty: ready) (before {@link #start}). */
+    public ApiServer withReadiness(java.util.function.Supplier<Map<String, String>> checks) {
+        this.readiness = checks;
         return this;
     }
 
@@ -183,6 +190,13 @@ public final class ApiServer {
                     ctx.statusCode(), t0 == null ? 0 : System.nanoTime() - t0);
         });
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount(), "now", clock.instant().toString())));
+        app.get("/readyz", ctx -> {
+            Map<String, String> problems = readiness == null ? Map.of() : readiness.get();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ready", problems.isEmpty());
+            m.put("problems", problems);
+            ctx.status(problems.isEmpty() ? 200 : 503).json(m);
+        });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);

@@ -49,6 +49,8 @@ public final class FolderSources {
     private final Map<String, Map<Path, String>> pending = new HashMap<>();
     private final Map<String, Instant> lastNew = new HashMap<>();
     private final Map<String, Instant> lastPoll = new HashMap<>();
+    /** Per source: why its last poll could not read its folder, or absent when it could. */
+    private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FolderSources(List<Source> sources, BillImports imports, Alerts alerts, Clock clock) {
         this.sources = List.copyOf(sources);
@@ -61,6 +63,11 @@ public final class FolderSources {
 
     public List<Source> sources() {
         return sources;
+    }
+
+    /** The sources whose folder could not be read at their last poll, with the reason. */
+    public Map<String, String> unhealthy() {
+        return Map.copyOf(unreadable);
     }
 
     /** Polls every source whose interval has passed since its last poll; returns what each did. */
@@ -91,9 +98,11 @@ public final class FolderSources {
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             String why = "cannot read folder " + s.path() + ": " + e.getMessage();
+            unreadable.put(s.name(), why);
             raise(s, "source-failed:" + s.name(), Alert.Severity.TICKET, "Billing source " + s.name() + " cannot be read", why);
             return new Poll(s.name(), 0, 0, 0, List.of(why));
         }
+        unreadable.remove(s.name());
         int imported = 0;
         int skipped = 0;
         int failed = 0;

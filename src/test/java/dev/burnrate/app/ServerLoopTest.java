@@ -46,4 +46,35 @@ class ServerLoopTest {
             assertThat(w.alerts().list(Alert.State.OPEN, 10)).extracting(Alert::title).anyMatch(t -> t.contains("fraud") && t.contains("80%"));
         }
     }
+
+    @Test
+    void sourceWhoseFolderCannotBeRead_makesTheServerNotReady_untilItCanBe() throws Exception {
+        Files.writeString(dir.resolve("burnrate.yaml"), "sources:\n  - {name: drop, path: missing, every: 1m}\n");
+        MutableClock clock = new MutableClock(Instant.parse("2026-09-16T06:00:00Z"));
+        try (Wiring w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock)) {
+            String base = "http://127.0.0.1:" + w.serve("127.0.0.1", 0);
+            try {
+                var http = java.net.http.HttpClient.newHttpClient();
+                java.util.function.Supplier<java.net.http.HttpResponse<String>> readyz = () -> {
+                    try {
+                        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/readyz")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                assertThat(readyz.get().statusCode()).isEqualTo(200);
+                w.loop(line -> { }).tick();
+                var notReady = readyz.get();
+                assertThat(notReady.statusCode()).isEqualTo(503);
+                assertThat(notReady.body()).contains("source drop", "cannot read folder");
+                Files.createDirectories(dir.resolve("missing"));
+                clock.advance(Duration.ofMinutes(1));
+                w.sources().pollDue();
+                assertThat(readyz.get().statusCode()).isEqualTo(200);
+            } finally {
+                w.api().stop();
+            }
+        }
+    }
 }
