@@ -70,6 +70,7 @@ final class ImportRoutes {
         Path dir = Files.createTempDirectory("burnrate-upload-");
         try {
             List<Path> files = new ArrayList<>();
+            Map<Path, String> names = new LinkedHashMap<>();
             for (UploadedFile u : uploads) {
                 String name = UNSAFE.matcher(Path.of(u.filename() == null || u.filename().isBlank() ? "upload.csv" : u.filename()).getFileName().toString())
                         .replaceAll("_");
@@ -78,8 +79,9 @@ final class ImportRoutes {
                     Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
                 }
                 files.add(f);
+                names.put(f, name); // reports, errors and the import log name the upload, not where it was kept
             }
-            BillImports.Outcome outcome = imports.importFiles(files);
+            BillImports.Outcome outcome = imports.importFiles(files, names);
             Map<String, Object> body = report(outcome, dir);
             ImportReport.Failed failed = outcome.report().files().stream().filter(ImportReport.Failed.class::isInstance)
                     .map(ImportReport.Failed.class::cast).findFirst().orElse(null);

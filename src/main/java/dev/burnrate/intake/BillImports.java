@@ -52,7 +52,12 @@ public final class BillImports {
     }
 
     public Outcome importFiles(List<Path> files) {
-        ImportReport report = importer.importFiles(files);
+        return importFiles(files, Map.of());
+    }
+
+    /** As {@link #importFiles(List)}, each file known by its name in {@code names} where it has one (an upload's). */
+    public Outcome importFiles(List<Path> files, Map<Path, String> names) {
+        ImportReport report = importer.importFiles(files, names);
         Map<String, List<CostRecordChecks.Finding>> findings = new LinkedHashMap<>();
         YearMonth first = null;
         YearMonth last = null;

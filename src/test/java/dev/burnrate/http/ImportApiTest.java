@@ -83,6 +83,7 @@ class ImportApiTest {
         JsonNode log = get("/api/v1/imports").get("imports");
         assertThat(log).hasSize(1);
         assertThat(log.get(0).get("sha256").asText()).hasSize(64);
+        assertThat(log.get(0).get("file").asText()).isEqualTo("focus_sample.csv"); // the upload's name, not where it was kept
         assertThat(new BigDecimal(log.get(0).get("billed").get("USD").asText())).isEqualByComparingTo(billed);
         JsonNode costs = get("/api/v1/costs?basis=billed");
         assertThat(new BigDecimal(costs.get("totals").get("USD").asText())).isEqualByComparingTo(billed);

@@ -60,13 +60,18 @@ public final class FocusImporter {
      * split over several part files of one export is replaced as a whole.
      */
     public ImportReport importFiles(List<java.nio.file.Path> paths) {
+        return importFiles(paths, java.util.Map.of());
+    }
+
+    /** As {@link #importFiles(List)}, each file known by its name in {@code names} where it has one (an upload's). */
+    public ImportReport importFiles(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names) {
         List<ImportReport.FileResult> results = new ArrayList<>();
         List<Staged> staged = new ArrayList<>();
         try (FocusLedger.Batch batch = ledger.begin()) {
             for (java.nio.file.Path p : paths) {
-                String name = p.toString();
+                String name = names.getOrDefault(p, p.toString());
                 try {
-                    SourceFile file = SourceFile.of(p);
+                    SourceFile file = SourceFile.of(p).named(name);
                     FocusHeader header = header(file);
                     // hash while DuckDB loads: the hash decides only whether this load is kept
                     CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> sha256(file));
