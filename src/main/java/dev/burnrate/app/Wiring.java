@@ -139,7 +139,7 @@ public final class Wiring implements Services {
         return new Wiring(Database.open(database), config, clock);
     }
 
-    @Override
+    /** The bare importer, without what follows an import (commands use {@link #imports()}). */
     public FocusImporter importer() {
         return importer;
     }
@@ -178,8 +178,8 @@ public final class Wiring implements Services {
         return sources;
     }
 
-    @Override
-    public java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file) {
+    /** Runs the cost_record policies over one import's rows and raises their alerts (a detective control: nothing is refused). */
+    java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file) {
         var findings = dev.burnrate.policy.CostRecordChecks.run(gate.policies(), costs, importId);
         for (var f : findings) {
             var a = f.alerting(importId, file);

@@ -1,7 +1,6 @@
 package dev.burnrate.cli;
 
 import dev.burnrate.http.ApiServer;
-import dev.burnrate.ingest.focus.FocusImporter;
 import dev.burnrate.ingest.focus.FocusLedger;
 import dev.burnrate.ledger.CostLedger;
 
@@ -9,8 +8,6 @@ import java.nio.file.Path;
 
 /** What commands work with: the opened ledger and the features wired to it. Built by the composition root. */
 public interface Services extends AutoCloseable {
-    FocusImporter importer();
-
     /** Imports bills and runs what follows every import (policies, anomalies, budgets): the path every caller takes. */
     dev.burnrate.intake.BillImports imports();
 
@@ -19,9 +16,6 @@ public interface Services extends AutoCloseable {
 
     /** The billing export folders this ledger's server polls (burnrate.yaml {@code sources}). */
     dev.burnrate.intake.FolderSources sources();
-
-    /** Runs the cost_record policies over one import's rows and raises their alerts (a detective control: nothing is refused). */
-    java.util.List<dev.burnrate.policy.CostRecordChecks.Finding> checkCostRecords(String importId, String file);
 
     FocusLedger focusLedger();
 

@@ -34,12 +34,12 @@ final class Alternatives {
         List<Alternative> out = new ArrayList<>();
         if (r.pricing() != PriceCatalog.Pricing.SPOT) {
             GateRequest s = r.withPricing(PriceCatalog.Pricing.SPOT);
-            estimate(s).filter(e -> e.basis().equals(est.basis()))
+            estimator.tryEstimate(s).filter(e -> e.basis().equals(est.basis()))
                     .ifPresent(e -> out.add(new Alternative("spot", r.pricing().label(), "spot", s, e)));
         }
         if (r.kind() == GateRequest.Kind.FULL && r.trigger().isQualityTrigger()) {
             GateRequest inc = r.withKind(GateRequest.Kind.INCREMENTAL);
-            estimate(inc).filter(e -> e.basis().equals("history"))
+            estimator.tryEstimate(inc).filter(e -> e.basis().equals("history"))
                     .ifPresent(e -> out.add(new Alternative("incremental", "full", "incremental", inc, e)));
         }
         cheaperInstance(r, est).ifPresent(out::add);
@@ -76,17 +76,9 @@ final class Alternatives {
                 continue; // no price under this pricing model
             }
             if (theirPerGpu.compareTo(perGpu) >= 0) continue;
-            estimate(q).filter(e -> e.basis().equals(est.basis()))
+            estimator.tryEstimate(q).filter(e -> e.basis().equals(est.basis()))
                     .ifPresent(e -> found.add(new Alternative("instance", r.count() + " × " + r.instanceType(), q.count() + " × " + q.instanceType(), q, e)));
         }
         return found.stream().min(Comparator.comparing(a -> a.estimate().p90().amount()));
-    }
-
-    private Optional<Estimate> estimate(GateRequest r) {
-        try {
-            return Optional.ofNullable(estimator.estimate(r));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -126,6 +126,15 @@ public final class Estimator {
     }
 
     /** The estimate, or null when there is neither enough history nor declared hours. */
+    /** The estimate of a variant of a request, or empty when it has none (no price for it, no history and no hours). */
+    java.util.Optional<Estimate> tryEstimate(GateRequest r) {
+        try {
+            return java.util.Optional.ofNullable(estimate(r));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Estimate estimate(GateRequest r) {
         BigDecimal rate = rate(r.provider(), r.instanceType(), r.region(), r.pricing());
         Similar sim = similar(r, rate);

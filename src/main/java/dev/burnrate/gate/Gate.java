@@ -260,7 +260,7 @@ public final class Gate {
         GateRequest plan = r;
         Estimate planEst = est;
         if (forceSpot && r.pricing() != PriceCatalog.Pricing.SPOT) {
-            Optional<Estimate> spot = tryEstimate(r.withPricing(PriceCatalog.Pricing.SPOT));
+            Optional<Estimate> spot = estimator.tryEstimate(r.withPricing(PriceCatalog.Pricing.SPOT));
             if (spot.isPresent()) {
                 changes.add(new Ticket.Change("spot", r.pricing().name().toLowerCase(Locale.ROOT), "spot", saving(est, spot.get())));
                 plan = r.withPricing(PriceCatalog.Pricing.SPOT);
@@ -420,28 +420,19 @@ public final class Gate {
         return latest == null ? null : latest.atStartOfDay().toInstant(ZoneOffset.UTC);
     }
 
-    private Optional<Estimate> tryEstimate(GateRequest r) {
-        try {
-            return Optional.ofNullable(estimator.estimate(r));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
     // ---------------------------------------------------------------- approvals and lifecycle
 
     /** An approver (never the requester) approves a pending request; its reservation stays held until it starts. */
     public Ticket approve(String id, String approver, String reason) {
-        requireTrusted();
         return decideApproval(id, approver, reason, true);
     }
 
     public Ticket reject(String id, String approver, String reason) {
-        requireTrusted();
         return decideApproval(id, approver, reason, false);
     }
 
     private Ticket decideApproval(String id, String approver, String reason, boolean approve) {
+        requireTrusted();
         if (approver == null || approver.isBlank()) throw new IllegalArgumentException("an approver is required");
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a reason is required");
         Instant now = clock.instant();

@@ -26,7 +26,7 @@ final class CliRoutes {
                 ApiServer.problemStatic(ctx, 403, "Forbidden", "only the CLI of this server's machine may run commands here (the local credential beside the database file)");
                 return;
             }
-            JsonNode n = ApiJson.mapper().readTree(ctx.bodyAsBytes());
+            JsonNode n = ctx.bodyAsClass(JsonNode.class);
             List<String> args = new ArrayList<>();
             if (n == null || !n.path("args").isArray()) throw new IllegalArgumentException("args (an array of strings) is required");
             n.path("args").forEach(a -> args.add(a.asText()));

@@ -4,15 +4,12 @@ import dev.burnrate.ingest.focus.FocusFileException;
 import dev.burnrate.ingest.focus.FocusLedger;
 import dev.burnrate.ingest.focus.ImportReport;
 import dev.burnrate.intake.BillImports;
-import dev.burnrate.ledger.Money;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +21,8 @@ import java.util.Map;
 /**
  * /api/v1/imports: bills in while the server serves. POST takes FOCUS exports as multipart field {@code file} (one or
  * more; CSV, CSV.gz, Parquet, told apart by their names) and imports them with exactly the CLI's rules and follow-up
- * ({@link BillImports}); GET lists the import log. Bills span every team: an unscoped token is needed.
+ * ({@link BillImports}); GET lists the import log. Amounts per currency are written by the API's mapper, as exact
+ * decimal strings. Bills span every team: an unscoped token is needed.
  */
 final class ImportRoutes {
     /** A file name as the importer sees it: its last path segment, in a safe alphabet (the extension tells the format). */
@@ -52,8 +50,8 @@ final class ImportRoutes {
                 m.put("rows", e.rows());
                 m.put("importedAt", e.importedAt().toString());
                 m.put("replacedRows", e.replacedRows());
-                m.put("billed", amounts(e.billed()));
-                m.put("effective", amounts(e.effective()));
+                m.put("billed", e.billed());
+                m.put("effective", e.effective());
                 m.put("warnings", e.warnings());
                 out.add(m);
             }
@@ -104,7 +102,7 @@ final class ImportRoutes {
             p.put("reason", e.reason());
             p.put("instance", ctx.path());
             p.put("report", body);
-            ctx.status(422).contentType("application/problem+json").result(ApiJson.mapper().writeValueAsString(p));
+            ctx.status(422).json(p).contentType("application/problem+json"); // the API's mapper: amounts as exact decimal strings
         } finally {
             try (var all = Files.walk(dir)) {
                 for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
@@ -131,12 +129,12 @@ final class ImportRoutes {
                     m.put("rows", i.rows());
                     m.put("billingPeriods", i.billingPeriods());
                     m.put("providers", i.providers());
-                    m.put("billed", amounts(i.billedByCurrency()));
-                    m.put("effective", amounts(i.effectiveByCurrency()));
+                    m.put("billed", i.billedByCurrency());
+                    m.put("effective", i.effectiveByCurrency());
                     m.put("warnings", i.warnings());
                     List<Map<String, Object>> hits = new ArrayList<>();
                     for (var h : o.findings().getOrDefault(i.importId(), List.of())) {
-                        hits.add(Map.of("policy", h.policy().name(), "enforced", h.enforced(), "rows", h.rows(), "effective", amounts(h.effectiveByCurrency())));
+                        hits.add(Map.of("policy", h.policy().name(), "enforced", h.enforced(), "rows", h.rows(), "effective", h.effectiveByCurrency()));
                     }
                     m.put("policies", hits);
                 }
@@ -157,11 +155,5 @@ final class ImportRoutes {
         body.put("anomalies", o.anomalies());
         body.put("budgetsEvaluated", o.budgetsEvaluated());
         return body;
-    }
-
-    private static Map<String, String> amounts(Map<String, BigDecimal> byCurrency) {
-        Map<String, String> out = new LinkedHashMap<>();
-        byCurrency.forEach((c, a) -> out.put(c, Money.plain(a)));
-        return out;
     }
 }

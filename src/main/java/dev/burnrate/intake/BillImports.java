@@ -35,7 +35,7 @@ public final class BillImports {
     }
 
     /** How far back the detection after an import looks: the days whose alert can still lead to action. */
-    static final int RECENT_DAYS = 3;
+    public static final int RECENT_DAYS = 3;
 
     private final FocusImporter importer;
     private final PolicyChecks policies;

@@ -87,13 +87,11 @@ public final class FolderSources {
         Map<Path, String> known = seen.computeIfAbsent(s.name(), k -> new HashMap<>());
         Map<Path, String> waiting = pending.computeIfAbsent(s.name(), k -> new HashMap<>());
         Map<Path, List<Path>> byDir = new TreeMap<>();
-        Map<Path, String> stamps = new HashMap<>();
         try (Stream<Path> files = Files.walk(s.path())) {
             for (Path f : files.filter(Files::isRegularFile).filter(FolderSources::isExport).sorted().toList()) {
                 String stamp = Files.size(f) + "@" + Files.getLastModifiedTime(f).toInstant();
                 if (stamp.equals(known.get(f))) continue;
                 if (!stamp.equals(waiting.put(f, stamp))) continue; // new or still changing: taken at the next poll if it holds still
-                stamps.put(f, stamp);
                 byDir.computeIfAbsent(f.getParent(), d -> new ArrayList<>()).add(f);
             }
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -119,10 +117,7 @@ public final class FolderSources {
                     }
                 }
             }
-            for (Path f : group) {
-                known.put(f, stamps.get(f)); // a failed file is retried only once it changes
-                waiting.remove(f);
-            }
+            for (Path f : group) known.put(f, waiting.remove(f)); // a failed file is retried only once it changes
         }
         if (imported > 0) lastNew.put(s.name(), now);
         if (failed > 0) {
