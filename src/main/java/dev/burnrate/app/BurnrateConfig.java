@@ -37,7 +37,7 @@ import java.util.Set;
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
-                             Governance governance, Hosts hosts, List<dev.burnrate.intake.FolderSources.Source> sources) {
+                             Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
             "server", "actuators", "sources");
 
@@ -108,7 +108,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Node alertingNode = null;
         Governance gov = Governance.defaults();
         Hosts hosts = Hosts.defaults();
-        List<dev.burnrate.intake.FolderSources.Source> sources = List.of();
+        List<dev.burnrate.intake.BillSources.Source> sources = List.of();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -164,36 +164,76 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      * <pre>
      * sources:
      *   - {name: drop, type: folder, path: /data/exports, every: 5m, staleAfter: 36h}
+     *   - {name: aws, type: s3, bucket: billing, prefix: focus/acme, region: us-east-1, every: 1h}
+     *   - {name: lab, type: s3, bucket: b, region: us-east-1, endpoint: "http://127.0.0.1:9000", pathStyle: true}
      * </pre>
      * {@code every} defaults to 5m; {@code staleAfter} (nothing new for longer raises an alert) to 36h; a relative path is
-     * relative to burnrate.yaml.
+     * relative to burnrate.yaml. An S3 source's credentials come from the AWS SDK's default chain (environment, profile,
+     * instance or pod role), never from this file; {@code endpoint} (an S3-compatible server) is the only address it calls
+     * besides AWS's own.
      */
-    private static List<dev.burnrate.intake.FolderSources.Source> sources(String file, Node node, Path base) {
-        List<dev.burnrate.intake.FolderSources.Source> out = new ArrayList<>();
+    private static List<dev.burnrate.intake.BillSources.Source> sources(String file, Node node, Path base) {
+        List<dev.burnrate.intake.BillSources.Source> out = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         int i = 0;
         for (Node item : dev.burnrate.spec.Nodes.sequence(file, node, "sources").getValue()) {
             String p = "sources[" + i++ + "]";
             try {
-                Map<String, Node> f = dev.burnrate.spec.Nodes.fields(file, item, p, Set.of("name", "type", "path", "every", "staleAfter"));
-                if (!f.containsKey("name") || !f.containsKey("path")) throw new ConfigException(file, line(item), p, "needs name and path");
+                Map<String, Node> f = dev.burnrate.spec.Nodes.fields(file, item, p,
+                        Set.of("name", "type", "path", "every", "staleAfter", "bucket", "prefix", "region", "endpoint", "pathStyle"));
+                if (!f.containsKey("name")) throw new ConfigException(file, line(item), p, "needs a name");
                 String n = scalar(file, f.get("name"), p + ".name");
                 if (!names.add(n)) throw new ConfigException(file, line(item), p + ".name", "'" + n + "' is declared twice");
                 String type = f.containsKey("type") ? scalar(file, f.get("type"), p + ".type") : "folder";
-                if (!type.equals("folder")) {
-                    throw new ConfigException(file, line(f.get("type")), p + ".type", "'" + type + "' is not supported yet; folder is (an S3 bucket mounted or synced to a folder works)");
-                }
-                Path path = Path.of(scalar(file, f.get("path"), p + ".path"));
-                if (!path.isAbsolute() && base != null) path = base.resolve(path);
+                java.util.function.Function<String, String> text = k -> f.containsKey(k) ? scalar(file, f.get(k), p + "." + k) : null;
+                dev.burnrate.intake.BillSources.Location location = switch (type) {
+                    case "folder" -> {
+                        only(file, item, p, f, type, Set.of("name", "type", "path", "every", "staleAfter"));
+                        if (!f.containsKey("path")) throw new ConfigException(file, line(item), p, "a folder source needs a path");
+                        Path path = Path.of(text.apply("path"));
+                        if (!path.isAbsolute() && base != null) path = base.resolve(path);
+                        yield new dev.burnrate.intake.BillSources.Folder(path);
+                    }
+                    case "s3" -> {
+                        only(file, item, p, f, type, Set.of("name", "type", "bucket", "prefix", "region", "endpoint", "pathStyle", "every", "staleAfter"));
+                        if (!f.containsKey("bucket") || !f.containsKey("region")) throw new ConfigException(file, line(item), p, "an s3 source needs a bucket and a region");
+                        java.net.URI endpoint = null;
+                        if (f.containsKey("endpoint")) {
+                            String e = text.apply("endpoint");
+                            try {
+                                endpoint = new java.net.URI(e);
+                            } catch (java.net.URISyntaxException ex) {
+                                throw new ConfigException(file, line(f.get("endpoint")), p + ".endpoint", "'" + e + "' is not a URL");
+                            }
+                            if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme()) || endpoint.getHost() == null) {
+                                throw new ConfigException(file, line(f.get("endpoint")), p + ".endpoint", "'" + e + "': expected an http or https URL");
+                            }
+                        }
+                        String pathStyle = f.containsKey("pathStyle") ? text.apply("pathStyle") : "false";
+                        if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
+                            throw new ConfigException(file, line(f.get("pathStyle")), p + ".pathStyle", "'" + pathStyle + "': expected true or false");
+                        }
+                        String prefix = f.containsKey("prefix") ? text.apply("prefix") : "";
+                        yield new dev.burnrate.intake.BillSources.S3(new dev.burnrate.intake.S3Store.Location(text.apply("bucket"),
+                                prefix.startsWith("/") ? prefix.substring(1) : prefix, text.apply("region"), endpoint, Boolean.parseBoolean(pathStyle)));
+                    }
+                    default -> throw new ConfigException(file, line(f.get("type")), p + ".type", "'" + type + "' is not a source type; expected folder or s3");
+                };
                 java.time.Duration every = f.containsKey("every") ? dev.burnrate.spec.Nodes.duration(file, f.get("every"), p + ".every") : java.time.Duration.ofMinutes(5);
                 java.time.Duration stale = f.containsKey("staleAfter") ? dev.burnrate.spec.Nodes.duration(file, f.get("staleAfter"), p + ".staleAfter")
                         : java.time.Duration.ofHours(36);
-                out.add(new dev.burnrate.intake.FolderSources.Source(n, path, every, stale));
+                out.add(new dev.burnrate.intake.BillSources.Source(n, location, every, stale));
             } catch (dev.burnrate.spec.SpecException e) {
                 throw new ConfigException(e.getMessage());
             }
         }
         return List.copyOf(out);
+    }
+
+    private static void only(String file, Node item, String p, Map<String, Node> f, String type, Set<String> allowed) {
+        for (String k : f.keySet()) {
+            if (!allowed.contains(k)) throw new ConfigException(file, line(f.get(k)), p + "." + k, "not a setting of a " + type + " source; expected one of " + new java.util.TreeSet<>(allowed));
+        }
     }
 
     /** actuators.kubernetesNamespaces: team (or "*") → namespaces its requests' Kubernetes actuators may name. */

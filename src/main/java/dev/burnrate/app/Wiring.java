@@ -19,7 +19,7 @@ public final class Wiring implements Services {
     private final Database db;
     private final FocusImporter importer;
     private final dev.burnrate.intake.BillImports imports;
-    private final dev.burnrate.intake.FolderSources sources;
+    private final dev.burnrate.intake.BillSources sources;
     private final DuckFocusLedger focus;
     private final DuckCostLedger costs;
     private final ApiServer api;
@@ -93,7 +93,7 @@ public final class Wiring implements Services {
                 new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), config.hosts().kubernetesNamespaces(), this::kubernetes, clock), clock);
         gateRef.set(gate);
         this.imports = new dev.burnrate.intake.BillImports(importer, this::checkCostRecords, costAnomalies, budgets, clock);
-        this.sources = new dev.burnrate.intake.FolderSources(config.sources(), imports, alerts, clock);
+        this.sources = new dev.burnrate.intake.BillSources(config.sources(), imports, alerts, clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
@@ -174,7 +174,7 @@ public final class Wiring implements Services {
     }
 
     @Override
-    public dev.burnrate.intake.FolderSources sources() {
+    public dev.burnrate.intake.BillSources sources() {
         return sources;
     }
 
@@ -301,6 +301,7 @@ public final class Wiring implements Services {
 
     @Override
     public void close() {
+        sources.close();
         if (kubernetes != null) kubernetes.close();
         audit.close();
         db.close();

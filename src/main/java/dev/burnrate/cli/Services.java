@@ -15,7 +15,7 @@ public interface Services extends AutoCloseable {
     AutoCloseable startLoop(java.util.function.Consumer<String> log);
 
     /** The billing export folders this ledger's server polls (burnrate.yaml {@code sources}). */
-    dev.burnrate.intake.FolderSources sources();
+    dev.burnrate.intake.BillSources sources();
 
     FocusLedger focusLedger();
 

@@ -57,7 +57,15 @@ public final class BillImports {
 
     /** As {@link #importFiles(List)}, each file known by its name in {@code names} where it has one (an upload's). */
     public Outcome importFiles(List<Path> files, Map<Path, String> names) {
-        ImportReport report = importer.importFiles(files, names);
+        return followUp(importer.importFiles(files, names));
+    }
+
+    /** The part files of one delivery of an export (a manifest's files, a folder's): all imported together, or none. */
+    public Outcome importDelivery(List<Path> files, Map<Path, String> names) {
+        return followUp(importer.importDelivery(files, names));
+    }
+
+    private Outcome followUp(ImportReport report) {
         Map<String, List<CostRecordChecks.Finding>> findings = new LinkedHashMap<>();
         YearMonth first = null;
         YearMonth last = null;

@@ -49,16 +49,17 @@ public final class DuckFocusLedger implements FocusLedger {
     }
 
     @Override
-    public boolean alreadyImported(String sha256) {
+    public List<String> importsOf(String sha256) {
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("""
-                     SELECT count(*) FROM import_log l WHERE l.sha256 = ?
-                       AND EXISTS (SELECT 1 FROM cost_record r WHERE r.import_id = l.import_id)""")) {
+                     SELECT l.import_id FROM import_log l WHERE l.sha256 = ?
+                       AND EXISTS (SELECT 1 FROM cost_record r WHERE r.import_id = l.import_id) ORDER BY l.import_id""")) {
             ps.setString(1, sha256);
+            List<String> out = new ArrayList<>();
             try (ResultSet r = ps.executeQuery()) {
-                r.next();
-                return r.getLong(1) > 0;
+                while (r.next()) out.add(r.getString(1));
             }
+            return out;
         } catch (SQLException e) {
             throw new StoreException("cannot read the import log: " + e.getMessage(), e);
         }
@@ -445,14 +446,16 @@ public final class DuckFocusLedger implements FocusLedger {
         }
 
         @Override
-        public long replacePeriods(List<String> ids) {
+        public long replacePeriods(List<String> ids, java.util.Collection<String> keep) {
             if (ids.isEmpty()) return 0;
             String in = inList(ids);
+            List<String> spared = new ArrayList<>(ids);
+            spared.addAll(keep);
             return update("""
                     DELETE FROM cost_record WHERE import_id NOT IN %s
                       AND (coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId", "BillingPeriodStart") IN (
                         SELECT DISTINCT coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId", "BillingPeriodStart"
-                        FROM cost_record WHERE import_id IN %s)""".formatted(in, in));
+                        FROM cost_record WHERE import_id IN %s)""".formatted(inList(spared), in));
         }
 
         @Override

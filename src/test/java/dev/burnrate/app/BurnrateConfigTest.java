@@ -62,16 +62,30 @@ class BurnrateConfigTest {
     }
 
     @Test
-    void load_sources_relativePathsFollowTheFile_defaultsApply_andAnUnsupportedTypeNamesItsLine() throws Exception {
-        Path ok = Files.writeString(dir.resolve("ok.yaml"), "sources:\n  - {name: drop, path: exports}\n  - {name: aws, type: folder, path: /data/cur, every: 1h, staleAfter: 2d}\n");
+    void load_sources_relativePathsFollowTheFile_defaultsApply_andAMisplacedSettingNamesItsLine() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), """
+                sources:
+                  - {name: drop, path: exports}
+                  - {name: aws, type: folder, path: /data/cur, every: 1h, staleAfter: 2d}
+                  - {name: lab, type: s3, bucket: billing, prefix: /focus/acme, region: us-east-1, endpoint: "http://127.0.0.1:9000", pathStyle: true}
+                """);
         BurnrateConfig c = BurnrateConfig.load(ok);
-        assertThat(c.sources()).hasSize(2);
-        assertThat(c.sources().get(0).path()).isEqualTo(dir.toAbsolutePath().resolve("exports"));
+        assertThat(c.sources()).hasSize(3);
+        assertThat(c.sources().get(0).location()).isEqualTo(new dev.burnrate.intake.BillSources.Folder(dir.toAbsolutePath().resolve("exports")));
         assertThat(c.sources().get(0).every()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(c.sources().get(1).staleAfter()).isEqualTo(java.time.Duration.ofDays(2));
-        Path bad = Files.writeString(dir.resolve("bad.yaml"), "sources:\n  - name: s3\n    type: s3\n    path: billing\n");
+        assertThat(c.sources().get(2).location()).isEqualTo(new dev.burnrate.intake.BillSources.S3(new dev.burnrate.intake.S3Store.Location(
+                "billing", "focus/acme", "us-east-1", java.net.URI.create("http://127.0.0.1:9000"), true)));
+
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "sources:\n  - name: s3\n    type: s3\n    bucket: b\n    region: eu-west-1\n    path: billing\n");
         assertThatThrownBy(() -> BurnrateConfig.load(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("bad.yaml:3").hasMessageContaining("sources[0].type").hasMessageContaining("not supported yet");
+                .hasMessageContaining("bad.yaml:6").hasMessageContaining("sources[0].path").hasMessageContaining("not a setting of a s3 source");
+        Path ftp = Files.writeString(dir.resolve("ftp.yaml"), "sources:\n  - {name: x, type: s3, bucket: b, region: r,\n     endpoint: 'ftp://h/'}\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(ftp)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ftp.yaml:3").hasMessageContaining("expected an http or https URL");
+        Path gcs = Files.writeString(dir.resolve("gcs.yaml"), "sources:\n  - name: g\n    type: gcs\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(gcs)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gcs.yaml:3").hasMessageContaining("expected folder or s3");
     }
 
     @Test

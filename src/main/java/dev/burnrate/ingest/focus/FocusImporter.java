@@ -65,8 +65,22 @@ public final class FocusImporter {
 
     /** As {@link #importFiles(List)}, each file known by its name in {@code names} where it has one (an upload's). */
     public ImportReport importFiles(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names) {
+        return importFiles(paths, names, false);
+    }
+
+    /**
+     * The part files of one delivery of an export (one manifest, one folder): all of them or none. A refused part rolls
+     * the others back, since importing the rest would restate the period without the refused part's rows.
+     */
+    public ImportReport importDelivery(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names) {
+        return importFiles(paths, names, true);
+    }
+
+    private ImportReport importFiles(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names, boolean allOrNone) {
         List<ImportReport.FileResult> results = new ArrayList<>();
         List<Staged> staged = new ArrayList<>();
+        // an unchanged part delivered again beside changed ones: its stored rows stay when the others restate the period
+        List<String> unchanged = new ArrayList<>();
         try (FocusLedger.Batch batch = ledger.begin()) {
             for (java.nio.file.Path p : paths) {
                 String name = names.getOrDefault(p, p.toString());
@@ -82,7 +96,9 @@ public final class FocusImporter {
                     } catch (FocusFileException e) {
                         throw locate(file, header, e);
                     }
-                    if (ledger.alreadyImported(hash.join())) {
+                    List<String> earlier = ledger.importsOf(hash.join());
+                    if (!earlier.isEmpty()) {
+                        unchanged.addAll(earlier);
                         batch.discard(importId);
                         results.add(new ImportReport.Skipped(name, "identical content already imported; nothing changed"));
                         continue;
@@ -95,13 +111,14 @@ public final class FocusImporter {
                 } catch (FocusFileException e) {
                     results.add(new ImportReport.Failed(name, e));
                     batch.close();
-                    return retryWithout(paths, p, results);
+                    if (allOrNone) return refuseDelivery(paths, names, p, e);
+                    return retryWithout(paths, names, p, results);
                 }
             }
             Map<Long, Map<String, String>> dims = new HashMap<>();
             batch.newTagSets().forEach((key, tags) -> dims.put(key, tagMap.apply(tags)));
             batch.putDimensions(dims);
-            long replaced = batch.replacePeriods(staged.stream().map(Staged::importId).toList());
+            long replaced = batch.replacePeriods(staged.stream().map(Staged::importId).toList(), unchanged);
             Instant now = clock.instant();
             for (Staged s : staged) {
                 ImportReport.Imported summary = summarise(batch, s);
@@ -114,14 +131,30 @@ public final class FocusImporter {
         }
     }
 
+    /** A part of one delivery failed: the batch rolled back; every other part is reported as not imported because of it. */
+    private static ImportReport refuseDelivery(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names, java.nio.file.Path failed,
+                                               FocusFileException cause) {
+        List<ImportReport.FileResult> out = new ArrayList<>();
+        out.add(new ImportReport.Failed(cause.file(), cause));
+        String failedName = names.getOrDefault(failed, failed.toString());
+        for (java.nio.file.Path p : paths) {
+            if (p.equals(failed)) continue;
+            String name = names.getOrDefault(p, p.toString());
+            out.add(new ImportReport.Failed(name, FocusFileException.wholeFile(name,
+                    "not imported: another part of the same delivery (" + failedName + ") was refused, and the period is replaced only as a whole")));
+        }
+        return new ImportReport(List.copyOf(out), 0);
+    }
+
     /** A file failed inside the batch: the batch rolls back, and the other files are imported again without it. */
-    private ImportReport retryWithout(List<java.nio.file.Path> paths, java.nio.file.Path failed, List<ImportReport.FileResult> results) {
+    private ImportReport retryWithout(List<java.nio.file.Path> paths, java.util.Map<java.nio.file.Path, String> names, java.nio.file.Path failed,
+                                      List<ImportReport.FileResult> results) {
         List<ImportReport.FileResult> out = new ArrayList<>();
         out.add(results.get(results.size() - 1));
         List<java.nio.file.Path> rest = new ArrayList<>(paths);
         rest.remove(failed);
         if (rest.isEmpty()) return new ImportReport(List.copyOf(out), 0);
-        ImportReport again = importFiles(rest);
+        ImportReport again = importFiles(rest, names);
         out.addAll(again.files());
         return new ImportReport(List.copyOf(out), again.replacedRows());
     }

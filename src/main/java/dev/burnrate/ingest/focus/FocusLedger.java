@@ -23,8 +23,8 @@ public interface FocusLedger {
     /** The import log, newest first: file, content hash, rows, totals per currency, warnings. */
     List<ImportLogEntry> imports(int limit);
 
-    /** True when a file with this SHA-256 was imported before and its rows are still in the ledger. */
-    boolean alreadyImported(String sha256);
+    /** The imports of a file with this SHA-256 whose rows are still in the ledger (empty: not imported before). */
+    List<String> importsOf(String sha256);
 
     Batch begin();
 
@@ -58,8 +58,11 @@ public interface FocusLedger {
         /** Billing periods (provider, billing account, period start) in one import, with totals per currency. */
         List<PeriodTotals> periods(String importId);
 
-        /** Deletes rows of earlier imports for the periods the given imports bring; returns the rows removed. */
-        long replacePeriods(List<String> importIds);
+        /**
+         * Deletes rows of earlier imports for the periods the given imports bring, except the rows of the imports in
+         * {@code keep} (the unchanged parts of a split export delivered again beside a changed one); returns the rows removed.
+         */
+        long replacePeriods(List<String> importIds, java.util.Collection<String> keep);
 
         void log(ImportLogEntry entry);
 
