@@ -65,12 +65,15 @@ public final class CostAnomalies {
     }
 
     /**
-     * Judges every day in [from, to) that has ended (today's charges so far are a part of a day, which would read as a
-     * drop); stores what it finds and raises alerts for those not suppressed.
+     * Judges every day in [from, to) that has ended and that the bills reach (today's charges so far are a part of a
+     * day, and a day whose bill has not arrived yet is not a day without spend: both would read as a drop); stores what
+     * it finds and raises alerts for those not suppressed.
      */
     public List<CostAnomaly> detect(LocalDate from, LocalDate to) {
         LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
         if (to.isAfter(today)) to = today;
+        LocalDate billed = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).orElse(from);
+        if (to.isAfter(billed)) to = billed;
         if (!to.isAfter(from)) return List.of();
         List<CostAnomaly> found = new ArrayList<>();
         for (Field dim : settings.monitored()) {
@@ -93,6 +96,8 @@ public final class CostAnomalies {
     public List<CostAnomaly> detectHourly(LocalDateTime from, LocalDateTime to) {
         LocalDateTime thisHour = LocalDateTime.now(clock.withZone(java.time.ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
         if (to.isAfter(thisHour)) to = thisHour; // the hour under way is not judged: it has not ended
+        LocalDateTime billed = ledger.billedThrough().map(t -> LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS)).orElse(from);
+        if (to.isAfter(billed)) to = billed; // nor an hour the bills do not reach yet
         if (!to.isAfter(from)) return List.of();
         List<CostAnomaly> found = new ArrayList<>();
         LocalDateTime first = from.minusDays(14);

@@ -36,4 +36,12 @@ public interface CostLedger {
 
     /** Row count of the ledger, for health and metrics. */
     long recordCount();
+
+    /**
+     * How far the bills reach: the latest charge end among the billing accounts still delivering (each account's latest
+     * charge end, the earliest of those within a week of the newest), or empty when the ledger holds nothing. Before
+     * it a day is billed; after it a day's bill has not arrived yet (exports lag a day or two), which is not a day
+     * without spend.
+     */
+    java.util.Optional<java.time.Instant> billedThrough();
 }

@@ -260,4 +260,18 @@ public final class DuckCostLedger implements CostLedger {
             throw new StoreException("count failed: " + e.getMessage(), e);
         }
     }
+
+    @Override
+    public java.util.Optional<java.time.Instant> billedThrough() {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+                WITH account AS (SELECT max("ChargePeriodEnd") AS e FROM cost_record
+                                 GROUP BY coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId")
+                SELECT min(e) FROM account WHERE e >= (SELECT max(e) FROM account) - INTERVAL 7 DAY""")) {
+            r.next();
+            java.time.LocalDateTime t = r.getObject(1, java.time.LocalDateTime.class);
+            return java.util.Optional.ofNullable(t).map(x -> x.toInstant(java.time.ZoneOffset.UTC));
+        } catch (SQLException e) {
+            throw new StoreException("cannot read how far the bills reach: " + e.getMessage(), e);
+        }
+    }
 }

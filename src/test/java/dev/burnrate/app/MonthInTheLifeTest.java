@@ -1,0 +1,329 @@
+package dev.burnrate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.burnrate.alert.Alert;
+import dev.burnrate.cli.LocalServer;
+import dev.burnrate.testing.DailyBill;
+import dev.burnrate.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A month in the life of an AI company, driven through a running server on a virtual clock, the way the company would
+ * use it: each morning AWS Data Exports delivers the month-to-date bill into the server's source folder; pipelines ask
+ * the gate and run real child processes under {@code burnrate run} with heartbeats; GPU telemetry and inference usage
+ * are posted; a retrain runs away on the 20th; an untagged GPU cluster appears on the 24th; the search budget crosses
+ * 80%. What a user would see is asserted: the runaway stopped by the guard; both incidents alerted, with the right root
+ * cause, by the first bill that carries them, and delivered to the team's webhook; the budget alert once; approve → run
+ * working; the month's showback adding up to the bill exactly; the audit chain intact; the CLI (beside the server) and
+ * the dashboard's API agreeing. Extend it when a feature joins the loop.
+ */
+class MonthInTheLifeTest {
+    static final LocalDate OCT = LocalDate.of(2026, 10, 1);
+    static final LocalDate NOV = LocalDate.of(2026, 11, 1);
+    static final LocalDate RUNAWAY_DAY = LocalDate.of(2026, 11, 20);
+    static final LocalDate CLUSTER_FROM = LocalDate.of(2026, 11, 24);
+    static final String EXPORT = "focus/acme";
+
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-01T06:00:00Z"));
+    final ObjectMapper json = new ObjectMapper();
+    final HttpClient http = HttpClient.newHttpClient();
+    final List<String> serverLog = new CopyOnWriteArrayList<>();
+    final List<String> webhook = new CopyOnWriteArrayList<>();
+    String db;
+    String base;
+
+    /** The company's spend on one day, as the bill has it: every row, so the test's own sum is independent of Burnrate. */
+    static DailyBill day(DailyBill bill, LocalDate d, Map<String, BigDecimal> totalByTeam) {
+        charge(bill, d, "Amazon SageMaker", "i-search-endpoint", "search", "ranker", new BigDecimal("250.00"), totalByTeam);
+        charge(bill, d, "Amazon EC2", "i-ml-train", "ml", "churn", new BigDecimal("200.00"), totalByTeam);
+        // the fraud retrain that ran away on the 20th bills 1,600 that day
+        charge(bill, d, "Amazon EC2", "i-fraud-train", "fraud", "fraud-detector",
+                d.equals(RUNAWAY_DAY) ? new BigDecimal("1600.00") : new BigDecimal("100.00"), totalByTeam);
+        if (!d.isBefore(CLUSTER_FROM)) {
+            bill.add(d, "Amazon EC2", "ml-training", "i-untagged-gpu-cluster", null, new BigDecimal("1200.00"));
+            totalByTeam.merge("(untagged)", new BigDecimal("1200.00"), BigDecimal::add);
+        }
+        return bill;
+    }
+
+    static void charge(DailyBill bill, LocalDate d, String service, String resource, String team, String model, BigDecimal amount,
+                       Map<String, BigDecimal> totalByTeam) {
+        bill.add(d, service, "ml-training", resource, "{\"team\": \"" + team + "\", \"model\": \"" + model + "\"}", amount);
+        totalByTeam.merge(team, amount, BigDecimal::add);
+    }
+
+    /** AWS delivers the month to date (the ended days) as one part file and then its manifest. */
+    Map<String, BigDecimal> deliver(LocalDate month, LocalDate until) throws Exception {
+        Map<String, BigDecimal> byTeam = new TreeMap<>();
+        DailyBill bill = new DailyBill();
+        for (LocalDate d = month; d.isBefore(until); d = d.plusDays(1)) day(bill, d, byTeam);
+        String period = "BILLING_PERIOD=" + month.toString().substring(0, 7);
+        Path data = Files.createDirectories(dir.resolve("bills/" + EXPORT + "/data/" + period));
+        bill.write(data.resolve("acme-00001.csv"));
+        Path meta = Files.createDirectories(dir.resolve("bills/" + EXPORT + "/metadata/" + period));
+        Files.writeString(meta.resolve("acme-Manifest.json"), "{\"executionId\":\"" + until + "\",\"dataFiles\":[\"s3://acme-billing/"
+                + EXPORT + "/data/" + period + "/acme-00001.csv\"]}");
+        return byTeam;
+    }
+
+    record Cli(int code, String out, String err) {
+    }
+
+    /** A command as a person types it on the server's machine: it runs inside the server that owns the ledger. */
+    Cli cli(Clock at, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--db";
+        all[1] = db;
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true), at, name -> null);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    Cli cli(String... args) {
+        return cli(clock, args);
+    }
+
+    JsonNode api(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", path.contains("samples") || path.contains("usage") ? "application/x-ndjson" : "application/json");
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 299);
+        return json.readTree(r.body());
+    }
+
+    /** A morning: the clock moves to 06:00, the day's delivery lands, and the server's loop runs for half an hour. */
+    void morning(ServerLoop loop, LocalDate d) throws Exception {
+        clock.set(d.atTime(6, 0).toInstant(ZoneOffset.UTC));
+        loop.tick();
+        deliver(d.withDayOfMonth(1).equals(d) ? d.minusMonths(1) : d.withDayOfMonth(1), d);
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofMinutes(5));
+            loop.tick();
+        }
+    }
+
+    /** Each reading of a pipeline's clock is 30 minutes after the previous one, so a run lasts hours in a few heartbeats. */
+    static Clock stepping(Instant from) {
+        AtomicReference<Instant> now = new AtomicReference<>(from);
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.getAndUpdate(t -> t.plus(Duration.ofMinutes(30)));
+            }
+        };
+    }
+
+    List<Alert> alerts(String source) {
+        return serverWiring.alerts().list(null, 500).stream().filter(a -> a.source().equals(source)).toList();
+    }
+
+    Wiring serverWiring;
+
+    @Test
+    void aMonth_billsFlowIn_incidentsAreCaughtAndStopped_andEveryNumberAgrees() throws Exception {
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            webhook.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
+        Files.writeString(dir.resolve("burnrate.yaml"), """
+                sources:
+                  - {name: aws, type: folder, path: bills, every: 5m, staleAfter: 36h}
+                channels:
+                  team: {type: webhook, url: "http://127.0.0.1:%d/hook", secret: month-in-the-life}
+                alerting:
+                  routes: {page: [team], ticket: [team], info: [team]}
+                budgets:
+                  - {id: search, scope: {team: search}, period: monthly, amount: 6000, currency: USD,
+                     thresholds: [{percent: 80, on: actual, action: ticket}]}
+                  - {id: ml, scope: {team: ml}, period: monthly, amount: 20000, currency: USD}
+                  - {id: fraud, scope: {team: fraud}, period: monthly, amount: 8000, currency: USD}
+                prices:
+                  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, source: test}
+                gate:
+                  autoApproveLimit: 1000
+                guard:
+                  spendFactor: 1.0
+                  ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 0m}, {action: stop, after: 0m}]
+                """.formatted(hook.getAddress().getPort()));
+        db = dir.resolve("ledger.duckdb").toString();
+        // September and October are already in the source folder when the server first starts: a backfill pages nobody
+        deliver(LocalDate.of(2026, 9, 1), OCT);
+        Map<String, BigDecimal> october = deliver(OCT, NOV);
+
+        try (Wiring w = Wiring.open(Path.of(db), dir.resolve("burnrate.yaml"), clock);
+             LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0)) {
+            serverWiring = w;
+            base = "http://127.0.0.1:" + served.port();
+            try (ServerLoop loop = w.loop(serverLog::add)) {
+                morning(loop, NOV); // the 1st: October's final bill
+                assertThat(serverLog).anyMatch(l -> l.startsWith("source aws: 1 file(s) imported"));
+                assertThat(alerts("anomaly")).as("a backfill and a quiet October page nobody").isEmpty();
+
+                for (LocalDate d = NOV.plusDays(1); d.isBefore(NOV.plusMonths(1)); d = d.plusDays(1)) {
+                    morning(loop, d);
+                    if (d.getDayOfMonth() == 5) approveThenRun(d);
+                    if (d.getDayOfMonth() == 12) telemetry(d);
+                    if (d.equals(RUNAWAY_DAY)) runaway(d);
+                    if (d.equals(RUNAWAY_DAY.plusDays(1))) {
+                        assertThat(anomalyAlerts()).as("the runaway's day, by the first bill that carries it").anyMatch(a -> a.contains("fraud"));
+                    }
+                    if (d.equals(CLUSTER_FROM.plusDays(1))) {
+                        assertThat(anomalyAlerts()).as("the untagged cluster, by the first bill that carries it").anyMatch(a -> a.contains("untagged"));
+                    }
+                    if (d.isBefore(RUNAWAY_DAY.plusDays(1))) {
+                        assertThat(anomalyAlerts()).as("quiet days before the incidents, on " + d).isEmpty();
+                    }
+                }
+                Map<String, BigDecimal> november = new TreeMap<>();
+                morning(loop, NOV.plusMonths(1)); // December 1st: November's final bill
+                for (LocalDate d = NOV; d.isBefore(NOV.plusMonths(1)); d = d.plusDays(1)) day(new DailyBill(), d, november);
+
+                endOfMonth(november, october);
+            } finally {
+                w.api().stop();
+                hook.stop(0);
+            }
+        }
+    }
+
+    List<String> anomalyAlerts() {
+        List<String> out = new ArrayList<>();
+        for (Alert a : alerts("anomaly")) out.add(a.title() + " | " + a.summary() + " | " + a.details());
+        return out;
+    }
+
+    /** A retrain above the auto-approval limit waits for a person; once approved, the same run command runs it. */
+    void approveThenRun(LocalDate d) throws Exception {
+        Path marker = dir.resolve("trained");
+        String[] run = {"run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "60", "--id", "churn-retrain-" + d,
+                "--heartbeat", "50ms", "--", "sh", "-c", "echo trained > " + marker};
+        Cli waiting = cli(run);
+        assertThat(waiting.code()).as(waiting.out() + waiting.err()).isEqualTo(10);
+        assertThat(marker).doesNotExist();
+        JsonNode approved = api("POST", "/api/v1/gate/requests/churn-retrain-" + d + "/approve", "{\"approver\": \"lead\", \"reason\": \"monthly retrain\"}");
+        assertThat(approved.path("state").asText()).isEqualTo("approved");
+        Cli ran = cli(run);
+        assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
+        assertThat(Files.readString(marker).strip()).isEqualTo("trained");
+        assertThat(api("GET", "/api/v1/gate/requests/churn-retrain-" + d, null).path("state").asText()).isEqualTo("finished");
+    }
+
+    /** GPU samples from the training hosts and the ranker's inference usage arrive over HTTP and show in the reports. */
+    void telemetry(LocalDate d) throws Exception {
+        StringBuilder samples = new StringBuilder();
+        for (int s = 0; s < 60; s++) {
+            samples.append("{\"time\":\"").append(d.atTime(1, s).toInstant(ZoneOffset.UTC)).append("\",\"gpu\":\"GPU-0\",\"job\":\"churn-retrain\",\"util\":")
+                    .append(s < 50 ? 95 : 2).append(",\"memUsedMiB\":30000}\n");
+        }
+        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("stored").asLong()).isEqualTo(60);
+        String usage = "{\"start\":\"" + d.minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + d.atStartOfDay().toInstant(ZoneOffset.UTC)
+                + "\",\"model\":\"ranker\",\"variant\":\"v3\",\"feature\":\"search\",\"endpoint\":\"search-prod\",\"requests\":250000,"
+                + "\"inputTokens\":0,\"outputTokens\":0,\"latencyP50Ms\":40,\"latencyP95Ms\":120,\"latencyP99Ms\":300,\"errors\":12}\n";
+        assertThat(api("POST", "/api/v1/inference-usage", usage).path("received").asLong()).isEqualTo(1);
+        JsonNode gpu = api("GET", "/api/v1/gpu-usage?by=job", null).path("usage");
+        assertThat(gpu).hasSize(1);
+        assertThat(gpu.get(0).path("samples").asLong()).isEqualTo(60);
+        JsonNode inference = api("GET", "/api/v1/inference-costs?by=model&from=" + d.minusDays(1) + "&to=" + d, null).path("inference");
+        assertThat(inference.toString()).contains("ranker");
+    }
+
+    /** The fraud retrain that runs away: the guard notifies, asks it to checkpoint, then stops it. */
+    void runaway(LocalDate d) throws Exception {
+        Path checkpoint = dir.resolve("fraud-checkpoint");
+        String script = "trap 'echo saved > " + checkpoint + "' USR1; while true; do sleep 0.05; done";
+        Cli run = cli(stepping(clock.instant()), "run", "--model", "fraud-detector", "--team", "fraud", "--instance", "p4d.24xlarge", "--hours", "2",
+                "--id", "fraud-retrain-" + d, "--heartbeat", "50ms", "--grace", "5s", "--", "sh", "-c", script);
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(3);
+        assertThat(run.out()).contains("guard notify", "guard checkpoint", "guard stop", "finished stopped");
+        assertThat(Files.readString(checkpoint).strip()).isEqualTo("saved");
+        assertThat(api("GET", "/api/v1/gate/requests/fraud-retrain-" + d, null).path("state").asText()).isEqualTo("finished");
+    }
+
+    void endOfMonth(Map<String, BigDecimal> november, Map<String, BigDecimal> october) throws Exception {
+        BigDecimal billTotal = november.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+
+        // showback for the month adds up to the bill exactly, team by team, from the CLI and from the API
+        Cli showback = cli("showback", "--month", "2026-11", "--basis", "billed", "--format", "json");
+        assertThat(showback.code()).as(showback.err()).isZero();
+        Map<String, BigDecimal> shown = new TreeMap<>();
+        for (JsonNode row : json.readTree(showback.out())) {
+            shown.merge(row.path("team").asText(), new BigDecimal(row.path("total").asText()), BigDecimal::add);
+        }
+        assertThat(shown.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(billTotal);
+        JsonNode costs = api("GET", "/api/v1/costs?groupBy=team&basis=billed&from=2026-11-01&to=2026-12-01", null);
+        Map<String, BigDecimal> api = new TreeMap<>();
+        for (JsonNode row : costs.path("rows")) api.put(row.path("team").asText(), new BigDecimal(row.path("cost").asText()));
+        for (String team : List.of("search", "ml", "fraud")) {
+            assertThat(api.get(team)).as(team).isEqualByComparingTo(november.get(team));
+            assertThat(shown.get(team)).as(team).isEqualByComparingTo(november.get(team));
+        }
+
+        // the search budget crossed 80% once, and said so once; the CLI and the API show the same spend
+        List<Alert> budget = alerts("budget").stream().filter(a -> a.title().contains("search")).toList();
+        assertThat(budget).as(budget.toString()).hasSize(1);
+        assertThat(webhook.stream().filter(b -> b.contains(budget.get(0).id()))).as("delivered once, though evaluated again and again").hasSize(1);
+        JsonNode status = api("GET", "/api/v1/budgets/search/status", null);
+        Cli budgets = cli("budgets", "--format", "json");
+        assertThat(budgets.code()).as(budgets.err()).isZero();
+        assertThat(budgets.out()).contains(status.path("spent").asText());
+
+        // both incidents were delivered to the team's channel
+        assertThat(webhook).anyMatch(b -> b.contains("fraud") && b.contains("anomal"));
+        assertThat(webhook).anyMatch(b -> b.contains("untagged"));
+        assertThat(webhook).anyMatch(b -> b.contains("search") && b.contains("80"));
+
+        // the audit chain is intact, from the CLI beside the server and from the API
+        Cli verify = cli("audit", "verify");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(api("GET", "/api/v1/audit/verify", null).toString()).contains("true");
+        assertThat(serverLog).noneMatch(l -> l.contains("failed"));
+        assertThat(october).isNotEmpty();
+    }
+}
