@@ -47,6 +47,13 @@ public final class Dispatcher {
     }
 
     /** One pass over what is due now; returns how many were delivered. */
+    private volatile java.util.function.Consumer<String> log = line -> { };
+
+    /** Tells {@code log} of each delivery and each failed one, in one line. */
+    public void log(java.util.function.Consumer<String> log) {
+        this.log = log;
+    }
+
     public int runOnce() {
         Instant now = clock.instant();
         int ok = 0;
@@ -70,9 +77,11 @@ public final class Dispatcher {
                 c.send(a, a.id() + ":" + d.channel());
                 store.delivered(d, now);
                 ok++;
+                log.accept("alert " + a.id() + " (" + a.severity().name().toLowerCase(java.util.Locale.ROOT) + ") delivered to " + d.channel() + ": " + a.title());
             } catch (Channel.DeliveryException | RuntimeException e) {
                 // one channel failing in any way (a refused address, a bug) is that delivery's failure, retried later; the others still go
                 store.failed(d, e instanceof Channel.DeliveryException ? e.getMessage() : d.channel() + ": " + e, now.plus(backoff(d.attempts() + 1)));
+                log.accept("alert " + a.id() + " not delivered to " + d.channel() + " (attempt " + (d.attempts() + 1) + ", retried later): " + e.getMessage());
             }
         }
         return ok;

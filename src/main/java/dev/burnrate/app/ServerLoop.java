@@ -37,9 +37,9 @@ public final class ServerLoop implements AutoCloseable {
         if (!w.sources().sources().isEmpty()) {
             add("billing sources", Duration.ofSeconds(30), () -> {
                 for (var p : w.sources().pollDue()) {
-                    if (p.imported() + p.failed() > 0) {
-                        log.accept("source " + p.source() + ": " + p.imported() + " file(s) imported, " + p.skipped() + " already there, " + p.failed()
-                                + " refused" + (p.errors().isEmpty() ? "" : ": " + String.join("; ", p.errors())));
+                    // what a source imported is logged by the import itself; here only what kept it from importing
+                    if (p.imported() + p.skipped() + p.failed() == 0 && !p.errors().isEmpty()) {
+                        log.accept("source " + p.source() + ": " + String.join("; ", p.errors()));
                     }
                 }
             });
@@ -84,8 +84,16 @@ public final class ServerLoop implements AutoCloseable {
         return this;
     }
 
+    /** Stops ticking; a tick under way (an import, a delivery) is let finish, for up to a minute. */
     @Override
     public void close() {
-        if (timer != null) timer.shutdownNow();
+        if (timer == null) return;
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(60, TimeUnit.SECONDS)) timer.shutdownNow();
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -165,11 +165,18 @@ public final class Wiring implements Services {
 
     @Override
     public AutoCloseable startLoop(java.util.function.Consumer<String> log) {
-        return new ServerLoop(this, clock, log).start();
+        return loop(log).start();
     }
 
-    /** The server's loop without its timer thread, for a caller that ticks it (tests on a virtual clock). */
+    /**
+     * The server's loop without its timer thread, for a caller that ticks it (tests on a virtual clock). What the server
+     * does, from the loop or from a request, goes to {@code log} in one line each: imports, audited decisions and
+     * changes, alert deliveries.
+     */
     public ServerLoop loop(java.util.function.Consumer<String> log) {
+        imports.log(log);
+        dispatcher.log(log);
+        audit.onAppend(e -> log.accept("audit: " + e.action() + " " + e.subject() + " by " + e.actor()));
         return new ServerLoop(this, clock, log);
     }
 

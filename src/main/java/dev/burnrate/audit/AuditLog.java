@@ -140,13 +140,22 @@ public final class AuditLog implements AutoCloseable {
         this.mirror = journal == null ? null : Thread.ofPlatform().daemon().name("audit-mirror").start(this::storeLoop);
     }
 
+    private volatile java.util.function.Consumer<AuditEvent> listener = e -> { };
+
+    /** Tells {@code listener} of every entry once it is durable (the server's log: one line per decision). */
+    public void onAppend(java.util.function.Consumer<AuditEvent> listener) {
+        this.listener = listener;
+    }
+
     /** Appends one entry and returns it once it is durable. */
     public AuditEvent append(String actor, String action, String subject, String detailJson) {
         if (closed) throw new IllegalStateException("the audit log is closed");
         Pending p = new Pending(actor, action, subject, detailJson, new CompletableFuture<>());
         queue.add(p);
         try {
-            return p.done().join();
+            AuditEvent e = p.done().join();
+            listener.accept(e);
+            return e;
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw e;

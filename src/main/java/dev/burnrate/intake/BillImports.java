@@ -65,7 +65,34 @@ public final class BillImports {
         return followUp(importer.importDelivery(files, names));
     }
 
+    private volatile java.util.function.Consumer<String> log = line -> { };
+
+    /** Tells {@code log} of each import that stored or refused something, in one line. */
+    public void log(java.util.function.Consumer<String> log) {
+        this.log = log;
+    }
+
     private Outcome followUp(ImportReport report) {
+        Outcome o = followUpOf(report);
+        long imported = report.files().stream().filter(f -> f instanceof ImportReport.Imported).count();
+        long failed = report.files().stream().filter(f -> f instanceof ImportReport.Failed).count();
+        if (imported + failed > 0) {
+            StringBuilder line = new StringBuilder("import: ");
+            for (ImportReport.FileResult f : report.files()) {
+                switch (f) {
+                    case ImportReport.Imported i -> line.append(i.file()).append(" imported (").append(i.rows()).append(" rows); ");
+                    case ImportReport.Skipped k -> line.append(k.file()).append(" already there; ");
+                    case ImportReport.Failed x -> line.append("refused: ").append(x.error().getMessage()).append("; ");
+                }
+            }
+            line.append(report.replacedRows()).append(" earlier rows replaced; ").append(o.anomalies()).append(" anomalies; ")
+                    .append(o.budgetsEvaluated()).append(" budgets evaluated");
+            log.accept(line.toString());
+        }
+        return o;
+    }
+
+    private Outcome followUpOf(ImportReport report) {
         Map<String, List<CostRecordChecks.Finding>> findings = new LinkedHashMap<>();
         YearMonth first = null;
         YearMonth last = null;

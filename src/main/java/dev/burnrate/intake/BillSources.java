@@ -118,7 +118,7 @@ public final class BillSources {
         try {
             all = store.list();
         } catch (IOException | RuntimeException e) {
-            String why = "cannot read " + store.location() + ": " + e.getMessage();
+            String why = "cannot read " + (store instanceof FolderStore ? "folder " : "") + store.location() + ": " + e.getMessage();
             unreadable.put(s.name(), why);
             raise(s, store, "source-failed:" + s.name(), "Billing source " + s.name() + " cannot be read", why);
             return new Poll(s.name(), 0, 0, 0, List.of(why));

@@ -22,6 +22,7 @@ public final class FolderStore implements ExportStore {
 
     @Override
     public List<Entry> list() throws IOException {
+        if (!Files.isDirectory(root)) throw new IOException("no such folder");
         List<Entry> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -203,7 +203,7 @@ class MonthInTheLifeTest {
             base = "http://127.0.0.1:" + served.port();
             try (ServerLoop loop = w.loop(serverLog::add)) {
                 morning(loop, NOV); // the 1st: October's final bill
-                assertThat(serverLog).anyMatch(l -> l.startsWith("source aws: 1 file(s) imported"));
+                assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (93 rows)"));
                 assertThat(alerts("anomaly")).as("a backfill and a quiet October page nobody").isEmpty();
 
                 for (LocalDate d = NOV.plusDays(1); d.isBefore(NOV.plusMonths(1)); d = d.plusDays(1)) {
@@ -323,7 +323,11 @@ class MonthInTheLifeTest {
         Cli verify = cli("audit", "verify");
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(api("GET", "/api/v1/audit/verify", null).toString()).contains("true");
-        assertThat(serverLog).noneMatch(l -> l.contains("failed"));
+        // the server's log says what it did, one line each: imports, decisions, deliveries
+        assertThat(serverLog).noneMatch(l -> l.contains("failed") || l.contains("not delivered"));
+        assertThat(serverLog).anyMatch(l -> l.equals("audit: gate.guard.stop fraud-retrain-" + RUNAWAY_DAY + " by guard"));
+        assertThat(serverLog).anyMatch(l -> l.startsWith("audit: gate.approval.approved churn-retrain-") && l.endsWith(" by lead"));
+        assertThat(serverLog).anyMatch(l -> l.startsWith("alert ") && l.contains("delivered to team"));
         assertThat(october).isNotEmpty();
     }
 }

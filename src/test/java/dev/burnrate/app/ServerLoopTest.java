@@ -42,7 +42,8 @@ class ServerLoopTest {
                 clock.advance(Duration.ofMinutes(1));
                 loop.tick();
             }
-            assertThat(log).containsExactly("source drop: 1 file(s) imported, 0 already there, 0 refused");
+            assertThat(log).filteredOn(l -> l.startsWith("import: ")).singleElement().asString()
+                    .contains("exports/sept.csv imported (15 rows)", "0 earlier rows replaced");
             assertThat(w.alerts().list(Alert.State.OPEN, 10)).extracting(Alert::title).anyMatch(t -> t.contains("fraud") && t.contains("80%"));
         }
     }
