@@ -37,6 +37,10 @@ public class GateBench {
     static final AtomicLong IDS = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("during-import")) {
+            duringImport(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 1000);
+            return;
+        }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path dir = Files.createTempDirectory("gatebench");
         Files.writeString(dir.resolve("burnrate.yaml"), """
@@ -68,6 +72,50 @@ public class GateBench {
             overcommit(port, w);
             var v = w.audit().verify();
             System.out.printf("audit log: %,d entries, intact %s%n", v.entries(), v.intact());
+        } finally {
+            pool.shutdownNow();
+            w.api().stop();
+            w.close();
+        }
+    }
+
+    /**
+     * Gate decisions while a bill is imported, against the same load while idle, in one run: an open loop at
+     * {@code perSecond} decisions, first for 20 s with nothing else to do, then for as long as the import of
+     * {@code csv} runs (through the same import pipeline a source or POST /api/v1/imports uses).
+     */
+    static void duringImport(Path csv, int perSecond) throws Exception {
+        Path dir = Files.createTempDirectory("gatebench");
+        Files.writeString(dir.resolve("burnrate.yaml"), """
+                prices:
+                  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: bench}
+                budgets:
+                  - {id: ml, scope: {team: ml}, period: monthly, amount: 1000000000000, currency: USD}
+                gate:
+                  autoApproveLimit: 1000
+                """);
+        Wiring w = Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
+        int port = w.api().start("127.0.0.1", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "client-" + IDS.incrementAndGet()));
+        try {
+            warmUp(pool, port);
+            Result idle = openLoop(pool, port, true, perSecond, 20);
+            long t0 = System.nanoTime();
+            var importing = java.util.concurrent.CompletableFuture.supplyAsync(() -> w.imports().importFiles(List.of(csv)));
+            List<Result> during = new ArrayList<>();
+            while (!importing.isDone()) during.add(openLoop(pool, port, true, perSecond, 5));
+            double importSecs = (System.nanoTime() - t0) / 1e9;
+            var report = importing.join().report();
+            long rows = report.files().stream().mapToLong(f -> f instanceof dev.burnrate.ingest.focus.ImportReport.Imported i ? i.rows() : 0).sum();
+            double[] all = during.stream().flatMapToDouble(r -> Arrays.stream(r.latMs())).sorted().toArray();
+            long n = during.stream().mapToLong(Result::count).sum();
+            double secs = during.stream().mapToDouble(Result::seconds).sum();
+            Result busy = new Result(n, secs, all, 0, 0);
+            System.out.printf("import: %,d rows in %.1f s (%,.0f rows/s) while deciding%n", rows, importSecs, rows / importSecs);
+            System.out.printf("gate at %,d/s, idle         : %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+                    perSecond, idle.rate(), idle.p(0.5), idle.p(0.99), idle.p(1.0));
+            System.out.printf("gate at %,d/s, during import: %,.0f decisions/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  (p99 %.1f× idle)%n",
+                    perSecond, busy.rate(), busy.p(0.5), busy.p(0.99), busy.p(1.0), busy.p(0.99) / idle.p(0.99));
         } finally {
             pool.shutdownNow();
             w.api().stop();

@@ -22,6 +22,14 @@ public final class BurnrateCommand {
             description = "burnrate.yaml (default ./burnrate.yaml when present)")
     Path config;
 
+    @Option(names = "--server", scope = ScopeType.LOCAL, paramLabel = "URL",
+            description = "Run the command in the Burnrate server at URL (env BURNRATE_SERVER), on its ledger")
+    String server;
+
+    @Option(names = "--token", scope = ScopeType.LOCAL, paramLabel = "TOKEN",
+            description = "An admin API token of that server (env BURNRATE_TOKEN)")
+    String token;
+
     final Services.Factory factory;
     final PrintWriter out;
     final java.time.Clock clock;
@@ -47,6 +55,17 @@ public final class BurnrateCommand {
         if (db != null) return java.util.Optional.of(db);
         String v = env.apply("BURNRATE_DB");
         return v != null && !v.isBlank() ? java.util.Optional.of(Path.of(v)) : java.util.Optional.empty();
+    }
+
+    /** The server the user named: {@code --server}, else the environment variable {@code BURNRATE_SERVER}. */
+    java.util.Optional<String> chosenServer() {
+        String v = server != null ? server : env.apply("BURNRATE_SERVER");
+        return v != null && !v.isBlank() ? java.util.Optional.of(v.strip().replaceAll("/+$", "")) : java.util.Optional.empty();
+    }
+
+    String chosenToken() {
+        String v = token != null ? token : env.apply("BURNRATE_TOKEN");
+        return v == null || v.isBlank() ? null : v.strip();
     }
 
     Path configPath() {

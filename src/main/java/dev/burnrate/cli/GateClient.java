@@ -42,6 +42,10 @@ interface GateClient extends AutoCloseable {
      * the one advertised beside the database (with its local credential), else the ledger itself.
      */
     static GateClient openBeside(BurnrateCommand root, String server, String token) {
+        if ((server == null || server.isBlank()) && root.chosenServer().isPresent()) {
+            server = root.chosenServer().get();
+            token = token != null ? token : root.chosenToken();
+        }
         if (server == null || server.isBlank()) {
             var advert = LocalServer.advertised(root.databasePath());
             if (advert.isPresent()) return new Remote(advert.get().url(), advert.get().credential());

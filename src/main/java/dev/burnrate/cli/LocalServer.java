@@ -68,7 +68,7 @@ public final class LocalServer implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String credential = "brl_" + HexFormat.of().formatHex(secret);
-        s.api().withLocalCommands(credential, (args, cwd) -> execute(s, factory, clock, args, cwd));
+        s.api().withLocalCommands(credential, (args, cwd, local) -> execute(s, factory, clock, args, cwd, local));
         int actual = s.serve(bind, port);
         String host = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
         Path file = advertFile(s.databasePath());
@@ -111,7 +111,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Runs a command line inside this server, against its ledger: the same command code as a local run. */
-    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd) {
+    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd, boolean local) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // the server's own ledger for every command; closing it is the server's business
@@ -143,7 +143,15 @@ public final class LocalServer implements AutoCloseable {
         PrintWriter e = new PrintWriter(err, true);
         CommandLine cl = BurnrateCommand.commandLine(here, o, e, clock, name -> null);
         Path dir = Path.of(cwd);
-        cl.registerConverter(Path.class, v -> dir.resolve(v)); // file arguments are the client's, relative to its directory
+        if (local) {
+            cl.registerConverter(Path.class, v -> dir.resolve(v)); // file arguments are the client's, relative to its directory
+        } else {
+            // a client on another machine: a file named in its arguments would be read or written on this one
+            cl.registerConverter(Path.class, v -> {
+                throw new CommandLine.TypeConversionException("'" + v + "' names a file, which --server would read or write on the server's machine; "
+                        + "send bills with POST /api/v1/imports (curl -F file=@...), or run this command on the server");
+            });
+        }
         String command = args.stream().filter(x -> !x.startsWith("-")).findFirst().orElse("");
         int code;
         if (LOCAL_ONLY.contains(command)) {
@@ -175,21 +183,43 @@ public final class LocalServer implements AutoCloseable {
             if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return Optional.empty();
         }
         if (LOCAL_ONLY.contains(parsed.subcommand().commandSpec().name())) return Optional.empty();
-        Optional<Advert> advert = advertised(probe.databasePath());
+        Optional<String> named = probe.chosenServer();
+        Optional<Advert> advert = named.isPresent() ? Optional.of(new Advert(named.get(), 0, probe.chosenToken())) : advertised(probe.databasePath());
         if (advert.isEmpty()) return Optional.empty();
         try {
             ObjectNode body = JSON.createObjectNode().put("cwd", Path.of("").toAbsolutePath().toString());
             var arr = body.putArray("args");
-            for (String a : args) arr.add(a);
+            // the server and the token were for this client (root options, before the command's name); the server runs
+            // the command on its own ledger
+            boolean beforeCommand = true;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (beforeCommand && (a.equals("--server") || a.equals("--token"))) {
+                    i++;
+                    continue;
+                }
+                if (beforeCommand && (a.startsWith("--server=") || a.startsWith("--token="))) continue;
+                if (beforeCommand && (a.equals("--db") || a.equals("--config"))) {
+                    if (named.isPresent()) i++; // this machine's ledger and config mean nothing to a named server
+                    else {
+                        arr.add(a);
+                        if (i + 1 < args.length) arr.add(args[++i]);
+                    }
+                    continue;
+                }
+                if (beforeCommand && named.isPresent() && (a.startsWith("--db=") || a.startsWith("--config="))) continue;
+                if (!a.startsWith("-")) beforeCommand = false;
+                arr.add(a);
+            }
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
                     HttpRequest.newBuilder(URI.create(advert.get().url() + "/api/v1/cli"))
-                            .header("Authorization", "Bearer " + advert.get().credential())
+                            .header("Authorization", "Bearer " + (advert.get().credential() == null ? "" : advert.get().credential()))
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() != 200) {
-                err.println("burnrate: the server at " + advert.get().url() + " that owns " + probe.databasePath() + " refused the command: "
-                        + r.statusCode() + " " + r.body());
+                err.println("burnrate: the server at " + advert.get().url() + (named.isPresent() ? "" : " that owns " + probe.databasePath())
+                        + " refused the command: " + r.statusCode() + " " + r.body());
                 err.flush();
                 return Optional.of(1);
             }
@@ -200,8 +230,11 @@ public final class LocalServer implements AutoCloseable {
             err.flush();
             return Optional.of(n.path("exitCode").asInt(1));
         } catch (java.net.ConnectException e) {
-            return Optional.empty(); // a server that died left its advertisement: run locally
-        } catch (IOException e) {
+            if (named.isEmpty()) return Optional.empty(); // a server that died left its advertisement: run locally
+            err.println("burnrate: cannot reach the server at " + named.get() + ": connection refused");
+            err.flush();
+            return Optional.of(1);
+        } catch (IOException | IllegalArgumentException e) {
             err.println("burnrate: cannot reach the server at " + advert.get().url() + ": " + e.getMessage());
             err.flush();
             return Optional.of(1);

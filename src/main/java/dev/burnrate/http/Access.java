@@ -53,6 +53,12 @@ final class Access {
         return true;
     }
 
+    /** Did the caller present an API token with the admin role and no team scope (the server has tokens)? */
+    static boolean isUnscopedAdminToken(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        return Boolean.TRUE.equals(ctx.attribute(ENABLED)) && p != null && p.role() == Role.ADMIN && p.teams().isEmpty();
+    }
+
     /** Did the caller present the server's local credential? */
     static boolean isLocal(Context ctx) {
         return Boolean.TRUE.equals(ctx.attribute(LOCAL));
