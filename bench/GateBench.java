@@ -42,17 +42,7 @@ public class GateBench {
             return;
         }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path dir = Files.createTempDirectory("gatebench");
-        Files.writeString(dir.resolve("burnrate.yaml"), """
-                prices:
-                  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: bench}
-                budgets:
-                  - {id: ml, scope: {team: ml}, period: monthly, amount: 1000000000000, currency: USD}
-                  - {id: tight, scope: {team: tight}, period: monthly, amount: 505, currency: USD}
-                gate:
-                  autoApproveLimit: 1000
-                """);
-        Wiring w = Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
+        Wiring w = open();
         int port = w.api().start("127.0.0.1", 0);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "client-" + IDS.incrementAndGet()));
         try {
@@ -79,22 +69,28 @@ public class GateBench {
         }
     }
 
-    /**
-     * Gate decisions while a bill is imported, against the same load while idle, in one run: an open loop at
-     * {@code perSecond} decisions, first for 20 s with nothing else to do, then for as long as the import of
-     * {@code csv} runs (through the same import pipeline a source or POST /api/v1/imports uses).
-     */
-    static void duringImport(Path csv, int perSecond) throws Exception {
+    /** A fresh ledger whose budgets never stop the gate ({@code ml}), and one that fits exactly 50 decisions ({@code tight}). */
+    static Wiring open() throws IOException {
         Path dir = Files.createTempDirectory("gatebench");
         Files.writeString(dir.resolve("burnrate.yaml"), """
                 prices:
                   - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: bench}
                 budgets:
                   - {id: ml, scope: {team: ml}, period: monthly, amount: 1000000000000, currency: USD}
+                  - {id: tight, scope: {team: tight}, period: monthly, amount: 505, currency: USD}
                 gate:
                   autoApproveLimit: 1000
                 """);
-        Wiring w = Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
+        return Wiring.open(dir.resolve("bench.duckdb"), dir.resolve("burnrate.yaml"), Clock.systemUTC());
+    }
+
+    /**
+     * Gate decisions while a bill is imported, against the same load while idle, in one run: an open loop at
+     * {@code perSecond} decisions, first for 20 s with nothing else to do, then for as long as the import of
+     * {@code csv} runs (through the same import pipeline a source or POST /api/v1/imports uses).
+     */
+    static void duringImport(Path csv, int perSecond) throws Exception {
+        Wiring w = open();
         int port = w.api().start("127.0.0.1", 0);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "client-" + IDS.incrementAndGet()));
         try {

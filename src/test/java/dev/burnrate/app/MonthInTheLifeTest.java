@@ -25,14 +25,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,27 +132,6 @@ class MonthInTheLifeTest {
             clock.advance(Duration.ofMinutes(5));
             loop.tick();
         }
-    }
-
-    /** Each reading of a pipeline's clock is 30 minutes after the previous one, so a run lasts hours in a few heartbeats. */
-    static Clock stepping(Instant from) {
-        AtomicReference<Instant> now = new AtomicReference<>(from);
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.getAndUpdate(t -> t.plus(Duration.ofMinutes(30)));
-            }
-        };
     }
 
     List<Alert> alerts(String source) {
@@ -278,7 +255,7 @@ class MonthInTheLifeTest {
     void runaway(LocalDate d) throws Exception {
         Path checkpoint = dir.resolve("fraud-checkpoint");
         String script = "trap 'echo saved > " + checkpoint + "' USR1; while true; do sleep 0.05; done";
-        Cli run = cli(stepping(clock.instant()), "run", "--model", "fraud-detector", "--team", "fraud", "--instance", "p4d.24xlarge", "--hours", "2",
+        Cli run = cli(MutableClock.stepping(clock.instant(), Duration.ofMinutes(30)), /* each reading of the pipeline's clock 30 min later */ "run", "--model", "fraud-detector", "--team", "fraud", "--instance", "p4d.24xlarge", "--hours", "2",
                 "--id", "fraud-retrain-" + d, "--heartbeat", "50ms", "--grace", "5s", "--", "sh", "-c", script);
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(3);
         assertThat(run.out()).contains("guard notify", "guard checkpoint", "guard stop", "finished stopped");

@@ -8,12 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,26 +29,6 @@ class RunCommandTest {
               ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 4m}, {action: stop, after: 10m}]
             """;
 
-    /** Each reading is 2 minutes after the previous one. */
-    static final class SteppingClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-09-10T08:00:00Z"));
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.getAndUpdate(t -> t.plus(Duration.ofMinutes(2)));
-        }
-    }
-
     @TempDir
     Path dir;
     String config = CONFIG;
@@ -65,7 +41,7 @@ class RunCommandTest {
         all[2] = "--config";
         all[3] = dir.resolve("burnrate.yaml").toString();
         System.arraycopy(args, 0, all, 4, args.length);
-        return Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true), new SteppingClock());
+        return Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true), dev.burnrate.testing.MutableClock.stepping(Instant.parse("2026-09-10T08:00:00Z"), Duration.ofMinutes(2)) /* each reading 2 min later */);
     }
 
     @Test
@@ -150,7 +126,7 @@ class RunCommandTest {
 
         StringWriter approve = new StringWriter();
         assertThat(run(approve, new StringWriter(), "gate", "approve", "nightly-7", "--reason", "planned", "--as", "lead")).as(approve.toString()).isZero();
-        try (dev.burnrate.app.Wiring w = dev.burnrate.app.Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), new SteppingClock())) {
+        try (dev.burnrate.app.Wiring w = dev.burnrate.app.Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), dev.burnrate.testing.MutableClock.stepping(Instant.parse("2026-09-10T08:00:00Z"), Duration.ofMinutes(2)) /* each reading 2 min later */)) {
             assertThat(w.alerts().list(dev.burnrate.alert.Alert.State.OPEN, 100)).extracting(dev.burnrate.alert.Alert::dedupKey)
                     .as("the approval alert is resolved once the request is decided").doesNotContain("gate-pending:nightly-7");
             assertThat(w.alerts().list(dev.burnrate.alert.Alert.State.RESOLVED, 100)).extracting(dev.burnrate.alert.Alert::dedupKey)

@@ -8,18 +8,29 @@ import java.time.ZoneOffset;
 
 /** A clock tests move by hand: no waiting on the wall clock. */
 public final class MutableClock extends Clock {
-    private Instant now;
+    private final java.util.concurrent.atomic.AtomicReference<Instant> at;
+    private final Duration step;
 
     public MutableClock(Instant start) {
-        this.now = start;
+        this(start, Duration.ZERO);
+    }
+
+    private MutableClock(Instant start, Duration step) {
+        this.at = new java.util.concurrent.atomic.AtomicReference<>(start);
+        this.step = step;
+    }
+
+    /** A clock whose every reading is {@code step} after the previous one: a run lasts hours in a few heartbeats. */
+    public static MutableClock stepping(Instant start, Duration step) {
+        return new MutableClock(start, step);
     }
 
     public void advance(Duration d) {
-        now = now.plus(d);
+        at.updateAndGet(t -> t.plus(d));
     }
 
     public void set(Instant t) {
-        now = t;
+        at.set(t);
     }
 
     @Override
@@ -34,6 +45,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return step.isZero() ? at.get() : at.getAndUpdate(t -> t.plus(step));
     }
 }
