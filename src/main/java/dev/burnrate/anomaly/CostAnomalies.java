@@ -156,7 +156,7 @@ public final class CostAnomalies {
                 LocalDateTime at = slots.at(t);
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
-                double band = SeriesDetector.Settings.defaults().zThreshold() * s.scale()[t];
+                double band = 3 * s.scale()[t];
                 String severity = impact.abs().compareTo(slots.minImpact().multiply(BigDecimal.TEN)) >= 0 && s.score()[t] >= 0.7
                         ? "page" : "ticket";
                 Integer hour = hourly ? at.getHour() : null;
