@@ -35,11 +35,23 @@ import java.util.TreeMap;
  * </ol>
  */
 public final class CostAnomalies {
+    /** From burnrate.yaml's {@code anomalies:}: the smallest dollar impact and change in percent an anomaly needs. */
+    public record Thresholds(BigDecimal minImpact, BigDecimal minPercent) {
+        public static Thresholds defaults() {
+            return new Thresholds(new BigDecimal("100"), new BigDecimal("20"));
+        }
+    }
+
     public record Settings(List<Field> monitored, List<Field> explainBy, BigDecimal minImpact, BigDecimal minPercent) {
         public static Settings defaults() {
+            Thresholds t = Thresholds.defaults();
             return new Settings(fields("ServiceName", "SubAccountId", "RegionId", "team", "model"),
                     fields("ServiceName", "SubAccountId", "ResourceId", "team", "model", "project"),
-                    new BigDecimal("100"), new BigDecimal("20"));
+                    t.minImpact(), t.minPercent());
+        }
+
+        public Settings with(Thresholds t) {
+            return new Settings(monitored, explainBy, t.minImpact(), t.minPercent());
         }
 
         static List<Field> fields(String... names) {
@@ -48,6 +60,9 @@ public final class CostAnomalies {
             return List.copyOf(out);
         }
     }
+
+    /** The value under which spend without a value of the dimension (untagged) is judged and reported. */
+    public static final String UNTAGGED = dev.burnrate.ledger.Buckets.UNALLOCATED;
 
     private final CostLedger ledger;
     private final AnomalyStore store;
@@ -129,7 +144,7 @@ public final class CostAnomalies {
         final Map<List<String>, BigDecimal[]> exact = new TreeMap<>(Comparator.comparing(Object::toString));
 
         void add(Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
-            if (key == null) return;
+            if (key == null) key = UNTAGGED; // spend nobody tagged is a scope of its own: an untagged cluster shows there
             int i = slots.index(t);
             if (i < 0 || i >= slots.length()) return;
             List<String> k = List.of(key, cost.currency());
@@ -208,12 +223,24 @@ public final class CostAnomalies {
         }
     }
 
-    /** Per dimension, the values that move in the anomaly's direction, largest first; the 6 largest overall. */
+    /**
+     * The values that move in the anomaly's direction, the one that explains the change best first: its dollars
+     * weighted by how much of the value is new (delta / the larger of actual and baseline). A broad value that merely
+     * carries the change (all of EC2, the whole account) ranks below the narrow one that is the change (the runaway
+     * model, the untagged resources); the 6 best overall.
+     */
     private static List<CostAnomaly.Contributor> top(List<CostAnomaly.Contributor> all, int sign) {
         return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
-                .sorted(Comparator.comparing((CostAnomaly.Contributor c) -> c.delta().abs()).reversed()
+                .sorted(Comparator.comparingDouble(CostAnomalies::explains).reversed()
                         .thenComparing(CostAnomaly.Contributor::dimension))
                 .limit(6).toList();
+    }
+
+    /** Dollars of change times the share of the value that is change (an estimate for ranking; amounts stay exact). */
+    static double explains(CostAnomaly.Contributor c) {
+        double d = c.delta().abs().doubleValue();
+        double size = Math.max(c.actual().abs().doubleValue(), c.baseline().abs().doubleValue());
+        return size == 0 ? 0 : d * d / size;
     }
 
     private void raise(CostAnomaly a) {
