@@ -61,9 +61,6 @@ public final class CostAnomalies {
         }
     }
 
-    /** The value under which spend without a value of the dimension (untagged) is judged and reported. */
-    public static final String UNTAGGED = dev.burnrate.ledger.Buckets.UNALLOCATED;
-
     private final CostLedger ledger;
     private final AnomalyStore store;
     private final Alerts alerts;
@@ -144,7 +141,7 @@ public final class CostAnomalies {
         final Map<List<String>, BigDecimal[]> exact = new TreeMap<>(Comparator.comparing(Object::toString));
 
         void add(Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
-            if (key == null) key = UNTAGGED; // spend nobody tagged is a scope of its own: an untagged cluster shows there
+            if (key == null) return; // a FOCUS column left empty; untagged spend of a dimension arrives as __unallocated__
             int i = slots.index(t);
             if (i < 0 || i >= slots.length()) return;
             List<String> k = List.of(key, cost.currency());

@@ -105,6 +105,7 @@ public final class SeriesDetector {
         Arrays.fill(levels, Double.NaN);
         int w = window(period);
         int refractory = 2 * w; // by then the level window holds mostly the new normal
+        int lastAlarm = Integer.MIN_VALUE / 2; // after an alarm, nothing scores for the refractory period
         double alpha = 1.0 / (4 * w); // the scale's memory: about 4w points
         int seasons = period > 1 ? settings.seasons() : 0;
         double[] buf = new double[Math.max(w, seasons) + 1];
@@ -175,11 +176,12 @@ public final class SeriesDetector {
                 e = Math.min(fullEvidence, Math.max(eSpike, eShift));
             }
             evidence[t] = e;
-            boolean newHigh = qHead == qTail || e > evidence[peakQueue[qHead]];
+            boolean newHigh = t - lastAlarm > refractory && (qHead == qTail || e > evidence[peakQueue[qHead]]);
             double sc = newHigh ? Math.min(1, Math.max(0, (e - EVIDENCE_FLOOR) / (fullEvidence - EVIDENCE_FLOOR))) : 0;
             score[t] = sc;
             flag[t] = sc >= settings.threshold();
             if (flag[t]) { // an alarm: the shift has been reported; the CUSUM starts afresh on what follows
+                lastAlarm = t;
                 cusumUp = 0;
                 cusumDown = 0;
             }

@@ -129,4 +129,78 @@ class SeriesDetectorTest {
         long baselineFlags = flagged(RollingMeanBaseline.score(v, 7)).size();
         assertThat(baselineFlags).isGreaterThan(flagged(detector.score(v, 7)).size());
     }
+
+    @Test
+    void score_ordinaryGaussianNoise_scoresNearZeroAlmostEverywhere() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[] v = new double[5000];
+        for (int i = 0; i < v.length; i++) v[i] = 100 + 5 * rnd.nextGaussian();
+        SeriesDetector.Scores s = detector.score(v, 0);
+        long zero = Arrays.stream(s.score()).filter(x -> x == 0).count();
+        assertThat(zero).isGreaterThan(v.length * 95L / 100);
+        assertThat(flagged(s).size()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void score_levelShiftOfSecondsSensor_flaggedOnceNearOnsetThenQuiet() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        double[] v = new double[1200];
+        for (int i = 0; i < v.length; i++) v[i] = (i >= 600 ? 60 : 50) + rnd.nextGaussian();
+        long[] slots = new long[v.length];
+        for (int i = 0; i < v.length; i++) slots[i] = i;
+        SeriesDetector.Scores s = detector.score(v, slots, GenericSeries.period(1));
+        List<Integer> f = flagged(s);
+        assertThat(f).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(600, 610));
+        for (int i = 700; i < v.length; i++) assertThat(s.score()[i]).as("row " + i).isLessThan(0.5);
+    }
+
+    @Test
+    void score_dailyCycleOfHourlyData_isNotFlaggedButABreakOfItIs() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        double[] v = new double[24 * 28];
+        for (int i = 0; i < v.length; i++) v[i] = 1000 + 600 * Math.sin(2 * Math.PI * (i % 24) / 24.0) + 20 * rnd.nextGaussian();
+        assertThat(flagged(detector.score(v, 24))).isEmpty();
+        v[24 * 20 + 3] += 400; // 20 scales off its usual hour, well inside the day's range
+        assertThat(flagged(detector.score(v, 24))).containsExactly(24 * 20 + 3);
+    }
+
+    @Test
+    void read_samplingRate_isInferredFromTheTimestamps(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("s.csv");
+        StringBuilder sb = new StringBuilder("timestamp,value\n");
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2020, 3, 9, 10, 0);
+        for (int i = 0; i < 300; i++) {
+            if (i == 100) t = t.plusSeconds(30); // a gap of 30 seconds
+            sb.append(t.plusSeconds(i)).append(',').append(i % 3).append('\n');
+        }
+        java.nio.file.Files.writeString(f, sb);
+        GenericSeries.Series s = GenericSeries.read(f, null, null);
+        assertThat(s.medianStepSeconds()).isEqualTo(1);
+        assertThat(s.slots()[100]).isEqualTo(130); // the gap is kept: the season is looked up by time
+        assertThat(GenericSeries.period(s.medianStepSeconds())).isEqualTo(86400);
+        assertThat(GenericSeries.period(3600)).isEqualTo(24);
+        assertThat(GenericSeries.period(86400)).isEqualTo(7);
+    }
+
+    @Test
+    void score_missingIntervalBeforeAShift_stillFlagsTheShiftAndNotTheGap() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        double[] v = new double[400];
+        for (int i = 0; i < v.length; i++) v[i] = (i >= 300 ? 80 : 50) + rnd.nextGaussian();
+        for (int i = 150; i < 200; i++) v[i] = Double.NaN;
+        SeriesDetector.Scores s = detector.score(v, 0);
+        assertThat(flagged(s)).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(300, 305));
+        for (int i = 150; i < 200; i++) assertThat(s.score()[i]).isZero();
+    }
+
+    @Test
+    void score_flagMatchesTheDefaultThresholdOnTheScore() {
+        double[] v = weeklySpend(15);
+        v[60] = 2600;
+        SeriesDetector.Scores s = detector.score(v, 7);
+        for (int i = 0; i < v.length; i++) {
+            assertThat(s.anomaly()[i]).isEqualTo(s.score()[i] >= SeriesDetector.Settings.defaults().threshold());
+            assertThat(s.score()[i]).isBetween(0.0, 1.0);
+        }
+    }
 }
