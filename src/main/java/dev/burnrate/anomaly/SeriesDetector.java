@@ -21,8 +21,14 @@ import java.util.Arrays;
  *   <li>Score in [0, 1]: 0 up to a tail probability of 10% (ordinary points), rising linearly in -log10 p to 1 at
  *       {@code 10^-fullEvidence}.</li>
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
- *       refractory period, 4w); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
- *       at its onset and the level and scale then absorb the new normal.</li>
+ *       refractory period, 2w); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
+ *       at its onset.</li>
+ *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
+ *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
+ *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
+ *       and predictor errors are learnt afresh (nothing scores for {@code MIN_HISTORY} points), so the same shift
+ *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
+ *       fault comes back and changes nothing.</li>
  * </ol>
  * Missing points are NaN: they are not scored and count for nothing. Values are telemetry or estimates, not ledger
  * money.
@@ -129,10 +135,18 @@ public final class SeriesDetector {
         double fullEvidence = settings.fullEvidence();
         double k = settings.cusumDrift();
         double cusumCap = fullEvidence * Math.log(10) / (2 * k); // evidence beyond a score of 1 adds nothing
+        int anchor = 0; // first point of the current level: the level window starts no earlier
+        int seasonFrom = 0; // seasons are looked up only from here: where the current level had settled
+        int pending = -1; // an alarm whose next points decide whether it began a new level
+        double sign = 0;
+        double preScale = 0;
+        int confirm = Math.max(1, w / 2); // points after an alarm that decide it: the level window still lags there
+        double[] post = new double[confirm];
+        int nPost = 0;
         for (int t = 0; t < n; t++) {
             while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
-            double med = median(values, t - w, t, buf);
+            double med = median(values, Math.max(t - w, anchor), t, buf);
             if (Double.isNaN(med)) continue;
             if (!Double.isNaN(lastMedian)) slope += alpha * (med - lastMedian - slope);
             lastMedian = med;
@@ -147,6 +161,7 @@ public final class SeriesDetector {
                         if (slots == null) break;
                         continue;
                     }
+                    if (j < seasonFrom) break; // before the current level had settled
                     if (!Double.isNaN(values[j]) && !Double.isNaN(levels[j])) buf[m++] = values[j] - levels[j];
                 }
                 if (m >= 2) seasonal = level + medianOf(buf, m);
@@ -184,6 +199,37 @@ public final class SeriesDetector {
                 lastAlarm = t;
                 cusumUp = 0;
                 cusumDown = 0;
+                pending = t;
+                sign = Math.signum(r);
+                preScale = s;
+                nPost = 0;
+            } else if (pending >= 0) {
+                // while the level window is still mostly old points, a new level keeps the residuals far off on the
+                // alarm's side; after a spike or a short fault they come back
+                post[nPost++] = sign * r;
+                if (nPost == confirm) {
+                    int onset = pending;
+                    pending = -1;
+                    if (medianOf(post, nPost) > CLIP * preScale) {
+                        // a new level: re-anchor so it is not alarmed again. The level window already holds only
+                        // new points; the trend, scale, predictor errors and seasonal offsets are learnt afresh from
+                        // here (no point scores until MIN_HISTORY residuals of the new regime), so a further shift
+                        // still alarms on the new regime's scale
+                        anchor = onset;
+                        seasonFrom = anchor + w;
+                        slope = 0;
+                        lastMedian = Double.NaN;
+                        scale = 0;
+                        history = 0;
+                        errPlain = 0;
+                        errSeasonal = Double.POSITIVE_INFINITY;
+                        cusumUp = 0;
+                        cusumDown = 0;
+                        lag1 = 0;
+                        var1 = 1;
+                        zPrev = Double.NaN;
+                    }
+                }
             }
             while (qHead < qTail && evidence[peakQueue[qTail - 1]] <= e) qTail--;
             peakQueue[qTail++] = t;

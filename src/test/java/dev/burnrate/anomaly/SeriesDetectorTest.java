@@ -194,6 +194,26 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void score_furtherShiftAfterAnAcceptedOne_isFlaggedAgain() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        double[] v = new double[500];
+        for (int i = 0; i < v.length; i++) v[i] = (i >= 380 ? 110 : i >= 300 ? 80 : 50) + rnd.nextGaussian();
+        List<Integer> f = flagged(detector.score(v, 0));
+        assertThat(f).contains(300).anySatisfy(i -> assertThat(i).isBetween(380, 385))
+                .allSatisfy(i -> assertThat(i).satisfiesAnyOf(x -> assertThat(x).isBetween(300, 305), x -> assertThat(x).isBetween(380, 385)));
+    }
+
+    @Test
+    void score_spikeThenBackToNormal_keepsTheSeasonAndFlagsALaterBreak() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        double[] v = new double[24 * 28];
+        for (int i = 0; i < v.length; i++) v[i] = 1000 + 600 * Math.sin(2 * Math.PI * (i % 24) / 24.0) + 20 * rnd.nextGaussian();
+        v[24 * 20 + 3] += 3000;
+        v[24 * 20 + 18] += 400; // found only with the daily cycle: were the spike taken for a new level, it would be lost
+        assertThat(flagged(detector.score(v, 24))).containsExactly(24 * 20 + 3, 24 * 20 + 18);
+    }
+
+    @Test
     void score_flagMatchesTheDefaultThresholdOnTheScore() {
         double[] v = weeklySpend(15);
         v[60] = 2600;
