@@ -21,12 +21,12 @@ import java.util.Arrays;
  *   <li>Score in [0, 1]: 0 up to a tail probability of 10% (ordinary points), rising linearly in -log10 p to 1 at
  *       {@code 10^-fullEvidence}.</li>
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
- *       refractory period, 2w); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
+ *       refractory period of w points); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
  *       at its onset.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
  *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
- *       and predictor errors are learnt afresh (nothing scores for {@code MIN_HISTORY} points), so the same shift
+ *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points, as at the start), so the same shift
  *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
  *       fault comes back and changes nothing.</li>
  * </ol>
@@ -52,7 +52,7 @@ public final class SeriesDetector {
         }
 
         public static Settings defaults() {
-            return new Settings(0.5, 4.5, 0.5, 7);
+            return new Settings(0.5, 4.5, 0.75, 7);
         }
 
         public Settings withThreshold(double t) {
@@ -110,7 +110,8 @@ public final class SeriesDetector {
         Arrays.fill(expected, Double.NaN);
         Arrays.fill(levels, Double.NaN);
         int w = window(period);
-        int refractory = 2 * w; // by then the level window holds mostly the new normal
+        int warmUp = Math.max(MIN_HISTORY, 2 * w); // the first median windows' residuals understate the scale
+        int refractory = w; // a rising fault alarms once; a level shift is re-anchored, not merely waited out // by then the level window holds mostly the new normal
         int lastAlarm = Integer.MIN_VALUE / 2; // after an alarm, nothing scores for the refractory period
         double alpha = 1.0 / (4 * w); // the scale's memory: about 4w points
         int seasons = period > 1 ? settings.seasons() : 0;
@@ -166,7 +167,11 @@ public final class SeriesDetector {
                 }
                 if (m >= 2) seasonal = level + medianOf(buf, m);
             }
-            boolean useSeasonal = !Double.isNaN(seasonal) && errSeasonal < errPlain;
+            // a level from a window with missing points is not comparable with the levels the offsets were taken from
+            // (after a missing weekend, a Monday's offset would be added to a weekday level)
+            boolean complete = true;
+            for (int i = Math.max(t - w, anchor); i < t && complete; i++) complete = !Double.isNaN(values[i]);
+            boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
             double exp = useSeasonal ? seasonal : level;
             expected[t] = exp;
             if (Double.isNaN(x)) {
@@ -180,7 +185,7 @@ public final class SeriesDetector {
             scales[t] = s;
             zs[t] = Math.abs(z);
             double e = 0;
-            if (history >= MIN_HISTORY) {
+            if (history >= warmUp) {
                 // sums of correlated residuals spread wider: the CUSUM runs on the long-run scale
                 double rho = Math.max(0, Math.min(0.9, lag1 / var1));
                 double zl = z * Math.sqrt((1 - rho) / (1 + rho));
@@ -213,7 +218,7 @@ public final class SeriesDetector {
                     if (medianOf(post, nPost) > CLIP * preScale) {
                         // a new level: re-anchor so it is not alarmed again. The level window already holds only
                         // new points; the trend, scale, predictor errors and seasonal offsets are learnt afresh from
-                        // here (no point scores until MIN_HISTORY residuals of the new regime), so a further shift
+                        // here (no point scores until the warm-up has passed again), so a further shift
                         // still alarms on the new regime's scale
                         anchor = onset;
                         seasonFrom = anchor + w;
