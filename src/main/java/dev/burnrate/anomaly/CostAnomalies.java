@@ -35,11 +35,23 @@ import java.util.TreeMap;
  * </ol>
  */
 public final class CostAnomalies {
+    /** From burnrate.yaml's {@code anomalies:}: the smallest dollar impact and change in percent an anomaly needs. */
+    public record Thresholds(BigDecimal minImpact, BigDecimal minPercent) {
+        public static Thresholds defaults() {
+            return new Thresholds(new BigDecimal("100"), new BigDecimal("20"));
+        }
+    }
+
     public record Settings(List<Field> monitored, List<Field> explainBy, BigDecimal minImpact, BigDecimal minPercent) {
         public static Settings defaults() {
+            Thresholds t = Thresholds.defaults();
             return new Settings(fields("ServiceName", "SubAccountId", "RegionId", "team", "model"),
                     fields("ServiceName", "SubAccountId", "ResourceId", "team", "model", "project"),
-                    new BigDecimal("100"), new BigDecimal("20"));
+                    t.minImpact(), t.minPercent());
+        }
+
+        public Settings with(Thresholds t) {
+            return new Settings(monitored, explainBy, t.minImpact(), t.minPercent());
         }
 
         static List<Field> fields(String... names) {
@@ -134,7 +146,7 @@ public final class CostAnomalies {
         final Map<List<String>, BigDecimal[]> exact = new TreeMap<>(Comparator.comparing(Object::toString));
 
         void add(Slots slots, LocalDateTime t, String key, dev.burnrate.ledger.Money cost) {
-            if (key == null) return;
+            if (key == null) return; // a FOCUS column left empty; untagged spend of a dimension arrives as __unallocated__
             int i = slots.index(t);
             if (i < 0 || i >= slots.length()) return;
             List<String> k = List.of(key, cost.currency());
@@ -161,7 +173,7 @@ public final class CostAnomalies {
                 LocalDateTime at = slots.at(t);
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
-                double band = SeriesDetector.Settings.defaults().zThreshold() * s.scale()[t];
+                double band = 3 * s.scale()[t];
                 String severity = impact.abs().compareTo(slots.minImpact().multiply(BigDecimal.TEN)) >= 0 && s.score()[t] >= 0.7
                         ? "page" : "ticket";
                 Integer hour = hourly ? at.getHour() : null;
@@ -213,12 +225,24 @@ public final class CostAnomalies {
         }
     }
 
-    /** Per dimension, the values that move in the anomaly's direction, largest first; the 6 largest overall. */
+    /**
+     * The values that move in the anomaly's direction, the one that explains the change best first: its dollars
+     * weighted by how much of the value is new (delta / the larger of actual and baseline). A broad value that merely
+     * carries the change (all of EC2, the whole account) ranks below the narrow one that is the change (the runaway
+     * model, the untagged resources); the 6 best overall.
+     */
     private static List<CostAnomaly.Contributor> top(List<CostAnomaly.Contributor> all, int sign) {
         return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
-                .sorted(Comparator.comparing((CostAnomaly.Contributor c) -> c.delta().abs()).reversed()
+                .sorted(Comparator.comparingDouble(CostAnomalies::explains).reversed()
                         .thenComparing(CostAnomaly.Contributor::dimension))
                 .limit(6).toList();
+    }
+
+    /** Dollars of change times the share of the value that is change (an estimate for ranking; amounts stay exact). */
+    static double explains(CostAnomaly.Contributor c) {
+        double d = c.delta().abs().doubleValue();
+        double size = Math.max(c.actual().abs().doubleValue(), c.baseline().abs().doubleValue());
+        return size == 0 ? 0 : d * d / size;
     }
 
     private void raise(CostAnomaly a) {

@@ -19,13 +19,24 @@ import java.util.Locale;
 
 /**
  * Anomaly scores for any time series in a CSV file: one output row per input row, in input order
- * ({@code timestamp,value,anomaly_score,is_anomaly}). The season is a day for intraday data and a week
- * for daily data, found from the median spacing of the timestamps.
+ * ({@code timestamp,value,anomaly_score,is_anomaly}). The sampling step is the median spacing of the timestamps;
+ * gaps and repeated timestamps are kept as they are (the season is looked up by time, not by row). The candidate
+ * season is a day for intraday data and a week for daily data; the detector uses it only where it predicts better.
  */
 public final class GenericSeries {
     public enum Method { ROBUST, BASELINE }
 
-    public record Series(List<String> timestamps, double[] values, long medianStepSeconds) {
+    /** A series as read: its timestamps as written, values (NaN = missing), epoch seconds, the median spacing. */
+    public record Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds) {
+        /** Per row, its time in sampling steps from the first row, or null where time runs backwards (then rows count). */
+        public long[] slots() {
+            long[] out = new long[epochSeconds.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.round((epochSeconds[i] - epochSeconds[0]) / (double) medianStepSeconds);
+                if (i > 0 && out[i] < out[i - 1]) return null;
+            }
+            return out;
+        }
     }
 
     private GenericSeries() {
@@ -66,7 +77,7 @@ public final class GenericSeries {
         for (int i = 1; i < epochs.size(); i++) steps[i - 1] = epochs.get(i) - epochs.get(i - 1);
         Arrays.sort(steps);
         long step = steps.length == 0 ? 86400 : Math.max(1, steps[steps.length / 2]);
-        return new Series(ts, values, step);
+        return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step);
     }
 
     private static long epoch(Path file, long line, String t) {
@@ -93,9 +104,19 @@ public final class GenericSeries {
 
     public static SeriesDetector.Scores score(Series s, Method method, SeriesDetector.Settings settings) {
         return switch (method) {
-            case ROBUST -> new SeriesDetector(settings).score(s.values(), period(s.medianStepSeconds()));
-            case BASELINE -> RollingMeanBaseline.score(s.values(), (int) Math.max(2, 7 * 86400 / s.medianStepSeconds()));
+            case ROBUST -> new SeriesDetector(settings).score(s.values(), s.slots(), period(s.medianStepSeconds()));
+            case BASELINE -> RollingMeanBaseline.score(s.values(), baselineWindow(s.values().length, s.medianStepSeconds()));
         };
+    }
+
+    /**
+     * The baseline's window: 7 days of rows at the series' own sampling interval (168 for hourly data, 10,080 for
+     * minute data), or 168 rows (7 days of hourly rows) where the series is shorter than 7 days of rows, so a short
+     * series of seconds still warms up (as ../shared/tools/README.md describes its baseline A).
+     */
+    public static int baselineWindow(int rows, long stepSeconds) {
+        long week = Math.max(2, 7 * 86400 / Math.max(1, stepSeconds));
+        return week <= rows ? (int) week : 168;
     }
 
     public static void write(Path out, Series s, SeriesDetector.Scores sc) {

@@ -1,8 +1,9 @@
 package dev.burnrate.anomaly;
 
 /**
- * The baseline of many FinOps guides: flag a point above the mean of the previous 7 days plus two
- * standard deviations (either side). Causal. Kept to measure the real detector against.
+ * The baseline of many FinOps guides (baseline A of ../shared/tools/README.md): flag a point above the mean of the
+ * previous {@code window} points plus two standard deviations, once that window is full. Causal. Its continuous
+ * score is z / (z + 2), so 0.5 is exactly the flag rule. Kept to measure the real detector against.
  */
 public final class RollingMeanBaseline {
     private RollingMeanBaseline() {
@@ -19,13 +20,15 @@ public final class RollingMeanBaseline {
         double sumSq = 0;
         int count = 0;
         for (int t = 0; t < n; t++) {
-            if (count >= 2) {
+            // the window is rows [t - window, t); missing rows count as rows but carry no value
+            if (t >= window && count >= 2) {
                 double mean = sum / count;
                 double sd = Math.sqrt(Math.max(0, sumSq / count - mean * mean));
                 expected[t] = mean;
                 scales[t] = sd;
                 if (!Double.isNaN(v[t])) {
-                    double zt = sd == 0 ? (v[t] == mean ? 0 : 10) : Math.abs(v[t] - mean) / sd;
+                    double above = v[t] - mean;
+                    double zt = above <= 0 ? 0 : sd == 0 ? 10 : above / sd;
                     z[t] = zt;
                     score[t] = zt / (zt + 2);
                     flag[t] = zt > 2;
@@ -39,7 +42,7 @@ public final class RollingMeanBaseline {
                 count++;
             }
             int out = t - window + 1;
-            if (out >= 0 && !Double.isNaN(v[out]) && t + 1 - out >= window) {
+            if (out >= 0 && !Double.isNaN(v[out])) {
                 sum -= v[out];
                 sumSq -= v[out] * v[out];
                 count--;

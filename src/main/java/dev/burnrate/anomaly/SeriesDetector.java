@@ -3,36 +3,77 @@ package dev.burnrate.anomaly;
 import java.util.Arrays;
 
 /**
- * Causal anomaly scoring of one evenly spaced series: each point is judged only from the points before it.
+ * Causal anomaly scoring of one series: each point is judged only from the points before it, and the score is a
+ * calibrated tail probability, so one threshold serves every series whatever its scale, noise or sampling rate.
  * <ol>
- *   <li>Expected value: the median of the same phase in up to {@code K} previous seasons (days for
- *       intraday data, weeks for daily data), shifted by how far the recent level has moved since
- *       then (trend and level shifts); without enough history, the recent median.</li>
- *   <li>Scale: the median absolute deviation of recent residuals, floored so flat series do not
- *       turn every wobble into an alarm.</li>
- *   <li>Score: the robust z-score |residual| / scale, mapped to [0, 1); a point is anomalous when its
- *       z-score passes the threshold and the residual is a meaningful share of the expected level.</li>
+ *   <li>Expected value: a robust level (the median of the last {@code w} points) plus, where the series has a
+ *       season, the median deviation of the same phase from its level in up to {@code K} previous seasons. Both
+ *       predictors run side by side and the one with the smaller recent error is used, so a season is used only
+ *       where the data show one (and never before two seasons of history exist). {@code w} follows from the
+ *       season: a quarter of it, between 3 and 60 points.</li>
+ *   <li>Scale: a robust running mean absolute deviation of the residuals (each residual clipped at a few scales
+ *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
+ *       taken (counts, sensors with discrete readings).</li>
+ *   <li>Evidence, as -log10 of a tail probability: for the point alone, the two-sided tail of a Student t (3 degrees
+ *       of freedom: real residuals have heavy tails) at {@code |residual| / scale}; for a sustained shift or drift, a
+ *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
+ *       {@code exp(-2kh)}. The larger of the two counts.</li>
+ *   <li>Score in [0, 1]: 0 up to a tail probability of 10% (ordinary points), rising linearly in -log10 p to 1 at
+ *       {@code 10^-fullEvidence}.</li>
+ *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
+ *       refractory period of w points); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
+ *       at its onset.</li>
+ *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
+ *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
+ *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
+ *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points, as at the start), so the same shift
+ *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
+ *       fault comes back and changes nothing.</li>
  * </ol>
- * Missing points are NaN and are skipped everywhere. Values are telemetry or estimates, not ledger money.
+ * Missing points are NaN: they are not scored and count for nothing. Values are telemetry or estimates, not ledger
+ * money.
  */
 public final class SeriesDetector {
-    /** Tuning, with defaults chosen on the development split as a whole (not per series). */
-    public record Settings(double zThreshold, double minRelativeChange, int seasons) {
+    /**
+     * The few global parameters; defaults chosen on two development sets of different sources (see bench/RESULTS.md),
+     * never per series.
+     *
+     * @param threshold    score at which a point is flagged (and the CUSUM restarts)
+     * @param fullEvidence -log10 of the tail probability that scores 1
+     * @param cusumDrift   CUSUM reference k, in scales: shifts of about 2k scales are what it looks for
+     * @param seasons      previous seasons whose same phase gives the seasonal offset (0 = no season)
+     */
+    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons) {
         public Settings {
-            if (zThreshold <= 0) throw new IllegalArgumentException("zThreshold must be positive, was " + zThreshold);
-            if (minRelativeChange < 0) throw new IllegalArgumentException("minRelativeChange must not be negative, was " + minRelativeChange);
+            if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
+            if (!(fullEvidence > 1)) throw new IllegalArgumentException("fullEvidence must be above 1, was " + fullEvidence);
+            if (!(cusumDrift > 0)) throw new IllegalArgumentException("cusumDrift must be positive, was " + cusumDrift);
             if (seasons < 0) throw new IllegalArgumentException("seasons must not be negative, was " + seasons);
         }
 
-        /** Chosen by a grid over the whole anomaly-dev split (z 4-6, change 0.3-0.5, seasons 0/7), not per series. */
         public static Settings defaults() {
-            return new Settings(5.0, 0.5, 7);
+            return new Settings(0.5, 4.5, 0.75, 7);
+        }
+
+        public Settings withThreshold(double t) {
+            return new Settings(t, fullEvidence, cusumDrift, seasons);
         }
     }
 
-    /** Per point: expected value, the scale of normal deviation, robust z-score, score in [0, 1), flag. */
+    /** Per point: expected value, the scale of normal deviation, robust z-score, score in [0, 1], flag. */
     public record Scores(double[] expected, double[] scale, double[] z, double[] score, boolean[] anomaly) {
     }
+
+    /** Tail probability at which the score starts to rise above 0: ordinary points are those with p above 10%. */
+    private static final double EVIDENCE_FLOOR = 1;
+    /** Residuals enter the scale clipped at this many scales. */
+    private static final double CLIP = 3;
+    /** Degrees of freedom of the Student t for one point's tail: real residuals have heavy tails. */
+    static final int TAIL_DF = 3;
+    /** The scale is at least 1% of the level: a change smaller than that is not worth an alarm on any signal. */
+    private static final double REL_FLOOR = 0.01;
+    /** Residuals needed before any point is scored. */
+    private static final int MIN_HISTORY = 10;
 
     private final Settings settings;
 
@@ -40,81 +81,219 @@ public final class SeriesDetector {
         this.settings = settings;
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     /**
      * @param values evenly spaced values (NaN = missing)
      * @param period points per season (e.g. 24 for hourly data with a daily cycle, 7 for daily data); 0 = none
      */
     public Scores score(double[] values, int period) {
+        return score(values, null, period);
+    }
+
+    /**
+     * @param values values in time order (NaN = missing)
+     * @param slots  per value, its time as a count of sampling steps (gaps skip slots, repeated times share one);
+     *               null = evenly spaced, slot = index
+     * @param period slots per season; 0 = none
+     */
+    public Scores score(double[] values, long[] slots, int period) {
         int n = values.length;
         double[] expected = new double[n];
         double[] scales = new double[n];
-        double[] z = new double[n];
+        double[] zs = new double[n];
         double[] score = new double[n];
         boolean[] flag = new boolean[n];
-        double[] residuals = new double[n];
         double[] levels = new double[n];
-        Arrays.fill(residuals, Double.NaN);
         Arrays.fill(expected, Double.NaN);
-        int levelWindow = period > 1 ? Math.max(3, Math.min(period / 4, 60)) : 7;
-        int residualWindow = period > 1 ? Math.max(4 * levelWindow, Math.min(2 * period, 2000)) : 28;
-        double[] buf = new double[Math.max(Math.max(levelWindow, residualWindow), settings.seasons() * 3 + 3)];
-        double quantum = Double.POSITIVE_INFINITY; // the smallest step the data has taken so far: 1 for counts
+        Arrays.fill(levels, Double.NaN);
+        int w = window(period);
+        int warmUp = Math.max(MIN_HISTORY, 2 * w); // the first median windows' residuals understate the scale
+        int refractory = w; // a rising fault alarms once; a level shift is re-anchored, not merely waited out // by then the level window holds mostly the new normal
+        int lastAlarm = Integer.MIN_VALUE / 2; // after an alarm, nothing scores for the refractory period
+        double alpha = 1.0 / (4 * w); // the scale's memory: about 4w points
+        int seasons = period > 1 ? settings.seasons() : 0;
+        double[] buf = new double[Math.max(w, seasons) + 1];
+        double[] evidence = new double[n];
+        int[] peakQueue = new int[n]; // indices of a decreasing run of evidence over the last R points
+        int qHead = 0;
+        int qTail = 0;
+        double quantum = Double.POSITIVE_INFINITY; // the smallest step the data have taken so far: 1 for counts
         double previous = Double.NaN;
+        double scale = 0;
+        int history = 0;
+        double errPlain = 0;
+        double errSeasonal = Double.POSITIVE_INFINITY;
+        double cusumUp = 0;
+        double cusumDown = 0;
+        double slope = 0; // running mean of the level's change per point: the median lags (w + 1) / 2 points behind
+        double lastMedian = Double.NaN;
+        double zPrev = Double.NaN;
+        double lag1 = 0; // running lag-1 autocovariance and variance of standardised residuals: their correlation
+        double var1 = 1;
+        double fullEvidence = settings.fullEvidence();
+        double k = settings.cusumDrift();
+        double cusumCap = fullEvidence * Math.log(10) / (2 * k); // evidence beyond a score of 1 adds nothing
+        int anchor = 0; // first point of the current level: the level window starts no earlier
+        int seasonFrom = 0; // seasons are looked up only from here: where the current level had settled
+        int pending = -1; // an alarm whose next points decide whether it began a new level
+        double sign = 0;
+        double preScale = 0;
+        int confirm = Math.max(1, w / 2); // points after an alarm that decide it: the level window still lags there
+        double[] post = new double[confirm];
+        int nPost = 0;
         for (int t = 0; t < n; t++) {
+            while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
-            double level = median(values, t - levelWindow, t, buf);
+            double med = median(values, Math.max(t - w, anchor), t, buf);
+            if (Double.isNaN(med)) continue;
+            if (!Double.isNaN(lastMedian)) slope += alpha * (med - lastMedian - slope);
+            lastMedian = med;
+            double level = med + slope * (w + 1) / 2.0;
             levels[t] = level;
-            if (Double.isNaN(level)) continue;
-            double exp = level;
-            if (period > 1 && t >= period) {
+            double seasonal = Double.NaN;
+            if (seasons > 0) {
                 int m = 0;
-                for (int k = 1; k <= settings.seasons() && t - k * period >= 0; k++) {
-                    int s = t - k * period;
-                    double past = values[s];
-                    double pastLevel = levels[s];
-                    if (!Double.isNaN(past) && !Double.isNaN(pastLevel)) buf[m++] = past - pastLevel;
+                for (int s = 1; s <= seasons; s++) {
+                    int j = slots == null ? t - s * period : find(slots, t, slots[t] - (long) s * period);
+                    if (j < 0) {
+                        if (slots == null) break;
+                        continue;
+                    }
+                    if (j < seasonFrom) break; // before the current level had settled
+                    if (!Double.isNaN(values[j]) && !Double.isNaN(levels[j])) buf[m++] = values[j] - levels[j];
                 }
-                if (m >= 2) exp = level + medianOf(buf, m);
+                if (m >= 2) seasonal = level + medianOf(buf, m);
             }
+            // a level from a window with missing points is not comparable with the levels the offsets were taken from
+            // (after a missing weekend, a Monday's offset would be added to a weekday level)
+            boolean complete = true;
+            for (int i = Math.max(t - w, anchor); i < t && complete; i++) complete = !Double.isNaN(values[i]);
+            boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
+            double exp = useSeasonal ? seasonal : level;
             expected[t] = exp;
-            if (Double.isNaN(x)) continue;
+            if (Double.isNaN(x)) {
+                zPrev = Double.NaN;
+                continue;
+            }
             double r = x - exp;
-            double scale = madScale(residuals, t - residualWindow, t, buf);
-            double floor = Math.max(1e-9, 0.01 * Math.abs(level));
-            if (quantum != Double.POSITIVE_INFINITY) floor = Math.max(floor, quantum);
-            if (Double.isNaN(scale) || scale < floor) scale = floor;
-            double zt = Math.abs(r) / scale;
-            scales[t] = scale;
-            z[t] = zt;
-            score[t] = zt / (zt + settings.zThreshold());
-            flag[t] = t >= Math.min(n / 10, 2 * Math.max(period, levelWindow)) && zt >= settings.zThreshold()
-                    && Math.abs(r) >= settings.minRelativeChange() * Math.max(Math.abs(exp), 1e-9);
-            // a flagged point enters the residual history clipped, so one spike does not blind the next hours
-            residuals[t] = flag[t] ? Math.signum(r) * settings.zThreshold() * scale : r;
+            double floor = Math.max(REL_FLOOR * Math.abs(level), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
+            double s = Math.max(scale, floor);
+            double z = r / s;
+            scales[t] = s;
+            zs[t] = Math.abs(z);
+            double e = 0;
+            if (history >= warmUp) {
+                // sums of correlated residuals spread wider: the CUSUM runs on the long-run scale
+                double rho = Math.max(0, Math.min(0.9, lag1 / var1));
+                double zl = z * Math.sqrt((1 - rho) / (1 + rho));
+                cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
+                cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
+                double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), TAIL_DF));
+                double eShift = 2 * k * Math.max(cusumUp, cusumDown) / Math.log(10);
+                e = Math.min(fullEvidence, Math.max(eSpike, eShift));
+            }
+            evidence[t] = e;
+            boolean newHigh = t - lastAlarm > refractory && (qHead == qTail || e > evidence[peakQueue[qHead]]);
+            double sc = newHigh ? Math.min(1, Math.max(0, (e - EVIDENCE_FLOOR) / (fullEvidence - EVIDENCE_FLOOR))) : 0;
+            score[t] = sc;
+            flag[t] = sc >= settings.threshold();
+            if (flag[t]) { // an alarm: the shift has been reported; the CUSUM starts afresh on what follows
+                lastAlarm = t;
+                cusumUp = 0;
+                cusumDown = 0;
+                pending = t;
+                sign = Math.signum(r);
+                preScale = s;
+                nPost = 0;
+            } else if (pending >= 0) {
+                // while the level window is still mostly old points, a new level keeps the residuals far off on the
+                // alarm's side; after a spike or a short fault they come back
+                post[nPost++] = sign * r;
+                if (nPost == confirm) {
+                    int onset = pending;
+                    pending = -1;
+                    if (medianOf(post, nPost) > CLIP * preScale) {
+                        // a new level: re-anchor so it is not alarmed again. The level window already holds only
+                        // new points; the trend, scale, predictor errors and seasonal offsets are learnt afresh from
+                        // here (no point scores until the warm-up has passed again), so a further shift
+                        // still alarms on the new regime's scale
+                        anchor = onset;
+                        seasonFrom = anchor + w;
+                        slope = 0;
+                        lastMedian = Double.NaN;
+                        scale = 0;
+                        history = 0;
+                        errPlain = 0;
+                        errSeasonal = Double.POSITIVE_INFINITY;
+                        cusumUp = 0;
+                        cusumDown = 0;
+                        lag1 = 0;
+                        var1 = 1;
+                        zPrev = Double.NaN;
+                    }
+                }
+            }
+            while (qHead < qTail && evidence[peakQueue[qTail - 1]] <= e) qTail--;
+            peakQueue[qTail++] = t;
+            // learning: the predictors' errors (for the choice between them) and the scale, from clipped residuals
+            double a = Math.abs(r);
+            double cap = history >= MIN_HISTORY ? CLIP * s : Double.POSITIVE_INFINITY;
+            errPlain += alpha * (Math.min(Math.abs(x - level), cap) - errPlain);
+            if (Double.isNaN(seasonal)) errSeasonal = Double.POSITIVE_INFINITY;
+            else if (errSeasonal == Double.POSITIVE_INFINITY) errSeasonal = errPlain; // it has to earn its place
+            else errSeasonal += alpha * (Math.min(Math.abs(x - seasonal), cap) - errSeasonal);
+            if (history < MIN_HISTORY) {
+                scale = (scale * history + 1.2533 * a) / (history + 1);
+            } else {
+                scale += alpha * (1.2533 * Math.min(a, cap) - scale);
+                double zc = Math.max(-CLIP, Math.min(CLIP, z));
+                if (!Double.isNaN(zPrev)) {
+                    lag1 += alpha * (zc * zPrev - lag1);
+                    var1 += alpha * (zc * zc - var1);
+                }
+                zPrev = zc;
+            }
+            history++;
             if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
             previous = x;
         }
-        return new Scores(expected, scales, z, score, flag);
+        return new Scores(expected, scales, zs, score, flag);
+    }
+
+    /** Points in the level window for a season of {@code period} points: a quarter season, 3 to 60 points. */
+    static int window(int period) {
+        return period > 1 ? Math.max(3, Math.min(period / 4, 60)) : 7;
+    }
+
+
+    /** Two-sided tail probability of a Student t with an odd number of degrees of freedom (closed form). */
+    static double twoSidedTailT(double z, int df) {
+        double theta = Math.atan(z / Math.sqrt(df));
+        double c = Math.cos(theta);
+        double c2 = c * c;
+        double term = c;
+        double sum = c;
+        for (int j = 3; j <= df - 2; j += 2) {
+            term *= c2 * (j - 1) / j;
+            sum += term;
+        }
+        double p = 1 - (2 / Math.PI) * (theta + Math.sin(theta) * (df == 1 ? 0 : sum));
+        return Math.max(p, 1e-300);
+    }
+
+    /** The index before {@code t} whose slot is {@code slot}, or -1 (slots ascending). */
+    private static int find(long[] slots, int t, long slot) {
+        int i = Arrays.binarySearch(slots, 0, t, slot);
+        return i < 0 ? -1 : i;
     }
 
     private static double median(double[] v, int from, int to, double[] buf) {
         int m = 0;
         for (int i = Math.max(0, from); i < to; i++) if (!Double.isNaN(v[i])) buf[m++] = v[i];
         return m == 0 ? Double.NaN : medianOf(buf, m);
-    }
-
-    private static double madScale(double[] r, int from, int to, double[] buf) {
-        int m = 0;
-        for (int i = Math.max(0, from); i < to; i++) if (!Double.isNaN(r[i])) buf[m++] = r[i];
-        if (m < 5) return Double.NaN;
-        double med = medianOf(buf, m);
-        double meanAbs = 0;
-        for (int i = 0; i < m; i++) {
-            buf[i] = Math.abs(buf[i] - med);
-            meanAbs += buf[i];
-        }
-        // MAD is 0 on sparse counts (mostly zeros); the mean absolute deviation keeps a sane floor there
-        return Math.max(1.4826 * medianOf(buf, m), 1.2533 * meanAbs / m);
     }
 
     static double medianOf(double[] a, int m) {

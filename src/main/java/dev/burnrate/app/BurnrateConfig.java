@@ -37,9 +37,10 @@ import java.util.Set;
 public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> budgets,
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
-                             Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources) {
+                             Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
+                             dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources");
+            "server", "actuators", "sources", "anomalies");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -82,7 +83,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     private static final Set<String> RULE_KEYS = Set.of("keys", "normalize", "aliases", "default");
 
     public static BurnrateConfig defaults() {
-        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of());
+        return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
+                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -109,6 +111,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Governance gov = Governance.defaults();
         Hosts hosts = Hosts.defaults();
         List<dev.burnrate.intake.BillSources.Source> sources = List.of();
+        dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -128,6 +131,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                     gov = new Governance(gov.gate(), gov.guard(), spec(() -> dev.burnrate.policy.PolicySpecs.parseList(t.getValueNode(), name, base)));
                 }
                 case "sources" -> sources = sources(name, t.getValueNode(), file.toAbsolutePath().getParent());
+                case "anomalies" -> anomalies = anomalies(name, t.getValueNode());
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -155,7 +159,40 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies);
+    }
+
+    /**
+     * When a flagged day of spend is worth an anomaly:
+     * <pre>
+     * anomalies:
+     *   minImpact: 100      # dollars (in the series' currency) above or below the expected day; an hour needs a 24th
+     *   minPercent: 20      # change against the expected day, in percent
+     * </pre>
+     */
+    private static dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies(String file, Node node) {
+        MappingNode m = mapping(file, node, "anomalies");
+        dev.burnrate.anomaly.CostAnomalies.Thresholds d = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
+        java.math.BigDecimal impact = d.minImpact();
+        java.math.BigDecimal percent = d.minPercent();
+        for (NodeTuple t : m.getValue()) {
+            String key = scalar(file, t.getKeyNode(), "anomalies");
+            String path = "anomalies." + key;
+            if (!key.equals("minImpact") && !key.equals("minPercent")) {
+                throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected minImpact or minPercent");
+            }
+            String raw = scalar(file, t.getValueNode(), path);
+            java.math.BigDecimal v;
+            try {
+                v = new java.math.BigDecimal(raw.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(file, line(t.getValueNode()), path, "'" + raw + "' is not a number");
+            }
+            if (v.signum() < 0) throw new ConfigException(file, line(t.getValueNode()), path, "'" + raw + "' must not be negative");
+            if (key.equals("minImpact")) impact = v;
+            else percent = v;
+        }
+        return new dev.burnrate.anomaly.CostAnomalies.Thresholds(impact, percent);
     }
 
     /** {@code <section>: {allowedHosts: [host, *.domain]}}: host names only (no scheme, port or path). */

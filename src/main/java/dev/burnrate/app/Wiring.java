@@ -62,7 +62,7 @@ public final class Wiring implements Services {
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
-        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults(), clock);
+        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
         this.catalog = dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides());

@@ -104,14 +104,11 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--value-column", description = "Default: value (case-insensitive)")
         String valueColumn;
 
-        @Option(names = "--method", defaultValue = "robust", description = "robust (seasonal median + MAD) | baseline (rolling 7-day mean + 2 sigma)")
+        @Option(names = "--method", defaultValue = "robust", description = "robust (calibrated tail probability under a robust seasonal model) | baseline (rolling 7-day mean + 2 sigma)")
         String method;
 
-        @Option(names = "--threshold", description = "Robust z-score that flags a point (default ${DEFAULT-VALUE})", defaultValue = "5.0")
+        @Option(names = "--threshold", description = "anomaly_score (0-1) at or above which a point is flagged (default ${DEFAULT-VALUE})", defaultValue = "0.5")
         double threshold;
-
-        @Option(names = "--min-change", description = "Smallest change, as a fraction of the expected value, that can flag (default ${DEFAULT-VALUE})", defaultValue = "0.5")
-        double minChange;
 
         @Override
         public Integer call() {
@@ -121,8 +118,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 default -> throw new IllegalArgumentException("--method " + method + ": expected robust or baseline");
             };
             GenericSeries.Series s = GenericSeries.read(input, timeColumn, valueColumn);
-            SeriesDetector.Scores sc = GenericSeries.score(s, m, new SeriesDetector.Settings(threshold, minChange,
-                    SeriesDetector.Settings.defaults().seasons()));
+            if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
+            SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             GenericSeries.write(out, s, sc);
             long flagged = 0;
             for (boolean b : sc.anomaly()) if (b) flagged++;

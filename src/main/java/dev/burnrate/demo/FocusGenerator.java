@@ -321,9 +321,9 @@ public final class FocusGenerator {
                 new String[]{"p5.48xlarge"}, 1);
         LocalDate end = o.start().plusDays(o.days());
         for (int d = 10; d >= 1; d--) {
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 8 * 24; i++) { // eight instances around the clock: a cluster someone forgot, not a blip
                 java.util.Arrays.fill(v, null);
-                int h = (int) java.time.Duration.between(o.start().atStartOfDay(), end.minusDays(d).atStartOfDay()).toHours() + rnd.nextInt(24);
+                int h = (int) java.time.Duration.between(o.start().atStartOfDay(), end.minusDays(d).atStartOfDay()).toHours() + i / 8;
                 if (h < 0 || h >= hours) continue;
                 LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
                 instanceHour(v, rnd, untagged, h, hour, sp);
