@@ -102,7 +102,7 @@ public class GateBench {
             while (!importing.isDone()) during.add(openLoop(pool, port, true, perSecond, 5));
             double importSecs = (System.nanoTime() - t0) / 1e9;
             var report = importing.join().report();
-            long rows = report.files().stream().mapToLong(f -> f instanceof dev.burnrate.ingest.focus.ImportReport.Imported i ? i.rows() : 0).sum();
+            long rows = report.rows();
             double[] all = during.stream().flatMapToDouble(r -> Arrays.stream(r.latMs())).sorted().toArray();
             long n = during.stream().mapToLong(Result::count).sum();
             double secs = during.stream().mapToDouble(Result::seconds).sum();

@@ -233,16 +233,16 @@ public final class CostAnomalies {
      */
     private static List<CostAnomaly.Contributor> top(List<CostAnomaly.Contributor> all, int sign) {
         return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
-                .sorted(Comparator.comparingDouble(CostAnomalies::explains).reversed()
+                .sorted(Comparator.comparing(CostAnomalies::explains).reversed()
                         .thenComparing(CostAnomaly.Contributor::dimension))
                 .limit(6).toList();
     }
 
-    /** Dollars of change times the share of the value that is change (an estimate for ranking; amounts stay exact). */
-    static double explains(CostAnomaly.Contributor c) {
-        double d = c.delta().abs().doubleValue();
-        double size = Math.max(c.actual().abs().doubleValue(), c.baseline().abs().doubleValue());
-        return size == 0 ? 0 : d * d / size;
+    /** Dollars of change times the share of the value that is change: delta² / max(|actual|, |baseline|). */
+    static BigDecimal explains(CostAnomaly.Contributor c) {
+        BigDecimal d = c.delta().abs();
+        BigDecimal size = c.actual().abs().max(c.baseline().abs());
+        return size.signum() == 0 ? BigDecimal.ZERO : d.multiply(d).divide(size, java.math.MathContext.DECIMAL64);
     }
 
     private void raise(CostAnomaly a) {

@@ -74,9 +74,7 @@ public final class BillImports {
 
     private Outcome followUp(ImportReport report) {
         Outcome o = followUpOf(report);
-        long imported = report.files().stream().filter(f -> f instanceof ImportReport.Imported).count();
-        long failed = report.files().stream().filter(f -> f instanceof ImportReport.Failed).count();
-        if (imported + failed > 0) {
+        if (report.count(ImportReport.Imported.class) + report.count(ImportReport.Failed.class) > 0) {
             StringBuilder line = new StringBuilder("import: ");
             for (ImportReport.FileResult f : report.files()) {
                 switch (f) {

@@ -5,20 +5,17 @@ import dev.burnrate.alert.Alerts;
 import dev.burnrate.ingest.focus.ImportReport;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Billing exports the server pulls while it serves (as OpenCost and Kubecost pull exports on a schedule), from a folder
@@ -63,6 +60,8 @@ public final class BillSources {
     private final Map<String, Map<String, String>> lastSeen = new HashMap<>();
     private final Map<String, Instant> lastNew = new HashMap<>();
     private final Map<String, Instant> lastPoll = new HashMap<>();
+    /** Per source: manifest key → (version, content) as last read. */
+    private final Map<String, Map<String, Map.Entry<String, byte[]>>> manifests = new HashMap<>();
     /** Per source: why its last poll could not read it, or absent when it could. */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
@@ -126,10 +125,18 @@ public final class BillSources {
         unreadable.remove(s.name());
         Map<String, String> seenNow = new HashMap<>();
         for (ExportStore.Entry e : all) seenNow.put(e.key(), e.version());
+        Map<String, Map.Entry<String, byte[]>> known = manifests.computeIfAbsent(s.name(), k -> new HashMap<>());
         ExportLayout.Plan plan = ExportLayout.plan(all,
                 e -> !e.version().equals(done.get(e.key())),
                 e -> !store.mayBeIncomplete() || e.version().equals(before.get(e.key())),
-                store::read);
+                e -> { // a manifest is read again only when it changed, not at every poll
+                    Map.Entry<String, byte[]> m = known.get(e.key());
+                    if (m != null && m.getKey().equals(e.version())) return m.getValue();
+                    byte[] content = store.read(e);
+                    known.put(e.key(), Map.entry(e.version(), content));
+                    return content;
+                });
+        known.keySet().retainAll(seenNow.keySet());
         before.clear();
         before.putAll(seenNow);
         for (ExportStore.Entry m : plan.superseded()) done.put(m.key(), m.version());
@@ -140,29 +147,21 @@ public final class BillSources {
         List<String> errors = new ArrayList<>();
         for (ExportLayout.Delivery d : plan.deliveries()) {
             ImportReport r;
-            Path scratch = null;
+            Map<Path, String> names = new LinkedHashMap<>();
             try {
-                scratch = Files.createTempDirectory("burnrate-source-");
-                Map<Path, String> names = new LinkedHashMap<>();
-                for (ExportStore.Entry f : d.files()) names.put(store.local(f, scratch), store.nameOf(f));
+                for (ExportStore.Entry f : d.files()) names.put(store.local(f), store.nameOf(f));
                 r = imports.importDelivery(List.copyOf(names.keySet()), names).report();
             } catch (IOException | RuntimeException e) {
                 failed += d.files().size();
                 errors.add(d.describe() + ": " + e.getMessage());
                 continue; // nothing marked handled: tried again at the next poll
             } finally {
-                deleteQuietly(scratch);
+                names.keySet().forEach(store::release);
             }
-            for (ImportReport.FileResult f : r.files()) {
-                switch (f) {
-                    case ImportReport.Imported i -> imported++;
-                    case ImportReport.Skipped k -> skipped++;
-                    case ImportReport.Failed x -> {
-                        failed++;
-                        errors.add(x.error().getMessage());
-                    }
-                }
-            }
+            imported += r.count(ImportReport.Imported.class);
+            skipped += r.count(ImportReport.Skipped.class);
+            failed += r.count(ImportReport.Failed.class);
+            for (ImportReport.FileResult f : r.files()) if (f instanceof ImportReport.Failed x) errors.add(x.error().getMessage());
             // a refused delivery is retried only once it changes
             for (ExportStore.Entry f : d.files()) done.put(f.key(), f.version());
             if (d.manifest() != null) done.put(d.manifest().key(), d.manifest().version());
@@ -183,15 +182,6 @@ public final class BillSources {
 
     private void raise(Source s, ExportStore store, String key, String title, String summary) {
         alerts.raise("source", Alert.Severity.TICKET, key, title, summary, Map.of("source", s.name(), "path", store.location()), "/", null, List.of());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a temporary folder left behind is removed with the system's temporary files
-        }
     }
 
     /** Closes the stores' clients. */

@@ -28,8 +28,12 @@ public interface ExportStore extends AutoCloseable {
     /** The content of a small file (a manifest). */
     byte[] read(Entry entry) throws IOException;
 
-    /** A local file holding the entry's content; {@code scratch} is a folder the caller deletes after the import. */
-    Path local(Entry entry, Path scratch) throws IOException;
+    /** A local file holding the entry's content, until {@link #release} is called with it. */
+    Path local(Entry entry) throws IOException;
+
+    /** Done with a file {@link #local} gave: a downloaded copy is deleted, a file in place is left alone. */
+    default void release(Path local) {
+    }
 
     /** The name an import of this entry is logged under: its path, or its {@code s3://} URI. */
     String nameOf(Entry entry);

@@ -42,7 +42,7 @@ public final class FolderStore implements ExportStore {
     }
 
     @Override
-    public Path local(Entry entry, Path scratch) {
+    public Path local(Entry entry) {
         return root.resolve(entry.key());
     }
 

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -45,6 +46,11 @@ public final class S3Store implements ExportStore {
     public S3Store(Location at, AwsCredentialsProvider credentials) {
         this.at = at;
         this.prefix = at.prefix().isEmpty() || at.prefix().endsWith("/") ? at.prefix() : at.prefix() + "/";
+        this.s3 = client(at, credentials).build();
+    }
+
+    /** A client for the location's region and endpoint (the one this store reads with; tests write with it too). */
+    public static S3ClientBuilder client(Location at, AwsCredentialsProvider credentials) {
         var b = S3Client.builder()
                 .region(Region.of(at.region()))
                 .credentialsProvider(credentials)
@@ -54,7 +60,7 @@ public final class S3Store implements ExportStore {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (at.endpoint() != null) b.endpointOverride(at.endpoint());
-        this.s3 = b.build();
+        return b;
     }
 
     @Override
@@ -87,16 +93,27 @@ public final class S3Store implements ExportStore {
     }
 
     @Override
-    public Path local(Entry entry, Path scratch) throws IOException {
-        Path target = scratch.resolve(entry.key()).normalize();
-        if (!target.startsWith(scratch)) throw new IOException("object key leaves the download folder: " + entry.key());
-        Files.createDirectories(target.getParent());
+    public Path local(Entry entry) throws IOException {
+        // a temporary file with the object's name, so the importer knows its format (.csv, .csv.gz, .parquet)
+        String name = entry.key().substring(entry.key().lastIndexOf('/') + 1);
+        Path target = Files.createTempDirectory("burnrate-s3-").resolve(name);
         try {
             s3.getObject(get(entry), target);
         } catch (SdkException e) {
+            release(target);
             throw new IOException("cannot download " + nameOf(entry) + ": " + e.getMessage(), e);
         }
         return target;
+    }
+
+    @Override
+    public void release(Path local) {
+        try {
+            Files.deleteIfExists(local);
+            Files.deleteIfExists(local.getParent());
+        } catch (IOException ignored) {
+            // a download left behind is removed with the system's temporary files
+        }
     }
 
     private GetObjectRequest get(Entry entry) {

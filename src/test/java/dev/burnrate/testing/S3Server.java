@@ -2,13 +2,10 @@ package dev.burnrate.testing;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import dev.burnrate.intake.S3Store;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -45,12 +42,9 @@ public final class S3Server implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("s3rver.log").toFile()).start();
         endpoint = URI.create("http://127.0.0.1:" + port);
         PrometheusServer.await(() -> listening(port), Duration.ofSeconds(30), "s3rver to listen on port " + port);
-        client = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).endpointOverride(endpoint).forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        client = S3Store.client(new S3Store.Location("", "", "us-east-1", endpoint, true), CREDENTIALS)
                 // s3rver stores an aws-chunked (streaming-signed) upload with its chunk framing: send plain bodies
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build()).build();
     }
 
     private boolean listening(int port) {

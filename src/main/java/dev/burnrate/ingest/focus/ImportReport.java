@@ -30,4 +30,14 @@ public record ImportReport(List<FileResult> files, long replacedRows) {
     public boolean anyFailed() {
         return files.stream().anyMatch(f -> f instanceof Failed);
     }
+
+    /** How many files ended as {@code kind} (Imported, Skipped or Failed). */
+    public int count(Class<? extends FileResult> kind) {
+        return (int) files.stream().filter(kind::isInstance).count();
+    }
+
+    /** Rows stored by the files imported. */
+    public long rows() {
+        return files.stream().mapToLong(f -> f instanceof Imported i ? i.rows() : 0).sum();
+    }
 }
