@@ -14,10 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +51,11 @@ class MonthInTheLifeTest {
     Path dir;
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-01T06:00:00Z"));
     final ObjectMapper json = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
     final List<String> serverLog = new CopyOnWriteArrayList<>();
     final List<String> webhook = new CopyOnWriteArrayList<>();
     String db;
     String base;
+    dev.burnrate.testing.ApiClient api;
 
     /** The company's spend on one day, as the bill has it: every row, so the test's own sum is independent of Burnrate. */
     static DailyBill day(DailyBill bill, LocalDate d, Map<String, BigDecimal> totalByTeam) {
@@ -115,12 +111,7 @@ class MonthInTheLifeTest {
     }
 
     JsonNode api(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) b.header("Content-Type", path.contains("samples") || path.contains("usage") ? "application/x-ndjson" : "application/json");
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 299);
-        return json.readTree(r.body());
+        return api.ok(api.send(method, path, null, body));
     }
 
     /** A morning: the clock moves to 06:00, the day's delivery lands, and the server's loop runs for half an hour. */
@@ -178,6 +169,7 @@ class MonthInTheLifeTest {
              LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0)) {
             serverWiring = w;
             base = "http://127.0.0.1:" + served.port();
+            api = new dev.burnrate.testing.ApiClient(base);
             try (ServerLoop loop = w.loop(serverLog::add)) {
                 morning(loop, NOV); // the 1st: October's final bill
                 assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (93 rows)"));

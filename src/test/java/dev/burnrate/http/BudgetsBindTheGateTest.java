@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +45,7 @@ class BudgetsBindTheGateTest {
     Path dir;
     Wiring w;
     String base;
-    final HttpClient http = HttpClient.newHttpClient();
+    dev.burnrate.testing.ApiClient api;
     final ObjectMapper json = new ObjectMapper();
     final ExecutorService pool = Executors.newFixedThreadPool(32);
     BigDecimal p90;
@@ -58,6 +55,7 @@ class BudgetsBindTheGateTest {
         Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
         w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), new MutableClock(NOW));
         base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+        api = new dev.burnrate.testing.ApiClient(base);
         // one request with no budget in force tells the p90 every request of this shape holds; then it is released
         JsonNode probe = json.readTree(send("POST", "/api/v1/gate/requests", REQUEST.formatted("probe")).body());
         p90 = new BigDecimal(probe.path("planEstimate").path("p90").path("amount").asText());
@@ -73,9 +71,7 @@ class BudgetsBindTheGateTest {
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, null, body);
     }
 
     String budget(BigDecimal amount) {

@@ -10,9 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +37,7 @@ class GateApiTest {
     Path dir;
     Wiring w;
     String base;
-    final HttpClient http = HttpClient.newHttpClient();
+    dev.burnrate.testing.ApiClient api;
     final ObjectMapper json = new ObjectMapper();
     String viewer, submitter, otherTeam, approver, approverOther;
 
@@ -54,6 +51,7 @@ class GateApiTest {
         approver = w.tokens().create("ml-lead", Role.APPROVER, Set.of("ml")).secret();
         approverOther = w.tokens().create("nlp-lead", Role.APPROVER, Set.of("nlp")).secret();
         base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+        api = new dev.burnrate.testing.ApiClient(base);
     }
 
     @AfterEach
@@ -63,11 +61,7 @@ class GateApiTest {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        if (body != null) b.header("Content-Type", "application/json");
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, token, body);
     }
 
     @Test

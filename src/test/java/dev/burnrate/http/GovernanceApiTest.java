@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +27,7 @@ class GovernanceApiTest {
     Path dir;
     Wiring w;
     String base;
-    final HttpClient http = HttpClient.newHttpClient();
+    dev.burnrate.testing.ApiClient api;
     final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
@@ -41,6 +38,7 @@ class GovernanceApiTest {
         w = Wiring.open(dir.resolve("l.duckdb"), null, new MutableClock(Instant.parse("2026-09-17T09:00:00Z")));
         w.importer().importFiles(List.of(bill));
         base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+        api = new dev.burnrate.testing.ApiClient(base);
     }
 
     @AfterEach
@@ -50,10 +48,7 @@ class GovernanceApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) b.header("Content-Type", path.startsWith("/api/v1/gpu-samples") ? "application/x-ndjson" : "application/json");
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, null, body);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.burnrate.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burnrate.access.Role;
 import dev.burnrate.app.Wiring;
 import dev.burnrate.testing.DailyBill;
@@ -12,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,8 +57,7 @@ class ScopeTest {
     Path dir;
     Wiring w;
     String base;
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    dev.burnrate.testing.ApiClient api;
     String admin, viewer, submitter, approver;
     String searchAlert, searchAnomaly;
 
@@ -83,6 +78,7 @@ class ScopeTest {
         submitter = w.tokens().create("fraud-pipeline", Role.SUBMITTER, Set.of("fraud")).secret();
         approver = w.tokens().create("fraud-lead", Role.APPROVER, Set.of("fraud")).secret();
         base = "http://127.0.0.1:" + w.api().start("127.0.0.1", 0);
+        api = new dev.burnrate.testing.ApiClient(base);
 
         for (String team : List.of("fraud", "search")) {
             ok(send("POST", "/api/v1/gate/requests", admin, BIG.formatted(team + "-pending", team, team)));
@@ -109,16 +105,11 @@ class ScopeTest {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        b.header("Authorization", "Bearer " + token);
-        if (body != null) b.header("Content-Type", "application/json");
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, token, body);
     }
 
     JsonNode ok(HttpResponse<String> r) throws Exception {
-        assertThat(r.statusCode()).as(r.request().method() + " " + r.request().uri() + ": " + r.body()).isBetween(200, 299);
-        return r.body().isEmpty() ? json.createObjectNode() : json.readTree(r.body());
+        return api.ok(r);
     }
 
     void status(HttpResponse<String> r, int expected) {
