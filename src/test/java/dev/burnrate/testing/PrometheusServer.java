@@ -74,6 +74,11 @@ public final class PrometheusServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** Stops a server the test started: TERM, then KILL after 10 s. */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();

@@ -75,12 +75,6 @@ public final class S3Server implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        PrometheusServer.stop(process);
     }
 }
