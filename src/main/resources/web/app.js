@@ -537,7 +537,7 @@ pages.budgets = async params => {
 pages.anomalies = async params => {
   const { anomalies } = await api(`/api/v1/anomalies?from=${daysAgo(90)}`);
   const want = params && params.get('id');
-  $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('Each with its expected range and what carried the change', [
+  $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('One row per incident: its expected range, what explains the change and the other scopes it was seen in', [
     { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
     { label: 'Scope', value: r => `${r.dimension}=${r.value}` },
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
@@ -545,8 +545,11 @@ pages.anomalies = async params => {
     { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
     { label: 'Severity', html: r => severityBadge(r.severity) },
     { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
-      `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}</li>`).join('')}</ul>` },
-  ], anomalies, { id: 'anomalies', selected: r => r.id === want, empty: 'No anomalies detected in the last 90 days.' }), 'wide');
+      `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}${c.share === null || c.share === undefined ? '' : ` (${esc(String(Math.round(Number(c.share) * 100)))}% of the change)`}</li>`).join('')}</ul>` },
+    { label: 'Also seen in', html: r => (r.alsoSeenIn || []).length ? `<ul class="reasons">${r.alsoSeenIn.map(o =>
+      `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}</li>`).join('')}</ul>` : '' },
+  ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
+    empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();
 };
 

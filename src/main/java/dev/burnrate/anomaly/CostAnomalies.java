@@ -35,23 +35,37 @@ import java.util.TreeMap;
  * </ol>
  */
 public final class CostAnomalies {
-    /** From burnrate.yaml's {@code anomalies:}: the smallest dollar impact and change in percent an anomaly needs. */
-    public record Thresholds(BigDecimal minImpact, BigDecimal minPercent) {
+    /**
+     * From burnrate.yaml's {@code anomalies:}: the smallest dollar impact and change in percent an anomaly needs, and
+     * whether drops in spend count too (by default only rises do, as in AWS Cost Anomaly Detection: a drop costs
+     * nothing, and a day whose bill has not arrived is not judged).
+     */
+    public record Thresholds(BigDecimal minImpact, BigDecimal minPercent, boolean decreases) {
         public static Thresholds defaults() {
-            return new Thresholds(new BigDecimal("100"), new BigDecimal("20"));
+            return new Thresholds(new BigDecimal("100"), new BigDecimal("20"), false);
         }
     }
 
-    public record Settings(List<Field> monitored, List<Field> explainBy, BigDecimal minImpact, BigDecimal minPercent) {
+    /**
+     * What is watched (one series per value of each monitored dimension) and what explains a change, most specific
+     * first (the order breaks ties between equally good explanations).
+     */
+    public record Settings(List<Field> monitored, List<Field> explainBy, Thresholds thresholds) {
         public static Settings defaults() {
-            Thresholds t = Thresholds.defaults();
             return new Settings(fields("ServiceName", "SubAccountId", "RegionId", "team", "model"),
-                    fields("ServiceName", "SubAccountId", "ResourceId", "team", "model", "project"),
-                    t.minImpact(), t.minPercent());
+                    fields("job", "ResourceId", "model", "project", "team", "ServiceName", "SubAccountId"), Thresholds.defaults());
         }
 
         public Settings with(Thresholds t) {
-            return new Settings(monitored, explainBy, t.minImpact(), t.minPercent());
+            return new Settings(monitored, explainBy, t);
+        }
+
+        BigDecimal minImpact() {
+            return thresholds.minImpact();
+        }
+
+        BigDecimal minPercent() {
+            return thresholds.minPercent();
         }
 
         static List<Field> fields(String... names) {
@@ -87,7 +101,7 @@ public final class CostAnomalies {
         LocalDate billed = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).orElse(from);
         if (to.isAfter(billed)) to = billed;
         if (!to.isAfter(from)) return List.of();
-        List<CostAnomaly> found = new ArrayList<>();
+        List<Candidate> found = new ArrayList<>();
         for (Field dim : settings.monitored()) {
             CostReport r = ledger.costs(new CostQuery(List.of(dim), null, to, Granularity.DAY, CostBasis.EFFECTIVE, Map.of()));
             if (r.rows().isEmpty()) continue;
@@ -98,7 +112,7 @@ public final class CostAnomalies {
             for (CostReport.Row row : r.rows()) series.add(slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        return sorted(found);
+        return settle(found);
     }
 
     /**
@@ -111,7 +125,7 @@ public final class CostAnomalies {
         LocalDateTime billed = ledger.billedThrough().map(t -> LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS)).orElse(from);
         if (to.isAfter(billed)) to = billed; // nor an hour the bills do not reach yet
         if (!to.isAfter(from)) return List.of();
-        List<CostAnomaly> found = new ArrayList<>();
+        List<Candidate> found = new ArrayList<>();
         LocalDateTime first = from.minusDays(14);
         int n = (int) ChronoUnit.HOURS.between(first, to);
         BigDecimal minImpact = settings.minImpact().divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_EVEN);
@@ -123,7 +137,7 @@ public final class CostAnomalies {
             for (CostLedger.HourRow row : rows) series.add(slots, row.hour(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        return sorted(found);
+        return settle(found);
     }
 
     /** Time slots of a series: its first slot, unit, length, season, the smallest impact that counts, the first slot judged. */
@@ -156,7 +170,11 @@ public final class CostAnomalies {
         }
     }
 
-    private void judge(Field dim, Series series, Slots slots, List<CostAnomaly> found) {
+    /** A flagged period of one scope, and every value of the other dimensions that moved with it (for grouping). */
+    private record Candidate(CostAnomaly anomaly, List<CostAnomaly.Contributor> carriers) {
+    }
+
+    private void judge(Field dim, Series series, Slots slots, List<Candidate> found) {
         boolean hourly = slots.unit() == ChronoUnit.HOURS;
         for (Map.Entry<List<String>, double[]> e : series.values.entrySet()) {
             double[] y = e.getValue();
@@ -167,6 +185,7 @@ public final class CostAnomalies {
                 BigDecimal actual = exact[t] == null ? BigDecimal.ZERO.setScale(2) : exact[t];
                 BigDecimal expected = money(Math.max(0, s.expected()[t]));
                 BigDecimal impact = actual.subtract(expected);
+                if (impact.signum() < 0 && !settings.thresholds().decreases()) continue;
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
                         : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
                 if (impact.abs().compareTo(slots.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
@@ -178,27 +197,89 @@ public final class CostAnomalies {
                         ? "page" : "ticket";
                 Integer hour = hourly ? at.getHour() : null;
                 boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(7), at.toLocalDate().plusDays(hourly ? 1 : 0));
-                List<CostAnomaly.Contributor> cause = hourly
-                        ? rootCauseHourly(dim, value, currency, at, impact.signum() >= 0 ? 1 : -1)
-                        : rootCause(dim, value, currency, at.toLocalDate(), impact.signum() >= 0 ? 1 : -1);
+                int sign = impact.signum() >= 0 ? 1 : -1;
+                List<RootCause.Breakdown> breakdowns = hourly ? breakdownHourly(dim, value, currency, at) : breakdown(dim, value, currency, at.toLocalDate());
                 CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
                         dim.name(), value, currency, actual, expected, money(Math.max(0, s.expected()[t] - band)),
-                        money(s.expected()[t] + band), impact, s.score()[t], severity, cause, null, suppressed);
-                store.save(a);
-                found.add(store.find(a.id()).orElse(a));
-                if (!suppressed && alerts != null) raise(a);
+                        money(s.expected()[t] + band), impact, s.score()[t], severity, RootCause.rank(breakdowns, sign), null, suppressed, null);
+                found.add(new Candidate(a, RootCause.all(breakdowns, sign)));
             }
         }
     }
 
-    private static List<CostAnomaly> sorted(List<CostAnomaly> found) {
-        found.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
-        return found;
+    /**
+     * One change seen in several scopes is one incident: two anomalies of the same period, currency and direction
+     * belong together when one's scope carries at least half of the other's change (the fraud team's rise is its
+     * model's and its account's). The incident speaks through the anomaly most sure to matter (page before ticket,
+     * then the higher score), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
+     */
+    private List<CostAnomaly> settle(List<Candidate> found) {
+        int n = found.size();
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) group[i] = i;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (together(found.get(i), found.get(j))) union(group, i, j);
+            }
+        }
+        Map<Integer, List<Candidate>> incidents = new TreeMap<>();
+        for (int i = 0; i < n; i++) incidents.computeIfAbsent(find(group, i), k -> new ArrayList<>()).add(found.get(i));
+        List<CostAnomaly> out = new ArrayList<>();
+        for (List<Candidate> members : incidents.values()) {
+            List<CostAnomaly> all = members.stream().map(Candidate::anomaly).sorted(LEAD).toList();
+            CostAnomaly lead = all.stream().filter(a -> !a.suppressed()).findFirst().orElse(all.get(0));
+            List<CostAnomaly> others = all.stream().filter(a -> a != lead).toList();
+            for (CostAnomaly a : all) {
+                CostAnomaly stored = withIncident(a, others.isEmpty() ? null : lead.id());
+                store.save(stored);
+                out.add(store.find(stored.id()).orElse(stored));
+            }
+            if (!lead.suppressed() && alerts != null) raise(lead, others);
+        }
+        out.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
+        return out;
+    }
+
+    /** Page before ticket, then the higher score, then the larger impact. */
+    private static final Comparator<CostAnomaly> LEAD = Comparator.comparing((CostAnomaly a) -> a.severity().equals("page") ? 0 : 1)
+            .thenComparing(Comparator.comparingDouble(CostAnomaly::score).reversed())
+            .thenComparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder()))
+            .thenComparing(CostAnomaly::id);
+
+    private static boolean together(Candidate x, Candidate y) {
+        CostAnomaly a = x.anomaly();
+        CostAnomaly b = y.anomaly();
+        if (!a.day().equals(b.day()) || !java.util.Objects.equals(a.hour(), b.hour()) || !a.currency().equals(b.currency())
+                || a.impact().signum() != b.impact().signum()) return false;
+        return carries(x, b) || carries(y, a);
+    }
+
+    /** True when the scope of {@code b} carries at least half of the change of {@code x}'s anomaly. */
+    private static boolean carries(Candidate x, CostAnomaly b) {
+        BigDecimal half = x.anomaly().impact().abs().divide(BigDecimal.TWO, 2, RoundingMode.HALF_EVEN);
+        return x.carriers().stream().anyMatch(c -> c.dimension().equals(b.dimension()) && c.value().equals(b.value())
+                && c.delta().abs().compareTo(half) >= 0);
+    }
+
+    private static int find(int[] group, int i) {
+        while (group[i] != i) i = group[i] = group[group[i]];
+        return i;
+    }
+
+    private static void union(int[] group, int i, int j) {
+        int a = find(group, i);
+        int b = find(group, j);
+        if (a != b) group[Math.max(a, b)] = Math.min(a, b);
+    }
+
+    private static CostAnomaly withIncident(CostAnomaly a, String incident) {
+        return new CostAnomaly(a.id(), a.day(), a.hour(), a.dimension(), a.value(), a.currency(), a.actual(), a.expected(), a.low(), a.high(),
+                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident);
     }
 
     /** The hour broken down by the other dimensions against the same hour of the previous 7 days. */
-    List<CostAnomaly.Contributor> rootCauseHourly(Field dim, String value, String currency, LocalDateTime hour, int sign) {
-        List<CostAnomaly.Contributor> all = new ArrayList<>();
+    private List<RootCause.Breakdown> breakdownHourly(Field dim, String value, String currency, LocalDateTime hour) {
+        List<RootCause.Breakdown> all = new ArrayList<>();
         for (Field by : settings.explainBy()) {
             if (by.equals(dim)) continue;
             Map<String, BigDecimal> now = new TreeMap<>();
@@ -209,66 +290,14 @@ public final class CostAnomalies {
                 if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
             }
-            contributors(by, now, before, 7, all);
+            all.add(new RootCause.Breakdown(by.name(), now, mean(before, 7)));
         }
-        return top(all, sign);
-    }
-
-    private static void contributors(Field by, Map<String, BigDecimal> now, Map<String, BigDecimal> before, int periods,
-                                     List<CostAnomaly.Contributor> out) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(now.keySet());
-        keys.addAll(before.keySet());
-        for (String k : keys) {
-            BigDecimal base = before.getOrDefault(k, BigDecimal.ZERO).divide(BigDecimal.valueOf(periods), 2, RoundingMode.HALF_EVEN);
-            BigDecimal act = now.getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
-            out.add(new CostAnomaly.Contributor(by.name(), k, act, base, act.subtract(base)));
-        }
-    }
-
-    /**
-     * The values that move in the anomaly's direction, the one that explains the change best first: its dollars
-     * weighted by how much of the value is new (delta / the larger of actual and baseline). A broad value that merely
-     * carries the change (all of EC2, the whole account) ranks below the narrow one that is the change (the runaway
-     * model, the untagged resources); the 6 best overall.
-     */
-    private static List<CostAnomaly.Contributor> top(List<CostAnomaly.Contributor> all, int sign) {
-        return all.stream().filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
-                .sorted(Comparator.comparing(CostAnomalies::explains).reversed()
-                        .thenComparing(CostAnomaly.Contributor::dimension))
-                .limit(6).toList();
-    }
-
-    /** Dollars of change times the share of the value that is change: delta² / max(|actual|, |baseline|). */
-    static BigDecimal explains(CostAnomaly.Contributor c) {
-        BigDecimal d = c.delta().abs();
-        BigDecimal size = c.actual().abs().max(c.baseline().abs());
-        return size.signum() == 0 ? BigDecimal.ZERO : d.multiply(d).divide(size, java.math.MathContext.DECIMAL64);
-    }
-
-    private void raise(CostAnomaly a) {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("scope", a.dimension() + "=" + a.value());
-        d.put(a.hour() == null ? "day" : "hour", a.when());
-        String cur = a.currency();
-        d.put("actual", Money.display(a.actual(), cur) + " " + cur);
-        d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
-        d.put("impact", Money.display(a.impact(), cur) + " " + cur);
-        if (a.dimension().equals("team")) d.put("team", a.value()); // who may see the alert
-        int i = 1;
-        for (CostAnomaly.Contributor c : a.rootCause()) {
-            d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur);
-        }
-        String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
-        alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
-                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top,
-                "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
-                d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
-                "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
+        return all;
     }
 
     /** The day broken down by the other dimensions against the same weekday of the last 4 weeks. */
-    List<CostAnomaly.Contributor> rootCause(Field dim, String value, String currency, LocalDate day, int sign) {
-        List<CostAnomaly.Contributor> all = new ArrayList<>();
+    private List<RootCause.Breakdown> breakdown(Field dim, String value, String currency, LocalDate day) {
+        List<RootCause.Breakdown> all = new ArrayList<>();
         for (Field by : settings.explainBy()) {
             if (by.equals(dim)) continue;
             CostReport r = ledger.costs(new CostQuery(List.of(by), day.minusDays(28), day.plusDays(1), Granularity.DAY,
@@ -281,9 +310,42 @@ public final class CostAnomalies {
                 if (row.period().equals(day)) today.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (ChronoUnit.DAYS.between(row.period(), day) % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
             }
-            contributors(by, today, before, 4, all);
+            all.add(new RootCause.Breakdown(by.name(), today, mean(before, 4)));
         }
-        return top(all, sign);
+        return all;
+    }
+
+    private static Map<String, BigDecimal> mean(Map<String, BigDecimal> sums, int periods) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, v.divide(BigDecimal.valueOf(periods), 2, RoundingMode.HALF_EVEN)));
+        return out;
+    }
+
+    private void raise(CostAnomaly a, List<CostAnomaly> related) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("scope", a.dimension() + "=" + a.value());
+        d.put(a.hour() == null ? "day" : "hour", a.when());
+        String cur = a.currency();
+        d.put("actual", Money.display(a.actual(), cur) + " " + cur);
+        d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
+        d.put("impact", Money.display(a.impact(), cur) + " " + cur);
+        // who may see the alert: the team whose spend it is, as the incident's lead or one of its other scopes
+        related.stream().filter(r -> r.dimension().equals("team")).findFirst().ifPresent(r -> d.put("team", r.value()));
+        if (a.dimension().equals("team")) d.put("team", a.value());
+        int i = 1;
+        for (CostAnomaly.Contributor c : a.rootCause()) {
+            d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur
+                    + (c.share() == null ? "" : " (" + c.share().movePointRight(2).stripTrailingZeros().toPlainString() + "% of the change)"));
+        }
+        if (!related.isEmpty()) {
+            d.put("also seen in", String.join(", ", related.stream().map(r -> r.dimension() + "=" + r.value() + " " + signed(r.impact(), cur)).toList()));
+        }
+        String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
+        alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
+                "Spend anomaly " + a.dimension() + "=" + a.value() + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top,
+                "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
+                d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
+                "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
     }
 
     private static BigDecimal money(double v) {

@@ -7,14 +7,24 @@ import java.util.List;
 /**
  * Unusual spend of one scope (dimension = value) on one day, or one hour of it ({@code hour} 0-23; null for a
  * daily anomaly): actual against expected with its interval, the dollar impact, a score in [0, 1), and the
- * sub-dimensions that explain the difference.
+ * sub-dimensions that explain the difference. Anomalies of one change seen in several scopes on the same day (the
+ * runaway's team, its model, its account) are one incident: each names the {@code incident} it belongs to (the id of
+ * the anomaly that speaks for it, which is alerted; the others are listed with it).
  */
 public record CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
                           BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
-                          String severity, List<Contributor> rootCause, String feedback, boolean suppressed) {
+                          String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident) {
 
-    /** One sub-dimension value and the dollars it adds to (or takes from) the day against its usual level. */
-    public record Contributor(String dimension, String value, BigDecimal actual, BigDecimal baseline, BigDecimal delta) {
+    /**
+     * One sub-dimension value and the dollars it adds to (or takes from) the day against its usual level, and the part of
+     * the scope's change that is (a fraction: 0.95 = 95%; null in anomalies stored before it was kept).
+     */
+    public record Contributor(String dimension, String value, BigDecimal actual, BigDecimal baseline, BigDecimal delta, BigDecimal share) {
+    }
+
+    /** True when this anomaly speaks for its incident (or stands alone). */
+    public boolean leadsIncident() {
+        return incident == null || incident.equals(id);
     }
 
     /** Stable across runs, so re-detection updates the same anomaly instead of adding another. */

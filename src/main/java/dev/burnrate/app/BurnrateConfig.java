@@ -166,8 +166,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      * When a flagged day of spend is worth an anomaly:
      * <pre>
      * anomalies:
-     *   minImpact: 100      # dollars (in the series' currency) above or below the expected day; an hour needs a 24th
+     *   minImpact: 100      # dollars (in the series' currency) above the expected day; an hour needs a 24th
      *   minPercent: 20      # change against the expected day, in percent
+     *   decreases: false    # true: drops in spend are anomalies too (by default only rises are)
      * </pre>
      */
     private static dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies(String file, Node node) {
@@ -175,24 +176,35 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         dev.burnrate.anomaly.CostAnomalies.Thresholds d = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
         java.math.BigDecimal impact = d.minImpact();
         java.math.BigDecimal percent = d.minPercent();
+        boolean decreases = d.decreases();
         for (NodeTuple t : m.getValue()) {
             String key = scalar(file, t.getKeyNode(), "anomalies");
             String path = "anomalies." + key;
-            if (!key.equals("minImpact") && !key.equals("minPercent")) {
-                throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected minImpact or minPercent");
-            }
             String raw = scalar(file, t.getValueNode(), path);
-            java.math.BigDecimal v;
-            try {
-                v = new java.math.BigDecimal(raw.strip());
-            } catch (NumberFormatException e) {
-                throw new ConfigException(file, line(t.getValueNode()), path, "'" + raw + "' is not a number");
+            switch (key) {
+                case "minImpact" -> impact = nonNegative(file, t.getValueNode(), path, raw);
+                case "minPercent" -> percent = nonNegative(file, t.getValueNode(), path, raw);
+                case "decreases" -> {
+                    if (!raw.strip().equals("true") && !raw.strip().equals("false")) {
+                        throw new ConfigException(file, line(t.getValueNode()), path, "'" + raw + "' is not true or false");
+                    }
+                    decreases = Boolean.parseBoolean(raw.strip());
+                }
+                default -> throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected minImpact, minPercent or decreases");
             }
-            if (v.signum() < 0) throw new ConfigException(file, line(t.getValueNode()), path, "'" + raw + "' must not be negative");
-            if (key.equals("minImpact")) impact = v;
-            else percent = v;
         }
-        return new dev.burnrate.anomaly.CostAnomalies.Thresholds(impact, percent);
+        return new dev.burnrate.anomaly.CostAnomalies.Thresholds(impact, percent, decreases);
+    }
+
+    private static java.math.BigDecimal nonNegative(String file, Node node, String path, String raw) {
+        java.math.BigDecimal v;
+        try {
+            v = new java.math.BigDecimal(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(file, line(node), path, "'" + raw + "' is not a number");
+        }
+        if (v.signum() < 0) throw new ConfigException(file, line(node), path, "'" + raw + "' must not be negative");
+        return v;
     }
 
     /** {@code <section>: {allowedHosts: [host, *.domain]}}: host names only (no scheme, port or path). */

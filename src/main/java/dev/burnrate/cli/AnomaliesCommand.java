@@ -28,6 +28,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
     Output.Format format;
 
+    @Option(names = "--every-scope", description = "One row per scope's anomaly; by default one per incident, naming the other scopes it was seen in")
+    boolean everyScope;
+
     @Override
     public Integer call() {
         if (days < 1) throw new dev.burnrate.ledger.InvalidParameterException("--days", String.valueOf(days), "must be 1 or more");
@@ -40,17 +43,23 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         .minusHours(hours), java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
             }
             java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
-            for (dev.burnrate.anomaly.CostAnomaly a : s.anomalies().list(from, to, 500)) {
+            java.util.List<dev.burnrate.anomaly.CostAnomaly> stored = s.anomalies().list(from, to, 500);
+            java.util.List<dev.burnrate.anomaly.Incident> incidents = everyScope
+                    ? stored.stream().map(a -> new dev.burnrate.anomaly.Incident(a, java.util.List.of())).toList()
+                    : dev.burnrate.anomaly.Incident.of(stored);
+            for (dev.burnrate.anomaly.Incident i : incidents) {
+                dev.burnrate.anomaly.CostAnomaly a = i.lead();
                 String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
                         .collect(java.util.stream.Collectors.joining("; "));
                 String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency()))
                         .collect(java.util.stream.Collectors.joining("; "));
+                String also = i.alsoSeenIn().stream().map(o -> o.dimension() + "=" + o.value()).collect(java.util.stream.Collectors.joining("; "));
                 rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), Output.money(a.actual(), a.currency()),
                         Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
-                        a.severity(), new Output.Text(causeShown, cause), a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
+                        a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
             }
             Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "score",
-                    "severity", "root_cause", "feedback"), rows, null);
+                    "severity", "root_cause", "also_seen_in", "feedback"), rows, null);
         }
         return 0;
     }

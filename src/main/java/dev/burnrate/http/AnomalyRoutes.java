@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burnrate.anomaly.AnomalyStore;
 import dev.burnrate.anomaly.CostAnomalies;
 import dev.burnrate.anomaly.CostAnomaly;
+import dev.burnrate.anomaly.Incident;
 import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.InvalidParameterException;
 import io.javalin.Javalin;
@@ -30,9 +31,14 @@ final class AnomalyRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/api/v1/anomalies", ctx -> ctx.json(Map.of("anomalies", store.list(CostQueryParser.date("from", ctx.queryParam("from")),
-                CostQueryParser.date("to", ctx.queryParam("to")), 500).stream().filter(a -> visible(ctx, a)).map(AnomalyRoutes::json).toList())),
-                Access.Scope.TEAM_ROWS);
+        app.get("/api/v1/anomalies", ctx -> {
+            List<CostAnomaly> all = store.list(CostQueryParser.date("from", ctx.queryParam("from")), CostQueryParser.date("to", ctx.queryParam("to")), 500)
+                    .stream().filter(a -> visible(ctx, a)).toList();
+            // by default one row per incident (its lead, naming the other scopes); ?scopes=all lists every scope's anomaly
+            boolean every = "all".equals(ctx.queryParam("scopes"));
+            ctx.json(Map.of("anomalies", every ? all.stream().map(a -> json(a, List.of())).toList()
+                    : Incident.of(all).stream().map(i -> json(i.lead(), i.alsoSeenIn())).toList()));
+        }, Access.Scope.TEAM_ROWS);
         app.post("/api/v1/anomalies/detect", ctx -> {
             LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
             to = to == null ? LocalDate.now(clock) : to;
@@ -41,7 +47,7 @@ final class AnomalyRoutes {
             List<CostAnomaly> found = "hour".equals(ctx.queryParam("grain"))
                     ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
                     : detector.detect(from, to);
-            ctx.json(Map.of("anomalies", found.stream().map(AnomalyRoutes::json).toList()));
+            ctx.json(Map.of("anomalies", found.stream().map(a -> json(a, List.of())).toList()));
         }, Access.Scope.ALL_TEAMS);
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback, Access.Scope.TEAM_OBJECT);
     }
@@ -64,10 +70,10 @@ final class AnomalyRoutes {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }
-        ctx.json(json(store.find(ctx.pathParam("id")).orElseThrow()));
+        ctx.json(json(store.find(ctx.pathParam("id")).orElseThrow(), List.of()));
     }
 
-    static Map<String, Object> json(CostAnomaly a) {
+    static Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("day", a.day().toString());
@@ -83,8 +89,19 @@ final class AnomalyRoutes {
         m.put("impact", a.impact().toPlainString());
         m.put("score", Math.round(a.score() * 1000) / 1000.0);
         m.put("severity", a.severity());
-        m.put("rootCause", a.rootCause().stream().map(c -> Map.of("dimension", c.dimension(), "value", c.value(),
-                "actual", c.actual().toPlainString(), "baseline", c.baseline().toPlainString(), "delta", c.delta().toPlainString())).toList());
+        m.put("rootCause", a.rootCause().stream().map(c -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("dimension", c.dimension());
+            r.put("value", c.value());
+            r.put("actual", c.actual().toPlainString());
+            r.put("baseline", c.baseline().toPlainString());
+            r.put("delta", c.delta().toPlainString());
+            r.put("share", c.share() == null ? null : c.share().toPlainString());
+            return r;
+        }).toList());
+        m.put("incident", a.incident());
+        m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "dimension", o.dimension(), "value", o.value(),
+                "impact", o.impact().toPlainString())).toList());
         m.put("feedback", a.feedback());
         m.put("suppressed", a.suppressed());
         return m;

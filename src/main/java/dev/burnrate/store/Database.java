@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 11;
+    private static final int SCHEMA_VERSION = 12;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -203,6 +203,12 @@ public final class Database implements AutoCloseable {
                 // what an import stored with a warning (a null list cost, a missing optional-to-store column) stays on record
                 s.execute("ALTER TABLE import_log ADD COLUMN warnings VARCHAR");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '11')");
+                s.execute("COMMIT");
+            }
+            if (version < 12) {
+                s.execute("BEGIN");
+                s.execute("ALTER TABLE anomaly ADD COLUMN incident VARCHAR");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '12')");
                 s.execute("COMMIT");
             }
         }

@@ -43,7 +43,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 del.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly (id, day, dimension, value, currency, actual, expected, low, high, impact, score, severity, "
-                    + "root_cause, feedback, feedback_note, suppressed, hour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "root_cause, feedback, feedback_note, suppressed, hour, incident) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, a.id());
                 ps.setObject(2, a.day());
                 ps.setString(3, a.dimension());
@@ -61,6 +61,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 ps.setString(15, note);
                 ps.setBoolean(16, a.suppressed());
                 ps.setObject(17, a.hour());
+                ps.setString(18, a.incident());
                 ps.executeUpdate();
             }
             c.commit();
@@ -111,7 +112,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 out.add(new CostAnomaly(r.getString("id"), r.getDate("day").toLocalDate(), h, r.getString("dimension"), r.getString("value"),
                         r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"),
                         r.getBigDecimal("high"), r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause,
-                        r.getString("feedback"), r.getBoolean("suppressed")));
+                        r.getString("feedback"), r.getBoolean("suppressed"), r.getString("incident")));
             }
         }
         return out;

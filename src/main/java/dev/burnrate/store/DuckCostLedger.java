@@ -114,6 +114,9 @@ public final class DuckCostLedger implements CostLedger {
             if (f.kind() == Field.Kind.FOCUS_COLUMN) {
                 inner.add("c." + Sql.ident(f.name()) + " AS k" + i);
                 outer.add("a.k" + i);
+            } else if (f.kind() == Field.Kind.JOB) {
+                inner.add(Sql.jobId("c.") + " AS k" + i);
+                outer.add("a.k" + i);
             } else {
                 outer.add("coalesce(t." + Sql.ident(f.name()) + ", " + Sql.literal(Buckets.UNALLOCATED) + ") AS k" + i);
             }
@@ -147,6 +150,7 @@ public final class DuckCostLedger implements CostLedger {
             });
             w.add(switch (field.kind()) {
                 case FOCUS_COLUMN -> "c." + Sql.ident(field.name()) + " IN " + in;
+                case JOB -> Sql.jobId("c.") + " IN " + in;
                 case DIMENSION -> "c.tag_hash IN (SELECT tag_hash FROM tag_set WHERE coalesce(" + Sql.ident(field.name()) + ", "
                         + Sql.literal(Buckets.UNALLOCATED) + ") IN " + in + ")";
             });

@@ -141,8 +141,7 @@ public final class DuckJobRuns implements JobRuns {
         if (jobIds.isEmpty()) return out;
         StringJoiner in = new StringJoiner(", ", "(", ")");
         jobIds.forEach(id -> in.add("?"));
-        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
-                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost FROM cost_record "
+        String sql = "WITH j AS (SELECT " + Sql.jobId("") + " AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost FROM cost_record "
                 + "WHERE extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) SELECT job, currency, sum(cost) FROM j WHERE job IN " + in + " GROUP BY 1, 2";
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 1, jobIds.get(i));

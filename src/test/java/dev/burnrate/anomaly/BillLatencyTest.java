@@ -25,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the export landed).
  */
 class BillLatencyTest {
+    /** Drops count too here (by default only rises do): an unbilled day must not read as one either way. */
+    static final CostAnomalies.Settings BOTH_WAYS = CostAnomalies.Settings.defaults()
+            .with(new CostAnomalies.Thresholds(new java.math.BigDecimal("100"), new java.math.BigDecimal("20"), true));
+
     @TempDir
     Path dir;
 
@@ -36,7 +40,7 @@ class BillLatencyTest {
                     .write(dir.resolve("bill.csv"))));
             MutableClock clock = new MutableClock(Instant.parse("2026-11-02T06:00:00Z"));
             CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(new DuckAlertStore(l.db), clock, Map.of(), Duration.ZERO,
-                    "http://burnrate.example"), CostAnomalies.Settings.defaults(), clock);
+                    "http://burnrate.example"), BOTH_WAYS, clock);
             assertThat(l.costs.billedThrough()).contains(Instant.parse("2026-10-31T00:00:00Z"));
             assertThat(d.detect(LocalDate.of(2026, 10, 28), LocalDate.of(2026, 11, 2))).isEmpty();
             assertThat(d.detectHourly(LocalDateTime.of(2026, 10, 30, 0, 0), LocalDateTime.of(2026, 11, 2, 6, 0))).isEmpty();
@@ -45,6 +49,9 @@ class BillLatencyTest {
             l.importer.importFiles(List.of(new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 10, 31), "search", "250.00")
                     .add(LocalDate.of(2026, 10, 31), "search", "0.00").add(LocalDate.of(2026, 11, 1), "search", "0.00").write(dir.resolve("bill2.csv"))));
             assertThat(d.detect(LocalDate.of(2026, 10, 28), LocalDate.of(2026, 11, 2))).extracting(CostAnomaly::day).contains(LocalDate.of(2026, 10, 31));
+            // by default only rises are anomalies (a drop costs nothing): the same day is not one
+            CostAnomalies risesOnly = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), null, CostAnomalies.Settings.defaults(), clock);
+            assertThat(risesOnly.detect(LocalDate.of(2026, 10, 28), LocalDate.of(2026, 11, 2))).isEmpty();
         }
     }
 }

@@ -159,8 +159,12 @@ class CostAnomaliesTest {
             Run r = detect(l, true);
             List<Alert> alerts = r.alerts().list(null, 100);
             assertThat(alerts).isNotEmpty().allSatisfy(a -> assertThat(a.source()).isEqualTo("anomaly"));
-            Alert retrain = alerts.stream().filter(a -> a.title().contains("team=fraud on " + RETRAIN)).findFirst().orElseThrow();
-            assertThat(retrain.details()).containsKeys("actual", "expected", "impact", "cause 1");
+            // one change seen in the team, its model, its service and account is one incident: one alert, naming the other scopes
+            List<Alert> onRetrainDay = alerts.stream().filter(a -> a.title().contains(" on " + RETRAIN + ":")).toList();
+            assertThat(onRetrainDay).hasSize(1);
+            Alert retrain = onRetrainDay.get(0);
+            assertThat(retrain.title() + retrain.details().get("also seen in")).contains("team=fraud").contains("model=fraud-detector");
+            assertThat(retrain.details()).containsKeys("actual", "expected", "impact", "cause 1", "also seen in").containsEntry("team", "fraud");
             assertThat(retrain.severity()).isEqualTo(Alert.Severity.PAGE);
             // a link that opens the anomalies view on this anomaly, and amounts for people in cents
             assertThat(retrain.link()).startsWith("http://burnrate.example/#/anomalies?id=");
@@ -179,6 +183,25 @@ class CostAnomaliesTest {
     }
 
     @Test
+    void thresholdsFromBurnrateYaml_aLargerMinimumImpactKeepsOnlyTheRetrain() throws Exception {
+        java.nio.file.Path yaml = java.nio.file.Files.writeString(dir.resolve("burnrate.yaml"), "anomalies:\n  minImpact: 2000\n");
+        CostAnomalies.Thresholds t = dev.burnrate.app.BurnrateConfig.load(yaml).anomalies();
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill(dir.resolve("incidents.csv"), true)));
+            MutableClock clock = new MutableClock(Instant.parse("2026-09-07T06:00:00Z"));
+            List<CostAnomaly> byDefault = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), null, CostAnomalies.Settings.defaults(), clock)
+                    .detect(MONTH, END);
+            assertThat(byDefault).anyMatch(a -> a.day().equals(RETRAIN)).allMatch(a -> a.impact().signum() > 0);
+            List<CostAnomaly> configured = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), null, CostAnomalies.Settings.defaults().with(t), clock)
+                    .detect(MONTH, END);
+            assertThat(byDefault).anyMatch(a -> a.day().equals(CLUSTER)).anyMatch(a -> a.day().equals(PRICE));
+            // the retrain's +2,400 and the spike's +2,000 pass 2,000; the cluster's +1,500 and the S3 price's +120 do not
+            assertThat(configured).extracting(CostAnomaly::day).contains(RETRAIN).doesNotContain(CLUSTER, PRICE);
+            assertThat(configured).allMatch(a -> a.impact().abs().compareTo(new BigDecimal("2000")) >= 0);
+        }
+    }
+
+    @Test
     void todaysPartialDay_isNotJudged_soItsLowSpendRaisesNoDrop() {
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill(dir.resolve("quiet.csv"), false)));
@@ -188,7 +211,7 @@ class CostAnomaliesTest {
             DuckAlertStore alerts = new DuckAlertStore(l.db);
             MutableClock clock = new MutableClock(END.atTime(8, 0).toInstant(java.time.ZoneOffset.UTC));
             CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts, clock, Map.of(), Duration.ZERO, null),
-                    CostAnomalies.Settings.defaults(), clock);
+                    BillLatencyTest.BOTH_WAYS, clock);
             assertThat(d.detect(END.minusDays(3), END.plusDays(1))).noneMatch(a -> a.day().equals(END));
             assertThat(alerts.list(null, 10)).isEmpty();
         }

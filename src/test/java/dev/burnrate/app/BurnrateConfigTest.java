@@ -105,6 +105,23 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_anomalyThresholds_defaultsWhenAbsent_valuesWhenGiven_badOnesNameTheirLine() throws Exception {
+        assertThat(BurnrateConfig.load(Files.writeString(dir.resolve("none.yaml"), "tagMap: {}\n")).anomalies())
+                .isEqualTo(new dev.burnrate.anomaly.CostAnomalies.Thresholds(new java.math.BigDecimal("100"), new java.math.BigDecimal("20"), false));
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), "anomalies:\n  minImpact: 2500.50\n  minPercent: 35\n  decreases: true\n");
+        assertThat(BurnrateConfig.load(ok).anomalies())
+                .isEqualTo(new dev.burnrate.anomaly.CostAnomalies.Thresholds(new java.math.BigDecimal("2500.50"), new java.math.BigDecimal("35"), true));
+        Path neg = Files.writeString(dir.resolve("neg.yaml"), "anomalies:\n  minPercent: 20\n  minImpact: -1\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(neg)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("neg.yaml:3").hasMessageContaining("anomalies.minImpact").hasMessageContaining("must not be negative");
+        Path yes = Files.writeString(dir.resolve("yes.yaml"), "anomalies:\n  decreases: yes please\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(yes)).hasMessageContaining("yes.yaml:2").hasMessageContaining("anomalies.decreases")
+                .hasMessageContaining("not true or false");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "anomalies:\n  minImpactUsd: 100\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(typo)).hasMessageContaining("typo.yaml:2").hasMessageContaining("unknown key");
+    }
+
+    @Test
     void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
         Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");

@@ -1,0 +1,167 @@
+package dev.burnrate.anomaly;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Which values of which dimensions explain a change of one scope's spend, after Adtributor (Bhagwan et al., "Adtributor:
+ * Revenue Debugging in Advertising Systems", NSDI 2014):
+ * <ul>
+ *   <li>a value's <em>explanatory power</em> is its share of the scope's change (its delta over the total delta);</li>
+ *   <li>the <em>surprise</em> of the values an explanation names is how far they moved the scope's mix: their terms
+ *       of the Jensen-Shannon divergence between the usual shares and today's. Every dimension that carries the change explains it in
+ *       dollars (the runaway's team, its model, its account all rise by the same amount); only the one whose mix
+ *       changed says where it came from (within the fraud team the model is the same as always, the instances are
+ *       new);</li>
+ *   <li>a dimension explains the change <em>succinctly</em> when at most three of its values, or its new values of a
+ *       size with its largest new one, taken together ("8 new: …"), carry two thirds of it.</li>
+ * </ul>
+ * Ranked: succinct dimensions first, then by the surprise of the values they name (divided by 1 + log10 of how many
+ * they are: a simpler explanation wins unless a longer one moved the mix much more), then by the share they explain,
+ * then in the order the dimensions are configured (most specific first); within a dimension, its values by the share
+ * they carry.
+ */
+final class RootCause {
+    /** Adtributor's thresholds: the share a succinct explanation carries, and how many values it may name. */
+    static final BigDecimal SUCCINCT_SHARE = new BigDecimal("0.67");
+    static final int SUCCINCT_VALUES = 3;
+    static final int LIMIT = 6;
+
+    /** One dimension's spend by value: in the judged period, and the usual (the mean of the comparison periods). */
+    record Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual) {
+    }
+
+    private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, double surprise, BigDecimal explained, int order) {
+    }
+
+    private RootCause() {
+    }
+
+    /** The contributors moving in the change's direction (sign +1 or -1), the best explanation first, at most {@link #LIMIT}. */
+    static List<CostAnomaly.Contributor> rank(List<Breakdown> breakdowns, int sign) {
+        List<Ranked> ranked = new ArrayList<>();
+        for (int i = 0; i < breakdowns.size(); i++) {
+            Ranked r = rank(breakdowns.get(i), sign, i);
+            if (r != null) ranked.add(r);
+        }
+        ranked.sort(Comparator.comparing(Ranked::succinct).reversed()
+                .thenComparing(Comparator.comparingDouble(Ranked::surprise).reversed())
+                .thenComparing(Ranked::explained, Comparator.reverseOrder())
+                .thenComparingInt(Ranked::order));
+        List<CostAnomaly.Contributor> out = new ArrayList<>();
+        for (Ranked r : ranked) {
+            for (CostAnomaly.Contributor c : r.values()) {
+                if (out.size() == LIMIT) return out;
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Every contributor of every breakdown (in the change's direction), for telling which scopes carry the change. */
+    static List<CostAnomaly.Contributor> all(List<Breakdown> breakdowns, int sign) {
+        List<CostAnomaly.Contributor> out = new ArrayList<>();
+        for (Breakdown b : breakdowns) {
+            BigDecimal total = delta(b);
+            for (CostAnomaly.Contributor c : contributors(b, total)) if (c.delta().signum() == sign) out.add(c);
+        }
+        return out;
+    }
+
+    private static Ranked rank(Breakdown b, int sign, int order) {
+        BigDecimal total = delta(b);
+        if (total.signum() != sign) return null;
+        List<CostAnomaly.Contributor> moving = contributors(b, total).stream()
+                .filter(c -> c.delta().signum() == sign && c.delta().abs().compareTo(BigDecimal.ONE) >= 0)
+                .sorted(Comparator.comparing(CostAnomaly.Contributor::delta, Comparator.comparing(BigDecimal::abs)).reversed()
+                        .thenComparing(CostAnomaly.Contributor::value))
+                .toList();
+        if (moving.isEmpty()) return null;
+        List<CostAnomaly.Contributor> chosen = new ArrayList<>();
+        BigDecimal explained = BigDecimal.ZERO;
+        for (CostAnomaly.Contributor c : moving) {
+            if (chosen.size() == SUCCINCT_VALUES || explained.compareTo(SUCCINCT_SHARE) >= 0) break;
+            chosen.add(c);
+            explained = explained.add(c.share());
+        }
+        boolean succinct = explained.compareTo(SUCCINCT_SHARE) >= 0;
+        if (!succinct) {
+            // many values each carrying a little: the new ones of a size with the largest new one (eight instances
+            // nobody had before), taken together, may be the answer
+            BigDecimal largest = moving.stream().filter(c -> c.baseline().signum() == 0).map(c -> c.delta().abs()).max(BigDecimal::compareTo)
+                    .orElse(BigDecimal.ZERO);
+            List<CostAnomaly.Contributor> fresh = moving.stream()
+                    .filter(c -> c.baseline().signum() == 0 && c.delta().abs().multiply(BigDecimal.TEN).compareTo(largest) >= 0).toList();
+            BigDecimal freshShare = share(fresh.stream().map(CostAnomaly.Contributor::delta).reduce(BigDecimal.ZERO, BigDecimal::add), total);
+            if (fresh.size() > 1 && freshShare.compareTo(SUCCINCT_SHARE) >= 0) {
+                chosen = fresh;
+                explained = freshShare;
+                succinct = true;
+            }
+        }
+        // the simpler explanation wins unless a longer one moved the mix much more: one job over eighty instances
+        double surprise = surprise(b, chosen) / (1 + Math.log10(chosen.size()));
+        if (chosen.size() > SUCCINCT_VALUES) chosen = List.of(together(b.dimension(), chosen, total)); // the new ones, as one
+        return new Ranked(List.copyOf(chosen), succinct, surprise, explained, order);
+    }
+
+    /** Several new values as one contributor: "8 new: a, b, c, …" with their summed dollars. */
+    private static CostAnomaly.Contributor together(String dimension, List<CostAnomaly.Contributor> fresh, BigDecimal total) {
+        BigDecimal actual = fresh.stream().map(CostAnomaly.Contributor::actual).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal delta = fresh.stream().map(CostAnomaly.Contributor::delta).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<String> names = fresh.stream().map(CostAnomaly.Contributor::value).sorted().toList();
+        String shown = String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", …" : "");
+        return new CostAnomaly.Contributor(dimension, fresh.size() + " new: " + shown, actual, BigDecimal.ZERO.setScale(2), delta, share(delta, total));
+    }
+
+    private static BigDecimal delta(Breakdown b) {
+        return sum(b.now()).subtract(sum(b.usual()));
+    }
+
+    private static List<CostAnomaly.Contributor> contributors(Breakdown b, BigDecimal total) {
+        TreeSet<String> keys = new TreeSet<>(b.now().keySet());
+        keys.addAll(b.usual().keySet());
+        List<CostAnomaly.Contributor> out = new ArrayList<>();
+        for (String k : keys) {
+            BigDecimal act = b.now().getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
+            BigDecimal base = b.usual().getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
+            BigDecimal d = act.subtract(base);
+            out.add(new CostAnomaly.Contributor(b.dimension(), k, act, base, d, share(d, total)));
+        }
+        return out;
+    }
+
+    /** The part of the total change this delta carries, as a fraction (two decimals). */
+    private static BigDecimal share(BigDecimal delta, BigDecimal total) {
+        return total.signum() == 0 ? BigDecimal.ZERO.setScale(2) : delta.divide(total, 2, RoundingMode.HALF_EVEN);
+    }
+
+    /**
+     * The chosen values' part of the Jensen-Shannon divergence (natural log) between the usual shares of the
+     * dimension's values and today's: how much of the scope's mix they moved. A value that carries the change but is
+     * always all of the scope (the fraud team's one model) moved nothing and explains nothing.
+     */
+    static double surprise(Breakdown b, List<CostAnomaly.Contributor> chosen) {
+        double tn = sum(b.now()).doubleValue();
+        double tu = sum(b.usual()).doubleValue();
+        double s = 0;
+        for (CostAnomaly.Contributor c : chosen) {
+            double q = tn <= 0 ? 0 : Math.max(0, b.now().getOrDefault(c.value(), BigDecimal.ZERO).doubleValue()) / tn;
+            double p = tu <= 0 ? 0 : Math.max(0, b.usual().getOrDefault(c.value(), BigDecimal.ZERO).doubleValue()) / tu;
+            double m = (p + q) / 2;
+            if (p > 0) s += 0.5 * p * Math.log(p / m);
+            if (q > 0) s += 0.5 * q * Math.log(q / m);
+        }
+        return s;
+    }
+
+    private static BigDecimal sum(Map<String, BigDecimal> m) {
+        return m.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add).round(MathContext.DECIMAL128);
+    }
+}

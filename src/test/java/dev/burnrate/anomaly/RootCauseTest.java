@@ -1,0 +1,95 @@
+package dev.burnrate.anomaly;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Root cause on hand-made breakdowns of one scope's day (team=fraud), usual day against today:
+ * <pre>
+ *   dimension   value                 usual    today    delta   share of +3,000
+ *   model       fraud-detector        1,000    4,000   +3,000   1.00   (all of the team, as always: surprise 0)
+ *   job         nightly-7               600      600        0
+ *               (none)                  400      400        0
+ *               retrain-loop-1            0    3,000   +3,000   1.00   (new: p 0, q 0.75)
+ *   ResourceId  i-a, i-b              500 each  500 each     0
+ *               i-n1 … i-n30              0  100 each    +100   0.03 each, 1.00 together (new)
+ *   SubAccount  ml-training             700    3,700   +3,000   1.00   (p 0.7 → q 0.925)
+ *               ml-inference            300      300        0
+ * </pre>
+ * Every dimension carries all 3,000 dollars; the new job says where they came from in one value.
+ */
+class RootCauseTest {
+    private static Map<String, BigDecimal> m(Object... kv) {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) out.put((String) kv[i], new BigDecimal(kv[i + 1].toString()));
+        return out;
+    }
+
+    static List<RootCause.Breakdown> fraudDay() {
+        Map<String, BigDecimal> resourcesNow = m("i-a", 500, "i-b", 500);
+        for (int i = 1; i <= 30; i++) resourcesNow.put(String.format("i-n%02d", i), new BigDecimal("100"));
+        return List.of(
+                new RootCause.Breakdown("model", m("fraud-detector", 4000), m("fraud-detector", 1000)),
+                new RootCause.Breakdown("job", m("nightly-7", 600, "(none)", 400, "retrain-loop-1", 3000), m("nightly-7", 600, "(none)", 400)),
+                new RootCause.Breakdown("ResourceId", resourcesNow, m("i-a", 500, "i-b", 500)),
+                new RootCause.Breakdown("SubAccountId", m("ml-training", 3700, "ml-inference", 300), m("ml-training", 700, "ml-inference", 300)));
+    }
+
+    @Test
+    void everyDimensionCarriesTheChange_theNewJobRanksFirst_theScopesOnlyModelLast() {
+        List<CostAnomaly.Contributor> cause = RootCause.rank(fraudDay(), 1);
+        assertThat(cause).extracting(CostAnomaly.Contributor::dimension).containsExactly("job", "ResourceId", "SubAccountId", "model");
+        CostAnomaly.Contributor job = cause.get(0);
+        assertThat(job.value()).isEqualTo("retrain-loop-1");
+        assertThat(job.delta()).isEqualByComparingTo("3000");
+        assertThat(job.share()).isEqualByComparingTo("1.00");
+        // thirty new instances of one size, none of them two thirds alone: named together, with their dollars
+        CostAnomaly.Contributor fresh = cause.get(1);
+        assertThat(fresh.value()).isEqualTo("30 new: i-n01, i-n02, i-n03, …");
+        assertThat(fresh.delta()).isEqualByComparingTo("3000");
+        assertThat(fresh.baseline()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void surprise_isTheJensenShannonTermsOfTheNamedValues_zeroWhenTheMixDidNotMove() {
+        List<RootCause.Breakdown> b = fraudDay();
+        CostAnomaly.Contributor model = new CostAnomaly.Contributor("model", "fraud-detector", null, null, null, null);
+        assertThat(RootCause.surprise(b.get(0), List.of(model))).isEqualTo(0.0);
+        // new job: p = 0, q = 3000/4000 → ½ · q · ln 2
+        CostAnomaly.Contributor job = new CostAnomaly.Contributor("job", "retrain-loop-1", null, null, null, null);
+        assertThat(RootCause.surprise(b.get(1), List.of(job))).isCloseTo(0.5 * 0.75 * Math.log(2), within(1e-12));
+        // ml-training: p = 0.7, q = 0.925, m = 0.8125
+        CostAnomaly.Contributor account = new CostAnomaly.Contributor("SubAccountId", "ml-training", null, null, null, null);
+        double p = 0.7, q = 0.925, mid = (p + q) / 2;
+        assertThat(RootCause.surprise(b.get(3), List.of(account))).isCloseTo(0.5 * p * Math.log(p / mid) + 0.5 * q * Math.log(q / mid), within(1e-12));
+    }
+
+    @Test
+    void aDropIsExplainedByTheValuesThatFell_notByThoseThatRose() {
+        List<RootCause.Breakdown> b = List.of(new RootCause.Breakdown("ServiceName",
+                m("Amazon EC2", 200, "Amazon S3", 300), m("Amazon EC2", 1000, "Amazon S3", 250)));
+        List<CostAnomaly.Contributor> cause = RootCause.rank(b, -1);
+        assertThat(cause).singleElement().satisfies(c -> {
+            assertThat(c.value()).isEqualTo("Amazon EC2");
+            assertThat(c.delta()).isEqualByComparingTo("-800");
+            assertThat(c.share()).isEqualByComparingTo("1.07"); // of a net -750: S3 rose by 50
+        });
+    }
+
+    @Test
+    void noValueOrFewNewOnesCarryTwoThirds_theDimensionRanksBelowOneThatDoes() {
+        // three old resources each grew a little (no succinct explanation), the project is one value that is new
+        List<RootCause.Breakdown> b = List.of(
+                new RootCause.Breakdown("ResourceId", m("r1", 400, "r2", 400, "r3", 400, "r4", 400, "r5", 400), m("r1", 200, "r2", 200, "r3", 200, "r4", 200, "r5", 200)),
+                new RootCause.Breakdown("project", m("old", 1000, "launch", 1000), m("old", 1000)));
+        assertThat(RootCause.rank(b, 1)).extracting(c -> c.dimension() + "=" + c.value())
+                .containsExactly("project=launch", "ResourceId=r1", "ResourceId=r2", "ResourceId=r3");
+    }
+}
