@@ -547,7 +547,7 @@ pages.anomalies = async params => {
     { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
       `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}${c.share === null || c.share === undefined ? '' : ` (${esc(String(Math.round(Number(c.share) * 100)))}% of the change)`}</li>`).join('')}</ul>` },
     { label: 'Also seen in', html: r => (r.alsoSeenIn || []).length ? `<ul class="reasons">${r.alsoSeenIn.map(o =>
-      `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}</li>`).join('')}</ul>` : '' },
+      `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}${o.when && o.when !== r.day ? ` (${esc(o.when)})` : ''}</li>`).join('')}</ul>` : '' },
   ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
     empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();

@@ -212,6 +212,9 @@ public final class CostAnomalies {
      * belong together when one's scope carries at least half of the other's change (the fraud team's rise is its
      * model's and its account's). The incident speaks through the anomaly most sure to matter (page before ticket,
      * then the higher score), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
+     * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
+     * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, it has the same
+     * first cause and the earlier scope carries at least half of it: stored with that incident, not alerted again.
      */
     private List<CostAnomaly> settle(List<Candidate> found) {
         int n = found.size();
@@ -224,20 +227,45 @@ public final class CostAnomalies {
         }
         Map<Integer, List<Candidate>> incidents = new TreeMap<>();
         for (int i = 0; i < n; i++) incidents.computeIfAbsent(find(group, i), k -> new ArrayList<>()).add(found.get(i));
+        List<List<Candidate>> byTime = new ArrayList<>(incidents.values());
+        byTime.sort(Comparator.comparing((List<Candidate> g) -> g.get(0).anomaly().day())
+                .thenComparing(g -> g.get(0).anomaly().hour(), Comparator.nullsFirst(Comparator.naturalOrder())));
+        List<CostAnomaly> earlier = new ArrayList<>();
+        if (!byTime.isEmpty()) {
+            LocalDate first = byTime.get(0).get(0).anomaly().day();
+            store.list(first.minusDays(7), first.plusDays(1), 1000).stream().filter(CostAnomaly::leadsIncident).forEach(earlier::add);
+        }
         List<CostAnomaly> out = new ArrayList<>();
-        for (List<Candidate> members : incidents.values()) {
-            List<CostAnomaly> all = members.stream().map(Candidate::anomaly).sorted(LEAD).toList();
-            CostAnomaly lead = all.stream().filter(a -> !a.suppressed()).findFirst().orElse(all.get(0));
-            List<CostAnomaly> others = all.stream().filter(a -> a != lead).toList();
-            for (CostAnomaly a : all) {
-                CostAnomaly stored = withIncident(a, others.isEmpty() ? null : lead.id());
+        for (List<Candidate> members : byTime) {
+            List<Candidate> all = members.stream().sorted(Comparator.comparing(Candidate::anomaly, LEAD)).toList();
+            Candidate lead = all.stream().filter(c -> !c.anomaly().suppressed()).findFirst().orElse(all.get(0));
+            CostAnomaly continues = earlier.stream().filter(e -> continues(lead, e)).findFirst().orElse(null);
+            List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
+            String incident = continues != null ? continues.id() : others.isEmpty() ? null : lead.anomaly().id();
+            for (Candidate c : all) {
+                CostAnomaly stored = withIncident(c.anomaly(), incident);
                 store.save(stored);
                 out.add(store.find(stored.id()).orElse(stored));
             }
-            if (!lead.suppressed() && alerts != null) raise(lead, others);
+            if (continues != null) continue;
+            earlier.removeIf(e -> e.id().equals(lead.anomaly().id())); // a re-detection replaces its own earlier record
+            earlier.add(withIncident(lead.anomaly(), incident));
+            if (!lead.anomaly().suppressed() && alerts != null) raise(lead.anomaly(), others);
         }
         out.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
         return out;
+    }
+
+    /** True when {@code x} continues the incident {@code e} led within the 7 days before it (see {@link #settle}). */
+    private static boolean continues(Candidate x, CostAnomaly e) {
+        CostAnomaly a = x.anomaly();
+        LocalDateTime at = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
+        LocalDateTime then = e.day().atTime(e.hour() == null ? 0 : e.hour(), 0);
+        if (!then.isBefore(at) || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
+                || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
+        CostAnomaly.Contributor mine = a.rootCause().get(0);
+        CostAnomaly.Contributor theirs = e.rootCause().get(0);
+        return mine.dimension().equals(theirs.dimension()) && mine.value().equals(theirs.value()) && carries(x, e);
     }
 
     /** Page before ticket, then the higher score, then the larger impact. */
@@ -286,7 +314,7 @@ public final class CostAnomalies {
             Map<String, BigDecimal> before = new TreeMap<>();
             for (CostLedger.HourRow row : ledger.hourly(List.of(by), hour.minusDays(7), hour.plusHours(1), Map.of(dim, List.of(value)), CostBasis.EFFECTIVE)) {
                 if (!row.cost().currency().equals(currency)) continue;
-                String k = row.keys().get(0) == null ? "(none)" : row.keys().get(0);
+                String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
                 if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
             }
@@ -306,7 +334,7 @@ public final class CostAnomalies {
             Map<String, BigDecimal> before = new TreeMap<>();
             for (CostReport.Row row : r.rows()) {
                 if (!row.cost().currency().equals(currency)) continue;
-                String k = row.keys().get(0) == null ? "(none)" : row.keys().get(0);
+                String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
                 if (row.period().equals(day)) today.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (ChronoUnit.DAYS.between(row.period(), day) % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
             }

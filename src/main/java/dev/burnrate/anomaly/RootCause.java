@@ -22,10 +22,10 @@ import java.util.TreeSet;
  *   <li>a dimension explains the change <em>succinctly</em> when at most three of its values, or its new values of a
  *       size with its largest new one, taken together ("8 new: …"), carry two thirds of it.</li>
  * </ul>
- * Ranked: succinct dimensions first, then by the surprise of the values they name (divided by 1 + log10 of how many
- * they are: a simpler explanation wins unless a longer one moved the mix much more), then by the share they explain,
- * then in the order the dimensions are configured (most specific first); within a dimension, its values by the share
- * they carry.
+ * Ranked: succinct dimensions first, then those that name a value (charges without the column, "(none)", say
+ * nothing), then by the surprise of the values they name (divided by 1 + log10 of how many they are: a simpler
+ * explanation wins unless a longer one moved the mix much more), then by the share they explain, then in the order
+ * the dimensions are configured (most specific first); within a dimension, its values by the share they carry.
  */
 final class RootCause {
     /** Adtributor's thresholds: the share a succinct explanation carries, and how many values it may name. */
@@ -37,8 +37,11 @@ final class RootCause {
     record Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual) {
     }
 
-    private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, double surprise, BigDecimal explained, int order) {
+    private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, boolean named, double surprise, BigDecimal explained, int order) {
     }
+
+    /** What a charge without the column is listed as. */
+    static final String NONE = "(none)";
 
     private RootCause() {
     }
@@ -51,6 +54,7 @@ final class RootCause {
             if (r != null) ranked.add(r);
         }
         ranked.sort(Comparator.comparing(Ranked::succinct).reversed()
+                .thenComparing(Comparator.comparing(Ranked::named).reversed())
                 .thenComparing(Comparator.comparingDouble(Ranked::surprise).reversed())
                 .thenComparing(Ranked::explained, Comparator.reverseOrder())
                 .thenComparingInt(Ranked::order));
@@ -108,7 +112,8 @@ final class RootCause {
         // the simpler explanation wins unless a longer one moved the mix much more: one job over eighty instances
         double surprise = surprise(b, chosen) / (1 + Math.log10(chosen.size()));
         if (chosen.size() > SUCCINCT_VALUES) chosen = List.of(together(b.dimension(), chosen, total)); // the new ones, as one
-        return new Ranked(List.copyOf(chosen), succinct, surprise, explained, order);
+        boolean named = chosen.stream().anyMatch(c -> !c.value().equals(NONE));
+        return new Ranked(List.copyOf(chosen), succinct, named, surprise, explained, order);
     }
 
     /** Several new values as one contributor: "8 new: a, b, c, …" with their summed dollars. */

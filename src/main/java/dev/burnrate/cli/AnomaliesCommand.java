@@ -53,7 +53,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         .collect(java.util.stream.Collectors.joining("; "));
                 String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency()))
                         .collect(java.util.stream.Collectors.joining("; "));
-                String also = i.alsoSeenIn().stream().map(o -> o.dimension() + "=" + o.value()).collect(java.util.stream.Collectors.joining("; "));
+                String also = i.alsoSeenIn().stream().map(o -> o.dimension() + "=" + o.value() + (o.when().equals(a.when()) ? "" : " (" + o.when() + ")"))
+                        .collect(java.util.stream.Collectors.joining("; "));
                 rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), Output.money(a.actual(), a.currency()),
                         Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
                         a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));

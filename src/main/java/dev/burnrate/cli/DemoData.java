@@ -77,10 +77,10 @@ public final class DemoData {
         s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: " + llm.toPlainString() + ", currency: USD, "
                 + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}", "demo");
         s.budgets().evaluate();
-        int anomalies = s.costAnomalies().detect(today.minusDays(30), today.plusDays(1)).size();
+        int anomalies = dev.burnrate.anomaly.Incident.of(s.costAnomalies().detect(today.minusDays(30), today.plusDays(1))).size();
         List<Ticket> tickets = gateRequests(s);
         int alerts = s.alerts().list(null, 1000).size();
-        progress.println("demo: 2 budgets, " + anomalies + " anomalies in the last 30 days, " + alerts + " alerts, "
+        progress.println("demo: 2 budgets, " + anomalies + " spend anomalies (incidents) in the last 30 days, " + alerts + " alerts, "
                 + tickets.size() + " gate requests (" + String.join(", ", tickets.stream().map(t -> t.id() + " " + t.state().label()).toList()) + ")");
         progress.flush();
         return new Summary(imported.rows(), telemetry.jobCount(), gpu, anomalies, alerts, tickets);

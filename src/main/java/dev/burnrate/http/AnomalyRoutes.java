@@ -100,7 +100,7 @@ final class AnomalyRoutes {
             return r;
         }).toList());
         m.put("incident", a.incident());
-        m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "dimension", o.dimension(), "value", o.value(),
+        m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "when", o.when(), "dimension", o.dimension(), "value", o.value(),
                 "impact", o.impact().toPlainString())).toList());
         m.put("feedback", a.feedback());
         m.put("suppressed", a.suppressed());

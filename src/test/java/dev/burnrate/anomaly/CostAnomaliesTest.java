@@ -131,6 +131,21 @@ class CostAnomaliesTest {
     }
 
     @Test
+    void newUntaggedGpuCluster_everyScopeAndLaterDayItIsSeenIn_isOneIncident_alertedOnce() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            List<CostAnomaly> cluster = r.found().stream().filter(a -> !a.day().isBefore(CLUSTER) && a.day().isBefore(SPIKE)).toList();
+            assertThat(cluster).hasSizeGreaterThan(1);
+            assertThat(cluster).extracting(a -> a.leadsIncident() ? a.id() : a.incident()).containsOnly(cluster.stream()
+                    .filter(a -> a.leadsIncident()).findFirst().orElseThrow().id());
+            List<Incident> incidents = Incident.of(r.store().list(CLUSTER, SPIKE, 100));
+            assertThat(incidents).singleElement().satisfies(i -> assertThat(i.lead().day()).isEqualTo(CLUSTER));
+            assertThat(r.alerts().list(null, 100)).filteredOn(a -> a.title().matches(".* on 2026-08-(18|19|20):.*"))
+                    .as("one alert for the cluster").hasSize(1);
+        }
+    }
+
+    @Test
     void inferenceSpike_isFoundOnTheEndpointsService() {
         try (TestLedger l = new TestLedger(dir)) {
             List<CostAnomaly> day = on(detect(l, true).found(), SPIKE);

@@ -92,4 +92,13 @@ class RootCauseTest {
         assertThat(RootCause.rank(b, 1)).extracting(c -> c.dimension() + "=" + c.value())
                 .containsExactly("project=launch", "ResourceId=r1", "ResourceId=r2", "ResourceId=r3");
     }
+
+    @Test
+    void chargesWithoutTheColumn_sayNothing_soANamedValueRanksAboveNone() {
+        // a bill that names no job: every charge of the scope is job (none), as the one resource is all of it
+        List<RootCause.Breakdown> b = List.of(
+                new RootCause.Breakdown("job", m("(none)", 3000), m("(none)", 800)),
+                new RootCause.Breakdown("ResourceId", m("i-fraud-train", 3000), m("i-fraud-train", 800)));
+        assertThat(RootCause.rank(b, 1)).extracting(c -> c.dimension() + "=" + c.value()).containsExactly("ResourceId=i-fraud-train", "job=(none)");
+    }
 }
