@@ -4,6 +4,7 @@ import dev.burnrate.pricing.InstancePrice;
 import dev.burnrate.pricing.PriceCatalog;
 import dev.burnrate.store.DuckGpuSamples;
 import dev.burnrate.store.DuckJobRuns;
+import dev.burnrate.testing.SavingsBill;
 import dev.burnrate.testing.TestLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,15 +108,15 @@ class CommitmentsTest {
      */
     @Test
     void unusedCommitment_handBill_recommendsItsUnusedDollarsPerMonth() throws Exception {
-        StringBuilder b = new StringBuilder(HEADER);
+        StringBuilder b = new StringBuilder(SavingsBill.HEADER);
         for (int d = 0; d < 30; d++) {
             LocalDate day = LocalDate.parse("2026-10-02").plusDays(d);
-            b.append(row(day, "20", "30", "Usage", "Committed", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "sp-1", "Used", "team-a"));
+            b.append(SavingsBill.row(day, "20", "30", "Usage", "Committed", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "sp-1", "Used", "team-a"));
         }
-        b.append(row(LocalDate.parse("2026-10-05"), "5", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
-        b.append(row(LocalDate.parse("2026-10-20"), "7", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
+        b.append(SavingsBill.row(LocalDate.parse("2026-10-05"), "5", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
+        b.append(SavingsBill.row(LocalDate.parse("2026-10-20"), "7", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
         // before the lookback: not counted
-        b.append(row(LocalDate.parse("2026-10-01"), "100", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
+        b.append(SavingsBill.row(LocalDate.parse("2026-10-01"), "100", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-1", "Unused", null));
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill));
@@ -145,15 +146,15 @@ class CommitmentsTest {
      */
     @Test
     void steadyOnDemand_handBill_buysAtMostTheFloorAtTheCatalogsSmallestDiscountOrSaysWhyNot() throws Exception {
-        StringBuilder b = new StringBuilder(HEADER);
+        StringBuilder b = new StringBuilder(SavingsBill.HEADER);
         for (int d = 0; d < 30; d++) {
             LocalDate day = LocalDate.parse("2026-10-02").plusDays(d);
             BigDecimal eff = BigDecimal.valueOf(100 + d);
-            b.append(row(day, eff.toPlainString(), eff.divide(new BigDecimal("0.8")).toPlainString(), "Usage", "Standard", "Compute Engine", "Compute",
+            b.append(SavingsBill.row(day, eff.toPlainString(), eff.divide(new BigDecimal("0.8")).toPlainString(), "Usage", "Standard", "Compute Engine", "Compute",
                     "test-central1", null, null, "team-a", "Google Cloud"));
-            b.append(row(day, "50", "50", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null, "team-a"));
-            if (d != 7) b.append(row(day, "40", "40", "Usage", "Standard", "Compute Engine", "Compute", "test-east1", null, null, "team-a", "Google Cloud"));
-            b.append(row(day, "10", "10", "Usage", "Standard", "Cloud Storage", "Storage", "test-central1", null, null, "team-a", "Google Cloud"));
+            b.append(SavingsBill.row(day, "50", "50", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null, "team-a"));
+            if (d != 7) b.append(SavingsBill.row(day, "40", "40", "Usage", "Standard", "Compute Engine", "Compute", "test-east1", null, null, "team-a", "Google Cloud"));
+            b.append(SavingsBill.row(day, "10", "10", "Usage", "Standard", "Cloud Storage", "Storage", "test-central1", null, null, "team-a", "Google Cloud"));
         }
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);
         PriceCatalog catalog = PriceCatalog.bundled().withOverrides(List.of(
@@ -177,28 +178,6 @@ class CommitmentsTest {
                     .contains("no 1-year commitment price"));
             assertThat(r.notes()).noneSatisfy(n -> assertThat(n).contains("test-east1"));
         }
-    }
-
-    static final String HEADER = "BilledCost,EffectiveCost,ListCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,"
-            + "ChargePeriodEnd,ChargeCategory,PricingCategory,ProviderName,ServiceName,ServiceCategory,RegionId,CommitmentDiscountId,CommitmentDiscountStatus,Tags,x_JobId\n";
-
-    static String row(LocalDate day, String effective, String list, String charge, String pricing, String service, String category, String region,
-                      String commitment, String status, String team) {
-        return row(day, effective, list, charge, pricing, service, category, region, commitment, status, team, "AWS");
-    }
-
-    static String row(LocalDate day, String effective, String list, String charge, String pricing, String service, String category, String region,
-                      String commitment, String status, String team, String provider) {
-        return billRow(day.atStartOfDay(), 24, effective, list, charge, pricing, service, category, region, commitment, status, team, provider, null);
-    }
-
-    static String billRow(java.time.LocalDateTime start, int hours, String effective, String list, String charge, String pricing, String service, String category,
-                          String region, String commitment, String status, String team, String provider, String job) {
-        java.time.LocalDateTime end = start.plusHours(hours);
-        LocalDate period = start.toLocalDate().withDayOfMonth(1);
-        return String.join(",", effective, effective, list, "USD", "acct-1", period + "T00:00:00Z", period.plusMonths(1) + "T00:00:00Z",
-                start + ":00Z", end + ":00Z", charge, pricing, provider, service, category, region, commitment == null ? "" : commitment,
-                status == null ? "" : status, team == null ? "" : "\"{\"\"team\"\": \"\"" + team + "\"\"}\"", job == null ? "" : job) + "\n";
     }
 
     private static BigDecimal[] zeros(int n) {

@@ -42,15 +42,15 @@ class GpuWasteTest {
 
     @Test
     void idleAndOversizedGpuJobs_handTelemetry_idleWinsOverRightsizingAndSavingsStayBelowSpend() throws Exception {
-        StringBuilder b = new StringBuilder(CommitmentsTest.HEADER);
+        StringBuilder b = new StringBuilder(dev.burnrate.testing.SavingsBill.HEADER);
         for (int d = 4; d >= 1; d--) {
             LocalDateTime day = LocalDateTime.parse("2026-11-01T00:00").minusDays(d);
-            b.append(CommitmentsTest.billRow(day, 24, "100", "120", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null,
+            b.append(dev.burnrate.testing.SavingsBill.billRow(day, 24, "100", "120", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null,
                     "research", "AWS", "notebook"));
         }
         for (int d = 14; d >= 1; d--) {
             LocalDateTime day = LocalDateTime.parse("2026-11-01T00:00").minusDays(d);
-            b.append(CommitmentsTest.billRow(day, 24, "258.6432", "272.256", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null,
+            b.append(dev.burnrate.testing.SavingsBill.billRow(day, 24, "258.6432", "272.256", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null,
                     "ranking", "AWS", "trainer"));
         }
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);
@@ -96,9 +96,9 @@ class GpuWasteTest {
 
     @Test
     void busyJob_nearlyFullGpus_isNeitherIdleNorRightsized() throws Exception {
-        StringBuilder b = new StringBuilder(CommitmentsTest.HEADER);
+        StringBuilder b = new StringBuilder(dev.burnrate.testing.SavingsBill.HEADER);
         for (int d = 14; d >= 1; d--) {
-            b.append(CommitmentsTest.billRow(LocalDateTime.parse("2026-11-01T00:00").minusDays(d), 24, "136.128", "136.128", "Usage", "Standard",
+            b.append(dev.burnrate.testing.SavingsBill.billRow(LocalDateTime.parse("2026-11-01T00:00").minusDays(d), 24, "136.128", "136.128", "Usage", "Standard",
                     "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null, "ranking", "AWS", "busy"));
         }
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);

@@ -31,9 +31,9 @@ class RecommendationsTest {
     }
 
     private Path bill() throws Exception {
-        StringBuilder b = new StringBuilder(CommitmentsTest.HEADER);
+        StringBuilder b = new StringBuilder(dev.burnrate.testing.SavingsBill.HEADER);
         for (String sp : new String[]{"sp-1", "sp-2"}) {
-            b.append(CommitmentsTest.row(LocalDate.parse("2026-10-05"), "5", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute",
+            b.append(dev.burnrate.testing.SavingsBill.row(LocalDate.parse("2026-10-05"), "5", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute",
                     "us-east-1", sp, "Unused", null));
         }
         return Files.writeString(dir.resolve("bill.csv"), b);
