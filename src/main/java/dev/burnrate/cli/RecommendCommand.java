@@ -60,6 +60,18 @@ final class RecommendCommand implements Callable<Integer> {
                         .toList();
                 List<String> footer = new ArrayList<>();
                 totals.forEach((c, a) -> footer.add("potential monthly saving: " + Money.display(a, c) + " " + c + " (dismissed left out)"));
+                dev.burnrate.recommend.CommitmentReport c = l.result().commitments();
+                if (team == null) {
+                    for (dev.burnrate.recommend.CommitmentReport.Commitment x : c.commitments()) {
+                        footer.add("commitment " + (x.name() == null ? x.id() : x.name()) + " " + c.from() + ".." + c.to() + ": used "
+                                + Money.display(x.usedEffective(), x.currency()) + ", unused " + Money.display(x.unusedEffective(), x.currency()) + " " + x.currency()
+                                + ", utilisation " + percent(x.utilisation()));
+                    }
+                    for (dev.burnrate.recommend.CommitmentReport.ServiceCoverage x : c.coverage()) {
+                        footer.add("coverage " + x.service() + ": " + percent(x.coverage()) + " of " + Money.display(x.coveredList().add(x.onDemandList()), x.currency())
+                                + " " + x.currency() + " at list (committed vs on demand)");
+                    }
+                }
                 l.result().notes().forEach(n -> footer.add("note: " + n));
                 if (rows.isEmpty()) footer.add("no recommendations");
                 Output.print(root.out, format, columns.subList(0, 8), shown, footer);
@@ -68,6 +80,10 @@ final class RecommendCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String percent(BigDecimal ratio) {
+        return ratio == null ? "n/a (no dollars on the covered rows)" : ratio.movePointRight(2).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
     @Command(name = "accept", description = "Accept a recommendation (kept by its id; audited).")
