@@ -74,7 +74,7 @@ final class CommitmentAnalysis {
 
     CommitmentReport report(LocalDate from, LocalDate to) {
         List<Field> by = List.of(col("ChargeCategory"), col("PricingCategory"), col("CommitmentDiscountStatus"), col("CommitmentDiscountId"),
-                col("CommitmentDiscountName"), col("CommitmentDiscountType"), col("ServiceName"));
+                col("CommitmentDiscountName"), col("CommitmentDiscountType"), col("ServiceName"), col("ProviderName"));
         Map<List<String>, Sums[]> commitments = new LinkedHashMap<>();
         Map<List<String>, String[]> names = new LinkedHashMap<>();
         Map<List<String>, Sums[]> services = new LinkedHashMap<>();
@@ -84,14 +84,15 @@ final class CommitmentAnalysis {
             String status = (String) k.get(2);
             String id = (String) k.get(3);
             String service = (String) k.get(6);
-            String currency = (String) k.get(7);
+            String currency = (String) k.get(8);
             if (id != null && (USED.equalsIgnoreCase(status) || UNUSED.equalsIgnoreCase(status))) {
                 List<String> ck = List.of(id, currency);
                 Sums[] c = commitments.computeIfAbsent(ck, x -> new Sums[]{NONE, NONE});
                 c[USED.equalsIgnoreCase(status) ? 0 : 1] = c[USED.equalsIgnoreCase(status) ? 0 : 1].plus(s);
-                String[] n = names.computeIfAbsent(ck, x -> new String[2]);
+                String[] n = names.computeIfAbsent(ck, x -> new String[3]);
                 if (n[0] == null) n[0] = (String) k.get(4);
                 if (n[1] == null) n[1] = (String) k.get(5);
+                if (n[2] == null) n[2] = (String) k.get(7);
             }
             if ("Usage".equalsIgnoreCase(charge) && service != null && !UNUSED.equalsIgnoreCase(status)) {
                 Sums[] c = services.computeIfAbsent(List.of(service, currency), x -> new Sums[]{NONE, NONE});
@@ -100,7 +101,7 @@ final class CommitmentAnalysis {
             }
         });
         List<CommitmentReport.Commitment> cs = new ArrayList<>();
-        commitments.forEach((k, c) -> cs.add(new CommitmentReport.Commitment(k.get(0), names.get(k)[0], names.get(k)[1], k.get(1),
+        commitments.forEach((k, c) -> cs.add(new CommitmentReport.Commitment(k.get(0), names.get(k)[0], names.get(k)[1], names.get(k)[2], k.get(1),
                 c[0].effective(), c[1].effective(), c[0].list(), c[0].rows(), c[1].rows())));
         List<CommitmentReport.ServiceCoverage> cov = new ArrayList<>();
         services.forEach((k, c) -> {
@@ -142,8 +143,11 @@ final class CommitmentAnalysis {
      * Purchase advice for steady on-demand compute: per provider, service, region and currency, the steady floor over
      * [from, to), less what idle and rightsizing recommendations already take off that provider and region
      * ({@code alreadySaved}: monthly effective amounts by "provider|region|currency"), priced at the catalog's rates.
+     * Nothing is bought from a provider while one of its commitments goes unused in the report: moving on-demand usage
+     * onto that one is the saving (recommended on its own), and counting those dollars again for a purchase would save
+     * them twice.
      */
-    List<Recommendation> purchases(LocalDate from, LocalDate to, Map<String, BigDecimal> alreadySaved, List<String> notes) {
+    List<Recommendation> purchases(LocalDate from, LocalDate to, Map<String, BigDecimal> alreadySaved, CommitmentReport existing, List<String> notes) {
         long days = ChronoUnit.DAYS.between(from, to);
         Window w = Window.ofDays(from, to);
         Map<Field, List<String>> filters = new LinkedHashMap<>();
@@ -170,6 +174,13 @@ final class CommitmentAnalysis {
             }
             if (floor.effective().signum() <= 0 || floor.list().signum() <= 0) continue;
             String what = provider + " " + service + " in " + region;
+            CommitmentReport.Commitment idle = existing.commitments().stream()
+                    .filter(c -> c.unusedEffective().signum() > 0 && c.provider() != null && Providers.same(c.provider(), provider)).findFirst().orElse(null);
+            if (idle != null) {
+                notes.add("commitment purchase for " + what + " skipped: commitment " + idle.id() + " left " + Money.display(idle.unusedEffective(), idle.currency())
+                        + " " + idle.currency() + " unused; move on-demand usage onto it first");
+                continue;
+            }
             InstancePrice rate = catalog.all().stream()
                     .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && p.commit1y() != null && p.onDemand().signum() > 0)
                     .max(Comparator.comparing((InstancePrice p) -> p.commit1y().divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))

@@ -20,7 +20,7 @@ public record CommitmentReport(LocalDate from, LocalDate to, List<Commitment> co
      * nothing used (status {@code Unused}), the list cost of the covered usage (what it would have cost on demand), and
      * how many rows each came from.
      */
-    public record Commitment(String id, String name, String type, String currency, BigDecimal usedEffective, BigDecimal unusedEffective,
+    public record Commitment(String id, String name, String type, String provider, String currency, BigDecimal usedEffective, BigDecimal unusedEffective,
                              BigDecimal usedList, long usedRows, long unusedRows) {
         /** used / (used + unused) effective cost, to 6 places; null when the bill gives no dollars to go by. */
         public BigDecimal utilisation() {

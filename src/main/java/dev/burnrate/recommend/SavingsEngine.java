@@ -66,7 +66,7 @@ public final class SavingsEngine {
         CommitmentReport report = commitments.report(from, to);
         List<Recommendation> all = new ArrayList<>(found.recommendations());
         all.addAll(commitments.unused(report));
-        all.addAll(commitments.purchases(from, to, found.onDemandSaved(), notes));
+        all.addAll(commitments.purchases(from, to, found.onDemandSaved(), report, notes));
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));
     }

@@ -180,6 +180,70 @@ class CommitmentsTest {
         }
     }
 
+    /**
+     * Steady AWS on-demand usage (50 a day) with a catalog 1-year price for AWS in the region, while an AWS savings
+     * plan left 9 unused: no purchase (those dollars are the unused plan's to recover; counting them for a purchase would
+     * save them twice), only the unused recommendation of 9 a month, and a note saying why.
+     */
+    @Test
+    void steadyOnDemand_whileAnExistingCommitmentGoesUnused_buysNothingAndSaysWhy() throws Exception {
+        StringBuilder b = new StringBuilder(SavingsBill.HEADER);
+        for (int d = 0; d < 30; d++) {
+            b.append(SavingsBill.row(LocalDate.parse("2026-10-02").plusDays(d), "50", "50", "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute",
+                    "us-east-1", null, null, "team-a"));
+        }
+        b.append(SavingsBill.row(LocalDate.parse("2026-10-09"), "9", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute",
+                "us-east-1", "sp-1", "Unused", null));
+        Path bill = Files.writeString(dir.resolve("bill.csv"), b);
+        PriceCatalog catalog = PriceCatalog.bundled().withOverrides(List.of(new InstancePrice("AWS", "m5.large", "us-east-1", null, 0,
+                new BigDecimal("0.096"), null, new BigDecimal("0.060"), null, "test", "2026-11-01")));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            SavingsEngine.Result r = engine(l, catalog).compute();
+            assertThat(r.recommendations()).singleElement().satisfies(x -> {
+                assertThat(x.target()).isEqualTo("commitment sp-1 USD");
+                assertThat(x.monthlySaving().amount()).isEqualByComparingTo("9");
+            });
+            assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("Amazon Elastic Compute Cloud in us-east-1 skipped").contains("sp-1 left 9.00 USD unused"));
+        }
+    }
+
+    /**
+     * The steady Compute Engine usage above (floor 100 a day, list 125), and beside it an idle GPU job on demand in the
+     * same region, billed 10 a day for the last 3 days (its own rows, not the floor day's). Idle saves 300 a month,
+     * 10 a day, which the purchase must not count again: the floor becomes 90 (list 125 × 90 / 100 = 112.5), the
+     * commitment costs 112.5 × 0.70 = 78.75 a day and saves 11.25 a day, 337.5 a month (375 without the idle job).
+     */
+    @Test
+    void steadyOnDemand_withAnIdleJobInTheSameRegion_purchaseLeavesOutWhatIdleSaves() throws Exception {
+        StringBuilder b = new StringBuilder(SavingsBill.HEADER);
+        for (int d = 0; d < 30; d++) {
+            BigDecimal eff = BigDecimal.valueOf(100 + d);
+            b.append(SavingsBill.row(LocalDate.parse("2026-10-02").plusDays(d), eff.toPlainString(), eff.divide(new BigDecimal("0.8")).toPlainString(), "Usage",
+                    "Standard", "Compute Engine", "Compute", "test-central1", null, null, "team-a", "Google Cloud"));
+        }
+        for (int d = 3; d >= 1; d--) {
+            b.append(SavingsBill.billRow(java.time.LocalDateTime.parse("2026-11-01T00:00").minusDays(d), 24, "10", "12.5", "Usage", "Standard", "Compute Engine",
+                    "Compute", "test-central1", null, null, "team-a", "Google Cloud", "gpu-nb"));
+        }
+        Path bill = Files.writeString(dir.resolve("bill.csv"), b);
+        PriceCatalog catalog = PriceCatalog.bundled().withOverrides(List.of(
+                new InstancePrice("Google Cloud", "t1-standard-4", "test-central1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.70"), null, "test", "2026-11-01")));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            DuckJobRuns jobs = new DuckJobRuns(l.db);
+            jobs.upsert(dev.burnrate.ingest.jobs.JobRunJson.parse(new java.io.StringReader("{\"id\":\"gpu-nb\",\"team\":\"team-a\",\"kind\":\"experiment\","
+                    + "\"provider\":\"Google Cloud\",\"region\":\"test-central1\",\"instanceType\":\"g2-standard-48\",\"instanceCount\":1,"
+                    + "\"pricing\":\"on_demand\",\"start\":\"2026-10-20T00:00:00Z\",\"status\":\"running\"}"), "jobs"));
+            DuckGpuSamples samples = new DuckGpuSamples(l.db);
+            samples.append(GpuWasteTest.samples("gpu-nb", 1, java.time.Instant.parse("2026-10-29T00:00:00Z"), 0, 500));
+            SavingsEngine.Result r = engine(l, catalog).compute();
+            assertThat(r.recommendations()).extracting(x -> x.kind() + " " + x.monthlySaving().amount().stripTrailingZeros().toPlainString())
+                    .containsExactly("COMMITMENT 337.5", "IDLE 300"); // largest first
+            assertThat(r.recommendations().get(0).evidence().numbers()).containsEntry("already_saved_per_day", "10");
+        }
+    }
+
     private static BigDecimal[] zeros(int n) {
         BigDecimal[] a = new BigDecimal[n];
         java.util.Arrays.fill(a, BigDecimal.ZERO);
