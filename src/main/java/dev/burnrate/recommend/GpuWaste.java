@@ -45,10 +45,6 @@ final class GpuWaste {
     record Found(List<Recommendation> recommendations, Map<String, BigDecimal> onDemandSaved) {
     }
 
-    Found find(Instant end) {
-        return find(end, new ArrayList<>());
-    }
-
     Found find(Instant end, List<String> notes) {
         Instant idleFrom = end.minus(Duration.ofDays(settings.idleDays()));
         Instant sizeFrom = end.minus(Duration.ofDays(settings.rightsizeDays()));
