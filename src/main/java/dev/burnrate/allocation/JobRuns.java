@@ -26,4 +26,11 @@ public interface JobRuns {
      * {@code x_JobId} or a tag {@code job_id} / {@code job}.
      */
     Map<String, Map<String, java.math.BigDecimal>> billedCost(List<String> jobIds);
+
+    /** Effective and list cost of a job's billing rows in one currency (list 0 where the rows gave none). */
+    record Billed(java.math.BigDecimal effective, java.math.BigDecimal list) {
+    }
+
+    /** As {@link #billedCost}, over charges starting in [from, to), with the list cost beside the effective cost. */
+    Map<String, Map<String, Billed>> billed(List<String> jobIds, java.time.Instant from, java.time.Instant to);
 }

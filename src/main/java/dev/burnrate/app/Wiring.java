@@ -39,6 +39,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.alert.Alerts alerts;
     private final dev.burnrate.access.Tokens tokens;
     private final dev.burnrate.pricing.PriceCatalog catalog;
+    private final dev.burnrate.recommend.Recommendations recommendations;
     private final Clock clock;
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
@@ -98,6 +99,9 @@ public final class Wiring implements Services {
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
+        this.recommendations = new dev.burnrate.recommend.Recommendations(new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
+                dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
+        this.api.withRecommendations(recommendations);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -284,6 +288,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.gate.Gate gate() {
         return gate;
+    }
+
+    @Override
+    public dev.burnrate.recommend.Recommendations recommendations() {
+        return recommendations;
     }
 
     @Override

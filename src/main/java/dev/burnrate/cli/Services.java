@@ -58,6 +58,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.audit.AuditLog audit();
 
+    dev.burnrate.recommend.Recommendations recommendations();
+
     dev.burnrate.access.Tokens tokens();
 
     dev.burnrate.pricing.PriceCatalog catalog();

@@ -67,14 +67,19 @@ public final class Companions {
             for (int k = 0; k < gpus; k++) {
                 String gpu = "GPU-" + UUID.nameUUIDFromBytes((r.id() + "/" + i + "/" + k).getBytes(StandardCharsets.UTF_8));
                 for (LocalDateTime t = job.start(); t.isBefore(job.observedUntil()); t = t.plusMinutes(r.profile().sampleMinutes())) {
-                    boolean idle = rnd.nextInt(100) < 100 - Math.min(95, r.utilization() + 10);
+                    boolean idle = idle(r) || rnd.nextInt(100) < 100 - Math.min(95, r.utilization() + 10);
                     double util = idle ? rnd.nextInt(3) : Math.min(100, Math.max(6, r.utilization() + 10 + 8 * rnd.nextGaussian()));
-                    long mem = idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
+                    long mem = idle(r) ? 12000 + rnd.nextInt(2000) : idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
                     g.write("{\"time\":\"" + t.toInstant(ZoneOffset.UTC) + "\",\"gpu\":\"" + gpu + "\",\"index\":" + k + ",\"host\":\"" + host
                             + "\",\"job\":\"" + r.id() + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + mem + ",\"memTotalMiB\":81920}\n");
                 }
             }
         }
+    }
+
+    /** A run nobody uses (utilisation 0: the forgotten notebook): every sample idle, memory held. */
+    private static boolean idle(FocusGenerator.Run r) {
+        return r.utilization() < 1;
     }
 
     /** Writes jobs.ndjson, gpu-samples.ndjson and inference-usage.ndjson into {@code dir}. */
@@ -93,8 +98,8 @@ public final class Companions {
                             + r.instances() + ",\"pricing\":\"" + r.pricing() + "\",\"start\":\"" + job.start().toInstant(ZoneOffset.UTC) + "\""
                             + (job.end() == null ? "" : ",\"end\":\"" + job.end().toInstant(ZoneOffset.UTC) + "\"")
                             + ",\"status\":\"" + r.status() + "\",\"checkpoints\":" + r.checkpoints() + ",\"evictions\":" + r.evictions()
-                            + ",\"datasetSizeGb\":" + datasetGb(r, rnd) + "}\n");
-                    samples(g, job, rnd);
+                            + ",\"datasetSizeGb\":" + datasetGb(r, idle(r) ? new SplittableRandom(3) : rnd) + "}\n");
+                    samples(g, job, idle(r) ? new SplittableRandom(4) : rnd);
                 }
             }
             try (BufferedWriter u = Files.newBufferedWriter(dir.resolve("inference-usage.ndjson"))) {

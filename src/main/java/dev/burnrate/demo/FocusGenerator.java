@@ -70,6 +70,8 @@ public final class FocusGenerator {
     private static final double TRAINING_SHARE = 0.20;
     private static final String SAVINGS_PLAN_ID = "arn:aws:savingsplans::100000000001:savingsplan/sp-compute-2026";
     private static final String RUNAWAY = "fraud-detector-retrain-loop-";
+    /** The job id of the incident "a GPU notebook someone forgot": see {@link #forgottenNotebook}. */
+    public static final String FORGOTTEN = "defect-vision-notebook-";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HH");
 
     /**
@@ -250,6 +252,7 @@ public final class FocusGenerator {
             n += row(w, cols, v, null);
         }
         if (o.incidents()) n += untaggedCluster(w, cols, rnd, o, hours, sp);
+        if (o.incidents()) n += forgottenNotebook(w, cols, o, hours);
         return n + commitmentRows(w, cols, o, hours, sp);
     }
 
@@ -331,6 +334,34 @@ public final class FocusGenerator {
                 common(v, hour, hour.plusHours(1), o.version());
                 n += row(w, cols, v, null);
             }
+        }
+        return n;
+    }
+
+    /**
+     * Rows of the forgotten-notebook incident: one g5.12xlarge (4 GPUs) of the vision team, on demand, started 6 days
+     * before the bill's end and still running, its GPUs idle (the companions' samples: 0-2% with memory held). Drawn
+     * from its own random stream and written after everything else, so the rest of the demo is the same with or
+     * without it.
+     */
+    private long forgottenNotebook(Writer w, List<FocusColumn> cols, Options o, int hours) throws IOException {
+        int start = hours - 6 * 24;
+        if (start < 0) return 0;
+        Workload vision = WORKLOADS.stream().filter(x -> x.model() != null && x.model().equals("defect-vision")).findFirst().orElseThrow();
+        InstancePrice p = catalog.require(vision.provider(), "g5.12xlarge", vision.region());
+        Run r = new Run(FORGOTTEN + "1", vision, PROFILES.get(vision.model()), "g5.12xlarge", p, p.gpuCount(), 1, "on_demand", start, hours + 24 * 365,
+                "experiment", "full", "running", 0, 0, 0);
+        if (companions != null) companions.run(r, o.start().atStartOfDay(), hours);
+        SplittableRandom own = new SplittableRandom(2);
+        String[] v = new String[FocusColumn.values().length];
+        long n = 0;
+        for (int h = start; h < hours; h++) {
+            java.util.Arrays.fill(v, null);
+            LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
+            priceHour(v, vision, r.instanceType(), p, "on_demand", "i-0notebook4gpu-vision", 1);
+            tags(v, own, vision);
+            common(v, hour, hour.plusHours(1), o.version());
+            n += row(w, cols, v, r.id());
         }
         return n;
     }

@@ -120,6 +120,14 @@ public final class ApiServer {
         return this;
     }
 
+    private dev.burnrate.recommend.Recommendations recommendations;
+
+    /** Adds the savings recommendation routes (before {@link #start}). */
+    public ApiServer withRecommendations(dev.burnrate.recommend.Recommendations r) {
+        this.recommendations = r;
+        return this;
+    }
+
     /** Adds the GPU telemetry routes (before {@link #start}). */
     public ApiServer withGpuSamples(dev.burnrate.ledger.GpuSamples samples) {
         this.gpuSamples = samples;
@@ -211,6 +219,7 @@ public final class ApiServer {
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
+        if (recommendations != null) new RecommendationRoutes(recommendations).register(app);
         new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
                 : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);

@@ -40,4 +40,13 @@ public interface GpuSamples {
             return gpuSeconds == 0 ? 0 : idleGpuSeconds / gpuSeconds;
         }
     }
+
+    /**
+     * Memory per group over [from, to): the most any one GPU (or MIG instance) of the group held at one instant, and the
+     * largest memory total seen on its GPUs; either is null when no sample gave it.
+     */
+    List<Memory> memory(Group by, Instant from, Instant to);
+
+    record Memory(String key, Long peakUsedMiB, Long totalMiB) {
+    }
 }

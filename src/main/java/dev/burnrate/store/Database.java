@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 12;
+    private static final int SCHEMA_VERSION = 13;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -209,6 +209,17 @@ public final class Database implements AutoCloseable {
                 s.execute("BEGIN");
                 s.execute("ALTER TABLE anomaly ADD COLUMN incident VARCHAR");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '12')");
+                s.execute("COMMIT");
+            }
+            if (version < 13) {
+                s.execute("BEGIN");
+                // what people did with a savings recommendation, by its id (derived from kind and target), with what it was then
+                s.execute("""
+                        CREATE TABLE recommendation_state (
+                          id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, team VARCHAR, target VARCHAR NOT NULL, currency VARCHAR NOT NULL,
+                          monthly_saving DECIMAL(38,18) NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, actor VARCHAR, changed_at TIMESTAMP,
+                          realised_saving DECIMAL(38,18), realised_currency VARCHAR)""");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '13')");
                 s.execute("COMMIT");
             }
         }

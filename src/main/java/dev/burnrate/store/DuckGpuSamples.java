@@ -63,15 +63,7 @@ public final class DuckGpuSamples implements GpuSamples {
 
     @Override
     public List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent) {
-        String key = switch (by) {
-            case JOB -> "coalesce(job, '(no job)')";
-            case GPU -> "gpu_uuid || coalesce(' GI ' || gpu_instance || ' (' || gpu_profile || ')', '')";
-            case HOST -> "coalesce(host, '(unknown host)')";
-            case POD -> "coalesce(pod, '(no pod)')";
-            case NAMESPACE -> "coalesce(namespace, '(no namespace)')";
-            case MODEL -> "coalesce(j.model, '__unallocated__')";
-            case TEAM -> "coalesce(j.team, '__unallocated__')";
-        };
+        String key = key(by);
         String sql = """
                 WITH s AS (
                   SELECT *, epoch(lead(time) OVER (PARTITION BY gpu_uuid, gpu_instance ORDER BY time)) - epoch(time) AS dt
@@ -99,6 +91,40 @@ public final class DuckGpuSamples implements GpuSamples {
             }
         } catch (SQLException e) {
             throw new StoreException("GPU usage query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String key(Group by) {
+        return switch (by) {
+            case JOB -> "coalesce(job, '(no job)')";
+            case GPU -> "gpu_uuid || coalesce(' GI ' || gpu_instance || ' (' || gpu_profile || ')', '')";
+            case HOST -> "coalesce(host, '(unknown host)')";
+            case POD -> "coalesce(pod, '(no pod)')";
+            case NAMESPACE -> "coalesce(namespace, '(no namespace)')";
+            case MODEL -> "coalesce(j.model, '__unallocated__')";
+            case TEAM -> "coalesce(j.team, '__unallocated__')";
+        };
+    }
+
+    @Override
+    public List<Memory> memory(Group by, Instant from, Instant to) {
+        String sql = "SELECT " + key(by) + " AS k, max(mem_used), max(mem_total) FROM gpu_sample d LEFT JOIN job_run j ON j.id = d.job"
+                + " WHERE time >= ? AND time < ? GROUP BY 1 ORDER BY 1";
+        List<Memory> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    long used = r.getLong(2);
+                    Long u = r.wasNull() ? null : used;
+                    long total = r.getLong(3);
+                    out.add(new Memory(r.getString(1), u, r.wasNull() ? null : total));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("GPU memory query failed: " + e.getMessage(), e);
         }
         return out;
     }

@@ -153,4 +153,29 @@ public final class DuckJobRuns implements JobRuns {
         }
         return out;
     }
+
+    @Override
+    public Map<String, Map<String, Billed>> billed(List<String> jobIds, java.time.Instant from, java.time.Instant to) {
+        Map<String, Map<String, Billed>> out = new TreeMap<>();
+        if (jobIds.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        jobIds.forEach(id -> in.add("?"));
+        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
+                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost, \"ListCost\" AS list "
+                + "FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) AND \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ?) "
+                + "SELECT job, currency, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN " + in + " GROUP BY 1, 2";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+            ps.setObject(2, java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+            for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 3, jobIds.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), new Billed(r.getBigDecimal(3), r.getBigDecimal(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot link jobs to the bill: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

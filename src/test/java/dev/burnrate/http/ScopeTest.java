@@ -67,12 +67,28 @@ class ScopeTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path bill = new DailyBill().daily(LocalDate.of(2026, 8, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00")
+        DailyBill bill = new DailyBill().daily(LocalDate.of(2026, 8, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00")
                 .daily(LocalDate.of(2026, 8, 1), LocalDate.of(2026, 9, 16), "search", "50.00")
-                .add(LocalDate.of(2026, 9, 16), "fraud", "900.00").add(LocalDate.of(2026, 9, 16), "search", "950.00").write(dir.resolve("bill.csv"));
+                .add(LocalDate.of(2026, 9, 16), "fraud", "900.00").add(LocalDate.of(2026, 9, 16), "search", "950.00");
+        // an idle GPU job of each team, billed through a job_id tag (no team tag, so the teams' totals above stay as they are)
+        for (String team : List.of("fraud", "search")) {
+            for (int d = 14; d <= 16; d++) {
+                bill.add(LocalDate.of(2026, 9, d), "Amazon EC2", "ml-training", "i-" + team + "-idle", "{\"job_id\": \"" + team + "-idle\"}", new BigDecimal("24.00"));
+            }
+        }
+        Path billFile = bill.write(dir.resolve("bill.csv"));
         Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
         w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), new MutableClock(Instant.parse("2026-09-17T09:00:00Z")));
-        w.importer().importFiles(List.of(bill));
+        w.importer().importFiles(List.of(billFile));
+        for (String team : List.of("fraud", "search")) {
+            w.jobs().upsert(List.of(new dev.burnrate.ledger.JobRun(team + "-idle", team + "-model", null, team, "experiment", null, "g5.12xlarge", 1,
+                    "on_demand", "AWS", "us-east-1", Instant.parse("2026-09-01T00:00:00Z"), null, "running", 0, 0, null, Map.of())));
+            List<dev.burnrate.ledger.GpuSample> idle = new ArrayList<>();
+            for (Instant t = Instant.parse("2026-09-14T00:00:00Z"); t.isBefore(Instant.parse("2026-09-17T00:00:00Z")); t = t.plusSeconds(3600)) {
+                idle.add(new dev.burnrate.ledger.GpuSample(t, team + "-host", "GPU-" + team, 0, team + "-idle", null, null, null, 0, 0, 22888));
+            }
+            w.gpuSamples().append(idle);
+        }
         admin = w.tokens().create("root", Role.ADMIN, Set.of()).secret();
         viewer = w.tokens().create("fraud-dash", Role.VIEWER, Set.of("fraud")).secret();
         submitter = w.tokens().create("fraud-pipeline", Role.SUBMITTER, Set.of("fraud")).secret();
@@ -229,6 +245,28 @@ class ScopeTest {
                 if (a.get("id").asText().equals(searchAnomaly)) assertThat(a.get("feedback").isNull()).isTrue();
             }
         });
+        c.put("GET /api/v1/recommendations", () -> {
+            JsonNode r = fraudOnly("/api/v1/recommendations");
+            assertThat(r.get("recommendations")).isNotEmpty().allSatisfy(x -> assertThat(x.get("team").asText()).isEqualTo("fraud"));
+            assertThat(r.has("commitments")).isFalse(); // the commitment report spans every team
+            status(send("GET", "/api/v1/recommendations?team=search", viewer, null), 403);
+            assertThat(ok(send("GET", "/api/v1/recommendations", admin, null)).get("recommendations")).extracting(x -> x.get("team").asText())
+                    .contains("fraud", "search");
+        });
+        c.put("POST /api/v1/recommendations/{id}/accept", () -> {
+            String id = searchRecommendation();
+            status(send("POST", "/api/v1/recommendations/" + id + "/accept", submitter, null), 404);
+            assertThat(recommendationStatus(id)).isEqualTo("open");
+            String own = fraudOnly("/api/v1/recommendations").get("recommendations").get(0).get("id").asText();
+            JsonNode accepted = ok(send("POST", "/api/v1/recommendations/" + own + "/accept", submitter, null));
+            assertThat(accepted.get("state").get("status").asText()).isEqualTo("accepted");
+            assertThat(accepted.get("state").get("actor").asText()).isEqualTo("fraud-pipeline");
+        });
+        c.put("POST /api/v1/recommendations/{id}/dismiss", () -> {
+            String id = searchRecommendation();
+            status(send("POST", "/api/v1/recommendations/" + id + "/dismiss", submitter, "{\"reason\":\"not ours\"}"), 404);
+            assertThat(recommendationStatus(id)).isEqualTo("open");
+        });
         c.put("POST /api/v1/gpu-samples", () -> status(send("POST", "/api/v1/gpu-samples", submitter,
                 "{\"time\":\"2026-09-16T10:00:00Z\",\"gpu\":\"GPU-a\",\"job\":\"search-job\",\"util\":0,\"memUsedMiB\":4000}"), 403));
         c.put("GET /api/v1/gpu-usage", () -> status(send("GET", "/api/v1/gpu-usage", viewer, null), 403));
@@ -243,7 +281,7 @@ class ScopeTest {
                     + "{\"id\":\"search-2\",\"model\":\"m\",\"team\":\"search\",\"kind\":\"training\",\"instanceType\":\"p4d.24xlarge\","
                     + "\"start\":\"2026-09-02T00:00:00Z\",\"end\":\"2026-09-02T01:00:00Z\",\"status\":\"succeeded\"}]";
             status(send("POST", "/api/v1/jobs", submitter, both), 403);
-            assertThat(ok(send("GET", "/api/v1/jobs", admin, null)).get("jobs")).hasSize(2); // neither stored
+            assertThat(ok(send("GET", "/api/v1/jobs", admin, null)).get("jobs")).hasSize(4); // neither stored (two runs and two idle jobs of setup)
             // re-posting search's run under team fraud would take it over: refused, the run stays search's
             String takeover = "[{\"id\":\"search-job\",\"model\":\"m\",\"team\":\"fraud\",\"kind\":\"training\",\"instanceType\":\"p4d.24xlarge\","
                     + "\"start\":\"2026-09-02T00:00:00Z\",\"end\":\"2026-09-02T01:00:00Z\",\"status\":\"succeeded\"}]";
@@ -251,7 +289,7 @@ class ScopeTest {
             assertThat(ok(send("GET", "/api/v1/jobs?team=search", admin, null)).get("jobs")).extracting(j -> j.get("id").asText()).contains("search-job");
         });
         c.put("GET /api/v1/jobs", () -> {
-            assertThat(fraudOnly("/api/v1/jobs").get("jobs")).extracting(j -> j.get("id").asText()).containsExactly("fraud-job");
+            assertThat(fraudOnly("/api/v1/jobs").get("jobs")).extracting(j -> j.get("id").asText()).containsExactlyInAnyOrder("fraud-job", "fraud-idle");
             status(send("GET", "/api/v1/jobs?team=search", viewer, null), 403);
         });
         c.put("GET /api/v1/unit-costs", () -> {
@@ -259,6 +297,20 @@ class ScopeTest {
             status(send("GET", "/api/v1/unit-costs?by=model", viewer, null), 403);
         });
         return c;
+    }
+
+    String searchRecommendation() throws Exception {
+        for (JsonNode r : ok(send("GET", "/api/v1/recommendations", admin, null)).get("recommendations")) {
+            if ("search".equals(r.get("team").asText())) return r.get("id").asText();
+        }
+        throw new AssertionError("no recommendation of search");
+    }
+
+    String recommendationStatus(String id) throws Exception {
+        for (JsonNode r : ok(send("GET", "/api/v1/recommendations", admin, null)).get("recommendations")) {
+            if (r.get("id").asText().equals(id)) return r.get("state").get("status").asText();
+        }
+        return null;
     }
 
     String alertState(String id) throws Exception {

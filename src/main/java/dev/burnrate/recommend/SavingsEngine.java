@@ -1,0 +1,78 @@
+package dev.burnrate.recommend;
+
+import dev.burnrate.allocation.JobRuns;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.ledger.GpuSamples;
+import dev.burnrate.pricing.PriceCatalog;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Computes the savings recommendations from what Burnrate stores: the bill (commitments), job runs with their GPU
+ * samples and billing rows (idle and oversized GPU instances), and the price catalog. Every window ends where the bills
+ * reach ({@link CostLedger#billedThrough()}), or now when that is earlier: a day whose bill has not arrived is not a day
+ * without spend. Each recommendation's saving comes from spend the bill shows, and none counts dollars another already
+ * counts: idle wins over rightsizing on one job, and commitment purchases exclude what those save on demand.
+ */
+public final class SavingsEngine {
+    /**
+     * {@code commitmentDays}: the lookback of commitment utilisation, coverage and the steady floor; {@code idleDays} and
+     * {@code idleP95BelowPercent}: the idle rule; {@code rightsizeDays} and {@code targetUtilisation}: the rightsizing rule.
+     */
+    public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation) {
+        public Settings {
+            if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
+            if (!(targetUtilisation > 0 && targetUtilisation <= 1)) throw new IllegalArgumentException("target utilisation must be in (0, 1]");
+        }
+
+        /** 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days. */
+        public static Settings defaults() {
+            return new Settings(30, 3, 3.0, 14, 0.7);
+        }
+    }
+
+    /** The recommendations (largest saving first), the commitment report behind them, and what was skipped and why. */
+    public record Result(Instant asOf, List<Recommendation> recommendations, CommitmentReport commitments, List<String> notes) {
+    }
+
+    private final CostLedger ledger;
+    private final Clock clock;
+    private final Settings settings;
+    private final CommitmentAnalysis commitments;
+    private final GpuWaste gpus;
+
+    public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, PriceCatalog catalog, Clock clock, Settings settings) {
+        this.ledger = ledger;
+        this.clock = clock;
+        this.settings = settings;
+        this.commitments = new CommitmentAnalysis(ledger, catalog);
+        this.gpus = new GpuWaste(jobs, samples, catalog, settings);
+    }
+
+    public Result compute() {
+        Instant now = clock.instant();
+        Instant end = ledger.billedThrough().filter(t -> t.isBefore(now)).orElse(now).truncatedTo(ChronoUnit.HOURS);
+        List<String> notes = new ArrayList<>();
+        GpuWaste.Found found = gpus.find(end, notes);
+        LocalDate to = LocalDate.ofInstant(end, ZoneOffset.UTC);
+        LocalDate from = to.minusDays(settings.commitmentDays());
+        CommitmentReport report = commitments.report(from, to);
+        List<Recommendation> all = new ArrayList<>(found.recommendations());
+        all.addAll(commitments.unused(report));
+        all.addAll(commitments.purchases(from, to, found.onDemandSaved(), report, notes));
+        all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
+        return new Result(end, List.copyOf(all), report, List.copyOf(notes));
+    }
+
+    /** Exposed for the engine's callers that only want the bill's commitment figures. */
+    public CommitmentReport commitments(LocalDate from, LocalDate to) {
+        return commitments.report(from, to);
+    }
+}
