@@ -71,7 +71,12 @@ public final class SeriesDetector {
     /** Degrees of freedom of the Student t for one point's tail: real residuals have heavy tails. */
     static final int TAIL_DF = 3;
     /** The scale is at least 1% of the level: a change smaller than that is not worth an alarm on any signal. */
-    private static final double REL_FLOOR = 0.01;
+    private static final double REL_FLOOR = Double.parseDouble(System.getProperty("x.rel", "0.01"));
+    static final double LR = Double.parseDouble(System.getProperty("x.lr", "1"));
+    static final boolean RMS = Boolean.getBoolean("x.rms");
+    static final boolean CV = !Boolean.getBoolean("x.nocv");
+    static final double VMIN = Double.parseDouble(System.getProperty("x.vmin", "1"));
+    static final double LM = Double.parseDouble(System.getProperty("x.lm", "16"));
     /** Residuals needed before any point is scored. */
     private static final int MIN_HISTORY = 10;
 
@@ -123,6 +128,7 @@ public final class SeriesDetector {
         double quantum = Double.POSITIVE_INFINITY; // the smallest step the data have taken so far: 1 for counts
         double previous = Double.NaN;
         double scale = 0;
+        double longScale = 0; // the same, with a memory 4 times as long: what the series has shown, not just lately
         int history = 0;
         double errPlain = 0;
         double errSeasonal = Double.POSITIVE_INFINITY;
@@ -179,7 +185,7 @@ public final class SeriesDetector {
                 continue;
             }
             double r = x - exp;
-            double floor = Math.max(REL_FLOOR * Math.abs(level), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
+            double floor = Math.max(Math.max(REL_FLOOR * Math.abs(level), LR * longScale), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
             double s = Math.max(scale, floor);
             double z = r / s;
             scales[t] = s;
@@ -188,7 +194,7 @@ public final class SeriesDetector {
             if (history >= warmUp) {
                 // sums of correlated residuals spread wider: the CUSUM runs on the long-run scale
                 double rho = Math.max(0, Math.min(0.9, lag1 / var1));
-                double zl = z * Math.sqrt((1 - rho) / (1 + rho));
+                double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / (CV ? Math.sqrt(Math.max(VMIN, var1)) : 1);
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
                 double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), TAIL_DF));
@@ -225,6 +231,7 @@ public final class SeriesDetector {
                         slope = 0;
                         lastMedian = Double.NaN;
                         scale = 0;
+                        longScale = 0;
                         history = 0;
                         errPlain = 0;
                         errSeasonal = Double.POSITIVE_INFINITY;
@@ -247,8 +254,16 @@ public final class SeriesDetector {
             else errSeasonal += alpha * (Math.min(Math.abs(x - seasonal), cap) - errSeasonal);
             if (history < MIN_HISTORY) {
                 scale = (scale * history + 1.2533 * a) / (history + 1);
+                longScale = scale;
             } else {
+                if (RMS) {
+                    double ac = Math.min(a, cap);
+                    scale = Math.sqrt(scale * scale + alpha * (ac * ac - scale * scale));
+                    longScale = Math.sqrt(longScale * longScale + Math.max(alpha / LM, 1.0 / (history + 1)) * (ac * ac - longScale * longScale));
+                } else {
                 scale += alpha * (1.2533 * Math.min(a, cap) - scale);
+                longScale += Math.max(alpha / LM, 1.0 / (history + 1)) * (1.2533 * Math.min(a, cap) - longScale);
+                }
                 double zc = Math.max(-CLIP, Math.min(CLIP, z));
                 if (!Double.isNaN(zPrev)) {
                     lag1 += alpha * (zc * zPrev - lag1);
