@@ -13,11 +13,15 @@ import java.util.Arrays;
  *       season: a quarter of it, between 3 and 60 points.</li>
  *   <li>Scale: a robust running mean absolute deviation of the residuals (each residual clipped at a few scales
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
- *       taken (counts, sensors with discrete readings).</li>
+ *       taken (counts, sensors with discrete readings), at 1% of the level, and at the same estimate with a 16 times
+ *       longer memory (what the series has shown over its life, so a quiet stretch does not lower the bar for the
+ *       noise that comes back).</li>
  *   <li>Evidence, as -log10 of a tail probability: for the point alone, the two-sided tail of a Student t (3 degrees
  *       of freedom: real residuals have heavy tails) at {@code |residual| / scale}; for a sustained shift or drift, a
  *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
- *       {@code exp(-2kh)}. The larger of the two counts.</li>
+ *       {@code exp(-2kh)}; that holds for independent increments of unit variance, so the increments are corrected for
+ *       their lag-1 correlation and shrunk where their observed (clipped) variance is above 1. The larger of the two
+ *       counts.</li>
  *   <li>Score in [0, 1]: 0 up to a tail probability of 10% (ordinary points), rising linearly in -log10 p to 1 at
  *       {@code 10^-fullEvidence}.</li>
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
@@ -72,6 +76,12 @@ public final class SeriesDetector {
     static final int TAIL_DF = 3;
     /** The scale is at least 1% of the level: a change smaller than that is not worth an alarm on any signal. */
     private static final double REL_FLOOR = 0.01;
+    /**
+     * The long-run scale's memory, in multiples of the scale's: the scale is never below what the series has shown
+     * over its life (since the start or its last new level), so a quiet stretch does not make ordinary noise look
+     * like an anomaly when it comes back.
+     */
+    private static final int LONG_MEMORY = 16;
     /** Residuals needed before any point is scored. */
     private static final int MIN_HISTORY = 10;
 
@@ -123,6 +133,9 @@ public final class SeriesDetector {
         double quantum = Double.POSITIVE_INFINITY; // the smallest step the data have taken so far: 1 for counts
         double previous = Double.NaN;
         double scale = 0;
+        boolean usedSeasonal = false;
+        double longScale = 0; // the same, with a memory LONG_MEMORY times as long: what the series has shown, not just lately
+        int longCount = 0; // residuals in it since the start, the last new level or the last change of predictor
         int history = 0;
         double errPlain = 0;
         double errSeasonal = Double.POSITIVE_INFINITY;
@@ -173,22 +186,29 @@ public final class SeriesDetector {
             for (int i = Math.max(t - w, anchor); i < t && complete; i++) complete = !Double.isNaN(values[i]);
             boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
             double exp = useSeasonal ? seasonal : level;
+            // the long-run scale is the history of one predictor's errors: when the other takes over, it starts again
+            if (useSeasonal != usedSeasonal) longCount = 0;
+            usedSeasonal = useSeasonal;
             expected[t] = exp;
             if (Double.isNaN(x)) {
                 zPrev = Double.NaN;
                 continue;
             }
             double r = x - exp;
-            double floor = Math.max(REL_FLOOR * Math.abs(level), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
+            double floor = Math.max(Math.max(REL_FLOOR * Math.abs(level), longScale), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
             double s = Math.max(scale, floor);
             double z = r / s;
             scales[t] = s;
             zs[t] = Math.abs(z);
             double e = 0;
             if (history >= warmUp) {
-                // sums of correlated residuals spread wider: the CUSUM runs on the long-run scale
+                // the CUSUM's null probability exp(-2kh) holds for independent increments of unit variance. Sums of
+                // correlated residuals spread wider, so it runs on the long-run scale; and where the standardised
+                // residuals themselves spread wider than 1 (discrete readings that flicker by a whole step, heavy
+                // tails: the robust scale then understates their variance) they are shrunk to unit variance. Never
+                // widened: a spread below 1 is the robust scale being cautious, not evidence
                 double rho = Math.max(0, Math.min(0.9, lag1 / var1));
-                double zl = z * Math.sqrt((1 - rho) / (1 + rho));
+                double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / Math.sqrt(Math.max(1, var1));
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
                 double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), TAIL_DF));
@@ -225,6 +245,8 @@ public final class SeriesDetector {
                         slope = 0;
                         lastMedian = Double.NaN;
                         scale = 0;
+                        longScale = 0;
+                        longCount = 0;
                         history = 0;
                         errPlain = 0;
                         errSeasonal = Double.POSITIVE_INFINITY;
@@ -247,8 +269,12 @@ public final class SeriesDetector {
             else errSeasonal += alpha * (Math.min(Math.abs(x - seasonal), cap) - errSeasonal);
             if (history < MIN_HISTORY) {
                 scale = (scale * history + 1.2533 * a) / (history + 1);
+                longScale = scale;
+                longCount = history + 1;
             } else {
                 scale += alpha * (1.2533 * Math.min(a, cap) - scale);
+                // a plain mean until the history is LONG_MEMORY times the scale's memory, then exponential
+                longScale += Math.max(alpha / LONG_MEMORY, 1.0 / ++longCount) * (1.2533 * Math.min(a, cap) - longScale);
                 double zc = Math.max(-CLIP, Math.min(CLIP, z));
                 if (!Double.isNaN(zPrev)) {
                     lag1 += alpha * (zc * zPrev - lag1);

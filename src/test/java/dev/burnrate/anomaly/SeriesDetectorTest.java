@@ -175,6 +175,43 @@ class SeriesDetectorTest {
         for (int i = 700; i < v.length; i++) assertThat(s.score()[i]).as("row " + i).isLessThan(0.5);
     }
 
+    private static long[] everySecond(int n) {
+        long[] slots = new long[n];
+        for (int i = 0; i < n; i++) slots[i] = i;
+        return slots;
+    }
+
+    @Test
+    void score_noiseComingBackAfterAQuietStretch_isNotTakenForAnIncident() {
+        // a sensor at its usual noise, quiet for 5 minutes (a tenth of the noise), then as noisy as before: that is
+        // what the series has always done, so its return is not an alarm (the scale had forgotten it after the quiet)
+        int alarmedAtReturn = 0;
+        for (int seed = 0; seed < 10; seed++) {
+            SplittableRandom rnd = new SplittableRandom(100 + seed);
+            double[] v = new double[1500];
+            for (int i = 0; i < v.length; i++) v[i] = 10 + (i >= 700 && i < 1000 ? 0.1 : 1) * rnd.nextGaussian();
+            List<Integer> f = flagged(detector.score(v, everySecond(v.length), GenericSeries.period(1)));
+            if (f.stream().anyMatch(i -> i >= 1000 && i < 1060)) alarmedAtReturn++;
+        }
+        assertThat(alarmedAtReturn).as("series of 10 alarmed in the minute the usual noise came back").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void score_heavyTailedNoise_alarmsAtMostThreeTimesPerThousandRows() {
+        // one row in five from a noise five times wider: the robust scale follows the narrow part, so the standardised
+        // residuals spread wider than 1 and a CUSUM that assumed unit variance would take their clusters for shifts
+        int alarms = 0;
+        int rows = 0;
+        for (int seed = 0; seed < 10; seed++) {
+            SplittableRandom rnd = new SplittableRandom(200 + seed);
+            double[] v = new double[1200];
+            for (int i = 0; i < v.length; i++) v[i] = 10 + (rnd.nextDouble() < 0.2 ? 1.0 : 0.2) * rnd.nextGaussian();
+            alarms += flagged(detector.score(v, everySecond(v.length), GenericSeries.period(1))).size();
+            rows += v.length;
+        }
+        assertThat(alarms).isLessThanOrEqualTo(3 * rows / 1000);
+    }
+
     @Test
     void score_dailyCycleOfHourlyData_isNotFlaggedButABreakOfItIs() {
         SplittableRandom rnd = new SplittableRandom(13);
