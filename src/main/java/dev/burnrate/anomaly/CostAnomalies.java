@@ -80,7 +80,13 @@ public final class CostAnomalies {
     private final Alerts alerts;
     private final Settings settings;
     private final java.time.Clock clock;
-    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults());
+    /**
+     * A day's (or an hour's) spend is the sum of many charges, so its residuals are much closer to normal than raw
+     * telemetry's: one point is judged by a Student t of 7 degrees of freedom, not 3 (a tripled day of a series that
+     * varies by a quarter, z = 8.5, is a one-in-17,000 day, not one in 300).
+     */
+    static final int COST_TAIL_DF = 7;
+    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(COST_TAIL_DF));
 
     public CostAnomalies(CostLedger ledger, AnomalyStore store, Alerts alerts, Settings settings, java.time.Clock clock) {
         this.clock = clock;

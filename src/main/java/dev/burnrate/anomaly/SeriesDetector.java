@@ -17,7 +17,7 @@ import java.util.Arrays;
  *       longer memory (what the series has shown over its life, so a quiet stretch does not lower the bar for the
  *       noise that comes back).</li>
  *   <li>Evidence, as -log10 of a tail probability: for the point alone, the two-sided tail of a Student t (3 degrees
- *       of freedom: real residuals have heavy tails) at {@code |residual| / scale}; for a sustained shift or drift, a
+ *       of freedom by default: raw telemetry's residuals have heavy tails; see {@link Settings#tailDf}) at {@code |residual| / scale}; for a sustained shift or drift, a
  *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
  *       {@code exp(-2kh)}; that holds for independent increments of unit variance, so the increments are corrected for
  *       their lag-1 correlation and shrunk where their observed (clipped) variance is above 1. The larger of the two
@@ -46,9 +46,16 @@ public final class SeriesDetector {
      * @param fullEvidence -log10 of the tail probability that scores 1
      * @param cusumDrift   CUSUM reference k, in scales: shifts of about 2k scales are what it looks for
      * @param seasons      previous seasons whose same phase gives the seasonal offset (0 = no season)
+     * @param tailDf       degrees of freedom (odd) of the Student t a single point is judged by: 3 for raw telemetry,
+     *                     whose residuals have heavy tails; more for sums of many charges, which are closer to normal
      */
-    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons) {
+    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf) {
+        public Settings(double threshold, double fullEvidence, double cusumDrift, int seasons) {
+            this(threshold, fullEvidence, cusumDrift, seasons, 3);
+        }
+
         public Settings {
+            if (tailDf < 1 || tailDf % 2 == 0) throw new IllegalArgumentException("tailDf must be odd and positive, was " + tailDf);
             if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("threshold must be in (0, 1], was " + threshold);
             if (!(fullEvidence > 1)) throw new IllegalArgumentException("fullEvidence must be above 1, was " + fullEvidence);
             if (!(cusumDrift > 0)) throw new IllegalArgumentException("cusumDrift must be positive, was " + cusumDrift);
@@ -60,7 +67,11 @@ public final class SeriesDetector {
         }
 
         public Settings withThreshold(double t) {
-            return new Settings(t, fullEvidence, cusumDrift, seasons);
+            return new Settings(t, fullEvidence, cusumDrift, seasons, tailDf);
+        }
+
+        public Settings withTailDf(int df) {
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, df);
         }
     }
 
@@ -72,8 +83,6 @@ public final class SeriesDetector {
     private static final double EVIDENCE_FLOOR = 1;
     /** Residuals enter the scale clipped at this many scales. */
     private static final double CLIP = 3;
-    /** Degrees of freedom of the Student t for one point's tail: real residuals have heavy tails. */
-    static final int TAIL_DF = 3;
     /** The scale is at least 1% of the level: a change smaller than that is not worth an alarm on any signal. */
     private static final double REL_FLOOR = 0.01;
     /**
@@ -187,7 +196,12 @@ public final class SeriesDetector {
             boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
             double exp = useSeasonal ? seasonal : level;
             // the long-run scale is the history of one predictor's errors: when the other takes over, it starts again
-            if (useSeasonal != usedSeasonal) longCount = 0;
+            // from the recent scale (worth MIN_HISTORY residuals), not from the next residual alone, which may be the
+            // very change the switch followed
+            if (useSeasonal != usedSeasonal && history >= MIN_HISTORY) {
+                longScale = Math.min(longScale, scale);
+                longCount = MIN_HISTORY;
+            }
             usedSeasonal = useSeasonal;
             expected[t] = exp;
             if (Double.isNaN(x)) {
@@ -211,7 +225,7 @@ public final class SeriesDetector {
                 double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / Math.sqrt(Math.max(1, var1));
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
-                double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), TAIL_DF));
+                double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), settings.tailDf()));
                 double eShift = 2 * k * Math.max(cusumUp, cusumDown) / Math.log(10);
                 e = Math.min(fullEvidence, Math.max(eSpike, eShift));
             }

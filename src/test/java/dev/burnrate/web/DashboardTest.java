@@ -222,6 +222,11 @@ class DashboardTest {
         assertThat(anomalies.size()).isPositive();
         assertThat(driver.findElements(By.cssSelector("#anomalies tbody tr"))).hasSize(anomalies.size());
         assertThat(text("#anomalies")).contains(money(anomalies.get(0).get("impact").asText()) + " USD");
+        // one row per incident: the other scopes it was seen in and each cause's share of the change are on the row
+        for (JsonNode a : anomalies) {
+            for (JsonNode o : a.get("alsoSeenIn")) assertThat(text("#anomalies")).contains(o.get("dimension").asText() + "=" + o.get("value").asText());
+            if (!a.get("rootCause").isEmpty()) assertThat(text("#anomalies")).contains("% of the change");
+        }
         finish("anomalies");
     }
 
