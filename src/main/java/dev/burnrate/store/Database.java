@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 12;
+    private static final int SCHEMA_VERSION = 14;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -209,6 +209,13 @@ public final class Database implements AutoCloseable {
                 s.execute("BEGIN");
                 s.execute("ALTER TABLE anomaly ADD COLUMN incident VARCHAR");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '12')");
+                s.execute("COMMIT");
+            }
+            if (version < 14) {
+                s.execute("BEGIN");
+                // SLOs created at run time (the demo's, the API's), kept as their spec like budgets
+                s.execute("CREATE TABLE IF NOT EXISTS slo (id VARCHAR PRIMARY KEY, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '14')");
                 s.execute("COMMIT");
             }
         }
