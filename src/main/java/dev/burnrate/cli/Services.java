@@ -54,6 +54,8 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.ledger.InferenceUsages inference();
 
+    dev.burnrate.slo.Slos slos();
+
     dev.burnrate.gate.Gate gate();
 
     dev.burnrate.audit.AuditLog audit();

@@ -120,6 +120,14 @@ public final class ApiServer {
         return this;
     }
 
+    private dev.burnrate.slo.Slos slos;
+
+    /** Adds the SLO routes (before {@link #start}). */
+    public ApiServer withSlos(dev.burnrate.slo.Slos slos) {
+        this.slos = slos;
+        return this;
+    }
+
     /** Adds the GPU telemetry routes (before {@link #start}). */
     public ApiServer withGpuSamples(dev.burnrate.ledger.GpuSamples samples) {
         this.gpuSamples = samples;
@@ -210,6 +218,7 @@ public final class ApiServer {
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
+        if (slos != null) new SloRoutes(slos).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
         new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null

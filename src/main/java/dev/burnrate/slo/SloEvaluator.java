@@ -210,7 +210,8 @@ public final class SloEvaluator {
         return out;
     }
 
-    static String label(Duration d) {
+    /** A duration as 5m, 6h or 28d. */
+    public static String label(Duration d) {
         if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) return d.toDays() + "d";
         if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) return d.toHours() + "h";
         return d.toMinutes() + "m";
