@@ -63,6 +63,28 @@ public final class Slis {
         return out;
     }
 
+    /**
+     * One line per model (variant and feature null), the {@code limit} models with the most requests by name and the rest
+     * together as {@code __other__}, so that what is exported per model stays bounded.
+     */
+    public List<Line> byModel(Instant from, Instant to, int limit) {
+        List<InferenceUsage> all = usages.between(from, to);
+        Map<String, Long> requests = new TreeMap<>();
+        for (InferenceUsage u : all) requests.merge(u.model(), u.requests(), Long::sum);
+        Set<String> top = new java.util.HashSet<>(requests.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit).map(Map.Entry::getKey).toList());
+        Map<List<String>, Line> lines = lines(all, u -> List.of(top.contains(u.model()) ? u.model() : OTHER_MODELS), from, to);
+        List<Line> out = new ArrayList<>();
+        lines.forEach((k, l) -> out.add(new Line(k.get(0), null, null, l.requests(), l.inputTokens(), l.outputTokens(), l.errors(), l.errorRatePercent(),
+                l.latencyP50Ms(), l.latencyP95Ms(), l.latencyP99Ms(), l.costs())));
+        out.sort(java.util.Comparator.comparing(Line::model));
+        return out;
+    }
+
+    /** The models beyond {@link #byModel}'s limit, together. */
+    public static final String OTHER_MODELS = "__other__";
+
     /** The SLIs of everything a scope covers over the window (zero requests: the counts are zero and the ratios null). */
     public Line of(Slo.Scope scope, Instant from, Instant to) {
         List<InferenceUsage> all = usages.between(from, to);

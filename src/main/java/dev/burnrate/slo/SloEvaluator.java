@@ -90,6 +90,11 @@ public final class SloEvaluator {
         this.clock = clock;
     }
 
+    /** The SLIs of the same usage. */
+    public Slis slis() {
+        return new Slis(usages);
+    }
+
     public SloStatus status(Slo slo) {
         Instant now = clock.instant();
         Duration span = slo.window().compareTo(Duration.ofDays(3)) > 0 ? slo.window() : Duration.ofDays(3);

@@ -80,9 +80,24 @@ public final class Slos {
         return evaluator.status(slo);
     }
 
+    /** The last {@link #evaluate}: when, every SLO's status, and the SLIs per model over the 24 hours before (at most 50 models). */
+    public record Evaluation(java.time.Instant at, List<SloStatus> statuses, List<Slis.Line> lastDayByModel) {
+    }
+
+    /** Models exported per evaluation, the rest summed as {@link Slis#OTHER_MODELS}: bounded label cardinality. */
+    public static final int MODEL_LIMIT = 50;
+    private volatile Evaluation last;
+
+    /** What the last evaluation found (null before the first), for exporters that must not evaluate per scrape. */
+    public Evaluation lastEvaluation() {
+        return last;
+    }
+
     /** Evaluates every SLO and raises (or resolves) its burn-rate alerts; returns the statuses. */
     public List<SloStatus> evaluate() {
         List<SloStatus> out = statuses();
+        java.time.Instant now = clock.instant();
+        last = new Evaluation(now, out, evaluator.slis().byModel(now.minus(Duration.ofDays(1)), now, MODEL_LIMIT));
         List<String> open = openEpisodes();
         for (SloStatus s : out) {
             for (SloStatus.RuleState r : s.rules()) {
