@@ -35,6 +35,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.allocation.TrainingEconomics training;
     private final dev.burnrate.store.DuckInferenceUsages inference;
     private final dev.burnrate.slo.Slos slos;
+    private final dev.burnrate.store.DuckServiceEvents serviceEvents;
     private final dev.burnrate.audit.AuditLog audit;
     private final dev.burnrate.gate.Gate gate;
     private final dev.burnrate.alert.Alerts alerts;
@@ -70,8 +71,9 @@ public final class Wiring implements Services {
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock);
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
-        this.slos = new dev.burnrate.slo.Slos(config.slos(), new dev.burnrate.store.DuckSloStore(db, clock), new dev.burnrate.slo.SloEvaluator(inference, clock),
-                alerts, clock);
+        this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
+        this.slos = new dev.burnrate.slo.Slos(config.slos(), new dev.burnrate.store.DuckSloStore(db, clock),
+                new dev.burnrate.slo.SloEvaluator(inference, serviceEvents, clock), alerts, clock);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
                 new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));
         BurnrateConfig.Governance gov = config.governance();
@@ -101,7 +103,7 @@ public final class Wiring implements Services {
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
-        this.api.withSlos(slos);
+        this.api.withSlos(slos, serviceEvents);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -288,6 +290,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.slo.Slos slos() {
         return slos;
+    }
+
+    @Override
+    public dev.burnrate.slo.ServiceEvents serviceEvents() {
+        return serviceEvents;
     }
 
     @Override

@@ -56,6 +56,9 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.slo.Slos slos();
 
+    /** Deploys, rollbacks and config changes of the services. */
+    dev.burnrate.slo.ServiceEvents serviceEvents();
+
     dev.burnrate.gate.Gate gate();
 
     dev.burnrate.audit.AuditLog audit();

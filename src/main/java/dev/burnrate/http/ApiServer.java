@@ -121,10 +121,12 @@ public final class ApiServer {
     }
 
     private dev.burnrate.slo.Slos slos;
+    private dev.burnrate.slo.ServiceEvents serviceEvents;
 
-    /** Adds the SLO routes (before {@link #start}). */
-    public ApiServer withSlos(dev.burnrate.slo.Slos slos) {
+    /** Adds the SLO and service event routes (before {@link #start}). */
+    public ApiServer withSlos(dev.burnrate.slo.Slos slos, dev.burnrate.slo.ServiceEvents events) {
         this.slos = slos;
+        this.serviceEvents = events;
         return this;
     }
 
@@ -219,7 +221,7 @@ public final class ApiServer {
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
-        if (slos != null) new SloRoutes(slos).register(app);
+        if (slos != null) new SloRoutes(slos, serviceEvents).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
         new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null

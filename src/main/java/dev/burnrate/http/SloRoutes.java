@@ -1,5 +1,7 @@
 package dev.burnrate.http;
 
+import dev.burnrate.slo.ServiceEvent;
+import dev.burnrate.slo.ServiceEvents;
 import dev.burnrate.slo.Slo;
 import dev.burnrate.slo.SloEvaluator;
 import dev.burnrate.slo.SloStatus;
@@ -14,12 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** GET /api/v1/slos and /api/v1/slos/{id}: each SLO with its SLI, error budget, burn rates and alerting state. */
+/**
+ * GET /api/v1/slos and /api/v1/slos/{id}: each SLO with its SLI, error budget, burn rates, alerting state and the
+ * recent changes of its service; POST|GET /api/v1/events: deploys, rollbacks and config changes.
+ */
 final class SloRoutes {
     private final Slos slos;
+    private final ServiceEvents events;
 
-    SloRoutes(Slos slos) {
+    SloRoutes(Slos slos, ServiceEvents events) {
         this.slos = slos;
+        this.events = events;
     }
 
     void register(Javalin app) {
@@ -36,6 +43,38 @@ final class SloRoutes {
             }
             ctx.json(json(slos.status(s)));
         }, Access.Scope.TEAM_OBJECT);
+        if (events == null) return;
+        // events are by model and variant, no team: like inference usage, for tokens not scoped to teams
+        app.post("/api/v1/events", ctx -> {
+            List<ServiceEvent> batch;
+            try {
+                batch = ServiceEvents.parse(ctx.body(), "request body", Access.principal(ctx).name());
+            } catch (dev.burnrate.spec.SpecException e) {
+                ApiServer.problemStatic(ctx, 400, "Invalid event", e.getMessage());
+                return;
+            }
+            events.append(batch);
+            ctx.status(201).json(Map.of("events", batch.stream().map(SloRoutes::json).toList()));
+        }, Access.Scope.ALL_TEAMS);
+        app.get("/api/v1/events", ctx -> {
+            java.time.LocalDate from = dev.burnrate.ledger.CostQueryParser.date("from", ctx.queryParam("from"));
+            java.time.LocalDate to = dev.burnrate.ledger.CostQueryParser.date("to", ctx.queryParam("to"));
+            String model = ctx.queryParam("model");
+            ctx.json(Map.of("events", events.between(dev.burnrate.ledger.Window.startOf(from), dev.burnrate.ledger.Window.endOf(to)).stream()
+                    .filter(e -> model == null || model.equals(e.model())).map(SloRoutes::json).toList()));
+        }, Access.Scope.ALL_TEAMS);
+    }
+
+    static Map<String, Object> json(ServiceEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("kind", e.kind().label());
+        m.put("model", e.model());
+        m.put("variant", e.variant());
+        m.put("at", e.at().toString());
+        m.put("description", e.description());
+        m.put("actor", e.actor());
+        return m;
     }
 
     /** An SLO's owning team (none: it spans every team, and only unscoped tokens see it). */
@@ -77,6 +116,7 @@ final class SloRoutes {
             return x;
         }).toList());
         m.put("state", st.state());
+        m.put("recentEvents", st.events().stream().map(SloRoutes::json).toList());
         return m;
     }
 

@@ -83,10 +83,17 @@ public final class SloEvaluator {
     }
 
     private final InferenceUsages usages;
+    private final ServiceEvents events;
     private final Clock clock;
 
     public SloEvaluator(InferenceUsages usages, Clock clock) {
+        this(usages, ServiceEvents.none(), clock);
+    }
+
+    /** With the deploys, rollbacks and config changes to show beside each SLO. */
+    public SloEvaluator(InferenceUsages usages, ServiceEvents events, Clock clock) {
         this.usages = usages;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -123,8 +130,9 @@ public final class SloEvaluator {
         Slis slis = new Slis(usages);
         BigDecimal sli = value(slo, slis.of(slo.scope(), asOf.minus(slo.window()), asOf));
         BigDecimal lastHour = value(slo, slis.of(slo.scope(), asOf.minus(Duration.ofHours(1)), asOf));
+        List<ServiceEvent> changes = events.between(asOf.minus(Duration.ofDays(3)), now.plusNanos(1)).stream().filter(e -> e.concerns(slo.scope())).toList();
         return new SloStatus(slo, now, asOf, sli, lastHour, sloRatio == null ? null : 100 * (1 - sloRatio),
-                sloRatio == null ? null : 100 * (1 - sloRatio / budget), burn, rules);
+                sloRatio == null ? null : 100 * (1 - sloRatio / budget), burn, rules, changes);
     }
 
     private static Double burn(List<Observation> obs, Instant asOf, Duration w, double budget) {

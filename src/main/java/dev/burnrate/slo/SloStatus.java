@@ -16,10 +16,12 @@ import java.util.Map;
  * @param goodPercent     the good share of the window's intervals (by duration) or requests, in % (null: no data)
  * @param budgetRemainingPercent the share of the error budget not yet spent, in % (negative: overspent; null: no data)
  * @param burnRates       the burn rate over each of {@link SloEvaluator#WINDOWS} (null where the window holds no data)
+ * @param events          deploys, rollbacks and config changes of the scope's model from 3 days before {@code asOf} until now
  */
 public record SloStatus(Slo slo, Instant now, Instant asOf, BigDecimal sli, BigDecimal sliLastHour, Double goodPercent,
-                        Double budgetRemainingPercent, Map<Duration, Double> burnRates, List<RuleState> rules) {
+                        Double budgetRemainingPercent, Map<Duration, Double> burnRates, List<RuleState> rules, List<ServiceEvent> events) {
     public SloStatus {
+        events = List.copyOf(events);
         burnRates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(burnRates));
         rules = List.copyOf(rules);
     }

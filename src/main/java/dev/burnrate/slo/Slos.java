@@ -145,6 +145,11 @@ public final class Slos {
                     : Duration.ofSeconds((long) (s.budgetRemainingPercent() / 100 * slo.window().getSeconds() / r.longBurn()));
             d.put("budget exhausted in", left.isZero() ? "already exhausted" : left.toHours() + "h at this burn rate");
         }
+        // what changed shortly before or during the long window: the first suspects
+        List<ServiceEvent> suspects = s.events().stream().filter(e -> !e.at().isBefore(s.asOf().minus(rule.longWindow()).minus(Duration.ofHours(1)))).toList();
+        if (!suspects.isEmpty()) {
+            d.put("recent changes", String.join("; ", suspects.subList(Math.max(0, suspects.size() - 3), suspects.size()).stream().map(ServiceEvent::toString).toList()));
+        }
         if (slo.team() != null) d.put("team", slo.team());
         Alert.Severity severity = rule.page() ? Alert.Severity.PAGE : Alert.Severity.TICKET;
         String title = "SLO " + slo.id() + ": error budget burning " + fmt(r.longBurn()) + "x over " + SloEvaluator.label(rule.longWindow())

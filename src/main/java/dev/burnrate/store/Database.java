@@ -215,6 +215,9 @@ public final class Database implements AutoCloseable {
                 s.execute("BEGIN");
                 // SLOs created at run time (the demo's, the API's), kept as their spec like budgets
                 s.execute("CREATE TABLE IF NOT EXISTS slo (id VARCHAR PRIMARY KEY, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
+                // deploys, rollbacks and config changes of the services, shown beside SLOs and their alerts
+                s.execute("CREATE TABLE IF NOT EXISTS service_event (id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, model VARCHAR NOT NULL, "
+                        + "variant VARCHAR, event_time TIMESTAMP NOT NULL, description VARCHAR, actor VARCHAR)");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '14')");
                 s.execute("COMMIT");
             }

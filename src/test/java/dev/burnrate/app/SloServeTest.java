@@ -59,12 +59,23 @@ class SloServeTest {
         List<String> log = new ArrayList<>();
         try (Wiring w = Wiring.open(db, config, clock)) {
             w.inference().upsert(usage());
+            ApiClient api = new ApiClient("http://127.0.0.1:" + w.api().start("127.0.0.1", 0));
+            // the release that slowed it down, posted by the pipeline; a malformed one changes nothing
+            var bad = api.send("POST", "/api/v1/events", null, "[{kind: deploy, model: assistant-llm, at: 2026-10-20T11:38:00Z},\n {kind: deploy, model: m, at: yesterday}]");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("request body:2: events[1].at: 'yesterday' is not an instant");
+            assertThat(api.send("POST", "/api/v1/events", null, "{kind: deploy, model: assistant-llm, variant: v2, at: \"2026-10-20T11:38:00Z\", "
+                    + "description: release 4.2}").statusCode()).isEqualTo(201);
+            api.ok(api.send("POST", "/api/v1/events", null, "{kind: config_change, model: ranker, at: \"2026-10-20T11:50:00Z\"}"));
+            assertThat(api.ok(api.send("GET", "/api/v1/events?from=2026-10-20&model=assistant-llm", null, null)).get("events"))
+                    .extracting(e -> e.get("kind").asText() + " " + e.get("variant").asText()).containsExactly("deploy v2");
             ServerLoop loop = w.loop(log::add);
             loop.tick();
             assertThat(w.alerts().list(null, 100)).singleElement().satisfies(a -> {
                 assertThat(a.source()).isEqualTo("slo");
                 assertThat(a.severity()).isEqualTo(Alert.Severity.PAGE);
                 assertThat(a.details()).containsEntry("burn rate 1h", "33.33x (threshold 14.40x)");
+                assertThat(a.details().get("recent changes")).startsWith("deploy assistant-llm/v2 at 2026-10-20T11:38:00Z by ").endsWith(": release 4.2");
             });
             clock.advance(Duration.ofMinutes(4));
             loop.tick(); // not due: the SLOs are evaluated every 5 minutes
@@ -76,7 +87,6 @@ class SloServeTest {
                     org.assertj.core.groups.Tuple.tuple("slo:assistant-p95:page-6h-30m:2026-10-20T12:05:00Z", 1));
             assertThat(log).noneMatch(l -> l.contains("failed"));
 
-            ApiClient api = new ApiClient("http://127.0.0.1:" + w.api().start("127.0.0.1", 0));
             try {
                 JsonNode slo = api.ok(api.send("GET", "/api/v1/slos", null, null)).get("slos").get(0);
                 assertThat(slo.get("id").asText()).isEqualTo("assistant-p95");
@@ -84,6 +94,7 @@ class SloServeTest {
                 assertThat(new java.math.BigDecimal(slo.get("burnRates").get("1h").asText())).isEqualByComparingTo("41.6667"); // 5 of 12
                 assertThat(new java.math.BigDecimal(slo.get("burnRates").get("6h").asText())).isEqualByComparingTo("6.9444");
                 assertThat(slo.get("state").asText()).isEqualTo("page");
+                assertThat(slo.get("recentEvents")).extracting(e -> e.get("description").asText()).containsExactly("release 4.2");
                 assertThat(slo.get("rules").get(0).get("firing").asBoolean()).isTrue();
                 assertThat(slo.get("sliLastHour").asText()).isEqualTo("491.7"); // (7 × 200 + 5 × 900) / 12
                 JsonNode one = api.ok(api.send("GET", "/api/v1/slos/assistant-p95", null, null));
