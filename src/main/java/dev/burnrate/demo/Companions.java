@@ -46,6 +46,13 @@ public final class Companions {
         endpointOwner.putIfAbsent(endpoint, new String[]{workload.model(), workload.feature()});
     }
 
+    private LocalDateTime regressionStart;
+
+    /** The hour the assistant's latency regression began (after {@link #write}; null without assistant usage). */
+    public LocalDateTime regressionStart() {
+        return regressionStart;
+    }
+
     public int jobCount() {
         return jobs.size();
     }
@@ -104,6 +111,7 @@ public final class Companions {
             // the assistant's latency regresses in its last 3 hours of usage (a slow release): its latency SLO burns
             LocalDateTime lastHour = endpointHours.entrySet().stream().filter(e -> REGRESSED_MODEL.equals(endpointOwner.get(e.getKey())[0]))
                     .map(e -> e.getValue().lastKey()).max(LocalDateTime::compareTo).orElse(null);
+            regressionStart = lastHour == null ? null : lastHour.minusHours(REGRESSED_HOURS - 1);
             try (BufferedWriter u = Files.newBufferedWriter(dir.resolve("inference-usage.ndjson"))) {
                 for (Map.Entry<String, TreeMap<LocalDateTime, Integer>> e : endpointHours.entrySet()) {
                     String[] owner = endpointOwner.get(e.getKey());

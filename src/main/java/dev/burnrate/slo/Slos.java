@@ -30,6 +30,7 @@ public final class Slos {
     }
 
     public static final String SOURCE = "slo";
+    private static final Duration SUSPECT_LOOKBACK = Duration.ofHours(6);
     private final Map<String, Slo> declared;
     private final Store store;
     private final SloEvaluator evaluator;
@@ -145,8 +146,9 @@ public final class Slos {
                     : Duration.ofSeconds((long) (s.budgetRemainingPercent() / 100 * slo.window().getSeconds() / r.longBurn()));
             d.put("budget exhausted in", left.isZero() ? "already exhausted" : left.toHours() + "h at this burn rate");
         }
-        // what changed shortly before or during the long window: the first suspects
-        List<ServiceEvent> suspects = s.events().stream().filter(e -> !e.at().isBefore(s.asOf().minus(rule.longWindow()).minus(Duration.ofHours(1)))).toList();
+        // what changed during the long window, or the 6 hours before as of if longer, and since: the first suspects (the latest 3)
+        Duration lookBack = rule.longWindow().compareTo(SUSPECT_LOOKBACK) > 0 ? rule.longWindow() : SUSPECT_LOOKBACK;
+        List<ServiceEvent> suspects = s.events().stream().filter(e -> !e.at().isBefore(s.asOf().minus(lookBack))).toList();
         if (!suspects.isEmpty()) {
             d.put("recent changes", String.join("; ", suspects.subList(Math.max(0, suspects.size() - 3), suspects.size()).stream().map(ServiceEvent::toString).toList()));
         }

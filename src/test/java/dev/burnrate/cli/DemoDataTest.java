@@ -194,6 +194,10 @@ class DemoDataTest {
         assertThat(assistant.state()).isEqualTo("page");
         assertThat(assistant.burnRate(java.time.Duration.ofHours(1))).isGreaterThan(14.4);
         assertThat(assistant.budgetRemainingPercent()).isBetween(0.0, 100.0);
+        // the release just before the regression is shown beside the SLO and named in its page
+        assertThat(assistant.events()).extracting(e -> e.id()).containsExactly("demo-assistant-release");
+        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.dedupKey().startsWith("slo:assistant-latency-p95:page-1h-5m:"))
+                .singleElement().satisfies(a -> assertThat(a.details().get("recent changes")).contains("release 2026.12"));
         assertThat(slos.get("fraud-error-rate").state()).isEqualTo("ok");
         assertThat(slos.get("ranker-cost-per-1k").state()).isEqualTo("ok");
         assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.source().equals("slo")).extracting(a -> a.dedupKey())
