@@ -45,16 +45,19 @@ final class SloCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String value(BigDecimal v, Slo slo) {
+    /** Tables show the unit; CSV and JSON carry the number alone (ms, %, or the objective's currency per 1k). */
+    private static Object value(BigDecimal v, Slo slo) {
         if (v == null) return "";
-        return v.toPlainString() + (slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.ERROR_RATE ? "%" : " " + slo.objective().unit());
+        return new Output.Text(v.toPlainString() + (slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.ERROR_RATE ? "%" : " " + slo.objective().unit()),
+                v.toPlainString());
     }
 
-    private static String pct(Double v, int scale) {
-        return v == null ? "" : BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_EVEN).toPlainString() + "%";
+    private static Object pct(Double v, int scale) {
+        return v == null ? "" : new Output.Text(BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_EVEN).toPlainString() + "%",
+                BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_EVEN).toPlainString());
     }
 
-    private static String burn(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.2fx", v);
+    private static Object burn(Double v) {
+        return v == null ? "" : new Output.Text(String.format(Locale.ROOT, "%.2fx", v), BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_EVEN).toPlainString());
     }
 }

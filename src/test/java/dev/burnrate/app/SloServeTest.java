@@ -112,8 +112,9 @@ class SloServeTest {
         JsonNode rows = new ObjectMapper().readTree(out.toString());
         assertThat(rows).singleElement().satisfies(r -> {
             assertThat(r.get("slo").asText()).isEqualTo("assistant-p95");
-            assertThat(r.get("burn_1h").asText()).isEqualTo("41.67x");
-            assertThat(r.get("burn_6h").asText()).isEqualTo("6.94x");
+            assertThat(r.get("burn_1h").asText()).isEqualTo("41.6667");
+            assertThat(r.get("burn_6h").asText()).isEqualTo("6.9444");
+            assertThat(r.get("sli_1h").asText()).isEqualTo("491.7");
             assertThat(r.get("state").asText()).isEqualTo("page");
             assertThat(r.get("firing").asText()).isEqualTo("page-1h-5m page-6h-30m");
         });
