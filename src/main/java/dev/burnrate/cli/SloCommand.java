@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "slo", description = {"Service-level objectives of the AI services: the SLI now, the objective, the error budget left,",
-        "burn rates over 1h, 6h and 3d, and which multi-window burn-rate rules fire (page 14.4x 1h/5m, 6x 6h/30m; ticket 1x 3d/6h).",
+@Command(name = "slo", description = {"SLOs of the AI services: SLI, objective, error budget left, burn rates, alerting state.",
+        "Burn rates over 1h, 6h and 3d, and which multi-window rules fire (page 14.4x 1h/5m, 6x 6h/30m; ticket 1x 3d/6h).",
         "Read only: the server's loop raises the alerts every 5 minutes."})
 final class SloCommand implements Callable<Integer> {
     @ParentCommand
