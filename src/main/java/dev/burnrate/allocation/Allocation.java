@@ -217,7 +217,7 @@ public final class Allocation {
      * Splits an amount by weights at the amount's own scale; the units lost to rounding go one by one to the
      * largest remainders (ties: owner name), so the parts add up to the amount exactly.
      */
-    static Map<String, BigDecimal> split(BigDecimal amount, Map<String, BigDecimal> weights) {
+    public static Map<String, BigDecimal> split(BigDecimal amount, Map<String, BigDecimal> weights) {
         BigDecimal totalWeight = weights.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         int scale = Math.max(amount.scale(), 2);
         BigDecimal unit = BigDecimal.ONE.movePointLeft(scale);

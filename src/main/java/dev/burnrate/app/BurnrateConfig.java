@@ -38,9 +38,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
-                             dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies) {
+                             dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources", "anomalies");
+            "server", "actuators", "sources", "anomalies", "slos");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -84,7 +84,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
 
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
-                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults());
+                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -105,6 +105,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Map<String, dev.burnrate.alert.Channel> channels = new LinkedHashMap<>();
         Alerting alerting = Alerting.defaults();
         Node budgetNode = null;
+        Node sloNode = null;
         List<dev.burnrate.allocation.ShareRule> shareRules = List.of();
         List<dev.burnrate.pricing.InstancePrice> prices = List.of();
         Node alertingNode = null;
@@ -121,6 +122,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 case "tagMap" -> tagMap = tagMap(name, t.getValueNode());
                 case "channels" -> channels = AlertingConfig.channels(name, t.getValueNode());
                 case "budgets" -> budgetNode = t.getValueNode();
+                case "slos" -> sloNode = t.getValueNode();
                 case "alerting" -> alertingNode = t.getValueNode();
                 case "allocation" -> shareRules = shareRules(name, t.getValueNode());
                 case "prices" -> prices = prices(name, t.getValueNode());
@@ -159,7 +161,25 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 budgets.add(b);
             }
         }
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies);
+        List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos);
+    }
+
+    /** {@code slos:} a list of SLOs (see {@link dev.burnrate.slo.SloSpecs}); ids unique, channels declared under {@code channels:}. */
+    private static List<dev.burnrate.slo.Slo> slos(String name, Node node, Set<String> channels) {
+        if (!(node instanceof SequenceNode seq)) throw new ConfigException(name, line(node), "slos", "expected a list of SLOs");
+        List<dev.burnrate.slo.Slo> out = new ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
+        for (Node item : seq.getValue()) {
+            String path = "slos[" + out.size() + "]";
+            dev.burnrate.slo.Slo slo = spec(() -> dev.burnrate.slo.SloSpecs.parse(item, name, path));
+            if (!ids.add(slo.id())) throw new ConfigException(name, line(item), "slos[" + slo.id() + "]", "id declared twice");
+            for (String ch : slo.channels()) {
+                if (!channels.contains(ch)) throw new ConfigException(name, line(item), "slos[" + slo.id() + "].channels", "no channel named '" + ch + "' under channels:");
+            }
+            out.add(slo);
+        }
+        return List.copyOf(out);
     }
 
     /**

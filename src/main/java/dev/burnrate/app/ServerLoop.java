@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * What a serving Burnrate does on its own, on the injected clock: delivers the alert outbox (every 15 s), polls the
- * billing sources (each at its own interval; every import runs the after-import pipeline), evaluates the budgets (every
- * 5 min) and scans for anomalies (hourly: the same recent ended days an import judges, and 6 ended hours). {@link #tick} runs whatever is due
+ * billing sources (each at its own interval; every import runs the after-import pipeline), evaluates the budgets and the
+ * SLOs (every 5 min) and scans for anomalies (hourly: the same recent ended days an import judges, and 6 ended hours). {@link #tick} runs whatever is due
  * and is what tests drive; {@link #start} calls it from a timer thread. One line of log per thing done or failed.
  */
 public final class ServerLoop implements AutoCloseable {
@@ -45,6 +45,7 @@ public final class ServerLoop implements AutoCloseable {
             });
         }
         add("budget evaluation", Duration.ofMinutes(5), () -> w.budgets().evaluate());
+        add("SLO evaluation", Duration.ofMinutes(5), () -> w.slos().evaluate());
         add("anomaly detection", Duration.ofHours(1), () -> {
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
             int days = w.costAnomalies().detect(today.minusDays(dev.burnrate.intake.BillImports.RECENT_DAYS), today).size();

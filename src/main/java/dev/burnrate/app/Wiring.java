@@ -34,6 +34,8 @@ public final class Wiring implements Services {
     private final dev.burnrate.allocation.JobCosts jobCosts;
     private final dev.burnrate.allocation.TrainingEconomics training;
     private final dev.burnrate.store.DuckInferenceUsages inference;
+    private final dev.burnrate.slo.Slos slos;
+    private final dev.burnrate.store.DuckServiceEvents serviceEvents;
     private final dev.burnrate.audit.AuditLog audit;
     private final dev.burnrate.gate.Gate gate;
     private final dev.burnrate.alert.Alerts alerts;
@@ -70,6 +72,9 @@ public final class Wiring implements Services {
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock);
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
+        this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
+        this.slos = new dev.burnrate.slo.Slos(config.slos(), new dev.burnrate.store.DuckSloStore(db, clock),
+                new dev.burnrate.slo.SloEvaluator(inference, serviceEvents, clock), alerts, clock);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
                 new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));
         BurnrateConfig.Governance gov = config.governance();
@@ -102,6 +107,7 @@ public final class Wiring implements Services {
         this.recommendations = new dev.burnrate.recommend.Recommendations(new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
                 dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
+        this.api.withSlos(slos, serviceEvents);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -283,6 +289,16 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.ledger.InferenceUsages inference() {
         return inference;
+    }
+
+    @Override
+    public dev.burnrate.slo.Slos slos() {
+        return slos;
+    }
+
+    @Override
+    public dev.burnrate.slo.ServiceEvents serviceEvents() {
+        return serviceEvents;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 @Command(name = "burnrate", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "burnrate 0.1.0",
         description = "AI FinOps: import cloud bills (FOCUS), see where the money goes.",
         subcommands = {ImportCommand.class, ValidateCommand.class, CostsCommand.class, GenerateCommand.class,
-                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, PricesCommand.class, JobsCommand.class, UnitCostsCommand.class, InferenceCommand.class, RecommendCommand.class, CollectCommand.class, GateCommand.class, RunCommand.class, PolicyCommand.class, AuditCommand.class, TokensCommand.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, DemoCommand.class, AnomaliesCommand.class, ForecastCommand.class, BudgetsCommand.class, AlertsCommand.class, GpuCommand.class, ShowbackCommand.class, PricesCommand.class, JobsCommand.class, UnitCostsCommand.class, InferenceCommand.class, RecommendCommand.class, SloCommand.class, CollectCommand.class, GateCommand.class, RunCommand.class, PolicyCommand.class, AuditCommand.class, TokensCommand.class, CommandLine.HelpCommand.class})
 public final class BurnrateCommand {
     @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "PATH",
             description = "Ledger database file (env BURNRATE_DB; default ./.burnrate/burnrate.duckdb)")

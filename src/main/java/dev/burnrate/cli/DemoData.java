@@ -30,7 +30,8 @@ import java.util.Map;
 
 /**
  * The demo dataset, loaded through the same services a user's data goes through: a generated FOCUS 1.2 bill (the two
- * months before this one and this month up to the last full hour), the job runs, GPU samples and inference usage behind it, two budgets,
+ * months before this one and this month up to the last full hour), the job runs, GPU samples and inference usage behind it, three SLOs
+ * (the assistant's latency burns), two budgets,
  * a pass of anomaly detection, and a few gate requests (two waiting for approval, one running) so that
  * every page of the dashboard has something real to show.
  */
@@ -77,10 +78,17 @@ public final class DemoData {
         s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: " + llm.toPlainString() + ", currency: USD, "
                 + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}", "demo");
         s.budgets().evaluate();
+        if (telemetry.regressionStart() != null) { // the release behind the assistant's regression, as its pipeline would post it
+            s.serviceEvents().append(List.of(new dev.burnrate.slo.ServiceEvent("demo-assistant-release", dev.burnrate.slo.ServiceEvent.Kind.DEPLOY,
+                    Companions.REGRESSED_MODEL, null, telemetry.regressionStart().minusMinutes(4).toInstant(ZoneOffset.UTC), "release 2026.12 (new decoding settings)",
+                    "ci@example.com")));
+        }
+        List<dev.burnrate.slo.SloStatus> slos = demoSlos(s, now.toInstant(ZoneOffset.UTC));
         int anomalies = dev.burnrate.anomaly.Incident.of(s.costAnomalies().detect(today.minusDays(30), today.plusDays(1))).size();
         List<Ticket> tickets = gateRequests(s);
         int alerts = s.alerts().list(null, 1000).size();
-        progress.println("demo: 2 budgets, " + anomalies + " spend anomalies (incidents) in the last 30 days, " + alerts + " alerts, "
+        progress.println("demo: " + slos.size() + " SLOs (" + slos.stream().filter(x -> !x.state().equals("ok")).map(x -> x.slo().id() + " " + x.state())
+                .collect(java.util.stream.Collectors.joining(", ")) + "), 2 budgets, " + anomalies + " spend anomalies (incidents) in the last 30 days, " + alerts + " alerts, "
                 + tickets.size() + " gate requests (" + String.join(", ", tickets.stream().map(t -> t.id() + " " + t.state().label()).toList()) + ")");
         progress.flush();
         return new Summary(imported.rows(), telemetry.jobCount(), gpu, anomalies, alerts, tickets);
@@ -108,6 +116,25 @@ public final class DemoData {
                 new GateRequest.Trigger("drift", new BigDecimal("0.01"), null), "AWS", "p4d.24xlarge", 4, PriceCatalog.Pricing.ON_DEMAND,
                 "us-east-1", new BigDecimal("40"), new BigDecimal("240"), Map.of("environment", "prod"), "lee@example.com", Map.of()));
         return List.of(pending, running, waiting);
+    }
+
+    /**
+     * SLOs for the demo's endpoints, evaluated once (what burns raises its alerts): the assistant's P95 (it regressed in the
+     * last hours: it burns), the fraud detector's error rate, and the ranker's cost per 1k sized at 1.5 × its last 28 days
+     * (so it reads the same at any demo size).
+     */
+    private static List<dev.burnrate.slo.SloStatus> demoSlos(Services s, java.time.Instant now) {
+        s.slos().put("{id: assistant-latency-p95, scope: {model: " + Companions.REGRESSED_MODEL + "}, sli: latency_p95, objective: {threshold: 800, unit: ms}, "
+                + "target: 99, window: 28d, team: llm-platform}", "demo");
+        s.slos().put("{id: fraud-error-rate, scope: {model: fraud-detector}, sli: error_rate, objective: {threshold: 0.5, unit: '%'}, window: 28d, team: fraud}", "demo");
+        dev.burnrate.slo.Slis.Cost ranker = new dev.burnrate.slo.Slis(s.inference()).of(new dev.burnrate.slo.Slo.Scope("ranker-v2", null, null),
+                now.minus(java.time.Duration.ofDays(28)), now).cost("USD");
+        if (ranker != null && ranker.per1kInferences() != null) {
+            BigDecimal limit = ranker.per1kInferences().multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.CEILING);
+            s.slos().put("{id: ranker-cost-per-1k, scope: {model: ranker-v2}, sli: cost_per_1k, objective: {threshold: " + limit.toPlainString()
+                    + ", unit: USD}, target: 95, window: 28d, team: search}", "demo");
+        }
+        return s.slos().evaluate();
     }
 
     /** Last month's effective cost of a team × headroom, rounded up to a thousand. */

@@ -54,6 +54,11 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.ledger.InferenceUsages inference();
 
+    dev.burnrate.slo.Slos slos();
+
+    /** Deploys, rollbacks and config changes of the services. */
+    dev.burnrate.slo.ServiceEvents serviceEvents();
+
     dev.burnrate.gate.Gate gate();
 
     dev.burnrate.audit.AuditLog audit();

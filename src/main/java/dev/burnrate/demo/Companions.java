@@ -20,14 +20,18 @@ import java.util.UUID;
  * exactly as billed (instance type and count, pricing, start, end; a run still going has no end), GPU samples of every
  * GPU of every instance over each run's whole span at its model's collector interval (busy around the model's
  * utilisation, with idle stretches), and hourly inference usage per endpoint (tokens in proportion to the endpoint's
- * hours in the bill). Deterministic for a seed.
+ * hours in the bill; the assistant's P95 latency regresses from 400-700 ms to 1,400-1,700 ms in its last 3 hours).
+ * Deterministic for a seed.
  */
 public final class Companions {
     private record Job(FocusGenerator.Run run, LocalDateTime start, LocalDateTime end, LocalDateTime observedUntil) {
     }
 
+    /** The model whose latency regresses in the last hours of the demo, and for how many hours. */
+    public static final String REGRESSED_MODEL = "assistant-llm";
+    public static final int REGRESSED_HOURS = 3;
     private final List<Job> jobs = new ArrayList<>();
-    private final Map<String, Map<LocalDateTime, Integer>> endpointHours = new TreeMap<>();
+    private final Map<String, TreeMap<LocalDateTime, Integer>> endpointHours = new TreeMap<>();
     private final Map<String, String[]> endpointOwner = new TreeMap<>();
 
     /** A billed run: {@code origin} is the bill's first hour, {@code hours} how many hours it covers. */
@@ -40,6 +44,13 @@ public final class Companions {
     void endpointHour(FocusGenerator.Workload workload, String endpoint, LocalDateTime hour) {
         endpointHours.computeIfAbsent(endpoint, k -> new TreeMap<>()).merge(hour, 1, Integer::sum);
         endpointOwner.putIfAbsent(endpoint, new String[]{workload.model(), workload.feature()});
+    }
+
+    private LocalDateTime regressionStart;
+
+    /** The hour the assistant's latency regression began (after {@link #write}; null without assistant usage). */
+    public LocalDateTime regressionStart() {
+        return regressionStart;
     }
 
     public int jobCount() {
@@ -102,17 +113,22 @@ public final class Companions {
                     samples(g, job, idle(r) ? new SplittableRandom(4) : rnd);
                 }
             }
+            // the assistant's latency regresses in its last 3 hours of usage (a slow release): its latency SLO burns
+            LocalDateTime lastHour = endpointHours.entrySet().stream().filter(e -> REGRESSED_MODEL.equals(endpointOwner.get(e.getKey())[0]))
+                    .map(e -> e.getValue().lastKey()).max(LocalDateTime::compareTo).orElse(null);
+            regressionStart = lastHour == null ? null : lastHour.minusHours(REGRESSED_HOURS - 1);
             try (BufferedWriter u = Files.newBufferedWriter(dir.resolve("inference-usage.ndjson"))) {
-                for (Map.Entry<String, Map<LocalDateTime, Integer>> e : endpointHours.entrySet()) {
+                for (Map.Entry<String, TreeMap<LocalDateTime, Integer>> e : endpointHours.entrySet()) {
                     String[] owner = endpointOwner.get(e.getKey());
                     for (Map.Entry<LocalDateTime, Integer> h : e.getValue().entrySet()) {
+                        boolean regressed = REGRESSED_MODEL.equals(owner[0]) && lastHour != null && h.getKey().isAfter(lastHour.minusHours(REGRESSED_HOURS));
                         long requests = h.getValue() * (800L + rnd.nextInt(400));
                         String customer = customers[rnd.nextInt(customers.length)];
                         u.write("{\"start\":\"" + h.getKey().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + h.getKey().plusHours(1).toInstant(ZoneOffset.UTC)
                                 + "\",\"model\":\"" + owner[0] + "\",\"feature\":\"" + owner[1] + "\",\"customer\":\"" + customer + "\",\"endpoint\":\""
                                 + e.getKey() + "\",\"requests\":" + requests + ",\"inputTokens\":" + requests * (300 + rnd.nextInt(900))
                                 + ",\"outputTokens\":" + requests * (40 + rnd.nextInt(200)) + ",\"latencyP50Ms\":" + (120 + rnd.nextInt(80))
-                                + ",\"latencyP95Ms\":" + (400 + rnd.nextInt(300)) + ",\"errors\":" + rnd.nextInt(3) + "}\n");
+                                + ",\"latencyP95Ms\":" + ((regressed ? 1400 : 400) + rnd.nextInt(300)) + ",\"errors\":" + rnd.nextInt(3) + "}\n");
                     }
                 }
             }

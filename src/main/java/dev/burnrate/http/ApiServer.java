@@ -128,6 +128,16 @@ public final class ApiServer {
         return this;
     }
 
+    private dev.burnrate.slo.Slos slos;
+    private dev.burnrate.slo.ServiceEvents serviceEvents;
+
+    /** Adds the SLO and service event routes (before {@link #start}). */
+    public ApiServer withSlos(dev.burnrate.slo.Slos slos, dev.burnrate.slo.ServiceEvents events) {
+        this.slos = slos;
+        this.serviceEvents = events;
+        return this;
+    }
+
     /** Adds the GPU telemetry routes (before {@link #start}). */
     public ApiServer withGpuSamples(dev.burnrate.ledger.GpuSamples samples) {
         this.gpuSamples = samples;
@@ -205,7 +215,8 @@ public final class ApiServer {
             m.put("problems", problems);
             ctx.status(problems.isEmpty() ? 200 : 503).json(m);
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())
+                + (slos == null ? "" : Metrics.slos(slos.lastEvaluation()))));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/coverage", this::coverage, Access.Scope.ALL_TEAMS);
@@ -218,6 +229,7 @@ public final class ApiServer {
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
         if (inference != null) new InferenceRoutes(inference).register(app);
+        if (slos != null) new SloRoutes(slos, serviceEvents).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
         if (recommendations != null) new RecommendationRoutes(recommendations).register(app);
         new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused

@@ -41,6 +41,54 @@ final class Metrics {
         return sb.toString();
     }
 
+    /**
+     * The SLOs and cost per 1k of the last evaluation (the server's loop, every 5 minutes; nothing is evaluated per scrape).
+     * Labels: the SLO ids (as many as are declared), the alert windows and rules, and at most {@link dev.burnrate.slo.Slos#MODEL_LIMIT}
+     * models (the rest as {@code __other__}) by currency.
+     */
+    static String slos(dev.burnrate.slo.Slos.Evaluation e) {
+        if (e == null) return "";
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP burnrate_slo_evaluated_timestamp_seconds When the SLOs were last evaluated.\n# TYPE burnrate_slo_evaluated_timestamp_seconds gauge\n");
+        sb.append("burnrate_slo_evaluated_timestamp_seconds ").append(e.at().getEpochSecond()).append('\n');
+        sb.append("# HELP burnrate_slo_burn_rate Error budget burn rate over a window (1 = the budget lasts exactly the SLO window).\n");
+        sb.append("# TYPE burnrate_slo_burn_rate gauge\n");
+        for (var s : e.statuses()) {
+            s.burnRates().forEach((w, r) -> {
+                if (r != null) sb.append("burnrate_slo_burn_rate{slo=\"").append(esc(s.slo().id())).append("\",window=\"")
+                        .append(dev.burnrate.slo.SloEvaluator.label(w)).append("\"} ").append(r).append('\n');
+            });
+        }
+        sb.append("# HELP burnrate_slo_error_budget_remaining_ratio Share of the error budget left over the SLO window (negative: overspent).\n");
+        sb.append("# TYPE burnrate_slo_error_budget_remaining_ratio gauge\n");
+        for (var s : e.statuses()) {
+            if (s.budgetRemainingPercent() != null) sb.append("burnrate_slo_error_budget_remaining_ratio{slo=\"").append(esc(s.slo().id())).append("\"} ")
+                    .append(s.budgetRemainingPercent() / 100).append('\n');
+        }
+        sb.append("# HELP burnrate_slo_alert_firing 1 while a multi-window burn-rate rule fires.\n# TYPE burnrate_slo_alert_firing gauge\n");
+        for (var s : e.statuses()) {
+            for (var r : s.rules()) sb.append("burnrate_slo_alert_firing{slo=\"").append(esc(s.slo().id())).append("\",rule=\"").append(r.rule().key())
+                    .append("\"} ").append(r.firing() ? 1 : 0).append('\n');
+        }
+        sb.append("# HELP burnrate_inference_cost_per_1k Cost per 1,000 inferences over the last 24 hours, by model and currency.\n");
+        sb.append("# TYPE burnrate_inference_cost_per_1k gauge\n");
+        StringBuilder tokens = new StringBuilder();
+        for (var l : e.lastDayByModel()) {
+            for (var c : l.costs()) {
+                String labels = "{model=\"" + esc(l.model()) + "\",currency=\"" + esc(c.currency()) + "\"} ";
+                if (c.per1kInferences() != null) sb.append("burnrate_inference_cost_per_1k").append(labels).append(c.per1kInferences().toPlainString()).append('\n');
+                if (c.per1MTokens() != null) tokens.append("burnrate_inference_cost_per_1m_tokens").append(labels).append(c.per1MTokens().toPlainString()).append('\n');
+            }
+        }
+        sb.append("# HELP burnrate_inference_cost_per_1m_tokens Cost per million tokens (input + output) over the last 24 hours, by model and currency.\n");
+        sb.append("# TYPE burnrate_inference_cost_per_1m_tokens gauge\n").append(tokens);
+        return sb.toString();
+    }
+
+    private static String esc(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
     private static String labels(Key k) {
         return "{method=\"" + k.method() + "\",route=\"" + k.route().replace("\"", "\\\"") + "\",status=\"" + k.status() + "\"}";
     }

@@ -13,4 +13,11 @@ public interface InferenceUsages {
 
     /** Effective cost per endpoint (ResourceId) and currency over charges starting in [from, to). */
     Map<String, Map<String, java.math.BigDecimal>> endpointCost(List<String> endpoints, Instant from, Instant to);
+
+    /** An endpoint's effective cost in one currency over one charge period of the bill, [start, end). */
+    record Charge(String endpoint, Instant start, Instant end, String currency, java.math.BigDecimal cost) {
+    }
+
+    /** Effective cost per endpoint, charge period and currency, for charges starting in [from, to), by start. */
+    List<Charge> endpointCharges(List<String> endpoints, Instant from, Instant to);
 }

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 13;
+    private static final int SCHEMA_VERSION = 14;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -220,6 +220,16 @@ public final class Database implements AutoCloseable {
                           monthly_saving DECIMAL(38,18) NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, actor VARCHAR, changed_at TIMESTAMP,
                           realised_saving DECIMAL(38,18), realised_currency VARCHAR)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '13')");
+                s.execute("COMMIT");
+            }
+            if (version < 14) {
+                s.execute("BEGIN");
+                // SLOs created at run time (the demo's, the API's), kept as their spec like budgets
+                s.execute("CREATE TABLE IF NOT EXISTS slo (id VARCHAR PRIMARY KEY, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
+                // deploys, rollbacks and config changes of the services, shown beside SLOs and their alerts
+                s.execute("CREATE TABLE IF NOT EXISTS service_event (id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, model VARCHAR NOT NULL, "
+                        + "variant VARCHAR, event_time TIMESTAMP NOT NULL, description VARCHAR, actor VARCHAR)");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '14')");
                 s.execute("COMMIT");
             }
         }

@@ -104,4 +104,28 @@ public final class DuckInferenceUsages implements InferenceUsages {
         }
         return out;
     }
+
+    @Override
+    public List<Charge> endpointCharges(List<String> endpoints, Instant from, Instant to) {
+        List<Charge> out = new ArrayList<>();
+        if (endpoints.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        endpoints.forEach(e -> in.add("?"));
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"ChargePeriodStart\", \"ChargePeriodEnd\", "
+                + "\"BillingCurrency\", sum(\"EffectiveCost\") FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? "
+                + "AND \"ResourceId\" IN " + in + " GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 4")) {
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            for (int i = 0; i < endpoints.size(); i++) ps.setString(i + 3, endpoints.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Charge(r.getString(1), r.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC),
+                            r.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC), r.getString(4), r.getBigDecimal(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read endpoint charges: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

@@ -180,6 +180,30 @@ class DemoDataTest {
                 - utilisation.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).isGreaterThan(20);
     }
 
+    @Test
+    void slos_theAssistantsLatencyRegressionPages_theFraudErrorRateAndRankerCostHold() {
+        Map<String, dev.burnrate.slo.SloStatus> slos = s.slos().statuses().stream().collect(Collectors.toMap(x -> x.slo().id(), x -> x));
+        assertThat(slos).containsKeys("assistant-latency-p95", "fraud-error-rate", "ranker-cost-per-1k");
+        dev.burnrate.slo.SloStatus assistant = slos.get("assistant-latency-p95");
+        // the newest hour of the assistant's usage is the regressed one, and it is what the SLO is evaluated as of
+        List<dev.burnrate.ledger.InferenceUsage> usage = s.inference().between(NOW.minus(java.time.Duration.ofDays(3)), NOW).stream()
+                .filter(u -> u.model().equals("assistant-llm")).toList();
+        dev.burnrate.ledger.InferenceUsage newest = usage.stream().max(java.util.Comparator.comparing(dev.burnrate.ledger.InferenceUsage::end)).orElseThrow();
+        assertThat(newest.latencyP95Ms()).isGreaterThan(800.0);
+        assertThat(assistant.asOf()).isEqualTo(newest.end());
+        assertThat(assistant.state()).isEqualTo("page");
+        assertThat(assistant.burnRate(java.time.Duration.ofHours(1))).isGreaterThan(14.4);
+        assertThat(assistant.budgetRemainingPercent()).isBetween(0.0, 100.0);
+        // the release just before the regression is shown beside the SLO and named in its page
+        assertThat(assistant.events()).extracting(e -> e.id()).containsExactly("demo-assistant-release");
+        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.dedupKey().startsWith("slo:assistant-latency-p95:page-1h-5m:"))
+                .singleElement().satisfies(a -> assertThat(a.details().get("recent changes")).contains("release 2026.12"));
+        assertThat(slos.get("fraud-error-rate").state()).isEqualTo("ok");
+        assertThat(slos.get("ranker-cost-per-1k").state()).isEqualTo("ok");
+        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.source().equals("slo")).extracting(a -> a.dedupKey())
+                .anyMatch(k -> k.startsWith("slo:assistant-latency-p95:page-1h-5m:")).allMatch(k -> k.startsWith("slo:assistant-latency-p95:"));
+    }
+
     private Map<LocalDate, BigDecimal> perDay(CostQuery q) {
         Map<LocalDate, BigDecimal> out = new TreeMap<>();
         for (CostReport.Row r : s.costs().costs(q).rows()) out.merge(r.period(), r.cost().amount(), BigDecimal::add);

@@ -45,6 +45,10 @@ class ScopeTest {
               - {id: company, period: monthly, amount: 100000, currency: USD}
             gate:
               autoApproveLimit: 500
+            slos:
+              - {id: fraud-errors, scope: {model: fraud-model}, sli: error_rate, objective: {threshold: 1, unit: "%"}, window: 7d, team: fraud}
+              - {id: search-latency, scope: {model: search-model}, sli: latency_p95, objective: {threshold: 300}, target: 99, window: 7d, team: search}
+              - {id: shared-cost, scope: {model: shared-model}, sli: cost_per_1k, objective: {threshold: 1, unit: USD}, target: 99, window: 7d}
             """;
     static final String BIG = """
             {"id":"%s","model":"%s-model","team":"%s","kind":"full","instanceType":"p4d.24xlarge","count":2,"expectedHours":20,
@@ -273,6 +277,16 @@ class ScopeTest {
         c.put("POST /api/v1/imports", () -> status(send("POST", "/api/v1/imports", submitter, "{}"), 403)); // bills span every team
         c.put("GET /api/v1/imports", () -> status(send("GET", "/api/v1/imports", viewer, null), 403));
         c.put("POST /api/v1/cli", () -> status(send("POST", "/api/v1/cli", admin, "{\"args\":[\"costs\"]}"), 403)); // the local credential only
+        c.put("GET /api/v1/slos", () -> assertThat(fraudOnly("/api/v1/slos").get("slos"))
+                .extracting(x -> x.get("id").asText()).containsExactly("fraud-errors"));
+        c.put("GET /api/v1/slos/{id}", () -> {
+            fraudOnly("/api/v1/slos/fraud-errors");
+            status(send("GET", "/api/v1/slos/search-latency", viewer, null), 404);
+            status(send("GET", "/api/v1/slos/shared-cost", viewer, null), 404);
+        });
+        c.put("POST /api/v1/events", () -> status(send("POST", "/api/v1/events", submitter,
+                "{\"kind\":\"deploy\",\"model\":\"fraud-model\",\"at\":\"2026-09-17T08:00:00Z\"}"), 403));
+        c.put("GET /api/v1/events", () -> status(send("GET", "/api/v1/events", viewer, null), 403));
         c.put("POST /api/v1/inference-usage", () -> status(send("POST", "/api/v1/inference-usage", submitter, "{}"), 403));
         c.put("GET /api/v1/inference-costs", () -> status(send("GET", "/api/v1/inference-costs", viewer, null), 403));
         c.put("POST /api/v1/jobs", () -> {

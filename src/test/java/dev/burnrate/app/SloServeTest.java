@@ -1,0 +1,122 @@
+package dev.burnrate.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.alert.Alert;
+import dev.burnrate.ledger.InferenceUsage;
+import dev.burnrate.testing.ApiClient;
+import dev.burnrate.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An SLO declared in burnrate.yaml, served: the server's loop evaluates it every 5 minutes and pages through the outbox,
+ * GET /api/v1/slos and {@code burnrate slo} show the same numbers. The assistant's P95 went from 200 to 900 ms at 11:40
+ * (5-minute intervals since 4.5 days): at 12:00, 4 bad of 12 in the hour burn (4/12)/1% = 33.33x, 4 of 72 in 6h 5.56x.
+ */
+class SloServeTest {
+    @TempDir
+    Path dir;
+
+    static final String CONFIG = """
+            slos:
+              - id: assistant-p95
+                scope: {model: assistant-llm}
+                sli: latency_p95
+                objective: {threshold: 300, unit: ms}
+                target: 99
+                window: 28d
+                team: llm-platform
+            """;
+
+    static List<InferenceUsage> usage() {
+        List<InferenceUsage> out = new ArrayList<>();
+        Instant regression = Instant.parse("2026-10-20T11:40:00Z");
+        for (Instant t = Instant.parse("2026-10-16T00:00:00Z"); t.isBefore(Instant.parse("2026-10-20T13:00:00Z")); t = t.plusSeconds(300)) {
+            double p95 = t.isBefore(regression) ? 200.0 : 900.0;
+            out.add(new InferenceUsage(t, t.plusSeconds(300), "assistant-llm", "v2", "chat", "acme", "ep-assistant", 100, 50_000, 10_000,
+                    150.0, p95, null, 0));
+        }
+        return out;
+    }
+
+    @Test
+    void serve_sloInConfig_loopPagesEveryFiveMinutesAndApiAndCliShowTheBurn() throws Exception {
+        Path config = Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
+        Path db = dir.resolve("l.duckdb");
+        MutableClock clock = new MutableClock(Instant.parse("2026-10-20T12:00:00Z"));
+        List<String> log = new ArrayList<>();
+        try (Wiring w = Wiring.open(db, config, clock)) {
+            w.inference().upsert(usage());
+            ApiClient api = new ApiClient("http://127.0.0.1:" + w.api().start("127.0.0.1", 0));
+            // the release that slowed it down, posted by the pipeline; a malformed one changes nothing
+            var bad = api.send("POST", "/api/v1/events", null, "[{kind: deploy, model: assistant-llm, at: 2026-10-20T11:38:00Z},\n {kind: deploy, model: m, at: yesterday}]");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("request body:2: events[1].at: 'yesterday' is not an instant");
+            assertThat(api.send("POST", "/api/v1/events", null, "{kind: deploy, model: assistant-llm, variant: v2, at: \"2026-10-20T11:38:00Z\", "
+                    + "description: release 4.2}").statusCode()).isEqualTo(201);
+            api.ok(api.send("POST", "/api/v1/events", null, "{kind: config_change, model: ranker, at: \"2026-10-20T11:50:00Z\"}"));
+            assertThat(api.ok(api.send("GET", "/api/v1/events?from=2026-10-20&model=assistant-llm", null, null)).get("events"))
+                    .extracting(e -> e.get("kind").asText() + " " + e.get("variant").asText()).containsExactly("deploy v2");
+            ServerLoop loop = w.loop(log::add);
+            loop.tick();
+            assertThat(w.alerts().list(null, 100)).singleElement().satisfies(a -> {
+                assertThat(a.source()).isEqualTo("slo");
+                assertThat(a.severity()).isEqualTo(Alert.Severity.PAGE);
+                assertThat(a.details()).containsEntry("burn rate 1h", "33.33x (threshold 14.40x)");
+                assertThat(a.details().get("recent changes")).startsWith("deploy assistant-llm/v2 at 2026-10-20T11:38:00Z by ").endsWith(": release 4.2");
+            });
+            clock.advance(Duration.ofMinutes(4));
+            loop.tick(); // not due: the SLOs are evaluated every 5 minutes
+            assertThat(w.alerts().list(null, 100).get(0).occurrences()).isEqualTo(1);
+            clock.advance(Duration.ofMinutes(1));
+            loop.tick(); // 12:05: still firing, the same alert counts it; 6h now burns 5/72/1% = 6.94x > 6: the slow page
+            assertThat(w.alerts().list(null, 100)).extracting(Alert::dedupKey, Alert::occurrences).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("slo:assistant-p95:page-1h-5m:2026-10-20T12:00:00Z", 2),
+                    org.assertj.core.groups.Tuple.tuple("slo:assistant-p95:page-6h-30m:2026-10-20T12:05:00Z", 1));
+            assertThat(log).noneMatch(l -> l.contains("failed"));
+
+            try {
+                JsonNode slo = api.ok(api.send("GET", "/api/v1/slos", null, null)).get("slos").get(0);
+                assertThat(slo.get("id").asText()).isEqualTo("assistant-p95");
+                assertThat(slo.get("asOf").asText()).isEqualTo("2026-10-20T12:05:00Z");
+                assertThat(new java.math.BigDecimal(slo.get("burnRates").get("1h").asText())).isEqualByComparingTo("41.6667"); // 5 of 12
+                assertThat(new java.math.BigDecimal(slo.get("burnRates").get("6h").asText())).isEqualByComparingTo("6.9444");
+                assertThat(slo.get("state").asText()).isEqualTo("page");
+                assertThat(slo.get("recentEvents")).extracting(e -> e.get("description").asText()).containsExactly("release 4.2");
+                assertThat(slo.get("rules").get(0).get("firing").asBoolean()).isTrue();
+                assertThat(slo.get("sliLastHour").asText()).isEqualTo("491.7"); // (7 × 200 + 5 × 900) / 12
+                JsonNode one = api.ok(api.send("GET", "/api/v1/slos/assistant-p95", null, null));
+                assertThat(one.get("budgetRemainingPercent").asText()).isEqualTo(slo.get("budgetRemainingPercent").asText()).isNotEmpty();
+                assertThat(api.send("GET", "/api/v1/slos/nope", null, null).statusCode()).isEqualTo(404);
+            } finally {
+                w.api().stop();
+            }
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[]{"--db", db.toString(), "--config", config.toString(), "slo", "--format", "json"},
+                new PrintWriter(out, true), new PrintWriter(err, true), clock);
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(out.toString());
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.get("slo").asText()).isEqualTo("assistant-p95");
+            assertThat(r.get("burn_1h").asText()).isEqualTo("41.6667");
+            assertThat(r.get("burn_6h").asText()).isEqualTo("6.9444");
+            assertThat(r.get("sli_1h").asText()).isEqualTo("491.7");
+            assertThat(r.get("state").asText()).isEqualTo("page");
+            assertThat(r.get("firing").asText()).isEqualTo("page-1h-5m page-6h-30m");
+        });
+    }
+}
