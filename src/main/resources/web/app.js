@@ -316,12 +316,29 @@ function barChart(id, report, field) {
 
 pages.oncall = async () => {
   const render = async () => {
-    const [alerts, budgets, running, audit] = await Promise.all([
+    const [alerts, budgets, running, audit, slos, slis, gpu, anomalies, events] = await Promise.all([
       api('/api/v1/alerts?state=open'),
       api('/api/v1/budgets').catch(() => ({ budgets: [] })),
       api('/api/v1/gate/requests?state=running').catch(() => ({ requests: [] })),
       api('/api/v1/audit?last=500').catch(() => ({ events: [] })),
+      api('/api/v1/slos').catch(() => ({ slos: [] })),
+      api(`/api/v1/slis?from=${daysAgo(1)}`).catch(() => ({ slis: [] })),
+      api(`/api/v1/gpu-usage?by=namespace&from=${daysAgo(1)}`).catch(() => ({ usage: [] })),
+      api(`/api/v1/anomalies?from=${daysAgo(7)}`).catch(() => ({ anomalies: [] })),
+      api(`/api/v1/events?from=${daysAgo(7)}`).catch(() => ({ events: [] })),
     ]);
+    const sloOrder = { page: 0, ticket: 1, ok: 2 };
+    const sloRows = [...(slos.slos || [])].sort((a, b) => (sloOrder[a.state] ?? 3) - (sloOrder[b.state] ?? 3));
+    const fmtNum = (v, digits) => v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits });
+    const sliOf = r => r.sli === 'error_rate' ? `${fmtNum(r.sliValue, 4)}%` : r.sli === 'cost_per_1k' ? `${fmtNum(r.sliValue, 4)} ${r.objective.unit}` : `${fmtNum(r.sliValue, 1)} ms`;
+    const perModel = {};
+    for (const l of (slis.slis || [])) {
+      const m = perModel[l.model] || (perModel[l.model] = { model: l.model, requests: 0, p95w: 0, errors: 0 });
+      m.requests += Number(l.requests); m.errors += Number(l.errors);
+      if (l.latencyP95Ms !== null && l.latencyP95Ms !== undefined) m.p95w += Number(l.latencyP95Ms) * Number(l.requests);
+    }
+    const latency = Object.values(perModel).sort((a, b) => b.requests - a.requests);
+    const recentDeploys = [...(events.events || [])].reverse().slice(0, 10);
     const open = alerts.alerts || [];
     const order = { page: 0, ticket: 1, notify: 2, info: 3 };
     open.sort((a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9));
@@ -337,6 +354,39 @@ pages.oncall = async () => {
           { label: 'Alert', value: r => r.title },
           { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
         ], open, { empty: 'No open alerts.' }), 'wide')}
+        ${card('SLO burn', table('Paging first; burn rate = how fast the error budget goes (1 = exactly over the window)', [
+          { label: 'SLO', value: r => r.id },
+          { label: 'State', html: r => severityBadge(r.state) },
+          { label: 'SLI', num: true, value: r => sliOf(r) },
+          { label: 'Objective', value: r => `≤ ${r.objective.threshold} ${r.objective.unit} · ${r.target}% · ${r.window}` },
+          { label: 'Budget left', num: true, value: r => r.budgetRemainingPercent === null || r.budgetRemainingPercent === undefined ? '–' : `${fmtNum(r.budgetRemainingPercent, 1)}%` },
+          { label: 'Burn 1h / 6h / 3d', num: true, value: r => ['1h', '6h', '3d'].map(w => r.burnRates && r.burnRates[w] !== undefined && r.burnRates[w] !== null ? fmtNum(r.burnRates[w], 2) + '×' : '–').join(' / ') },
+        ], sloRows, { empty: 'No SLOs declared (slos: in burnrate.yaml).', id: 'slos' }), 'wide')}
+        ${card('P95 latency per model, last 24 h', table('Request-weighted P95; most requests first', [
+          { label: 'Model', value: r => r.model },
+          { label: 'Requests', num: true, value: r => fmtNum(r.requests, 0) },
+          { label: 'P95', num: true, value: r => r.requests ? `${fmtNum(r.p95w / r.requests, 1)} ms` : '–' },
+          { label: 'Errors', num: true, value: r => r.requests ? `${fmtNum(100 * r.errors / r.requests, 3)}%` : '–' },
+        ], latency, { empty: 'No inference usage in the last 24 hours.', id: 'latency' }))}
+        ${card('GPU utilisation per pool, last 24 h', table('Pool = the samples\' namespace', [
+          { label: 'Pool', value: r => r.namespace || '(none)' },
+          { label: 'GPU hours', num: true, value: r => fmtNum(r.gpuHours, 1) },
+          { label: 'Mean util.', num: true, value: r => r.meanUtilization === null || r.meanUtilization === undefined ? '–' : `${fmtNum(r.meanUtilization, 1)}%` },
+          { label: 'Idle GPU hours', num: true, value: r => fmtNum(r.idleGpuHours, 1) },
+        ], gpu.usage || [], { empty: 'No GPU samples in the last 24 hours.', id: 'gpu-pools' }))}
+        ${card('Open spend anomalies, last 7 days', table('One row per incident, largest impact first', [
+          { label: 'Day', value: r => r.day },
+          { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
+          { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+          { label: 'Cause', value: r => (r.rootCause || []).slice(0, 1).map(c => `${c.dimension}=${c.value}`).join('') },
+        ], [...(anomalies.anomalies || [])].filter(a => !a.feedback && !a.suppressed).sort((a, b) => Math.abs(Number(b.impact)) - Math.abs(Number(a.impact))),
+          { empty: 'No spend anomalies in the last 7 days.', id: 'oncall-anomalies' }))}
+        ${card('Recent deploys and changes', table('Newest first (POST /api/v1/events)', [
+          { label: 'At', value: r => r.at.replace('T', ' ').slice(0, 16) },
+          { label: 'Change', value: r => r.kind },
+          { label: 'Model', value: r => r.model + (r.variant ? '/' + r.variant : '') },
+          { label: 'What', value: r => r.description || '' },
+        ], recentDeploys, { empty: 'No deploys or changes in the last 7 days.', id: 'deploys' }))}
         ${card('Budgets burning fastest', table('Fewest days to exhaustion first', [
           { label: 'Budget', html: r => `<a href="#/budgets?id=${encodeURIComponent(r.id)}">${esc(r.id)}</a>` },
           { label: 'Burn per day', num: true, value: r => money(r.burnRatePerDay, r.currency) },

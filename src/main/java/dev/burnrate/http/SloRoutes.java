@@ -43,6 +43,13 @@ final class SloRoutes {
             }
             ctx.json(json(slos.status(s)));
         }, Access.Scope.TEAM_OBJECT);
+        // the SLIs of every model / variant / feature that served requests in [from, to): latency, errors, cost per 1k
+        app.get("/api/v1/slis", ctx -> {
+            java.time.LocalDate from = dev.burnrate.ledger.CostQueryParser.date("from", ctx.queryParam("from"));
+            java.time.LocalDate to = dev.burnrate.ledger.CostQueryParser.date("to", ctx.queryParam("to"));
+            ctx.json(Map.of("slis", slos.slis().byModelVariantFeature(dev.burnrate.ledger.Window.startOf(from), dev.burnrate.ledger.Window.endOf(to))
+                    .stream().map(SloRoutes::json).toList()));
+        }, Access.Scope.ALL_TEAMS); // usage is by model, variant, feature and customer, no team
         if (events == null) return;
         // events are by model and variant, no team: like inference usage, for tokens not scoped to teams
         app.post("/api/v1/events", ctx -> {
@@ -126,5 +133,33 @@ final class SloRoutes {
 
     private static BigDecimal round(Double v, int scale) {
         return v == null ? null : BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_EVEN);
+    }
+
+    private static Map<String, Object> json(dev.burnrate.slo.Slis.Line l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", l.model());
+        m.put("variant", l.variant());
+        m.put("feature", l.feature());
+        m.put("requests", l.requests());
+        m.put("inputTokens", l.inputTokens());
+        m.put("outputTokens", l.outputTokens());
+        m.put("errors", l.errors());
+        m.put("errorRatePercent", plain(l.errorRatePercent()));
+        m.put("latencyP50Ms", plain(l.latencyP50Ms()));
+        m.put("latencyP95Ms", plain(l.latencyP95Ms()));
+        m.put("latencyP99Ms", plain(l.latencyP99Ms()));
+        m.put("costs", l.costs().stream().map(c -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("currency", c.currency());
+            x.put("cost", plain(c.cost()));
+            x.put("per1kInferences", plain(c.per1kInferences()));
+            x.put("per1MTokens", plain(c.per1MTokens()));
+            return x;
+        }).toList());
+        return m;
+    }
+
+    private static String plain(java.math.BigDecimal v) {
+        return v == null ? null : v.toPlainString();
     }
 }

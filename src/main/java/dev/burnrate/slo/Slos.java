@@ -82,6 +82,11 @@ public final class Slos {
     }
 
     /** The last {@link #evaluate}: when, every SLO's status, and the SLIs per model over the 24 hours before (at most 50 models). */
+    /** The SLIs behind the SLOs, for any model / variant / feature. */
+    public Slis slis() {
+        return evaluator.slis();
+    }
+
     public record Evaluation(java.time.Instant at, List<SloStatus> statuses, List<Slis.Line> lastDayByModel) {
     }
 

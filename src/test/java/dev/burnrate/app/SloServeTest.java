@@ -100,6 +100,15 @@ class SloServeTest {
                 JsonNode one = api.ok(api.send("GET", "/api/v1/slos/assistant-p95", null, null));
                 assertThat(one.get("budgetRemainingPercent").asText()).isEqualTo(slo.get("budgetRemainingPercent").asText()).isNotEmpty();
                 assertThat(api.send("GET", "/api/v1/slos/nope", null, null).statusCode()).isEqualTo(404);
+                // the SLIs of any model, SLO or not: on the 20th 140 five-minute intervals at 200 ms, 16 at 900 ms, 100 requests each
+                JsonNode sli = api.ok(api.send("GET", "/api/v1/slis?from=2026-10-20&to=2026-10-21", null, null)).get("slis");
+                assertThat(sli).singleElement().satisfies(l -> {
+                    assertThat(l.get("model").asText() + "/" + l.get("variant").asText() + "/" + l.get("feature").asText()).isEqualTo("assistant-llm/v2/chat");
+                    assertThat(l.get("requests").asLong()).isEqualTo(15_600);
+                    assertThat(new java.math.BigDecimal(l.get("latencyP95Ms").asText()).doubleValue())
+                            .isCloseTo((140 * 200.0 + 16 * 900.0) / 156, org.assertj.core.data.Offset.offset(0.05));
+                    assertThat(new java.math.BigDecimal(l.get("errorRatePercent").asText())).isEqualByComparingTo("0");
+                });
             } finally {
                 w.api().stop();
             }

@@ -155,6 +155,20 @@ class DashboardTest {
         assertThat(row).contains(running.get("id").asText())
                 .contains(money(running.get("guard").get("spend").asText()) + " USD")
                 .contains(money(running.get("reservations").get(0).get("amount").get("amount").asText()) + " USD");
+        // SLO burn, latency per model, deploys: what the API says, on the page
+        JsonNode slos = get("/api/v1/slos").get("slos");
+        assertThat(slos.size()).as("the demo declares SLOs").isPositive();
+        assertThat(driver.findElements(By.cssSelector("#slos tbody tr"))).hasSize(slos.size());
+        for (JsonNode slo : slos) assertThat(text("#slos")).contains(slo.get("id").asText());
+        assertThat(text("#slos tbody tr")).as("the burning SLO first").contains(slos.findValues("state").stream()
+                .anyMatch(st -> st.asText().equals("page")) ? "page" : "");
+        JsonNode slis = get("/api/v1/slis?from=" + TODAY.minusDays(1)).get("slis");
+        java.util.Set<String> models = new java.util.TreeSet<>();
+        for (JsonNode l : slis) models.add(l.get("model").asText());
+        assertThat(driver.findElements(By.cssSelector("#latency tbody tr"))).hasSize(Math.max(1, models.size()));
+        for (String m : models) assertThat(text("#latency")).contains(m);
+        JsonNode events = get("/api/v1/events?from=" + TODAY.minusDays(7)).get("events");
+        for (JsonNode e : events) assertThat(text("#deploys")).contains(e.get("model").asText());
         finish("oncall");
     }
 
