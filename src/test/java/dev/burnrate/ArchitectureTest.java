@@ -16,7 +16,8 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"dev.burnrate.ledger..", "dev.burnrate.ingest..", "dev.burnrate.pricing..",
             "dev.burnrate.allocation..", "dev.burnrate.budget..", "dev.burnrate.forecast..", "dev.burnrate.anomaly..",
             "dev.burnrate.policy..", "dev.burnrate.gate..", "dev.burnrate.guard..", "dev.burnrate.recommend..",
-            "dev.burnrate.alert..", "dev.burnrate.audit..", "dev.burnrate.demo..", "dev.burnrate.access..", "dev.burnrate.spec.."};
+            "dev.burnrate.alert..", "dev.burnrate.audit..", "dev.burnrate.demo..", "dev.burnrate.access..", "dev.burnrate.spec..",
+            "dev.burnrate.slo.."};
 
     @Test
     void features_doNotDependOnAdaptersStoreOrFrameworks() {

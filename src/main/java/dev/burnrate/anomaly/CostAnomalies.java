@@ -88,12 +88,37 @@ public final class CostAnomalies {
     static final int COST_TAIL_DF = 7;
     private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(COST_TAIL_DF));
 
+    private dev.burnrate.slo.ServiceEvents changes = dev.burnrate.slo.ServiceEvents.none();
+
     public CostAnomalies(CostLedger ledger, AnomalyStore store, Alerts alerts, Settings settings, java.time.Clock clock) {
         this.clock = clock;
         this.ledger = ledger;
         this.store = store;
         this.alerts = alerts;
         this.settings = settings;
+    }
+
+    /** Deploys, rollbacks and config changes, offered as causes of the anomalies that start with them. */
+    public CostAnomalies withChanges(dev.burnrate.slo.ServiceEvents events) {
+        this.changes = events;
+        return this;
+    }
+
+    /**
+     * The deploys, rollbacks and config changes of the anomaly's models in the 24 hours before its period and during
+     * it, oldest first: a candidate cause when a model's spend changes with a release (a new variant on bigger
+     * instances, a config that turned batching off). The models are the scope's, if it is a model, and those among
+     * its causes; an anomaly that names no model has none.
+     */
+    public List<dev.burnrate.slo.ServiceEvent> changesBefore(CostAnomaly a) {
+        java.util.Set<String> models = new java.util.TreeSet<>();
+        if (a.dimension().equals("model")) models.add(a.value());
+        for (CostAnomaly.Contributor c : a.rootCause()) if (c.dimension().equals("model")) models.add(c.value());
+        if (models.isEmpty()) return List.of();
+        LocalDateTime start = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
+        LocalDateTime end = a.hour() == null ? start.plusDays(1) : start.plusHours(1);
+        return changes.between(start.minusHours(24).toInstant(java.time.ZoneOffset.UTC), end.toInstant(java.time.ZoneOffset.UTC)).stream()
+                .filter(e -> models.contains(e.model())).toList();
     }
 
     /**
@@ -371,6 +396,8 @@ public final class CostAnomalies {
             d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur
                     + (c.share() == null ? "" : " (" + c.share().movePointRight(2).stripTrailingZeros().toPlainString() + "% of the change)"));
         }
+        List<dev.burnrate.slo.ServiceEvent> before = changesBefore(a);
+        if (!before.isEmpty()) d.put("changes before it", String.join("; ", before.stream().map(Object::toString).toList()));
         if (!related.isEmpty()) {
             d.put("also seen in", String.join(", ", related.stream().map(r -> r.dimension() + "=" + r.value() + " " + signed(r.impact(), cur)).toList()));
         }

@@ -73,6 +73,7 @@ public final class Wiring implements Services {
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
         this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
+        this.costAnomalies.withChanges(serviceEvents);
         this.slos = new dev.burnrate.slo.Slos(config.slos(), new dev.burnrate.store.DuckSloStore(db, clock),
                 new dev.burnrate.slo.SloEvaluator(inference, serviceEvents, clock), alerts, clock);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),

@@ -73,7 +73,7 @@ final class AnomalyRoutes {
         ctx.json(json(store.find(ctx.pathParam("id")).orElseThrow(), List.of()));
     }
 
-    static Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn) {
+    private Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("day", a.day().toString());
@@ -100,6 +100,15 @@ final class AnomalyRoutes {
             return r;
         }).toList());
         m.put("incident", a.incident());
+        m.put("changesBefore", detector.changesBefore(a).stream().map(e -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kind", e.kind().label());
+            x.put("model", e.model());
+            x.put("variant", e.variant());
+            x.put("at", e.at().toString());
+            x.put("description", e.description());
+            return x;
+        }).toList());
         m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "when", o.when(), "dimension", o.dimension(), "value", o.value(),
                 "impact", o.impact().toPlainString())).toList());
         m.put("feedback", a.feedback());

@@ -217,6 +217,41 @@ class CostAnomaliesTest {
     }
 
     @Test
+    void aDeployOfTheModelTheDayBefore_isOfferedAsACause_othersModelsAndOlderDeploysAreNot() {
+        List<dev.burnrate.slo.ServiceEvent> events = List.of(
+                new dev.burnrate.slo.ServiceEvent("e1", dev.burnrate.slo.ServiceEvent.Kind.DEPLOY, "fraud-detector", "v7",
+                        RETRAIN.minusDays(1).atTime(22, 0).toInstant(java.time.ZoneOffset.UTC), "retrain loop on drift", "ci"),
+                new dev.burnrate.slo.ServiceEvent("e2", dev.burnrate.slo.ServiceEvent.Kind.DEPLOY, "ranker", null,
+                        RETRAIN.atTime(9, 0).toInstant(java.time.ZoneOffset.UTC), null, "ci"),
+                new dev.burnrate.slo.ServiceEvent("e3", dev.burnrate.slo.ServiceEvent.Kind.CONFIG_CHANGE, "fraud-detector", null,
+                        RETRAIN.minusDays(3).atStartOfDay().toInstant(java.time.ZoneOffset.UTC), null, "ci"));
+        dev.burnrate.slo.ServiceEvents stored = new dev.burnrate.slo.ServiceEvents() {
+            @Override
+            public void append(List<dev.burnrate.slo.ServiceEvent> e) {
+            }
+
+            @Override
+            public List<dev.burnrate.slo.ServiceEvent> between(Instant from, Instant to) {
+                return events.stream().filter(e -> !e.at().isBefore(from) && e.at().isBefore(to)).toList();
+            }
+        };
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill(dir.resolve("incidents.csv"), true)));
+            MutableClock clock = new MutableClock(Instant.parse("2026-09-07T06:00:00Z"));
+            DuckAlertStore alerts = new DuckAlertStore(l.db);
+            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts, clock, Map.of(), Duration.ZERO, null),
+                    CostAnomalies.Settings.defaults(), clock).withChanges(stored);
+            List<CostAnomaly> found = d.detect(MONTH, END);
+            CostAnomaly model = found.stream().filter(a -> a.day().equals(RETRAIN) && a.dimension().equals("model")).findFirst().orElseThrow();
+            assertThat(d.changesBefore(model)).extracting(dev.burnrate.slo.ServiceEvent::id).containsExactly("e1");
+            // the S3 price rise names no model: no deploy is offered for it
+            assertThat(found.stream().filter(a -> a.value().equals("Amazon S3"))).allSatisfy(a -> assertThat(d.changesBefore(a)).isEmpty());
+            Alert retrain = alerts.list(null, 100).stream().filter(a -> a.title().contains(" on " + RETRAIN + ":")).findFirst().orElseThrow();
+            assertThat(retrain.details().get("changes before it")).startsWith("deploy fraud-detector/v7 at 2026-08-11T22:00:00Z by ci: retrain loop on drift");
+        }
+    }
+
+    @Test
     void todaysPartialDay_isNotJudged_soItsLowSpendRaisesNoDrop() {
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill(dir.resolve("quiet.csv"), false)));
