@@ -40,6 +40,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.access.Tokens tokens;
     private final dev.burnrate.pricing.PriceCatalog catalog;
     private final dev.burnrate.recommend.Recommendations recommendations;
+    private final dev.burnrate.recommend.SavingsAlerts savingsAlerts;
     private final Clock clock;
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
@@ -102,6 +103,8 @@ public final class Wiring implements Services {
         this.recommendations = new dev.burnrate.recommend.Recommendations(new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
                 dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
+        this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);
+        this.imports.afterImport(savingsAlerts::run);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -293,6 +296,10 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.recommend.Recommendations recommendations() {
         return recommendations;
+    }
+
+    public dev.burnrate.recommend.SavingsAlerts savingsAlerts() {
+        return savingsAlerts;
     }
 
     @Override
