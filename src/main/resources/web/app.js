@@ -564,11 +564,11 @@ function shift2(s) {
   return (neg ? '-' : '') + ((i + frac.slice(0, 2)).replace(/^0+(?=\d)/, '')) + (frac.length > 2 ? '.' + frac.slice(2) : '');
 }
 
-/** Potential monthly saving (dismissed left out) per key and currency: [{key, currency, saving, count}], largest first. */
+/** Potential monthly saving (open and accepted ones) per key and currency: [{key, currency, saving, count}], largest first. */
 function savingsBy(recs, keyOf) {
   const out = new Map();
   for (const r of recs) {
-    if (r.state.status === 'dismissed') continue;
+    if (r.state.status === 'dismissed' || r.state.status === 'implemented') continue;
     const k = keyOf(r) + '\u0000' + r.currency;
     const cur = out.get(k) || { key: keyOf(r), currency: r.currency, saving: '0', count: 0 };
     out.set(k, { ...cur, saving: addDecimal(cur.saving, r.monthlySaving), count: cur.count + 1 });
@@ -592,7 +592,7 @@ pages.savings = async params => {
   $view().innerHTML = `<h1>Savings</h1>
     <div id="savings-result" role="status"></div>
     <div class="grid kpis">
-      ${kpi('Potential saving per month', totals.map(([cur, v]) => money(v, cur)).join(' · ') || money('0', 'USD'), 'dismissed left out; a month is 30 days', 'kpi-savings')}
+      ${kpi('Potential saving per month', totals.map(([cur, v]) => money(v, cur)).join(' · ') || money('0', 'USD'), 'open and accepted; a month is 30 days', 'kpi-savings')}
       ${kpi('Open recommendations', String(open), `${recs.length} in all, as of ${(data.asOf || '').replace('T', ' ').slice(0, 16)}`, 'kpi-open')}
       ${kpi('Realised saving per month', Object.entries(realisedTotals).map(([cur, v]) => money(v, cur)).join(' · ') || '–', 'implemented, measured from later bills', 'kpi-realised')}
     </div>
@@ -650,7 +650,7 @@ pages.savings = async params => {
     try {
       const r = await api(`/api/v1/recommendations/${encodeURIComponent(f.dataset.id)}/${verb}`, { method: 'POST', body: verb === 'dismiss' ? { reason } : {} });
       await pages.savings(params);
-      document.getElementById('savings-result').innerHTML = `<div class="notice">${esc(r.id)} is now ${esc(r.state.status)}.</div>`;
+      document.getElementById('savings-result').innerHTML = `<div class="notice">${esc(r.id)} is now ${esc(r.state ? r.state.status : verb)}.</div>`;
     } catch (err) {
       document.getElementById('savings-result').innerHTML = `<div class="error">Could not ${esc(verb)} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
     }

@@ -47,6 +47,7 @@ public final class SavingsEngine {
     private final Settings settings;
     private final CommitmentAnalysis commitments;
     private final GpuWaste gpus;
+    private final RealisedSavings realised;
 
     public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, PriceCatalog catalog, Clock clock, Settings settings) {
         this.ledger = ledger;
@@ -54,6 +55,12 @@ public final class SavingsEngine {
         this.settings = settings;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
+        this.realised = new RealisedSavings(ledger, jobs, catalog);
+    }
+
+    /** What implemented recommendations saved, measured from the same bills and job runs. */
+    public RealisedSavings realised() {
+        return realised;
     }
 
     public Result compute() {

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 13;
+    private static final int SCHEMA_VERSION = 15;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -220,6 +220,14 @@ public final class Database implements AutoCloseable {
                           monthly_saving DECIMAL(38,18) NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, actor VARCHAR, changed_at TIMESTAMP,
                           realised_saving DECIMAL(38,18), realised_currency VARCHAR)""");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '13')");
+                s.execute("COMMIT");
+            }
+            // 14 is another branch's
+            if (version < 15) {
+                s.execute("BEGIN");
+                // when a recommendation was accepted, kept once it is implemented: its realised saving compares the spend before then with after
+                s.execute("ALTER TABLE recommendation_state ADD COLUMN accepted_at TIMESTAMP");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '15')");
                 s.execute("COMMIT");
             }
         }

@@ -292,6 +292,13 @@ class DashboardTest {
                 .subtract(new BigDecimal(recs.get(1).get("monthlySaving").asText())));
         assertThat(text("[data-testid=kpi-savings]")).isEqualTo(money(after.toPlainString()) + " USD");
         assertThat(text("#recommendations")).contains("dismissed: plan ends in January");
+        // the accepted one, implemented: listed under realised savings, measured once bills after it arrive
+        saving(accepted, "implemented", null);
+        JsonNode realised = get("/api/v1/recommendations").get("realised");
+        assertThat(realised).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(accepted));
+        assertThat(driver.findElements(By.cssSelector("#realised tbody tr"))).singleElement()
+                .satisfies(tr -> assertThat(tr.getText()).contains(accepted).contains(money(realised.get(0).get("expectedMonthlySaving").asText()) + " USD")
+                        .contains(realised.get(0).get("note").asText()));
         finish("savings-decided");
     }
 
