@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 @Command(name = "recommend", description = {"Savings recommendations with their evidence and monthly saving.",
         "Commitments (unused commitment dollars; purchases up to the steady on-demand floor), idle GPU jobs (p95 < 3%% over 3 days while billed) "
-                + "and oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs). Savings are per 30-day month at the bill's effective prices, "
+                + "oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs) and training families that checkpoint moved to spot (less the restart "
+                + "overhead, checkpoint interval by Young/Daly). Savings are per 30-day month at the bill's effective prices, "
                 + "per currency; the same dollars are never counted twice."},
         subcommands = {RecommendCommand.Accept.class, RecommendCommand.Dismiss.class, RecommendCommand.Implemented.class})
 final class RecommendCommand implements Callable<Integer> {

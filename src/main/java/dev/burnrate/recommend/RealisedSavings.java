@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * days, so a daily bill row falls wholly on one side: before = the 30 days before the day of acceptance (from the day a
  * job started, when later); after = from the day after implementation for as much of the next 30 days as the bills
  * reach; each side is normalised to 30 days by its length. A job's spend is its billing rows (x_JobId or a job_id tag);
- * an unused commitment's, its Unused rows. A purchase's saving is a lower on-demand spend that other changes move too:
- * it is not measured.
+ * an unused commitment's, its Unused rows. A purchase's saving is a lower on-demand spend that other changes move too,
+ * and a spot family's spend moves with how often it runs: neither is measured.
  */
 public final class RealisedSavings {
     /**
@@ -92,7 +92,8 @@ public final class RealisedSavings {
         if (job == null && commitment == null) {
             return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                     null, null, null, null, null, null, null, null, null,
-                    "not measured: a purchase's saving is a lower on-demand spend, which other changes move too");
+                    t.kind() == Recommendation.Kind.SPOT ? "not measured: a job family's spend moves with how often it runs, not only with its pricing"
+                            : "not measured: a purchase's saving is a lower on-demand spend, which other changes move too");
         }
         BigDecimal before = spend(job, commitment, currency, beforeFrom, beforeTo);
         BigDecimal beforePerMonth = beforeTo.isAfter(beforeFrom) ? perMonth(before, Duration.between(beforeFrom, beforeTo)) : null;
