@@ -614,7 +614,7 @@ pages.savings = async params => {
           `<div class="muted">${esc(r.evidence.from.slice(0, 16).replace('T', ' '))} – ${esc(r.evidence.to.slice(0, 16).replace('T', ' '))} UTC</div>` +
           `<ul class="reasons">${Object.entries(r.evidence.numbers || {}).map(([k, v]) => `<li>${esc(k)} = ${esc(v)}</li>`).join('')}</ul></details>` },
         { label: 'Action', value: r => r.action },
-        { label: 'State', value: r => stateText(r.state) },
+        { label: 'State', html: r => `<span class="nowrap">${esc(r.state.status)}</span>${esc(stateText(r.state).slice(r.state.status.length))}` },
         { label: 'Decide', html: r => r.state.status === 'implemented' ? '' : `<form class="decide" data-id="${esc(r.id)}">
           <label>Reason<input name="reason" size="14" aria-label="Reason to dismiss ${esc(r.id)}"></label>
           <button class="primary" type="submit" value="accept">Accept</button>

@@ -110,6 +110,55 @@ class RealisedSavingsTest {
         }
     }
 
+    /** The same story from the command line: accept, stop the job, {@code recommend implemented}, and the listing's footer once November is billed. */
+    @Test
+    void cli_acceptImplementedAndList_printTheRealisedSavingFromTheBills() throws Exception {
+        String notebook = "{\"team\": \"research\", \"job_id\": \"notebook\"}";
+        DailyBill october = new DailyBill();
+        for (LocalDate d = LocalDate.parse("2026-10-20"); d.isBefore(LocalDate.parse("2026-11-01")); d = d.plusDays(1)) {
+            october.add(d, "Amazon EC2", "ml-training", "i-notebook", notebook, new BigDecimal("100"));
+        }
+        DailyBill november = new DailyBill();
+        for (LocalDate d = LocalDate.parse("2026-11-01"); d.isBefore(LocalDate.parse("2026-11-04")); d = d.plusDays(1)) {
+            november.add(d, "Amazon EC2", "ml-training", "i-notebook", notebook, new BigDecimal("100"));
+        }
+        for (LocalDate d = LocalDate.parse("2026-11-04"); d.isBefore(LocalDate.parse("2026-11-11")); d = d.plusDays(1)) {
+            november.add(d, "Amazon EBS", "ml-training", "vol-notebook", notebook, new BigDecimal("7"));
+        }
+        String job = "{\"id\":\"notebook\",\"team\":\"research\",\"kind\":\"experiment\",\"provider\":\"AWS\",\"region\":\"us-east-1\","
+                + "\"instanceType\":\"g5.12xlarge\",\"instanceCount\":1,\"pricing\":\"on_demand\",\"start\":\"2026-10-20T00:00:00Z\"";
+        String id;
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(october.write(dir.resolve("october.csv"))));
+            new DuckJobRuns(l.db).upsert(JobRunJson.parse(new StringReader(job + ",\"status\":\"running\"}"), "jobs"));
+            DuckGpuSamples samples = new DuckGpuSamples(l.db);
+            samples.append(GpuWasteTest.samples("notebook", 1, Instant.parse("2026-10-29T00:00:00Z"), 1, 1000));
+            id = Recommendation.idOf(Recommendation.Kind.IDLE, "job notebook");
+        }
+        String db = dir.resolve("ledger.duckdb").toString();
+        assertThat(cli(Instant.parse("2026-11-01T09:00:00Z"), "--db", db, "recommend", "accept", id)).contains("recommendation " + id + " accepted: 3000.00 USD a month");
+        try (TestLedger l = new TestLedger(dir)) {
+            new DuckJobRuns(l.db).upsert(JobRunJson.parse(new StringReader(job + ",\"end\":\"2026-11-03T10:00:00Z\",\"status\":\"stopped\"}"), "jobs"));
+            l.importer.importFiles(List.of(november.write(dir.resolve("november.csv"))));
+        }
+        // before [10-20, 11-01): 1200 in 12 days = 3000 per 30 days; after [11-04, 11-11): 49 in 7 days = 210; realised 2790
+        assertThat(cli(Instant.parse("2026-11-03T10:00:00Z"), "--db", db, "recommend", "implemented", id))
+                .contains("recommendation " + id + " implemented at 2026-11-03T10:00:00Z")
+                .contains("realised " + id + " (job notebook, implemented 2026-11-03T10:00:00Z): 2790.00 USD a month (expected 3000.00): spend per 30 days "
+                        + "3000.00 before 2026-11-01, 210.00 after, over 7 days of bills from 2026-11-04");
+        assertThat(cli(Instant.parse("2026-11-12T10:00:00Z"), "--db", db, "recommend")).contains("realised " + id).contains("2790.00 USD a month")
+                .contains("no recommendations");
+    }
+
+    private static String cli(Instant at, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.burnrate.app.Main.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                java.time.Clock.fixed(at, java.time.ZoneOffset.UTC), name -> null);
+        assertThat(code).as(out + " " + err).isZero();
+        return out.toString();
+    }
+
     @Test
     void perMonth_isExactWhereItCanBe_andTenPlacesOtherwise() {
         assertThat(RealisedSavings.perMonth(new BigDecimal("1200"), Duration.ofDays(12))).isEqualByComparingTo("3000");
