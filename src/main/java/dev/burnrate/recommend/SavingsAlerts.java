@@ -81,7 +81,7 @@ public final class SavingsAlerts {
         d.put("window", r.evidence().from() + " - " + r.evidence().to());
         d.put("rule", r.evidence().rule());
         return alerts.raise("recommend", Alert.Severity.TICKET, dedupKey(r.id()),
-                "Save " + saving + " a month: " + r.kind().label() + " " + r.target(),
+                "Save " + saving + " a month (" + r.kind().label() + "): " + r.target(),
                 "A " + r.kind().label() + " recommendation saves " + saving + " a month (more than " + Money.plain(settings.alertAbove()) + " " + cur
                         + "), " + r.risk().label() + " risk.",
                 d, "/savings?id=" + URLEncoder.encode(r.id(), StandardCharsets.UTF_8),

@@ -57,7 +57,7 @@ class SavingsAlertsTest {
             assertThat(open).singleElement().satisfies(a -> {
                 assertThat(a.severity()).isEqualTo(Alert.Severity.TICKET);
                 assertThat(a.dedupKey()).isEqualTo("recommendation:" + big.id());
-                assertThat(a.title()).isEqualTo("Save 600.00 USD a month: commitment " + big.target());
+                assertThat(a.title()).isEqualTo("Save 600.00 USD a month (commitment): " + big.target());
                 assertThat(a.details()).containsEntry("monthly saving", "600.00 USD").containsEntry("kind", "commitment");
             });
 
