@@ -603,6 +603,110 @@ pages.anomalies = async params => {
   revealSelected();
 };
 
+// ------------------------------------------------------------------ savings
+
+/** A ratio sent as an exact decimal string ("0.589123") as a percent with one decimal ("58.9%"), on its digits. */
+const ratioPct = v => v === null || v === undefined ? '–' : pct(shift2(String(v)));
+function shift2(s) {
+  const neg = s.startsWith('-'); const t = neg ? s.slice(1) : s;
+  const [i, f = ''] = t.split('.');
+  const frac = f.padEnd(2, '0');
+  return (neg ? '-' : '') + ((i + frac.slice(0, 2)).replace(/^0+(?=\d)/, '')) + (frac.length > 2 ? '.' + frac.slice(2) : '');
+}
+
+/** Potential monthly saving (open and accepted ones) per key and currency: [{key, currency, saving, count}], largest first. */
+function savingsBy(recs, keyOf) {
+  const out = new Map();
+  for (const r of recs) {
+    if (r.state.status === 'dismissed' || r.state.status === 'implemented') continue;
+    const k = keyOf(r) + '\u0000' + r.currency;
+    const cur = out.get(k) || { key: keyOf(r), currency: r.currency, saving: '0', count: 0 };
+    out.set(k, { ...cur, saving: addDecimal(cur.saving, r.monthlySaving), count: cur.count + 1 });
+  }
+  return [...out.values()].sort((a, b) => Number(b.saving) - Number(a.saving) || a.key.localeCompare(b.key));
+}
+
+const stateText = s => s.status + (s.reason ? ': ' + s.reason : '') + (s.actor ? ` (${s.actor}, ${(s.at || '').replace('T', ' ').slice(0, 16)})` : '');
+
+pages.savings = async params => {
+  const data = await api('/api/v1/recommendations');
+  const recs = data.recommendations || [];
+  const want = params && params.get('id');
+  const totals = Object.entries(data.monthlySavingTotals || {});
+  const realised = data.realised || [];
+  const realisedTotals = sumByCurrency(realised.filter(r => r.realisedSaving !== null), 'realisedSaving');
+  const open = recs.filter(r => r.state.status === 'open').length;
+  const byKind = savingsBy(recs, r => r.kind);
+  const byTeam = savingsBy(recs, r => r.team || '(no team)');
+  const c = data.commitments;
+  $view().innerHTML = `<h1>Savings</h1>
+    <div id="savings-result" role="status"></div>
+    <div class="grid kpis">
+      ${kpi('Potential saving per month', totals.map(([cur, v]) => money(v, cur)).join(' · ') || money('0', 'USD'), 'open and accepted; a month is 30 days', 'kpi-savings')}
+      ${kpi('Open recommendations', String(open), `${recs.length} in all, as of ${(data.asOf || '').replace('T', ' ').slice(0, 16)}`, 'kpi-open')}
+      ${kpi('Realised saving per month', Object.entries(realisedTotals).map(([cur, v]) => money(v, cur)).join(' · ') || '–', 'implemented, measured from later bills', 'kpi-realised')}
+    </div>
+    <div class="grid">
+      ${card('Potential saving by kind', table('Per 30-day month at the prices the bill shows', [
+        { label: 'Kind', value: r => r.key, rowHeader: true }, { label: 'Recommendations', num: true, value: r => r.count },
+        { label: 'Saving per month', num: true, value: r => money(r.saving, r.currency) },
+      ], byKind, { id: 'savings-by-kind', empty: 'No savings found.' }))}
+      ${card('Potential saving by team', table('Commitments belong to no team', [
+        { label: 'Team', value: r => r.key, rowHeader: true }, { label: 'Recommendations', num: true, value: r => r.count },
+        { label: 'Saving per month', num: true, value: r => money(r.saving, r.currency) },
+      ], byTeam, { id: 'savings-by-team', empty: 'No savings found.' }))}
+      ${card('Recommendations', table('Largest monthly saving first, with the evidence it rests on', [
+        { label: 'Recommendation', html: r => `<span class="mono">${esc(r.id)}</span><br>${esc(r.target)}${r.team ? `<br><span class="muted">team ${esc(r.team)}</span>` : ''}` },
+        { label: 'Kind', value: r => r.kind },
+        { label: 'Saving per month', num: true, value: r => money(r.monthlySaving, r.currency) },
+        { label: 'Risk', value: r => r.risk },
+        { label: 'Evidence', html: r => `<details><summary>${esc(r.evidence.rule)}</summary>` +
+          `<div class="muted">${esc(r.evidence.from.slice(0, 16).replace('T', ' '))} – ${esc(r.evidence.to.slice(0, 16).replace('T', ' '))} UTC</div>` +
+          `<ul class="reasons">${Object.entries(r.evidence.numbers || {}).map(([k, v]) => `<li>${esc(k)} = ${esc(v)}</li>`).join('')}</ul></details>` },
+        { label: 'Action', value: r => r.action },
+        { label: 'State', html: r => `<span class="nowrap">${esc(r.state.status)}</span>${esc(stateText(r.state).slice(r.state.status.length))}` },
+        { label: 'Decide', html: r => r.state.status === 'implemented' ? '' : `<form class="decide" data-id="${esc(r.id)}">
+          <label>Reason<input name="reason" size="14" aria-label="Reason to dismiss ${esc(r.id)}"></label>
+          <button class="primary" type="submit" value="accept">Accept</button>
+          <button class="danger" type="submit" value="dismiss">Dismiss</button>
+          ${r.state.status === 'accepted' ? '<button type="submit" value="implemented">Implemented</button>' : ''}</form>` },
+      ], recs, { id: 'recommendations', selected: r => r.id === want, empty: 'No recommendations: nothing idle, oversized or uncommitted was found.' }), 'wide')}
+      ${card('Realised savings', table('Spend of the target per 30 days before the recommendation was accepted, and after it was implemented, from the bills', [
+        { label: 'Recommendation', html: r => `<span class="mono">${esc(r.id)}</span><br>${esc(r.target)}` },
+        { label: 'Expected per month', num: true, value: r => money(r.expectedMonthlySaving, r.currency) },
+        { label: 'Before, per month', num: true, value: r => money(r.beforePerMonth, r.currency) },
+        { label: 'After, per month', num: true, value: r => money(r.afterPerMonth, r.currency) },
+        { label: 'Realised per month', num: true, value: r => money(r.realisedSaving, r.currency) },
+        { label: 'Measured', value: r => r.note || `${r.afterFrom.slice(0, 10)} – ${r.afterTo.slice(0, 10)} (${r.afterDays} days of bills)` },
+      ], realised, { id: 'realised', empty: 'Nothing implemented yet: mark an accepted recommendation implemented to measure what it saved.' }), 'wide')}
+      ${c ? card(`Commitments, ${c.from} – ${c.to}`, table('Utilisation: used / (used + unused) effective cost', [
+        { label: 'Commitment', value: r => r.name || r.id, rowHeader: true }, { label: 'Type', value: r => r.type },
+        { label: 'Used', num: true, value: r => money(r.usedEffective, r.currency) },
+        { label: 'Unused', num: true, value: r => money(r.unusedEffective, r.currency) },
+        { label: 'Utilisation', num: true, value: r => ratioPct(r.utilisation) },
+      ], c.commitments, { id: 'commitments', empty: 'The bill shows no commitments.' }) + table('Coverage: committed / (committed + on demand) usage at list cost', [
+        { label: 'Service', value: r => r.service, rowHeader: true },
+        { label: 'Committed', num: true, value: r => money(r.coveredList, r.currency) },
+        { label: 'On demand', num: true, value: r => money(r.onDemandList, r.currency) },
+        { label: 'Coverage', num: true, value: r => ratioPct(r.coverage) },
+      ], c.coverage, { id: 'coverage', empty: '' }), 'wide') : ''}
+      ${(data.notes || []).length ? card('Notes', `<ul class="reasons" id="savings-notes">${data.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>`, 'wide') : ''}
+    </div>`;
+  revealSelected();
+  document.querySelectorAll('form.decide').forEach(f => f.addEventListener('submit', async e => {
+    e.preventDefault();
+    const verb = e.submitter ? e.submitter.value : 'accept';
+    const reason = new FormData(f).get('reason');
+    try {
+      const r = await api(`/api/v1/recommendations/${encodeURIComponent(f.dataset.id)}/${verb}`, { method: 'POST', body: verb === 'dismiss' ? { reason } : {} });
+      await pages.savings(params);
+      document.getElementById('savings-result').innerHTML = `<div class="notice">${esc(r.id)} is now ${esc(r.state ? r.state.status : verb)}.</div>`;
+    } catch (err) {
+      document.getElementById('savings-result').innerHTML = `<div class="error">Could not ${esc(verb)} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
+    }
+  }));
+};
+
 // ------------------------------------------------------------------ governance
 
 pages.approvals = async () => {

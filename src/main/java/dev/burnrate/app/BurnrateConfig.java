@@ -38,9 +38,10 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              Map<String, dev.burnrate.alert.Channel> channels, Alerting alerting,
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
-                             dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos) {
+                             dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos,
+                             dev.burnrate.recommend.SavingsAlerts.Settings recommendations) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources", "anomalies", "slos");
+            "server", "actuators", "sources", "anomalies", "slos", "recommendations");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -84,7 +85,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
 
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
-                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of());
+                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults());
     }
 
     public static BurnrateConfig load(Path file) {
@@ -113,6 +114,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         Hosts hosts = Hosts.defaults();
         List<dev.burnrate.intake.BillSources.Source> sources = List.of();
         dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
+        dev.burnrate.recommend.SavingsAlerts.Settings recommendations = dev.burnrate.recommend.SavingsAlerts.Settings.defaults();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -134,6 +136,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 }
                 case "sources" -> sources = sources(name, t.getValueNode(), file.toAbsolutePath().getParent());
                 case "anomalies" -> anomalies = anomalies(name, t.getValueNode());
+                case "recommendations" -> recommendations = recommendations(name, t.getValueNode());
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -162,7 +165,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             }
         }
         List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations);
     }
 
     /** {@code slos:} a list of SLOs (see {@link dev.burnrate.slo.SloSpecs}); ids unique, channels declared under {@code channels:}. */
@@ -180,6 +183,25 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             out.add(slo);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Savings recommendations worth a ticket:
+     * <pre>
+     * recommendations:
+     *   alertAbove: 500     # a new open recommendation saving more than this a month (in its own currency) raises a ticket alert
+     * </pre>
+     */
+    private static dev.burnrate.recommend.SavingsAlerts.Settings recommendations(String file, Node node) {
+        MappingNode m = mapping(file, node, "recommendations");
+        java.math.BigDecimal above = dev.burnrate.recommend.SavingsAlerts.Settings.defaults().alertAbove();
+        for (NodeTuple t : m.getValue()) {
+            String key = scalar(file, t.getKeyNode(), "recommendations");
+            String path = "recommendations." + key;
+            if (!key.equals("alertAbove")) throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected alertAbove");
+            above = nonNegative(file, t.getValueNode(), path, scalar(file, t.getValueNode(), path));
+        }
+        return new dev.burnrate.recommend.SavingsAlerts.Settings(above);
     }
 
     /**

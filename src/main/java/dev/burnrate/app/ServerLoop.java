@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * What a serving Burnrate does on its own, on the injected clock: delivers the alert outbox (every 15 s), polls the
  * billing sources (each at its own interval; every import runs the after-import pipeline), evaluates the budgets and the
- * SLOs (every 5 min) and scans for anomalies (hourly: the same recent ended days an import judges, and 6 ended hours). {@link #tick} runs whatever is due
+ * SLOs (every 5 min), scans for anomalies (hourly: the same recent ended days an import judges, and 6 ended hours) and
+ * recomputes the savings recommendations (hourly, ticketing new high-value ones). {@link #tick} runs whatever is due
  * and is what tests drive; {@link #start} calls it from a timer thread. One line of log per thing done or failed.
  */
 public final class ServerLoop implements AutoCloseable {
@@ -52,6 +53,10 @@ public final class ServerLoop implements AutoCloseable {
             LocalDateTime hour = LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
             int hours = w.costAnomalies().detectHourly(hour.minusHours(6), hour).size();
             if (days + hours > 0) log.accept("anomaly scan: " + days + " daily, " + hours + " hourly anomalies in the last ended days and hours");
+        });
+        add("savings recommendations", Duration.ofHours(1), () -> {
+            var pass = w.savingsAlerts().run();
+            if (!pass.raised().isEmpty()) log.accept("savings: " + pass.raised().size() + " new recommendations over the alert threshold " + pass.raised());
         });
     }
 

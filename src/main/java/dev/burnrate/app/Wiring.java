@@ -42,6 +42,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.access.Tokens tokens;
     private final dev.burnrate.pricing.PriceCatalog catalog;
     private final dev.burnrate.recommend.Recommendations recommendations;
+    private final dev.burnrate.recommend.SavingsAlerts savingsAlerts;
     private final Clock clock;
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
@@ -109,6 +110,8 @@ public final class Wiring implements Services {
                 dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
+        this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);
+        this.imports.afterImport(savingsAlerts::run);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }
 
@@ -310,6 +313,10 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.recommend.Recommendations recommendations() {
         return recommendations;
+    }
+
+    public dev.burnrate.recommend.SavingsAlerts savingsAlerts() {
+        return savingsAlerts;
     }
 
     @Override

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 
 @Command(name = "recommend", description = {"Savings recommendations with their evidence and monthly saving.",
         "Commitments (unused commitment dollars; purchases up to the steady on-demand floor), idle GPU jobs (p95 < 3%% over 3 days while billed) "
-                + "and oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs). Savings are per 30-day month at the bill's effective prices, "
+                + "oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs) and training families that checkpoint moved to spot (less the restart "
+                + "overhead, checkpoint interval by Young/Daly). Savings are per 30-day month at the bill's effective prices, "
                 + "per currency; the same dollars are never counted twice."},
-        subcommands = {RecommendCommand.Accept.class, RecommendCommand.Dismiss.class})
+        subcommands = {RecommendCommand.Accept.class, RecommendCommand.Dismiss.class, RecommendCommand.Implemented.class})
 final class RecommendCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
@@ -52,14 +53,14 @@ final class RecommendCommand implements Callable<Integer> {
                 rows.add(List.of(r.id(), r.kind().label(), r.team() == null ? "" : r.team(), r.target(), r.monthlySaving().currency(),
                         Output.money(r.monthlySaving()), r.risk().label(), r.state().status().label() + (r.state().reason() == null ? "" : ": " + r.state().reason()),
                         r.action(), r.evidence().from() + "/" + r.evidence().to(), r.evidence().rule(), evidence));
-                if (r.state().status() != Recommendation.Status.DISMISSED) totals.merge(r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
+                if (r.state().status() == Recommendation.Status.OPEN || r.state().status() == Recommendation.Status.ACCEPTED) totals.merge(r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
             }
             List<String> columns = List.of("id", "kind", "team", "target", "currency", "monthly_saving", "risk", "state", "action", "window", "rule", "evidence");
             if (format == Output.Format.table) {
                 List<List<Object>> shown = rows.stream().map(r -> List.<Object>of(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7)))
                         .toList();
                 List<String> footer = new ArrayList<>();
-                totals.forEach((c, a) -> footer.add("potential monthly saving: " + Money.display(a, c) + " " + c + " (dismissed left out)"));
+                totals.forEach((c, a) -> footer.add("potential monthly saving: " + Money.display(a, c) + " " + c + " (open and accepted; dismissed and implemented left out)"));
                 dev.burnrate.recommend.CommitmentReport c = l.result().commitments();
                 if (team == null) {
                     for (dev.burnrate.recommend.CommitmentReport.Commitment x : c.commitments()) {
@@ -72,6 +73,9 @@ final class RecommendCommand implements Callable<Integer> {
                                 + " " + x.currency() + " at list (committed vs on demand)");
                     }
                 }
+                for (dev.burnrate.recommend.RealisedSavings.Realised x : s.recommendations().realised(new Recommendations.Filter(k, team == null ? null : Set.of(team)))) {
+                    footer.add(realisedLine(x));
+                }
                 l.result().notes().forEach(n -> footer.add("note: " + n));
                 if (rows.isEmpty()) footer.add("no recommendations");
                 Output.print(root.out, format, columns.subList(0, 8), shown, footer);
@@ -80,6 +84,16 @@ final class RecommendCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** One implemented recommendation, measured: before and after per 30 days, the realised saving against the expected one. */
+    static String realisedLine(dev.burnrate.recommend.RealisedSavings.Realised x) {
+        String c = x.currency();
+        String head = "realised " + x.id() + " (" + x.target() + ", implemented " + x.implementedAt() + "): ";
+        if (x.realised() == null) return head + x.note();
+        return head + Money.display(x.realised(), c) + " " + c + " a month (expected " + Money.display(x.expected(), c) + "): spend per 30 days "
+                + Money.display(x.beforePerMonth(), c) + " before " + x.beforeTo().toString().substring(0, 10) + ", " + Money.display(x.afterPerMonth(), c)
+                + " after, over " + x.afterDays() + " days of bills from " + x.afterFrom().toString().substring(0, 10);
     }
 
     private static String percent(BigDecimal ratio) {
@@ -121,6 +135,27 @@ final class RecommendCommand implements Callable<Integer> {
             try (Services s = parent.root.open()) {
                 Recommendation r = s.recommendations().dismiss(id, reason, "cli");
                 parent.root.out.println("recommendation " + r.id() + " dismissed: " + reason);
+                parent.root.out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "implemented", description = "Record that a recommendation was implemented (kept by its id; audited); its realised saving is measured "
+            + "from the bills that follow: spend per 30 days before acceptance against after implementation.")
+    static final class Implemented implements Callable<Integer> {
+        @ParentCommand
+        RecommendCommand parent;
+
+        @Parameters(paramLabel = "ID", description = "The recommendation id, as listed by 'burnrate recommend'")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (Services s = parent.root.open()) {
+                dev.burnrate.recommend.RealisedSavings.Realised r = s.recommendations().implemented(id, "cli");
+                parent.root.out.println("recommendation " + r.id() + " implemented at " + r.implementedAt());
+                parent.root.out.println(realisedLine(r));
                 parent.root.out.flush();
             }
             return 0;

@@ -31,6 +31,20 @@ final class RecommendationRoutes {
         app.get("/api/v1/recommendations", this::list, Access.Scope.TEAM_ROWS);
         app.post("/api/v1/recommendations/{id}/accept", ctx -> act(ctx, false), Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/recommendations/{id}/dismiss", ctx -> act(ctx, true), Access.Scope.TEAM_OBJECT);
+        app.post("/api/v1/recommendations/{id}/implemented", this::implemented, Access.Scope.TEAM_OBJECT);
+    }
+
+    private void implemented(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (recommendations.teamsOf(id).filter(teams -> Access.covers(ctx, teams)).isEmpty()) {
+            ApiServer.problemStatic(ctx, 404, "Not found", "no recommendation '" + id + "'");
+            return;
+        }
+        try {
+            ctx.json(json(recommendations.implemented(id, Access.principal(ctx).name())));
+        } catch (IllegalStateException e) {
+            ApiServer.problemStatic(ctx, 409, "Conflict", e.getMessage());
+        }
     }
 
     private void list(Context ctx) {
@@ -44,7 +58,7 @@ final class RecommendationRoutes {
         Recommendations.Listing l = recommendations.list(new Recommendations.Filter(kind == null ? null : Recommendation.Kind.parse(kind), teams));
         Map<String, BigDecimal> totals = new TreeMap<>();
         for (Recommendation r : l.recommendations()) {
-            if (r.state().status() != Recommendation.Status.DISMISSED) totals.merge(r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
+            if (r.state().status() == Recommendation.Status.OPEN || r.state().status() == Recommendation.Status.ACCEPTED) totals.merge(r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("asOf", l.result().asOf().toString());
@@ -52,6 +66,8 @@ final class RecommendationRoutes {
         Map<String, String> t = new TreeMap<>();
         totals.forEach((c, a) -> t.put(c, Money.plain(a)));
         m.put("monthlySavingTotals", t);
+        m.put("realised", recommendations.realised(new Recommendations.Filter(kind == null ? null : Recommendation.Kind.parse(kind), teams)).stream()
+                .map(RecommendationRoutes::json).toList());
         if (mine == null) {
             m.put("commitments", json(l.result().commitments()));
             m.put("notes", l.result().notes());
@@ -96,9 +112,43 @@ final class RecommendationRoutes {
         s.put("reason", r.state().reason());
         s.put("actor", r.state().actor());
         s.put("at", r.state().at() == null ? null : r.state().at().toString());
-        s.put("realisedSaving", r.state().realisedSaving() == null ? null : r.state().realisedSaving().plain());
+        s.put("acceptedAt", r.state().acceptedAt() == null ? null : r.state().acceptedAt().toString());
         m.put("state", s);
         return m;
+    }
+
+    /** An implemented recommendation, measured: amounts exact, per 30 days; windows [from, to). */
+    static Map<String, Object> json(dev.burnrate.recommend.RealisedSavings.Realised r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("kind", r.kind().label());
+        m.put("team", r.team());
+        m.put("target", r.target());
+        m.put("currency", r.currency());
+        m.put("expectedMonthlySaving", Money.plain(r.expected()));
+        m.put("acceptedAt", str(r.acceptedAt()));
+        m.put("implementedAt", str(r.implementedAt()));
+        m.put("implementedBy", r.actor());
+        m.put("beforeFrom", str(r.beforeFrom()));
+        m.put("beforeTo", str(r.beforeTo()));
+        m.put("beforeEffective", plain(r.before()));
+        m.put("beforePerMonth", plain(r.beforePerMonth()));
+        m.put("afterFrom", str(r.afterFrom()));
+        m.put("afterTo", str(r.afterTo()));
+        m.put("afterDays", r.afterDays());
+        m.put("afterEffective", plain(r.after()));
+        m.put("afterPerMonth", plain(r.afterPerMonth()));
+        m.put("realisedSaving", plain(r.realised()));
+        m.put("note", r.note());
+        return m;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static String plain(BigDecimal v) {
+        return v == null ? null : Money.plain(v);
     }
 
     static Map<String, Object> json(CommitmentReport c) {

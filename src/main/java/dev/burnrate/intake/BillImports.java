@@ -66,6 +66,12 @@ public final class BillImports {
     }
 
     private volatile java.util.function.Consumer<String> log = line -> { };
+    private final List<Runnable> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a step to the follow-up, run after the budgets of every import that stored something (e.g. the savings alerts). */
+    public void afterImport(Runnable step) {
+        after.add(step);
+    }
 
     /** Tells {@code log} of each import that stored or refused something, in one line. */
     public void log(java.util.function.Consumer<String> log) {
@@ -113,6 +119,13 @@ public final class BillImports {
             if (from.isBefore(today) && to.isAfter(from)) found = anomalies.detect(from, to).size();
         }
         int evaluated = budgets.evaluate().size();
+        for (Runnable step : after) {
+            try {
+                step.run();
+            } catch (RuntimeException e) { // the bill is stored; a follow-up that failed is told, not the import undone
+                log.accept("after import: " + e.getMessage());
+            }
+        }
         return new Outcome(report, findings, found, evaluated);
     }
 }

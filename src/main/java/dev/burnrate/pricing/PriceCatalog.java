@@ -29,7 +29,23 @@ public final class PriceCatalog {
     private final Map<String, List<InstancePrice>> gpusByType = new HashMap<>();
     private final java.util.Set<String> types = new java.util.HashSet<>();
 
+    /** AWS Spot Instance Advisor's interruption band by "region|instance type" (Linux). */
+    private final Map<String, SpotInterruption> interruptions;
+
+    /**
+     * How often spot capacity of an instance type in a region is interrupted, as the AWS Spot Instance Advisor bands it:
+     * {@code label} ("<5%", "5-10%", ... ">20%") and {@code maxPercent}, the band's upper bound in percent of instances
+     * interrupted per month (100 for the open band ">20%").
+     */
+    public record SpotInterruption(String label, int maxPercent) {
+    }
+
     private PriceCatalog(Map<String, InstancePrice> byKey) {
+        this(byKey, Map.of());
+    }
+
+    private PriceCatalog(Map<String, InstancePrice> byKey, Map<String, SpotInterruption> interruptions) {
+        this.interruptions = Map.copyOf(interruptions);
         this.byKey = Collections.unmodifiableMap(byKey);
         for (InstancePrice p : byKey.values()) {
             types.add(p.instanceType());
@@ -51,6 +67,12 @@ public final class PriceCatalog {
                 new IllegalArgumentException("no price for " + provider + " " + instanceType + " in " + region));
     }
 
+    /** The Spot Advisor's interruption band of an AWS instance type in a region (empty for other providers, or where the advisor has none). */
+    public Optional<SpotInterruption> spotInterruption(String provider, String instanceType, String region) {
+        if (!Providers.same(provider, "AWS")) return Optional.empty();
+        return Optional.ofNullable(interruptions.get(region + "|" + instanceType));
+    }
+
     public List<InstancePrice> all() {
         return List.copyOf(byKey.values());
     }
@@ -69,7 +91,7 @@ public final class PriceCatalog {
                     known.map(Gpu::name).orElse(p.gpuName()), known.map(Gpu::count).orElse(p.gpuCount()), p.onDemand(), p.spot(), p.commit1y(),
                     p.commit3y(), p.source(), p.asOf()));
         }
-        return new PriceCatalog(m);
+        return new PriceCatalog(m, interruptions);
     }
 
     /**
@@ -172,8 +194,11 @@ public final class PriceCatalog {
     public static PriceCatalog bundled() {
         Map<String, InstancePrice> m = new LinkedHashMap<>();
         Map<String, BigDecimal> spotSavings = new HashMap<>();
+        Map<String, SpotInterruption> bands = new HashMap<>();
         for (Map<String, String> r : csv("pricing/aws_spot_advisor_gpu_accel.csv")) {
-            if (r.get("os").equals("Linux")) spotSavings.put(r.get("region") + "|" + r.get("instance_type"), new BigDecimal(r.get("savings_over_ondemand_pct")));
+            if (!r.get("os").equals("Linux")) continue;
+            spotSavings.put(r.get("region") + "|" + r.get("instance_type"), new BigDecimal(r.get("savings_over_ondemand_pct")));
+            bands.put(r.get("region") + "|" + r.get("instance_type"), new SpotInterruption(r.get("interruption_label"), Integer.parseInt(r.get("interruption_max_pct"))));
         }
         Map<String, String[]> gpus = new HashMap<>();
         for (Map<String, String> r : csv("pricing/aws_gpu_accel_instances_us-east-1.csv")) {
@@ -201,7 +226,7 @@ public final class PriceCatalog {
             m.put(key("Google Cloud", r.get("instance_type"), r.get("region")), new InstancePrice("Google Cloud", r.get("instance_type"),
                     r.get("region"), r.get("gpu_type"), count, od, spot, c1y, c3y, GCP_SOURCE, GCP_DATE));
         }
-        return new PriceCatalog(m);
+        return new PriceCatalog(m, bands);
     }
 
     private static List<Map<String, String>> csv(String resource) {

@@ -141,7 +141,7 @@ final class CommitmentAnalysis {
 
     /**
      * Purchase advice for steady on-demand compute: per provider, service, region and currency, the steady floor over
-     * [from, to), less what idle and rightsizing recommendations already take off that provider and region
+     * [from, to), less what idle, rightsizing and spot recommendations already take off that provider and region
      * ({@code alreadySaved}: monthly effective amounts by "provider|region|currency"), priced at the catalog's rates.
      * Nothing is bought from a provider while one of its commitments goes unused in the report: moving on-demand usage
      * onto that one is the saving (recommended on its own), and counting those dollars again for a purchase would save
@@ -195,7 +195,7 @@ final class CommitmentAnalysis {
                     .divide(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH), 10, RoundingMode.HALF_EVEN);
             BigDecimal effective = floor.effective().subtract(reduction);
             if (effective.signum() <= 0) {
-                notes.add("commitment purchase for " + what + " skipped: idle and rightsizing recommendations there take the whole steady floor");
+                notes.add("commitment purchase for " + what + " skipped: idle, rightsizing and spot recommendations there take the whole steady floor");
                 continue;
             }
             BigDecimal list = reduction.signum() == 0 ? floor.list()
@@ -225,7 +225,7 @@ final class CommitmentAnalysis {
             n.put("saving_per_day", Money.plain(dailySaving));
             out.add(Recommendation.open(Recommendation.Kind.COMMITMENT, null, "purchase " + provider + " / " + service + " / " + region + " " + currency,
                     new Recommendation.Evidence(w.start(), w.end(), "steady floor = the lowest daily on-demand effective cost of the service in the region over the "
-                            + days + "-day lookback (less what idle and rightsizing recommendations there save); a commitment covers at most that floor, "
+                            + days + "-day lookback (less what idle, rightsizing and spot recommendations there save); a commitment covers at most that floor, "
                             + "priced at the smallest 1-year discount the catalog has for the provider and region", n),
                     new Money(monthly, currency), Recommendation.Risk.LOW,
                     "Buy a 1-year commitment for " + what + " of at most " + Money.plain(hourly) + " " + currency + "/hour (covers "

@@ -67,10 +67,11 @@ public record Recommendation(String id, Kind kind, String team, String target, E
     }
 
     /**
-     * Where a recommendation stands: open; accepted; dismissed, always with the reason; implemented, with the saving
-     * measured afterwards. {@code actor} and {@code at} say who moved it there and when (null while open).
+     * Where a recommendation stands: open; accepted; dismissed, always with the reason; implemented (its realised
+     * saving is measured from the bills afterwards, see {@link RealisedSavings}). {@code actor} and {@code at} say who
+     * moved it there and when (null while open); {@code acceptedAt} when it was accepted, kept once it is implemented.
      */
-    public record State(Status status, String reason, String actor, Instant at, Money realisedSaving) {
+    public record State(Status status, String reason, String actor, Instant at, Instant acceptedAt) {
         public static final State OPEN = new State(Status.OPEN, null, null, null, null);
 
         public State {
@@ -78,21 +79,22 @@ public record Recommendation(String id, Kind kind, String team, String target, E
             if (status == Status.DISMISSED && (reason == null || reason.isBlank())) {
                 throw new IllegalArgumentException("a dismissal needs a reason");
             }
-            if (status == Status.IMPLEMENTED && realisedSaving == null) {
-                throw new IllegalArgumentException("an implemented recommendation needs its realised saving");
+            if (status == Status.IMPLEMENTED && at == null) {
+                throw new IllegalArgumentException("an implemented recommendation needs the time it was implemented");
             }
         }
 
         public static State accepted(String actor, Instant at) {
-            return new State(Status.ACCEPTED, null, actor, at, null);
+            return new State(Status.ACCEPTED, null, actor, at, at);
         }
 
         public static State dismissed(String reason, String actor, Instant at) {
             return new State(Status.DISMISSED, reason == null ? null : reason.strip(), actor, at, null);
         }
 
-        public static State implemented(Money realised, String actor, Instant at) {
-            return new State(Status.IMPLEMENTED, null, actor, at, realised);
+        /** Implemented at {@code at}; {@code acceptedAt}: when it was accepted before, or null when it went straight to implemented. */
+        public static State implemented(String actor, Instant at, Instant acceptedAt) {
+            return new State(Status.IMPLEMENTED, null, actor, at, acceptedAt);
         }
     }
 

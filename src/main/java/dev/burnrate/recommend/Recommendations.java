@@ -3,6 +3,7 @@ package dev.burnrate.recommend;
 import dev.burnrate.audit.AuditLog;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +65,49 @@ public final class Recommendations {
         return move(find(id).orElseThrow(() -> new NotFoundException(id)), Recommendation.State.accepted(actor, clock.instant()), "recommendation.accepted", actor);
     }
 
+    /**
+     * What implemented recommendations saved (see {@link RealisedSavings}), each measured from the bills now, for those
+     * the filter lets through. An implemented recommendation stays here after the engine stops recommending it.
+     */
+    public List<RealisedSavings.Realised> realised(Filter filter) {
+        List<RecommendationStates.Tracked> mine = states.tracked().stream()
+                .filter(t -> (filter.kind() == null || t.kind() == filter.kind()) && (filter.teams() == null || t.team() != null && filter.teams().contains(t.team())))
+                .toList();
+        return engine.realised().measure(mine);
+    }
+
+    /** The team of a recommendation the engine recommends now or someone decided on before, as a list (empty: a commitment's); empty: no such id. */
+    public Optional<List<String>> teamsOf(String id) {
+        Optional<Recommendation> now = find(id);
+        if (now.isPresent()) return Optional.of(now.get().team() == null ? List.of() : List.of(now.get().team()));
+        return states.find(id).map(t -> t.team() == null ? List.<String>of() : List.of(t.team()));
+    }
+
+    /**
+     * Marks a recommendation implemented now (the change is made: the job stopped, the commitment moved), whether the
+     * engine still recommends it or it was accepted before and is gone from the list; audited. Its realised saving is
+     * measured from the bills that follow.
+     */
+    public RealisedSavings.Realised implemented(String id, String actor) {
+        Objects.requireNonNull(actor, "actor");
+        RecommendationStates.Tracked before = states.find(id).orElse(null);
+        Recommendation current = find(id).orElse(null);
+        if (current == null && before == null) throw new NotFoundException(id);
+        if (before != null && before.state().status() == Recommendation.Status.IMPLEMENTED) {
+            throw new IllegalStateException("recommendation " + id + " was already marked implemented at " + before.state().at() + " by " + before.state().actor());
+        }
+        if (before != null && before.state().status() == Recommendation.Status.DISMISSED) {
+            throw new IllegalStateException("recommendation " + id + " was dismissed (" + before.state().reason() + "); accept it first");
+        }
+        Instant acceptedAt = before == null ? null : before.state().acceptedAt();
+        Recommendation.State s = Recommendation.State.implemented(actor, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), acceptedAt);
+        RecommendationStates.Tracked t = current != null ? RecommendationStates.Tracked.of(current, s)
+                : new RecommendationStates.Tracked(before.id(), before.kind(), before.team(), before.target(), before.monthlySaving(), s);
+        states.put(t);
+        audit("recommendation.implemented", actor, t, s);
+        return engine.realised().measure(List.of(t)).get(0);
+    }
+
     public Recommendation dismiss(String id, String reason, String actor) {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a dismissal needs a reason (--reason)");
         return move(find(id).orElseThrow(() -> new NotFoundException(id)), Recommendation.State.dismissed(reason, actor, clock.instant()),
@@ -72,13 +116,17 @@ public final class Recommendations {
 
     private Recommendation move(Recommendation r, Recommendation.State s, String action, String actor) {
         Objects.requireNonNull(actor, "actor");
-        states.put(r, s);
-        if (audit != null) {
-            audit.append(actor, action, "recommendation:" + r.id(), "{\"kind\":\"" + r.kind().label() + "\",\"target\":" + quote(r.target())
-                    + ",\"monthlySaving\":\"" + r.monthlySaving().plain() + "\",\"currency\":\"" + r.monthlySaving().currency() + "\""
-                    + (s.reason() == null ? "" : ",\"reason\":" + quote(s.reason())) + "}");
-        }
+        RecommendationStates.Tracked t = RecommendationStates.Tracked.of(r, s);
+        states.put(t);
+        audit(action, actor, t, s);
         return r.withState(s);
+    }
+
+    private void audit(String action, String actor, RecommendationStates.Tracked r, Recommendation.State s) {
+        if (audit == null) return;
+        audit.append(actor, action, "recommendation:" + r.id(), "{\"kind\":\"" + r.kind().label() + "\",\"target\":" + quote(r.target())
+                + ",\"monthlySaving\":\"" + r.monthlySaving().plain() + "\",\"currency\":\"" + r.monthlySaving().currency() + "\""
+                + (s.reason() == null ? "" : ",\"reason\":" + quote(s.reason())) + "}");
     }
 
     private static String quote(String s) {

@@ -26,15 +26,20 @@ public final class SavingsEngine {
      * {@code commitmentDays}: the lookback of commitment utilisation, coverage and the steady floor; {@code idleDays} and
      * {@code idleP95BelowPercent}: the idle rule; {@code rightsizeDays} and {@code targetUtilisation}: the rightsizing rule.
      */
-    public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation) {
+    public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation,
+                           int spotDays, int spotHistoryDays, int checkpointMinutes, int restartMinutes) {
         public Settings {
-            if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
+            if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1 || spotDays < 1 || spotHistoryDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
+            if (checkpointMinutes < 1 || restartMinutes < 0) throw new IllegalArgumentException("a checkpoint takes a minute or more, a restart no less than nothing");
             if (!(targetUtilisation > 0 && targetUtilisation <= 1)) throw new IllegalArgumentException("target utilisation must be in (0, 1]");
         }
 
-        /** 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days. */
+        /**
+         * 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days; spot over
+         * the last 30 days' runs, evictions over 90 days, 15 minutes to write a checkpoint and 30 to restart after an eviction.
+         */
         public static Settings defaults() {
-            return new Settings(30, 3, 3.0, 14, 0.7);
+            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30);
         }
     }
 
@@ -47,6 +52,8 @@ public final class SavingsEngine {
     private final Settings settings;
     private final CommitmentAnalysis commitments;
     private final GpuWaste gpus;
+    private final RealisedSavings realised;
+    private final SpotCandidates spot;
 
     public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, PriceCatalog catalog, Clock clock, Settings settings) {
         this.ledger = ledger;
@@ -54,6 +61,13 @@ public final class SavingsEngine {
         this.settings = settings;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
+        this.realised = new RealisedSavings(ledger, jobs, catalog);
+        this.spot = new SpotCandidates(jobs, catalog, settings);
+    }
+
+    /** What implemented recommendations saved, measured from the same bills and job runs. */
+    public RealisedSavings realised() {
+        return realised;
     }
 
     public Result compute() {
@@ -65,8 +79,13 @@ public final class SavingsEngine {
         LocalDate from = to.minusDays(settings.commitmentDays());
         CommitmentReport report = commitments.report(from, to);
         List<Recommendation> all = new ArrayList<>(found.recommendations());
+        // a job that idle or rightsizing already counts is not moved to spot as well
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
+        java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
+        all.addAll(spot.find(end, taken, onDemandSaved, notes));
         all.addAll(commitments.unused(report));
-        all.addAll(commitments.purchases(from, to, found.onDemandSaved(), report, notes));
+        all.addAll(commitments.purchases(from, to, onDemandSaved, report, notes));
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));
     }

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 14;
+    private static final int SCHEMA_VERSION = 15;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -230,6 +230,13 @@ public final class Database implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS service_event (id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, model VARCHAR NOT NULL, "
                         + "variant VARCHAR, event_time TIMESTAMP NOT NULL, description VARCHAR, actor VARCHAR)");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '14')");
+                s.execute("COMMIT");
+            }
+            if (version < 15) {
+                s.execute("BEGIN");
+                // when a recommendation was accepted, kept once it is implemented: its realised saving compares the spend before then with after
+                s.execute("ALTER TABLE recommendation_state ADD COLUMN accepted_at TIMESTAMP");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '15')");
                 s.execute("COMMIT");
             }
         }

@@ -122,6 +122,22 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_recommendationAlertThreshold_defaults500_valueWhenGiven_badOnesNameTheirLine() throws Exception {
+        assertThat(BurnrateConfig.load(Files.writeString(dir.resolve("none.yaml"), "tagMap: {}\n")).recommendations().alertAbove())
+                .isEqualByComparingTo("500");
+        assertThat(BurnrateConfig.load(Files.writeString(dir.resolve("ok.yaml"), "recommendations:\n  alertAbove: 1250.5\n")).recommendations().alertAbove())
+                .isEqualByComparingTo("1250.5");
+        Path neg = Files.writeString(dir.resolve("neg.yaml"), "tagMap: {}\nrecommendations:\n  alertAbove: -5\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(neg)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("neg.yaml:3").hasMessageContaining("recommendations.alertAbove").hasMessageContaining("must not be negative");
+        Path word = Files.writeString(dir.resolve("word.yaml"), "recommendations:\n  alertAbove: lots\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(word)).hasMessageContaining("word.yaml:2").hasMessageContaining("not a number");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "recommendations:\n  alertOver: 100\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(typo)).hasMessageContaining("typo.yaml:2").hasMessageContaining("recommendations.alertOver")
+                .hasMessageContaining("unknown key");
+    }
+
+    @Test
     void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
         Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");

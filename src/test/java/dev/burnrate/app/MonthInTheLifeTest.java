@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 80%. What a user would see is asserted: the runaway stopped by the guard; both incidents alerted, with the right root
  * cause, by the first bill that carries them, and delivered to the team's webhook; the budget alert once; approve → run
  * working; the month's showback adding up to the bill exactly; the audit chain intact; the CLI (beside the server) and
- * the dashboard's API agreeing. Extend it when a feature joins the loop.
+ * the dashboard's API agreeing; an idle GPU notebook recommended for stopping (and ticketed), accepted, stopped, and
+ * its realised saving measured from the bills that follow. Extend it when a feature joins the loop.
  */
 class MonthInTheLifeTest {
     static final LocalDate OCT = LocalDate.of(2026, 10, 1);
@@ -46,6 +47,10 @@ class MonthInTheLifeTest {
     static final LocalDate RUNAWAY_DAY = LocalDate.of(2026, 11, 20);
     static final LocalDate CLUSTER_FROM = LocalDate.of(2026, 11, 24);
     static final String EXPORT = "focus/acme";
+    /** vision's GPU notebook: 120 a day since September with its GPUs idle, stopped at 06:00 on the 16th (30 that day); its volume bills 2 a day after. */
+    static final LocalDate NOTEBOOK_FOUND = LocalDate.of(2026, 11, 15);
+    static final LocalDate NOTEBOOK_STOPPED = LocalDate.of(2026, 11, 16);
+    static final String NOTEBOOK_TAGS = "{\"team\": \"vision\", \"model\": \"notebook\", \"job_id\": \"vision-notebook\"}";
 
     @TempDir
     Path dir;
@@ -64,6 +69,10 @@ class MonthInTheLifeTest {
         // the fraud retrain that ran away on the 20th bills 1,600 that day
         charge(bill, d, "Amazon EC2", "i-fraud-train", "fraud", "fraud-detector",
                 d.equals(RUNAWAY_DAY) ? new BigDecimal("1600.00") : new BigDecimal("100.00"), totalByTeam);
+        BigDecimal notebook = d.isBefore(NOTEBOOK_STOPPED) ? new BigDecimal("120.00") : d.equals(NOTEBOOK_STOPPED) ? new BigDecimal("30.00") : null;
+        if (notebook != null) bill.add(d, "Amazon EC2", "ml-training", "i-vision-notebook", NOTEBOOK_TAGS, notebook);
+        else bill.add(d, "Amazon EBS", "ml-training", "vol-vision-notebook", NOTEBOOK_TAGS, new BigDecimal("2.00"));
+        totalByTeam.merge("vision", notebook != null ? notebook : new BigDecimal("2.00"), BigDecimal::add);
         if (!d.isBefore(CLUSTER_FROM)) {
             bill.add(d, "Amazon EC2", "ml-training", "i-untagged-gpu-cluster", null, new BigDecimal("1200.00"));
             totalByTeam.merge("(untagged)", new BigDecimal("1200.00"), BigDecimal::add);
@@ -172,7 +181,7 @@ class MonthInTheLifeTest {
             api = new dev.burnrate.testing.ApiClient(base);
             try (ServerLoop loop = w.loop(serverLog::add)) {
                 morning(loop, NOV); // the 1st: October's final bill
-                assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (93 rows)"));
+                assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (124 rows)"));
                 assertThat(alerts("anomaly")).as("a backfill and a quiet October page nobody").isEmpty();
 
                 for (LocalDate d = NOV.plusDays(1); d.isBefore(NOV.plusMonths(1)); d = d.plusDays(1)) {
@@ -180,6 +189,8 @@ class MonthInTheLifeTest {
                     if (d.getDayOfMonth() == 5) approveThenRun(d);
                     if (d.getDayOfMonth() == 12) telemetry(d);
                     if (d.equals(RUNAWAY_DAY)) runaway(d);
+                    if (d.equals(NOTEBOOK_FOUND)) idleNotebookFound(loop, d);
+                    if (d.equals(NOTEBOOK_STOPPED)) idleNotebookStopped(d);
                     if (d.equals(RUNAWAY_DAY.plusDays(1))) {
                         assertThat(anomalyAlerts()).as("the runaway's day, by the first bill that carries it").anyMatch(a -> a.contains("fraud"));
                     }
@@ -255,7 +266,71 @@ class MonthInTheLifeTest {
         assertThat(api("GET", "/api/v1/gate/requests/fraud-retrain-" + d, null).path("state").asText()).isEqualTo("finished");
     }
 
+    String notebookRecommendation;
+
+    /**
+     * The notebook is registered as a running job and its GPU telemetry arrives: p95 utilisation 1% over the 3 days the
+     * bills reach (12th–14th, 3 × 120 = 360 billed), so the API recommends stopping it for 360 × 10 = 3600 a month; the
+     * loop's next hourly pass tickets it (over the 500 default), and the team accepts it.
+     */
+    void idleNotebookFound(ServerLoop loop, LocalDate d) throws Exception {
+        api("POST", "/api/v1/jobs", "[{\"id\":\"vision-notebook\",\"model\":\"notebook\",\"team\":\"vision\",\"kind\":\"experiment\",\"provider\":\"AWS\","
+                + "\"region\":\"us-east-1\",\"instanceType\":\"g5.12xlarge\",\"instanceCount\":1,\"pricing\":\"on_demand\",\"start\":\"2026-09-01T00:00:00Z\","
+                + "\"status\":\"running\"}]");
+        StringBuilder samples = new StringBuilder();
+        for (Instant t = d.minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC); t.isBefore(d.atStartOfDay().toInstant(ZoneOffset.UTC)); t = t.plus(Duration.ofHours(1))) {
+            samples.append("{\"time\":\"").append(t).append("\",\"gpu\":\"GPU-nb\",\"job\":\"vision-notebook\",\"util\":1,\"memUsedMiB\":900}\n");
+        }
+        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("stored").asLong()).isEqualTo(72);
+        JsonNode idle = api("GET", "/api/v1/recommendations?kind=idle", null).path("recommendations");
+        assertThat(idle).hasSize(1);
+        JsonNode r = idle.get(0);
+        assertThat(r.path("target").asText()).isEqualTo("job vision-notebook");
+        assertThat(r.path("team").asText()).isEqualTo("vision");
+        assertThat(new BigDecimal(r.path("monthlySaving").asText())).isEqualByComparingTo("3600");
+        assertThat(r.path("evidence").path("numbers").path("billed_effective").asText()).isEqualTo("360");
+        notebookRecommendation = r.path("id").asText();
+
+        clock.advance(Duration.ofHours(1));
+        loop.tick(); // the hourly pass
+        assertThat(alerts("recommend")).singleElement().satisfies(a -> {
+            assertThat(a.severity()).isEqualTo(Alert.Severity.TICKET);
+            assertThat(a.dedupKey()).isEqualTo("recommendation:" + notebookRecommendation);
+            assertThat(a.details()).containsEntry("team", "vision").containsEntry("monthly saving", "3600.00 USD");
+        });
+        clock.advance(Duration.ofMinutes(30));
+        JsonNode accepted = api("POST", "/api/v1/recommendations/" + notebookRecommendation + "/accept", null);
+        assertThat(accepted.path("state").path("status").asText()).isEqualTo("accepted");
+    }
+
+    /** The next morning the team stops the notebook and says so; nothing is measured until bills after it arrive. */
+    void idleNotebookStopped(LocalDate d) throws Exception {
+        api("POST", "/api/v1/jobs", "[{\"id\":\"vision-notebook\",\"model\":\"notebook\",\"team\":\"vision\",\"kind\":\"experiment\",\"provider\":\"AWS\","
+                + "\"region\":\"us-east-1\",\"instanceType\":\"g5.12xlarge\",\"instanceCount\":1,\"pricing\":\"on_demand\",\"start\":\"2026-09-01T00:00:00Z\","
+                + "\"end\":\"" + d.atTime(6, 0).toInstant(ZoneOffset.UTC) + "\",\"status\":\"stopped\"}]");
+        JsonNode done = api("POST", "/api/v1/recommendations/" + notebookRecommendation + "/implemented", null);
+        assertThat(done.path("realisedSaving").isNull()).isTrue();
+        assertThat(done.path("note").asText()).startsWith("not measured yet");
+        assertThat(alerts("recommend")).singleElement().satisfies(a -> assertThat(a.state()).as("resolved once accepted").isEqualTo(Alert.State.RESOLVED));
+    }
+
     void endOfMonth(Map<String, BigDecimal> november, Map<String, BigDecimal> october) throws Exception {
+        // the notebook's realised saving from November's final bill: before acceptance [10-16, 11-15) = 30 × 120 = 3600 per 30 days;
+        // after [11-17, 12-01) = 14 days of its volume at 2 = 28, so 28 × 30 / 14 = 60 per 30 days; realised 3600 − 60 = 3540
+        JsonNode listing = api("GET", "/api/v1/recommendations", null);
+        assertThat(listing.path("recommendations").toString()).as("stopped: no longer recommended").doesNotContain("vision-notebook");
+        JsonNode realised = listing.path("realised");
+        assertThat(realised).hasSize(1);
+        assertThat(realised.get(0).path("id").asText()).isEqualTo(notebookRecommendation);
+        assertThat(new BigDecimal(realised.get(0).path("beforePerMonth").asText())).isEqualByComparingTo("3600");
+        assertThat(realised.get(0).path("afterDays").asLong()).isEqualTo(14);
+        assertThat(new BigDecimal(realised.get(0).path("afterPerMonth").asText())).isEqualByComparingTo("60");
+        assertThat(new BigDecimal(realised.get(0).path("realisedSaving").asText())).isEqualByComparingTo("3540");
+        Cli recommend = cli("recommend");
+        assertThat(recommend.code()).as(recommend.err()).isZero();
+        assertThat(recommend.out()).contains("realised " + notebookRecommendation + " (job vision-notebook").contains("3540.00 USD a month (expected 3600.00)");
+        assertThat(webhook).anyMatch(b -> b.contains("vision-notebook") && b.contains("3600.00"));
+
         BigDecimal billTotal = november.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
 
         // showback for the month adds up to the bill exactly, team by team, from the CLI and from the API

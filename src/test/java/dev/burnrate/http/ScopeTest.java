@@ -271,6 +271,17 @@ class ScopeTest {
             status(send("POST", "/api/v1/recommendations/" + id + "/dismiss", submitter, "{\"reason\":\"not ours\"}"), 404);
             assertThat(recommendationStatus(id)).isEqualTo("open");
         });
+        c.put("POST /api/v1/recommendations/{id}/implemented", () -> {
+            String id = searchRecommendation();
+            status(send("POST", "/api/v1/recommendations/" + id + "/implemented", submitter, null), 404);
+            assertThat(recommendationStatus(id)).isEqualTo("open");
+            String own = fraudOnly("/api/v1/recommendations").get("recommendations").get(0).get("id").asText();
+            JsonNode done = ok(send("POST", "/api/v1/recommendations/" + own + "/implemented", submitter, null));
+            assertThat(done.get("implementedBy").asText()).isEqualTo("fraud-pipeline");
+            assertThat(fraudOnly("/api/v1/recommendations").get("realised")).extracting(x -> x.get("id").asText()).contains(own);
+            assertThat(ok(send("GET", "/api/v1/recommendations?team=fraud", admin, null)).get("realised")).isNotEmpty();
+            status(send("POST", "/api/v1/recommendations/" + own + "/implemented", submitter, null), 409); // once
+        });
         c.put("POST /api/v1/gpu-samples", () -> status(send("POST", "/api/v1/gpu-samples", submitter,
                 "{\"time\":\"2026-09-16T10:00:00Z\",\"gpu\":\"GPU-a\",\"job\":\"search-job\",\"util\":0,\"memUsedMiB\":4000}"), 403));
         c.put("GET /api/v1/gpu-usage", () -> status(send("GET", "/api/v1/gpu-usage", viewer, null), 403));

@@ -260,6 +260,68 @@ class DashboardTest {
     }
 
     @Test
+    void savings_listsEveryRecommendationWithItsEvidence_totalsAgreeWithTheApi_andAcceptDismissClicksGoThroughTheApi() throws Exception {
+        open("savings");
+        JsonNode listing = get("/api/v1/recommendations");
+        JsonNode recs = listing.get("recommendations");
+        assertThat(recs.size()).as("the demo has an idle job and commitments to recommend").isGreaterThanOrEqualTo(2);
+        List<WebElement> rows = driver.findElements(By.cssSelector("#recommendations tbody tr"));
+        assertThat(rows).hasSize(recs.size());
+        java.util.Map<String, BigDecimal> byKind = new java.util.TreeMap<>();
+        java.util.Map<String, BigDecimal> byTeam = new java.util.TreeMap<>();
+        for (int i = 0; i < recs.size(); i++) {
+            JsonNode r = recs.get(i);
+            String shown = rows.get(i).getAttribute("textContent");
+            assertThat(shown).contains(r.get("id").asText()).contains(r.get("target").asText())
+                    .contains(money(r.get("monthlySaving").asText()) + " USD").contains(r.get("risk").asText()).contains(r.get("action").asText())
+                    .contains(r.get("evidence").get("rule").asText());
+            r.get("evidence").get("numbers").properties().forEach(n -> assertThat(shown).contains(n.getKey() + " = " + n.getValue().asText()));
+            BigDecimal saving = new BigDecimal(r.get("monthlySaving").asText());
+            byKind.merge(r.get("kind").asText(), saving, BigDecimal::add);
+            byTeam.merge(r.get("team").isNull() ? "(no team)" : r.get("team").asText(), saving, BigDecimal::add);
+        }
+        assertThat(text("[data-testid=kpi-savings]")).isEqualTo(money(listing.get("monthlySavingTotals").get("USD").asText()) + " USD");
+        byKind.forEach((k, v) -> assertThat(driver.findElement(By.xpath("//table[@id='savings-by-kind']//tr[th[normalize-space()='" + k + "']]")).getText())
+                .endsWith(money(v.toPlainString()) + " USD"));
+        assertThat(driver.findElements(By.cssSelector("#savings-by-kind tbody tr"))).hasSize(byKind.size());
+        assertThat(driver.findElements(By.cssSelector("#savings-by-team tbody tr"))).hasSize(byTeam.size());
+        byTeam.forEach((t, v) -> assertThat(driver.findElement(By.xpath("//table[@id='savings-by-team']//tr[th[normalize-space()='" + t + "']]")).getText())
+                .endsWith(money(v.toPlainString()) + " USD"));
+        // the commitment report: utilisation of each commitment, coverage of each service
+        for (JsonNode c : listing.get("commitments").get("commitments")) {
+            assertThat(text("#commitments")).contains(money(c.get("unusedEffective").asText()) + " USD")
+                    .contains(new BigDecimal(c.get("utilisation").asText()).movePointRight(2).setScale(1, RoundingMode.HALF_UP) + "%");
+        }
+        for (JsonNode c : listing.get("commitments").get("coverage")) {
+            assertThat(text("#coverage")).contains(new BigDecimal(c.get("coverage").asText()).movePointRight(2).setScale(1, RoundingMode.HALF_UP) + "%");
+        }
+        screenshot("savings");
+
+        String accepted = recs.get(0).get("id").asText();
+        String dismissed = recs.get(1).get("id").asText();
+        saving(accepted, "accept", null);
+        assertThat(text("#savings-result")).contains(accepted + " is now accepted");
+        assertThat(state(accepted).get("status").asText()).isEqualTo("accepted");
+        saving(dismissed, "dismiss", "plan ends in January");
+        assertThat(state(dismissed).get("status").asText()).isEqualTo("dismissed");
+        assertThat(state(dismissed).get("reason").asText()).isEqualTo("plan ends in January");
+        // the total leaves the dismissed one out, on the page as in the API
+        BigDecimal after = new BigDecimal(get("/api/v1/recommendations").get("monthlySavingTotals").get("USD").asText());
+        assertThat(after).isEqualByComparingTo(new BigDecimal(listing.get("monthlySavingTotals").get("USD").asText())
+                .subtract(new BigDecimal(recs.get(1).get("monthlySaving").asText())));
+        assertThat(text("[data-testid=kpi-savings]")).isEqualTo(money(after.toPlainString()) + " USD");
+        assertThat(text("#recommendations")).contains("dismissed: plan ends in January");
+        // the accepted one, implemented: listed under realised savings, measured once bills after it arrive
+        saving(accepted, "implemented", null);
+        JsonNode realised = get("/api/v1/recommendations").get("realised");
+        assertThat(realised).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(accepted));
+        assertThat(driver.findElements(By.cssSelector("#realised tbody tr"))).singleElement()
+                .satisfies(tr -> assertThat(tr.getText()).contains(accepted).contains(money(realised.get(0).get("expectedMonthlySaving").asText()) + " USD")
+                        .contains(realised.get(0).get("note").asText()));
+        finish("savings-decided");
+    }
+
+    @Test
     void policiesAndAudit_showTheLoadedPolicy_andVerifyTheChainOnClick() throws Exception {
         open("policies");
         assertThat(text("#policies")).contains("experiments-only-on-spot").contains("downgrade");
@@ -274,7 +336,7 @@ class DashboardTest {
 
     @Test
     void everyPage_isUsableByKeyboard_withLabelledControlsAndOneCurrentNavLink() {
-        for (String page : List.of("overview", "oncall", "explorer", "models", "budgets", "anomalies", "approvals", "policies", "audit")) {
+        for (String page : List.of("overview", "oncall", "explorer", "models", "budgets", "anomalies", "savings", "approvals", "policies", "audit")) {
             open(page);
             assertThat(driver.findElements(By.cssSelector("nav a[aria-current=page]"))).extracting(e -> e.getAttribute("data-page")).containsExactly(page);
             assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
@@ -313,6 +375,21 @@ class DashboardTest {
         form.findElement(By.cssSelector("button[value='" + verdict + "']")).click();
         new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("approval-result")).getText().contains(id));
+    }
+
+    /** Clicks accept or dismiss (with a reason) on a recommendation's row and waits for the page to say what it became. */
+    void saving(String id, String verb, String reason) {
+        WebElement form = driver.findElement(By.cssSelector("form.decide[data-id='" + id + "']"));
+        if (reason != null) form.findElement(By.name("reason")).sendKeys(reason);
+        form.findElement(By.cssSelector("button[value='" + verb + "']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("savings-result")).getText().contains(id));
+        assertThat(driver.findElements(By.cssSelector("#savings-result .error"))).isEmpty();
+    }
+
+    static JsonNode state(String id) throws Exception {
+        for (JsonNode r : get("/api/v1/recommendations").get("recommendations")) if (r.get("id").asText().equals(id)) return r.get("state");
+        throw new AssertionError("no recommendation " + id);
     }
 
     void assertRowsMatch(String apiPath, String field) throws Exception {

@@ -1,0 +1,148 @@
+package dev.burnrate.recommend;
+
+import dev.burnrate.allocation.JobRuns;
+import dev.burnrate.ledger.CostLedger;
+import dev.burnrate.ledger.JobRun;
+import dev.burnrate.ledger.Money;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What an implemented recommendation saved, measured from the bills: the target's effective spend per 30 days before it
+ * was accepted (or implemented, when it never was accepted) against after it was implemented. Windows are whole UTC
+ * days, so a daily bill row falls wholly on one side: before = the 30 days before the day of acceptance (from the day a
+ * job started, when later); after = from the day after implementation for as much of the next 30 days as the bills
+ * reach; each side is normalised to 30 days by its length. A job's spend is its billing rows (x_JobId or a job_id tag);
+ * an unused commitment's, its Unused rows. A purchase's saving is a lower on-demand spend that other changes move too,
+ * and a spot family's spend moves with how often it runs: neither is measured.
+ */
+public final class RealisedSavings {
+    /**
+     * One implemented recommendation, measured: the expected monthly saving, the windows and the spend in each (per 30
+     * days), and the realised monthly saving (before − after per 30 days); {@code realised} is null, with a {@code note}
+     * saying why, where it cannot be measured yet.
+     */
+    public record Realised(String id, Recommendation.Kind kind, String team, String target, String currency, BigDecimal expected,
+                           Instant acceptedAt, Instant implementedAt, String actor,
+                           Instant beforeFrom, Instant beforeTo, BigDecimal before, BigDecimal beforePerMonth,
+                           Instant afterFrom, Instant afterTo, BigDecimal after, BigDecimal afterPerMonth, BigDecimal realised, String note) {
+        /** Days of bills after the implementation that the measure rests on (0 when none yet). */
+        public long afterDays() {
+            return afterFrom == null || afterTo == null || !afterTo.isAfter(afterFrom) ? 0 : Duration.between(afterFrom, afterTo).toDays();
+        }
+
+        public Money realisedSaving() {
+            return realised == null ? null : new Money(realised, currency);
+        }
+    }
+
+    private static final Duration MONTH = Duration.ofDays(Recommendation.DAYS_PER_MONTH);
+
+    private final CostLedger ledger;
+    private final JobRuns jobs;
+    private final CommitmentAnalysis commitments;
+
+    public RealisedSavings(CostLedger ledger, JobRuns jobs, dev.burnrate.pricing.PriceCatalog catalog) {
+        this.ledger = ledger;
+        this.jobs = jobs;
+        this.commitments = new CommitmentAnalysis(ledger, catalog);
+    }
+
+    /** Measures each implemented one among {@code tracked} (the others are left out). */
+    public List<Realised> measure(List<RecommendationStates.Tracked> tracked) {
+        List<RecommendationStates.Tracked> done = tracked.stream().filter(t -> t.state().status() == Recommendation.Status.IMPLEMENTED).toList();
+        if (done.isEmpty()) return List.of();
+        Instant billed = ledger.billedThrough().orElse(null);
+        Set<String> jobIds = done.stream().map(RealisedSavings::jobOf).filter(Objects::nonNull).collect(Collectors.toSet());
+        Map<String, JobRun> runs = jobIds.isEmpty() ? Map.of() : jobs.listAny(List.of(), List.of(), 100_000).stream()
+                .filter(j -> jobIds.contains(j.id())).collect(Collectors.toMap(JobRun::id, Function.identity(), (a, b) -> a));
+        List<Realised> out = new ArrayList<>();
+        for (RecommendationStates.Tracked t : done) out.add(measure(t, billed, runs));
+        return out;
+    }
+
+    private Realised measure(RecommendationStates.Tracked t, Instant billedThrough, Map<String, JobRun> runs) {
+        String currency = t.monthlySaving().currency();
+        Instant implemented = t.state().at();
+        Instant anchor = t.state().acceptedAt() != null && t.state().acceptedAt().isBefore(implemented) ? t.state().acceptedAt() : implemented;
+        Instant beforeTo = anchor.truncatedTo(ChronoUnit.DAYS);
+        Instant beforeFrom = beforeTo.minus(MONTH);
+        String job = jobOf(t);
+        String commitment = commitmentOf(t);
+        if (job != null && runs.containsKey(job) && runs.get(job).start() != null) {
+            Instant started = runs.get(job).start().truncatedTo(ChronoUnit.DAYS);
+            if (started.isAfter(beforeFrom)) beforeFrom = started;
+        }
+        Instant afterFrom = implemented.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        Instant afterTo = afterFrom.plus(MONTH);
+        if (billedThrough != null && billedThrough.isBefore(afterTo)) afterTo = billedThrough.truncatedTo(commitment != null ? ChronoUnit.DAYS : ChronoUnit.HOURS);
+        if (job == null && commitment == null) {
+            return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
+                    null, null, null, null, null, null, null, null, null,
+                    t.kind() == Recommendation.Kind.SPOT ? "not measured: a job family's spend moves with how often it runs, not only with its pricing"
+                            : "not measured: a purchase's saving is a lower on-demand spend, which other changes move too");
+        }
+        BigDecimal before = spend(job, commitment, currency, beforeFrom, beforeTo);
+        BigDecimal beforePerMonth = beforeTo.isAfter(beforeFrom) ? perMonth(before, Duration.between(beforeFrom, beforeTo)) : null;
+        if (!afterTo.isAfter(afterFrom)) {
+            return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
+                    beforeFrom, beforeTo, before, beforePerMonth, afterFrom, null, null, null, null,
+                    "not measured yet: the bills reach " + (billedThrough == null ? "no day" : billedThrough.toString()) + ", the measure starts " + afterFrom);
+        }
+        BigDecimal after = spend(job, commitment, currency, afterFrom, afterTo);
+        BigDecimal afterPerMonth = perMonth(after, Duration.between(afterFrom, afterTo));
+        BigDecimal realised = beforePerMonth == null ? null : beforePerMonth.subtract(afterPerMonth);
+        return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
+                beforeFrom, beforeTo, before, beforePerMonth, afterFrom, afterTo, after, afterPerMonth, realised,
+                beforePerMonth == null ? "not measured: no days before the acceptance to compare with" : null);
+    }
+
+    private BigDecimal spend(String job, String commitment, String currency, Instant from, Instant to) {
+        if (!to.isAfter(from)) return BigDecimal.ZERO;
+        if (job != null) {
+            JobRuns.Billed b = jobs.billed(List.of(job), from, to).getOrDefault(job, Map.of()).get(currency);
+            return b == null ? BigDecimal.ZERO : b.effective();
+        }
+        CommitmentReport r = commitments.report(LocalDate.ofInstant(from, ZoneOffset.UTC), LocalDate.ofInstant(to, ZoneOffset.UTC));
+        return r.commitments().stream().filter(c -> c.id().equals(commitment) && c.currency().equals(currency))
+                .map(CommitmentReport.Commitment::unusedEffective).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** amount × 30 days / span, exact where it can be (else to 10 places). */
+    static BigDecimal perMonth(BigDecimal amount, Duration span) {
+        BigDecimal scaled = amount.multiply(BigDecimal.valueOf(MONTH.getSeconds()));
+        BigDecimal seconds = BigDecimal.valueOf(span.getSeconds());
+        try {
+            return scaled.divide(seconds);
+        } catch (ArithmeticException notExact) {
+            return scaled.divide(seconds, 10, RoundingMode.HALF_EVEN);
+        }
+    }
+
+    /** The job of an idle or rightsize recommendation ("job ID"), else null. */
+    static String jobOf(RecommendationStates.Tracked t) {
+        return (t.kind() == Recommendation.Kind.IDLE || t.kind() == Recommendation.Kind.RIGHTSIZE) && t.target().startsWith("job ")
+                ? t.target().substring(4) : null;
+    }
+
+    /** The commitment of an unused-commitment recommendation ("commitment ID CURRENCY"), else null. */
+    static String commitmentOf(RecommendationStates.Tracked t) {
+        if (t.kind() != Recommendation.Kind.COMMITMENT || !t.target().startsWith("commitment ")) return null;
+        String rest = t.target().substring("commitment ".length());
+        int sp = rest.lastIndexOf(' ');
+        return sp > 0 ? rest.substring(0, sp) : rest;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.burnrate.recommend;
+
+import dev.burnrate.allocation.JobRuns;
+import dev.burnrate.ledger.JobRun;
+import dev.burnrate.ledger.Money;
+import dev.burnrate.pricing.InstancePrice;
+import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.pricing.Providers;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Training job families that checkpoint, run on demand, and could run on spot. A family is a team's runs of one model and
+ * kind on one instance type in one region. Over the lookback, its on-demand runs that checkpoint (and that no idle or
+ * rightsizing recommendation already counts: the same dollars are never saved twice) billed some effective cost; on
+ * spot that cost is scaled by the catalog's spot / on-demand ratio, and grows by the expected restart overhead:
+ * checkpoints written every τ = √(2 × MTBF × C) hours (Young/Daly), so per hour of work C / τ goes to writing them and
+ * (τ / 2 + R) / MTBF to the work lost and the restart per interruption. The MTBF of a job comes from the family's own
+ * spot runs (instance-hours per eviction, over the history window, divided by the job's instances) or else from the
+ * AWS Spot Advisor's interruption band (its upper bound: that share of instances interrupted per 30-day month).
+ * saving = billed × (1 − spot/on-demand × (1 + overhead)), when positive.
+ */
+final class SpotCandidates {
+    static final Set<String> TRAINING = Set.of("training", "retraining", "fine_tune", "hpo_trial");
+    private static final MathContext MC = MathContext.DECIMAL64;
+    private static final BigDecimal HOURS_PER_MONTH = BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH * 24L);
+
+    private final JobRuns jobs;
+    private final PriceCatalog catalog;
+    private final SavingsEngine.Settings settings;
+
+    SpotCandidates(JobRuns jobs, PriceCatalog catalog, SavingsEngine.Settings settings) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.settings = settings;
+    }
+
+    private record Family(String team, String model, String kind, String provider, String instanceType, String region) {
+        String label() {
+            return team + "/" + model + "/" + kind + " on " + instanceType + " (" + provider + " " + region + ")";
+        }
+    }
+
+    /**
+     * The recommendations, with what they save on demand per "provider|region|currency" added to {@code onDemandSaved}.
+     * {@code taken}: jobs another recommendation already counts.
+     */
+    List<Recommendation> find(Instant end, Set<String> taken, Map<String, BigDecimal> onDemandSaved, List<String> notes) {
+        Instant from = end.minus(Duration.ofDays(settings.spotDays()));
+        Instant historyFrom = end.minus(Duration.ofDays(settings.spotHistoryDays()));
+        Map<Family, List<JobRun>> onDemand = new TreeMap<>(Comparator.comparing(Family::label));
+        Map<Family, List<JobRun>> spot = new LinkedHashMap<>();
+        for (JobRun j : jobs.listAny(List.of(), List.of(), 100_000)) {
+            if (j.kind() == null || !TRAINING.contains(j.kind()) || j.instanceType() == null || j.start() == null || !j.start().isBefore(end)) continue;
+            Family f = new Family(j.team() == null ? "__unallocated__" : j.team(), j.model() == null ? "(no model)" : j.model(), j.kind(),
+                    Providers.canonical(j.provider() == null ? "AWS" : j.provider()), j.instanceType(), j.region() == null ? "us-east-1" : j.region());
+            boolean inWindow = j.end() == null || j.end().isAfter(from);
+            if ("spot".equals(j.pricing())) {
+                if (j.end() == null || j.end().isAfter(historyFrom)) spot.computeIfAbsent(f, k -> new ArrayList<>()).add(j);
+            } else if ((j.pricing() == null || "on_demand".equals(j.pricing())) && inWindow && j.checkpoints() > 0 && !taken.contains(j.id())) {
+                onDemand.computeIfAbsent(f, k -> new ArrayList<>()).add(j);
+            }
+        }
+        List<Recommendation> out = new ArrayList<>();
+        for (Map.Entry<Family, List<JobRun>> e : onDemand.entrySet()) {
+            Recommendation r = recommend(e.getKey(), e.getValue(), spot.getOrDefault(e.getKey(), List.of()), from, end, historyFrom, notes);
+            if (r == null) continue;
+            out.add(r);
+            onDemandSaved.merge(e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
+        }
+        return out;
+    }
+
+    private Recommendation recommend(Family f, List<JobRun> runs, List<JobRun> spotRuns, Instant from, Instant end, Instant historyFrom, List<String> notes) {
+        InstancePrice price = catalog.find(f.provider(), f.instanceType(), f.region()).orElse(null);
+        if (price == null || price.spot() == null || price.onDemand().signum() <= 0) {
+            notes.add("spot for " + f.label() + " not judged: the catalog has no spot price for it");
+            return null;
+        }
+        Map<String, Map<String, JobRuns.Billed>> billed = jobs.billed(runs.stream().map(JobRun::id).toList(), from, end);
+        Map<String, BigDecimal> byCurrency = new TreeMap<>();
+        billed.values().forEach(m -> m.forEach((c, b) -> byCurrency.merge(c, b.effective(), BigDecimal::add)));
+        if (byCurrency.isEmpty()) return null; // no billing rows carry its runs: nothing the bill shows to save
+        if (byCurrency.size() > 1) {
+            notes.add("spot for " + f.label() + " not judged: billed in " + byCurrency.keySet() + " (amounts of different currencies are never added)");
+            return null;
+        }
+        String currency = byCurrency.keySet().iterator().next();
+        BigDecimal spend = byCurrency.get(currency);
+        if (spend.signum() <= 0) return null;
+        int instances = runs.stream().mapToInt(j -> Math.max(1, j.instanceCount())).max().orElse(1);
+
+        // MTBF of one job: from the family's own evictions on spot, else the Spot Advisor's band
+        BigDecimal instanceMtbf;
+        String mtbfSource;
+        long evictions = spotRuns.stream().mapToLong(JobRun::evictions).sum();
+        BigDecimal spotInstanceHours = BigDecimal.ZERO;
+        for (JobRun j : spotRuns) {
+            Instant s = j.start().isBefore(historyFrom) ? historyFrom : j.start();
+            Instant e = j.end() == null || j.end().isAfter(end) ? end : j.end();
+            if (e.isAfter(s)) {
+                spotInstanceHours = spotInstanceHours.add(BigDecimal.valueOf(Duration.between(s, e).getSeconds()).multiply(BigDecimal.valueOf(Math.max(1, j.instanceCount())))
+                        .divide(BigDecimal.valueOf(3600), MC));
+            }
+        }
+        PriceCatalog.SpotInterruption band = catalog.spotInterruption(f.provider(), f.instanceType(), f.region()).orElse(null);
+        if (evictions > 0 && spotInstanceHours.signum() > 0) {
+            instanceMtbf = spotInstanceHours.divide(BigDecimal.valueOf(evictions), MC);
+            mtbfSource = "the family's spot runs: " + Money.plain(spotInstanceHours.setScale(2, RoundingMode.HALF_EVEN)) + " instance-hours, " + evictions + " evictions";
+        } else if (band != null && band.maxPercent() > 0) {
+            instanceMtbf = HOURS_PER_MONTH.multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(band.maxPercent()), MC);
+            mtbfSource = "AWS Spot Advisor band " + band.label() + " (up to " + band.maxPercent() + "% of instances interrupted a month)"
+                    + (spotRuns.isEmpty() ? "" : "; the family's spot runs had no evictions");
+        } else {
+            notes.add("spot for " + f.label() + " not judged: no eviction history on spot and no interruption band in the catalog");
+            return null;
+        }
+        BigDecimal mtbf = instanceMtbf.divide(BigDecimal.valueOf(instances), MC);
+        BigDecimal c = BigDecimal.valueOf(settings.checkpointMinutes()).divide(BigDecimal.valueOf(60), MC);
+        BigDecimal restart = BigDecimal.valueOf(settings.restartMinutes()).divide(BigDecimal.valueOf(60), MC);
+        BigDecimal tau = BigDecimal.valueOf(2).multiply(mtbf).multiply(c).sqrt(MC);
+        BigDecimal overhead = c.divide(tau, MC).add(tau.divide(BigDecimal.valueOf(2), MC).add(restart).divide(mtbf, MC));
+        BigDecimal ratio = price.spot().divide(price.onDemand(), MC);
+        BigDecimal gross = spend.multiply(BigDecimal.ONE.subtract(ratio), MC);
+        BigDecimal restartCost = spend.multiply(ratio, MC).multiply(overhead, MC);
+        BigDecimal perWindow = gross.subtract(restartCost);
+        BigDecimal monthly = perWindow.multiply(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH)).divide(BigDecimal.valueOf(settings.spotDays()), MC)
+                .setScale(6, RoundingMode.HALF_EVEN);
+        if (monthly.signum() <= 0) {
+            notes.add("spot for " + f.label() + " saves nothing: restarts (overhead " + percent(overhead) + "%) eat the " + percent(BigDecimal.ONE.subtract(ratio)) + "% discount");
+            return null;
+        }
+        Map<String, String> n = new LinkedHashMap<>();
+        n.put("on_demand_runs", String.valueOf(runs.size()));
+        n.put("billed_effective", Money.plain(spend));
+        n.put("window_days", String.valueOf(settings.spotDays()));
+        n.put("on_demand_per_hour", Money.plain(price.onDemand()));
+        n.put("spot_per_hour", Money.plain(price.spot()));
+        n.put("spot_to_on_demand", plain(ratio));
+        n.put("instances", String.valueOf(instances));
+        n.put("mtbf_hours", plain(mtbf));
+        n.put("checkpoint_cost_minutes", String.valueOf(settings.checkpointMinutes()));
+        n.put("restart_minutes", String.valueOf(settings.restartMinutes()));
+        n.put("checkpoint_interval_hours", plain(tau));
+        n.put("overhead_fraction", plain(overhead));
+        n.put("gross_saving", plain(gross));
+        n.put("restart_overhead_cost", plain(restartCost));
+        Recommendation.Risk risk = band != null && band.maxPercent() <= 10 || evictions > 0 && mtbf.compareTo(BigDecimal.valueOf(24 * 7)) >= 0
+                ? Recommendation.Risk.MEDIUM : Recommendation.Risk.HIGH;
+        String every = tau.setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+        return Recommendation.open(Recommendation.Kind.SPOT, f.team(), "job family " + f.label(),
+                new Recommendation.Evidence(from, end, "on-demand runs that checkpoint, billed in the last " + settings.spotDays() + " days, on spot: billed × spot/on-demand "
+                        + "× (1 + overhead), overhead = C/τ + (τ/2 + R)/MTBF with τ = √(2 × MTBF × C) (Young/Daly), C = " + settings.checkpointMinutes()
+                        + " min to write a checkpoint, R = " + settings.restartMinutes() + " min to restart; MTBF from " + mtbfSource, n),
+                new Money(monthly, currency), risk,
+                "Run " + f.team() + "'s " + f.model() + " " + f.kind() + " jobs on spot " + f.instanceType() + " (" + Money.plain(price.spot()) + " instead of "
+                        + Money.plain(price.onDemand()) + " USD/hour at list), checkpointing every " + every + " h and resuming from the last checkpoint when evicted; "
+                        + "e.g. a gate policy that downgrades " + f.kind() + " requests of " + f.model() + " to spot");
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+    }
+
+    private static String percent(BigDecimal ratio) {
+        return ratio.movePointRight(2).setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+    }
+}
