@@ -41,6 +41,11 @@ public final class BudgetEvaluator {
         }
     }
 
+    /** Each team's effective spend per day over the last 7 complete days (see {@link SpendRates}). */
+    public List<SpendRates.Rate> teamSpendRates(LocalDate today) {
+        return SpendRates.perTeam(ledger, today);
+    }
+
     public BudgetEvaluator(CostLedger ledger, Reservations reservations) {
         this.ledger = ledger;
         this.reservations = reservations;

@@ -103,6 +103,12 @@ public final class Budgets {
         return evaluator.status(b, LocalDate.now(clock));
     }
 
+    /** The statuses of the last {@link #evaluate}, with each team's spend rate then (for /metrics: nothing is evaluated per scrape). */
+    public record Evaluation(java.time.Instant at, List<BudgetStatus> statuses, List<SpendRates.Rate> teamSpendRates) {
+    }
+
+    private volatile Evaluation last;
+
     /** Evaluates every budget and raises alerts for newly crossed thresholds; returns the statuses. */
     public List<BudgetStatus> evaluate() {
         List<BudgetStatus> out = new ArrayList<>();
@@ -111,6 +117,12 @@ public final class Budgets {
             BudgetAlerts.raise(s, alerts);
             out.add(s);
         }
+        last = new Evaluation(clock.instant(), List.copyOf(out), evaluator.teamSpendRates(LocalDate.now(clock)));
         return out;
+    }
+
+    /** The last evaluation, or null before the first. */
+    public Evaluation lastEvaluation() {
+        return last;
     }
 }

@@ -216,6 +216,7 @@ public final class ApiServer {
             ctx.status(problems.isEmpty() ? 200 : 503).json(m);
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())
+                + (budgets == null ? "" : Metrics.budgets(budgets.lastEvaluation()))
                 + (slos == null ? "" : Metrics.slos(slos.lastEvaluation()))));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);

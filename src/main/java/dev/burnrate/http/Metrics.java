@@ -42,6 +42,46 @@ final class Metrics {
     }
 
     /**
+     * The budgets and team spend rates of the last budget evaluation (the server's loop, every 5 minutes): remaining,
+     * burn per day and share spent per budget (as many as are declared), and each team's spend per day over the last 7
+     * complete days (at most {@link dev.burnrate.budget.SpendRates#TEAM_LIMIT} teams, the rest as {@code __other__}).
+     * An HPA or KEDA external metric can scale on them; Grafana can chart them.
+     */
+    static String budgets(dev.burnrate.budget.Budgets.Evaluation e) {
+        if (e == null) return "";
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP burnrate_budget_remaining Amount left in the budget's current period (negative: overspent).\n# TYPE burnrate_budget_remaining gauge\n");
+        StringBuilder burn = new StringBuilder();
+        StringBuilder spent = new StringBuilder();
+        for (dev.burnrate.budget.BudgetStatus st : e.statuses()) {
+            String labels = "{budget=\"" + esc(st.budget().id()) + "\",team=\"" + esc(teamOf(st.budget())) + "\",currency=\""
+                    + esc(st.remaining().currency()) + "\"} ";
+            sb.append("burnrate_budget_remaining").append(labels).append(st.remaining().plain()).append('\n');
+            if (st.burnRatePerDay() != null) burn.append("burnrate_budget_burn_rate_per_day").append(labels).append(st.burnRatePerDay().plain()).append('\n');
+            if (st.percentSpent() != null) spent.append("burnrate_budget_spent_ratio{budget=\"").append(esc(st.budget().id())).append("\"} ")
+                    .append(st.percentSpent().movePointLeft(2).toPlainString()).append('\n');
+        }
+        sb.append("# HELP burnrate_budget_burn_rate_per_day Spend per day over the last 7 complete days within the budget's scope.\n")
+                .append("# TYPE burnrate_budget_burn_rate_per_day gauge\n").append(burn);
+        sb.append("# HELP burnrate_budget_spent_ratio Share of the budget spent in its current period.\n# TYPE burnrate_budget_spent_ratio gauge\n").append(spent);
+        sb.append("# HELP burnrate_team_spend_rate_per_day Effective spend per day of each team over the last 7 complete days.\n")
+                .append("# TYPE burnrate_team_spend_rate_per_day gauge\n");
+        for (dev.burnrate.budget.SpendRates.Rate r : e.teamSpendRates()) {
+            sb.append("burnrate_team_spend_rate_per_day{team=\"").append(esc(r.team())).append("\",currency=\"").append(esc(r.currency())).append("\"} ")
+                    .append(r.perDay().toPlainString()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The team a budget is for, when its scope names exactly one; otherwise empty. */
+    private static String teamOf(dev.burnrate.budget.Budget b) {
+        for (var entry : b.scope().entrySet()) {
+            if (entry.getKey().name().equals("team") && entry.getValue().size() == 1) return entry.getValue().get(0);
+        }
+        return "";
+    }
+
+    /**
      * The SLOs and cost per 1k of the last evaluation (the server's loop, every 5 minutes; nothing is evaluated per scrape).
      * Labels: the SLO ids (as many as are declared), the alert windows and rules, and at most {@link dev.burnrate.slo.Slos#MODEL_LIMIT}
      * models (the rest as {@code __other__}) by currency.

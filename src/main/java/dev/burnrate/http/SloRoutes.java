@@ -43,6 +43,15 @@ final class SloRoutes {
             }
             ctx.json(json(slos.status(s)));
         }, Access.Scope.TEAM_OBJECT);
+        // SLOs at run time, beside those of burnrate.yaml (which only the file changes): like budgets, for unscoped tokens
+        app.post("/api/v1/slos", ctx -> {
+            Slo s = slos.put(ctx.body(), "request body");
+            ctx.status(201).json(json(slos.status(s)));
+        }, Access.Scope.ALL_TEAMS);
+        app.delete("/api/v1/slos/{id}", ctx -> {
+            if (slos.delete(ctx.pathParam("id"))) ctx.status(204);
+            else ApiServer.problemStatic(ctx, 404, "Not found", "no SLO '" + ctx.pathParam("id") + "' stored through the API");
+        }, Access.Scope.ALL_TEAMS);
         // the SLIs of every model / variant / feature that served requests in [from, to): latency, errors, cost per 1k
         app.get("/api/v1/slis", ctx -> {
             java.time.LocalDate from = dev.burnrate.ledger.CostQueryParser.date("from", ctx.queryParam("from"));

@@ -122,28 +122,20 @@ public final class Recommendations {
         return r.withState(s);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private void audit(String action, String actor, RecommendationStates.Tracked r, Recommendation.State s) {
         if (audit == null) return;
-        audit.append(actor, action, "recommendation:" + r.id(), "{\"kind\":\"" + r.kind().label() + "\",\"target\":" + quote(r.target())
-                + ",\"monthlySaving\":\"" + r.monthlySaving().plain() + "\",\"currency\":\"" + r.monthlySaving().currency() + "\""
-                + (s.reason() == null ? "" : ",\"reason\":" + quote(s.reason())) + "}");
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
+        Map<String, String> detail = new java.util.LinkedHashMap<>();
+        detail.put("kind", r.kind().label());
+        detail.put("target", r.target());
+        detail.put("monthlySaving", r.monthlySaving().plain());
+        detail.put("currency", r.monthlySaving().currency());
+        if (s.reason() != null) detail.put("reason", s.reason());
+        try {
+            audit.append(actor, action, "recommendation:" + r.id(), JSON.writeValueAsString(detail));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the audit detail of " + r.id(), e);
         }
-        return b.append('"').toString();
     }
 }

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.within;
  * from the loop's last evaluation. At 12:00 the assistant (P95 900 ms since 11:40, see SloServeTest) burns 33.33x
  * over 1h; ep-assistant is billed 12.00 USD for 11:00-12:00 and 60 more one-request models (10 tokens each) share it:
  * the assistant's part by tokens over its 28,800 requests of the last 24 h is 0.416652 USD per 1k. Only 50 models are
- * named, the rest are {@code __other__}.
+ * named, the rest are {@code __other__}. Search spent 100.00 a day the week before and 35.00 so far today against a
+ * 3,000 monthly budget: 100 a day, 2,265 left, 24.5% spent.
  */
 class SloMetricsTest {
     @TempDir
@@ -33,7 +34,10 @@ class SloMetricsTest {
 
     @Test
     void metrics_scrapedByPrometheus_carrySloBurnRatesAndCostPer1kWithBoundedModels() throws Exception {
-        Path config = Files.writeString(dir.resolve("burnrate.yaml"), SloServeTest.CONFIG);
+        Path config = Files.writeString(dir.resolve("burnrate.yaml"), SloServeTest.CONFIG + """
+                budgets:
+                  - {id: search-monthly, scope: {team: search}, period: monthly, amount: 3000, currency: USD}
+                """);
         Path bill = Files.writeString(dir.resolve("bill.csv"), """
                 BilledCost,EffectiveCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,ResourceId
                 12.00,12.00,USD,a,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,2026-10-20T11:00:00Z,2026-10-20T12:00:00Z,Microsoft,ep-assistant
@@ -41,6 +45,9 @@ class SloMetricsTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-10-20T12:00:00Z"));
         try (Wiring w = Wiring.open(dir.resolve("l.duckdb"), config, clock)) {
             w.importer().importFiles(List.of(bill));
+            // search spends 100.00 a day in the week before; 35.00 of today so far does not count in a rate of whole days
+            w.importer().importFiles(List.of(new dev.burnrate.testing.DailyBill().daily(java.time.LocalDate.of(2026, 10, 13), java.time.LocalDate.of(2026, 10, 20),
+                    "search", "100.00").add(java.time.LocalDate.of(2026, 10, 20), "search", "35.00").write(dir.resolve("search.csv"))));
             List<InferenceUsage> usage = new ArrayList<>(SloServeTest.usage());
             Instant t11 = Instant.parse("2026-10-20T11:00:00Z");
             for (int i = 0; i < 60; i++) {
@@ -66,6 +73,11 @@ class SloMetricsTest {
                 assertThat(value(prometheus, "burnrate_inference_cost_per_1k{model=\"assistant-llm\",currency=\"USD\"}")).isEqualTo(per1k);
                 assertThat(value(prometheus, "count(count by (model) (burnrate_inference_cost_per_1k))")).isEqualTo(51.0);
                 assertThat(result(prometheus, "burnrate_inference_cost_per_1k{model=\"__other__\"}")).hasSize(1);
+                // the cost KPIs an autoscaler or a Grafana board reads: a team's spend rate and its budget's remainder
+                assertThat(value(prometheus, "burnrate_team_spend_rate_per_day{team=\"search\",currency=\"USD\"}")).isEqualTo(100.0);
+                assertThat(value(prometheus, "burnrate_budget_remaining{budget=\"search-monthly\",team=\"search\",currency=\"USD\"}")).isEqualTo(2265.0);
+                assertThat(value(prometheus, "burnrate_budget_burn_rate_per_day{budget=\"search-monthly\"}")).isEqualTo(100.0);
+                assertThat(value(prometheus, "burnrate_budget_spent_ratio{budget=\"search-monthly\"}")).isCloseTo(735.0 / 3000, within(1e-9));
             } finally {
                 w.api().stop();
             }

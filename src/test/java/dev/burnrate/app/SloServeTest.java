@@ -100,6 +100,20 @@ class SloServeTest {
                 JsonNode one = api.ok(api.send("GET", "/api/v1/slos/assistant-p95", null, null));
                 assertThat(one.get("budgetRemainingPercent").asText()).isEqualTo(slo.get("budgetRemainingPercent").asText()).isNotEmpty();
                 assertThat(api.send("GET", "/api/v1/slos/nope", null, null).statusCode()).isEqualTo(404);
+                // an SLO added at run time is evaluated like the file's; a bad spec names its line; the file's cannot be deleted
+                var badSlo = api.send("POST", "/api/v1/slos", null, "id: ranker-errors\nscope: {model: ranker}\nsli: error_rate\nobjective: {threshold: lots, unit: percent}\nwindow: 28d\n");
+                assertThat(badSlo.statusCode()).isEqualTo(400);
+                assertThat(badSlo.body()).contains("request body:4");
+                JsonNode added = api.ok(api.send("POST", "/api/v1/slos", null,
+                        "{id: assistant-errors, scope: {model: assistant-llm}, sli: error_rate, objective: {threshold: 0.5, unit: '%'}, window: 28d}"));
+                assertThat(added.get("id").asText()).isEqualTo("assistant-errors");
+                assertThat(new java.math.BigDecimal(added.get("sliValue").asText())).isEqualByComparingTo("0");
+                assertThat(api.ok(api.send("GET", "/api/v1/slos", null, null)).get("slos")).extracting(x -> x.get("id").asText())
+                        .containsExactly("assistant-errors", "assistant-p95");
+                assertThat(api.send("DELETE", "/api/v1/slos/assistant-errors", null, null).statusCode()).isEqualTo(204);
+                assertThat(api.send("DELETE", "/api/v1/slos/assistant-p95", null, null).statusCode()).isEqualTo(404);
+                assertThat(api.ok(api.send("GET", "/api/v1/slos", null, null)).get("slos")).extracting(x -> x.get("id").asText())
+                        .containsExactly("assistant-p95");
                 // the SLIs of any model, SLO or not: on the 20th 140 five-minute intervals at 200 ms, 16 at 900 ms, 100 requests each
                 JsonNode sli = api.ok(api.send("GET", "/api/v1/slis?from=2026-10-20&to=2026-10-21", null, null)).get("slis");
                 assertThat(sli).singleElement().satisfies(l -> {

@@ -295,6 +295,12 @@ class ScopeTest {
             status(send("GET", "/api/v1/slos/search-latency", viewer, null), 404);
             status(send("GET", "/api/v1/slos/shared-cost", viewer, null), 404);
         });
+        c.put("POST /api/v1/slos", () -> status(send("POST", "/api/v1/slos", submitter,
+                "{id: fraud-p99, scope: {model: fraud-model}, sli: latency_p99, objective: {threshold: 500, unit: ms}, target: 99, window: 28d, team: fraud}"), 403));
+        c.put("DELETE /api/v1/slos/{id}", () -> {
+            status(send("DELETE", "/api/v1/slos/fraud-errors", submitter, null), 403);
+            assertThat(ok(send("GET", "/api/v1/slos", admin, null)).get("slos")).extracting(x -> x.get("id").asText()).contains("fraud-errors");
+        });
         c.put("GET /api/v1/slis", () -> status(send("GET", "/api/v1/slis", viewer, null), 403)); // usage names no team
         c.put("POST /api/v1/events", () -> status(send("POST", "/api/v1/events", submitter,
                 "{\"kind\":\"deploy\",\"model\":\"fraud-model\",\"at\":\"2026-09-17T08:00:00Z\"}"), 403));
