@@ -614,14 +614,14 @@ pages.debug = async params => {
         { label: 'Cost', num: true, value: r => money(r.cost, r.currency) },
         { label: 'Per 1k inferences', num: true, value: r => r.per1kInferences ? decimal(r.per1kInferences, 4) + ' ' + r.currency : '–' },
         { label: 'Per 1M tokens', num: true, value: r => r.per1MTokens ? decimal(r.per1MTokens, 4) + ' ' + r.currency : '–' },
-      ], (costs.inference || []).filter(r => r.model === model), { empty: 'No inference cost for this model in the last 7 days.', id: 'debug-cost' }))}
+      ], (costs.inference || []).filter(r => r.model === model), { empty: 'No inference cost for this model in the last 7 days.', id: 'debug-cost' }), 'wide')}
       ${card('Deploys and changes, last 30 days', table('Newest first (POST /api/v1/events)', [
         { label: 'At', value: r => at(r.at) },
         { label: 'Change', value: r => r.kind },
         { label: 'Variant', value: r => r.variant || '' },
         { label: 'What', value: r => r.description || '' },
         { label: 'By', value: r => r.actor || '' },
-      ], [...(events.events || [])].reverse(), { empty: 'No deploys or changes of this model in the last 30 days.', id: 'debug-deploys' }))}
+      ], [...(events.events || [])].reverse(), { empty: 'No deploys or changes of this model in the last 30 days.', id: 'debug-deploys' }), 'wide')}
     </div>`;
   if (points.length) {
     const line = (name, field, i) => ({ name, type: 'line', showSymbol: false, itemStyle: { color: PALETTE[i] },
