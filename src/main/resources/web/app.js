@@ -363,7 +363,7 @@ pages.oncall = async () => {
           { label: 'Burn 1h / 6h / 3d', num: true, value: r => ['1h', '6h', '3d'].map(w => r.burnRates && r.burnRates[w] !== undefined && r.burnRates[w] !== null ? fmtNum(r.burnRates[w], 2) + '×' : '–').join(' / ') },
         ], sloRows, { empty: 'No SLOs declared (slos: in burnrate.yaml).', id: 'slos' }), 'wide')}
         ${card('P95 latency per model, last 24 h', table('Request-weighted P95; most requests first', [
-          { label: 'Model', value: r => r.model },
+          { label: 'Model', html: r => debugLink(r.model) },
           { label: 'Requests', num: true, value: r => fmtNum(r.requests, 0) },
           { label: 'P95', num: true, value: r => r.requests ? `${fmtNum(r.p95w / r.requests, 1)} ms` : '–' },
           { label: 'Errors', num: true, value: r => r.requests ? `${fmtNum(100 * r.errors / r.requests, 3)}%` : '–' },
@@ -541,7 +541,7 @@ pages.models = async () => {
   $view().innerHTML = `<h1>Models</h1>
     <div class="grid">
       ${card('Unit economics per model', table('Training from job runs linked to the bill; inference from usage × cost', [
-        { label: 'Model', value: r => r.model, rowHeader: true },
+        { label: 'Model', html: r => debugLink(r.model), rowHeader: true },
         { label: 'Runs', num: true, value: r => r.t ? r.t.runs : '–' },
         { label: 'Cost per run', num: true, value: r => r.t ? money(r.t.costPerRun, r.t.currency) : '–' },
         { label: `Retraining ${month}`, num: true, value: r => r.t && r.t.retrainingByMonth && r.t.retrainingByMonth[month] ? money(r.t.retrainingByMonth[month], r.t.currency) : '–' },
@@ -558,6 +558,78 @@ pages.models = async () => {
     series: (unit.training || []).map((r, i) => ({ name: r.model, type: 'bar', stack: 'all', itemStyle: { color: PALETTE[i % PALETTE.length] },
       data: months.map(m => Number((r.retrainingByMonth || {})[m] || 0)) })),
   }, 'Retraining spend per month for each model');
+};
+
+// ------------------------------------------------------------------ debug: one model
+
+const debugLink = m => `<a href="#/debug?model=${encodeURIComponent(m)}">${esc(m)}</a>`;
+const at = v => v ? v.replace('T', ' ').slice(0, 16) : '–';
+
+/** What an SRE looks at when one model misbehaves: its latency hour by hour, its runs and evictions, cost per 1k, deploys. */
+pages.debug = async params => {
+  const model = params && params.get('model');
+  if (!model) {
+    const [slis, unit] = await Promise.all([api(`/api/v1/slis?from=${daysAgo(7)}`).catch(() => ({ slis: [] })), api('/api/v1/unit-costs').catch(() => ({ training: [] }))]);
+    const names = [...new Set([...(slis.slis || []).map(l => l.model), ...(unit.training || []).map(t => t.model)])].sort();
+    $view().innerHTML = `<h1>Debug a model</h1>` + card('Models', names.length
+      ? `<ul id="debug-models">${names.map(m => `<li>${debugLink(m)}</li>`).join('')}</ul>` : '<p class="muted">No models yet.</p>', 'wide');
+    return;
+  }
+  const q = encodeURIComponent(model);
+  const [series, jobs, costs, events] = await Promise.all([
+    api(`/api/v1/slis/series?model=${q}&from=${daysAgo(7)}`),
+    api(`/api/v1/jobs?model=${q}`).catch(() => ({ jobs: [] })),
+    api(`/api/v1/inference-costs?by=model&from=${daysAgo(7)}`).catch(() => ({ inference: [] })),
+    api(`/api/v1/events?model=${q}&from=${daysAgo(30)}`).catch(() => ({ events: [] })),
+  ]);
+  const points = series.points || [];
+  const runs = [...(jobs.jobs || [])].filter(j => j.model === model).sort((a, b) => (b.start || '').localeCompare(a.start || '')).slice(0, 20);
+  const evictions = runs.reduce((n, j) => n + Number(j.evictions || 0), 0);
+  const ms = v => v === null || v === undefined ? '–' : decimal(v, 1) + ' ms';
+  $view().innerHTML = `<h1>Debug · ${esc(model)}</h1>
+    <p class="muted"><a href="#/debug">Other models</a> · <a href="#/oncall">On-call</a></p>
+    <div class="grid">
+      ${card('Latency per hour, last 7 days', points.length ? '<div id="c-latency" class="chart tall"></div>' : '<p class="muted">No inference usage of this model in the last 7 days.</p>', 'wide')}
+      ${card('Latency and errors, newest hours', table('Request-weighted percentiles of the hour\'s intervals (GET /api/v1/slis/series); the last 24 hours with traffic', [
+        { label: 'Hour', value: r => at(r.hour), rowHeader: true },
+        { label: 'Requests', num: true, value: r => decimal(r.requests, 0) },
+        { label: 'P50', num: true, value: r => ms(r.latencyP50Ms) },
+        { label: 'P95', num: true, value: r => ms(r.latencyP95Ms) },
+        { label: 'P99', num: true, value: r => ms(r.latencyP99Ms) },
+        { label: 'Errors', num: true, value: r => r.errorRatePercent === null || r.errorRatePercent === undefined ? '–' : decimal(r.errorRatePercent, 3) + '%' },
+      ], [...points].reverse().slice(0, 24), { empty: 'No inference usage of this model in the last 7 days.', id: 'debug-latency' }), 'wide')}
+      ${card(`Training and retrain runs (${evictions} spot evictions)`, table('Newest first, at most 20', [
+        { label: 'Run', value: r => r.id, rowHeader: true },
+        { label: 'Kind', value: r => r.kind || '' },
+        { label: 'Status', value: r => r.status || '' },
+        { label: 'Start', value: r => at(r.start) },
+        { label: 'Pricing', value: r => r.pricing || '' },
+        { label: 'Evictions', num: true, value: r => String(r.evictions ?? 0) },
+        { label: 'Eviction overhead', num: true, value: r => r.evictionOverhead ? money(r.evictionOverhead, r.currency) : '–' },
+        { label: 'Cost', num: true, value: r => money(r.cost, r.currency) + (r.estimated ? ' (est.)' : '') },
+      ], runs, { empty: 'No training runs of this model.', id: 'debug-runs' }), 'wide')}
+      ${card('Cost per 1k inferences, last 7 days', table('Endpoint cost split onto the usage it served (GET /api/v1/inference-costs)', [
+        { label: 'Currency', value: r => r.currency || '–' },
+        { label: 'Requests', num: true, value: r => decimal(r.requests, 0) },
+        { label: 'Cost', num: true, value: r => money(r.cost, r.currency) },
+        { label: 'Per 1k inferences', num: true, value: r => r.per1kInferences ? decimal(r.per1kInferences, 4) + ' ' + r.currency : '–' },
+        { label: 'Per 1M tokens', num: true, value: r => r.per1MTokens ? decimal(r.per1MTokens, 4) + ' ' + r.currency : '–' },
+      ], (costs.inference || []).filter(r => r.model === model), { empty: 'No inference cost for this model in the last 7 days.', id: 'debug-cost' }), 'wide')}
+      ${card('Deploys and changes, last 30 days', table('Newest first (POST /api/v1/events)', [
+        { label: 'At', value: r => at(r.at) },
+        { label: 'Change', value: r => r.kind },
+        { label: 'Variant', value: r => r.variant || '' },
+        { label: 'What', value: r => r.description || '' },
+        { label: 'By', value: r => r.actor || '' },
+      ], [...(events.events || [])].reverse(), { empty: 'No deploys or changes of this model in the last 30 days.', id: 'debug-deploys' }), 'wide')}
+    </div>`;
+  if (points.length) {
+    const line = (name, field, i) => ({ name, type: 'line', showSymbol: false, itemStyle: { color: PALETTE[i] },
+      data: points.filter(p => p[field] !== null && p[field] !== undefined).map(p => [p.hour, Number(p[field])]) });
+    chart('c-latency', { legend: { top: 0 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'ms' },
+      series: [line('P50', 'latencyP50Ms', 2), line('P95', 'latencyP95Ms', 0), line('P99', 'latencyP99Ms', 1)] },
+      `Hourly P50, P95 and P99 latency of ${model} over the last 7 days`);
+  }
 };
 
 /** Scrolls to the row a link selected, if any. */

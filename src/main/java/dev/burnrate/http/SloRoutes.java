@@ -59,6 +59,18 @@ final class SloRoutes {
             ctx.json(Map.of("slis", slos.slis().byModelVariantFeature(dev.burnrate.ledger.Window.startOf(from), dev.burnrate.ledger.Window.endOf(to))
                     .stream().map(SloRoutes::json).toList()));
         }, Access.Scope.ALL_TEAMS); // usage is by model, variant, feature and customer, no team
+        // one model's latency and errors hour by hour over [from, to) (default: all stored usage), for the Debug page
+        app.get("/api/v1/slis/series", ctx -> {
+            String model = ctx.queryParam("model");
+            if (model == null || model.isBlank()) {
+                ApiServer.problemStatic(ctx, 400, "Invalid request", "model: required, e.g. ?model=ranker");
+                return;
+            }
+            java.time.LocalDate from = dev.burnrate.ledger.CostQueryParser.date("from", ctx.queryParam("from"));
+            java.time.LocalDate to = dev.burnrate.ledger.CostQueryParser.date("to", ctx.queryParam("to"));
+            ctx.json(Map.of("model", model, "points", slos.slis().hourly(model, dev.burnrate.ledger.Window.startOf(from),
+                    dev.burnrate.ledger.Window.endOf(to)).stream().map(SloRoutes::json).toList()));
+        }, Access.Scope.ALL_TEAMS); // usage names no team
         if (events == null) return;
         // events are by model and variant, no team: like inference usage, for tokens not scoped to teams
         app.post("/api/v1/events", ctx -> {
@@ -165,6 +177,18 @@ final class SloRoutes {
             x.put("per1MTokens", plain(c.per1MTokens()));
             return x;
         }).toList());
+        return m;
+    }
+
+    private static Map<String, Object> json(dev.burnrate.slo.Slis.Point p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hour", p.hour().toString());
+        m.put("requests", p.requests());
+        m.put("errors", p.errors());
+        m.put("errorRatePercent", plain(p.errorRatePercent()));
+        m.put("latencyP50Ms", plain(p.latencyP50Ms()));
+        m.put("latencyP95Ms", plain(p.latencyP95Ms()));
+        m.put("latencyP99Ms", plain(p.latencyP99Ms()));
         return m;
     }
 

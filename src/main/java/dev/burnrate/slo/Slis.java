@@ -82,6 +82,32 @@ public final class Slis {
         return out;
     }
 
+    /**
+     * One hour of a model's inference: requests and errors of the usage that started in [hour, hour + 1h), and its
+     * latency percentiles as the request-weighted mean of those intervals' (ms, one decimal; null when none reports one).
+     */
+    public record Point(Instant hour, long requests, long errors, BigDecimal errorRatePercent, BigDecimal latencyP50Ms,
+                        BigDecimal latencyP95Ms, BigDecimal latencyP99Ms) {
+    }
+
+    /**
+     * A model's latency and errors hour by hour over [from, to), all variants and features together, oldest first: usage
+     * counts in the hour its interval starts in (collectors report 1 to 60-minute intervals); hours without usage are
+     * left out rather than shown as zero.
+     */
+    public List<Point> hourly(String model, Instant from, Instant to) {
+        Map<Instant, List<InferenceUsage>> hours = new TreeMap<>();
+        for (InferenceUsage u : usages.between(from, to)) {
+            if (u.model().equals(model)) hours.computeIfAbsent(u.start().truncatedTo(java.time.temporal.ChronoUnit.HOURS), h -> new ArrayList<>()).add(u);
+        }
+        List<Point> out = new ArrayList<>();
+        hours.forEach((hour, rows) -> {
+            Line l = line(model, null, null, rows, Map.of());
+            out.add(new Point(hour, l.requests(), l.errors(), l.errorRatePercent(), l.latencyP50Ms(), l.latencyP95Ms(), l.latencyP99Ms()));
+        });
+        return out;
+    }
+
     /** The models beyond {@link #byModel}'s limit, together. */
     public static final String OTHER_MODELS = "__other__";
 

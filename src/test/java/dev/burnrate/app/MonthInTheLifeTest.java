@@ -39,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cause, by the first bill that carries them, and delivered to the team's webhook; the budget alert once; approve → run
  * working; the month's showback adding up to the bill exactly; the audit chain intact; the CLI (beside the server) and
  * the dashboard's API agreeing; an idle GPU notebook recommended for stopping (and ticketed), accepted, stopped, and
- * its realised saving measured from the bills that follow. Extend it when a feature joins the loop.
+ * its realised saving measured from the bills that follow; the ranker's latency SLO paging the team, through the outbox,
+ * after a release slows it (the deploy named as the first suspect), and resolving once it is rolled back. Extend it when
+ * a feature joins the loop.
  */
 class MonthInTheLifeTest {
     static final LocalDate OCT = LocalDate.of(2026, 10, 1);
@@ -51,6 +53,8 @@ class MonthInTheLifeTest {
     static final LocalDate NOTEBOOK_FOUND = LocalDate.of(2026, 11, 15);
     static final LocalDate NOTEBOOK_STOPPED = LocalDate.of(2026, 11, 16);
     static final String NOTEBOOK_TAGS = "{\"team\": \"vision\", \"model\": \"notebook\", \"job_id\": \"vision-notebook\"}";
+    /** The ranker's release v4, deployed at 06:30, slows its P95 from 120 to 900 ms until it is rolled back at 06:45. */
+    static final LocalDate RANKER_RELEASE = LocalDate.of(2026, 11, 27);
 
     @TempDir
     Path dir;
@@ -161,6 +165,9 @@ class MonthInTheLifeTest {
                      thresholds: [{percent: 80, on: actual, action: ticket}]}
                   - {id: ml, scope: {team: ml}, period: monthly, amount: 20000, currency: USD}
                   - {id: fraud, scope: {team: fraud}, period: monthly, amount: 8000, currency: USD}
+                slos:
+                  - {id: ranker-p95, scope: {model: ranker}, sli: latency_p95, objective: {threshold: 300, unit: ms}, target: 99,
+                     window: 28d, team: search}
                 prices:
                   - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, source: test}
                 gate:
@@ -191,6 +198,7 @@ class MonthInTheLifeTest {
                     if (d.equals(RUNAWAY_DAY)) runaway(d);
                     if (d.equals(NOTEBOOK_FOUND)) idleNotebookFound(loop, d);
                     if (d.equals(NOTEBOOK_STOPPED)) idleNotebookStopped(d);
+                    if (d.equals(RANKER_RELEASE)) rankerRelease(loop, d);
                     if (d.equals(RUNAWAY_DAY.plusDays(1))) {
                         assertThat(anomalyAlerts()).as("the runaway's day, by the first bill that carries it").anyMatch(a -> a.contains("fraud"));
                     }
@@ -252,6 +260,57 @@ class MonthInTheLifeTest {
         assertThat(gpu.get(0).path("samples").asLong()).isEqualTo(60);
         JsonNode inference = api("GET", "/api/v1/inference-costs?by=model&from=" + d.minusDays(1) + "&to=" + d, null).path("inference");
         assertThat(inference.toString()).contains("ranker");
+    }
+
+    /** One 5-minute interval of the ranker's usage on search-prod, as its collector posts it. */
+    static String rankerInterval(Instant start, String variant, int p95) {
+        return "{\"start\":\"" + start + "\",\"end\":\"" + start.plus(Duration.ofMinutes(5)) + "\",\"model\":\"ranker\",\"variant\":\"" + variant
+                + "\",\"feature\":\"search\",\"endpoint\":\"search-prod\",\"requests\":900,\"inputTokens\":0,\"outputTokens\":0,"
+                + "\"latencyP50Ms\":40,\"latencyP95Ms\":" + p95 + ",\"latencyP99Ms\":" + (p95 * 2) + ",\"errors\":0}\n";
+    }
+
+    /**
+     * The ranker's SLO (P95 ≤ 300 ms in 99% of intervals, 1% budget) through a bad release: 3 days of good 5-minute
+     * intervals, the pipeline's deploy of v4 at 06:30, then 900 ms. The loop evaluates every 5 minutes: at 06:35 1 bad of
+     * the hour's 12 intervals burns 8.33x (under 14.4x); at 06:40 2 of 12 burn 16.67x and the last 5 minutes 100x, so it
+     * pages; the outbox delivers the page to the team's webhook on the next tick, with the deploy as the first suspect.
+     * The team rolls back at 06:45; the next good interval stops the 5-minute burn and the page resolves.
+     */
+    void rankerRelease(ServerLoop loop, LocalDate d) throws Exception {
+        Instant deploy = d.atTime(6, 30).toInstant(ZoneOffset.UTC);
+        assertThat(clock.instant()).isEqualTo(deploy);
+        StringBuilder good = new StringBuilder();
+        for (Instant t = deploy.minus(Duration.ofDays(3)); t.isBefore(deploy); t = t.plus(Duration.ofMinutes(5))) good.append(rankerInterval(t, "v3", 120));
+        assertThat(api("POST", "/api/v1/inference-usage", good.toString()).path("received").asLong()).isEqualTo(3 * 288);
+        api("POST", "/api/v1/events", "{\"kind\":\"deploy\",\"model\":\"ranker\",\"variant\":\"v4\",\"at\":\"" + deploy + "\",\"description\":\"ranker v4\"}");
+        for (int i = 0; i < 3; i++) {
+            api("POST", "/api/v1/inference-usage", rankerInterval(clock.instant(), "v4", 900));
+            clock.advance(Duration.ofMinutes(5));
+            loop.tick();
+            if (i == 0) assertThat(alerts("slo")).as("1 bad interval of 12 burns 8.33x: under the 14.4x page").isEmpty();
+        }
+        assertThat(alerts("slo")).singleElement().satisfies(a -> {
+            assertThat(a.severity()).isEqualTo(Alert.Severity.PAGE);
+            assertThat(a.dedupKey()).isEqualTo("slo:ranker-p95:page-1h-5m:" + deploy.plus(Duration.ofMinutes(10)));
+            assertThat(a.occurrences()).isEqualTo(2);
+        });
+        String page = webhook.stream().filter(b -> b.contains("ranker-p95")).findFirst().orElseThrow();
+        JsonNode details = json.readTree(page).path("details");
+        assertThat(details.path("burn rate 1h").asText()).isEqualTo("16.67x (threshold 14.40x)");
+        assertThat(details.path("burn rate 5m").asText()).isEqualTo("100.00x (threshold 14.40x)");
+        assertThat(details.path("team").asText()).isEqualTo("search");
+        assertThat(details.path("recent changes").asText()).startsWith("deploy ranker/v4 at " + deploy).endsWith(": ranker v4");
+        JsonNode slo = api("GET", "/api/v1/slos", null).path("slos").get(0);
+        assertThat(slo.path("id").asText()).isEqualTo("ranker-p95");
+        assertThat(slo.path("state").asText()).isEqualTo("page");
+        assertThat(new BigDecimal(slo.path("burnRates").path("1h").asText())).isEqualByComparingTo("25"); // 3 of 12
+
+        api("POST", "/api/v1/events", "{\"kind\":\"rollback\",\"model\":\"ranker\",\"variant\":\"v3\",\"at\":\"" + clock.instant() + "\"}");
+        api("POST", "/api/v1/inference-usage", rankerInterval(clock.instant(), "v3", 120));
+        clock.advance(Duration.ofMinutes(5));
+        loop.tick();
+        assertThat(alerts("slo")).singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(Alert.State.RESOLVED));
+        assertThat(api("GET", "/api/v1/slos/ranker-p95", null).path("state").asText()).as("3 bad of 72 over 6h: 4.17x, under 6x").isEqualTo("ok");
     }
 
     /** The fraud retrain that runs away: the guard notifies, asks it to checkpoint, then stops it. */

@@ -302,6 +302,7 @@ class ScopeTest {
             assertThat(ok(send("GET", "/api/v1/slos", admin, null)).get("slos")).extracting(x -> x.get("id").asText()).contains("fraud-errors");
         });
         c.put("GET /api/v1/slis", () -> status(send("GET", "/api/v1/slis", viewer, null), 403)); // usage names no team
+        c.put("GET /api/v1/slis/series", () -> status(send("GET", "/api/v1/slis/series?model=fraud-model", viewer, null), 403));
         c.put("POST /api/v1/events", () -> status(send("POST", "/api/v1/events", submitter,
                 "{\"kind\":\"deploy\",\"model\":\"fraud-model\",\"at\":\"2026-09-17T08:00:00Z\"}"), 403));
         c.put("GET /api/v1/events", () -> status(send("GET", "/api/v1/events", viewer, null), 403));

@@ -90,4 +90,44 @@ class SlisTest {
             assertThat(none.costs()).isEmpty();
         }
     }
+
+    /**
+     * Model m's hours over [10:00, 14:00), by hand:
+     * <pre>
+     * hour   rows (start, minutes, requests, p50/p95/p99, errors)                    requests errors  err %  P50    P95    P99
+     * 10:00  v1 10:00 30' 1000 100/200/400 5; v1 10:30 30' 3000 120/300/600 15;          5000     70    1.4  115.0  320.0  550.0
+     *        v2 10:00 60' 1000 -/500/- 50
+     * 11:00  nothing: left out, not zero
+     * 12:00  v1 12:05 5' 0 requests (P95 999: weighs nothing); v1 12:55 5' 200 90/250/700   200      0    0    90.0  250.0  700.0
+     * 13:00  v2 13:00 5' 100 -/410.5/- 1                                                  100      1    1.0     –   410.5     –
+     * </pre>
+     * Left out too: model n at 10:00, m's row starting 09:30 (before from) and at 14:00 (the end, exclusive).
+     */
+    @Test
+    void hourly_modelOverFourHours_oneWeightedPointPerHourWithUsage_gapsLeftOut() throws Exception {
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckInferenceUsages usages = new DuckInferenceUsages(l.db);
+            usages.upsert(List.of(
+                    usage(T10, 30, "m", "v1", "chat", "ep-a", 1000, 0, 0, 100.0, 200.0, 400.0, 5),
+                    usage(T10.plusSeconds(1800), 30, "m", "v1", "chat", "ep-a", 3000, 0, 0, 120.0, 300.0, 600.0, 15),
+                    usage(T10, 60, "m", "v2", "chat", "ep-a", 1000, 0, 0, null, 500.0, null, 50),
+                    usage(T10.plusSeconds(2 * 3600 + 300), 5, "m", "v1", "chat", "ep-a", 0, 0, 0, 999.0, 999.0, 999.0, 0),
+                    usage(T10.plusSeconds(2 * 3600 + 55 * 60), 5, "m", "v1", "chat", "ep-a", 200, 0, 0, 90.0, 250.0, 700.0, 0),
+                    usage(T10.plusSeconds(3 * 3600), 5, "m", "v2", "chat", "ep-a", 100, 0, 0, null, 410.5, null, 1),
+                    usage(T10, 60, "n", "v1", "chat", "ep-a", 7000, 0, 0, 1.0, 1.0, 1.0, 7),
+                    usage(T10.minusSeconds(1800), 30, "m", "v1", "chat", "ep-a", 9000, 0, 0, 1.0, 1.0, 1.0, 9),
+                    usage(T10.plusSeconds(4 * 3600), 60, "m", "v1", "chat", "ep-a", 9000, 0, 0, 1.0, 1.0, 1.0, 9)));
+            List<Slis.Point> points = new Slis(usages).hourly("m", T10, T10.plusSeconds(4 * 3600));
+            assertThat(points).extracting(p -> p.hour() + " " + p.requests() + " " + p.errors() + " " + plain(p.errorRatePercent()) + " "
+                    + plain(p.latencyP50Ms()) + " " + plain(p.latencyP95Ms()) + " " + plain(p.latencyP99Ms())).containsExactly(
+                    "2026-10-20T10:00:00Z 5000 70 1.4 115 320 550",
+                    "2026-10-20T12:00:00Z 200 0 0 90 250 700",
+                    "2026-10-20T13:00:00Z 100 1 1 - 410.5 -");
+            assertThat(new Slis(usages).hourly("nobody", T10, T10.plusSeconds(4 * 3600))).isEmpty();
+        }
+    }
+
+    static String plain(java.math.BigDecimal v) {
+        return v == null ? "-" : v.stripTrailingZeros().toPlainString();
+    }
 }

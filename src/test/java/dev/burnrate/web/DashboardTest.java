@@ -219,6 +219,50 @@ class DashboardTest {
     }
 
     @Test
+    void debug_modelLinkedFromOnCall_showsItsHourlyLatencyRunsEvictionsCostAndDeploys_asTheApiReturnsThem() throws Exception {
+        String model = "assistant-llm";
+        open("oncall");
+        driver.findElement(By.cssSelector("#latency a[href='#/debug?model=" + model + "']")).click();
+        waitReady("debug");
+        assertThat(text("h1")).isEqualTo("Debug · " + model);
+        // latency: the newest 24 hours with traffic, newest first, each as GET /api/v1/slis/series has it
+        JsonNode points = get("/api/v1/slis/series?model=" + model + "&from=" + TODAY.minusDays(7)).get("points");
+        assertThat(points.size()).as("the demo serves " + model + " every hour").isGreaterThan(24);
+        List<WebElement> rows = driver.findElements(By.cssSelector("#debug-latency tbody tr"));
+        assertThat(rows).hasSize(24);
+        for (int i = 0; i < 24; i++) {
+            JsonNode p = points.get(points.size() - 1 - i);
+            assertThat(rows.get(i).getText()).startsWith(p.get("hour").asText().replace('T', ' ').substring(0, 16))
+                    .contains(fixed(p.get("latencyP95Ms").asText(), 1) + " ms").contains(fixed(String.valueOf(p.get("requests").asLong()), 0));
+        }
+        assertThat(driver.findElements(By.cssSelector("#c-latency svg"))).as("the latency chart is drawn").isNotEmpty();
+        // its runs, newest first, with their spot evictions
+        List<JsonNode> runs = new ArrayList<>();
+        get("/api/v1/jobs?model=" + model).get("jobs").forEach(runs::add);
+        runs.sort(java.util.Comparator.comparing((JsonNode j) -> j.get("start").asText()).reversed());
+        assertThat(runs).as("the demo retrains " + model).isNotEmpty();
+        List<WebElement> shown = driver.findElements(By.cssSelector("#debug-runs tbody tr"));
+        assertThat(shown).hasSize(Math.min(20, runs.size()));
+        int evictions = 0;
+        for (int i = 0; i < shown.size(); i++) {
+            assertThat(shown.get(i).findElement(By.tagName("th")).getText()).isEqualTo(runs.get(i).get("id").asText());
+            evictions += runs.get(i).get("evictions").asInt();
+        }
+        assertThat(text("section[aria-label^='Training and retrain runs'] h2")).isEqualTo("Training and retrain runs (" + evictions + " spot evictions)");
+        // cost per 1k over the same 7 days
+        for (JsonNode c : get("/api/v1/inference-costs?by=model&from=" + TODAY.minusDays(7)).get("inference")) {
+            if (!c.get("model").asText().equals(model) || c.get("per1kInferences").isNull()) continue;
+            assertThat(text("#debug-cost")).contains(fixed(c.get("per1kInferences").asText(), 4) + " " + c.get("currency").asText());
+        }
+        // its deploys of the last 30 days, and no other model's
+        JsonNode events = get("/api/v1/events?model=" + model + "&from=" + TODAY.minusDays(30)).get("events");
+        assertThat(events.size()).as("the demo deploys " + model).isPositive();
+        assertThat(driver.findElements(By.cssSelector("#debug-deploys tbody tr"))).hasSize(events.size());
+        for (JsonNode e : events) assertThat(text("#debug-deploys")).contains(e.get("kind").asText());
+        finish("debug");
+    }
+
+    @Test
     void budgetsAndAnomalies_showEveryBudgetAndAnomalyTheApiHas() throws Exception {
         open("budgets");
         for (JsonNode b : get("/api/v1/budgets").get("budgets")) {
@@ -336,7 +380,7 @@ class DashboardTest {
 
     @Test
     void everyPage_isUsableByKeyboard_withLabelledControlsAndOneCurrentNavLink() {
-        for (String page : List.of("overview", "oncall", "explorer", "models", "budgets", "anomalies", "savings", "approvals", "policies", "audit")) {
+        for (String page : List.of("overview", "oncall", "explorer", "models", "debug", "budgets", "anomalies", "savings", "approvals", "policies", "audit")) {
             open(page);
             assertThat(driver.findElements(By.cssSelector("nav a[aria-current=page]"))).extracting(e -> e.getAttribute("data-page")).containsExactly(page);
             assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
@@ -451,6 +495,13 @@ class DashboardTest {
     static JsonNode find(JsonNode array, String field, String value) {
         for (JsonNode n : array) if (value.equals(n.get(field).asText())) return n;
         throw new AssertionError("no " + field + "=" + value + " in " + array);
+    }
+
+    /** A decimal as the dashboard's decimal(v, places) shows it: rounded half up, thousands grouped. */
+    static String fixed(String v, int places) {
+        DecimalFormat f = new DecimalFormat(places == 0 ? "#,##0" : "#,##0." + "0".repeat(places), DecimalFormatSymbols.getInstance(Locale.US));
+        f.setRoundingMode(RoundingMode.HALF_UP);
+        return f.format(new BigDecimal(v));
     }
 
     /** What the dashboard shows for an amount: rounded half up to cents, thousands grouped. */
