@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * spot that cost is scaled by the catalog's spot / on-demand ratio, and grows by the expected restart overhead:
  * checkpoints written every τ = √(2 × MTBF × C) hours (Young/Daly), so per hour of work C / τ goes to writing them and
  * (τ / 2 + R) / MTBF to the work lost and the restart per interruption. The MTBF of a job comes from the family's own
- * spot runs (instance-hours per eviction, over the history window, divided by the job's instances) or else from the
+ * spot runs (instance-hours per eviction, over the history window, divided by the family's median instances per run) or else from the
  * AWS Spot Advisor's interruption band (its upper bound: that share of instances interrupted per 30-day month).
  * saving = billed × (1 − spot/on-demand × (1 + overhead)), when positive.
  */
@@ -68,7 +68,9 @@ final class SpotCandidates {
             boolean inWindow = j.end() == null || j.end().isAfter(from);
             if ("spot".equals(j.pricing())) {
                 if (j.end() == null || j.end().isAfter(historyFrom)) spot.computeIfAbsent(f, k -> new ArrayList<>()).add(j);
-            } else if ((j.pricing() == null || "on_demand".equals(j.pricing())) && inWindow && j.checkpoints() > 0 && !taken.contains(j.id())) {
+            } else if ((j.pricing() == null || "on_demand".equals(j.pricing())) && inWindow && j.checkpoints() > 0 && !taken.contains(j.id())
+                    && !"stopped".equals(j.status())) {
+                // a run that was stopped (the guard's runaway, someone's kill) is an incident, not the family's workload
                 onDemand.computeIfAbsent(f, k -> new ArrayList<>()).add(j);
             }
         }
@@ -99,7 +101,9 @@ final class SpotCandidates {
         String currency = byCurrency.keySet().iterator().next();
         BigDecimal spend = byCurrency.get(currency);
         if (spend.signum() <= 0) return null;
-        int instances = runs.stream().mapToInt(j -> Math.max(1, j.instanceCount())).max().orElse(1);
+        // a job's MTBF is its instances' MTBF over how many it runs: the family's typical (median) run, not its largest
+        int[] counts = runs.stream().mapToInt(j -> Math.max(1, j.instanceCount())).sorted().toArray();
+        int instances = counts.length == 0 ? 1 : counts[(counts.length - 1) / 2];
 
         // MTBF of one job: from the family's own evictions on spot, else the Spot Advisor's band
         BigDecimal instanceMtbf;

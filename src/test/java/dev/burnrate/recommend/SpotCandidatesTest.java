@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.within;
  *   of p4de.24xlarge in us-east-1 is "&lt;5%", so an instance's MTBF is 720 × 100 / 5 = 14400 h and the job's 7200 h.
  *   τ = √(2 × 7200 × 0.25) = 60 h; overhead = 0.25/60 + (30 + 0.5)/7200 = 60.5/7200; saving = 2000 × 0.65 − 2000 × 0.35 × 60.5/7200
  *   = 1300 − 5.8819444… = 1294.1180556 (to 6 places 1294.118056).</li>
+ * <li>fraud's runaway {@code a3} (64 instances, stopped) is left out: neither its 5000 nor its size count.</li>
  * <li>search/ranker/training never checkpoints (a restart would start over): no spot.</li>
  * </ul>
  */
@@ -52,6 +53,8 @@ class SpotCandidatesTest {
         for (int d = 20; d <= 31; d++) {
             b.append(SavingsBill.billRow(LocalDateTime.parse("2026-10-" + d + "T00:00"), 24, "100", "100", "Usage", "Standard", ec2, "Compute", "us-east-1", null, null, "fraud", "AWS", "a2"));
         }
+        // a3: the family's runaway, 64 instances for a day, stopped by the guard: an incident, not its workload
+        b.append(SavingsBill.billRow(LocalDateTime.parse("2026-10-25T00:00"), 24, "5000", "5000", "Usage", "Standard", ec2, "Compute", "us-east-1", null, null, "fraud", "AWS", "a3"));
         b.append(SavingsBill.billRow(LocalDateTime.parse("2026-10-15T00:00"), 24, "2000", "2000", "Usage", "Standard", ec2, "Compute", "us-east-1", null, null, "vision", "AWS", "b1"));
         b.append(SavingsBill.billRow(LocalDateTime.parse("2026-10-16T00:00"), 24, "800", "800", "Usage", "Standard", ec2, "Compute", "us-east-1", null, null, "search", "AWS", "c1"));
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);
@@ -70,6 +73,8 @@ class SpotCandidatesTest {
                             + "\"on_demand\",\"start\":\"2026-10-10T00:00:00Z\",\"end\":\"2026-10-12T00:00:00Z\",\"status\":\"succeeded\",\"checkpoints\":4}",
                     "{\"id\":\"a2\",\"team\":\"fraud\",\"model\":\"fraud-detector\",\"kind\":\"retraining\",\"instanceType\":\"p4d.24xlarge\",\"instanceCount\":1," + common
                             + "\"on_demand\",\"start\":\"2026-10-20T00:00:00Z\",\"status\":\"running\",\"checkpoints\":2}",
+                    "{\"id\":\"a3\",\"team\":\"fraud\",\"model\":\"fraud-detector\",\"kind\":\"retraining\",\"instanceType\":\"p4d.24xlarge\",\"instanceCount\":64," + common
+                            + "\"on_demand\",\"start\":\"2026-10-25T00:00:00Z\",\"end\":\"2026-10-26T00:00:00Z\",\"status\":\"stopped\",\"checkpoints\":1}",
                     "{\"id\":\"b1\",\"team\":\"vision\",\"model\":\"detector\",\"kind\":\"training\",\"instanceType\":\"p4de.24xlarge\",\"instanceCount\":2," + common
                             + "\"on_demand\",\"start\":\"2026-10-15T00:00:00Z\",\"end\":\"2026-10-16T00:00:00Z\",\"status\":\"succeeded\",\"checkpoints\":3}",
                     "{\"id\":\"c1\",\"team\":\"search\",\"model\":\"ranker\",\"kind\":\"training\",\"instanceType\":\"p4d.24xlarge\",\"instanceCount\":1," + common
@@ -88,7 +93,7 @@ class SpotCandidatesTest {
             assertThat(fraud.monthlySaving().amount()).isEqualByComparingTo("652.675");
             assertThat(fraud.evidence().numbers()).containsEntry("billed_effective", "1000").containsEntry("on_demand_runs", "1")
                     .containsEntry("mtbf_hours", "200").containsEntry("checkpoint_interval_hours", "10").containsEntry("overhead_fraction", "0.0525")
-                    .containsEntry("gross_saving", "670").containsEntry("restart_overhead_cost", "17.325");
+                    .containsEntry("gross_saving", "670").containsEntry("restart_overhead_cost", "17.325").containsEntry("instances", "1");
             assertThat(fraud.evidence().rule()).contains("200 instance-hours, 1 evictions");
             assertThat(fraud.action()).contains("checkpointing every 10.0 h");
 
