@@ -81,12 +81,14 @@ public final class CostAnomalies {
     private final Settings settings;
     private final java.time.Clock clock;
     /**
-     * A day's (or an hour's) spend is the sum of many charges, so its residuals are much closer to normal than raw
-     * telemetry's: one point is judged by a Student t of 7 degrees of freedom, not 3 (a tripled day of a series that
-     * varies by a quarter, z = 8.5, is a one-in-17,000 day, not one in 300).
+     * A day's spend is the sum of many charges, so its residuals are much closer to normal than raw telemetry's: one
+     * day is judged by a Student t of 7 degrees of freedom, not 3 (a tripled day of a series that varies by a quarter,
+     * z = 8.5, is a one-in-17,000 day, not one in 300). An hour holds few charges (a job starting is a jump), so hours
+     * keep the heavy tail of 3.
      */
-    static final int COST_TAIL_DF = 7;
-    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(COST_TAIL_DF));
+    static final int DAILY_TAIL_DF = 7;
+    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(DAILY_TAIL_DF));
+    private final SeriesDetector hourlyDetector = new SeriesDetector(SeriesDetector.Settings.defaults());
 
     private dev.burnrate.slo.ServiceEvents changes = dev.burnrate.slo.ServiceEvents.none();
 
@@ -210,7 +212,7 @@ public final class CostAnomalies {
         for (Map.Entry<List<String>, double[]> e : series.values.entrySet()) {
             double[] y = e.getValue();
             BigDecimal[] exact = series.exact.get(e.getKey());
-            SeriesDetector.Scores s = detector.score(y, slots.period());
+            SeriesDetector.Scores s = (hourly ? hourlyDetector : detector).score(y, slots.period());
             for (int t = Math.max(0, slots.judgeFrom()); t < y.length; t++) {
                 if (!s.anomaly()[t]) continue;
                 BigDecimal actual = exact[t] == null ? BigDecimal.ZERO.setScale(2) : exact[t];
@@ -242,7 +244,7 @@ public final class CostAnomalies {
      * One change seen in several scopes is one incident: two anomalies of the same period, currency and direction
      * belong together when one's scope carries at least half of the other's change (the fraud team's rise is its
      * model's and its account's). The incident speaks through the anomaly most sure to matter (page before ticket,
-     * then the higher score), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
+     * then the larger impact), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
      * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
      * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, it has the same
      * first cause and the earlier scope carries at least half of it: stored with that incident, not alerted again.
@@ -296,13 +298,13 @@ public final class CostAnomalies {
                 || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
         CostAnomaly.Contributor mine = a.rootCause().get(0);
         CostAnomaly.Contributor theirs = e.rootCause().get(0);
-        return mine.dimension().equals(theirs.dimension()) && mine.value().equals(theirs.value()) && carries(x, e);
+        return RootCause.sameCause(mine, theirs) && carries(x, e);
     }
 
-    /** Page before ticket, then the higher score, then the larger impact. */
+    /** Page before ticket, then the larger impact (the headline must not understate the incident), then the higher score. */
     private static final Comparator<CostAnomaly> LEAD = Comparator.comparing((CostAnomaly a) -> a.severity().equals("page") ? 0 : 1)
-            .thenComparing(Comparator.comparingDouble(CostAnomaly::score).reversed())
             .thenComparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder()))
+            .thenComparing(Comparator.comparingDouble(CostAnomaly::score).reversed())
             .thenComparing(CostAnomaly::id);
 
     private static boolean together(Candidate x, Candidate y) {

@@ -116,14 +116,33 @@ final class RootCause {
         return new Ranked(List.copyOf(chosen), succinct, named, surprise, explained, order);
     }
 
-    /** Several new values as one contributor: "8 new: a, b, c, …" with their summed dollars. */
+    /** Several new values as one contributor: "8 new: a, b, c, …" (the largest first) with their summed dollars. */
     private static CostAnomaly.Contributor together(String dimension, List<CostAnomaly.Contributor> fresh, BigDecimal total) {
         BigDecimal actual = fresh.stream().map(CostAnomaly.Contributor::actual).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal delta = fresh.stream().map(CostAnomaly.Contributor::delta).reduce(BigDecimal.ZERO, BigDecimal::add);
-        List<String> names = fresh.stream().map(CostAnomaly.Contributor::value).sorted().toList();
+        List<String> names = fresh.stream().sorted(Comparator.comparing((CostAnomaly.Contributor c) -> c.delta().abs()).reversed()
+                .thenComparing(CostAnomaly.Contributor::value)).map(CostAnomaly.Contributor::value).toList();
         String shown = String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", …" : "");
         return new CostAnomaly.Contributor(dimension, fresh.size() + " new: " + shown, actual, BigDecimal.ZERO.setScale(2), delta, share(delta, total));
     }
+
+    /** The value a contributor names first: itself, or the largest of "N new: a, b, …" (a). */
+    static String firstNamed(CostAnomaly.Contributor c) {
+        java.util.regex.Matcher m = NEW_VALUES.matcher(c.value());
+        return m.matches() ? m.group(1) : c.value();
+    }
+
+    /**
+     * Whether two causes (of the same change seen on different days) are the same: the same value of the same
+     * dimension, or both the new values of the same dimension taken together (whose members and order move a little
+     * from day to day: eight instances of one cluster cost slightly different amounts each day).
+     */
+    static boolean sameCause(CostAnomaly.Contributor a, CostAnomaly.Contributor b) {
+        if (!a.dimension().equals(b.dimension())) return false;
+        return a.value().equals(b.value()) || NEW_VALUES.matcher(a.value()).matches() && NEW_VALUES.matcher(b.value()).matches();
+    }
+
+    private static final java.util.regex.Pattern NEW_VALUES = java.util.regex.Pattern.compile("\\d+ new: (.+?)(?:, .*)?");
 
     private static BigDecimal delta(Breakdown b) {
         return sum(b.now()).subtract(sum(b.usual()));

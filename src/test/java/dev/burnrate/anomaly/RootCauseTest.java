@@ -101,4 +101,21 @@ class RootCauseTest {
                 new RootCause.Breakdown("ResourceId", m("i-fraud-train", 3000), m("i-fraud-train", 800)));
         assertThat(RootCause.rank(b, 1)).extracting(c -> c.dimension() + "=" + c.value()).containsExactly("ResourceId=i-fraud-train", "job=(none)");
     }
+
+    @Test
+    void newValuesTogether_nameTheLargestFirst_andAreKnownByIt() {
+        // eight cluster instances at 1,100 and three small training instances at 168: the cluster leads the list
+        Map<String, BigDecimal> now = m("old", 1000);
+        for (int i = 0; i < 8; i++) now.put("i-0untagged" + i, new BigDecimal("1100"));
+        for (String g : List.of("gce-a", "gce-b", "gce-c")) now.put(g, new BigDecimal("168"));
+        List<CostAnomaly.Contributor> cause = RootCause.rank(List.of(new RootCause.Breakdown("ResourceId", now, m("old", 1000))), 1);
+        assertThat(cause.get(0).value()).isEqualTo("11 new: i-0untagged0, i-0untagged1, i-0untagged2, …");
+        assertThat(RootCause.firstNamed(cause.get(0))).isEqualTo("i-0untagged0");
+        assertThat(RootCause.firstNamed(new CostAnomaly.Contributor("job", "retrain-loop-1", null, null, null, null))).isEqualTo("retrain-loop-1");
+        // the next day the same cluster leads with another of its instances: still the same cause; a named job is not
+        CostAnomaly.Contributor nextDay = new CostAnomaly.Contributor("ResourceId", "8 new: i-0untagged3, i-0untagged0, i-0untagged5, …", null, null, null, null);
+        assertThat(RootCause.sameCause(cause.get(0), nextDay)).isTrue();
+        assertThat(RootCause.sameCause(cause.get(0), new CostAnomaly.Contributor("ResourceId", "i-0untagged0", null, null, null, null))).isFalse();
+        assertThat(RootCause.sameCause(cause.get(0), new CostAnomaly.Contributor("job", "8 new: a, b, c, …", null, null, null, null))).isFalse();
+    }
 }

@@ -97,7 +97,7 @@ class DemoIncidentsTest {
         assertThat(first.lead().severity()).isEqualTo("page");
         CostAnomaly.Contributor cause = first.lead().rootCause().get(0);
         assertThat(cause.dimension()).isEqualTo("ResourceId");
-        assertThat(cause.value()).startsWith("8 new: i-0untagged0-gpu-cluster, i-0untagged1-gpu-cluster");
+        assertThat(cause.value()).matches("8 new: i-0untagged\\d-gpu-cluster, i-0untagged\\d-gpu-cluster, i-0untagged\\d-gpu-cluster, …");
         // the untagged spend itself is one of its scopes: the same day, or a day later once that noisier series has moved
         assertThat(seenIn(first, "team", "__unallocated__") || seenIn(first, "model", "__unallocated__")).as(described()).isTrue();
         assertThat(first.alsoSeenIn()).allSatisfy(a -> assertThat(a.day()).isBetween(CLUSTER, CLUSTER.plusDays(2)));
