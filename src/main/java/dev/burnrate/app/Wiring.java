@@ -111,6 +111,7 @@ public final class Wiring implements Services {
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
         this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);
+        this.recommendations.onSettled(savingsAlerts::settled); // accepted or dismissed from the CLI too, without a server pass
         this.imports.afterImport(savingsAlerts::run);
         DimensionRefresh.refresh(new DuckTagSets(db), config.tagMap());
     }

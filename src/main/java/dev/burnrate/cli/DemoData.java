@@ -57,6 +57,12 @@ public final class DemoData {
                 .write(data, new FocusGenerator.Options(rows, 7, FocusVersion.V1_2, start, days, true, now));
         Path telemetryDir = workDir.resolve("demo-telemetry");
         telemetry.write(telemetryDir, 7);
+        // the workloads behind the bill first (job runs, GPU samples, inference usage), so that what the import's pipeline
+        // computes from them (savings tickets) sees them
+        s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
+        long gpu = s.gpuSamples().append(NdjsonSamples.parse(Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
+        s.inference().upsert(InferenceUsageReader.ndjson(Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
+        progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
         dev.burnrate.intake.BillImports.Outcome outcome = s.imports().importFiles(List.of(data)); // policies, anomalies, budgets follow
         ImportReport r = outcome.report();
         if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {
@@ -65,11 +71,6 @@ public final class DemoData {
         progress.println("demo: imported " + imported.rows() + " rows; billed " + ImportCommand.Focus.amounts(imported.billedByCurrency()).shown()
                 + ", effective " + ImportCommand.Focus.amounts(imported.effectiveByCurrency()).shown());
         progress.flush();
-        // the workloads behind the bill: job runs, GPU samples, inference usage
-        s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
-        long gpu = s.gpuSamples().append(NdjsonSamples.parse(Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
-        s.inference().upsert(InferenceUsageReader.ndjson(Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
-        progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
         // two budgets sized from last month's spend (so the demo reads the same at any size), and a first pass of detection
         BigDecimal fraud = budgetFor(s, "fraud", today, "1.6");
         BigDecimal llm = budgetFor(s, "llm-platform", today, "1.15");

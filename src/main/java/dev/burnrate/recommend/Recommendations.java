@@ -105,6 +105,7 @@ public final class Recommendations {
                 : new RecommendationStates.Tracked(before.id(), before.kind(), before.team(), before.target(), before.monthlySaving(), s);
         states.put(t);
         audit("recommendation.implemented", actor, t, s);
+        settled.accept(t.id());
         return engine.realised().measure(List.of(t)).get(0);
     }
 
@@ -114,11 +115,20 @@ public final class Recommendations {
                 "recommendation.dismissed", actor);
     }
 
+    private java.util.function.Consumer<String> settled = id -> { };
+
+    /** Told the id of each recommendation people accept, dismiss or mark implemented (its ticket is then resolved). */
+    public Recommendations onSettled(java.util.function.Consumer<String> listener) {
+        this.settled = listener;
+        return this;
+    }
+
     private Recommendation move(Recommendation r, Recommendation.State s, String action, String actor) {
         Objects.requireNonNull(actor, "actor");
         RecommendationStates.Tracked t = RecommendationStates.Tracked.of(r, s);
         states.put(t);
         audit(action, actor, t, s);
+        settled.accept(t.id());
         return r.withState(s);
     }
 

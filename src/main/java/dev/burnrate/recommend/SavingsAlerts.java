@@ -53,6 +53,11 @@ public final class SavingsAlerts {
         return "recommendation:" + recommendationId;
     }
 
+    /** Resolves the ticket of a recommendation people have accepted, dismissed or implemented (at once, not at the next pass). */
+    public void settled(String recommendationId) {
+        alerts.store().resolve(dedupKey(recommendationId), clock.instant(), "recommendation settled");
+    }
+
     public Pass run() {
         List<String> raised = new ArrayList<>();
         int over = 0;
