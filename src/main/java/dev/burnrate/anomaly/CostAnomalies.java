@@ -246,8 +246,9 @@ public final class CostAnomalies {
      * model's and its account's). The incident speaks through the anomaly most sure to matter (page before ticket,
      * then the larger impact), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
      * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
-     * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, it has the same
-     * first cause and the earlier scope carries at least half of it: stored with that incident, not alerted again.
+     * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, one of its scopes
+     * has the same first cause as one of the incident's and that scope carries at least half of its change: stored
+     * with that incident, not alerted again.
      */
     private List<CostAnomaly> settle(List<Candidate> found) {
         int n = found.size();
@@ -263,33 +264,35 @@ public final class CostAnomalies {
         List<List<Candidate>> byTime = new ArrayList<>(incidents.values());
         byTime.sort(Comparator.comparing((List<Candidate> g) -> g.get(0).anomaly().day())
                 .thenComparing(g -> g.get(0).anomaly().hour(), Comparator.nullsFirst(Comparator.naturalOrder())));
+        // every anomaly of the 7 days before, stored or settled in this pass, with the incident it belongs to
         List<CostAnomaly> earlier = new ArrayList<>();
         if (!byTime.isEmpty()) {
             LocalDate first = byTime.get(0).get(0).anomaly().day();
-            store.list(first.minusDays(7), first.plusDays(1), 1000).stream().filter(CostAnomaly::leadsIncident).forEach(earlier::add);
+            earlier.addAll(store.list(first.minusDays(7), first.plusDays(1), 1000));
         }
         List<CostAnomaly> out = new ArrayList<>();
         for (List<Candidate> members : byTime) {
             List<Candidate> all = members.stream().sorted(Comparator.comparing(Candidate::anomaly, LEAD)).toList();
             Candidate lead = all.stream().filter(c -> !c.anomaly().suppressed()).findFirst().orElse(all.get(0));
-            CostAnomaly continues = earlier.stream().filter(e -> continues(lead, e)).findFirst().orElse(null);
+            String continued = all.stream().flatMap(c -> earlier.stream().filter(e -> continues(c, e))).findFirst()
+                    .map(e -> e.leadsIncident() ? e.id() : e.incident()).orElse(null);
             List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
-            String incident = continues != null ? continues.id() : others.isEmpty() ? null : lead.anomaly().id();
+            String incident = continued != null ? continued : others.isEmpty() ? null : lead.anomaly().id();
             for (Candidate c : all) {
                 CostAnomaly stored = withIncident(c.anomaly(), incident);
                 store.save(stored);
                 out.add(store.find(stored.id()).orElse(stored));
+                earlier.removeIf(e -> e.id().equals(stored.id())); // a re-detection replaces its own earlier record
+                earlier.add(stored);
             }
-            if (continues != null) continue;
-            earlier.removeIf(e -> e.id().equals(lead.anomaly().id())); // a re-detection replaces its own earlier record
-            earlier.add(withIncident(lead.anomaly(), incident));
+            if (continued != null) continue;
             if (!lead.anomaly().suppressed() && alerts != null) raise(lead.anomaly(), others);
         }
         out.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
         return out;
     }
 
-    /** True when {@code x} continues the incident {@code e} led within the 7 days before it (see {@link #settle}). */
+    /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
     private static boolean continues(Candidate x, CostAnomaly e) {
         CostAnomaly a = x.anomaly();
         LocalDateTime at = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
