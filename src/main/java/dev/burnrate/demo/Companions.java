@@ -29,6 +29,8 @@ public final class Companions {
 
     /** The model whose latency regresses in the last hours of the demo, and for how many hours. */
     public static final String REGRESSED_MODEL = "assistant-llm";
+    /** Latency of each endpoint's model against the generative assistant's (1): scoring models answer in tens of ms. */
+    private static final Map<String, Double> LATENCY_SCALE = Map.of("fraud-detector", 0.06, "ranker-v2", 0.12, "two-tower-recsys", 0.09);
     public static final int REGRESSED_HOURS = 3;
     private final List<Job> jobs = new ArrayList<>();
     private final Map<String, TreeMap<LocalDateTime, Integer>> endpointHours = new TreeMap<>();
@@ -117,6 +119,7 @@ public final class Companions {
             LocalDateTime lastHour = endpointHours.entrySet().stream().filter(e -> REGRESSED_MODEL.equals(endpointOwner.get(e.getKey())[0]))
                     .map(e -> e.getValue().lastKey()).max(LocalDateTime::compareTo).orElse(null);
             regressionStart = lastHour == null ? null : lastHour.minusHours(REGRESSED_HOURS - 1);
+            SplittableRandom tail = new SplittableRandom(seed + 99); // P99 from its own stream: the other draws stay as they were
             try (BufferedWriter u = Files.newBufferedWriter(dir.resolve("inference-usage.ndjson"))) {
                 for (Map.Entry<String, TreeMap<LocalDateTime, Integer>> e : endpointHours.entrySet()) {
                     String[] owner = endpointOwner.get(e.getKey());
@@ -124,11 +127,18 @@ public final class Companions {
                         boolean regressed = REGRESSED_MODEL.equals(owner[0]) && lastHour != null && h.getKey().isAfter(lastHour.minusHours(REGRESSED_HOURS));
                         long requests = h.getValue() * (800L + rnd.nextInt(400));
                         String customer = customers[rnd.nextInt(customers.length)];
+                        long inputTokens = requests * (300 + rnd.nextInt(900));
+                        long outputTokens = requests * (40 + rnd.nextInt(200));
+                        // a generative model answers in hundreds of milliseconds, a scoring model in tens
+                        double scale = LATENCY_SCALE.getOrDefault(owner[0], 1.0);
+                        long p50 = Math.round((120 + rnd.nextInt(80)) * scale);
+                        long p95 = Math.round(((regressed ? 1400 : 400) + rnd.nextInt(300)) * scale);
+                        long p99 = Math.round(p95 * (1.3 + 0.5 * tail.nextDouble()));
                         u.write("{\"start\":\"" + h.getKey().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + h.getKey().plusHours(1).toInstant(ZoneOffset.UTC)
                                 + "\",\"model\":\"" + owner[0] + "\",\"feature\":\"" + owner[1] + "\",\"customer\":\"" + customer + "\",\"endpoint\":\""
-                                + e.getKey() + "\",\"requests\":" + requests + ",\"inputTokens\":" + requests * (300 + rnd.nextInt(900))
-                                + ",\"outputTokens\":" + requests * (40 + rnd.nextInt(200)) + ",\"latencyP50Ms\":" + (120 + rnd.nextInt(80))
-                                + ",\"latencyP95Ms\":" + ((regressed ? 1400 : 400) + rnd.nextInt(300)) + ",\"errors\":" + rnd.nextInt(3) + "}\n");
+                                + e.getKey() + "\",\"requests\":" + requests + ",\"inputTokens\":" + inputTokens
+                                + ",\"outputTokens\":" + outputTokens + ",\"latencyP50Ms\":" + p50
+                                + ",\"latencyP95Ms\":" + p95 + ",\"latencyP99Ms\":" + p99 + ",\"errors\":" + rnd.nextInt(3) + "}\n");
                     }
                 }
             }
