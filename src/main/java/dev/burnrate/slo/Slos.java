@@ -17,7 +17,8 @@ import java.util.Optional;
  * The SLOs: those declared in burnrate.yaml and those stored at run time (the demo's, or a user's), their status, and
  * their burn-rate alerts. {@link #evaluate} raises an alert when a multi-window rule starts firing, counts further
  * occurrences on the same alert while it keeps firing, and resolves it when it stops: one alert per episode (the
- * dedup key names the SLO, the rule and the episode's start).
+ * dedup key names the SLO, the severity and the episode's start). The two page rules share one page; the ticket rule
+ * raises a ticket only while nothing pages (a ticket already open stays as it is while a page fires).
  */
 public final class Slos {
     /** SLOs created at run time, kept as their spec. */
@@ -106,17 +107,24 @@ public final class Slos {
         last = new Evaluation(now, out, evaluator.slis().byModel(now.minus(Duration.ofDays(1)), now, MODEL_LIMIT));
         List<String> open = openEpisodes();
         for (SloStatus s : out) {
-            for (SloStatus.RuleState r : s.rules()) {
-                String prefix = SOURCE + ":" + s.slo().id() + ":" + r.rule().key() + ":";
-                String key = open.stream().filter(k -> k.startsWith(prefix)).findFirst().orElse(null);
-                if (r.firing()) {
-                    raise(s, r, key != null ? key : prefix + s.asOf());
-                } else if (key != null) {
-                    alerts.store().resolve(key, clock.instant(), SOURCE);
-                }
-            }
+            // one page for the two page rules (the fast burn confirms first, the slow one keeps it open), and a ticket only
+            // while nothing pages: one regression is one alert an operator acts on, not three
+            SloStatus.RuleState page = s.rules().stream().filter(r -> r.rule().page() && r.firing()).findFirst().orElse(null);
+            episode(s, "page", page, open);
+            if (page == null) episode(s, "ticket", s.rules().stream().filter(r -> !r.rule().page() && r.firing()).findFirst().orElse(null), open);
         }
         return out;
+    }
+
+    /** Raises (or keeps counting) the SLO's alert of this severity while {@code firing} is not null; resolves it otherwise. */
+    private void episode(SloStatus s, String severity, SloStatus.RuleState firing, List<String> open) {
+        String prefix = SOURCE + ":" + s.slo().id() + ":" + severity + ":";
+        String key = open.stream().filter(k -> k.startsWith(prefix)).findFirst().orElse(null);
+        if (firing != null) {
+            raise(s, firing, key != null ? key : prefix + s.asOf());
+        } else if (key != null) {
+            alerts.store().resolve(key, clock.instant(), SOURCE);
+        }
     }
 
     /** The dedup keys of open or acknowledged SLO alerts. */
@@ -157,6 +165,7 @@ public final class Slos {
         if (!suspects.isEmpty()) {
             d.put("recent changes", String.join("; ", suspects.subList(Math.max(0, suspects.size() - 3), suspects.size()).stream().map(ServiceEvent::toString).toList()));
         }
+        d.put("rules firing", String.join(", ", s.rules().stream().filter(SloStatus.RuleState::firing).map(x -> x.rule().key()).toList()));
         if (slo.team() != null) d.put("team", slo.team());
         Alert.Severity severity = rule.page() ? Alert.Severity.PAGE : Alert.Severity.TICKET;
         String title = "SLO " + slo.id() + ": error budget burning " + fmt(r.longBurn()) + "x over " + SloEvaluator.label(rule.longWindow())

@@ -291,7 +291,7 @@ class MonthInTheLifeTest {
         }
         assertThat(alerts("slo")).singleElement().satisfies(a -> {
             assertThat(a.severity()).isEqualTo(Alert.Severity.PAGE);
-            assertThat(a.dedupKey()).isEqualTo("slo:ranker-p95:page-1h-5m:" + deploy.plus(Duration.ofMinutes(10)));
+            assertThat(a.dedupKey()).isEqualTo("slo:ranker-p95:page:" + deploy.plus(Duration.ofMinutes(10)));
             assertThat(a.occurrences()).isEqualTo(2);
         });
         String page = webhook.stream().filter(b -> b.contains("ranker-p95")).findFirst().orElseThrow();
@@ -357,9 +357,14 @@ class MonthInTheLifeTest {
             assertThat(a.dedupKey()).isEqualTo("recommendation:" + notebookRecommendation);
             assertThat(a.details()).containsEntry("team", "vision").containsEntry("monthly saving", "3600.00 USD");
         });
+        clock.advance(Duration.ofSeconds(15));
+        loop.tick(); // the outbox delivers the ticket to the team
+        assertThat(webhook).anyMatch(b -> b.contains("vision-notebook") && b.contains("3600.00"));
         clock.advance(Duration.ofMinutes(30));
         JsonNode accepted = api("POST", "/api/v1/recommendations/" + notebookRecommendation + "/accept", null);
         assertThat(accepted.path("state").path("status").asText()).isEqualTo("accepted");
+        // accepted: its ticket is resolved at once, not at the next hourly pass
+        assertThat(alerts("recommend")).singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(Alert.State.RESOLVED));
     }
 
     /** The next morning the team stops the notebook and says so; nothing is measured until bills after it arrive. */

@@ -196,12 +196,12 @@ class DemoDataTest {
         assertThat(assistant.budgetRemainingPercent()).isBetween(0.0, 100.0);
         // the release just before the regression is shown beside the SLO and named in its page
         assertThat(assistant.events()).extracting(e -> e.id()).containsExactly("demo-assistant-release");
-        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.dedupKey().startsWith("slo:assistant-latency-p95:page-1h-5m:"))
+        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.dedupKey().startsWith("slo:assistant-latency-p95:page:"))
                 .singleElement().satisfies(a -> assertThat(a.details().get("recent changes")).contains("release 2026.12"));
         assertThat(slos.get("fraud-error-rate").state()).isEqualTo("ok");
         assertThat(slos.get("ranker-cost-per-1k").state()).isEqualTo("ok");
         assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.source().equals("slo")).extracting(a -> a.dedupKey())
-                .anyMatch(k -> k.startsWith("slo:assistant-latency-p95:page-1h-5m:")).allMatch(k -> k.startsWith("slo:assistant-latency-p95:"));
+                .anyMatch(k -> k.startsWith("slo:assistant-latency-p95:page:")).allMatch(k -> k.startsWith("slo:assistant-latency-p95:"));
     }
 
     private Map<LocalDate, BigDecimal> perDay(CostQuery q) {
