@@ -2,55 +2,29 @@ package dev.burnrate.store;
 
 import dev.burnrate.slo.Slos;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
+/** SLOs created at run time, kept as their spec (see {@link SpecTable}). */
 public final class DuckSloStore implements Slos.Store {
-    private final Database db;
-    private final Clock clock;
+    private final SpecTable specs;
 
     public DuckSloStore(Database db, Clock clock) {
-        this.db = db;
-        this.clock = clock;
+        this.specs = new SpecTable(db, clock, "slo", "SLO", "SLOs");
     }
 
     @Override
     public Map<String, String> all() {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, spec FROM slo ORDER BY id")) {
-            while (r.next()) out.put(r.getString(1), r.getString(2));
-        } catch (SQLException e) {
-            throw new StoreException("cannot read SLOs: " + e.getMessage(), e);
-        }
-        return out;
+        return specs.all();
     }
 
     @Override
     public void put(String id, String spec) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO slo VALUES (?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, spec);
-            ps.setObject(3, LocalDateTime.now(clock));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot store SLO " + id + ": " + e.getMessage(), e);
-        }
+        specs.put(id, spec);
     }
 
     @Override
     public boolean delete(String id) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM slo WHERE id = ?")) {
-            ps.setString(1, id);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new StoreException("cannot delete SLO " + id + ": " + e.getMessage(), e);
-        }
+        return specs.delete(id);
     }
 }
