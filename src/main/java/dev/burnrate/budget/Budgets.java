@@ -103,8 +103,35 @@ public final class Budgets {
         return evaluator.status(b, LocalDate.now(clock));
     }
 
-    /** The statuses of the last {@link #evaluate}, with each team's spend rate then (for /metrics: nothing is evaluated per scrape). */
-    public record Evaluation(java.time.Instant at, List<BudgetStatus> statuses, List<SpendRates.Rate> teamSpendRates) {
+    /**
+     * The statuses of the last {@link #evaluate}, and each team's spend rate over the 7 days before that evaluation's day
+     * (for /metrics: nothing is evaluated per scrape). The rates are read from the ledger once, when first asked for:
+     * `burnrate budgets` and the evaluation after each import never ask, so they do not pay for a query they do not show.
+     */
+    public static final class Evaluation {
+        private final java.time.Instant at;
+        private final List<BudgetStatus> statuses;
+        private final java.util.function.Supplier<List<SpendRates.Rate>> rates;
+        private List<SpendRates.Rate> teamSpendRates;
+
+        Evaluation(java.time.Instant at, List<BudgetStatus> statuses, java.util.function.Supplier<List<SpendRates.Rate>> rates) {
+            this.at = at;
+            this.statuses = List.copyOf(statuses);
+            this.rates = rates;
+        }
+
+        public java.time.Instant at() {
+            return at;
+        }
+
+        public List<BudgetStatus> statuses() {
+            return statuses;
+        }
+
+        public synchronized List<SpendRates.Rate> teamSpendRates() {
+            if (teamSpendRates == null) teamSpendRates = List.copyOf(rates.get());
+            return teamSpendRates;
+        }
     }
 
     private volatile Evaluation last;
@@ -117,7 +144,8 @@ public final class Budgets {
             BudgetAlerts.raise(s, alerts);
             out.add(s);
         }
-        last = new Evaluation(clock.instant(), List.copyOf(out), evaluator.teamSpendRates(LocalDate.now(clock)));
+        LocalDate today = LocalDate.now(clock);
+        last = new Evaluation(clock.instant(), out, () -> evaluator.teamSpendRates(today));
         return out;
     }
 

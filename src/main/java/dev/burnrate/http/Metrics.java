@@ -2,6 +2,7 @@ package dev.burnrate.http;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,7 +55,8 @@ final class Metrics {
         StringBuilder burn = new StringBuilder();
         StringBuilder spent = new StringBuilder();
         for (dev.burnrate.budget.BudgetStatus st : e.statuses()) {
-            String labels = "{budget=\"" + esc(st.budget().id()) + "\",team=\"" + esc(teamOf(st.budget())) + "\",currency=\""
+            List<String> teams = BudgetRoutes.teams(st.budget());
+            String labels = "{budget=\"" + esc(st.budget().id()) + "\",team=\"" + esc(teams.size() == 1 ? teams.get(0) : "") + "\",currency=\""
                     + esc(st.remaining().currency()) + "\"} ";
             sb.append("burnrate_budget_remaining").append(labels).append(st.remaining().plain()).append('\n');
             if (st.burnRatePerDay() != null) burn.append("burnrate_budget_burn_rate_per_day").append(labels).append(st.burnRatePerDay().plain()).append('\n');
@@ -71,14 +73,6 @@ final class Metrics {
                     .append(r.perDay().toPlainString()).append('\n');
         }
         return sb.toString();
-    }
-
-    /** The team a budget is for, when its scope names exactly one; otherwise empty. */
-    private static String teamOf(dev.burnrate.budget.Budget b) {
-        for (var entry : b.scope().entrySet()) {
-            if (entry.getKey().name().equals("team") && entry.getValue().size() == 1) return entry.getValue().get(0);
-        }
-        return "";
     }
 
     /**
