@@ -399,7 +399,7 @@ public final class CostAnomalies {
         int i = 1;
         for (CostAnomaly.Contributor c : a.rootCause()) {
             d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur
-                    + (c.share() == null ? "" : " (" + c.share().movePointRight(2).stripTrailingZeros().toPlainString() + "% of the change)"));
+                    + (c.share() == null ? "" : " (" + c.sharePercent() + " of the change)"));
         }
         List<dev.burnrate.slo.ServiceEvent> before = changesBefore(a);
         if (!before.isEmpty()) d.put("changes before it", String.join("; ", before.stream().map(Object::toString).toList()));

@@ -20,6 +20,10 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
      * the scope's change that is (a fraction: 0.95 = 95%; null in anomalies stored before it was kept).
      */
     public record Contributor(String dimension, String value, BigDecimal actual, BigDecimal baseline, BigDecimal delta, BigDecimal share) {
+        /** The share as whole percent, "89%" (null when not kept). */
+        public String sharePercent() {
+            return share == null ? null : share.movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString() + "%";
+        }
     }
 
     /** True when this anomaly speaks for its incident (or stands alone). */

@@ -52,7 +52,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
                         .collect(java.util.stream.Collectors.joining("; "));
                 String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency())
-                                + (c.share() == null ? "" : " (" + c.share().movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString() + "%)"))
+                                + (c.share() == null ? "" : " (" + c.sharePercent() + ")"))
                         .collect(java.util.stream.Collectors.joining("; "));
                 String also = i.alsoSeenIn().stream().map(o -> o.dimension() + "=" + o.value() + (o.when().equals(a.when()) ? "" : " (" + o.when() + ")"))
                         .collect(java.util.stream.Collectors.joining("; "));
