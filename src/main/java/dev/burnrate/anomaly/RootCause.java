@@ -126,12 +126,6 @@ final class RootCause {
         return new CostAnomaly.Contributor(dimension, fresh.size() + " new: " + shown, actual, BigDecimal.ZERO.setScale(2), delta, share(delta, total));
     }
 
-    /** The value a contributor names first: itself, or the largest of "N new: a, b, …" (a). */
-    static String firstNamed(CostAnomaly.Contributor c) {
-        java.util.regex.Matcher m = NEW_VALUES.matcher(c.value());
-        return m.matches() ? m.group(1) : c.value();
-    }
-
     /**
      * Whether two causes (of the same change seen on different days) are the same: the same value of the same
      * dimension, or both the new values of the same dimension taken together (whose members and order move a little
@@ -142,7 +136,8 @@ final class RootCause {
         return a.value().equals(b.value()) || NEW_VALUES.matcher(a.value()).matches() && NEW_VALUES.matcher(b.value()).matches();
     }
 
-    private static final java.util.regex.Pattern NEW_VALUES = java.util.regex.Pattern.compile("\\d+ new: (.+?)(?:, .*)?");
+    /** How {@link #together} names new values taken together. */
+    private static final java.util.regex.Pattern NEW_VALUES = java.util.regex.Pattern.compile("\\d+ new: .+");
 
     private static BigDecimal delta(Breakdown b) {
         return sum(b.now()).subtract(sum(b.usual()));
