@@ -59,10 +59,9 @@ public final class Wiring implements Services {
         this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db),
                 new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock);
         this.tokens = new dev.burnrate.access.Tokens(new dev.burnrate.store.DuckTokenStore(db), clock);
-        // the gate holds reservations that budgets report; budgets are what the gate checks: bind late
-        java.util.concurrent.atomic.AtomicReference<dev.burnrate.gate.Gate> gateRef = new java.util.concurrent.atomic.AtomicReference<>();
-        dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> gateRef.get() == null
-                ? dev.burnrate.ledger.Money.zero(b.amount().currency()) : gateRef.get().reserved(b, start));
+        // the gate holds money against budgets in this book; budgets report what it holds as reserved
+        dev.burnrate.gate.ReservationBook reservations = new dev.burnrate.gate.MemoryReservationBook();
+        dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> reservations.reserved(b, start));
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
@@ -85,7 +84,7 @@ public final class Wiring implements Services {
         // both counters only grow, so their sum changes with every budget write and every committed import
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
-                new dev.burnrate.guard.Guard(gov.guard()), audit,
+                new dev.burnrate.guard.Guard(gov.guard()), audit, reservations,
                 new dev.burnrate.gate.Gate.Notifier() {
                     @Override
                     public void notify(String severity, String key, String title, String summary, java.util.Map<String, String> details) {
@@ -99,7 +98,6 @@ public final class Wiring implements Services {
                     }
                 },
                 new dev.burnrate.guard.ActuatorSpecs(config.hosts().actuators(), config.hosts().kubernetesNamespaces(), this::kubernetes, clock), clock);
-        gateRef.set(gate);
         this.imports = new dev.burnrate.intake.BillImports(importer, this::checkCostRecords, costAnomalies, budgets, clock);
         this.sources = new dev.burnrate.intake.BillSources(config.sources(), imports, alerts, clock);
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
