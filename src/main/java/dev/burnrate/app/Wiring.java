@@ -82,9 +82,12 @@ public final class Wiring implements Services {
         dev.burnrate.policy.PolicySet policies = dev.burnrate.policy.PolicySet.of(gov.policies());
         auditPolicyChange(policies);
         // both counters only grow, so their sum changes with every budget write and every committed import
+        // one savings engine: its recommendations and the gate's spot change use the same rule and settings
+        dev.burnrate.recommend.SavingsEngine savings = new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
+                dev.burnrate.recommend.SavingsEngine.Settings.defaults());
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
-                new dev.burnrate.guard.Guard(gov.guard()), audit, reservations,
+                new dev.burnrate.guard.Guard(gov.guard()), audit, reservations, savings.spotEconomics(),
                 new dev.burnrate.gate.Gate.Notifier() {
                     @Override
                     public void notify(String severity, String key, String title, String summary, java.util.Map<String, String> details) {
@@ -104,8 +107,7 @@ public final class Wiring implements Services {
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
-        this.recommendations = new dev.burnrate.recommend.Recommendations(new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
-                dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
+        this.recommendations = new dev.burnrate.recommend.Recommendations(savings, new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
         this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);

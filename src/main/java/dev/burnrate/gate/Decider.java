@@ -5,6 +5,7 @@ import dev.burnrate.ledger.Money;
 import dev.burnrate.policy.Policy;
 import dev.burnrate.policy.PolicySet;
 import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.recommend.SpotEconomics;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -51,9 +52,9 @@ final class Decider {
     private final PolicySet policies;
     private final GateSettings settings;
 
-    Decider(Estimator estimator, PolicySet policies, GateSettings settings) {
+    Decider(Estimator estimator, PolicySet policies, GateSettings settings, SpotEconomics spot) {
         this.estimator = estimator;
-        this.alternatives = new Alternatives(estimator);
+        this.alternatives = new Alternatives(estimator, spot);
         this.policies = policies;
         this.settings = settings;
     }
@@ -142,7 +143,8 @@ final class Decider {
         if (!fit.ok()) {
             Alternatives.Alternative chosen = null;
             List<String> refused = new ArrayList<>();
-            for (Alternatives.Alternative a : alternatives.of(plan, planEst)) {
+            List<String> notOffered = new ArrayList<>();
+            for (Alternatives.Alternative a : alternatives.of(plan, planEst, notOffered)) {
                 Fit af = fit(a.estimate(), scope, today, s.envelope(), room);
                 if (af.ok()) {
                     chosen = a;
@@ -151,6 +153,7 @@ final class Decider {
                 refused.add(a.label() + " p90 " + fmt(a.estimate().p90()) + " " + af.blockedBy());
             }
             reasons.add(fit.reason());
+            reasons.addAll(notOffered);
             if (chosen == null) {
                 if (!refused.isEmpty()) reasons.add("no change fits either: " + String.join("; ", refused));
                 Instant next = fit.envelopeFails() ? null : nextPeriodFit(planEst, scope, today, room);

@@ -33,6 +33,20 @@ public record Estimate(Money p50, Money p90, java.math.BigDecimal hoursP50, java
         excluded = excluded == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(excluded));
     }
 
+    /**
+     * This estimate with its hours and amounts grown by {@code 1 + overhead} (work redone and restarts on spot), rounded
+     * to the cent as every estimate is, and {@code why} added to its note.
+     */
+    public Estimate withOverhead(java.math.BigDecimal overhead, String why) {
+        java.math.BigDecimal f = java.math.BigDecimal.ONE.add(overhead);
+        return new Estimate(grown(p50, f), grown(p90, f), hoursP50.multiply(f).setScale(4, java.math.RoundingMode.HALF_EVEN),
+                hoursP90.multiply(f).setScale(4, java.math.RoundingMode.HALF_EVEN), basis, evidence, note + "; " + why, runs, excluded);
+    }
+
+    private static Money grown(Money m, java.math.BigDecimal f) {
+        return new Money(m.amount().multiply(f).setScale(2, java.math.RoundingMode.HALF_UP), m.currency());
+    }
+
     public Map<String, Object> asVariables() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("p50", p50.amount().doubleValue());

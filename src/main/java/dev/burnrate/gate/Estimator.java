@@ -234,6 +234,16 @@ public final class Estimator {
         return new Similar(used, ordered, unit, datasetScaled);
     }
 
+    /** The clock's now: where history windows end. */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** The model's past runs (newest first), as the estimates read them. */
+    List<JobRun> pastRuns(String model) {
+        return history(model).stream().map(Past::job).toList();
+    }
+
     private List<Past> history(String model) {
         Instant now = clock.instant();
         Cached c = cache.get(model);

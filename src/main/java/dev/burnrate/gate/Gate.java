@@ -10,6 +10,7 @@ import dev.burnrate.guard.Heartbeat;
 import dev.burnrate.ledger.Money;
 import dev.burnrate.policy.Policy;
 import dev.burnrate.policy.PolicySet;
+import dev.burnrate.recommend.SpotEconomics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -101,9 +102,9 @@ public final class Gate {
     private volatile AuditLog.Verification untrusted;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
-                ReservationBook book, Notifier notifier, Actuators actuators, Clock clock) {
+                ReservationBook book, SpotEconomics spot, Notifier notifier, Actuators actuators, Clock clock) {
         this.estimator = estimator;
-        this.decider = new Decider(estimator, policies, settings);
+        this.decider = new Decider(estimator, policies, settings, spot);
         this.running = new RunningJobs(estimator, guard, policies, budgets, book);
         this.budgets = budgets;
         this.policies = policies;

@@ -54,6 +54,7 @@ public final class SavingsEngine {
     private final GpuWaste gpus;
     private final RealisedSavings realised;
     private final SpotCandidates spot;
+    private final SpotEconomics spotEconomics;
 
     public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, PriceCatalog catalog, Clock clock, Settings settings) {
         this.ledger = ledger;
@@ -62,7 +63,13 @@ public final class SavingsEngine {
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
         this.realised = new RealisedSavings(ledger, jobs, catalog);
-        this.spot = new SpotCandidates(jobs, catalog, settings);
+        this.spotEconomics = new SpotEconomics(catalog, settings);
+        this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
+    }
+
+    /** The spot rule the engine's recommendations use, for the gate's spot change: one rule, one set of settings. */
+    public SpotEconomics spotEconomics() {
+        return spotEconomics;
     }
 
     /** What implemented recommendations saved, measured from the same bills and job runs. */

@@ -24,26 +24,24 @@ import java.util.TreeMap;
  * Training job families that checkpoint, run on demand, and could run on spot. A family is a team's runs of one model and
  * kind on one instance type in one region. Over the lookback, its on-demand runs that checkpoint (and that no idle or
  * rightsizing recommendation already counts: the same dollars are never saved twice) billed some effective cost; on
- * spot that cost is scaled by the catalog's spot / on-demand ratio, and grows by the expected restart overhead:
- * checkpoints written every τ = √(2 × MTBF × C) hours (Young/Daly), so per hour of work C / τ goes to writing them and
- * (τ / 2 + R) / MTBF to the work lost and the restart per interruption. The MTBF of a job comes from the family's own
- * spot runs (instance-hours per eviction, over the history window, divided by the family's median instances per run) or else from the
- * AWS Spot Advisor's interruption band (its upper bound: that share of instances interrupted per 30-day month).
+ * spot that cost is scaled by the catalog's spot / on-demand ratio and grows by the expected restart overhead
+ * ({@link SpotEconomics}, the rule the gate's spot change uses too), for the family's median instances per run:
  * saving = billed × (1 − spot/on-demand × (1 + overhead)), when positive.
  */
 final class SpotCandidates {
     static final Set<String> TRAINING = Set.of("training", "retraining", "fine_tune", "hpo_trial");
     private static final MathContext MC = MathContext.DECIMAL64;
-    private static final BigDecimal HOURS_PER_MONTH = BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH * 24L);
 
     private final JobRuns jobs;
     private final PriceCatalog catalog;
     private final SavingsEngine.Settings settings;
+    private final SpotEconomics economics;
 
-    SpotCandidates(JobRuns jobs, PriceCatalog catalog, SavingsEngine.Settings settings) {
+    SpotCandidates(JobRuns jobs, PriceCatalog catalog, SavingsEngine.Settings settings, SpotEconomics economics) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.settings = settings;
+        this.economics = economics;
     }
 
     private record Family(String team, String model, String kind, String provider, String instanceType, String region) {
@@ -105,37 +103,15 @@ final class SpotCandidates {
         int[] counts = runs.stream().mapToInt(j -> Math.max(1, j.instanceCount())).sorted().toArray();
         int instances = counts.length == 0 ? 1 : counts[(counts.length - 1) / 2];
 
-        // MTBF of one job: from the family's own evictions on spot, else the Spot Advisor's band
-        BigDecimal instanceMtbf;
-        String mtbfSource;
-        long evictions = spotRuns.stream().mapToLong(JobRun::evictions).sum();
-        BigDecimal spotInstanceHours = BigDecimal.ZERO;
-        for (JobRun j : spotRuns) {
-            Instant s = j.start().isBefore(historyFrom) ? historyFrom : j.start();
-            Instant e = j.end() == null || j.end().isAfter(end) ? end : j.end();
-            if (e.isAfter(s)) {
-                spotInstanceHours = spotInstanceHours.add(BigDecimal.valueOf(Duration.between(s, e).getSeconds()).multiply(BigDecimal.valueOf(Math.max(1, j.instanceCount())))
-                        .divide(BigDecimal.valueOf(3600), MC));
-            }
-        }
-        PriceCatalog.SpotInterruption band = catalog.spotInterruption(f.provider(), f.instanceType(), f.region()).orElse(null);
-        if (evictions > 0 && spotInstanceHours.signum() > 0) {
-            instanceMtbf = spotInstanceHours.divide(BigDecimal.valueOf(evictions), MC);
-            mtbfSource = "the family's spot runs: " + Money.plain(spotInstanceHours.setScale(2, RoundingMode.HALF_EVEN)) + " instance-hours, " + evictions + " evictions";
-        } else if (band != null && band.maxPercent() > 0) {
-            instanceMtbf = HOURS_PER_MONTH.multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(band.maxPercent()), MC);
-            mtbfSource = "AWS Spot Advisor band " + band.label() + " (up to " + band.maxPercent() + "% of instances interrupted a month)"
-                    + (spotRuns.isEmpty() ? "" : "; the family's spot runs had no evictions");
-        } else {
+        SpotEconomics.Outcome o = economics.of(f.provider(), f.instanceType(), f.region(), instances, SpotEconomics.history(spotRuns, historyFrom, end)).orElse(null);
+        if (o == null) {
             notes.add("spot for " + f.label() + " not judged: no eviction history on spot and no interruption band in the catalog");
             return null;
         }
-        BigDecimal mtbf = instanceMtbf.divide(BigDecimal.valueOf(instances), MC);
-        BigDecimal c = BigDecimal.valueOf(settings.checkpointMinutes()).divide(BigDecimal.valueOf(60), MC);
-        BigDecimal restart = BigDecimal.valueOf(settings.restartMinutes()).divide(BigDecimal.valueOf(60), MC);
-        BigDecimal tau = BigDecimal.valueOf(2).multiply(mtbf).multiply(c).sqrt(MC);
-        BigDecimal overhead = c.divide(tau, MC).add(tau.divide(BigDecimal.valueOf(2), MC).add(restart).divide(mtbf, MC));
-        BigDecimal ratio = price.spot().divide(price.onDemand(), MC);
+        BigDecimal mtbf = o.mtbfHours();
+        BigDecimal tau = o.checkpointEveryHours();
+        BigDecimal overhead = o.overhead();
+        BigDecimal ratio = o.ratio();
         BigDecimal gross = spend.multiply(BigDecimal.ONE.subtract(ratio), MC);
         BigDecimal restartCost = spend.multiply(ratio, MC).multiply(overhead, MC);
         BigDecimal perWindow = gross.subtract(restartCost);
@@ -160,13 +136,12 @@ final class SpotCandidates {
         n.put("overhead_fraction", plain(overhead));
         n.put("gross_saving", plain(gross));
         n.put("restart_overhead_cost", plain(restartCost));
-        Recommendation.Risk risk = band != null && band.maxPercent() <= 10 || evictions > 0 && mtbf.compareTo(BigDecimal.valueOf(24 * 7)) >= 0
-                ? Recommendation.Risk.MEDIUM : Recommendation.Risk.HIGH;
+        Recommendation.Risk risk = o.risk();
         String every = tau.setScale(1, RoundingMode.HALF_EVEN).toPlainString();
         return Recommendation.open(Recommendation.Kind.SPOT, f.team(), "job family " + f.label(),
                 new Recommendation.Evidence(from, end, "on-demand runs that checkpoint, billed in the last " + settings.spotDays() + " days, on spot: billed × spot/on-demand "
                         + "× (1 + overhead), overhead = C/τ + (τ/2 + R)/MTBF with τ = √(2 × MTBF × C) (Young/Daly), C = " + settings.checkpointMinutes()
-                        + " min to write a checkpoint, R = " + settings.restartMinutes() + " min to restart; MTBF from " + mtbfSource, n),
+                        + " min to write a checkpoint, R = " + settings.restartMinutes() + " min to restart; MTBF from " + o.mtbfSource(), n),
                 new Money(monthly, currency), risk,
                 "Run " + f.team() + "'s " + f.model() + " " + f.kind() + " jobs on spot " + f.instanceType() + " (" + Money.plain(price.spot()) + " instead of "
                         + Money.plain(price.onDemand()) + " USD/hour at list), checkpointing every " + every + " h and resuming from the last checkpoint when evicted; "

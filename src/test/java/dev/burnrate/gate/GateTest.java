@@ -86,13 +86,13 @@ class GateTest {
     void open() throws Exception {
         Files.writeString(dir.resolve("burnrate.yaml"), CONFIG);
         w = Wiring.open(dir.resolve("l.duckdb"), dir.resolve("burnrate.yaml"), clock);
-        // five finished full retrains of churn on one p4d.24xlarge: 10, 11, 12, 13 and 20 hours
+        // five finished full retrains of churn on one p4d.24xlarge: 10, 11, 12, 13 and 20 hours, each writing checkpoints
         List<JobRun> runs = new ArrayList<>();
         int[] hours = {10, 11, 12, 13, 20};
         for (int i = 0; i < hours.length; i++) {
             Instant start = Instant.parse("2026-08-0" + (i + 1) + "T00:00:00Z");
             runs.add(new JobRun("churn-" + i, "churn", null, "ml", "retraining", "full", "p4d.24xlarge", 1, "on_demand", "AWS", "us-east-1",
-                    start, start.plus(Duration.ofHours(hours[i])), "succeeded", 0, 0, 100.0, Map.of()));
+                    start, start.plus(Duration.ofHours(hours[i])), "succeeded", 4, 0, 100.0, Map.of()));
         }
         w.jobs().upsert(runs);
         gate = w.gate();
@@ -231,7 +231,25 @@ class GateTest {
         Ticket t = gate.submit(req("too-big", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(t.changes()).isEmpty();
         assertThat(t.reasons()).anySatisfy(r -> assertThat(r)
-                .contains("no change fits either: spot (on_demand → spot) p90 137.60 USD is over budget ml-monthly (available 80.00 USD)"));
+                .contains("no change fits either: spot (on_demand → spot) p90 139.07 USD is over budget ml-monthly (available 80.00 USD)"));
+    }
+
+    @Test
+    void familyThatNeverCheckpoints_isNotMovedToSpot_andTheAnswerSaysWhy() {
+        List<JobRun> runs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Instant start = Instant.parse("2026-08-1" + i + "T00:00:00Z");
+            runs.add(new JobRun("fraud-" + i, "fraud", null, "ml", "retraining", "full", "p4d.24xlarge", 1, "on_demand", "AWS", "us-east-1",
+                    start, start.plus(Duration.ofHours(12)), "succeeded", 0, 0, 100.0, Map.of()));
+        }
+        w.jobs().upsert(runs);
+        holdOf(4800);
+        Ticket t = gate.submit(new GateRequest("fraud-full", "fraud", "ml", GateRequest.Kind.FULL, new GateRequest.Trigger("drift", new BigDecimal("0.5"), null),
+                "AWS", "p4d.24xlarge", 1, PriceCatalog.Pricing.ON_DEMAND, "us-east-1", null, null, Map.of(), "pipeline", Map.of()));
+        // 12 h × 21.957642 = 263.49 on demand does not fit the 200 left; spot would, but a run that cannot resume is not moved there
+        assertThat(t.decision()).isEqualTo(Ticket.Decision.DEFERRED);
+        assertThat(t.changes()).isEmpty();
+        assertThat(t.reasons()).contains("spot not offered: none of fraud's 5 past full runs wrote a checkpoint, and a run that cannot resume starts over at every eviction");
     }
 
     /** Holds {@code amount} of ml-monthly with a catalog-priced run of another model on spot p4d (8 USD/h × hours × 1.25). */
@@ -259,17 +277,21 @@ class GateTest {
         assertThat(big.reserved().amount()).isEqualByComparingTo("4800.00");
         Ticket t = gate.submit(req("fits-on-spot", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(t.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
+        // the savings engine's spot rule: 137.60 at the spot price × (1 + restart overhead). MTBF 4,500 h (Spot Advisor band
+        // 10-15%, whose upper bound the feed gives as 16: 720 h × 100 / 16, one instance), τ = √(2 × 4500 × 0.25) = 47.43 h,
+        // overhead = 0.25/47.43 + (23.72 + 0.5)/4500 = 0.010652; 137.60 × 1.010652 = 139.07, saving 344.00 − 139.07 = 204.93
         assertThat(t.changes()).singleElement().satisfies(c -> {
             assertThat(c.kind()).isEqualTo("spot");
-            assertThat(c.saving().amount()).isEqualByComparingTo("206.40");
+            assertThat(c.saving().amount()).isEqualByComparingTo("204.93");
         });
         assertThat(t.plan().pricing()).isEqualTo(PriceCatalog.Pricing.SPOT);
-        assertThat(t.reserved().amount()).isEqualByComparingTo("137.60");
+        assertThat(t.reserved().amount()).isEqualByComparingTo("139.07");
+        assertThat(t.planEstimate().note()).contains("on spot: checkpoint every 47.4 h, restart overhead 1.1% (MTBF 4500.0 h from AWS Spot Advisor band 10-15%");
         // nothing fits now this month: deferred to the next budget period
         Ticket late = gate.submit(req("next-month", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(late.decision()).isEqualTo(Ticket.Decision.DEFERRED);
         assertThat(late.notBefore()).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
-        assertThat(String.join(" ", late.reasons())).contains("reserved 4937.60 USD", "available 62.40 USD");
+        assertThat(String.join(" ", late.reasons())).contains("reserved 4939.07 USD", "available 60.93 USD");
     }
 
     @Test
