@@ -73,8 +73,10 @@ final class SpotCandidates {
             }
         }
         List<Recommendation> out = new ArrayList<>();
+        // one pass over the bill for every family's runs (a query per family scanned the window's rows once each)
+        Map<String, Map<String, JobRuns.Billed>> billed = jobs.billed(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end);
         for (Map.Entry<Family, List<JobRun>> e : onDemand.entrySet()) {
-            Recommendation r = recommend(e.getKey(), e.getValue(), spot.getOrDefault(e.getKey(), List.of()), from, end, historyFrom, notes);
+            Recommendation r = recommend(e.getKey(), e.getValue(), billed, spot.getOrDefault(e.getKey(), List.of()), from, end, historyFrom, notes);
             if (r == null) continue;
             out.add(r);
             onDemandSaved.merge(e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
@@ -82,15 +84,15 @@ final class SpotCandidates {
         return out;
     }
 
-    private Recommendation recommend(Family f, List<JobRun> runs, List<JobRun> spotRuns, Instant from, Instant end, Instant historyFrom, List<String> notes) {
+    private Recommendation recommend(Family f, List<JobRun> runs, Map<String, Map<String, JobRuns.Billed>> billedByJob, List<JobRun> spotRuns, Instant from,
+                                     Instant end, Instant historyFrom, List<String> notes) {
         InstancePrice price = catalog.find(f.provider(), f.instanceType(), f.region()).orElse(null);
         if (price == null || price.spot() == null || price.onDemand().signum() <= 0) {
             notes.add("spot for " + f.label() + " not judged: the catalog has no spot price for it");
             return null;
         }
-        Map<String, Map<String, JobRuns.Billed>> billed = jobs.billed(runs.stream().map(JobRun::id).toList(), from, end);
         Map<String, BigDecimal> byCurrency = new TreeMap<>();
-        billed.values().forEach(m -> m.forEach((c, b) -> byCurrency.merge(c, b.effective(), BigDecimal::add)));
+        for (JobRun j : runs) billedByJob.getOrDefault(j.id(), Map.of()).forEach((c, b) -> byCurrency.merge(c, b.effective(), BigDecimal::add));
         if (byCurrency.isEmpty()) return null; // no billing rows carry its runs: nothing the bill shows to save
         if (byCurrency.size() > 1) {
             notes.add("spot for " + f.label() + " not judged: billed in " + byCurrency.keySet() + " (amounts of different currencies are never added)");
