@@ -39,9 +39,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
                              dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos,
-                             dev.burnrate.recommend.SavingsAlerts.Settings recommendations) {
+                             dev.burnrate.recommend.SavingsAlerts.Settings recommendations, String state) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources", "anomalies", "slos", "recommendations");
+            "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -85,7 +85,13 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
 
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
-                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults());
+                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults(), null);
+    }
+
+    /** The same configuration with the shared state at {@code url} (BURNRATE_STATE wins over {@code state:}). */
+    public BurnrateConfig withState(String url) {
+        return new BurnrateConfig(tagMap, budgets, channels, alerting, shareRules, priceOverrides, governance, hosts, sources, anomalies, slos,
+                recommendations, url);
     }
 
     public static BurnrateConfig load(Path file) {
@@ -115,6 +121,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         List<dev.burnrate.intake.BillSources.Source> sources = List.of();
         dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
         dev.burnrate.recommend.SavingsAlerts.Settings recommendations = dev.burnrate.recommend.SavingsAlerts.Settings.defaults();
+        String state = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -137,6 +144,13 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 case "sources" -> sources = sources(name, t.getValueNode(), file.toAbsolutePath().getParent());
                 case "anomalies" -> anomalies = anomalies(name, t.getValueNode());
                 case "recommendations" -> recommendations = recommendations(name, t.getValueNode());
+                case "state" -> {
+                    state = scalar(name, t.getValueNode(), "state");
+                    if (!state.startsWith("postgresql://") && !state.startsWith("jdbc:postgresql://")) {
+                        throw new ConfigException(name, line(t.getValueNode()), "state", "'" + dev.burnrate.store.PgState.redact(state)
+                                + "' is not a postgresql://user:password@host:port/database URL");
+                    }
+                }
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -165,7 +179,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             }
         }
         List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
-        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations);
+        return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations,
+                state);
     }
 
     /** {@code slos:} a list of SLOs (see {@link dev.burnrate.slo.SloSpecs}); ids unique, channels declared under {@code channels:}. */

@@ -44,6 +44,8 @@ public final class Wiring implements Services {
     private final dev.burnrate.recommend.Recommendations recommendations;
     private final dev.burnrate.recommend.SavingsAlerts savingsAlerts;
     private final Clock clock;
+    /** The shared state on PostgreSQL, or null: the embedded default. */
+    private final dev.burnrate.store.PgState state;
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
@@ -56,11 +58,15 @@ public final class Wiring implements Services {
         this.alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.clock = clock;
-        this.audit = new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db),
-                new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock);
+        // shared state (replicas on one PostgreSQL): the audit chain, the gate's tickets and the money they hold live there
+        this.state = config.state() == null ? null : dev.burnrate.store.PgState.open(config.state());
+        this.audit = state == null
+                ? new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db), new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock)
+                : new dev.burnrate.audit.AuditLog(new dev.burnrate.store.PgAuditStore(state), clock);
         this.tokens = new dev.burnrate.access.Tokens(new dev.burnrate.store.DuckTokenStore(db), clock);
         // the gate holds money against budgets in this book; budgets report what it holds as reserved
-        dev.burnrate.gate.ReservationBook reservations = new dev.burnrate.gate.MemoryReservationBook();
+        dev.burnrate.gate.ReservationBook reservations = state == null ? new dev.burnrate.gate.MemoryReservationBook()
+                : new dev.burnrate.store.PgReservationBook(state);
         dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> reservations.reserved(b, start));
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
@@ -87,7 +93,9 @@ public final class Wiring implements Services {
                 dev.burnrate.recommend.SavingsEngine.Settings.defaults());
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
-                new dev.burnrate.guard.Guard(gov.guard()), audit, reservations, savings.spotEconomics(),
+                new dev.burnrate.guard.Guard(gov.guard()), audit, reservations, state == null
+                        ? new dev.burnrate.gate.MemoryTicketStore(reservations, gov.gate().retainTickets())
+                        : new dev.burnrate.store.PgTicketStore(state, gov.gate().retainTickets(), clock), savings.spotEconomics(),
                 new dev.burnrate.gate.Gate.Notifier() {
                     @Override
                     public void notify(String severity, String key, String title, String summary, java.util.Map<String, String> details) {
@@ -151,6 +159,8 @@ public final class Wiring implements Services {
     /** Validates the config first (so a bad file changes nothing), then opens the database. */
     public static Wiring open(Path database, Path configFile, Clock clock) {
         BurnrateConfig config = configFile == null ? BurnrateConfig.defaults() : BurnrateConfig.load(configFile);
+        String shared = System.getenv("BURNRATE_STATE");
+        if (shared != null && !shared.isBlank()) config = config.withState(shared.strip());
         return new Wiring(Database.open(database), config, clock);
     }
 
@@ -345,6 +355,7 @@ public final class Wiring implements Services {
         sources.close();
         if (kubernetes != null) kubernetes.close();
         audit.close();
+        if (state != null) state.close();
         db.close();
     }
 }

@@ -35,6 +35,15 @@ public final class AuditLog implements AutoCloseable {
         List<AuditEvent> bySubject(String subject);
     }
 
+    /**
+     * A store that several writers share (replicas on one PostgreSQL): it numbers and chains entries itself, under its
+     * own lock, after the newest entry whoever wrote it. Used without a journal.
+     */
+    public interface SharedStore extends Store {
+        /** Appends drafts (their seq and hashes ignored) after the head; returns them numbered and hashed, once durable. */
+        List<AuditEvent> appendAfterHead(List<AuditEvent> drafts);
+    }
+
     /** A write-ahead journal: durable appends, replayed into the store after a crash. */
     public interface Journal extends AutoCloseable {
         /** Appends in order; returns once the entries are on the device. */
@@ -198,6 +207,7 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             if (journal != null) journal.append(events);
+            else if (store instanceof SharedStore shared) events = shared.appendAfterHead(events);
             else store.append(events);
         } catch (RuntimeException ex) {
             for (Pending p : batch) p.done().completeExceptionally(ex);
@@ -205,6 +215,10 @@ public final class AuditLog implements AutoCloseable {
         } catch (Error err) {
             for (Pending p : batch) p.done().completeExceptionally(err);
             throw err;
+        }
+        if (store instanceof SharedStore && journal == null) { // numbered by the store, after other writers' entries
+            seq = events.get(events.size() - 1).seq() + 1;
+            prev = events.get(events.size() - 1).hash();
         }
         nextSeq = seq;
         head = prev;

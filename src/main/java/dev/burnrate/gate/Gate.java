@@ -34,8 +34,8 @@ import java.util.UUID;
  *       changes that fit, auto-approve), returning a sealed {@link Decision} and changing nothing;</li>
  *   <li>{@link ReservationBook}: the money held against budgets, read and held in one atomic step so concurrent
  *       requests never overcommit a budget (budgets read their "reserved" from the same book);</li>
- *   <li>{@link Tickets} and {@link TicketJournal}: the tickets in memory with their expiry index, and every transition
- *       journalled in the audit log (a JSON snapshot of the ticket), which is also how tickets survive a restart;</li>
+ *   <li>{@link TicketStore} and {@link TicketJournal}: the tickets (in memory with their expiry index, or shared in
+ *       PostgreSQL by replicas), and every transition journalled in the audit log (a JSON snapshot of the ticket), which is also how tickets survive a restart;</li>
  *   <li>{@link RunningJobs}: a running job's spend and the guard's verdict on each heartbeat.</li>
  * </ul>
  * This class is the ticket state machine that ties them: which transition is allowed from which state, what it holds
@@ -90,19 +90,19 @@ public final class Gate {
     private final PolicySet policies;
     private final GateSettings settings;
     private final ReservationBook book;
-    private final Tickets tickets;
+    private final TicketStore tickets;
     private final TicketJournal journal;
     private final Notifier notifier;
     private final Actuators actuators;
     private final Clock clock;
     private final Decider.Room room;
-    /** The next instant a sweep is due (changed inside the book's atomic steps). */
-    private Instant nextSweep = Instant.MIN;
+    /** The next instant a sweep is due (two callers racing past it sweep twice: the second finds nothing due). */
+    private volatile Instant nextSweep = Instant.MIN;
     /** Set when the audit chain did not verify at start. */
     private volatile AuditLog.Verification untrusted;
 
     public Gate(Estimator estimator, BudgetView budgets, PolicySet policies, GateSettings settings, Guard guard, AuditLog audit,
-                ReservationBook book, SpotEconomics spot, Notifier notifier, Actuators actuators, Clock clock) {
+                ReservationBook book, TicketStore tickets, SpotEconomics spot, Notifier notifier, Actuators actuators, Clock clock) {
         this.estimator = estimator;
         this.decider = new Decider(estimator, policies, settings, spot);
         this.running = new RunningJobs(estimator, guard, policies, budgets, book);
@@ -110,7 +110,7 @@ public final class Gate {
         this.policies = policies;
         this.settings = settings;
         this.book = book;
-        this.tickets = new Tickets(book, settings.retainTickets());
+        this.tickets = tickets;
         this.journal = new TicketJournal(audit);
         this.notifier = notifier;
         this.actuators = actuators;
@@ -181,15 +181,15 @@ public final class Gate {
             return journalAfter(t, action(t), () -> tickets.remove(t.id()));
         }
         Ticket seen = existing;
+        sweepIfDue(now);
         Placed placed = book.atomically(() -> {
-            sweepIfDue(now);
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             String currency = screening.screened().estimate().p90().currency();
             List<Budget> scope = budgets.all().stream().filter(b -> b.amount().currency().equals(currency) && BudgetView.covers(b, r)).toList();
             Ticket t = ticket(r, decider.place(screening.screened(), scope, today, room), scope, today, now);
             // another submission of the same id that reached the book first wins: the same id never holds money twice
             Ticket meanwhile = tickets.get(r.id());
-            if (meanwhile != null && meanwhile != seen) return new Placed(meanwhile, true);
+            if (meanwhile != null && !meanwhile.equals(seen)) return new Placed(meanwhile, true);
             tickets.put(t);
             book.hold(t.reservations());
             return new Placed(t, false);
@@ -253,8 +253,8 @@ public final class Gate {
         if (approver == null || approver.isBlank()) throw new IllegalArgumentException("an approver is required");
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a reason is required");
         Instant now = clock.instant();
+        sweepIfDue(now);
         Step step = book.atomically(() -> {
-            sweepIfDue(now);
             Ticket before = tickets.require(id);
             if (before.state() != Ticket.State.PENDING_APPROVAL) {
                 throw new StateException("request " + id + " is " + before.state().label() + ", not pending approval", false);
@@ -281,8 +281,8 @@ public final class Gate {
     public Ticket start(String id, String actor) {
         requireTrusted();
         Instant now = clock.instant();
+        sweepIfDue(now);
         Step step = book.atomically(() -> {
-            sweepIfDue(now);
             Ticket before = tickets.require(id);
             if (before.state() == Ticket.State.RUNNING) return new Step(before, null);
             if (before.state() != Ticket.State.APPROVED) {
@@ -401,7 +401,7 @@ public final class Gate {
         return Optional.ofNullable(t);
     }
 
-    /** Tickets in memory (every open one, ended ones within retainTickets), newest first, optionally of one state and of some teams (null = all). */
+    /** Tickets (every open one, ended ones within retainTickets), newest first, optionally of one state and of some teams (null = all). */
     public List<Ticket> list(Ticket.State state, Collection<String> teams, int limit) {
         sweep();
         return tickets.all().stream()
@@ -419,28 +419,36 @@ public final class Gate {
     /** Expires pending requests past their approval window and releases approved ones that never started. */
     public void sweep() {
         requireTrusted();
-        book.atomically(() -> {
-            nextSweep = Instant.MIN;
-            sweepIfDue(clock.instant());
-        });
+        nextSweep = Instant.MIN;
+        sweepIfDue(clock.instant());
     }
 
-    /** Ends the holds that are due: pending requests expire, approved ones that never started are released, actuals settle. */
+    /**
+     * Ends the holds that are due: pending requests expire, approved ones that never started are released, actuals
+     * settle. One step in the book; the changes are journalled after it (a shared book may run a step again when it
+     * deadlocks, and the journal must not record a change twice).
+     */
     private void sweepIfDue(Instant now) {
         if (now.isBefore(nextSweep)) return;
+        List<Ticket> changed = book.atomically(() -> {
+            List<Ticket> out = new ArrayList<>();
+            for (Ticket t : tickets.holdsEnding(now)) {
+                book.release(t.reservations());
+                Ticket after = t.state() == Ticket.State.PENDING_APPROVAL ? t.with(Ticket.State.EXPIRED, now)
+                        : t.state() == Ticket.State.APPROVED ? t.with(Ticket.State.RELEASED, now) : null;
+                if (after != null) {
+                    tickets.put(after);
+                    out.add(after);
+                }
+            }
+            tickets.retireDue(now);
+            return out;
+        });
         nextSweep = now.plus(SWEEP_EVERY);
-        List<Ticket> changed = new ArrayList<>();
-        for (Ticket t : tickets.holdsEnding(now)) {
-            book.release(t.reservations());
-            if (t.state() == Ticket.State.PENDING_APPROVAL) changed.add(t.with(Ticket.State.EXPIRED, now));
-            else if (t.state() == Ticket.State.APPROVED) changed.add(t.with(Ticket.State.RELEASED, now));
-        }
         for (Ticket t : changed) {
-            tickets.put(t);
             journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
             if (t.state() == Ticket.State.EXPIRED) notifier.resolve(PENDING_ALERT + t.id(), "gate");
         }
-        tickets.retireDue(now);
     }
 
     // ---------------------------------------------------------------- journal
@@ -478,6 +486,10 @@ public final class Gate {
      * that does not verify rebuilds nothing, and the gate refuses to act until the log is restored.
      */
     private void restore() {
+        if (tickets.shared()) { // the shared store is the tickets' own record: other replicas wrote to it since
+            untrusted = journal.verify();
+            return;
+        }
         TicketJournal.Restored r = journal.restore();
         if (r.broken() != null) {
             untrusted = r.broken();

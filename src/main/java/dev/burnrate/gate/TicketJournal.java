@@ -1,9 +1,5 @@
 package dev.burnrate.gate;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.burnrate.audit.AuditEvent;
 import dev.burnrate.audit.AuditLog;
 
@@ -19,8 +15,6 @@ import java.util.Optional;
  */
 final class TicketJournal {
     private final AuditLog audit;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The tickets rebuilt from the log, or (when its chain does not verify) the verification that failed and none. */
     record Restored(Map<String, Ticket> tickets, AuditLog.Verification broken) {
@@ -32,11 +26,7 @@ final class TicketJournal {
 
     /** Appends the ticket's snapshot; throws (and the caller undoes the transition) when the log cannot be written. */
     void append(Ticket t, String action, String actor) {
-        try {
-            audit.append(actor, action, t.id(), json.writeValueAsString(t.compact()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise ticket " + t.id(), e);
-        }
+        audit.append(actor, action, t.id(), TicketCodec.write(t));
     }
 
     /** The last snapshot of a request, from the log. */
@@ -47,6 +37,13 @@ final class TicketJournal {
             if (e.action().startsWith("gate.")) return Optional.of(snapshot(e));
         }
         return Optional.empty();
+    }
+
+    /** Verifies the chain without reading the tickets: null when intact, else the failed verification. */
+    AuditLog.Verification verify() {
+        AuditLog.Verification v = audit.verify(e -> {
+        });
+        return v.intact() ? null : v;
     }
 
     /** The last snapshot of every request, read while verifying the chain; a chain that does not verify rebuilds nothing. */
@@ -60,9 +57,9 @@ final class TicketJournal {
 
     private Ticket snapshot(AuditEvent e) {
         try {
-            return json.readValue(e.detail(), Ticket.class).expanded();
-        } catch (java.io.IOException ex) {
-            throw new IllegalStateException("audit entry " + e.seq() + " (" + e.action() + ") does not hold a readable gate ticket: " + ex.getMessage(), ex);
+            return TicketCodec.read(e.detail());
+        } catch (java.io.UncheckedIOException ex) {
+            throw new IllegalStateException("audit entry " + e.seq() + " (" + e.action() + ") does not hold a readable gate ticket: " + ex.getCause().getMessage(), ex);
         }
     }
 }

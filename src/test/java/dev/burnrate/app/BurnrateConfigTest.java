@@ -150,6 +150,17 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void state_aPostgresqlUrl_isKept_andAnythingElseFailsWithLine_withoutShowingThePassword() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), "state: postgresql://burnrate:s3cret@db.internal:5432/burnrate\n");
+        assertThat(BurnrateConfig.load(ok).state()).isEqualTo("postgresql://burnrate:s3cret@db.internal:5432/burnrate");
+        assertThat(BurnrateConfig.defaults().state()).isNull();
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "budgets: []\nstate: mysql://burnrate:s3cret@db.internal/burnrate\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml:2").hasMessageContaining("state").hasMessageContaining("is not a postgresql://")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void refresh_changedTagMap_remapsStoredRowsWithoutReimport() throws Exception {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         Field team = Field.parse("team").orElseThrow();

@@ -12,12 +12,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tickets in memory, indexed by the instant their hold ends (pending and approved ones expire, finished ones
+ * The tickets of one process, in memory, indexed by the instant their hold ends (pending and approved ones expire, finished ones
  * settle) and by the instant they may leave memory (ended ones, {@code retainTickets} after their last change), so a
  * sweep touches only what is due instead of every ticket ever decided. Changes happen inside the reservation book's
  * {@link ReservationBook#atomically} step, as the money they hold does; reads need no lock.
  */
-final class Tickets {
+public final class MemoryTicketStore implements TicketStore {
     private record Due(Instant at, String id) implements Comparable<Due> {
         static Due of(Ticket t) {
             boolean ends = t.expiresAt() != null && (t.state() == Ticket.State.PENDING_APPROVAL || t.state() == Ticket.State.APPROVED
@@ -60,32 +60,29 @@ final class Tickets {
     /** Ids of tickets that left memory: the journal has them. */
     private final Set<String> retired = ConcurrentHashMap.newKeySet();
 
-    Tickets(ReservationBook book, Duration retain) {
+    public MemoryTicketStore(ReservationBook book, Duration retain) {
         this.book = book;
         this.retain = retain;
     }
 
-    Ticket get(String id) {
+    @Override
+    public Ticket get(String id) {
         return tickets.get(id);
     }
 
-    /** Whether the ticket left memory (and is in the journal only). */
-    boolean retired(String id) {
+    @Override
+    public boolean retired(String id) {
         return retired.contains(id);
     }
 
-    Ticket require(String id) {
-        Ticket t = tickets.get(id);
-        if (t == null) throw new Gate.StateException("no gate request " + id, true);
-        return t;
-    }
-
-    Collection<Ticket> all() {
+    @Override
+    public Collection<Ticket> all() {
         return tickets.values();
     }
 
     /** Stores a ticket's new state and moves its index entries. */
-    void put(Ticket t) {
+    @Override
+    public void put(Ticket t) {
         book.atomically(() -> {
             Ticket old = tickets.put(t.id(), t);
             retired.remove(t.id());
@@ -93,12 +90,14 @@ final class Tickets {
         });
     }
 
-    void remove(String id) {
+    @Override
+    public void remove(String id) {
         book.atomically(() -> reindex(tickets.remove(id), null));
     }
 
     /** The tickets whose hold ends by {@code now} (taken off the index: the caller ends their hold). */
-    List<Ticket> holdsEnding(Instant now) {
+    @Override
+    public List<Ticket> holdsEnding(Instant now) {
         List<Ticket> out = new ArrayList<>();
         for (Due d; (d = due.isEmpty() ? null : due.first()) != null && !now.isBefore(d.at()); ) {
             due.pollFirst();
@@ -108,8 +107,8 @@ final class Tickets {
         return out;
     }
 
-    /** Ended tickets past their retention leave memory (a finished run only once it has settled). */
-    void retireDue(Instant now) {
+    @Override
+    public void retireDue(Instant now) {
         for (Due d; (d = retire.isEmpty() ? null : retire.first()) != null && !now.isBefore(d.at()); ) {
             retire.pollFirst();
             Ticket t = tickets.get(d.id());
@@ -119,19 +118,15 @@ final class Tickets {
         }
     }
 
-    /**
-     * Replaces the tickets (a restore) or only rebuilds the indexes ({@code replace} null, after an undo), and returns
-     * the reservations they hold at {@code now}.
-     */
-    List<Ticket.Reservation> rebuild(Map<String, Ticket> replace, Instant now) {
+    @Override
+    public List<Ticket.Reservation> rebuild(Map<String, Ticket> replace, Instant now) {
         return book.atomically(() -> {
             if (replace != null) tickets.putAll(replace);
             due.clear();
             retire.clear();
             List<Ticket.Reservation> holding = new ArrayList<>();
             for (Ticket t : tickets.values()) {
-                boolean holds = t.state().holdsReservation() || (t.state() == Ticket.State.FINISHED && t.expiresAt() != null && now.isBefore(t.expiresAt()));
-                if (holds) {
+                if (TicketStore.holds(t, now)) {
                     holding.addAll(t.reservations());
                     move(due, null, Due.of(t));
                 }
@@ -139,6 +134,11 @@ final class Tickets {
             }
             return holding;
         });
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
     }
 
     private void reindex(Ticket old, Ticket now) {

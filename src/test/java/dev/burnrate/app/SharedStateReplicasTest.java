@@ -1,0 +1,154 @@
+package dev.burnrate.app;
+
+import dev.burnrate.audit.AuditEvent;
+import dev.burnrate.audit.AuditLog;
+import dev.burnrate.budget.Budget;
+import dev.burnrate.gate.Gate;
+import dev.burnrate.gate.GateRequest;
+import dev.burnrate.gate.Ticket;
+import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.testing.MutableClock;
+import dev.burnrate.testing.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three replicas (three Wirings, as three `burnrate serve` would wire, each with its own ledger file) sharing one real
+ * PostgreSQL through {@code state:}: the gate's tickets, the money they hold and the audit chain are one across them.
+ */
+class SharedStateReplicasTest {
+    static PostgresServer pg;
+
+    @TempDir
+    Path dir;
+    MutableClock clock = new MutableClock(Instant.parse("2026-09-10T08:00:00Z"));
+    final List<Wiring> replicas = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = new PostgresServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) pg.close();
+    }
+
+    @AfterEach
+    void close() {
+        replicas.forEach(Wiring::close);
+    }
+
+    private String config(String url) {
+        return """
+                state: %s
+                prices:
+                  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}
+                budgets:
+                  - {id: ml-monthly, scope: {team: ml}, period: monthly, amount: 5000, currency: USD}
+                gate:
+                  autoApproveLimit: 150
+                  approvalTtl: 24h
+                  startWithin: 12h
+                """.formatted(url);
+    }
+
+    private Wiring replica(Path yaml, String name) {
+        Wiring w = Wiring.open(dir.resolve(name + ".duckdb"), yaml, clock);
+        replicas.add(w);
+        return w;
+    }
+
+    private static GateRequest run(String id, String team, String hours) {
+        return new GateRequest(id, "ranker", team, GateRequest.Kind.FULL, new GateRequest.Trigger("schedule", null, null), "AWS", "p4d.24xlarge", 1,
+                PriceCatalog.Pricing.SPOT, "us-east-1", new BigDecimal(hours), null, Map.of(), "pipeline", Map.of());
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsOverThreeReplicas_holdExactlyWhatTheBudgetFits_andOneAuditChainVerifies() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
+        List<Gate> gates = List.of(replica(yaml, "a").gate(), replica(yaml, "b").gate(), replica(yaml, "c").gate());
+        // a probe outside the budget's scope gives the p90 each request holds: the budget fits k of them
+        BigDecimal p90 = gates.get(0).submit(run("probe", "other", "10")).planEstimate().p90().amount();
+        int k = new BigDecimal("5000").divide(p90, 0, RoundingMode.FLOOR).intValueExact();
+        assertThat(k).isBetween(2, 100);
+
+        ExecutorService pool = Executors.newFixedThreadPool(24);
+        List<Future<Ticket>> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Gate g = gates.get(i % 3);
+            String id = "burst-" + i;
+            answers.add(pool.submit(() -> g.submit(run(id, "ml", "10"))));
+        }
+        Map<Ticket.Decision, Integer> decisions = new HashMap<>();
+        for (Future<Ticket> f : answers) decisions.merge(f.get().decision(), 1, Integer::sum);
+        pool.shutdown();
+
+        // exactly k hold money (below the auto-approve limit they are approved); the others wait for next month
+        assertThat(decisions).containsEntry(Ticket.Decision.APPROVED, k).containsEntry(Ticket.Decision.DEFERRED, 200 - k).hasSize(2);
+        Budget b = replicas.get(0).budgets().find("ml-monthly").orElseThrow();
+        BigDecimal held = p90.multiply(BigDecimal.valueOf(k));
+        for (Gate g : gates) assertThat(g.reserved(b, LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo(held);
+        // every replica sees every ticket, whichever decided it
+        for (Gate g : gates) {
+            assertThat(g.get("burst-0")).isPresent();
+            assertThat(g.get("burst-199")).isPresent();
+            assertThat(g.list(Ticket.State.APPROVED, List.of("ml"), 500).size()).isEqualTo(k);
+        }
+        // one chain: every decision once, in one order, verified from any replica
+        AuditLog audit = replicas.get(1).audit();
+        AuditLog.Verification v = audit.verify();
+        assertThat(v.intact()).as(v.reason()).isTrue();
+        List<String> decided = new ArrayList<>();
+        for (AuditEvent e : audit.read(1, 10_000)) if (e.action().startsWith("gate.") && e.subject().startsWith("burst-")) decided.add(e.subject());
+        assertThat(decided).hasSize(200).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRequestDecidedOnOneReplica_isApprovedOnAnother_startedOnAThird_andSurvivesARestart() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
+        Wiring a = replica(yaml, "a");
+        Wiring b = replica(yaml, "b");
+        Wiring c = replica(yaml, "c");
+        Ticket pending = a.gate().submit(run("big", "ml", "40")); // p90 above the auto-approve limit of 150
+        assertThat(pending.decision()).isEqualTo(Ticket.Decision.PENDING_APPROVAL);
+        Ticket approved = b.gate().approve("big", "lead", "worth it");
+        assertThat(approved.state()).isEqualTo(Ticket.State.APPROVED);
+        // the same approval on a third replica is refused: the ticket moved on
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.gate().approve("big", "lead", "again"))
+                .isInstanceOf(Gate.StateException.class).hasMessageContaining("is approved, not pending approval");
+        assertThat(c.gate().start("big", "pipeline").state()).isEqualTo(Ticket.State.RUNNING);
+
+        Budget budget = a.budgets().find("ml-monthly").orElseThrow();
+        BigDecimal held = a.gate().reserved(budget, LocalDate.of(2026, 9, 1)).amount();
+        assertThat(held).isEqualByComparingTo(pending.planEstimate().p90().amount());
+        a.close();
+        replicas.remove(a);
+        Wiring again = replica(yaml, "a");
+        assertThat(again.gate().get("big").orElseThrow().state()).isEqualTo(Ticket.State.RUNNING);
+        assertThat(again.gate().reserved(budget, LocalDate.of(2026, 9, 1)).amount()).isEqualByComparingTo(held);
+        // the budget's status on any replica reports what the shared book holds
+        assertThat(again.budgets().status(budget).reserved().amount()).isEqualByComparingTo(held);
+        AuditLog.Verification v = again.audit().verify();
+        assertThat(v.intact()).as(v.reason()).isTrue();
+    }
+}
