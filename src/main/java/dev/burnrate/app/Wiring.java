@@ -63,7 +63,7 @@ public final class Wiring implements Services {
         this.audit = state == null
                 ? new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db), new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock)
                 : new dev.burnrate.audit.AuditLog(new dev.burnrate.store.PgAuditStore(state), clock);
-        this.tokens = new dev.burnrate.access.Tokens(new dev.burnrate.store.DuckTokenStore(db), clock);
+        this.tokens = new dev.burnrate.access.Tokens(state == null ? new dev.burnrate.store.DuckTokenStore(db) : new dev.burnrate.store.PgTokenStore(state), clock);
         // the gate holds money against budgets in this book; budgets report what it holds as reserved
         dev.burnrate.gate.ReservationBook reservations = state == null ? new dev.burnrate.gate.MemoryReservationBook()
                 : new dev.burnrate.store.PgReservationBook(state);

@@ -7,7 +7,6 @@ import dev.burnrate.audit.AuditLog;
 import dev.burnrate.budget.Budget;
 import dev.burnrate.gate.Ticket;
 import dev.burnrate.testing.ApiClient;
-import dev.burnrate.testing.MutableClock;
 import dev.burnrate.testing.PostgresServer;
 import dev.burnrate.testing.PrometheusServer;
 import org.junit.jupiter.api.AfterEach;
@@ -80,14 +79,15 @@ class ReplicaKillTest {
                 gate:
                   autoApproveLimit: 150
                 """.formatted(pg.newDatabase()));
-        // each replica has its own ledger file (and, for now, its own API tokens)
-        List<String> secrets = new ArrayList<>();
+        // each replica has its own ledger file; the API token, issued once, is shared state like the tickets
+        String secret;
+        try (Wiring w = Wiring.open(dir.resolve("a.duckdb"), yaml, Clock.systemUTC())) {
+            secret = w.tokens().create("pipeline", Role.SUBMITTER, Set.of("ml")).secret();
+        }
+        List<String> secrets = List.of(secret, secret, secret);
         List<ApiClient> clients = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
             Path db = dir.resolve(name + ".duckdb");
-            try (Wiring w = Wiring.open(db, yaml, Clock.systemUTC())) {
-                secrets.add(w.tokens().create("pipeline-" + name, Role.SUBMITTER, Set.of("ml")).secret());
-            }
             int port = freePort();
             serve(db, yaml, port);
             clients.add(new ApiClient("http://127.0.0.1:" + port));

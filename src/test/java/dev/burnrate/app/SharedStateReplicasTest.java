@@ -151,4 +151,16 @@ class SharedStateReplicasTest {
         AuditLog.Verification v = again.audit().verify();
         assertThat(v.intact()).as(v.reason()).isTrue();
     }
+
+    @Test
+    void aTokenIssuedOnOneReplica_worksOnAnother_andARevocationReachesItWithinTheRefresh() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
+        Wiring a = replica(yaml, "a");
+        Wiring b = replica(yaml, "b");
+        String secret = a.tokens().create("ml-pipeline", dev.burnrate.access.Role.SUBMITTER, java.util.Set.of("ml")).secret();
+        assertThat(b.tokens().authenticate(secret)).get().satisfies(p -> assertThat(p.teams()).containsExactly("ml"));
+        assertThat(a.tokens().revoke("ml-pipeline")).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(31)); // tokens are re-read every 30 s
+        assertThat(b.tokens().authenticate(secret)).isEmpty();
+    }
 }
