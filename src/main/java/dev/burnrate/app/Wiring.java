@@ -68,7 +68,7 @@ public final class Wiring implements Services {
         dev.burnrate.gate.ReservationBook reservations = state == null ? new dev.burnrate.gate.MemoryReservationBook()
                 : new dev.burnrate.store.PgReservationBook(state);
         dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> reservations.reserved(b, start));
-        this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), new dev.burnrate.store.DuckBudgetStore(db, clock), evaluator, alerts, clock);
+        this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), state == null ? new dev.burnrate.store.DuckBudgetStore(db, clock) : dev.burnrate.store.PgSpecTable.budgets(state, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
@@ -80,7 +80,7 @@ public final class Wiring implements Services {
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
         this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
         this.costAnomalies.withChanges(serviceEvents);
-        this.slos = new dev.burnrate.slo.Slos(config.slos(), new dev.burnrate.store.DuckSloStore(db, clock),
+        this.slos = new dev.burnrate.slo.Slos(config.slos(), state == null ? new dev.burnrate.store.DuckSloStore(db, clock) : dev.burnrate.store.PgSpecTable.slos(state, clock),
                 new dev.burnrate.slo.SloEvaluator(inference, serviceEvents, clock), alerts, clock);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
                 new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));

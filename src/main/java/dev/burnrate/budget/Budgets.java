@@ -21,6 +21,14 @@ public final class Budgets {
 
         void put(String id, String spec);
 
+        /**
+         * Changes whenever the stored budgets change, whoever changed them (a store that several replicas share); a
+         * store only this process writes may keep 0: this process counts its own writes.
+         */
+        default long version() {
+            return 0;
+        }
+
         boolean delete(String id);
     }
 
@@ -70,7 +78,7 @@ public final class Budgets {
 
     /** Changes with every budget created, changed or deleted here, so the gate's view reloads before its next decision. */
     public long version() {
-        return version.get();
+        return version.get() + store.version();
     }
 
     public Optional<Budget> find(String id) {

@@ -28,6 +28,11 @@ public final class Slos {
         void put(String id, String spec);
 
         boolean delete(String id);
+
+        /** Changes whenever the stored SLOs change, whoever changed them (a shared store); 0 for a store only this process writes. */
+        default long version() {
+            return 0;
+        }
     }
 
     public static final String SOURCE = "slo";

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * The state that several {@code burnrate serve} replicas share, in PostgreSQL: the gate's tickets and the money they
- * hold against budgets, the audit chain and the API tokens. Work runs in transactions bound to the calling thread
+ * hold against budgets, the audit chain, the API tokens, and the budgets and SLOs created through the API. Work runs in transactions bound to the calling thread
  * ({@link #inTransaction}, re-entrant); a transaction that PostgreSQL aborts because it deadlocked or could not be
  * serialised is run again from the start, so the work must only change the database.
  */
@@ -91,6 +91,8 @@ public final class PgState implements AutoCloseable {
                         CREATE TABLE IF NOT EXISTS api_token (
                             id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, teams TEXT NOT NULL,
                             created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)""");
+                s.execute("CREATE TABLE IF NOT EXISTS spec (kind TEXT NOT NULL, id TEXT NOT NULL, spec TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (kind, id))");
+                s.execute("CREATE TABLE IF NOT EXISTS spec_version (kind TEXT PRIMARY KEY, version BIGINT NOT NULL)");
                 s.execute("INSERT INTO burnrate_schema (version) SELECT " + SCHEMA_VERSION + " WHERE NOT EXISTS (SELECT 1 FROM burnrate_schema)");
             } catch (SQLException e) {
                 throw new StoreException("cannot create the shared state's tables: " + e.getMessage(), e);

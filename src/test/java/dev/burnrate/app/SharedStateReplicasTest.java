@@ -153,6 +153,26 @@ class SharedStateReplicasTest {
     }
 
     @Test
+    void aBudgetCreatedThroughOneReplica_bindsTheGateOfAnother_atItsNextDecision_andAnSloAddedThereIsListedEverywhere() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
+        Wiring a = replica(yaml, "a");
+        Wiring b = replica(yaml, "b");
+        assertThat(b.gate().submit(run("nlp-1", "nlp", "10")).decision()).isEqualTo(Ticket.Decision.APPROVED); // no budget covers nlp yet
+        a.budgets().put("{id: nlp-monthly, scope: {team: nlp}, period: monthly, amount: 150, currency: USD}", "finops");
+        // b's cached view of the budgets reloads: 100 fits the 150, a second 100 does not
+        Ticket first = b.gate().submit(run("nlp-2", "nlp", "10"));
+        assertThat(first.decision()).isEqualTo(Ticket.Decision.APPROVED);
+        assertThat(first.reservations()).extracting(Ticket.Reservation::budgetId).containsExactly("nlp-monthly");
+        assertThat(b.gate().submit(run("nlp-3", "nlp", "10")).decision()).isEqualTo(Ticket.Decision.DEFERRED);
+        assertThat(b.budgets().find("nlp-monthly")).isPresent();
+        a.budgets().delete("nlp-monthly", "finops");
+        assertThat(b.gate().submit(run("nlp-4", "nlp", "10")).decision()).isEqualTo(Ticket.Decision.APPROVED);
+
+        a.slos().put("{id: ranker-errors, scope: {model: ranker}, sli: error_rate, objective: {threshold: 0.5, unit: '%'}, window: 28d}", "request body");
+        assertThat(b.slos().find("ranker-errors")).isPresent();
+    }
+
+    @Test
     void aTokenIssuedOnOneReplica_worksOnAnother_andARevocationReachesItWithinTheRefresh() throws Exception {
         Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
         Wiring a = replica(yaml, "a");
