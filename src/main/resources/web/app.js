@@ -330,7 +330,10 @@ pages.oncall = async () => {
     const sloOrder = { page: 0, ticket: 1, ok: 2 };
     const sloRows = [...(slos.slos || [])].sort((a, b) => (sloOrder[a.state] ?? 3) - (sloOrder[b.state] ?? 3));
     const fmtNum = (v, digits) => v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits });
-    const sliOf = r => r.sli === 'error_rate' ? `${fmtNum(r.sliValue, 4)}%` : r.sli === 'cost_per_1k' ? `${fmtNum(r.sliValue, 4)} ${r.objective.unit}` : `${fmtNum(r.sliValue, 1)} ms`;
+    const sliOf = r => r.sli === 'error_rate' ? `${fmtNum(r.sliValue, 4)}%` : r.sli === 'gpu_utilisation' ? `${fmtNum(r.sliValue, 2)}%`
+      : r.sli === 'cost_per_1k' ? `${fmtNum(r.sliValue, 4)} ${r.objective.unit}` : `${fmtNum(r.sliValue, 1)} ms`;
+    // the objective's direction as the API gives it: ≥ a floor (GPU utilisation of a pool), ≤ a ceiling (latency, errors, cost)
+    const objectiveOf = r => `${r.objective.comparison === '>=' ? '≥' : '≤'} ${r.objective.threshold} ${r.objective.unit} · ${r.target}% · ${r.window}`;
     const perModel = {};
     for (const l of (slis.slis || [])) {
       const m = perModel[l.model] || (perModel[l.model] = { model: l.model, requests: 0, p95w: 0, errors: 0 });
@@ -358,7 +361,7 @@ pages.oncall = async () => {
           { label: 'SLO', value: r => r.id },
           { label: 'State', html: r => severityBadge(r.state) },
           { label: 'SLI', num: true, value: r => sliOf(r) },
-          { label: 'Objective', value: r => `≤ ${r.objective.threshold} ${r.objective.unit} · ${r.target}% · ${r.window}` },
+          { label: 'Objective', value: r => objectiveOf(r) },
           { label: 'Budget left', num: true, value: r => r.budgetRemainingPercent === null || r.budgetRemainingPercent === undefined ? '–' : `${fmtNum(r.budgetRemainingPercent, 1)}%` },
           { label: 'Burn 1h / 6h / 3d', num: true, value: r => ['1h', '6h', '3d'].map(w => r.burnRates && r.burnRates[w] !== undefined && r.burnRates[w] !== null ? fmtNum(r.burnRates[w], 2) + '×' : '–').join(' / ') },
         ], sloRows, { empty: 'No SLOs declared (slos: in burnrate.yaml).', id: 'slos' }), 'wide')}

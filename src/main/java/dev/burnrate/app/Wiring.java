@@ -81,7 +81,7 @@ public final class Wiring implements Services {
         this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
         this.costAnomalies.withChanges(serviceEvents);
         this.slos = new dev.burnrate.slo.Slos(config.slos(), state == null ? new dev.burnrate.store.DuckSloStore(db, clock) : dev.burnrate.store.PgSpecTable.slos(state, clock),
-                new dev.burnrate.slo.SloEvaluator(inference, serviceEvents, clock), alerts, clock);
+                new dev.burnrate.slo.SloEvaluator(inference, gpuSamples, serviceEvents, clock), alerts, clock);
         this.allocation = new dev.burnrate.allocation.Allocation(costs, config.shareRules(),
                 new dev.burnrate.allocation.WorkloadMetrics(jobs, inference), owner -> training.idleRuns(owner.name(), 5));
         BurnrateConfig.Governance gov = config.governance();

@@ -30,8 +30,8 @@ import java.util.Map;
 
 /**
  * The demo dataset, loaded through the same services a user's data goes through: a generated FOCUS 1.2 bill (the two
- * months before this one and this month up to the last full hour), the job runs, GPU samples and inference usage behind it, three SLOs
- * (the assistant's latency burns), two budgets,
+ * months before this one and this month up to the last full hour), the job runs, GPU samples and inference usage behind it, four SLOs
+ * (the assistant's latency burns; one is a training pool's GPU utilisation), two budgets,
  * a pass of anomaly detection, and a few gate requests (two waiting for approval, one running) so that
  * every page of the dashboard has something real to show.
  */
@@ -120,9 +120,10 @@ public final class DemoData {
     }
 
     /**
-     * SLOs for the demo's endpoints, evaluated once (what burns raises its alerts): the assistant's P95 (it regressed in the
-     * last hours: it burns), the fraud detector's error rate, and the ranker's cost per 1k sized at 1.5 × its last 28 days
-     * (so it reads the same at any demo size).
+     * SLOs for the demo's endpoints and a training pool, evaluated once (what burns raises its alerts): the assistant's P95
+     * (it regressed in the last hours: it burns), the fraud detector's error rate, the ranker's cost per 1k sized at 1.5 ×
+     * its last 28 days (so it reads the same at any demo size), and the recommender's training pool kept at 60% mean GPU
+     * utilisation or more in 90% of its hours (its runs keep their GPUs about 80% busy: an hour's mean seldom falls below 60%).
      */
     private static List<dev.burnrate.slo.SloStatus> demoSlos(Services s, java.time.Instant now) {
         s.slos().put("{id: assistant-latency-p95, scope: {model: " + Companions.REGRESSED_MODEL + "}, sli: latency_p95, objective: {threshold: 800, unit: ms}, "
@@ -135,6 +136,8 @@ public final class DemoData {
             s.slos().put("{id: ranker-cost-per-1k, scope: {model: ranker-v2}, sli: cost_per_1k, objective: {threshold: " + limit.toPlainString()
                     + ", unit: USD}, target: 95, window: 28d, team: search}", "demo");
         }
+        s.slos().put("{id: recsys-training-gpu-utilisation, scope: {pool: recsys-training}, sli: gpu_utilisation, objective: {threshold: 60, unit: '%'}, "
+                + "target: 90, window: 28d, team: recsys}", "demo");
         return s.slos().evaluate();
     }
 

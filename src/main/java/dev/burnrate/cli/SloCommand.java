@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "slo", description = {"SLOs of the AI services: SLI, objective, error budget left, burn rates, alerting state.",
+@Command(name = "slo", description = {"SLOs of the AI services and GPU pools: SLI, objective, error budget left, burn rates, alerting state.",
         "Burn rates over 1h, 6h and 3d, and which multi-window rules fire (page 14.4x 1h/5m, 6x 6h/30m; ticket 1x 3d/6h).",
         "Read only: the server's loop raises the alerts every 5 minutes."})
 final class SloCommand implements Callable<Integer> {
@@ -45,10 +45,10 @@ final class SloCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Tables show the unit; CSV and JSON carry the number alone (ms, %, or the objective's currency per 1k). */
+    /** Tables show the unit; CSV and JSON carry the number alone (ms, % — error rate, GPU utilisation — or the objective's currency per 1k). */
     private static Object value(BigDecimal v, Slo slo) {
         if (v == null) return "";
-        return new Output.Text(v.toPlainString() + (slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.ERROR_RATE ? "%" : " " + slo.objective().unit()),
+        return new Output.Text(v.toPlainString() + (slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.COST_PER_1K ? " " + slo.objective().unit() : "%"),
                 v.toPlainString());
     }
 

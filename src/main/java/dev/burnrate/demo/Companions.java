@@ -19,9 +19,9 @@ import java.util.UUID;
  * The workloads behind a generated bill, written as the telemetry a real company would send: the training runs (NDJSON)
  * exactly as billed (instance type and count, pricing, start, end; a run still going has no end), GPU samples of every
  * GPU of every instance over each run's whole span at its model's collector interval (busy around the model's
- * utilisation, with idle stretches), and hourly inference usage per endpoint (tokens in proportion to the endpoint's
- * hours in the bill; the assistant's P95 latency regresses from 400-700 ms to 1,400-1,700 ms in its last 3 hours).
- * Deterministic for a seed.
+ * utilisation, with idle stretches; in the team's training pool, namespace {@code <team>-training}), and hourly
+ * inference usage per endpoint (tokens in proportion to the endpoint's hours in the bill; the assistant's P95 latency
+ * regresses from 400-700 ms to 1,400-1,700 ms in its last 3 hours). Deterministic for a seed.
  */
 public final class Companions {
     private record Job(FocusGenerator.Run run, LocalDateTime start, LocalDateTime end, LocalDateTime observedUntil) {
@@ -84,10 +84,15 @@ public final class Companions {
                     double util = idle ? rnd.nextInt(3) : Math.min(100, Math.max(6, r.utilization() + 10 + 8 * rnd.nextGaussian()));
                     long mem = idle(r) ? 12000 + rnd.nextInt(2000) : idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
                     g.write("{\"time\":\"" + t.toInstant(ZoneOffset.UTC) + "\",\"gpu\":\"" + gpu + "\",\"index\":" + k + ",\"host\":\"" + host
-                            + "\",\"job\":\"" + r.id() + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + mem + ",\"memTotalMiB\":81920}\n");
+                            + "\",\"job\":\"" + r.id() + "\",\"namespace\":\"" + pool(r) + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + mem + ",\"memTotalMiB\":81920}\n");
                 }
             }
         }
+    }
+
+    /** The Kubernetes namespace a run's pods run in: its team's training pool (e.g. fraud-training). */
+    private static String pool(FocusGenerator.Run r) {
+        return r.workload().team() + "-training";
     }
 
     /** A run nobody uses (utilisation 0: the forgotten notebook): every sample idle, memory held. */

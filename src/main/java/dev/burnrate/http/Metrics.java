@@ -85,7 +85,14 @@ final class Metrics {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP burnrate_slo_evaluated_timestamp_seconds When the SLOs were last evaluated.\n# TYPE burnrate_slo_evaluated_timestamp_seconds gauge\n");
         sb.append("burnrate_slo_evaluated_timestamp_seconds ").append(e.at().getEpochSecond()).append('\n');
-        sb.append("# HELP burnrate_slo_burn_rate Error budget burn rate over a window (1 = the budget lasts exactly the SLO window).\n");
+        sb.append("# HELP burnrate_slo_info What each SLO measures and its objective (>= a floor, <= a ceiling); always 1.\n# TYPE burnrate_slo_info gauge\n");
+        for (var s : e.statuses()) {
+            var slo = s.slo();
+            sb.append("burnrate_slo_info{slo=\"").append(esc(slo.id())).append("\",sli=\"").append(slo.sli().label()).append("\",scope=\"")
+                    .append(esc(slo.scope().toString())).append("\",objective=\"").append(esc(slo.objective().toString())).append("\",target=\"")
+                    .append(slo.target().toPlainString()).append("\",window=\"").append(dev.burnrate.slo.SloEvaluator.label(slo.window())).append("\"} 1\n");
+        }
+        sb.append("# HELP burnrate_slo_burn_rate Error budget burn rate over a window: the bad share (the SLI on the wrong side of its objective) / the budget; 1 = the budget lasts exactly the SLO window.\n");
         sb.append("# TYPE burnrate_slo_burn_rate gauge\n");
         for (var s : e.statuses()) {
             s.burnRates().forEach((w, r) -> {

@@ -115,13 +115,21 @@ final class SloRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         Map<String, Object> scope = new LinkedHashMap<>();
-        scope.put("model", s.scope().model());
-        if (s.scope().variant() != null) scope.put("variant", s.scope().variant());
-        if (s.scope().feature() != null) scope.put("feature", s.scope().feature());
+        if (s.scope().poolBased()) {
+            scope.put("pool", s.scope().pool());
+        } else {
+            scope.put("model", s.scope().model());
+            if (s.scope().variant() != null) scope.put("variant", s.scope().variant());
+            if (s.scope().feature() != null) scope.put("feature", s.scope().feature());
+        }
         m.put("scope", scope);
         m.put("team", s.team());
         m.put("sli", s.sli().label());
-        m.put("objective", Map.of("threshold", s.objective().threshold().toPlainString(), "unit", s.objective().unit()));
+        Map<String, Object> objective = new LinkedHashMap<>();
+        objective.put("comparison", s.objective().comparison().symbol());
+        objective.put("threshold", s.objective().threshold().toPlainString());
+        objective.put("unit", s.objective().unit());
+        m.put("objective", objective);
         m.put("target", s.target().toPlainString());
         m.put("window", label(s.window()));
         m.put("now", st.now().toString());

@@ -49,4 +49,19 @@ public interface GpuSamples {
 
     record Memory(String key, Long peakUsedMiB, Long totalMiB) {
     }
+
+    /**
+     * Utilisation hour by hour (UTC hours) over [from, to) of the samples whose group {@code by} is {@code key} (null:
+     * every sample), oldest first: per hour, the samples taken in it that report a utilisation and the sum of their
+     * utilisations, so that their mean is {@link Usage#meanUtilization}'s (the plain mean of the samples). Hours without
+     * such a sample are left out. The first and last hour hold only the samples inside [from, to).
+     */
+    List<UtilizationHour> utilizationByHour(Group by, String key, Instant from, Instant to);
+
+    /** One hour of a group's samples: how many report a utilisation, and the sum of those utilisations (%). */
+    record UtilizationHour(Instant hour, long samples, double utilizationSum) {
+        public double meanUtilization() {
+            return utilizationSum / samples;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.burnrate.slo;
 
 import dev.burnrate.allocation.Allocation;
+import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ledger.InferenceUsage;
 import dev.burnrate.ledger.InferenceUsages;
 
@@ -9,6 +10,7 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,12 +21,15 @@ import java.util.TreeMap;
 
 /**
  * Evaluates SLOs on stored inference usage, as of the end of the newest usage in scope (telemetry arrives in intervals;
- * the newest may end before now), never after the clock's now.
+ * the newest may end before now), never after the clock's now; and GPU utilisation SLOs on stored GPU samples, as of now
+ * (samples arrive as they are taken; an hour without any is no observation, so a pool that went quiet stops burning).
  * <ol>
  *   <li>Observations: latency — each interval of usage in scope ([start, end), its rows' request-weighted percentile) is
  *       bad when over the threshold; cost per 1k — each charge period of the bill: the scope's part of its endpoints'
  *       cost in the objective's currency (split by tokens with the other usage they served then) per 1k of the scope's
- *       requests started in it; error rate — requests and errors of each interval.</li>
+ *       requests started in it; error rate — requests and errors of each interval; GPU utilisation — each UTC hour
+ *       [h, h + 1h) with samples of the pool that report a utilisation is bad when their mean is below the threshold
+ *       (the hour still going is judged on its samples so far).</li>
  *   <li>The bad ratio over a window: bad / total, each observation counted by the share of it inside the window
  *       (interval-based: its duration; event-based: its requests and errors), so an hourly interval counts 5/60 in a
  *       5-minute window. No observation in the window: no ratio.</li>
@@ -83,16 +88,22 @@ public final class SloEvaluator {
     }
 
     private final InferenceUsages usages;
+    private final GpuSamples gpu;
     private final ServiceEvents events;
     private final Clock clock;
 
+    /** Inference SLOs only (an SLO of a GPU pool is refused). */
     public SloEvaluator(InferenceUsages usages, Clock clock) {
-        this(usages, ServiceEvents.none(), clock);
+        this(usages, null, ServiceEvents.none(), clock);
     }
 
-    /** With the deploys, rollbacks and config changes to show beside each SLO. */
-    public SloEvaluator(InferenceUsages usages, ServiceEvents events, Clock clock) {
+    /**
+     * With the GPU samples that GPU utilisation SLOs are evaluated on (null: none, and such an SLO is refused), and the
+     * deploys, rollbacks and config changes to show beside each SLO.
+     */
+    public SloEvaluator(InferenceUsages usages, GpuSamples gpu, ServiceEvents events, Clock clock) {
         this.usages = usages;
+        this.gpu = gpu;
         this.events = events;
         this.clock = clock;
     }
@@ -104,6 +115,7 @@ public final class SloEvaluator {
 
     public SloStatus status(Slo slo) {
         Instant now = clock.instant();
+        if (slo.sli().poolBased()) return poolStatus(slo, now);
         Duration span = slo.window().compareTo(Duration.ofDays(3)) > 0 ? slo.window() : Duration.ofDays(3);
         // a day more: rows that started before the window and reach into it
         Instant fetchFrom = now.minus(span).minus(Duration.ofDays(1));
@@ -114,6 +126,47 @@ public final class SloEvaluator {
         }
         if (asOf == null || asOf.isAfter(now)) asOf = now;
         List<Observation> obs = observations(slo, all, fetchFrom, now);
+        Slis slis = new Slis(usages);
+        BigDecimal sli = value(slo, slis.of(slo.scope(), asOf.minus(slo.window()), asOf));
+        BigDecimal lastHour = value(slo, slis.of(slo.scope(), asOf.minus(Duration.ofHours(1)), asOf));
+        List<ServiceEvent> changes = events.between(asOf.minus(Duration.ofDays(3)), now.plusNanos(1)).stream().filter(e -> e.concerns(slo.scope())).toList();
+        return status(slo, now, asOf, obs, sli, lastHour, changes);
+    }
+
+    /**
+     * A GPU pool's SLO as of now: one observation per UTC hour with samples of the pool (bad when their mean utilisation
+     * is below the threshold); its SLI is the mean utilisation of the pool's samples over the window and the last hour.
+     */
+    private SloStatus poolStatus(Slo slo, Instant now) {
+        if (gpu == null) throw new IllegalStateException("SLO " + slo.id() + " is about a GPU pool, and this evaluator reads no GPU samples");
+        Duration span = slo.window().compareTo(Duration.ofDays(3)) > 0 ? slo.window() : Duration.ofDays(3);
+        List<Observation> obs = new ArrayList<>();
+        for (GpuSamples.UtilizationHour h : utilization(slo, now.minus(span).truncatedTo(ChronoUnit.HOURS), now)) {
+            boolean good = slo.objective().meets(meanUtilization(List.of(h), 4));
+            obs.add(new Observation(h.hour(), h.hour().plus(Duration.ofHours(1)), 3600, good ? 0 : 3600));
+        }
+        return status(slo, now, now, obs, meanUtilization(utilization(slo, now.minus(slo.window()), now), 2),
+                meanUtilization(utilization(slo, now.minus(Duration.ofHours(1)), now), 2), List.of());
+    }
+
+    private List<GpuSamples.UtilizationHour> utilization(Slo slo, Instant from, Instant to) {
+        return gpu.utilizationByHour(GpuSamples.Group.NAMESPACE, slo.scope().allPools() ? null : slo.scope().pool(), from, to);
+    }
+
+    /** The mean utilisation of the hours' samples (%), null when there are none. */
+    static BigDecimal meanUtilization(List<GpuSamples.UtilizationHour> hours, int scale) {
+        double sum = 0;
+        long n = 0;
+        for (GpuSamples.UtilizationHour h : hours) {
+            sum += h.utilizationSum();
+            n += h.samples();
+        }
+        return n == 0 ? null : BigDecimal.valueOf(sum).divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_EVEN);
+    }
+
+    /** The status from the SLO's observations, as of {@code asOf}: good share, budget left, burn rates and rules. */
+    private static SloStatus status(Slo slo, Instant now, Instant asOf, List<Observation> obs, BigDecimal sli, BigDecimal lastHour,
+                                    List<ServiceEvent> changes) {
         Double sloRatio = badRatio(obs, asOf.minus(slo.window()), asOf);
         double budget = slo.errorBudget().doubleValue();
         Map<Duration, Double> burn = new LinkedHashMap<>();
@@ -127,10 +180,6 @@ public final class SloEvaluator {
             Double s = burn(obs, asOf, rule.shortWindow(), budget);
             rules.add(new SloStatus.RuleState(rule, l, s, l != null && s != null && l > rule.factor() && s > rule.factor()));
         }
-        Slis slis = new Slis(usages);
-        BigDecimal sli = value(slo, slis.of(slo.scope(), asOf.minus(slo.window()), asOf));
-        BigDecimal lastHour = value(slo, slis.of(slo.scope(), asOf.minus(Duration.ofHours(1)), asOf));
-        List<ServiceEvent> changes = events.between(asOf.minus(Duration.ofDays(3)), now.plusNanos(1)).stream().filter(e -> e.concerns(slo.scope())).toList();
         return new SloStatus(slo, now, asOf, sli, lastHour, sloRatio == null ? null : 100 * (1 - sloRatio),
                 sloRatio == null ? null : 100 * (1 - sloRatio / budget), burn, rules, changes);
     }
@@ -150,6 +199,7 @@ public final class SloEvaluator {
                 Slis.Cost c = l.cost(slo.objective().unit());
                 yield c == null ? null : c.per1kInferences();
             }
+            case GPU_UTILISATION -> throw new IllegalStateException("GPU utilisation is not an SLI of inference");
         };
     }
 
@@ -174,7 +224,6 @@ public final class SloEvaluator {
         // rows of the same interval (customers, endpoints, features of the scope) are one observation
         Map<List<Instant>, List<InferenceUsage>> intervals = new TreeMap<>((a, b) -> a.get(0).equals(b.get(0)) ? a.get(1).compareTo(b.get(1)) : a.get(0).compareTo(b.get(0)));
         for (InferenceUsage u : all) if (slo.scope().matches(u)) intervals.computeIfAbsent(List.of(u.start(), u.end()), k -> new ArrayList<>()).add(u);
-        BigDecimal threshold = slo.objective().threshold();
         intervals.forEach((k, rows) -> {
             if (slo.sli() == Slo.Sli.ERROR_RATE) {
                 long req = rows.stream().mapToLong(InferenceUsage::requests).sum();
@@ -184,7 +233,7 @@ public final class SloEvaluator {
                 BigDecimal v = Slis.weightedLatency(rows, slo.sli());
                 if (v == null) return;
                 double seconds = Duration.between(k.get(0), k.get(1)).getSeconds();
-                out.add(new Observation(k.get(0), k.get(1), seconds, v.compareTo(threshold) > 0 ? seconds : 0));
+                out.add(new Observation(k.get(0), k.get(1), seconds, slo.objective().meets(v) ? 0 : seconds));
             }
         });
         return out;
@@ -218,7 +267,7 @@ public final class SloEvaluator {
         periods.forEach((k, agg) -> {
             BigDecimal per1k = agg[0].multiply(BigDecimal.valueOf(1000)).divide(agg[1], 6, RoundingMode.HALF_EVEN);
             double seconds = Duration.between(k.get(0), k.get(1)).getSeconds();
-            out.add(new Observation(k.get(0), k.get(1), seconds, per1k.compareTo(slo.objective().threshold()) > 0 ? seconds : 0));
+            out.add(new Observation(k.get(0), k.get(1), seconds, slo.objective().meets(per1k) ? 0 : seconds));
         });
         return out;
     }

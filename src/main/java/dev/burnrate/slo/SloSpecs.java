@@ -30,13 +30,23 @@ import static dev.burnrate.spec.Nodes.strings;
  * window: 28d
  * team: llm-platform            # optional: who owns it (team-scoped API tokens see their teams' SLOs)
  * channels: [ops-webhook]       # optional; otherwise alerts are routed by severity
+ *
+ * id: training-gpu
+ * scope: {pool: ml-training}    # a GPU pool: the samples' namespace, or "*" for every pool
+ * sli: gpu_utilisation          # the pool's mean utilisation, hour by hour
+ * objective: {threshold: 60, unit: "%"}   # a floor: an hour is bad when the mean is below 60%
+ * target: 90                    # % of the hours with samples that must meet it
+ * window: 28d
  * </pre>
- * For {@code error_rate} the target may be left out: it is 100 − the objective (≤ 0.5% → 99.5); when given it must be that.
+ * A scope is model-based (inference SLIs) or pool-based ({@code gpu_utilisation}), never both. The objective may name
+ * its comparison ({@code comparison: "<="} or {@code ">="}); it must be the SLI's: latency, error rate and cost per 1k
+ * are ceilings ({@code <=}), GPU utilisation a floor ({@code >=}). For {@code error_rate} the target may be left out: it
+ * is 100 − the objective (≤ 0.5% → 99.5); when given it must be that.
  */
 public final class SloSpecs {
     private static final Set<String> KEYS = Set.of("id", "scope", "sli", "objective", "target", "window", "team", "channels");
-    private static final Set<String> SCOPE_KEYS = Set.of("model", "variant", "feature");
-    private static final Set<String> OBJECTIVE_KEYS = Set.of("threshold", "unit");
+    private static final Set<String> SCOPE_KEYS = Set.of("model", "variant", "feature", "pool");
+    private static final Set<String> OBJECTIVE_KEYS = Set.of("threshold", "unit", "comparison");
 
     private SloSpecs() {
     }
@@ -56,12 +66,8 @@ public final class SloSpecs {
         String id = scalar(source, f.get("id"), path + ".id");
         if (id.isBlank()) throw new SpecException(source, line(f.get("id")), path + ".id", "must not be blank");
         String p = path + "[" + id + "]";
-        Map<String, Node> sc = Nodes.fields(source, f.get("scope"), p + ".scope", SCOPE_KEYS);
-        if (!sc.containsKey("model")) throw new SpecException(source, line(f.get("scope")), p + ".scope.model", "required");
-        Slo.Scope scope = new Slo.Scope(scalar(source, sc.get("model"), p + ".scope.model"),
-                sc.containsKey("variant") ? scalar(source, sc.get("variant"), p + ".scope.variant") : null,
-                sc.containsKey("feature") ? scalar(source, sc.get("feature"), p + ".scope.feature") : null);
         Slo.Sli sli = enumValue(source, f.get("sli"), p + ".sli", Slo.Sli.class);
+        Slo.Scope scope = scope(source, f.get("scope"), p + ".scope", sli);
         Slo.Objective objective = objective(source, f.get("objective"), p + ".objective", sli);
         BigDecimal target;
         if (sli == Slo.Sli.ERROR_RATE) {
@@ -76,7 +82,10 @@ public final class SloSpecs {
                 target = implied;
             }
         } else {
-            if (!f.containsKey("target")) throw new SpecException(source, line(node), p + ".target", "required: the % of intervals that must meet the objective, e.g. 99");
+            if (!f.containsKey("target")) {
+                throw new SpecException(source, line(node), p + ".target", "required: the % of " + Slos.observed(sli) + " that must meet the objective, e.g. "
+                        + (sli.poolBased() ? "90" : "99"));
+            }
             target = decimal(source, f.get("target"), p + ".target");
         }
         if (target.signum() <= 0 || target.compareTo(BigDecimal.valueOf(100)) >= 0) {
@@ -94,6 +103,33 @@ public final class SloSpecs {
         } catch (IllegalArgumentException e) {
             throw new SpecException(source, line(node), p, e.getMessage());
         }
+    }
+
+    /** A model-based scope for an inference SLI, a pool-based one for gpu_utilisation; never both. */
+    private static Slo.Scope scope(String source, Node n, String path, Slo.Sli sli) {
+        Map<String, Node> sc = Nodes.fields(source, n, path, SCOPE_KEYS);
+        boolean modelKeys = sc.containsKey("model") || sc.containsKey("variant") || sc.containsKey("feature");
+        if (sc.containsKey("pool") && modelKeys) {
+            throw new SpecException(source, line(n), path, "a scope is either model-based (model, optionally variant and feature) or pool-based (pool), not both: found "
+                    + String.join(", ", sc.keySet()));
+        }
+        if (sc.containsKey("pool")) {
+            String pool = scalar(source, sc.get("pool"), path + ".pool");
+            if (!sli.poolBased()) {
+                throw new SpecException(source, line(sc.get("pool")), path + ".pool", "'" + sli.label()
+                        + "' is an SLI of inference: scope it to a model; only gpu_utilisation is scoped to a GPU pool");
+            }
+            if (pool.isBlank()) throw new SpecException(source, line(sc.get("pool")), path + ".pool", "must not be blank: a namespace, or \"*\" for every pool");
+            return Slo.Scope.pool(pool);
+        }
+        if (sli.poolBased()) {
+            throw new SpecException(source, line(n), path + ".pool", "required: gpu_utilisation is about a GPU pool (the samples' namespace, or \"*\" for every pool)"
+                    + (modelKeys ? ", not a model" : ""));
+        }
+        if (!sc.containsKey("model")) throw new SpecException(source, line(n), path + ".model", "required");
+        return new Slo.Scope(scalar(source, sc.get("model"), path + ".model"),
+                sc.containsKey("variant") ? scalar(source, sc.get("variant"), path + ".variant") : null,
+                sc.containsKey("feature") ? scalar(source, sc.get("feature"), path + ".feature") : null);
     }
 
     private static Slo.Objective objective(String source, Node n, String path, Slo.Sli sli) {
@@ -117,14 +153,31 @@ public final class SloSpecs {
                 throw new SpecException(source, line(o.get("threshold")), path + ".threshold", "an error rate objective must be above 0 and below 100 (%), was "
                         + threshold.toPlainString());
             }
+        } else if (sli == Slo.Sli.GPU_UTILISATION) {
+            if (unit == null) unit = "%";
+            if (!unit.equals("%")) throw new SpecException(source, line(at), path + ".unit", "'" + unit + "': a gpu_utilisation objective is in %");
+            if (threshold.signum() == 0 || threshold.compareTo(BigDecimal.valueOf(100)) > 0) {
+                throw new SpecException(source, line(o.get("threshold")), path + ".threshold", "a GPU utilisation objective must be above 0 and at most 100 (%), was "
+                        + threshold.toPlainString());
+            }
         } else {
             if (unit == null) throw new SpecException(source, line(n), path + ".unit", "required for cost_per_1k: the currency, e.g. USD");
             if (!Money.isKnownCurrency(unit)) throw new SpecException(source, line(at), path + ".unit", "'" + unit + "' is not an ISO 4217 currency code");
         }
-        return new Slo.Objective(threshold, unit);
+        if (o.containsKey("comparison")) {
+            String written = scalar(source, o.get("comparison"), path + ".comparison").strip();
+            Slo.Comparison c = Slo.Comparison.ofSymbol(written);
+            if (c == null) throw new SpecException(source, line(o.get("comparison")), path + ".comparison", "'" + written + "': expected \">=\" or \"<=\"");
+            if (c != sli.comparison()) {
+                throw new SpecException(source, line(o.get("comparison")), path + ".comparison", "'" + written + "': a " + sli.label() + " objective is "
+                        + (sli.comparison() == Slo.Comparison.AT_LEAST ? "a floor (>=): an hour is bad when the pool's mean utilisation is below the threshold"
+                        : "a ceiling (<=): an interval is bad when its value is above the threshold"));
+            }
+        }
+        return new Slo.Objective(sli.comparison(), threshold, unit);
     }
 
     private static String unitHint(Slo.Sli sli) {
-        return sli.latency() ? "ms" : sli == Slo.Sli.ERROR_RATE ? "%" : "USD";
+        return sli.latency() ? "ms" : sli == Slo.Sli.COST_PER_1K ? "USD" : "%";
     }
 }

@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where an SLO stands: evaluated at {@code asOf} (the end of the newest usage in its scope, never after {@code now}),
- * its SLI over the SLO window and over the last hour, the good share of the window, the error budget left, the burn rate
+ * Where an SLO stands: evaluated at {@code asOf} (the end of the newest usage in its scope, never after {@code now}; for
+ * a GPU pool, {@code now}), its SLI over the SLO window and over the last hour, the good share of the window, the error budget left, the burn rate
  * over each alert window and each multi-window rule.
  *
- * @param sli             the SLI over the SLO window: ms, % or cost per 1k in the objective's currency (null: no data)
+ * @param sli             the SLI over the SLO window: ms, % (error rate; a pool's mean GPU utilisation) or cost per 1k in
+ *                        the objective's currency (null: no data)
  * @param sliLastHour     the same over the hour before {@code asOf}
- * @param goodPercent     the good share of the window's intervals (by duration) or requests, in % (null: no data)
+ * @param goodPercent     the good share of the window's intervals (by duration; a pool's: of its hours with samples) or
+ *                        requests, in % (null: no data)
  * @param budgetRemainingPercent the share of the error budget not yet spent, in % (negative: overspent; null: no data)
  * @param burnRates       the burn rate over each of {@link SloEvaluator#WINDOWS} (null where the window holds no data)
  * @param events          deploys, rollbacks and config changes of the scope's model from 3 days before {@code asOf} until now
+ *                        (none for a pool)
  */
 public record SloStatus(Slo slo, Instant now, Instant asOf, BigDecimal sli, BigDecimal sliLastHour, Double goodPercent,
                         Double budgetRemainingPercent, Map<Duration, Double> burnRates, List<RuleState> rules, List<ServiceEvent> events) {

@@ -149,7 +149,7 @@ public final class Slos {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("scope", slo.scope().toString());
         d.put("sli", slo.sli().label());
-        d.put("objective", slo.objective().toString() + " in " + slo.target().toPlainString() + "% of " + (slo.sli().eventBased() ? "requests" : "intervals"));
+        d.put("objective", slo.objective().toString() + " in " + slo.target().toPlainString() + "% of " + observed(slo.sli()));
         d.put("window", SloEvaluator.label(slo.window()));
         d.put("as of", s.asOf().toString());
         d.put("sli over the window", s.sli() == null ? "n/a" : s.sli().toPlainString() + unit(slo));
@@ -178,6 +178,8 @@ public final class Slos {
         String summary = slo.scope() + ": " + fmt(r.longBurn()) + "x over " + SloEvaluator.label(rule.longWindow()) + " and " + fmt(r.shortBurn())
                 + "x over " + SloEvaluator.label(rule.shortWindow()) + " (rule " + rule.key() + ", above " + fmt(rule.factor()) + "x).";
         String action = switch (slo.sli()) {
+            case GPU_UTILISATION -> "Check the jobs in " + (slo.scope().allPools() ? "the pools" : "pool " + slo.scope().pool())
+                    + " for GPUs held idle or waiting on input (burnrate gpu usage --by job): stop idle jobs, fix data loading, or shrink the pool.";
             case COST_PER_1K -> "Check recent deploys and traffic mix of " + slo.scope().model() + "; compare cost per 1k by variant and feature (burnrate inference costs).";
             case ERROR_RATE -> "Check recent deploys and the endpoint's health; roll back the variant if errors started with it.";
             default -> "Check recent deploys, load and the serving GPUs of " + slo.scope().model() + "; roll back or scale out if latency started with them.";
@@ -187,7 +189,12 @@ public final class Slos {
     }
 
     private static String unit(Slo slo) {
-        return slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.ERROR_RATE ? "%" : " " + slo.objective().unit() + " per 1k";
+        return slo.sli().latency() ? " ms" : slo.sli() == Slo.Sli.COST_PER_1K ? " " + slo.objective().unit() + " per 1k" : "%";
+    }
+
+    /** What the target is a share of: requests (event-based), a pool's hours with samples, or intervals. */
+    static String observed(Slo.Sli sli) {
+        return sli.eventBased() ? "requests" : sli.poolBased() ? "hours with samples" : "intervals";
     }
 
     static String fmt(Double v) {

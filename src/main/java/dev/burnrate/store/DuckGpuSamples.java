@@ -129,6 +129,26 @@ public final class DuckGpuSamples implements GpuSamples {
         return out;
     }
 
+    @Override
+    public List<UtilizationHour> utilizationByHour(Group by, String key, Instant from, Instant to) {
+        String sql = "SELECT date_trunc('hour', time) AS h, count(util), sum(util) FROM gpu_sample d LEFT JOIN job_run j ON j.id = d.job"
+                + " WHERE time >= ? AND time < ? AND util IS NOT NULL" + (key == null ? "" : " AND " + key(by) + " = ?") + " GROUP BY 1 ORDER BY 1";
+        List<UtilizationHour> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+            if (key != null) ps.setString(3, key);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new UtilizationHour(r.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC), r.getLong(2), r.getDouble(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("GPU utilisation query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** A utilisation figure: null where no sample of the group had one (all [N/A]), never 0. */
     private static Double nullable(ResultSet r, int column) throws SQLException {
         double v = r.getDouble(column);

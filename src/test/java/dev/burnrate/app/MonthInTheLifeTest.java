@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * working; the month's showback adding up to the bill exactly; the audit chain intact; the CLI (beside the server) and
  * the dashboard's API agreeing; an idle GPU notebook recommended for stopping (and ticketed), accepted, stopped, and
  * its realised saving measured from the bills that follow; the ranker's latency SLO paging the team, through the outbox,
- * after a release slows it (the deploy named as the first suspect), and resolving once it is rolled back. Extend it when
+ * after a release slows it (the deploy named as the first suspect), and resolving once it is rolled back; the training
+ * pool's GPU utilisation SLO reading the posted samples (and paging nobody). Extend it when
  * a feature joins the loop.
  */
 class MonthInTheLifeTest {
@@ -168,6 +169,8 @@ class MonthInTheLifeTest {
                 slos:
                   - {id: ranker-p95, scope: {model: ranker}, sli: latency_p95, objective: {threshold: 300, unit: ms}, target: 99,
                      window: 28d, team: search}
+                  - {id: training-gpu, scope: {pool: ml-training}, sli: gpu_utilisation, objective: {threshold: 60, unit: "%%"}, target: 90,
+                     window: 28d, team: ml}
                 prices:
                   - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, source: test}
                 gate:
@@ -243,12 +246,16 @@ class MonthInTheLifeTest {
         assertThat(api("GET", "/api/v1/gate/requests/churn-retrain-" + d, null).path("state").asText()).isEqualTo("finished");
     }
 
-    /** GPU samples from the training hosts and the ranker's inference usage arrive over HTTP and show in the reports. */
+    /**
+     * GPU samples from the training hosts and the ranker's inference usage arrive over HTTP and show in the reports; the
+     * training pool's GPU utilisation SLO reads the same samples: one hour at (50 × 95 + 10 × 2) / 60 = 79.5%, above its
+     * 60% floor.
+     */
     void telemetry(LocalDate d) throws Exception {
         StringBuilder samples = new StringBuilder();
         for (int s = 0; s < 60; s++) {
-            samples.append("{\"time\":\"").append(d.atTime(1, s).toInstant(ZoneOffset.UTC)).append("\",\"gpu\":\"GPU-0\",\"job\":\"churn-retrain\",\"util\":")
-                    .append(s < 50 ? 95 : 2).append(",\"memUsedMiB\":30000}\n");
+            samples.append("{\"time\":\"").append(d.atTime(1, s).toInstant(ZoneOffset.UTC)).append("\",\"gpu\":\"GPU-0\",\"job\":\"churn-retrain\",")
+                    .append("\"namespace\":\"ml-training\",\"util\":").append(s < 50 ? 95 : 2).append(",\"memUsedMiB\":30000}\n");
         }
         assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("stored").asLong()).isEqualTo(60);
         String usage = "{\"start\":\"" + d.minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + d.atStartOfDay().toInstant(ZoneOffset.UTC)
@@ -258,6 +265,15 @@ class MonthInTheLifeTest {
         JsonNode gpu = api("GET", "/api/v1/gpu-usage?by=job", null).path("usage");
         assertThat(gpu).hasSize(1);
         assertThat(gpu.get(0).path("samples").asLong()).isEqualTo(60);
+        JsonNode pool = api("GET", "/api/v1/gpu-usage?by=namespace&from=" + d, null).path("usage").get(0);
+        assertThat(pool.path("namespace").asText()).isEqualTo("ml-training");
+        assertThat(pool.path("meanUtilization").asDouble()).isEqualTo(79.5);
+        JsonNode gpuSlo = api("GET", "/api/v1/slos/training-gpu", null);
+        assertThat(gpuSlo.path("objective").path("comparison").asText()).isEqualTo(">=");
+        assertThat(new BigDecimal(gpuSlo.path("sliValue").asText())).as("the pool's mean, as On-call shows it").isEqualByComparingTo("79.5");
+        assertThat(new BigDecimal(gpuSlo.path("goodPercent").asText())).isEqualByComparingTo("100");
+        assertThat(gpuSlo.path("burnRates").path("1h").isNull()).as("no samples since 02:00: the last hour is no observation").isTrue();
+        assertThat(gpuSlo.path("state").asText()).isEqualTo("ok");
         JsonNode inference = api("GET", "/api/v1/inference-costs?by=model&from=" + d.minusDays(1) + "&to=" + d, null).path("inference");
         assertThat(inference.toString()).contains("ranker");
     }

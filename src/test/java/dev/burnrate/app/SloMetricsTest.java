@@ -62,6 +62,10 @@ class SloMetricsTest {
                 assertThat(value(prometheus, "burnrate_slo_burn_rate{slo=\"assistant-p95\",window=\"5m\"}")).isCloseTo(100.0, within(1e-9));
                 assertThat(value(prometheus, "burnrate_slo_alert_firing{slo=\"assistant-p95\",rule=\"page-1h-5m\"}")).isEqualTo(1.0);
                 assertThat(value(prometheus, "burnrate_slo_alert_firing{slo=\"assistant-p95\",rule=\"ticket-3d-6h\"}")).isEqualTo(0.0);
+                // what the SLO measures and which side of its threshold is good, joinable on slo
+                assertThat(value(prometheus, "burnrate_slo_info{slo=\"assistant-p95\",sli=\"latency_p95\",scope=\"model=assistant-llm\",objective=\"<= 300 ms\","
+                        + "target=\"99\",window=\"28d\"}")).isEqualTo(1.0);
+                assertThat(value(prometheus, "burnrate_slo_burn_rate{window=\"1h\"} * on(slo) group_left(objective) burnrate_slo_info")).isCloseTo(100.0 / 3, within(1e-9));
                 // 4 bad of the 1,296 intervals since the data began: 1 − (4/1296)/0.01 of the budget left
                 assertThat(value(prometheus, "burnrate_slo_error_budget_remaining_ratio")).isCloseTo(1 - (4.0 / 1296) / 0.01, within(1e-9));
                 // the assistant's share by tokens: 12.00 × 17,280,000 / (17,280,000 + 600), per 1k of its 28,800 requests

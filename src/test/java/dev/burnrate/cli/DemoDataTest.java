@@ -204,6 +204,22 @@ class DemoDataTest {
                 .anyMatch(k -> k.startsWith("slo:assistant-latency-p95:page:")).allMatch(k -> k.startsWith("slo:assistant-latency-p95:"));
     }
 
+    @Test
+    void slos_theRecommendersTrainingPoolHoldsItsGpuUtilisationFloor_meanAsTheOnCallPageShowsIt() {
+        dev.burnrate.slo.SloStatus pool = s.slos().statuses().stream().filter(x -> x.slo().id().equals("recsys-training-gpu-utilisation")).findFirst().orElseThrow();
+        assertThat(pool.slo().scope().pool()).isEqualTo("recsys-training");
+        assertThat(pool.slo().objective()).hasToString(">= 60%");
+        assertThat(pool.goodPercent()).as("the pool's runs left samples in the last 28 days").isNotNull().isGreaterThan(90.0);
+        assertThat(pool.state()).isEqualTo("ok");
+        // its SLI is the pool's mean utilisation over the window, as GET /api/v1/gpu-usage?by=namespace gives it
+        java.time.Instant from = NOW.minus(java.time.Duration.ofDays(28));
+        List<dev.burnrate.ledger.GpuSamples.Usage> byPool = s.gpuSamples().usage(dev.burnrate.ledger.GpuSamples.Group.NAMESPACE, from, NOW, 5);
+        dev.burnrate.ledger.GpuSamples.Usage recsys = byPool.stream().filter(u -> u.key().equals("recsys-training")).findFirst().orElseThrow();
+        assertThat(pool.sli().doubleValue()).isCloseTo(recsys.meanUtilization(), within(0.005));
+        // every training run's samples are in its team's pool
+        assertThat(byPool).extracting(dev.burnrate.ledger.GpuSamples.Usage::key).allMatch(k -> k.endsWith("-training"));
+    }
+
     private Map<LocalDate, BigDecimal> perDay(CostQuery q) {
         Map<LocalDate, BigDecimal> out = new TreeMap<>();
         for (CostReport.Row r : s.costs().costs(q).rows()) out.merge(r.period(), r.cost().amount(), BigDecimal::add);

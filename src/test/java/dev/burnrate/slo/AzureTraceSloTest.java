@@ -111,7 +111,7 @@ class AzureTraceSloTest {
             assertThat(bad).isBetween(1L, minutes - 1L);
             assertThat(minutesLast5).isPositive();
             Slo slo = new Slo("code-p95", new Slo.Scope("code-llm", null, null), Slo.Sli.LATENCY_P95,
-                    new Slo.Objective(BigDecimal.valueOf(threshold), "ms"), new BigDecimal("99"), Duration.ofDays(28), null, List.of());
+                    new Slo.Objective(Slo.Comparison.AT_MOST, BigDecimal.valueOf(threshold), "ms"), new BigDecimal("99"), Duration.ofDays(28), null, List.of());
             SloStatus s = new SloEvaluator(usages, new MutableClock(Instant.parse("2023-11-16T19:00:00Z"))).status(slo);
             assertThat(s.asOf()).isEqualTo(Instant.parse("2023-11-16T18:45:00Z")); // the newest minute's end, not the clock
             assertThat(s.goodPercent()).isCloseTo(100.0 * (minutes - bad) / minutes, within(1e-9));

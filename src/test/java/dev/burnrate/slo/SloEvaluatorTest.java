@@ -1,6 +1,8 @@
 package dev.burnrate.slo;
 
+import dev.burnrate.ledger.GpuSample;
 import dev.burnrate.ledger.InferenceUsage;
+import dev.burnrate.store.DuckGpuSamples;
 import dev.burnrate.store.DuckInferenceUsages;
 import dev.burnrate.testing.MutableClock;
 import dev.burnrate.testing.TestLedger;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Burn rates and the SRE workbook's multi-window rules against tables computed by hand, on a virtual clock. */
@@ -28,7 +31,7 @@ class SloEvaluatorTest {
     static final Instant RECOVERY = Instant.parse("2026-10-20T13:00:00Z");
 
     static Slo latencySlo() {
-        return new Slo("assistant-p95", new Slo.Scope("assistant-llm", null, null), Slo.Sli.LATENCY_P95, new Slo.Objective(new BigDecimal("300"), "ms"),
+        return new Slo("assistant-p95", new Slo.Scope("assistant-llm", null, null), Slo.Sli.LATENCY_P95, new Slo.Objective(Slo.Comparison.AT_MOST, new BigDecimal("300"), "ms"),
                 new BigDecimal("99"), Duration.ofDays(28), "llm-platform", List.of());
     }
 
@@ -109,7 +112,7 @@ class SloEvaluatorTest {
             rows.add(new InferenceUsage(t, t.plusSeconds(3600), "fraud-detector", null, "scoring", null, "ep-fraud", 1000, 0, 0, null, null, null,
                     h == 1 ? 100 : 1));
         }
-        Slo slo = new Slo("fraud-errors", new Slo.Scope("fraud-detector", null, null), Slo.Sli.ERROR_RATE, new Slo.Objective(new BigDecimal("0.5"), "%"),
+        Slo slo = new Slo("fraud-errors", new Slo.Scope("fraud-detector", null, null), Slo.Sli.ERROR_RATE, new Slo.Objective(Slo.Comparison.AT_MOST, new BigDecimal("0.5"), "%"),
                 new BigDecimal("99.5"), Duration.ofDays(28), null, List.of());
         try (TestLedger l = new TestLedger(dir)) {
             DuckInferenceUsages usages = new DuckInferenceUsages(l.db);
@@ -152,7 +155,7 @@ class SloEvaluatorTest {
             usages.upsert(List.of(
                     new InferenceUsage(t10, t10.plusSeconds(3600), "m", null, null, null, "ep-a", 5000, 0, 0, null, null, null, 0),
                     new InferenceUsage(t10.plusSeconds(3600), t10.plusSeconds(7200), "m", null, null, null, "ep-a", 20000, 0, 0, null, null, null, 0)));
-            Slo slo = new Slo("m-cost", new Slo.Scope("m", null, null), Slo.Sli.COST_PER_1K, new Slo.Objective(new BigDecimal("1.00"), "USD"),
+            Slo slo = new Slo("m-cost", new Slo.Scope("m", null, null), Slo.Sli.COST_PER_1K, new Slo.Objective(Slo.Comparison.AT_MOST, new BigDecimal("1.00"), "USD"),
                     new BigDecimal("90"), Duration.ofDays(7), null, List.of());
             SloStatus s = new SloEvaluator(usages, new MutableClock(Instant.parse("2026-10-20T12:00:00Z"))).status(slo);
             assertThat(s.goodPercent()).isCloseTo(50.0, within(1e-9));
@@ -161,6 +164,100 @@ class SloEvaluatorTest {
             assertThat(s.budgetRemainingPercent()).isCloseTo(-400.0, within(1e-9));
             assertThat(s.sli()).isEqualByComparingTo("0.800000"); // 20.00 USD / 25,000 requests over the window
             assertThat(s.sliLastHour()).isEqualByComparingTo("0.500000");
+        }
+    }
+
+    /**
+     * GPU samples of pool ml-training, GPUs A and B every 10 minutes: 80% from Oct 19 00:00 to Oct 20 08:00 (32 good
+     * hours), none 08:00-10:00, then hour 10 A 70 / B 40 (mean 55: bad though A is above), hour 11 A 90 / B 30 (mean 60:
+     * on the floor, good), hour 12 A 20 / B 20 (bad; GPU C reports no utilisation, [N/A], and counts for nothing), none
+     * after. Pool serving (GPU D, 100%) fills hours 08-10 and is outside the scope.
+     */
+    static List<GpuSample> poolSamples() {
+        List<GpuSample> out = new ArrayList<>();
+        for (Instant t = Instant.parse("2026-10-19T00:00:00Z"); t.isBefore(Instant.parse("2026-10-20T13:00:00Z")); t = t.plusSeconds(600)) {
+            String hour = t.toString().substring(0, 13);
+            double[] ab = hour.equals("2026-10-20T10") ? new double[]{70, 40} : hour.equals("2026-10-20T11") ? new double[]{90, 30}
+                    : hour.equals("2026-10-20T12") ? new double[]{20, 20} : hour.compareTo("2026-10-20T08") < 0 ? new double[]{80, 80} : null;
+            if (ab != null) {
+                out.add(new GpuSample(t, "node-1", "GPU-A", 0, "train-1", "train-1-0", "ml-training", "trainer", ab[0], 30_000, 81_920));
+                out.add(new GpuSample(t, "node-1", "GPU-B", 1, "train-1", "train-1-0", "ml-training", "trainer", ab[1], 30_000, 81_920));
+            }
+            if (hour.equals("2026-10-20T12")) out.add(new GpuSample(t, "node-2", "GPU-C", 0, null, "train-2", "train-2-0", "ml-training", "trainer", null, null, null));
+            if (hour.compareTo("2026-10-20T08") >= 0 && hour.compareTo("2026-10-20T11") < 0) {
+                out.add(new GpuSample(t, "node-3", "GPU-D", 0, "serve-1", "serve-1-0", "serving", "server", 100, 20_000, 81_920));
+            }
+        }
+        return out;
+    }
+
+    static Slo poolSlo(String pool) {
+        return new Slo("training-gpu", Slo.Scope.pool(pool), Slo.Sli.GPU_UTILISATION, new Slo.Objective(Slo.Comparison.AT_LEAST, new BigDecimal("60"), "%"),
+                new BigDecimal("95"), Duration.ofDays(28), "ml", List.of());
+    }
+
+    /**
+     * GPU utilisation ≥ 60% in 95% of the pool's hours (budget 0.05), evaluated as of now; each hour with samples is one
+     * observation, counted by its part inside a window; hours without samples count for nothing:
+     * <pre>
+     * now    5m   30m  1h   6h                        3d                           rules firing
+     * 10:30  20   20   20   2.5   (30 bad of 240 min)  0.3077 (30 of 1,950)         page-1h-5m (08, 09 empty: the 1h window is all bad)
+     * 12:00  0    0    0    5     (1 of 4 hours)       0.5882 (1 of 34 hours)       none (hour 11's mean of 60 meets the floor)
+     * 12:45  20   20   15   8.75  (105 of 240 min)     1.0072 (105 of 2,085 min)    page-1h-5m, page-6h-30m, ticket-3d-6h
+     * 14:30  –    –    –    13.33 (2 of 3 hours)       1.1429 (2 of 35 hours)       ticket-3d-6h (the pool went quiet: no short-window burn)
+     * </pre>
+     */
+    @Test
+    void status_gpuPoolUnderItsFloor_hourlyBurnRatesFollowTheHandTableAndHoursWithoutSamplesCountForNothing() throws Exception {
+        Object[][] table = {
+                {"2026-10-20T10:30:00Z", 20.0, 20.0, 20.0, 2.5, 30.0 / 1950 / 0.05, List.of(SloEvaluator.Rule.PAGE_1H_5M)},
+                {"2026-10-20T12:00:00Z", 0.0, 0.0, 0.0, 5.0, 1.0 / 34 / 0.05, List.of()},
+                {"2026-10-20T12:45:00Z", 20.0, 20.0, 15.0, 8.75, 105.0 / 2085 / 0.05,
+                        List.of(SloEvaluator.Rule.PAGE_1H_5M, SloEvaluator.Rule.PAGE_6H_30M, SloEvaluator.Rule.TICKET_3D_6H)},
+                {"2026-10-20T14:30:00Z", null, null, null, 2.0 / 3 / 0.05, 2.0 / 35 / 0.05, List.of(SloEvaluator.Rule.TICKET_3D_6H)},
+        };
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckGpuSamples gpu = new DuckGpuSamples(l.db);
+            gpu.append(poolSamples());
+            MutableClock clock = new MutableClock(DATA_START);
+            SloEvaluator e = new SloEvaluator(new DuckInferenceUsages(l.db), gpu, ServiceEvents.none(), clock);
+            for (Object[] row : table) {
+                clock.set(Instant.parse((String) row[0]));
+                SloStatus s = e.status(poolSlo("ml-training"));
+                assertThat(s.asOf()).isEqualTo(clock.instant());
+                for (int i = 0; i < SloEvaluator.WINDOWS.size(); i++) {
+                    Double expected = (Double) row[i + 1];
+                    if (expected == null) assertThat(s.burnRate(SloEvaluator.WINDOWS.get(i))).as(row[0] + " " + SloEvaluator.WINDOWS.get(i)).isNull();
+                    else assertThat(s.burnRate(SloEvaluator.WINDOWS.get(i))).as(row[0] + " " + SloEvaluator.WINDOWS.get(i)).isCloseTo(expected, within(1e-9));
+                }
+                assertThat(s.rules().stream().filter(SloStatus.RuleState::firing).map(SloStatus.RuleState::rule).toList()).as((String) row[0])
+                        .isEqualTo(row[6]);
+            }
+            clock.set(Instant.parse("2026-10-20T12:45:00Z"));
+            SloStatus s = e.status(poolSlo("ml-training"));
+            assertThat(s.state()).isEqualTo("page");
+            assertThat(s.goodPercent()).isCloseTo(100 * (1 - 105.0 / 2085), within(1e-9));
+            assertThat(s.budgetRemainingPercent()).isCloseTo(100 * (1 - 105.0 / 2085 / 0.05), within(1e-9));
+            // the window's mean: 384 samples at 80, hour 10's 12 (660), hour 11's 12 (720) and hour 12's 10 so far (200): 32,300 / 418
+            assertThat(s.sli()).isEqualByComparingTo("77.27");
+            // the last hour [11:45, 12:45): 11:50's A 90 and B 30, then five pairs at 20 (GPU C's [N/A] samples left out): 320 / 12
+            assertThat(s.sliLastHour()).isEqualByComparingTo("26.67");
+            assertThat(s.events()).isEmpty();
+            // every pool together: pool serving's 100% fills 08-10 and lifts hour 10 to (70 + 40 + 100) / 3 = 70, so nothing burns at 10:30
+            clock.set(Instant.parse("2026-10-20T10:30:00Z"));
+            SloStatus all = e.status(poolSlo(Slo.Scope.ALL_POOLS));
+            assertThat(all.burnRate(Duration.ofHours(1))).isEqualTo(0.0);
+            assertThat(all.burnRate(Duration.ofHours(6))).isEqualTo(0.0);
+            assertThat(all.state()).isEqualTo("ok");
+            assertThat(all.sliLastHour()).isEqualByComparingTo("77.50"); // D's 3 samples of hour 9 (300) and 3 × (70 + 40 + 100) = 930 / 12
+            assertThat(e.status(poolSlo("ml-training")).sliLastHour()).isEqualByComparingTo("55.00");
+            // nothing of the pool in the window: no data, not ok
+            clock.set(Instant.parse("2026-12-01T00:00:00Z"));
+            assertThat(e.status(poolSlo("ml-training")).state()).isEqualTo("no data");
+            assertThat(e.status(poolSlo("no-such-pool")).goodPercent()).isNull();
+            // an evaluator given no GPU samples refuses a pool's SLO rather than reading it as no data
+            assertThatThrownBy(() -> new SloEvaluator(new DuckInferenceUsages(l.db), clock).status(poolSlo("ml-training")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("reads no GPU samples");
         }
     }
 }

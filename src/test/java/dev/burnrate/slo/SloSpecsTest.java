@@ -87,4 +87,78 @@ class SloSpecsTest {
         Path noModel = Files.writeString(dir.resolve("model.yaml"), GOOD.replace("scope: {model: fraud-detector}", "scope: {feature: scoring}"));
         assertThatThrownBy(() -> BurnrateConfig.load(noModel)).hasMessageContaining(":13: slos[1][fraud-errors].scope.model: required");
     }
+
+    private static final String POOL = """
+            slos:
+              - id: training-gpu
+                scope: {pool: ml-training}
+                sli: gpu_utilisation
+                objective: {threshold: 60, unit: "%", comparison: ">="}
+                target: 90
+                window: 28d
+                team: ml
+              - id: fleet-gpu
+                scope: {pool: "*"}
+                sli: gpu_utilisation
+                objective: {threshold: 40}
+                target: 80
+                window: 7d
+            """;
+
+    @Test
+    void load_gpuUtilisationOfAPool_aFloorOverThePoolsHours() throws Exception {
+        BurnrateConfig c = BurnrateConfig.load(Files.writeString(dir.resolve("burnrate.yaml"), POOL));
+        Slo training = c.slos().get(0);
+        assertThat(training.scope()).isEqualTo(Slo.Scope.pool("ml-training"));
+        assertThat(training.scope().poolBased()).isTrue();
+        assertThat(training.scope().model()).isNull();
+        assertThat(training.sli()).isEqualTo(Slo.Sli.GPU_UTILISATION);
+        assertThat(training.objective().comparison()).isEqualTo(Slo.Comparison.AT_LEAST);
+        assertThat(training.objective()).hasToString(">= 60%");
+        assertThat(training.errorBudget()).isEqualByComparingTo("0.10");
+        assertThat(training.team()).isEqualTo("ml");
+        Slo fleet = c.slos().get(1);
+        assertThat(fleet.scope().allPools()).isTrue();
+        assertThat(fleet.scope()).hasToString("pool=* (all pools)");
+        assertThat(fleet.objective()).as("the unit defaults to %%, the comparison to the SLI's").hasToString(">= 40%");
+        assertThat(fleet.objective().meets(new BigDecimal("40"))).isTrue();
+        assertThat(fleet.objective().meets(new BigDecimal("39.99"))).isFalse();
+        // the inference SLIs keep their ceiling
+        Slo latency = BurnrateConfig.load(Files.writeString(dir.resolve("ceiling.yaml"), GOOD)).slos().get(0);
+        assertThat(latency.objective().comparison()).isEqualTo(Slo.Comparison.AT_MOST);
+        assertThat(latency.objective()).hasToString("<= 800 ms");
+    }
+
+    @Test
+    void load_badPoolSlo_failsNamingFileLineKeyAndReason() throws Exception {
+        String[][] cases = {
+                {"scope: {pool: ml-training}", "scope: {model: trainer, pool: ml-training}",
+                        ":3: slos[0][training-gpu].scope: a scope is either model-based (model, optionally variant and feature) or pool-based (pool), not both: found model, pool"},
+                {"scope: {pool: ml-training}", "scope: {model: trainer}",
+                        ":3: slos[0][training-gpu].scope.pool: required: gpu_utilisation is about a GPU pool (the samples' namespace, or \"*\" for every pool), not a model"},
+                {"scope: {pool: ml-training}", "scope: {pool: ''}", ":3: slos[0][training-gpu].scope.pool: must not be blank"},
+                {"scope: {pool: ml-training}", "scope: {pool: ml-training, namespace: x}", ":3: slos[0][training-gpu].scope.namespace: unknown key"},
+                {"sli: gpu_utilisation", "sli: latency_p95",
+                        ":3: slos[0][training-gpu].scope.pool: 'latency_p95' is an SLI of inference: scope it to a model; only gpu_utilisation is scoped to a GPU pool"},
+                {"comparison: \">=\"", "comparison: \"<=\"",
+                        ":5: slos[0][training-gpu].objective.comparison: '<=': a gpu_utilisation objective is a floor (>=): an hour is bad when the pool's mean utilisation is below the threshold"},
+                {"comparison: \">=\"", "comparison: \"=>\"", ":5: slos[0][training-gpu].objective.comparison: '=>': expected \">=\" or \"<=\""},
+                {"threshold: 60", "threshold: 120", ":5: slos[0][training-gpu].objective.threshold: a GPU utilisation objective must be above 0 and at most 100 (%), was 120"},
+                {"threshold: 60", "threshold: 0", ":5: slos[0][training-gpu].objective.threshold: a GPU utilisation objective must be above 0 and at most 100 (%), was 0"},
+                {"unit: \"%\"", "unit: ms", ":5: slos[0][training-gpu].objective.unit: 'ms': a gpu_utilisation objective is in %"},
+                {"    target: 90\n", "", ":2: slos[0][training-gpu].target: required: the % of hours with samples that must meet the objective, e.g. 90"},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            assertThat(POOL).contains(cases[i][0]);
+            Path f = Files.writeString(dir.resolve("pool" + i + ".yaml"), POOL.replaceFirst(java.util.regex.Pattern.quote(cases[i][0]),
+                    java.util.regex.Matcher.quoteReplacement(cases[i][1])));
+            assertThatThrownBy(() -> BurnrateConfig.load(f)).as(cases[i][1]).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(f.toString()).hasMessageContaining(cases[i][2]);
+        }
+        // an inference SLI keeps its ceiling: ">=" on latency is refused
+        Path latencyFloor = Files.writeString(dir.resolve("latency.yaml"), GOOD.replace("objective: {threshold: 800, unit: ms}",
+                "objective: {threshold: 800, unit: ms, comparison: \">=\"}"));
+        assertThatThrownBy(() -> BurnrateConfig.load(latencyFloor)).hasMessageContaining(
+                ":7: slos[0][assistant-latency].objective.comparison: '>=': a latency_p95 objective is a ceiling (<=): an interval is bad when its value is above the threshold");
+    }
 }

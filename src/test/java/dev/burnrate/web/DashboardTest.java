@@ -160,6 +160,13 @@ class DashboardTest {
         assertThat(slos.size()).as("the demo declares SLOs").isPositive();
         assertThat(driver.findElements(By.cssSelector("#slos tbody tr"))).hasSize(slos.size());
         for (JsonNode slo : slos) assertThat(text("#slos")).contains(slo.get("id").asText());
+        // each objective on the side of its threshold the API says: ≥ a floor (the demo's training pool), ≤ a ceiling
+        assertThat(slos.findValuesAsText("comparison")).contains(">=", "<=");
+        for (JsonNode slo : slos) {
+            JsonNode o = slo.get("objective");
+            assertThat(text("#slos")).contains((o.get("comparison").asText().equals(">=") ? "≥ " : "≤ ") + o.get("threshold").asText() + " "
+                    + o.get("unit").asText() + " · " + slo.get("target").asText() + "% · " + slo.get("window").asText());
+        }
         assertThat(text("#slos tbody tr")).as("the burning SLO first").contains(slos.findValues("state").stream()
                 .anyMatch(st -> st.asText().equals("page")) ? "page" : "");
         JsonNode slis = get("/api/v1/slis?from=" + TODAY.minusDays(1)).get("slis");
