@@ -66,6 +66,8 @@ class MonthInTheLifeTest {
     String db;
     String base;
     dev.burnrate.testing.ApiClient api;
+    dev.burnrate.testing.ApiClient replicaB;
+    dev.burnrate.testing.PostgresServer pg;
 
     /** The company's spend on one day, as the bill has it: every row, so the test's own sum is independent of Burnrate. */
     static DailyBill day(DailyBill bill, LocalDate d, Map<String, BigDecimal> totalByTeam) {
@@ -154,7 +156,11 @@ class MonthInTheLifeTest {
             ex.close();
         });
         hook.start();
+        // the gate's book, the audit chain and tokens are shared in PostgreSQL by two replicas: the server that imports the
+        // bills and runs the loop, and a second one that approvers use
+        pg = new dev.burnrate.testing.PostgresServer();
         Files.writeString(dir.resolve("burnrate.yaml"), """
+                state: %s
                 sources:
                   - {name: aws, type: folder, path: bills, every: 5m, staleAfter: 36h}
                 channels:
@@ -178,17 +184,19 @@ class MonthInTheLifeTest {
                 guard:
                   spendFactor: 1.0
                   ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 0m}, {action: stop, after: 0m}]
-                """.formatted(hook.getAddress().getPort()));
+                """.formatted(pg.newDatabase(), hook.getAddress().getPort()));
         db = dir.resolve("ledger.duckdb").toString();
         // September and October are already in the source folder when the server first starts: a backfill pages nobody
         deliver(LocalDate.of(2026, 9, 1), OCT);
         Map<String, BigDecimal> october = deliver(OCT, NOV);
 
         try (Wiring w = Wiring.open(Path.of(db), dir.resolve("burnrate.yaml"), clock);
-             LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0)) {
+             LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0);
+             Wiring second = Wiring.open(dir.resolve("replica-b.duckdb"), dir.resolve("burnrate.yaml"), clock)) {
             serverWiring = w;
             base = "http://127.0.0.1:" + served.port();
             api = new dev.burnrate.testing.ApiClient(base);
+            replicaB = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + second.api().start("127.0.0.1", 0));
             try (ServerLoop loop = w.loop(serverLog::add)) {
                 morning(loop, NOV); // the 1st: October's final bill
                 assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (124 rows)"));
@@ -219,8 +227,11 @@ class MonthInTheLifeTest {
                 endOfMonth(november, october);
             } finally {
                 w.api().stop();
+                second.api().stop();
                 hook.stop(0);
             }
+        } finally {
+            pg.close();
         }
     }
 
@@ -238,7 +249,9 @@ class MonthInTheLifeTest {
         Cli waiting = cli(run);
         assertThat(waiting.code()).as(waiting.out() + waiting.err()).isEqualTo(10);
         assertThat(marker).doesNotExist();
-        JsonNode approved = api("POST", "/api/v1/gate/requests/churn-retrain-" + d + "/approve", "{\"approver\": \"lead\", \"reason\": \"monthly retrain\"}");
+        // the lead approves through the other replica: one book, so the pipeline's server sees it at once
+        JsonNode approved = replicaB.ok(replicaB.send("POST", "/api/v1/gate/requests/churn-retrain-" + d + "/approve", null,
+                "{\"approver\": \"lead\", \"reason\": \"monthly retrain\"}"));
         assertThat(approved.path("state").asText()).isEqualTo("approved");
         Cli ran = cli(run);
         assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
@@ -447,10 +460,18 @@ class MonthInTheLifeTest {
         Cli verify = cli("audit", "verify");
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(api("GET", "/api/v1/audit/verify", null).toString()).contains("true");
+        // the second replica verifies the same one chain, and reads the runaway's ticket as the guard left it
+        JsonNode chain = replicaB.ok(replicaB.send("GET", "/api/v1/audit/verify", null, null));
+        assertThat(chain.toString()).contains("true");
+        assertThat(chain.toString()).isEqualTo(api("GET", "/api/v1/audit/verify", null).toString());
+        assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/gate/requests/fraud-retrain-" + RUNAWAY_DAY, null, null)).path("state").asText())
+                .isEqualTo(api("GET", "/api/v1/gate/requests/fraud-retrain-" + RUNAWAY_DAY, null).path("state").asText());
         // the server's log says what it did, one line each: imports, decisions, deliveries
         assertThat(serverLog).noneMatch(l -> l.contains("failed") || l.contains("not delivered"));
         assertThat(serverLog).anyMatch(l -> l.equals("audit: gate.guard.stop fraud-retrain-" + RUNAWAY_DAY + " by guard"));
-        assertThat(serverLog).anyMatch(l -> l.startsWith("audit: gate.approval.approved churn-retrain-") && l.endsWith(" by lead"));
+        // the approval was made on the other replica: not in this server's log, but in the one chain both write
+        assertThat(serverLog).noneMatch(l -> l.startsWith("audit: gate.approval.approved"));
+        assertThat(api("GET", "/api/v1/audit?subject=churn-retrain-2026-11-05", null).toString()).contains("gate.approval.approved", "\"lead\"");
         assertThat(serverLog).anyMatch(l -> l.startsWith("alert ") && l.contains("delivered to team"));
         assertThat(october).isNotEmpty();
     }
