@@ -107,7 +107,7 @@ public final class Wiring implements Services {
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
         this.recommendations = new dev.burnrate.recommend.Recommendations(new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, inference, slos::all,
-                catalog, clock, dev.burnrate.recommend.SavingsEngine.Settings.defaults()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
+                catalog, clock, config.savings()), new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
         this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);
