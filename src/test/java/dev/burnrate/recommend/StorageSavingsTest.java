@@ -4,6 +4,7 @@ import dev.burnrate.pricing.PriceCatalog;
 import dev.burnrate.store.DuckGpuSamples;
 import dev.burnrate.store.DuckInferenceUsages;
 import dev.burnrate.store.DuckJobRuns;
+import dev.burnrate.testing.ResourceBill;
 import dev.burnrate.testing.TestLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,57 +52,41 @@ class StorageSavingsTest {
     @TempDir
     Path dir;
 
-    static final String HEADER = "BilledCost,EffectiveCost,ListCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,"
-            + "ChargePeriodEnd,ChargeCategory,PricingCategory,ProviderName,SubAccountId,ServiceName,ServiceCategory,RegionId,ResourceId,ChargeDescription,"
-            + "ConsumedQuantity,ConsumedUnit,Tags\n";
-
-    static String day(LocalDate d, String charge, String provider, String account, String service, String category, String region, String resource,
-                      String description, String unit, String cost, String team) {
-        LocalDate period = d.withDayOfMonth(1);
-        return String.join(",", cost, cost, cost, "USD", "acct-1", period + "T00:00:00Z", period.plusMonths(1) + "T00:00:00Z", d + "T00:00:00Z",
-                d.plusDays(1) + "T00:00:00Z", charge, "Standard", provider, account, service, category, region, resource == null ? "" : resource,
-                "\"" + description + "\"", "1", unit, team == null ? "" : "\"{\"\"team\"\": \"\"" + team + "\"\"}\"") + "\n";
-    }
-
-    static String s3(LocalDate d, String resource, String description, String unit, String cost, String team) {
-        return day(d, "Usage", "AWS", "111", "Amazon Simple Storage Service", "Storage", "us-east-1", resource, description, unit, cost, team);
-    }
-
     private Path bill() throws Exception {
-        StringBuilder b = new StringBuilder(HEADER);
+        StringBuilder b = new StringBuilder(ResourceBill.HEADER);
         String standard = "$0.023 per GB - first 50 TB / month of storage used";
         String toOregon = "$0.02 per GB - US East (Northern Virginia) data transfer to US West (Oregon)";
-        b.append(s3(LocalDate.parse("2026-09-01"), "arn:aws:s3:::archive", standard, "GB-Months", "99", "fraud"));
-        b.append(s3(LocalDate.parse("2026-10-01"), "arn:aws:s3:::datasets", toOregon, "GB", "500", "fraud"));
+        b.append(ResourceBill.s3(LocalDate.parse("2026-09-01"), "arn:aws:s3:::archive", standard, "GB-Months", "99", "fraud"));
+        b.append(ResourceBill.s3(LocalDate.parse("2026-10-01"), "arn:aws:s3:::datasets", toOregon, "GB", "500", "fraud"));
         for (int i = 60; i >= 1; i--) {
             LocalDate d = TO.minusDays(i);
-            b.append(s3(d, "arn:aws:s3:::archive", standard, "GB-Months", "23.00", "fraud"));
-            b.append(s3(d, "arn:aws:s3:::archive", "$0.004 per 10,000 GET and all other requests", "Requests", "0.40", "fraud"));
-            b.append(s3(d, "arn:aws:s3:::wobbly", "Standard storage, GB-hours", "GB-Hours", i % 2 == 0 ? "100.00" : "100.90", "vision"));
-            b.append(s3(d, "arn:aws:s3:::growing", standard, "GB-Months", BigDecimal.TEN.add(BigDecimal.valueOf(60 - i, 1)).toPlainString(), "vision"));
-            if (i <= 30) b.append(s3(d, "arn:aws:s3:::young", standard, "GB-Months", "5.00", "vision"));
-            b.append(s3(d, "arn:aws:s3:::cold", "$0.0125 per GB-Month of storage used in Standard-Infrequent Access tier", "GB-Months", "12.50", "vision"));
-            b.append(s3(d, null, standard, "GB-Months", "3.00", null));
-            b.append(day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Storage", "us-east-1", "vol-1",
+            b.append(ResourceBill.s3(d, "arn:aws:s3:::archive", standard, "GB-Months", "23.00", "fraud"));
+            b.append(ResourceBill.s3(d, "arn:aws:s3:::archive", "$0.004 per 10,000 GET and all other requests", "Requests", "0.40", "fraud"));
+            b.append(ResourceBill.s3(d, "arn:aws:s3:::wobbly", "Standard storage, GB-hours", "GB-Hours", i % 2 == 0 ? "100.00" : "100.90", "vision"));
+            b.append(ResourceBill.s3(d, "arn:aws:s3:::growing", standard, "GB-Months", BigDecimal.TEN.add(BigDecimal.valueOf(60 - i, 1)).toPlainString(), "vision"));
+            if (i <= 30) b.append(ResourceBill.s3(d, "arn:aws:s3:::young", standard, "GB-Months", "5.00", "vision"));
+            b.append(ResourceBill.s3(d, "arn:aws:s3:::cold", "$0.0125 per GB-Month of storage used in Standard-Infrequent Access tier", "GB-Months", "12.50", "vision"));
+            b.append(ResourceBill.s3(d, null, standard, "GB-Months", "3.00", null));
+            b.append(ResourceBill.day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Storage", "us-east-1", "vol-1",
                     "$0.08 per GB-month of General Purpose (gp3) provisioned storage - US East (N. Virginia)", "GB-Months", "8.00", "vision"));
-            b.append(day(d, "Usage", "Google Cloud", "proj-recs", "Cloud Storage", "Storage", "us-central1", "gs://features", "Standard Storage US Regional",
+            b.append(ResourceBill.day(d, "Usage", "Google Cloud", "proj-recs", "Cloud Storage", "Storage", "us-central1", "gs://features", "Standard Storage US Regional",
                     "gibibyte month", "4.00", "recsys"));
-            b.append(day(d, "Usage", "Microsoft", "/subscriptions/s1", "Storage", "Storage", "westus", "/subscriptions/s1/blob1",
+            b.append(ResourceBill.day(d, "Usage", "Microsoft", "/subscriptions/s1", "Storage", "Storage", "westus", "/subscriptions/s1/blob1",
                     "Tiered Block Blob - Hot LRS - Data Stored - US West", "GB/Month", "2.00", "llm-platform"));
             if (i <= 30) {
-                b.append(s3(d, "arn:aws:s3:::datasets", toOregon, "GB", "40.00", "fraud"));
-                b.append(s3(d, "arn:aws:s3:::logs", toOregon, "GB", "2.00", "platform"));
-                b.append(day(d, "Usage", "Microsoft", "/subscriptions/s1", "Azure Machine Learning", "Networking", "eastus2", "/subscriptions/s1/ws1",
+                b.append(ResourceBill.s3(d, "arn:aws:s3:::datasets", toOregon, "GB", "40.00", "fraud"));
+                b.append(ResourceBill.s3(d, "arn:aws:s3:::logs", toOregon, "GB", "2.00", "platform"));
+                b.append(ResourceBill.day(d, "Usage", "Microsoft", "/subscriptions/s1", "Azure Machine Learning", "Networking", "eastus2", "/subscriptions/s1/ws1",
                         "Bandwidth Inter-Region - Intra Continent Data Transfer Out - North America", "GB", "1.50", "llm-platform"));
-                b.append(day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "i-1", "$0.09 per GB data transfer out to the internet",
+                b.append(ResourceBill.day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "i-1", "$0.09 per GB data transfer out to the internet",
                         "GB", "9.00", "fraud"));
-                b.append(day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "i-1",
+                b.append(ResourceBill.day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", "i-1",
                         "$0.010 per GB - regional data transfer - in/out/between EC2 AZs or using elastic IPs or ELB", "GB", "1.00", "fraud"));
-                b.append(day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-west-2", "i-2",
+                b.append(ResourceBill.day(d, "Usage", "AWS", "111", "Amazon Elastic Compute Cloud", "Compute", "us-west-2", "i-2",
                         "$0.00 per GB - US West (Oregon) data transfer from US East (Northern Virginia)", "GB", "0.00", "fraud"));
             }
         }
-        b.append(day(LocalDate.parse("2026-10-15"), "Credit", "AWS", "111", "Amazon Simple Storage Service", "Storage", "us-east-1", "arn:aws:s3:::datasets", toOregon,
+        b.append(ResourceBill.day(LocalDate.parse("2026-10-15"), "Credit", "AWS", "111", "Amazon Simple Storage Service", "Storage", "us-east-1", "arn:aws:s3:::datasets", toOregon,
                 "GB", "-100", "fraud"));
         return Files.writeString(dir.resolve("bill.csv"), b);
     }
