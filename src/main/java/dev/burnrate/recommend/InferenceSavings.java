@@ -89,9 +89,11 @@ final class InferenceSavings {
                 LocalDate.ofInstant(end, ZoneOffset.UTC).plusDays(1));
         Set<String> moving = new HashSet<>();
         out.addAll(variants(from, end, endpointsOf, hours, teams, saved, moving, notes));
+        Map<String, List<InferenceUsage>> byEndpoint = new java.util.HashMap<>();
+        for (InferenceUsage u : all) if (u.endpoint() != null) byEndpoint.computeIfAbsent(u.endpoint(), k -> new ArrayList<>()).add(u);
         for (String e : endpoints) {
             if (moving.contains(e) || !hours.containsKey(e)) continue;
-            Recommendation r = consolidate(e, all, hours.get(e), teams.get(e), from, end, saved, notes);
+            Recommendation r = consolidate(e, byEndpoint.get(e), hours.get(e), teams.get(e), from, end, saved, notes);
             if (r != null) out.add(r);
         }
         return new Found(out, saved);
@@ -279,6 +281,7 @@ final class InferenceSavings {
         }
     }
 
+    /** {@code all}: the endpoint's usage in the window. */
     private Recommendation consolidate(String endpoint, List<InferenceUsage> all, List<InferenceUsages.InstanceHours> rows, String team, Instant from, Instant end,
                                        Map<String, BigDecimal> saved, List<String> notes) {
         Set<String> currencies = new java.util.TreeSet<>();
@@ -290,19 +293,13 @@ final class InferenceSavings {
         String currency = currencies.iterator().next();
         Map<List<Instant>, List<InferenceUsages.InstanceHours>> byPeriod = new TreeMap<>(Comparator.comparing((List<Instant> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         for (InferenceUsages.InstanceHours h : rows) byPeriod.computeIfAbsent(List.of(h.start(), h.end()), k -> new ArrayList<>()).add(h);
-        List<Instant> starts = new ArrayList<>();
-        byPeriod.keySet().forEach(k -> starts.add(k.get(0)));
+        java.util.TreeMap<Instant, Instant> ends = new java.util.TreeMap<>(); // period start → its end
+        byPeriod.keySet().forEach(k -> ends.merge(k.get(0), k.get(1), (x, y) -> x.isAfter(y) ? x : y));
         // requests count in the charge period their interval starts in
         Map<Instant, Long> requests = new TreeMap<>();
-        List<List<Instant>> keys = new ArrayList<>(byPeriod.keySet());
         for (InferenceUsage u : all) {
-            if (!endpoint.equals(u.endpoint())) continue;
-            for (List<Instant> k : keys) {
-                if (!u.start().isBefore(k.get(0)) && u.start().isBefore(k.get(1))) {
-                    requests.merge(k.get(0), u.requests(), Long::sum);
-                    break;
-                }
-            }
+            Map.Entry<Instant, Instant> p = ends.floorEntry(u.start());
+            if (p != null && u.start().isBefore(p.getValue())) requests.merge(p.getKey(), u.requests(), Long::sum);
         }
         List<Period> periods = new ArrayList<>();
         byPeriod.forEach((k, hs) -> periods.add(new Period(k.get(0), k.get(1), hs, hs.stream().map(InferenceUsages.InstanceHours::quantity).reduce(BigDecimal.ZERO, BigDecimal::add),
