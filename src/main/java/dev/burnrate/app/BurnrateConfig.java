@@ -39,7 +39,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              List<dev.burnrate.allocation.ShareRule> shareRules, List<dev.burnrate.pricing.InstancePrice> priceOverrides,
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
                              dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos,
-                             dev.burnrate.recommend.SavingsAlerts.Settings recommendations, String state) {
+                             dev.burnrate.recommend.SavingsAlerts.Settings recommendations, dev.burnrate.recommend.SavingsEngine.Settings savings,
+                             String state) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
             "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state");
 
@@ -85,13 +86,14 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
 
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
-                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults(), null);
+                dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults(),
+                dev.burnrate.recommend.SavingsEngine.Settings.defaults(), null);
     }
 
     /** The same configuration with the shared state at {@code url} (BURNRATE_STATE wins over {@code state:}). */
     public BurnrateConfig withState(String url) {
         return new BurnrateConfig(tagMap, budgets, channels, alerting, shareRules, priceOverrides, governance, hosts, sources, anomalies, slos,
-                recommendations, url);
+                recommendations, savings, url);
     }
 
     public static BurnrateConfig load(Path file) {
@@ -122,6 +124,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies = dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults();
         dev.burnrate.recommend.SavingsAlerts.Settings recommendations = dev.burnrate.recommend.SavingsAlerts.Settings.defaults();
         String state = null;
+        dev.burnrate.recommend.SavingsEngine.Settings savings = dev.burnrate.recommend.SavingsEngine.Settings.defaults();
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -143,7 +146,10 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 }
                 case "sources" -> sources = sources(name, t.getValueNode(), file.toAbsolutePath().getParent());
                 case "anomalies" -> anomalies = anomalies(name, t.getValueNode());
-                case "recommendations" -> recommendations = recommendations(name, t.getValueNode());
+                case "recommendations" -> {
+                    recommendations = recommendations(name, t.getValueNode());
+                    savings = savings(name, t.getValueNode());
+                }
                 case "state" -> {
                     state = scalar(name, t.getValueNode(), "state");
                     if (!state.startsWith("postgresql://") && !state.startsWith("jdbc:postgresql://")) {
@@ -180,7 +186,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         }
         List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
         return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations,
-                state);
+                savings, state);
     }
 
     /** {@code slos:} a list of SLOs (see {@link dev.burnrate.slo.SloSpecs}); ids unique, channels declared under {@code channels:}. */
@@ -201,10 +207,12 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     }
 
     /**
-     * Savings recommendations worth a ticket:
+     * Savings recommendations worth a ticket, and the price ratios storage tiering rests on:
      * <pre>
      * recommendations:
      *   alertAbove: 500     # a new open recommendation saving more than this a month (in its own currency) raises a ticket alert
+     *   infrequentAccess:   # per provider: infrequent-access price / standard price of object storage, and where it comes from
+     *     Azure: {ratio: 0.55, source: "Blob Hot 0.018 / Cool 0.0099 USD per GB-month, our price sheet 2026"}
      * </pre>
      */
     private static dev.burnrate.recommend.SavingsAlerts.Settings recommendations(String file, Node node) {
@@ -213,10 +221,55 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         for (NodeTuple t : m.getValue()) {
             String key = scalar(file, t.getKeyNode(), "recommendations");
             String path = "recommendations." + key;
-            if (!key.equals("alertAbove")) throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected alertAbove");
+            if (key.equals("infrequentAccess")) continue; // see savings
+            if (!key.equals("alertAbove")) throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected alertAbove or infrequentAccess");
             above = nonNegative(file, t.getValueNode(), path, scalar(file, t.getValueNode(), path));
         }
         return new dev.burnrate.recommend.SavingsAlerts.Settings(above);
+    }
+
+    /** {@code recommendations.infrequentAccess}: a provider's ratio (above 0, below 1) and its source replace the bundled one (or give one where there is none). */
+    private static dev.burnrate.recommend.SavingsEngine.Settings savings(String file, Node node) {
+        dev.burnrate.recommend.SavingsEngine.Settings d = dev.burnrate.recommend.SavingsEngine.Settings.defaults();
+        List<dev.burnrate.recommend.StorageTier> tiers = new ArrayList<>(d.storageTiers());
+        for (NodeTuple t : mapping(file, node, "recommendations").getValue()) {
+            if (!scalar(file, t.getKeyNode(), "recommendations").equals("infrequentAccess")) continue;
+            for (NodeTuple p : mapping(file, t.getValueNode(), "recommendations.infrequentAccess").getValue()) {
+                String provider = scalar(file, p.getKeyNode(), "recommendations.infrequentAccess");
+                String path = "recommendations.infrequentAccess." + provider;
+                int i = -1;
+                for (int k = 0; k < tiers.size(); k++) if (dev.burnrate.pricing.Providers.same(tiers.get(k).provider(), provider)) i = k;
+                if (i < 0) {
+                    throw new ConfigException(file, line(p.getKeyNode()), path, "no object storage class known for this provider; expected one of "
+                            + tiers.stream().map(dev.burnrate.recommend.StorageTier::provider).toList());
+                }
+                java.math.BigDecimal ratio = null;
+                String source = null;
+                for (NodeTuple f : mapping(file, p.getValueNode(), path).getValue()) {
+                    String key = scalar(file, f.getKeyNode(), path);
+                    String raw = scalar(file, f.getValueNode(), path + "." + key);
+                    switch (key) {
+                        case "ratio" -> {
+                            ratio = nonNegative(file, f.getValueNode(), path + ".ratio", raw);
+                            if (ratio.signum() == 0 || ratio.compareTo(java.math.BigDecimal.ONE) >= 0) {
+                                throw new ConfigException(file, line(f.getValueNode()), path + ".ratio", "'" + raw
+                                        + "' must be above 0 and below 1 (the infrequent-access price as a share of the standard one)");
+                            }
+                        }
+                        case "source" -> {
+                            if (raw.isBlank()) throw new ConfigException(file, line(f.getValueNode()), path + ".source", "must say where the ratio comes from");
+                            source = raw.strip();
+                        }
+                        default -> throw new ConfigException(file, line(f.getKeyNode()), path + "." + key, "unknown key; expected ratio and source");
+                    }
+                }
+                if (ratio == null || source == null) {
+                    throw new ConfigException(file, line(p.getKeyNode()), path, "needs both ratio (infrequent-access / standard price) and source (where it comes from)");
+                }
+                tiers.set(i, tiers.get(i).withRatio(ratio, source + " (burnrate.yaml)"));
+            }
+        }
+        return d.withStorageTiers(tiers);
     }
 
     /**

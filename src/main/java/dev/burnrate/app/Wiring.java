@@ -89,8 +89,8 @@ public final class Wiring implements Services {
         auditPolicyChange(policies);
         // both counters only grow, so their sum changes with every budget write and every committed import
         // one savings engine: its recommendations and the gate's spot change use the same rule and settings
-        dev.burnrate.recommend.SavingsEngine savings = new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, catalog, clock,
-                dev.burnrate.recommend.SavingsEngine.Settings.defaults());
+        dev.burnrate.recommend.SavingsEngine savings = new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, inference, slos::all,
+                catalog, clock, config.savings());
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
                 new dev.burnrate.guard.Guard(gov.guard()), audit, reservations, state == null

@@ -18,9 +18,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "recommend", description = {"Savings recommendations with their evidence and monthly saving.",
-        "Commitments (unused commitment dollars; purchases up to the steady on-demand floor), idle GPU jobs (p95 < 3%% over 3 days while billed) "
-                + "oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs) and training families that checkpoint moved to spot (less the restart "
-                + "overhead, checkpoint interval by Young/Daly). Savings are per 30-day month at the bill's effective prices, "
+        "Commitments (unused commitment dollars; purchases up to the steady on-demand floor), idle GPU jobs (p95 < 3%% over 3 days while billed), "
+                + "oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs), training families that checkpoint moved to spot (less the restart "
+                + "overhead, checkpoint interval by Young/Daly), inference (a cheaper variant of a model within its P95 or latency SLO; endpoints "
+                + "consolidated where requests per instance-hour are low) and storage (object storage unchanged for 60 days tiered to infrequent "
+                + "access; cross-region transfer lines). Savings are per 30-day month at the bill's effective prices, "
                 + "per currency; the same dollars are never counted twice."},
         subcommands = {RecommendCommand.Accept.class, RecommendCommand.Dismiss.class, RecommendCommand.Implemented.class})
 final class RecommendCommand implements Callable<Integer> {
@@ -30,7 +32,7 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--kind", description = "rightsize|idle|spot|commitment|inference|storage")
     String kind;
 
-    @Option(names = "--team", description = "Only this team's recommendations (commitments belong to no team)")
+    @Option(names = "--team", description = "Only this team's recommendations (commitments, and resources no tag names a team for, belong to no team)")
     String team;
 
     @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")

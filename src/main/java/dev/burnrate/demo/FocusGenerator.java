@@ -145,7 +145,9 @@ public final class FocusGenerator {
     }
 
     /**
-     * {@code incidents}: add a runaway retrain 5 days before the end and an untagged GPU cluster for the last 10 days.
+     * {@code incidents}: the demo's stories: a runaway retrain 5 days before the end, an untagged GPU cluster for the last
+     * 10 days, a forgotten GPU notebook, and two savings stories beside them: buckets whose size has not changed since
+     * the bill began, and a dataset bucket replicated to another region every day.
      * {@code now}: when the bill is read (null: the end of the last day); no charge ends after it, and a training run
      * still going at that time is {@code running}, with no end.
      */
@@ -253,6 +255,8 @@ public final class FocusGenerator {
         }
         if (o.incidents()) n += untaggedCluster(w, cols, rnd, o, hours, sp);
         if (o.incidents()) n += forgottenNotebook(w, cols, o, hours);
+        if (o.incidents()) n += unchangedBuckets(w, cols, o, hours);
+        if (o.incidents()) n += replication(w, cols, o, hours);
         return n + commitmentRows(w, cols, o, hours, sp);
     }
 
@@ -362,6 +366,101 @@ public final class FocusGenerator {
             tags(v, own, vision);
             common(v, hour, hour.plusHours(1), o.version());
             n += row(w, cols, v, r.id());
+        }
+        return n;
+    }
+
+    /**
+     * Rows of two buckets nobody has written to since the bill began, one row a day for every whole day billed: the fraud
+     * team's archive of past training snapshots on S3 (48,000 GB of S3 Standard at 0.023 USD per GB-month, 36.80 a day)
+     * and the recsys team's feature snapshots on Cloud Storage (45,000 GiB of Standard at 0.020, 30.00 a day). Their own
+     * random stream, written after everything else: the rest of the demo is the same with or without them.
+     */
+    private long unchangedBuckets(Writer w, List<FocusColumn> cols, Options o, int hours) throws IOException {
+        SplittableRandom own = new SplittableRandom(5);
+        Workload fraud = WORKLOADS.get(0);
+        Workload recsys = WORKLOADS.stream().filter(x -> x.team().equals("recsys") && x.kind().equals("training")).findFirst().orElseThrow();
+        String[] v = new String[FocusColumn.values().length];
+        long n = 0;
+        for (int d = 0; (d + 1) * 24 <= hours; d++) {
+            LocalDateTime day = o.start().atStartOfDay().plusDays(d);
+            java.util.Arrays.fill(v, null);
+            bucketDay(v, fraud, "Amazon Simple Storage Service", "arn:aws:s3:::fraud-platform-training-archive", "SKU-S3-STANDARD",
+                    "$0.023 per GB - first 50 TB / month of storage used", new BigDecimal("48000"), new BigDecimal("0.023"), "GB-Month");
+            tags(v, own, fraud);
+            common(v, day, day.plusDays(1), o.version());
+            n += row(w, cols, v, null);
+            java.util.Arrays.fill(v, null);
+            bucketDay(v, recsys, "Cloud Storage", "gs://recommendations-feature-snapshots", "SKU-GCS-STANDARD", "Standard Storage US Regional",
+                    new BigDecimal("45000"), new BigDecimal("0.020"), "GiB-Month");
+            tags(v, own, recsys);
+            common(v, day, day.plusDays(1), o.version());
+            n += row(w, cols, v, null);
+        }
+        return n;
+    }
+
+    /** A day of a bucket holding {@code gb} at {@code perGbMonth}: a 30th of a month's GB-months. */
+    private static void bucketDay(String[] v, Workload wl, String service, String resource, String sku, String description, BigDecimal gb,
+                                  BigDecimal perGbMonth, String unit) {
+        account(v, wl.provider(), wl.account());
+        v[FocusColumn.ServiceName.ordinal()] = service;
+        v[FocusColumn.ServiceCategory.ordinal()] = "Storage";
+        v[FocusColumn.ServiceSubcategory.ordinal()] = "Object Storage";
+        v[FocusColumn.ResourceType.ordinal()] = "Bucket";
+        v[FocusColumn.RegionId.ordinal()] = wl.region();
+        v[FocusColumn.ResourceId.ordinal()] = resource;
+        v[FocusColumn.ResourceName.ordinal()] = resource.substring(resource.lastIndexOf(resource.startsWith("gs://") ? '/' : ':') + 1);
+        v[FocusColumn.ChargeCategory.ordinal()] = "Usage";
+        v[FocusColumn.ChargeFrequency.ordinal()] = "Usage-Based";
+        v[FocusColumn.PricingCategory.ordinal()] = "Standard";
+        v[FocusColumn.SkuId.ordinal()] = sku;
+        v[FocusColumn.SkuPriceId.ordinal()] = sku + "-TIER1";
+        v[FocusColumn.SkuMeter.ordinal()] = "Storage";
+        BigDecimal qty = gb.divide(BigDecimal.valueOf(30), SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal cost = gb.multiply(perGbMonth).divide(BigDecimal.valueOf(30), SCALE, RoundingMode.HALF_EVEN);
+        v[FocusColumn.ChargeDescription.ordinal()] = description;
+        money(v, qty, unit, perGbMonth, cost, perGbMonth, cost, cost, cost);
+        v[FocusColumn.ConsumedQuantity.ordinal()] = qty.toPlainString();
+        v[FocusColumn.ConsumedUnit.ordinal()] = unit;
+    }
+
+    /**
+     * Rows of the fraud team's dataset bucket replicated from us-east-1 to us-west-2 (a copy a second training cluster
+     * reads): 1,800-2,199 GB a day at 0.02 USD per GB, one row a day for every whole day billed, from its own random stream.
+     */
+    private long replication(Writer w, List<FocusColumn> cols, Options o, int hours) throws IOException {
+        SplittableRandom own = new SplittableRandom(6);
+        Workload fraud = WORKLOADS.get(0);
+        String[] v = new String[FocusColumn.values().length];
+        long n = 0;
+        for (int d = 0; (d + 1) * 24 <= hours; d++) {
+            LocalDateTime day = o.start().atStartOfDay().plusDays(d);
+            java.util.Arrays.fill(v, null);
+            account(v, fraud.provider(), fraud.account());
+            v[FocusColumn.ServiceName.ordinal()] = "Amazon Simple Storage Service";
+            v[FocusColumn.ServiceCategory.ordinal()] = "Storage";
+            v[FocusColumn.ServiceSubcategory.ordinal()] = "Object Storage";
+            v[FocusColumn.ResourceType.ordinal()] = "Bucket";
+            v[FocusColumn.RegionId.ordinal()] = "us-east-1";
+            v[FocusColumn.ResourceId.ordinal()] = "arn:aws:s3:::fraud-platform-datasets";
+            v[FocusColumn.ResourceName.ordinal()] = "fraud-platform-datasets";
+            v[FocusColumn.ChargeCategory.ordinal()] = "Usage";
+            v[FocusColumn.ChargeFrequency.ordinal()] = "Usage-Based";
+            v[FocusColumn.PricingCategory.ordinal()] = "Standard";
+            v[FocusColumn.SkuId.ordinal()] = "SKU-S3-USE1-USW2-OUT";
+            v[FocusColumn.SkuPriceId.ordinal()] = "SKU-S3-USE1-USW2-OUT-STD";
+            v[FocusColumn.SkuMeter.ordinal()] = "Inter-Region Data Transfer Out";
+            BigDecimal price = new BigDecimal("0.02");
+            BigDecimal qty = BigDecimal.valueOf(1800 + own.nextInt(400));
+            BigDecimal cost = price.multiply(qty);
+            v[FocusColumn.ChargeDescription.ordinal()] = "$0.02 per GB - US East (Northern Virginia) data transfer to US West (Oregon)";
+            money(v, qty, "GB", price, cost, price, cost, cost, cost);
+            v[FocusColumn.ConsumedQuantity.ordinal()] = qty.toPlainString();
+            v[FocusColumn.ConsumedUnit.ordinal()] = "GB";
+            tags(v, own, fraud);
+            common(v, day, day.plusDays(1), o.version());
+            n += row(w, cols, v, null);
         }
         return n;
     }

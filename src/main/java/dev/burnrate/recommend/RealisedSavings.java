@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * job started, when later); after = from the day after implementation for as much of the next 30 days as the bills
  * reach; each side is normalised to 30 days by its length. A job's spend is its billing rows (x_JobId or a job_id tag);
  * an unused commitment's, its Unused rows. A purchase's saving is a lower on-demand spend that other changes move too,
- * and a spot family's spend moves with how often it runs: neither is measured.
+ * a spot family's spend moves with how often it runs, an endpoint's with its traffic, storage and transfer with what is
+ * stored and sent: none of those is measured.
  */
 public final class RealisedSavings {
     /**
@@ -92,8 +93,7 @@ public final class RealisedSavings {
         if (job == null && commitment == null) {
             return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                     null, null, null, null, null, null, null, null, null,
-                    t.kind() == Recommendation.Kind.SPOT ? "not measured: a job family's spend moves with how often it runs, not only with its pricing"
-                            : "not measured: a purchase's saving is a lower on-demand spend, which other changes move too");
+                    unmeasured(t.kind()));
         }
         BigDecimal before = spend(job, commitment, currency, beforeFrom, beforeTo);
         BigDecimal beforePerMonth = beforeTo.isAfter(beforeFrom) ? perMonth(before, Duration.between(beforeFrom, beforeTo)) : null;
@@ -108,6 +108,16 @@ public final class RealisedSavings {
         return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                 beforeFrom, beforeTo, before, beforePerMonth, afterFrom, afterTo, after, afterPerMonth, realised,
                 beforePerMonth == null ? "not measured: no days before the acceptance to compare with" : null);
+    }
+
+    /** Why a recommendation of this kind that is neither a job's nor an unused commitment's is not measured. */
+    static String unmeasured(Recommendation.Kind kind) {
+        return switch (kind) {
+            case SPOT -> "not measured: a job family's spend moves with how often it runs, not only with its pricing";
+            case INFERENCE -> "not measured: an endpoint's spend moves with its traffic, not only with this change";
+            case STORAGE -> "not measured: storage and transfer spend move with what is stored and sent, not only with this change";
+            default -> "not measured: a purchase's saving is a lower on-demand spend, which other changes move too";
+        };
     }
 
     private BigDecimal spend(String job, String commitment, String currency, Instant from, Instant to) {

@@ -3,7 +3,9 @@ package dev.burnrate.recommend;
 import dev.burnrate.allocation.JobRuns;
 import dev.burnrate.ledger.CostLedger;
 import dev.burnrate.ledger.GpuSamples;
+import dev.burnrate.ledger.InferenceUsages;
 import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.slo.Slo;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -13,33 +15,57 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Computes the savings recommendations from what Burnrate stores: the bill (commitments), job runs with their GPU
- * samples and billing rows (idle and oversized GPU instances), and the price catalog. Every window ends where the bills
- * reach ({@link CostLedger#billedThrough()}), or now when that is earlier: a day whose bill has not arrived is not a day
- * without spend. Each recommendation's saving comes from spend the bill shows, and none counts dollars another already
- * counts: idle wins over rightsizing on one job, and commitment purchases exclude what those save on demand.
+ * Computes the savings recommendations from what Burnrate stores: the bill (commitments, storage and cross-region
+ * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, spot), inference usage
+ * with the bill of its endpoints (cheaper variants, consolidation), the SLOs, and the price catalog. Every window ends
+ * where the bills reach ({@link CostLedger#billedThrough()}), or now when that is earlier: a day whose bill has not
+ * arrived is not a day without spend. Each recommendation's saving comes from spend the bill shows, and none counts
+ * dollars another already counts: idle wins over rightsizing on one job, a variant's endpoints are not also
+ * consolidated, storage rows and transfer rows are apart, and commitment purchases exclude what the others save on the
+ * instance-hours of a provider and region.
  */
 public final class SavingsEngine {
     /**
      * {@code commitmentDays}: the lookback of commitment utilisation, coverage and the steady floor; {@code idleDays} and
-     * {@code idleP95BelowPercent}: the idle rule; {@code rightsizeDays} and {@code targetUtilisation}: the rightsizing rule.
+     * {@code idleP95BelowPercent}: the idle rule; {@code rightsizeDays} and {@code targetUtilisation}: the rightsizing rule
+     * (the target is also the headroom an endpoint keeps when consolidated); {@code inferenceDays}: the lookback of the
+     * inference usage, {@code consolidationFloor}: the share of an endpoint's capacity below which a charge period is low;
+     * {@code storageDays} and {@code storageFlatPercent}: storage unchanged that long (its daily cost within that percent)
+     * is tiered, at the ratio of {@code storageTiers}; {@code transferDays}: the lookback of cross-region transfer.
      */
     public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation,
-                           int spotDays, int spotHistoryDays, int checkpointMinutes, int restartMinutes) {
+                           int spotDays, int spotHistoryDays, int checkpointMinutes, int restartMinutes,
+                           int inferenceDays, double consolidationFloor, int storageDays, double storageFlatPercent, int transferDays,
+                           List<StorageTier> storageTiers) {
         public Settings {
-            if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1 || spotDays < 1 || spotHistoryDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
+            if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1 || spotDays < 1 || spotHistoryDays < 1 || inferenceDays < 1 || storageDays < 1
+                    || transferDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
             if (checkpointMinutes < 1 || restartMinutes < 0) throw new IllegalArgumentException("a checkpoint takes a minute or more, a restart no less than nothing");
             if (!(targetUtilisation > 0 && targetUtilisation <= 1)) throw new IllegalArgumentException("target utilisation must be in (0, 1]");
+            if (!(consolidationFloor > 0 && consolidationFloor <= targetUtilisation)) {
+                throw new IllegalArgumentException("the consolidation floor must be in (0, target utilisation]");
+            }
+            if (!(storageFlatPercent >= 0)) throw new IllegalArgumentException("the flat storage tolerance must not be negative");
+            storageTiers = List.copyOf(storageTiers);
         }
 
         /**
          * 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days; spot over
-         * the last 30 days' runs, evictions over 90 days, 15 minutes to write a checkpoint and 30 to restart after an eviction.
+         * the last 30 days' runs, evictions over 90 days, 15 minutes to write a checkpoint and 30 to restart after an eviction;
+         * inference over 14 days, a charge period below half its endpoint's capacity is low; storage unchanged (within 1%)
+         * for 60 days is tiered at the bundled ratios ({@link StorageTier#defaults()}); cross-region transfer over 30 days.
          */
         public static Settings defaults() {
-            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30);
+            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults());
+        }
+
+        /** The same settings with these storage tiers (the defaults with a person's ratios, from burnrate.yaml). */
+        public Settings withStorageTiers(List<StorageTier> tiers) {
+            return new Settings(commitmentDays, idleDays, idleP95BelowPercent, rightsizeDays, targetUtilisation, spotDays, spotHistoryDays, checkpointMinutes,
+                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, tiers);
         }
     }
 
@@ -55,8 +81,12 @@ public final class SavingsEngine {
     private final RealisedSavings realised;
     private final SpotCandidates spot;
     private final SpotEconomics spotEconomics;
+    private final InferenceSavings inference;
+    private final StorageSavings storage;
 
-    public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, PriceCatalog catalog, Clock clock, Settings settings) {
+    /** {@code slos}: the SLOs declared now (a cheaper variant must meet the model's latency objectives). */
+    public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, InferenceUsages usage, Supplier<List<Slo>> slos, PriceCatalog catalog,
+                         Clock clock, Settings settings) {
         this.ledger = ledger;
         this.clock = clock;
         this.settings = settings;
@@ -65,6 +95,8 @@ public final class SavingsEngine {
         this.realised = new RealisedSavings(ledger, jobs, catalog);
         this.spotEconomics = new SpotEconomics(catalog, settings);
         this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
+        this.inference = new InferenceSavings(usage, slos, ledger, settings);
+        this.storage = new StorageSavings(ledger, settings);
     }
 
     /** The spot rule the engine's recommendations use, for the gate's spot change: one rule, one set of settings. */
@@ -91,6 +123,11 @@ public final class SavingsEngine {
         for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
         java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
         all.addAll(spot.find(end, taken, onDemandSaved, notes));
+        InferenceSavings.Found served = inference.find(end, notes);
+        all.addAll(served.recommendations());
+        served.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
+        all.addAll(storage.tiering(to, notes));
+        all.addAll(storage.transfer(to));
         all.addAll(commitments.unused(report));
         all.addAll(commitments.purchases(from, to, onDemandSaved, report, notes));
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));

@@ -64,6 +64,19 @@ public final class Slis {
     }
 
     /**
+     * One line per model / variant that served requests in the window, all its features and customers together (feature
+     * null), sorted by model and variant (no variant first): what a variant of a model serves at and costs per 1k.
+     */
+    public List<Line> byModelVariant(Instant from, Instant to) {
+        List<InferenceUsage> all = usages.between(from, to);
+        List<Line> out = new ArrayList<>();
+        lines(all, u -> java.util.Arrays.asList(u.model(), u.variant()), from, to).forEach((k, l) -> out.add(new Line(l.model(), l.variant(), null,
+                l.requests(), l.inputTokens(), l.outputTokens(), l.errors(), l.errorRatePercent(), l.latencyP50Ms(), l.latencyP95Ms(), l.latencyP99Ms(), l.costs())));
+        out.sort(java.util.Comparator.comparing(Line::model).thenComparing(l -> l.variant() == null ? "" : l.variant()));
+        return out;
+    }
+
+    /**
      * One line per model (variant and feature null), the {@code limit} models with the most requests by name and the rest
      * together as {@code __other__}, so that what is exported per model stays bounded.
      */

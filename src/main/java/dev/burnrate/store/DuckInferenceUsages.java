@@ -128,4 +128,34 @@ public final class DuckInferenceUsages implements InferenceUsages {
         }
         return out;
     }
+
+    @Override
+    public List<InstanceHours> endpointHours(List<String> endpoints, Instant from, Instant to) {
+        List<InstanceHours> out = new ArrayList<>();
+        if (endpoints.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        endpoints.forEach(e -> in.add("?"));
+        StringJoiner units = new StringJoiner(", ", "(", ")");
+        HOUR_UNITS.stream().sorted().forEach(u -> units.add(Sql.literal(u)));
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"ProviderName\", \"RegionId\", "
+                + "\"ChargePeriodStart\", \"ChargePeriodEnd\", \"BillingCurrency\", \"PricingCategory\", sum(\"ConsumedQuantity\"), sum(\"EffectiveCost\"), count(*) "
+                + "FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in
+                + " AND lower(trim(\"ConsumedUnit\")) IN " + units + " AND \"ConsumedQuantity\" > 0 "
+                + "GROUP BY \"ResourceId\", \"ProviderName\", \"RegionId\", \"ChargePeriodStart\", \"ChargePeriodEnd\", \"BillingCurrency\", "
+                + "\"PricingCategory\", \"ConsumedQuantity\", \"EffectiveCost\" ORDER BY 1, 4, 6, 9")) {
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            for (int i = 0; i < endpoints.size(); i++) ps.setString(i + 3, endpoints.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new InstanceHours(r.getString(1), r.getString(2), r.getString(3), r.getTimestamp(4).toLocalDateTime().toInstant(ZoneOffset.UTC),
+                            r.getTimestamp(5).toLocalDateTime().toInstant(ZoneOffset.UTC), r.getString(6), r.getString(7), r.getBigDecimal(8).stripTrailingZeros(),
+                            r.getBigDecimal(9).stripTrailingZeros(), r.getLong(10)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read endpoint instance-hours: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

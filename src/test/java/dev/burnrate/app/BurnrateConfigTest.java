@@ -138,6 +138,28 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_infrequentAccessRatio_replacesTheBundledOneWithItsSource_badOnesNameTheirLine() throws Exception {
+        java.util.function.Function<BurnrateConfig, dev.burnrate.recommend.StorageTier> azure = c -> c.savings().storageTiers().stream()
+                .filter(t -> t.provider().equals("Azure")).findFirst().orElseThrow();
+        BurnrateConfig none = BurnrateConfig.load(Files.writeString(dir.resolve("none.yaml"), "tagMap: {}\n"));
+        assertThat(azure.apply(none).priced()).isFalse();
+        assertThat(none.savings().storageTiers()).filteredOn(t -> t.provider().equals("AWS")).singleElement()
+                .satisfies(t -> assertThat(t.infrequentPrice().divide(t.standardPrice(), 6, java.math.RoundingMode.HALF_EVEN)).isEqualByComparingTo("0.543478"));
+        BurnrateConfig ok = BurnrateConfig.load(Files.writeString(dir.resolve("ok.yaml"),
+                "recommendations:\n  alertAbove: 100\n  infrequentAccess:\n    Microsoft: {ratio: 0.55, source: \"Hot 0.018 / Cool 0.0099, price sheet\"}\n"));
+        assertThat(ok.recommendations().alertAbove()).isEqualByComparingTo("100");
+        assertThat(azure.apply(ok).infrequentPrice()).isEqualByComparingTo("0.55");
+        assertThat(azure.apply(ok).priceSource()).isEqualTo("Hot 0.018 / Cool 0.0099, price sheet (burnrate.yaml)");
+        Path one = Files.writeString(dir.resolve("one.yaml"), "recommendations:\n  infrequentAccess:\n    AWS: {ratio: 1, source: x}\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(one)).isInstanceOf(ConfigException.class).hasMessageContaining("one.yaml:3")
+                .hasMessageContaining("recommendations.infrequentAccess.AWS.ratio").hasMessageContaining("below 1");
+        Path nosource = Files.writeString(dir.resolve("nosource.yaml"), "recommendations:\n  infrequentAccess:\n    AWS: {ratio: 0.5}\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(nosource)).hasMessageContaining("nosource.yaml:3").hasMessageContaining("source");
+        Path oracle = Files.writeString(dir.resolve("oracle.yaml"), "recommendations:\n  infrequentAccess:\n    Oracle: {ratio: 0.5, source: x}\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(oracle)).hasMessageContaining("oracle.yaml:3").hasMessageContaining("no object storage class known");
+    }
+
+    @Test
     void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
         Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");

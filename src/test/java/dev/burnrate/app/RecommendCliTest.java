@@ -65,4 +65,29 @@ class RecommendCliTest {
         assertThat(run("--db", db, "recommend", "--kind", "colour").code()).isEqualTo(2);
         assertThat(run("--db", db, "audit", "list", "--format", "csv").out()).contains("recommendation.dismissed");
     }
+
+    /**
+     * {@code --kind} with the storage and inference kinds: 30 days of an inter-region transfer line at 4.00 a day (120 a
+     * month): storage (any case) lists it, inference and commitment nothing, another team nothing.
+     */
+    @Test
+    void recommend_kindStorageOrInference_listsThatKindOnly() throws Exception {
+        StringBuilder b = new StringBuilder(dev.burnrate.testing.ResourceBill.HEADER);
+        for (int d = 30; d >= 1; d--) {
+            b.append(dev.burnrate.testing.ResourceBill.s3(LocalDate.parse("2026-11-01").minusDays(d), "arn:aws:s3:::datasets",
+                    "$0.02 per GB - US East (Northern Virginia) data transfer to EU (Ireland)", "GB", "4.00", "fraud"));
+        }
+        Path bill = Files.writeString(dir.resolve("bill.csv"), b);
+        String db = dir.resolve("l.duckdb").toString();
+        assertThat(run("--db", db, "import", "focus", bill.toString()).code()).isZero();
+        Result storage = run("--db", db, "recommend", "--kind", "storage", "--format", "csv");
+        assertThat(storage.code()).as(storage.err()).isZero();
+        assertThat(storage.out().lines().skip(1).toList()).singleElement().satisfies(line -> assertThat(line)
+                .contains(",storage,fraud,").contains("data transfer to EU (Ireland)").contains(",USD,120,medium,open,"));
+        Result inference = run("--db", db, "recommend", "--kind", "inference");
+        assertThat(inference.code()).isZero();
+        assertThat(inference.out()).contains("no recommendations");
+        assertThat(run("--db", db, "recommend", "--kind", "commitment").out()).contains("no recommendations");
+        assertThat(run("--db", db, "recommend", "--kind", "STORAGE", "--team", "vision", "--format", "json").out().strip()).isEqualTo("[ ]");
+    }
 }

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The demo at its default size, as `burnrate demo` loads it on 2026-12-03: the generator injects a runaway fraud retrain
  * (a whole day, 5 days before the end: 2026-11-29) and an untagged GPU cluster (eight p5 instances from 2026-11-24).
  * Detection must find each once, on its first day, with the cause an operator would act on, and nothing before them;
- * each is one alert.
+ * each is one alert. The savings stories beside them each show as their kind of recommendation, with the numbers the
+ * story was written with.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoIncidentsTest {
@@ -111,5 +112,51 @@ class DemoIncidentsTest {
         });
         assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.source().equals("anomaly")).extracting(Alert::title)
                 .as("one alert per incident").hasSize(incidents.size());
+    }
+
+    /**
+     * Every kind the demo tells a story for. By hand from the generator: the archive bucket holds 48,000 GB of S3
+     * Standard, 36.80 a day, so tiering saves 48,000 × (0.023 − 0.0125) = 504 a month; the feature snapshots 45,000 GiB
+     * of Cloud Storage Standard, 450 (× (0.020 − 0.010)). The replication's saving is what the bill charged for its line
+     * over the 30 days (1,800-2,199 GB a day at 0.02). The int8 variant answers 1.6 × the requests per instance-hour on
+     * the same instances at 85% of the latency: its cost per 1k is about 1/1.6 of fp32's, and the saving about 37.5% of
+     * fp32's spend. The recsys endpoints each lose instance-hours in their quiet nights, never more than they cost.
+     */
+    @Test
+    void savings_eachStoryShowsAsItsKind_withTheNumbersItWasWrittenWith() {
+        List<dev.burnrate.recommend.Recommendation> recs = s.recommendations().list(dev.burnrate.recommend.Recommendations.Filter.ALL).recommendations();
+        java.util.function.Function<String, dev.burnrate.recommend.Recommendation> target = t -> recs.stream().filter(r -> r.target().startsWith(t)).findFirst()
+                .orElseThrow(() -> new AssertionError("no recommendation " + t + " among " + recs.stream().map(r -> r.target()).toList()));
+        assertThat(recs).extracting(r -> r.kind().label()).contains("idle", "spot", "commitment", "inference", "storage");
+
+        assertThat(target.apply("storage arn:aws:s3:::fraud-platform-training-archive").monthlySaving().amount()).isEqualByComparingTo("504");
+        assertThat(target.apply("storage arn:aws:s3:::fraud-platform-training-archive").team()).isEqualTo("fraud");
+        assertThat(target.apply("storage gs://recommendations-feature-snapshots").monthlySaving().amount()).isEqualByComparingTo("450");
+
+        dev.burnrate.recommend.Recommendation transfer = target.apply("transfer $0.02 per GB - US East (Northern Virginia) data transfer to US West (Oregon)");
+        LocalDate to = LocalDate.ofInstant(transfer.evidence().to(), ZoneOffset.UTC);
+        BigDecimal billed = s.costs().costs(new CostQuery(List.of(), to.minusDays(30), to, Granularity.NONE, CostBasis.EFFECTIVE,
+                Map.of(Field.parse("ChargeDescription").orElseThrow(), List.of("$0.02 per GB - US East (Northern Virginia) data transfer to US West (Oregon)"))))
+                .totals().get("USD");
+        assertThat(transfer.monthlySaving().amount()).isEqualByComparingTo(billed).isBetween(new BigDecimal("1080"), new BigDecimal("1320"));
+        assertThat(transfer.team()).isEqualTo("fraud");
+
+        dev.burnrate.recommend.Recommendation variant = target.apply("model fraud-detector: variant torch-fp32 → onnx-int8");
+        Map<String, String> n = variant.evidence().numbers();
+        BigDecimal ratio = new BigDecimal(n.get("to_cost_per_1k")).divide(new BigDecimal(n.get("from_cost_per_1k")), 6, java.math.RoundingMode.HALF_EVEN);
+        assertThat(ratio).isBetween(new BigDecimal("0.55"), new BigDecimal("0.70"));
+        assertThat(new BigDecimal(n.get("to_p95_ms"))).isLessThan(new BigDecimal(n.get("from_p95_ms")));
+        BigDecimal fp32PerMonth = new BigDecimal(n.get("from_cost")).multiply(BigDecimal.valueOf(30)).divide(BigDecimal.valueOf(14), 6, java.math.RoundingMode.HALF_EVEN);
+        assertThat(variant.monthlySaving().amount().divide(fp32PerMonth, 6, java.math.RoundingMode.HALF_EVEN)).isBetween(new BigDecimal("0.30"), new BigDecimal("0.45"));
+        assertThat(variant.team()).isEqualTo("fraud");
+
+        for (int e = 0; e < 3; e++) {
+            dev.burnrate.recommend.Recommendation quiet = target.apply("endpoint ep-two-tower-recsys-" + e);
+            assertThat(quiet.team()).isEqualTo("recsys");
+            assertThat(new BigDecimal(quiet.evidence().numbers().get("saving_in_window"))).isPositive()
+                    .isLessThan(new BigDecimal(quiet.evidence().numbers().get("billed_effective")).multiply(new BigDecimal("0.5")));
+        }
+        // the fraud endpoints change variant: not consolidated as well
+        assertThat(recs).noneMatch(r -> r.target().startsWith("endpoint ep-fraud-detector"));
     }
 }

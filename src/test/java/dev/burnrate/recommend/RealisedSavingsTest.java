@@ -65,7 +65,7 @@ class RealisedSavingsTest {
             DuckGpuSamples samples = new DuckGpuSamples(l.db);
             samples.append(GpuWasteTest.samples("notebook", 1, Instant.parse("2026-10-29T00:00:00Z"), 1, 1000));
             AuditLog audit = new AuditLog(new DuckAuditStore(l.db), clock);
-            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()),
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()),
                     new DuckRecommendationStates(l.db), audit, clock);
             Recommendation idle = recs.list(Recommendations.Filter.ALL).recommendations().stream().filter(r -> r.target().equals("job notebook")).findFirst().orElseThrow();
             assertThat(idle.kind()).isEqualTo(Recommendation.Kind.IDLE);

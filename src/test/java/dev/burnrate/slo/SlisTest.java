@@ -127,6 +127,32 @@ class SlisTest {
         }
     }
 
+    /**
+     * A variant across its features: v1 serves chat (1,000 requests, 100k tokens, P95 200 ms) and search (3,000, 300k,
+     * P95 400) on ep-a, v2 serves chat (1,000, 600k, P95 100) on ep-a; ep-a is billed 20.00 USD. By tokens, v1 pays
+     * 20 × 400k / 1M = 8.00 for 4,000 requests (2.000000 per 1k) at P95 (200×1000 + 400×3000) / 4000 = 350.0 ms; v2 pays
+     * 12.00 for 1,000 (12.000000 per 1k).
+     */
+    @Test
+    void byModelVariant_featuresTogether_oneLinePerVariantWithItsCostAndLatency() throws Exception {
+        Path bill = Files.writeString(dir.resolve("bill.csv"), """
+                BilledCost,EffectiveCost,BillingCurrency,BillingAccountId,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ProviderName,ResourceId
+                20.00,20.00,USD,a,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,2026-10-20T10:00:00Z,2026-10-20T11:00:00Z,AWS,ep-a
+                """);
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            DuckInferenceUsages usages = new DuckInferenceUsages(l.db);
+            usages.upsert(List.of(
+                    usage(T10, 60, "m", "v1", "chat", "ep-a", 1000, 90_000, 10_000, null, 200.0, null, 0),
+                    usage(T10, 60, "m", "v1", "search", "ep-a", 3000, 250_000, 50_000, null, 400.0, null, 0),
+                    usage(T10, 60, "m", "v2", "chat", "ep-a", 1000, 500_000, 100_000, null, 100.0, null, 0)));
+            List<Slis.Line> lines = new Slis(usages).byModelVariant(T10, T10.plusSeconds(3600));
+            assertThat(lines).extracting(x -> x.model() + " " + x.variant() + " " + x.feature() + " " + x.requests() + " " + plain(x.latencyP95Ms()) + " "
+                    + plain(x.cost("USD").cost()) + " " + plain(x.cost("USD").per1kInferences()))
+                    .containsExactly("m v1 null 4000 350 8 2", "m v2 null 1000 100 12 12");
+        }
+    }
+
     static String plain(java.math.BigDecimal v) {
         return v == null ? "-" : v.stripTrailingZeros().toPlainString();
     }

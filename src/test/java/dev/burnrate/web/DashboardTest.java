@@ -316,6 +316,9 @@ class DashboardTest {
         JsonNode listing = get("/api/v1/recommendations");
         JsonNode recs = listing.get("recommendations");
         assertThat(recs.size()).as("the demo has an idle job and commitments to recommend").isGreaterThanOrEqualTo(2);
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        recs.forEach(r -> kinds.add(r.get("kind").asText()));
+        assertThat(kinds).as("the demo's savings stories: a cheaper variant, unchanged buckets, a replicated dataset").contains("inference", "storage");
         List<WebElement> rows = driver.findElements(By.cssSelector("#recommendations tbody tr"));
         assertThat(rows).hasSize(recs.size());
         java.util.Map<String, BigDecimal> byKind = new java.util.TreeMap<>();
