@@ -27,6 +27,9 @@ final class Alternatives {
         }
     }
 
+    /** The request tag by which a run declares that it resumes from checkpoints (for a model without such history). */
+    static final String CHECKPOINTS_TAG = "checkpoints";
+
     private final Estimator estimator;
     private final SpotEconomics spot;
 
@@ -55,15 +58,17 @@ final class Alternatives {
 
     /**
      * Spot, by the savings engine's rule ({@link SpotEconomics}): only for a family whose past runs of this kind
-     * checkpoint (a run that cannot resume starts over at every eviction), estimated at the spot price and grown by the
+     * checkpoint, or a request tagged {@code checkpoints=true} (a run that cannot resume starts over at every eviction), estimated at the spot price and grown by the
      * expected restart overhead, with the MTBF from the family's own evictions on this instance type and region, or
      * the Spot Advisor's band.
      */
     private Optional<Alternative> onSpot(GateRequest r, Estimate est, List<String> notes) {
         List<JobRun> family = estimator.pastRuns(r.model()).stream().filter(j -> r.kind().matches(j.kind(), j.tier())).toList();
-        if (family.stream().noneMatch(j -> j.checkpoints() > 0)) {
+        boolean declared = "true".equalsIgnoreCase(r.tags().getOrDefault(CHECKPOINTS_TAG, ""));
+        if (!declared && family.stream().noneMatch(j -> j.checkpoints() > 0)) {
             notes.add("spot not offered: " + (family.isEmpty() ? "no past " + r.kind().label() + " run of " + r.model() + " shows it checkpoints"
-                    : "none of " + r.model() + "'s " + family.size() + " past " + r.kind().label() + " runs wrote a checkpoint") + ", and a run that cannot resume starts over at every eviction");
+                    : "none of " + r.model() + "'s " + family.size() + " past " + r.kind().label() + " runs wrote a checkpoint") + ", and a run that cannot resume starts over at every eviction"
+                    + " (a run that resumes from checkpoints says so with the tag " + CHECKPOINTS_TAG + "=true)");
             return Optional.empty();
         }
         GateRequest s = r.withPricing(PriceCatalog.Pricing.SPOT);

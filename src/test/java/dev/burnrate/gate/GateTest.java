@@ -249,7 +249,13 @@ class GateTest {
         // 12 h × 21.957642 = 263.49 on demand does not fit the 200 left; spot would, but a run that cannot resume is not moved there
         assertThat(t.decision()).isEqualTo(Ticket.Decision.DEFERRED);
         assertThat(t.changes()).isEmpty();
-        assertThat(t.reasons()).contains("spot not offered: none of fraud's 5 past full runs wrote a checkpoint, and a run that cannot resume starts over at every eviction");
+        assertThat(t.reasons()).contains("spot not offered: none of fraud's 5 past full runs wrote a checkpoint, and a run that cannot resume starts over at every eviction"
+                + " (a run that resumes from checkpoints says so with the tag checkpoints=true)");
+        // a run that now resumes from checkpoints says so, and is moved to spot
+        Ticket resumable = gate.submit(new GateRequest("fraud-full-ckpt", "fraud", "ml", GateRequest.Kind.FULL, new GateRequest.Trigger("drift", new BigDecimal("0.5"), null),
+                "AWS", "p4d.24xlarge", 1, PriceCatalog.Pricing.ON_DEMAND, "us-east-1", null, null, Map.of("checkpoints", "true"), "pipeline", Map.of()));
+        assertThat(resumable.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
+        assertThat(resumable.changes()).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo("spot"));
     }
 
     /** Holds {@code amount} of ml-monthly with a catalog-priced run of another model on spot p4d (8 USD/h × hours × 1.25). */

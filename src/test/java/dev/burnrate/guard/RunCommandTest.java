@@ -79,9 +79,10 @@ class RunCommandTest {
     void approvedWithChanges_theCommandGetsTheApprovedPlan_inItsArgumentsAndEnvironment() throws Exception {
         Path seen = dir.resolve("plan.txt");
         StringWriter out = new StringWriter();
-        // 45 h on demand: p90 45 × 20 × 1.25 = 1,125 > the 1,000 budget; on spot 45 × 8 × 1.25 = 450 fits
+        // 45 h on demand: p90 45 × 20 × 1.25 = 1,125 > the 1,000 budget; on spot 45 × 8 × 1.25 = 450 (+ restart overhead) fits;
+        // churn has no past runs, so the request says it resumes from checkpoints
         int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "45",
-                "--pricing", "on_demand", "--heartbeat", "50ms", "--", "sh", "-c",
+                "--pricing", "on_demand", "--tag", "checkpoints=true", "--heartbeat", "50ms", "--", "sh", "-c",
                 "echo \"$BURNRATE_PLAN_PRICING $BURNRATE_PLAN_CHANGES {burnrate.pricing} {burnrate.count} {burnrate.kind}\" > " + seen);
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString()).contains("gate approved_with_changes", "the gate changed the plan: spot:on_demand→spot");
@@ -93,7 +94,7 @@ class RunCommandTest {
         Path marker = dir.resolve("started");
         StringWriter out = new StringWriter();
         int code = run(out, new StringWriter(), "run", "--model", "churn", "--team", "ml", "--instance", "p4d.24xlarge", "--hours", "45",
-                "--pricing", "on_demand", "--as-asked", "--", "sh", "-c", "touch " + marker);
+                "--pricing", "on_demand", "--tag", "checkpoints=true", "--as-asked", "--", "sh", "-c", "touch " + marker);
         assertThat(code).isEqualTo(13);
         assertThat(out.toString()).contains("--as-asked was given; reservation released");
         assertThat(marker).doesNotExist();
