@@ -36,15 +36,18 @@ public final class PgReservationBook implements ReservationBook {
         if (!state.inTransaction()) {
             return state.inTransaction(() -> select(budgetId, periodStart, "SELECT amount FROM gate_hold WHERE budget_id = ? AND period_start = ?"));
         }
-        try (PreparedStatement ps = state.connection().prepareStatement(
-                "INSERT INTO gate_hold (budget_id, period_start, amount) VALUES (?, ?, 0) ON CONFLICT DO NOTHING")) {
+        // one round trip: the upsert creates the row when missing and locks it either way, returning what it holds
+        try (PreparedStatement ps = state.connection().prepareStatement("INSERT INTO gate_hold (budget_id, period_start, amount) VALUES (?, ?, 0) "
+                + "ON CONFLICT (budget_id, period_start) DO UPDATE SET amount = gate_hold.amount RETURNING amount")) {
             ps.setString(1, budgetId);
             ps.setObject(2, periodStart);
-            ps.executeUpdate();
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getBigDecimal(1);
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot lock budget " + budgetId + "'s reservations: " + e.getMessage(), e);
         }
-        return select(budgetId, periodStart, "SELECT amount FROM gate_hold WHERE budget_id = ? AND period_start = ? FOR UPDATE");
     }
 
     private BigDecimal select(String budgetId, LocalDate periodStart, String sql) {

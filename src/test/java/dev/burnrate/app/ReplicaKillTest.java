@@ -70,15 +70,7 @@ class ReplicaKillTest {
     @Test
     void replicaKilledMidBurst_losesNoAnsweredTicket_leavesNoHoldWithoutItsTicket_andTheChainVerifies() throws Exception {
         pg = new PostgresServer();
-        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), """
-                state: %s
-                prices:
-                  - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}
-                budgets:
-                  - {id: ml-monthly, scope: {team: ml}, period: monthly, amount: 5000, currency: USD}
-                gate:
-                  autoApproveLimit: 150
-                """.formatted(pg.newDatabase()));
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), SharedStateReplicasTest.config(pg.newDatabase()));
         // each replica has its own ledger file; the API token, issued once, is shared state like the tickets
         String secret;
         try (Wiring w = Wiring.open(dir.resolve("a.duckdb"), yaml, Clock.systemUTC())) {

@@ -58,7 +58,8 @@ class SharedStateReplicasTest {
         replicas.forEach(Wiring::close);
     }
 
-    private String config(String url) {
+    /** burnrate.yaml of the replicas: the shared state, a budget that fits 50 runs of 100 (10 h on spot at 8 × 1.25), auto-approve to 150. */
+    static String config(String url) {
         return """
                 state: %s
                 prices:
