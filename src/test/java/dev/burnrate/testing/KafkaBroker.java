@@ -73,7 +73,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** A JVM on this test's classpath (surefire's manifest jar names every jar), with a small heap. */
     private static ProcessBuilder java(List<String> mainAndArgs) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms64m", "-Xmx384m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.apache.logging.log4j.level=WARN", "-cp", System.getProperty("java.class.path")));
         cmd.addAll(mainAndArgs);
         return new ProcessBuilder(cmd);
     }
@@ -120,6 +120,15 @@ public final class KafkaBroker implements AutoCloseable {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) topics.add(new NewTopic(n, partitions, (short) 1));
             a.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            // created is not yet served: wait until every partition has its leader, or a first send may wait on it
+            PrometheusServer.await(() -> {
+                try {
+                    return a.describeTopics(List.of(names)).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                            .allMatch(d -> d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30), "leaders of " + List.of(names));
         } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + List.of(names) + ": " + e.getMessage(), e);
         }
@@ -128,7 +137,8 @@ public final class KafkaBroker implements AutoCloseable {
     /** A producer of string keys and values, acknowledged by the broker. */
     public KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     }
 
@@ -156,6 +166,12 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         PrometheusServer.stop(process);
+        try { // the broker's own account, for a failure to be looked into after its directory is gone
+            Path keep = Path.of("target", "kafka-broker.log");
+            if (Files.isDirectory(keep.getParent())) Files.copy(dir.resolve("broker.log"), keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+            // no log to keep
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
