@@ -77,7 +77,7 @@ final class TelemetryIntake {
             }
             try {
                 if (r.topic().equals(topics.gpuSamples())) {
-                    List<GpuSample> one = NdjsonSamples.parse(reader(r), r.position());
+                    List<GpuSample> one = NdjsonSamples.parse(r.value(), r.position());
                     if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no sample in the record");
                     samples.addAll(one);
                     gpuRecords++;
