@@ -118,6 +118,13 @@ public class KafkaIngestBench {
                 System.out.printf("  Kafka consume / HTTP rate: %.2fx (after the first poll: %.2fx)%n", http / consume, (afterFirst / steady) / (total / http));
             }
         }
+        delete(dir); // the two ledger files
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     private static long stored(GpuSamples s) {
