@@ -23,8 +23,8 @@ class ArchitectureTest {
     void features_doNotDependOnAdaptersStoreOrFrameworks() {
         noClasses().that().resideInAnyPackage(FEATURES)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.burnrate.store..", "dev.burnrate.http..",
-                        "dev.burnrate.web..", "dev.burnrate.cli..", "dev.burnrate.app..", "io.javalin..", "picocli..",
-                        "org.duckdb..", "java.sql..")
+                        "dev.burnrate.web..", "dev.burnrate.cli..", "dev.burnrate.app..", "dev.burnrate.stream..", "io.javalin..", "picocli..",
+                        "org.duckdb..", "java.sql..", "org.apache.kafka..")
                 .check(CLASSES);
     }
 
@@ -46,6 +46,14 @@ class ArchitectureTest {
     void adapters_doNotDependOnEachOtherExceptCliStartingTheServer() {
         noClasses().that().resideInAPackage("dev.burnrate.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.burnrate.cli..", "dev.burnrate.store..", "dev.burnrate.app..")
+                .check(CLASSES);
+        // the Kafka intake takes telemetry as HTTP does, through the same parsers and store ports, never the store itself
+        noClasses().that().resideInAPackage("dev.burnrate.stream..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.burnrate.store..", "dev.burnrate.http..", "dev.burnrate.cli..",
+                        "dev.burnrate.web..", "dev.burnrate.app..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("dev.burnrate.stream..", "dev.burnrate.app..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
                 .check(CLASSES);
         noClasses().that().resideInAPackage("dev.burnrate.cli..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.burnrate.store..", "dev.burnrate.app..")

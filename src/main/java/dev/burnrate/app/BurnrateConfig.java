@@ -40,9 +40,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
                              dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos,
                              dev.burnrate.recommend.SavingsAlerts.Settings recommendations, dev.burnrate.recommend.SavingsEngine.Settings savings,
-                             String state) {
+                             String state, dev.burnrate.stream.KafkaSettings kafka) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state");
+            "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state", "kafka");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -87,13 +87,13 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
                 dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults(),
-                dev.burnrate.recommend.SavingsEngine.Settings.defaults(), null);
+                dev.burnrate.recommend.SavingsEngine.Settings.defaults(), null, null);
     }
 
     /** The same configuration with the shared state at {@code url} (BURNRATE_STATE wins over {@code state:}). */
     public BurnrateConfig withState(String url) {
         return new BurnrateConfig(tagMap, budgets, channels, alerting, shareRules, priceOverrides, governance, hosts, sources, anomalies, slos,
-                recommendations, savings, url);
+                recommendations, savings, url, kafka);
     }
 
     public static BurnrateConfig load(Path file) {
@@ -125,6 +125,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         dev.burnrate.recommend.SavingsAlerts.Settings recommendations = dev.burnrate.recommend.SavingsAlerts.Settings.defaults();
         String state = null;
         dev.burnrate.recommend.SavingsEngine.Settings savings = dev.burnrate.recommend.SavingsEngine.Settings.defaults();
+        dev.burnrate.stream.KafkaSettings kafka = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -157,6 +158,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                                 + "' is not a postgresql://user:password@host:port/database URL");
                     }
                 }
+                case "kafka" -> kafka = kafka(name, t.getValueNode());
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -186,7 +188,81 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         }
         List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
         return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations,
-                savings, state);
+                savings, state, kafka);
+    }
+
+    /**
+     * Telemetry through Kafka; present, {@code burnrate serve} consumes the topics (nothing connects to Kafka otherwise):
+     * <pre>
+     * kafka:
+     *   bootstrapServers: [kafka-1.internal:9092, kafka-2.internal:9092]   # or one "host:port,host:port" value
+     *   groupId: burnrate                     # replicas with the same group share the partitions (default burnrate)
+     *   topics:                               # each optional, these are the defaults
+     *     gpuSamples: burnrate.gpu-samples
+     *     inferenceUsage: burnrate.inference-usage
+     *     heartbeats: burnrate.heartbeats
+     *   deadLetterTopic: burnrate.dead-letter # optional: rejected records are copied here with their position and reason
+     *   properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512}   # Kafka client properties, as they are
+     * </pre>
+     */
+    private static dev.burnrate.stream.KafkaSettings kafka(String file, Node node) {
+        Map<String, Node> f = spec(() -> dev.burnrate.spec.Nodes.fields(file, node, "kafka",
+                Set.of("bootstrapServers", "groupId", "topics", "deadLetterTopic", "properties")));
+        if (!f.containsKey("bootstrapServers")) throw new ConfigException(file, line(node), "kafka.bootstrapServers", "required (host:port of one or more brokers)");
+        List<String> servers = new ArrayList<>();
+        for (String v : strings(file, f.get("bootstrapServers"), "kafka.bootstrapServers")) {
+            for (String one : v.split(",")) {
+                if (one.isBlank()) continue;
+                check(file, f.get("bootstrapServers"), "kafka.bootstrapServers", () -> dev.burnrate.stream.KafkaSettings.checkServer(one.strip()));
+                servers.add(one.strip());
+            }
+        }
+        if (servers.isEmpty()) throw new ConfigException(file, line(f.get("bootstrapServers")), "kafka.bootstrapServers", "required (host:port of one or more brokers)");
+        String group = dev.burnrate.stream.KafkaSettings.DEFAULT_GROUP;
+        if (f.containsKey("groupId")) {
+            group = scalar(file, f.get("groupId"), "kafka.groupId").strip();
+            if (group.isEmpty()) throw new ConfigException(file, line(f.get("groupId")), "kafka.groupId", "must not be blank");
+        }
+        dev.burnrate.stream.KafkaSettings.Topics topics = dev.burnrate.stream.KafkaSettings.Topics.defaults();
+        if (f.containsKey("topics")) {
+            Map<String, Node> t = spec(() -> dev.burnrate.spec.Nodes.fields(file, f.get("topics"), "kafka.topics", Set.of("gpuSamples", "inferenceUsage", "heartbeats")));
+            java.util.function.BiFunction<String, String, String> topic = (k, d) -> {
+                if (!t.containsKey(k)) return d;
+                String v = scalar(file, t.get(k), "kafka.topics." + k).strip();
+                check(file, t.get(k), "kafka.topics." + k, () -> dev.burnrate.stream.KafkaSettings.checkTopic(v));
+                return v;
+            };
+            topics = new dev.burnrate.stream.KafkaSettings.Topics(topic.apply("gpuSamples", topics.gpuSamples()),
+                    topic.apply("inferenceUsage", topics.inferenceUsage()), topic.apply("heartbeats", topics.heartbeats()));
+        }
+        String dead = null;
+        if (f.containsKey("deadLetterTopic")) {
+            String v = scalar(file, f.get("deadLetterTopic"), "kafka.deadLetterTopic").strip();
+            check(file, f.get("deadLetterTopic"), "kafka.deadLetterTopic", () -> dev.burnrate.stream.KafkaSettings.checkTopic(v));
+            dead = v;
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        if (f.containsKey("properties")) {
+            for (NodeTuple p : mapping(file, f.get("properties"), "kafka.properties").getValue()) {
+                String k = scalar(file, p.getKeyNode(), "kafka.properties");
+                check(file, p.getKeyNode(), "kafka.properties." + k, () -> dev.burnrate.stream.KafkaSettings.checkProperty(k));
+                props.put(k, scalar(file, p.getValueNode(), "kafka.properties." + k));
+            }
+        }
+        try {
+            return new dev.burnrate.stream.KafkaSettings(servers, group, topics, dead, props);
+        } catch (IllegalArgumentException e) { // topics repeated, the dead-letter topic one of them
+            String key = e.getMessage().startsWith("deadLetterTopic") ? "deadLetterTopic" : e.getMessage().startsWith("properties") ? "properties" : "topics";
+            throw new ConfigException(file, line(f.containsKey(key) ? f.get(key) : node), "kafka." + key, e.getMessage());
+        }
+    }
+
+    private static void check(String file, Node node, String path, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, line(node), path, e.getMessage());
+        }
     }
 
     /** {@code slos:} a list of SLOs (see {@link dev.burnrate.slo.SloSpecs}); ids unique, channels declared under {@code channels:}. */

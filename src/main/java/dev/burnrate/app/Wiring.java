@@ -47,6 +47,8 @@ public final class Wiring implements Services {
     /** The shared state on PostgreSQL, or null: the embedded default. */
     private final dev.burnrate.store.PgState state;
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
+    /** Telemetry through Kafka ({@code kafka:} in burnrate.yaml), or null: HTTP only. */
+    private final dev.burnrate.stream.KafkaSettings kafka;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -58,6 +60,7 @@ public final class Wiring implements Services {
         this.alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
         this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.clock = clock;
+        this.kafka = config.kafka();
         // shared state (replicas on one PostgreSQL): the audit chain, the gate's tickets and the money they hold live there
         this.state = config.state() == null ? null : dev.burnrate.store.PgState.open(config.state());
         this.audit = state == null
@@ -188,9 +191,42 @@ public final class Wiring implements Services {
         return problems;
     }
 
+    /**
+     * Starts what a serving Burnrate does on its own: the loop, and with {@code kafka:} configured the telemetry
+     * consumer. Closing stops the consumer first (a poll being stored is finished and committed), then the loop.
+     */
     @Override
     public AutoCloseable startLoop(java.util.function.Consumer<String> log) {
-        return loop(log).start();
+        ServerLoop loop = loop(log).start();
+        if (kafka == null) return loop;
+        dev.burnrate.stream.KafkaTelemetry consumer = kafkaTelemetry(log).start();
+        return () -> {
+            consumer.close();
+            loop.close();
+        };
+    }
+
+    /**
+     * The Kafka telemetry consumer of this server (not started), or null without {@code kafka:}: the same stores and gate
+     * as HTTP; a rejected record raises a ticket alert per topic (repeats count on it) and its figures join /metrics.
+     */
+    public dev.burnrate.stream.KafkaTelemetry kafkaTelemetry(java.util.function.Consumer<String> log) {
+        if (kafka == null) return null;
+        dev.burnrate.stream.KafkaTelemetry k = new dev.burnrate.stream.KafkaTelemetry(kafka, gpuSamples, inference, gate, log, r -> {
+            java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+            details.put("topic", r.topic());
+            details.put("partition", String.valueOf(r.partition()));
+            details.put("offset", String.valueOf(r.offset()));
+            if (r.key() != null) details.put("key", r.key());
+            details.put("reason", r.reason());
+            if (r.deadLetter() != null) details.put("deadLetter", r.deadLetter());
+            alerts.raise("kafka", dev.burnrate.alert.Alert.Severity.TICKET, "kafka:rejected:" + r.topic(), "Kafka records rejected on " + r.topic(),
+                    r.position() + ": " + r.reason(), details, "/alerts", r.deadLetter() == null
+                            ? "fix the producer; the record is skipped (configure kafka.deadLetterTopic to keep such records)"
+                            : "fix the producer, then replay the record from " + r.deadLetter(), java.util.List.of());
+        }, clock);
+        api.withMetrics(k::metrics);
+        return k;
     }
 
     /**

@@ -301,15 +301,30 @@ public final class Gate {
 
     /** The guard's answer to a heartbeat of a running job; checkpoint and stop go to the job's actuator when it has one. */
     public Guard.Verdict heartbeat(String id, Heartbeat hb) {
+        return heartbeat(id, hb, false).orElseThrow();
+    }
+
+    /**
+     * As {@link #heartbeat(String, Heartbeat)}, for a channel that delivers at least once (Kafka): empty, and nothing
+     * changed, when the job already reported this elapsed time or a later one, so a heartbeat delivered again neither
+     * counts nor climbs the guard's ladder a second step.
+     */
+    public Optional<Guard.Verdict> heartbeatOnce(String id, Heartbeat hb) {
+        return heartbeat(id, hb, true);
+    }
+
+    private Optional<Guard.Verdict> heartbeat(String id, Heartbeat hb, boolean once) {
         requireTrusted();
         Instant now = clock.instant();
         RunningJobs.Beat beat = book.atomically(() -> {
             Ticket t = tickets.require(id);
             if (t.state() != Ticket.State.RUNNING) throw new StateException("request " + id + " is " + t.state().label() + ", not running", false);
+            if (once && t.guard() != null && t.guard().alreadySaw(hb)) return null;
             RunningJobs.Beat b = running.heartbeat(t, hb, now);
             tickets.put(b.ticket());
             return b;
         });
+        if (beat == null) return Optional.empty();
         Ticket t = beat.ticket();
         Guard.Verdict v = beat.verdict();
         // job policies that do not stop the run (notify, warn, require_approval, downgrade, or in dry run) tell the
@@ -322,7 +337,7 @@ public final class Gate {
         }
         // a stop is answered on every heartbeat until the job ends; it is journalled and acted on once
         if (v.action() != Action.NONE && !(v.action() == Action.STOP && beat.before() == Action.STOP)) act(t, v);
-        return v;
+        return Optional.of(v);
     }
 
     /** Journals a guard action, tells the team and, for checkpoint and stop, asks the job's actuator. */

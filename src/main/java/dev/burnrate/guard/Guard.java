@@ -49,7 +49,7 @@ public final class Guard {
      */
     public Verdict evaluate(GuardState prev, Heartbeat hb, BigDecimal spend, Limits limits, List<String> otherTrips, Instant now) {
         List<String> reasons = new ArrayList<>();
-        BigDecimal hours = BigDecimal.valueOf(hb.elapsedSeconds()).divide(BigDecimal.valueOf(3600), 4, RoundingMode.HALF_EVEN);
+        BigDecimal hours = hb.elapsedHours();
         String cur = limits.reservation().currency();
         BigDecimal reserved = limits.reservation().amount();
         BigDecimal spendLimit = reserved.multiply(settings.spendFactor());

@@ -17,4 +17,12 @@ public record GuardState(Action lastAction, Instant trippedSince, Instant idleSi
     public static GuardState initial() {
         return new GuardState(Action.NONE, null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, List.of());
     }
+
+    /**
+     * Whether this state already took a heartbeat at {@code hb}'s elapsed time or later: a heartbeat delivered again (a
+     * channel that delivers at least once) or out of date, which must neither count nor step the ladder twice.
+     */
+    public boolean alreadySaw(Heartbeat hb) {
+        return lastHeartbeat != null && elapsedHours != null && hb.elapsedHours().compareTo(elapsedHours) <= 0;
+    }
 }

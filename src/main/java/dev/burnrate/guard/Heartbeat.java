@@ -1,6 +1,9 @@
 package dev.burnrate.guard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /**
  * What a running job reports: elapsed wall-clock seconds, spend so far (USD) or instance-hours (priced by the gate),
@@ -13,6 +16,36 @@ public record Heartbeat(long elapsedSeconds, BigDecimal spend, BigDecimal instan
         if (instanceHours != null && instanceHours.signum() < 0) throw new IllegalArgumentException("instanceHours must not be negative");
         if (gpuUtilization != null && (gpuUtilization.signum() < 0 || gpuUtilization.compareTo(BigDecimal.valueOf(100)) > 0)) {
             throw new IllegalArgumentException("gpuUtilization must be within 0..100, was " + gpuUtilization);
+        }
+    }
+
+    /** Elapsed time in hours, to the guard's precision (4 places): what the guard compares and remembers. */
+    public BigDecimal elapsedHours() {
+        return BigDecimal.valueOf(elapsedSeconds).divide(BigDecimal.valueOf(3600), 4, RoundingMode.HALF_EVEN);
+    }
+
+    /**
+     * A heartbeat as jobs send it, over HTTP ({@code POST /api/v1/gate/requests/{id}/heartbeats}) or as a Kafka record:
+     * {@code {"elapsedSeconds": 7200, "spend": "412.50", "instanceHours": "16", "gpuUtilization": 87}}; decimals as JSON
+     * strings or numbers, all but {@code elapsedSeconds} optional.
+     *
+     * @throws IllegalArgumentException naming the field and why
+     */
+    public static Heartbeat fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("a heartbeat is a JSON object");
+        JsonNode el = n.get("elapsedSeconds");
+        if (el == null || !el.canConvertToLong()) throw new IllegalArgumentException("elapsedSeconds (an integer) is required");
+        return new Heartbeat(el.asLong(), decimal(n, "spend"), decimal(n, "instanceHours"), decimal(n, "gpuUtilization"));
+    }
+
+    private static BigDecimal decimal(JsonNode n, String f) {
+        JsonNode v = n.get(f);
+        if (v == null || v.isNull()) return null;
+        if (v.isNumber()) return v.decimalValue();
+        try {
+            return new BigDecimal(v.asText());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(f + " must be a number, was '" + v.asText() + "'");
         }
     }
 }

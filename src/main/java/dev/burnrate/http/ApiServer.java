@@ -139,6 +139,14 @@ public final class ApiServer {
     }
 
     /** Adds the GPU telemetry routes (before {@link #start}). */
+    private final List<java.util.function.Supplier<String>> extraMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** More Prometheus text for /metrics, from parts of the server the API does not know (the Kafka consumer). */
+    public ApiServer withMetrics(java.util.function.Supplier<String> text) {
+        extraMetrics.add(text);
+        return this;
+    }
+
     public ApiServer withGpuSamples(dev.burnrate.ledger.GpuSamples samples) {
         this.gpuSamples = samples;
         return this;
@@ -217,7 +225,8 @@ public final class ApiServer {
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())
                 + (budgets == null ? "" : Metrics.budgets(budgets.lastEvaluation()))
-                + (slos == null ? "" : Metrics.slos(slos.lastEvaluation()))));
+                + (slos == null ? "" : Metrics.slos(slos.lastEvaluation()))
+                + extraMetrics.stream().map(java.util.function.Supplier::get).collect(java.util.stream.Collectors.joining())));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/coverage", this::coverage, Access.Scope.ALL_TEAMS);

@@ -54,11 +54,7 @@ final class GateRoutes {
         }, Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/gate/requests/{id}/heartbeats", ctx -> {
             Ticket t = visible(ctx);
-            JsonNode n = body(ctx);
-            JsonNode el = n.get("elapsedSeconds");
-            if (el == null || !el.canConvertToLong()) throw new IllegalArgumentException("elapsedSeconds (an integer) is required");
-            Heartbeat hb = new Heartbeat(el.asLong(), GateRequests.decimal(n, "spend"), GateRequests.decimal(n, "instanceHours"),
-                    GateRequests.decimal(n, "gpuUtilization"));
+            Heartbeat hb = Heartbeat.fromJson(body(ctx));
             Guard.Verdict v = gate.heartbeat(t.id(), hb);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("action", v.action().label());

@@ -21,8 +21,12 @@ public final class DuckGpuSamples implements GpuSamples {
         this.db = db;
     }
 
+    /**
+     * Synchronized: the duplicate check reads what is stored before it inserts, so two writers (HTTP and the Kafka
+     * consumer) taking the same sample at once would otherwise both find it new.
+     */
     @Override
-    public long append(List<GpuSample> samples) {
+    public synchronized long append(List<GpuSample> samples) {
         if (samples.isEmpty()) return 0;
         // only stored rows within the batch's time range can collide: the range lets DuckDB skip the rest by zone maps
         Instant min = samples.stream().map(GpuSample::time).min(Instant::compareTo).orElseThrow();

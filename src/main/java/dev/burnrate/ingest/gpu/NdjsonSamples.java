@@ -30,10 +30,27 @@ public final class NdjsonSamples {
     }
 
     public static List<GpuSample> parse(Reader in, String source) {
+        try {
+            return parse(JSON.createParser(in), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #parse(Reader, String)}, from UTF-8 bytes (a Kafka record's value): no reader and decoder per record. */
+    public static List<GpuSample> parse(byte[] utf8, String source) {
+        try {
+            return parse(JSON.createParser(utf8), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<GpuSample> parse(JsonParser parser, String source) {
         List<GpuSample> out = new ArrayList<>();
         // one streaming parser over the whole body (NDJSON is a sequence of root-level objects); the line of each
         // object comes from the parser's location
-        try (JsonParser p = JSON.createParser(in)) {
+        try (JsonParser p = parser) {
             LastTime last = new LastTime();
             JsonToken tok;
             while (true) {

@@ -1,0 +1,328 @@
+package dev.burnrate.stream;
+
+import dev.burnrate.gate.Gate;
+import dev.burnrate.ledger.GpuSamples;
+import dev.burnrate.ledger.InferenceUsages;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * Telemetry through Kafka: one consumer in the configured group reads the GPU-sample, inference-usage and heartbeat
+ * topics, so replicas with the same group share the partitions. Each poll is stored through {@link TelemetryIntake}
+ * (the parsers and store writes of HTTP), and only then are its offsets committed: at least once, and a replica
+ * that dies between the write and the commit leaves its records to the partition's next owner, whose write of them
+ * changes nothing (the writes are idempotent by the telemetry's natural key).
+ * <p>
+ * A record that cannot be read does not hold its partition up: it is logged with its topic, partition, offset and
+ * reason, counted, reported (an alert, through {@link Reporter}) and, when a dead-letter topic is configured, copied
+ * there with that position and reason in headers before its offset is committed, so the record itself is kept for a fix
+ * and a replay (the way Kafka Connect's dead-letter queues work). A failing store or gate is not the record's fault:
+ * nothing is committed, and the same records are read again after a pause (1 s, doubling to 30 s).
+ */
+public final class KafkaTelemetry implements AutoCloseable {
+    /** Told of each rejected record once its offset is committed (the server raises an alert). */
+    @FunctionalInterface
+    public interface Reporter {
+        void rejected(Rejection r);
+    }
+
+    /** A record that could not be stored: where it is, its key, why, and where a copy went (null: no dead-letter topic). */
+    public record Rejection(String topic, int partition, long offset, String key, String reason, String deadLetter) {
+        public String position() {
+            return topic + "/" + partition + "@" + offset;
+        }
+    }
+
+    /** Dead-letter headers: where the record was, and why it was not stored. */
+    public static final String HEADER_TOPIC = "burnrate.error.topic";
+    public static final String HEADER_PARTITION = "burnrate.error.partition";
+    public static final String HEADER_OFFSET = "burnrate.error.offset";
+    public static final String HEADER_REASON = "burnrate.error.reason";
+
+    private static final int REJECTIONS_KEPT = 100;
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final KafkaSettings settings;
+    private final TelemetryIntake intake;
+    private final Consumer<String> log;
+    private final Reporter reporter;
+    private final java.time.Clock clock;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder storeFailures = new LongAdder();
+    private final LongAdder commits = new LongAdder();
+    private final AtomicLong lastCommit = new AtomicLong();
+    private final List<Rejection> recent = new ArrayList<>();
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, Gate gate, Consumer<String> log, Reporter reporter,
+                          java.time.Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.intake = new TelemetryIntake(settings.topics(), gpu, usage, gate);
+        this.log = log;
+        this.reporter = reporter;
+    }
+
+    /** Joins the group and consumes on a thread of its own until closed. */
+    public synchronized KafkaTelemetry start() {
+        if (thread != null) throw new IllegalStateException("already started");
+        consumer = new KafkaConsumer<>(settings.consumer());
+        running = true;
+        thread = new Thread(this::run, "burnrate-kafka");
+        thread.setDaemon(true);
+        thread.start();
+        log.accept("kafka: consuming " + String.join(", ", settings.topics().all()) + " from " + String.join(",", settings.bootstrapServers())
+                + " as group " + settings.groupId() + (settings.deadLetterTopic() == null ? "" : "; rejected records to " + settings.deadLetterTopic()));
+        return this;
+    }
+
+    private void run() {
+        KafkaConsumer<String, byte[]> c = consumer;
+        KafkaProducer<String, byte[]> dead = settings.deadLetterTopic() == null ? null : new KafkaProducer<>(settings.producer());
+        Duration backoff = Duration.ofSeconds(1);
+        try {
+            c.subscribe(settings.topics().all(), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) log.accept("kafka: partitions revoked " + partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) log.accept("kafka: partitions assigned " + partitions);
+                }
+            });
+            while (running) {
+                ConsumerRecords<String, byte[]> polled;
+                try {
+                    polled = c.poll(POLL);
+                } catch (WakeupException e) {
+                    break;
+                } catch (RuntimeException e) { // authorisation, a topic that cannot be read: told, and tried again
+                    log.accept("kafka: poll failed: " + e.getMessage() + "; retrying in " + backoff.toSeconds() + " s");
+                    if (!pause(c, backoff)) break;
+                    backoff = next(backoff);
+                    continue;
+                }
+                if (polled.isEmpty()) continue;
+                List<TelemetryIntake.Incoming> batch = new ArrayList<>(polled.count());
+                for (ConsumerRecord<String, byte[]> r : polled) batch.add(new TelemetryIntake.Incoming(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                TelemetryIntake.Result result;
+                List<Rejection> rejections;
+                try {
+                    result = intake.apply(batch);
+                    rejections = deadLetter(dead, polled, result.rejected());
+                } catch (RuntimeException e) {
+                    // the store, the gate or the dead-letter topic failed: nothing is committed, the same records come again
+                    storeFailures.increment();
+                    log.accept("kafka: " + polled.count() + " records not stored (" + e.getMessage() + "); reading them again in " + backoff.toSeconds() + " s");
+                    rewind(c, polled);
+                    if (!pause(c, backoff)) break;
+                    backoff = next(backoff);
+                    continue;
+                }
+                backoff = Duration.ofSeconds(1);
+                if (commit(c, polled)) counted(result, rejections);
+            }
+        } catch (RuntimeException e) {
+            log.accept("kafka: consumer stopped: " + e);
+        } finally {
+            try {
+                c.close(Duration.ofSeconds(10)); // leaves the group: its partitions go to the others at once
+            } catch (RuntimeException e) {
+                log.accept("kafka: closing the consumer: " + e.getMessage());
+            }
+            if (dead != null) dead.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Copies rejected records to the dead-letter topic and waits for the brokers' acknowledgement. */
+    private List<Rejection> deadLetter(KafkaProducer<String, byte[]> dead, ConsumerRecords<String, byte[]> polled, List<TelemetryIntake.Rejected> rejected) {
+        List<Rejection> out = new ArrayList<>();
+        if (rejected.isEmpty()) return out;
+        Map<TelemetryIntake.Rejected, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+        if (dead != null) {
+            Map<String, ConsumerRecord<String, byte[]>> byPosition = new LinkedHashMap<>();
+            for (ConsumerRecord<String, byte[]> r : polled) byPosition.put(r.topic() + "/" + r.partition() + "@" + r.offset(), r);
+            for (TelemetryIntake.Rejected x : rejected) {
+                ConsumerRecord<String, byte[]> r = byPosition.get(x.record().position());
+                RecordHeaders h = new RecordHeaders(r.headers().toArray());
+                h.add(HEADER_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
+                h.add(HEADER_PARTITION, String.valueOf(r.partition()).getBytes(StandardCharsets.UTF_8));
+                h.add(HEADER_OFFSET, String.valueOf(r.offset()).getBytes(StandardCharsets.UTF_8));
+                h.add(HEADER_REASON, x.reason().getBytes(StandardCharsets.UTF_8));
+                sent.put(x, dead.send(new ProducerRecord<>(settings.deadLetterTopic(), null, r.key(), r.value(), h)));
+            }
+        }
+        for (TelemetryIntake.Rejected x : rejected) {
+            String copy = null;
+            Future<RecordMetadata> f = sent.get(x);
+            if (f != null) {
+                try {
+                    RecordMetadata m = f.get();
+                    copy = m.topic() + "/" + m.partition() + "@" + m.offset();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while copying to the dead-letter topic", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("cannot copy to the dead-letter topic " + settings.deadLetterTopic() + ": " + e.getCause().getMessage(), e);
+                }
+            }
+            TelemetryIntake.Incoming r = x.record();
+            out.add(new Rejection(r.topic(), r.partition(), r.offset(), r.key(), x.reason(), copy));
+        }
+        return out;
+    }
+
+    /** Commits the offsets after the poll; false when the group moved the partitions meanwhile (their new owner reads them again). */
+    private boolean commit(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> polled) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<String, byte[]>> rs = polled.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                c.commitSync(offsets);
+                commits.increment();
+                lastCommit.set(clock.instant().getEpochSecond());
+                return true;
+            } catch (WakeupException e) {
+                if (attempt > 0) throw e; // closing: the write is done, so commit it before leaving (a wakeup is one-shot)
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                log.accept("kafka: " + polled.count() + " records stored but their offsets not committed (" + e.getMessage().split("\n")[0]
+                        + "); the partitions' next owner reads them again, which changes nothing");
+                return false;
+            }
+        }
+    }
+
+    private void counted(TelemetryIntake.Result r, List<Rejection> rejections) {
+        add(settings.topics().gpuSamples(), "stored", r.gpuRecords());
+        add(settings.topics().inferenceUsage(), "stored", r.usageRecords());
+        add(settings.topics().heartbeats(), "stored", r.heartbeats() - r.heartbeatsSeen());
+        add(settings.topics().heartbeats(), "duplicate", r.heartbeatsSeen());
+        add(settings.topics().heartbeats(), "late", r.late().size());
+        for (String l : r.late()) log.accept("kafka: heartbeat too late, skipped: " + l);
+        for (Rejection x : rejections) {
+            add(x.topic(), "rejected", 1);
+            log.accept("kafka: rejected " + x.position() + (x.key() == null ? "" : " (key " + x.key() + ")") + ": " + x.reason()
+                    + (x.deadLetter() == null ? "" : "; copied to " + x.deadLetter()));
+            synchronized (recent) {
+                recent.add(x);
+                if (recent.size() > REJECTIONS_KEPT) recent.remove(0);
+            }
+            try {
+                reporter.rejected(x);
+            } catch (RuntimeException e) {
+                log.accept("kafka: cannot report the rejection of " + x.position() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void add(String topic, String outcome, long n) {
+        if (n > 0) counts.computeIfAbsent(topic + "\u0000" + outcome, k -> new LongAdder()).add(n);
+    }
+
+    /** Goes back to the first record of the poll on each of its partitions. */
+    private static void rewind(KafkaConsumer<String, byte[]> c, ConsumerRecords<String, byte[]> polled) {
+        for (TopicPartition tp : polled.partitions()) {
+            if (c.assignment().contains(tp)) c.seek(tp, polled.records(tp).get(0).offset());
+        }
+    }
+
+    /** Waits without reading, still a member of the group (its heartbeats go on); false when closing. */
+    private boolean pause(KafkaConsumer<String, byte[]> c, Duration d) {
+        c.pause(c.assignment());
+        try {
+            long until = System.nanoTime() + d.toNanos();
+            while (running && System.nanoTime() < until) c.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+        } catch (WakeupException e) {
+            return false;
+        } finally {
+            c.resume(c.assignment());
+        }
+        return running;
+    }
+
+    private static Duration next(Duration d) {
+        Duration n = d.multipliedBy(2);
+        return n.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : n;
+    }
+
+    /** Records committed per topic and outcome ({@code stored}, {@code duplicate}, {@code late}, {@code rejected}). */
+    public long count(String topic, String outcome) {
+        LongAdder a = counts.get(topic + "\u0000" + outcome);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** The last rejected records (at most 100), oldest first. */
+    public List<Rejection> rejections() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** Prometheus text: records per topic and outcome, failed store writes, commits and the time of the last one. */
+    public String metrics() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP burnrate_kafka_records_total Telemetry records consumed from Kafka and committed, by topic and outcome.\n");
+        sb.append("# TYPE burnrate_kafka_records_total counter\n");
+        new java.util.TreeMap<>(counts).forEach((k, v) -> {
+            String[] p = k.split("\u0000");
+            sb.append("burnrate_kafka_records_total{topic=\"").append(p[0]).append("\",outcome=\"").append(p[1]).append("\"} ").append(v.sum()).append('\n');
+        });
+        sb.append("# HELP burnrate_kafka_store_failures_total Polls whose records could not be stored (read again after a pause).\n");
+        sb.append("# TYPE burnrate_kafka_store_failures_total counter\nburnrate_kafka_store_failures_total ").append(storeFailures.sum()).append('\n');
+        sb.append("# HELP burnrate_kafka_commits_total Offset commits after a stored poll.\n");
+        sb.append("# TYPE burnrate_kafka_commits_total counter\nburnrate_kafka_commits_total ").append(commits.sum()).append('\n');
+        sb.append("# HELP burnrate_kafka_last_commit_timestamp_seconds When offsets were last committed.\n");
+        sb.append("# TYPE burnrate_kafka_last_commit_timestamp_seconds gauge\nburnrate_kafka_last_commit_timestamp_seconds ").append(lastCommit.get()).append('\n');
+        return sb.toString();
+    }
+
+    /** Stops consuming: a poll being stored is finished and committed, then the consumer leaves the group. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            if (t == null) return;
+            running = false;
+        }
+        consumer.wakeup();
+        try {
+            t.join(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

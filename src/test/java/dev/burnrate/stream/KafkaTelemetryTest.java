@@ -1,0 +1,364 @@
+package dev.burnrate.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.burnrate.app.Wiring;
+import dev.burnrate.ingest.gpu.NvidiaSmiCsv;
+import dev.burnrate.ingest.inference.InferenceUsageReader;
+import dev.burnrate.ledger.GpuSample;
+import dev.burnrate.ledger.GpuSamples;
+import dev.burnrate.ledger.InferenceUsage;
+import dev.burnrate.store.Database;
+import dev.burnrate.store.DuckGpuSamples;
+import dev.burnrate.testing.KafkaBroker;
+import dev.burnrate.testing.MutableClock;
+import dev.burnrate.testing.PrometheusServer;
+import dev.burnrate.testing.TestLedger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Telemetry through a real Kafka broker (KRaft mode, started by the test in a JVM of its own): the same samples, usage
+ * and heartbeats as over HTTP, stored once however often they are delivered, nothing lost when a consumer dies before
+ * its commit, bad records reported with their offset while the good ones are stored.
+ */
+class KafkaTelemetryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static KafkaBroker broker;
+    private static final String GATE = """
+            prices:
+              - {provider: AWS, instanceType: p4d.24xlarge, region: us-east-1, onDemand: 20.00, spot: 8.00, source: test}
+            budgets:
+              - {id: ml, scope: {team: ml}, period: monthly, amount: 10000, currency: USD}
+            gate:
+              autoApproveLimit: 500
+            """;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = new KafkaBroker();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) broker.close();
+    }
+
+    /** Fresh topics (3 partitions each) and group for one test. */
+    record Names(String gpu, String usage, String beats, String dead, String group) {
+        static Names fresh() {
+            int n = RUN.incrementAndGet();
+            Names t = new Names("gpu-" + n, "usage-" + n, "beats-" + n, "dead-" + n, "burnrate-" + n);
+            broker.createTopics(3, t.gpu, t.usage, t.beats, t.dead);
+            return t;
+        }
+
+        KafkaSettings settings() {
+            return new KafkaSettings(List.of(broker.bootstrap()), group, new KafkaSettings.Topics(gpu, usage, beats), dead,
+                    Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"));
+        }
+
+        String yaml() {
+            return """
+                    kafka:
+                      bootstrapServers: %s
+                      groupId: %s
+                      topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s}
+                      deadLetterTopic: %s
+                      properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
+                    """.formatted(broker.bootstrap(), group, gpu, usage, beats, dead);
+        }
+    }
+
+    /** The H100 capture of the fixtures (real nvidia-smi output) as samples of host node-7, job fraud-retrain-42. */
+    private List<GpuSample> capture() throws Exception {
+        Path smi = TestLedger.fixture("gpu/nvidia-smi-h100-training.csv", dir);
+        return NvidiaSmiCsv.parse(Files.newBufferedReader(smi), smi.toString(), "node-7", "fraud-retrain-42", ZoneOffset.UTC);
+    }
+
+    /** A sample as one NDJSON line, the format of POST /api/v1/gpu-samples. */
+    private static String ndjson(GpuSample s) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", s.time().toString());
+        m.put("gpu", s.gpuUuid());
+        m.put("index", s.gpuIndex());
+        m.put("host", s.host());
+        m.put("job", s.job());
+        m.put("util", s.utilizationPercent());
+        m.put("memUsedMiB", s.memoryUsedMiB());
+        m.put("memTotalMiB", s.memoryTotalMiB());
+        return JSON.writeValueAsString(m);
+    }
+
+    private static List<Map.Entry<String, String>> keyedByHost(List<GpuSample> samples) throws Exception {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (GpuSample s : samples) out.add(Map.entry(s.host(), ndjson(s)));
+        return out;
+    }
+
+    private static void awaitCommitted(String group, String topic, long records) {
+        PrometheusServer.await(() -> broker.committed(group, topic) >= records, Duration.ofSeconds(60),
+                "group " + group + " to commit " + records + " records of " + topic);
+        assertThat(broker.committed(group, topic)).isEqualTo(records);
+    }
+
+    /** The consumer counts a poll once its commit returned: a moment after the broker shows it. */
+    private static void awaitCount(KafkaTelemetry k, String topic, String outcome, long n) {
+        PrometheusServer.await(() -> k.count(topic, outcome) >= n, Duration.ofSeconds(30), n + " " + outcome + " records of " + topic);
+    }
+
+    private static long stored(GpuSamples samples) {
+        return samples.usage(GpuSamples.Group.GPU, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"), 5).stream()
+                .mapToLong(GpuSamples.Usage::samples).sum();
+    }
+
+    @Test
+    void samplesDeliveredTwice_areStoredOnce_asOverHttp_andServeStopsTheConsumer() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("burnrate.yaml"), t.yaml());
+        List<GpuSample> capture = capture();
+        // the same records twice: a producer that retried, or a topic replayed
+        broker.produce(t.gpu, keyedByHost(capture));
+        broker.produce(t.gpu, keyedByHost(capture));
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK)) {
+            AutoCloseable serving = w.startLoop(log::add);
+            awaitCommitted(t.group, t.gpu, 2L * capture.size());
+            serving.close();
+            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + ", " + t.beats));
+            assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
+            // the usage figures are those of the same samples stored directly, as HTTP stores them
+            try (Database ref = Database.open(dir.resolve("ref.duckdb"))) {
+                DuckGpuSamples direct = new DuckGpuSamples(ref);
+                direct.append(capture);
+                Instant from = Instant.parse("2000-01-01T00:00:00Z"), to = Instant.parse("2100-01-01T00:00:00Z");
+                assertThat(w.gpuSamples().usage(GpuSamples.Group.JOB, from, to, 5)).isEqualTo(direct.usage(GpuSamples.Group.JOB, from, to, 5));
+            }
+            // stopped: a record produced now stays unread
+            broker.produce(t.gpu, List.of(Map.entry("node-7", ndjson(new GpuSample(Instant.parse("2030-01-01T00:00:00Z"), "node-7", "GPU-late", 0,
+                    null, null, null, null, 50.0, 1L, 2L)))));
+            assertThat(broker.committed(t.group, t.gpu)).isEqualTo(2L * capture.size());
+            assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
+        }
+    }
+
+    enum Death { BEFORE_WRITE, AFTER_WRITE }
+
+    /**
+     * A replica dies in the middle of a poll (an Error out of its store call: the consumer thread ends and the consumer
+     * closes without committing), before or after its write; the other replica of the group takes the partitions over.
+     */
+    @ParameterizedTest
+    @EnumSource(Death.class)
+    void replicaDiesBeforeItsCommit_theOtherInTheGroupTakesOver_nothingLostOrDoubled(Death when) throws Exception {
+        Names t = Names.fresh();
+        List<GpuSample> capture = capture();
+        try (Database db = Database.open(dir.resolve("shared.duckdb"))) {
+            DuckGpuSamples store = new DuckGpuSamples(db);
+            AtomicBoolean died = new AtomicBoolean();
+            GpuSamples dying = new GpuSamples() {
+                @Override
+                public long append(List<GpuSample> samples) {
+                    if (when == Death.AFTER_WRITE) store.append(samples);
+                    died.set(true);
+                    throw new Error("replica a died " + (when == Death.AFTER_WRITE ? "after writing " + samples.size() + " samples" : "before writing"));
+                }
+
+                @Override
+                public List<Usage> usage(Group by, Instant from, Instant to, double idleBelowPercent) {
+                    return store.usage(by, from, to, idleBelowPercent);
+                }
+
+                @Override
+                public List<Memory> memory(Group by, Instant from, Instant to) {
+                    return store.memory(by, from, to);
+                }
+
+                @Override
+                public List<UtilizationHour> utilizationByHour(Group by, String key, Instant from, Instant to) {
+                    return store.utilizationByHour(by, key, from, to);
+                }
+            };
+            List<String> logA = new CopyOnWriteArrayList<>();
+            List<String> logB = new CopyOnWriteArrayList<>();
+            try (KafkaTelemetry a = new KafkaTelemetry(t.settings(), dying, null, null, logA::add, r -> { }, TestLedger.CLOCK).start()) {
+                PrometheusServer.await(() -> logA.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "a's partitions");
+                try (KafkaTelemetry b = new KafkaTelemetry(t.settings(), store, null, null, logB::add, r -> { }, TestLedger.CLOCK).start()) {
+                    // both members: b has some partitions, a the others
+                    PrometheusServer.await(() -> logB.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "b's partitions");
+                    // every partition gets records, so a has some to die on; sent at once, so a poll takes many
+                    try (KafkaProducer<String, String> p = broker.producer()) {
+                        int i = 0;
+                        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+                        for (Map.Entry<String, String> r : keyedByHost(capture)) acks.add(p.send(new ProducerRecord<>(t.gpu, i++ % 3, r.getKey(), r.getValue())));
+                        for (var f : acks) f.get(30, TimeUnit.SECONDS);
+                    }
+                    awaitCommitted(t.group, t.gpu, capture.size());
+                    awaitCount(b, t.gpu, "stored", capture.size());
+                    assertThat(died).isTrue();
+                    assertThat(stored(store)).isEqualTo(capture.size());
+                    assertThat(a.count(t.gpu, "stored")).isZero(); // a never committed: b took every record
+                    assertThat(b.count(t.gpu, "stored")).isEqualTo(capture.size());
+                    assertThat(logB.stream().filter(l -> l.startsWith("kafka: partitions assigned")).count()).isGreaterThanOrEqualTo(2);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badRecords_areReportedWithTheirOffset_deadLettered_andTheGoodOnesStored() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("burnrate.yaml"), t.yaml());
+        List<GpuSample> capture = capture().subList(0, 3);
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        records.add(Map.entry("node-7", ndjson(capture.get(0))));
+        records.add(Map.entry("node-7", "{\"time\":\"2026-11-22T22:37:00Z\",\"gpu\":\"GPU-1\",\"util\":"));
+        records.add(Map.entry("node-7", ndjson(capture.get(1)).replaceFirst("\"util\":[0-9.]+", "\"util\":150")));
+        records.add(Map.entry("node-7", ndjson(capture.get(2))));
+        // one partition, so the offsets are 0..3 in order
+        try (KafkaProducer<String, String> p = broker.producer()) {
+            for (Map.Entry<String, String> r : records) p.send(new ProducerRecord<>(t.gpu, 0, r.getKey(), r.getValue())).get(30, TimeUnit.SECONDS);
+        }
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK)) {
+            try (KafkaTelemetry k = w.kafkaTelemetry(log::add).start()) {
+                awaitCommitted(t.group, t.gpu, records.size());
+                awaitCount(k, t.gpu, "rejected", 2);
+                assertThat(stored(w.gpuSamples())).isEqualTo(2);
+                assertThat(k.rejections()).extracting(KafkaTelemetry.Rejection::offset).containsExactly(1L, 2L);
+                assertThat(k.rejections().get(0).reason()).startsWith(t.gpu + "/0@1:1: not valid JSON");
+                assertThat(k.rejections().get(1).reason()).startsWith(t.gpu + "/0@2:1:").contains("utilisation must be within 0-100 %, was 150.0");
+                assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: rejected " + t.gpu + "/0@2 (key node-7): ").contains("copied to " + t.dead + "/"));
+                assertThat(k.metrics()).contains("burnrate_kafka_records_total{topic=\"" + t.gpu + "\",outcome=\"rejected\"} 2")
+                        .contains("burnrate_kafka_records_total{topic=\"" + t.gpu + "\",outcome=\"stored\"} 2");
+            }
+            assertThat(w.alerts().list(null, 50)).anySatisfy(a -> {
+                assertThat(a.dedupKey()).isEqualTo("kafka:rejected:" + t.gpu);
+                assertThat(a.details()).containsEntry("offset", "1").containsEntry("partition", "0");
+            });
+        }
+        // the dead-letter topic holds both records as they were, with where they came from and why
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            c.subscribe(List.of(t.dead));
+            List<ConsumerRecord<String, String>> dead = new ArrayList<>();
+            PrometheusServer.await(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return dead.size() >= 2;
+            }, Duration.ofSeconds(30), "the dead-letter records");
+            dead.sort(java.util.Comparator.comparing(r -> header(r, KafkaTelemetry.HEADER_OFFSET)));
+            assertThat(dead).extracting(ConsumerRecord::value).containsExactly(records.get(1).getValue(), records.get(2).getValue());
+            assertThat(dead).extracting(r -> header(r, KafkaTelemetry.HEADER_OFFSET)).containsExactly("1", "2");
+            assertThat(header(dead.get(1), KafkaTelemetry.HEADER_TOPIC)).isEqualTo(t.gpu);
+            assertThat(header(dead.get(1), KafkaTelemetry.HEADER_REASON)).contains("utilisation must be within 0-100 %");
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void inferenceUsageDeliveredTwice_isTheSameAsStoredOnce() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("burnrate.yaml"), t.yaml());
+        Path trace = TestLedger.fixture("inference/azure-llm-code-600.csv", dir);
+        List<InferenceUsage> usage = InferenceUsageReader.azureTrace(Files.newBufferedReader(trace), trace.toString(), Duration.ofMinutes(1),
+                "code-llm", "completion", null, "ep-code");
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        for (InferenceUsage u : usage) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", u.start().toString());
+            m.put("end", u.end().toString());
+            m.put("model", u.model());
+            m.put("feature", u.feature());
+            m.put("endpoint", u.endpoint());
+            m.put("requests", u.requests());
+            m.put("inputTokens", u.inputTokens());
+            m.put("outputTokens", u.outputTokens());
+            records.add(Map.entry(u.endpoint(), JSON.writeValueAsString(m)));
+        }
+        broker.produce(t.usage, records);
+        broker.produce(t.usage, records);
+        try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK);
+             KafkaTelemetry k = w.kafkaTelemetry(l -> { }).start()) {
+            awaitCommitted(t.group, t.usage, 2L * records.size());
+            awaitCount(k, t.usage, "stored", 2L * records.size());
+            assertThat(w.inference().between(usage.get(0).start(), usage.get(usage.size() - 1).end())).containsExactlyInAnyOrderElementsOf(usage);
+            assertThat(k.count(t.usage, "stored")).isEqualTo(2L * records.size());
+        }
+    }
+
+    @Test
+    void heartbeatsThroughKafka_reachTheGuard_andOneDeliveredAgainDoesNotClimbTheLadder() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("burnrate.yaml"), GATE + t.yaml());
+        MutableClock clock = new MutableClock(Instant.parse("2026-09-10T08:00:00Z"));
+        try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), clock)) {
+            dev.burnrate.testing.ApiClient api = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + w.api().start("127.0.0.1", 0));
+            try (KafkaTelemetry k = w.kafkaTelemetry(l -> { }).start()) {
+                JsonNode ticket = api.ok(api.send("POST", "/api/v1/gate/requests", null, """
+                        {"id":"hb-1","model":"churn","team":"ml","kind":"full","instanceType":"p4d.24xlarge","count":1,"expectedHours":10}"""));
+                assertThat(ticket.path("decision").asText()).isEqualTo("approved");
+                api.ok(api.send("POST", "/api/v1/gate/requests/hb-1/start", null, null));
+                String within = "{\"elapsedSeconds\":3600,\"spend\":\"20.00\",\"gpuUtilization\":91}";
+                String beyond = "{\"elapsedSeconds\":7200,\"spend\":\"5000.00\",\"gpuUtilization\":90}";
+                broker.produce(t.beats, List.of(Map.entry("hb-1", within), Map.entry("hb-1", beyond), Map.entry("no-such-job", within)));
+                awaitCommitted(t.group, t.beats, 3);
+                awaitCount(k, t.beats, "rejected", 1);
+                JsonNode guard = api.ok(api.send("GET", "/api/v1/gate/requests/hb-1", null, null)).path("guard");
+                assertThat(guard.path("lastAction").asText()).isEqualTo("notify");
+                assertThat(new java.math.BigDecimal(guard.path("spend").asText())).isEqualByComparingTo("5000.00");
+                assertThat(k.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).contains("no gate request no-such-job"));
+                // 11 minutes later the heartbeat comes again (a replica died before its commit): the ladder does not move
+                clock.advance(Duration.ofMinutes(11));
+                broker.produce(t.beats, List.of(Map.entry("hb-1", beyond)));
+                awaitCommitted(t.group, t.beats, 4);
+                PrometheusServer.await(() -> k.count(t.beats, "duplicate") + k.count(t.beats, "stored") >= 3, Duration.ofSeconds(30), "the fourth heartbeat counted");
+                assertThat(api.ok(api.send("GET", "/api/v1/gate/requests/hb-1", null, null)).path("guard").path("lastAction").asText()).isEqualTo("notify");
+                assertThat(k.count(t.beats, "duplicate")).isEqualTo(1);
+                // the job's next heartbeat does
+                broker.produce(t.beats, List.of(Map.entry("hb-1", "{\"elapsedSeconds\":7860,\"spend\":\"5100.00\"}")));
+                awaitCommitted(t.group, t.beats, 5);
+                assertThat(api.ok(api.send("GET", "/api/v1/gate/requests/hb-1", null, null)).path("guard").path("lastAction").asText()).isEqualTo("checkpoint");
+                assertThat(w.audit().bySubject("hb-1")).extracting(dev.burnrate.audit.AuditEvent::action)
+                        .containsOnlyOnce("gate.guard.notify", "gate.guard.checkpoint");
+            } finally {
+                w.api().stop();
+            }
+        }
+    }
+}
