@@ -34,12 +34,17 @@ public final class SavingsEngine {
      * (the target is also the headroom an endpoint keeps when consolidated); {@code inferenceDays}: the lookback of the
      * inference usage, {@code consolidationFloor}: the share of an endpoint's capacity below which a charge period is low;
      * {@code storageDays} and {@code storageFlatPercent}: storage unchanged that long (its daily cost within that percent)
-     * is tiered, at the ratio of {@code storageTiers}; {@code transferDays}: the lookback of cross-region transfer.
+     * is tiered, at the ratio of {@code storageTiers}; {@code transferDays}: the lookback of cross-region transfer;
+     * {@code purchaseLookbacks}: the lookbacks (days) over which the steady on-demand floor of a purchase is computed, the
+     * lowest floor of those the bills cover being the one bought; {@code offHoursDays}: the lookback of off-hours
+     * scheduling, {@code workingHours} when people work, and {@code offHoursIdleShare} the share of a non-production job's
+     * observed off-hours that must be idle for a schedule to be recommended.
      */
     public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation,
                            int spotDays, int spotHistoryDays, int checkpointMinutes, int restartMinutes,
                            int inferenceDays, double consolidationFloor, int storageDays, double storageFlatPercent, int transferDays,
-                           List<StorageTier> storageTiers) {
+                           List<StorageTier> storageTiers, List<Integer> purchaseLookbacks, int offHoursDays, WorkingHours workingHours,
+                           double offHoursIdleShare) {
         public Settings {
             if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1 || spotDays < 1 || spotHistoryDays < 1 || inferenceDays < 1 || storageDays < 1
                     || transferDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
@@ -50,22 +55,38 @@ public final class SavingsEngine {
             }
             if (!(storageFlatPercent >= 0)) throw new IllegalArgumentException("the flat storage tolerance must not be negative");
             storageTiers = List.copyOf(storageTiers);
+            purchaseLookbacks = purchaseLookbacks.stream().distinct().sorted().toList();
+            if (purchaseLookbacks.isEmpty() || purchaseLookbacks.get(0) < 1) throw new IllegalArgumentException("purchase lookbacks must be 1 day or more, and at least one");
+            if (offHoursDays < 7) throw new IllegalArgumentException("the off-hours lookback must be a week or more (it must see a weekend)");
+            java.util.Objects.requireNonNull(workingHours, "workingHours");
+            if (!(offHoursIdleShare > 0 && offHoursIdleShare <= 1)) throw new IllegalArgumentException("the idle share of off-hours must be in (0, 1]");
         }
 
         /**
          * 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days; spot over
          * the last 30 days' runs, evictions over 90 days, 15 minutes to write a checkpoint and 30 to restart after an eviction;
          * inference over 14 days, a charge period below half its endpoint's capacity is low; storage unchanged (within 1%)
-         * for 60 days is tiered at the bundled ratios ({@link StorageTier#defaults()}); cross-region transfer over 30 days.
+         * for 60 days is tiered at the bundled ratios ({@link StorageTier#defaults()}); cross-region transfer over 30 days;
+         * the steady floor over 7, 30 and 60 days; off-hours over 14 days (two of every weekday and weekend), working hours
+         * Monday to Friday 08:00-20:00 UTC, a schedule where at least 80% of the observed off-hours were idle.
          */
         public static Settings defaults() {
-            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults());
+            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults(), List.of(7, 30, 60), 14,
+                    WorkingHours.defaults(), 0.8);
         }
 
         /** The same settings with these storage tiers (the defaults with a person's ratios, from burnrate.yaml). */
         public Settings withStorageTiers(List<StorageTier> tiers) {
             return new Settings(commitmentDays, idleDays, idleP95BelowPercent, rightsizeDays, targetUtilisation, spotDays, spotHistoryDays, checkpointMinutes,
-                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, tiers);
+                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, tiers, purchaseLookbacks, offHoursDays,
+                    workingHours, offHoursIdleShare);
+        }
+
+        /** The same settings with these working hours (from burnrate.yaml). */
+        public Settings withWorkingHours(WorkingHours hours) {
+            return new Settings(commitmentDays, idleDays, idleP95BelowPercent, rightsizeDays, targetUtilisation, spotDays, spotHistoryDays, checkpointMinutes,
+                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, storageTiers, purchaseLookbacks, offHoursDays,
+                    hours, offHoursIdleShare);
         }
     }
 
@@ -129,7 +150,7 @@ public final class SavingsEngine {
         all.addAll(storage.tiering(to, notes));
         all.addAll(storage.transfer(to));
         all.addAll(commitments.unused(report));
-        all.addAll(commitments.purchases(from, to, onDemandSaved, report, notes));
+        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved, report, notes));
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));
     }
