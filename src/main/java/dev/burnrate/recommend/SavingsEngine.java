@@ -19,13 +19,14 @@ import java.util.function.Supplier;
 
 /**
  * Computes the savings recommendations from what Burnrate stores: the bill (commitments, storage and cross-region
- * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, spot), inference usage
- * with the bill of its endpoints (cheaper variants, consolidation), the SLOs, and the price catalog. Every window ends
- * where the bills reach ({@link CostLedger#billedThrough()}), or now when that is earlier: a day whose bill has not
- * arrived is not a day without spend. Each recommendation's saving comes from spend the bill shows, and none counts
- * dollars another already counts: idle wins over rightsizing on one job, a variant's endpoints are not also
- * consolidated, storage rows and transfer rows are apart, and commitment purchases exclude what the others save on the
- * instance-hours of a provider and region.
+ * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, non-production ones
+ * idle outside working hours, spot), inference usage with the bill of its endpoints (cheaper variants, consolidation),
+ * the SLOs, and the price catalog. Every window ends where the bills reach ({@link CostLedger#billedThrough()}), or now
+ * when that is earlier: a day whose bill has not arrived is not a day without spend. Each recommendation's saving comes
+ * from spend the bill shows, and none counts dollars another already counts: idle wins over rightsizing on one job, a
+ * job either counts is neither scheduled nor moved to spot, a scheduled job is not moved to spot, a variant's endpoints
+ * are not also consolidated, storage rows and transfer rows are apart, and commitment purchases exclude what the others
+ * save on the instance-hours of a provider and region.
  */
 public final class SavingsEngine {
     /**
@@ -104,6 +105,7 @@ public final class SavingsEngine {
     private final SpotEconomics spotEconomics;
     private final InferenceSavings inference;
     private final StorageSavings storage;
+    private final OffHours offHours;
 
     /** {@code slos}: the SLOs declared now (a cheaper variant must meet the model's latency objectives). */
     public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, InferenceUsages usage, Supplier<List<Slo>> slos, PriceCatalog catalog,
@@ -118,6 +120,7 @@ public final class SavingsEngine {
         this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
         this.inference = new InferenceSavings(usage, slos, ledger, settings);
         this.storage = new StorageSavings(ledger, settings);
+        this.offHours = new OffHours(jobs, samples, settings);
     }
 
     /** The spot rule the engine's recommendations use, for the gate's spot change: one rule, one set of settings. */
@@ -143,6 +146,11 @@ public final class SavingsEngine {
         java.util.Set<String> taken = new java.util.HashSet<>();
         for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
         java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
+        // non-production jobs idle off-hours: a schedule (not for jobs idle or rightsizing counts, and not moved to spot as well)
+        OffHours.Found scheduled = offHours.find(end, taken, notes);
+        all.addAll(scheduled.recommendations());
+        for (Recommendation r : scheduled.recommendations()) taken.add(r.target().substring(4));
+        scheduled.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
         all.addAll(spot.find(end, taken, onDemandSaved, notes));
         InferenceSavings.Found served = inference.find(end, notes);
         all.addAll(served.recommendations());
