@@ -112,7 +112,7 @@ final class OffHours {
             BigDecimal off = BigDecimal.ZERO;
             for (JobRuns.BilledPeriod p : periods) {
                 all = all.add(p.effective());
-                off = off.add(inHours(p, idleOff));
+                off = off.add(inHours(p, idleOff::contains));
             }
             if (off.signum() <= 0) continue;
             BigDecimal monthly = CommitmentAnalysis.perMonth(off, days);
@@ -147,15 +147,15 @@ final class OffHours {
     }
 
     /**
-     * The part of a charge period's cost that falls in the given hours (UTC hour starts): cost × seconds of the period in
-     * them / seconds of the period, exact for whole periods, else to 10 places rounded down (never overstated).
+     * The part of a charge period's cost that falls in the given hours (judged by their UTC hour starts): cost × seconds of
+     * the period in them / seconds of the period, exact for whole periods, else to 10 places rounded down (never overstated).
      */
-    static BigDecimal inHours(JobRuns.BilledPeriod p, Set<Instant> hours) {
+    static BigDecimal inHours(JobRuns.BilledPeriod p, java.util.function.Predicate<Instant> hours) {
         if (p.start() == null || p.end() == null || !p.end().isAfter(p.start())) return BigDecimal.ZERO;
         long total = Duration.between(p.start(), p.end()).getSeconds();
         long in = 0;
         for (Instant h = p.start().truncatedTo(ChronoUnit.HOURS); h.isBefore(p.end()); h = h.plus(Duration.ofHours(1))) {
-            if (!hours.contains(h)) continue;
+            if (!hours.test(h)) continue;
             Instant a = h.isBefore(p.start()) ? p.start() : h;
             Instant b = h.plus(Duration.ofHours(1)).isAfter(p.end()) ? p.end() : h.plus(Duration.ofHours(1));
             in += Duration.between(a, b).getSeconds();

@@ -115,7 +115,7 @@ public final class SavingsEngine {
         this.settings = settings;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
-        this.realised = new RealisedSavings(ledger, jobs, catalog);
+        this.realised = new RealisedSavings(ledger, jobs, catalog, settings.workingHours());
         this.spotEconomics = new SpotEconomics(catalog, settings);
         this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
         this.inference = new InferenceSavings(usage, slos, ledger, settings);
