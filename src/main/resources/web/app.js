@@ -745,7 +745,7 @@ pages.savings = async params => {
           <button class="primary" type="submit" value="accept">Accept</button>
           <button class="danger" type="submit" value="dismiss">Dismiss</button>
           ${r.state.status === 'accepted' ? '<button type="submit" value="implemented">Implemented</button>' : ''}</form>` },
-      ], recs, { id: 'recommendations', selected: r => r.id === want, empty: 'No recommendations: nothing idle, oversized, uncommitted, cheaper to serve or to store was found.' }), 'wide')}
+      ], recs, { id: 'recommendations', selected: r => r.id === want, empty: 'No recommendations: nothing idle, running off-hours, oversized, uncommitted, cheaper to serve or to store was found.' }), 'wide')}
       ${card('Realised savings', table('Spend of the target per 30 days before the recommendation was accepted, and after it was implemented, from the bills', [
         { label: 'Recommendation', html: r => `<span class="mono">${esc(r.id)}</span><br>${esc(r.target)}` },
         { label: 'Expected per month', num: true, value: r => money(r.expectedMonthlySaving, r.currency) },

@@ -33,4 +33,12 @@ public interface JobRuns {
 
     /** As {@link #billedCost}, over charges starting in [from, to), with the list cost beside the effective cost. */
     Map<String, Map<String, Billed>> billed(List<String> jobIds, java.time.Instant from, java.time.Instant to);
+
+    /** One charge period [start, end) of a job's billing rows in one currency: the effective and list cost of its rows summed. */
+    record BilledPeriod(String job, String currency, java.time.Instant start, java.time.Instant end, java.math.BigDecimal effective,
+                        java.math.BigDecimal list) {
+    }
+
+    /** As {@link #billed}, charge period by charge period (by job, then start), so a cost can be placed in the hours it was charged for. */
+    List<BilledPeriod> billedPeriods(List<String> jobIds, java.time.Instant from, java.time.Instant to);
 }

@@ -289,6 +289,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      *   alertAbove: 500     # a new open recommendation saving more than this a month (in its own currency) raises a ticket alert
      *   infrequentAccess:   # per provider: infrequent-access price / standard price of object storage, and where it comes from
      *     Azure: {ratio: 0.55, source: "Blob Hot 0.018 / Cool 0.0099 USD per GB-month, our price sheet 2026"}
+     *   workingHours: {days: Mon-Fri, from: "08:00", to: "20:00", zone: Europe/Berlin}   # off-hours scheduling (these are the defaults, zone UTC)
      * </pre>
      */
     private static dev.burnrate.recommend.SavingsAlerts.Settings recommendations(String file, Node node) {
@@ -297,18 +298,27 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         for (NodeTuple t : m.getValue()) {
             String key = scalar(file, t.getKeyNode(), "recommendations");
             String path = "recommendations." + key;
-            if (key.equals("infrequentAccess")) continue; // see savings
-            if (!key.equals("alertAbove")) throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected alertAbove or infrequentAccess");
+            if (key.equals("infrequentAccess") || key.equals("workingHours")) continue; // see savings
+            if (!key.equals("alertAbove")) throw new ConfigException(file, line(t.getKeyNode()), path, "unknown key; expected alertAbove, infrequentAccess or workingHours");
             above = nonNegative(file, t.getValueNode(), path, scalar(file, t.getValueNode(), path));
         }
         return new dev.burnrate.recommend.SavingsAlerts.Settings(above);
     }
 
-    /** {@code recommendations.infrequentAccess}: a provider's ratio (above 0, below 1) and its source replace the bundled one (or give one where there is none). */
+    /**
+     * {@code recommendations.infrequentAccess}: a provider's ratio (above 0, below 1) and its source replace the bundled one
+     * (or give one where there is none); {@code recommendations.workingHours}: when people work (days, from, to, zone; each
+     * key optional, the defaults Mon-Fri 08:00-20:00 UTC), outside of which non-production capacity is scheduled off.
+     */
     private static dev.burnrate.recommend.SavingsEngine.Settings savings(String file, Node node) {
         dev.burnrate.recommend.SavingsEngine.Settings d = dev.burnrate.recommend.SavingsEngine.Settings.defaults();
         List<dev.burnrate.recommend.StorageTier> tiers = new ArrayList<>(d.storageTiers());
+        dev.burnrate.recommend.WorkingHours hours = d.workingHours();
         for (NodeTuple t : mapping(file, node, "recommendations").getValue()) {
+            if (scalar(file, t.getKeyNode(), "recommendations").equals("workingHours")) {
+                hours = workingHours(file, t.getValueNode(), hours);
+                continue;
+            }
             if (!scalar(file, t.getKeyNode(), "recommendations").equals("infrequentAccess")) continue;
             for (NodeTuple p : mapping(file, t.getValueNode(), "recommendations.infrequentAccess").getValue()) {
                 String provider = scalar(file, p.getKeyNode(), "recommendations.infrequentAccess");
@@ -345,7 +355,35 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 tiers.set(i, tiers.get(i).withRatio(ratio, source + " (burnrate.yaml)"));
             }
         }
-        return d.withStorageTiers(tiers);
+        return d.withStorageTiers(tiers).withWorkingHours(hours);
+    }
+
+    private static dev.burnrate.recommend.WorkingHours workingHours(String file, Node node, dev.burnrate.recommend.WorkingHours d) {
+        String path = "recommendations.workingHours";
+        java.util.Set<java.time.DayOfWeek> days = d.days();
+        java.time.LocalTime from = d.from();
+        java.time.LocalTime to = d.to();
+        java.time.ZoneId zone = d.zone();
+        for (NodeTuple f : mapping(file, node, path).getValue()) {
+            String key = scalar(file, f.getKeyNode(), path);
+            String raw = scalar(file, f.getValueNode(), path + "." + key);
+            try {
+                switch (key) {
+                    case "days" -> days = dev.burnrate.recommend.WorkingHours.parseDays(raw);
+                    case "from" -> from = dev.burnrate.recommend.WorkingHours.parseTime(raw);
+                    case "to" -> to = dev.burnrate.recommend.WorkingHours.parseTime(raw);
+                    case "zone" -> zone = dev.burnrate.recommend.WorkingHours.parseZone(raw);
+                    default -> throw new ConfigException(file, line(f.getKeyNode()), path + "." + key, "unknown key; expected days, from, to and zone");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, line(f.getValueNode()), path + "." + key, e.getMessage());
+            }
+        }
+        try {
+            return new dev.burnrate.recommend.WorkingHours(days, from, to, zone);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, line(node), path, e.getMessage());
+        }
     }
 
     /**

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "recommend", description = {"Savings recommendations with their evidence and monthly saving.",
-        "Commitments (unused commitment dollars; purchases up to the steady on-demand floor), idle GPU jobs (p95 < 3%% over 3 days while billed), "
+        "Commitments (unused commitment dollars; purchases up to the steady on-demand floor over 7, 30 and 60 days, with term and break-even), "
+                + "idle GPU jobs (p95 < 3%% over 3 days while billed), non-production jobs idle outside working hours (a schedule), "
                 + "oversized GPU jobs (p95 + headroom to 70%% fits fewer GPUs), training families that checkpoint moved to spot (less the restart "
                 + "overhead, checkpoint interval by Young/Daly), inference (a cheaper variant of a model within its P95 or latency SLO; endpoints "
                 + "consolidated where requests per instance-hour are low) and storage (object storage unchanged for 60 days tiered to infrequent "
@@ -29,7 +30,7 @@ final class RecommendCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    @Option(names = "--kind", description = "rightsize|idle|spot|commitment|inference|storage")
+    @Option(names = "--kind", description = "rightsize|idle|schedule|spot|commitment|inference|storage")
     String kind;
 
     @Option(names = "--team", description = "Only this team's recommendations (commitments, and resources no tag names a team for, belong to no team)")
@@ -44,7 +45,7 @@ final class RecommendCommand implements Callable<Integer> {
         try {
             k = kind == null ? null : Recommendation.Kind.parse(kind);
         } catch (IllegalArgumentException e) {
-            throw new dev.burnrate.ledger.InvalidParameterException("--kind", kind, "expected rightsize, idle, spot, commitment, inference or storage");
+            throw new dev.burnrate.ledger.InvalidParameterException("--kind", kind, "expected rightsize, idle, schedule, spot, commitment, inference or storage");
         }
         try (Services s = root.open()) {
             Recommendations.Listing l = s.recommendations().list(new Recommendations.Filter(k, team == null ? null : Set.of(team)));

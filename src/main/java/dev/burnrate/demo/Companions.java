@@ -24,7 +24,8 @@ import java.util.UUID;
  * regresses from 400-700 ms to 1,400-1,700 ms in its last 3 hours). Two savings stories: the fraud detector is served
  * as two variants, torch-fp32 and, on its third endpoint, onnx-int8 (a quantised export answering 1.6 times the
  * requests per instance-hour at 85% of the latency); the recsys endpoints keep their daytime instances through the US
- * night (06:00-11:59 UTC), when a fifth of the requests come. Deterministic for a seed.
+ * night (06:00-11:59 UTC), when a fifth of the requests come; the search team's dev notebook (tag environment=dev) is
+ * busy in working hours and idle through nights and weekends. Deterministic for a seed.
  */
 public final class Companions {
     private record Job(FocusGenerator.Run run, LocalDateTime start, LocalDateTime end, LocalDateTime observedUntil) {
@@ -94,9 +95,10 @@ public final class Companions {
             for (int k = 0; k < gpus; k++) {
                 String gpu = "GPU-" + UUID.nameUUIDFromBytes((r.id() + "/" + i + "/" + k).getBytes(StandardCharsets.UTF_8));
                 for (LocalDateTime t = job.start(); t.isBefore(job.observedUntil()); t = t.plusMinutes(r.profile().sampleMinutes())) {
-                    boolean idle = idle(r) || rnd.nextInt(100) < 100 - Math.min(95, r.utilization() + 10);
+                    boolean idle = officeHours(r) ? !workingHour(t) || rnd.nextInt(100) < 15
+                            : idle(r) || rnd.nextInt(100) < 100 - Math.min(95, r.utilization() + 10);
                     double util = idle ? rnd.nextInt(3) : Math.min(100, Math.max(6, r.utilization() + 10 + 8 * rnd.nextGaussian()));
-                    long mem = idle(r) ? 12000 + rnd.nextInt(2000) : idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
+                    long mem = idle(r) || officeHours(r) && idle ? 12000 + rnd.nextInt(2000) : idle && rnd.nextBoolean() ? 0 : 30000 + rnd.nextInt(40000);
                     g.write("{\"time\":\"" + t.toInstant(ZoneOffset.UTC) + "\",\"gpu\":\"" + gpu + "\",\"index\":" + k + ",\"host\":\"" + host
                             + "\",\"job\":\"" + r.id() + "\",\"namespace\":\"" + pool(r) + "\",\"util\":" + Math.round(util) + ",\"memUsedMiB\":" + mem + ",\"memTotalMiB\":81920}\n");
                 }
@@ -104,9 +106,19 @@ public final class Companions {
         }
     }
 
-    /** The Kubernetes namespace a run's pods run in: its team's training pool (e.g. fraud-training). */
+    /** The Kubernetes namespace a run's pods run in: its team's training pool (e.g. fraud-training; notebooks too). */
     private static String pool(FocusGenerator.Run r) {
         return r.workload().team() + "-training";
+    }
+
+    /** The dev notebook: used in working hours, idle through nights and weekends (memory held). */
+    private static boolean officeHours(FocusGenerator.Run r) {
+        return r.id().startsWith(FocusGenerator.DEV_NOTEBOOK);
+    }
+
+    /** Monday to Friday, 08:00-20:00 UTC: when the dev notebook's owners work (Burnrate's default working hours). */
+    private static boolean workingHour(LocalDateTime t) {
+        return t.getDayOfWeek().getValue() <= 5 && t.getHour() >= 8 && t.getHour() < 20;
     }
 
     /** A run nobody uses (utilisation 0: the forgotten notebook): every sample idle, memory held. */
@@ -130,8 +142,9 @@ public final class Companions {
                             + r.instances() + ",\"pricing\":\"" + r.pricing() + "\",\"start\":\"" + job.start().toInstant(ZoneOffset.UTC) + "\""
                             + (job.end() == null ? "" : ",\"end\":\"" + job.end().toInstant(ZoneOffset.UTC) + "\"")
                             + ",\"status\":\"" + r.status() + "\",\"checkpoints\":" + r.checkpoints() + ",\"evictions\":" + r.evictions()
-                            + ",\"datasetSizeGb\":" + datasetGb(r, idle(r) ? new SplittableRandom(3) : rnd) + "}\n");
-                    samples(g, job, idle(r) ? new SplittableRandom(4) : rnd);
+                            + ",\"datasetSizeGb\":" + datasetGb(r, idle(r) || officeHours(r) ? new SplittableRandom(3) : rnd)
+                            + (officeHours(r) ? ",\"tags\":{\"environment\":\"dev\"}" : "") + "}\n");
+                    samples(g, job, idle(r) ? new SplittableRandom(4) : officeHours(r) ? new SplittableRandom(8) : rnd);
                 }
             }
             // the assistant's latency regresses in its last 3 hours of usage (a slow release): its latency SLO burns

@@ -72,6 +72,8 @@ public final class FocusGenerator {
     private static final String RUNAWAY = "fraud-detector-retrain-loop-";
     /** The job id of the incident "a GPU notebook someone forgot": see {@link #forgottenNotebook}. */
     public static final String FORGOTTEN = "defect-vision-notebook-";
+    /** The job id of the savings story "a dev notebook left on through nights and weekends": see {@link #devNotebook}. */
+    public static final String DEV_NOTEBOOK = "ranker-dev-notebook-";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HH");
 
     /**
@@ -255,6 +257,7 @@ public final class FocusGenerator {
         }
         if (o.incidents()) n += untaggedCluster(w, cols, rnd, o, hours, sp);
         if (o.incidents()) n += forgottenNotebook(w, cols, o, hours);
+        if (o.incidents()) n += devNotebook(w, cols, o, hours);
         if (o.incidents()) n += unchangedBuckets(w, cols, o, hours);
         if (o.incidents()) n += replication(w, cols, o, hours);
         return n + commitmentRows(w, cols, o, hours, sp);
@@ -364,6 +367,40 @@ public final class FocusGenerator {
             LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
             priceHour(v, vision, r.instanceType(), p, "on_demand", "i-0notebook4gpu-vision", 1);
             tags(v, own, vision);
+            common(v, hour, hour.plusHours(1), o.version());
+            n += row(w, cols, v, r.id());
+        }
+        return n;
+    }
+
+    /**
+     * Rows of the search team's dev notebook (tag environment=dev): one g5.2xlarge (one A10G), on demand at the contract's
+     * price (1.212 × 0.95 = 1.1514 an hour), running since the bill's first hour and still running; people use its GPU in
+     * working hours (Monday to Friday, 08:00-20:00 UTC) and it idles through nights and weekends (the companions' samples).
+     * Any 14 days hold 216 of those idle hours: a schedule saves 216 × 1.1514 × 30 / 14 = 532.93 a month. Its own tags and
+     * random streams, written after everything else: the rest of the demo is the same with or without it.
+     */
+    private long devNotebook(Writer w, List<FocusColumn> cols, Options o, int hours) throws IOException {
+        Workload search = WORKLOADS.stream().filter(x -> "ranker-v2".equals(x.model()) && x.kind().equals("training")).findFirst().orElseThrow();
+        InstancePrice p = catalog.require(search.provider(), "g5.2xlarge", search.region());
+        Run r = new Run(DEV_NOTEBOOK + "1", search, PROFILES.get(search.model()), "g5.2xlarge", p, p.gpuCount(), 1, "on_demand", 0, hours + 24 * 365,
+                "experiment", "full", "running", 0, 0, 35);
+        if (companions != null) companions.run(r, o.start().atStartOfDay(), hours);
+        String[] v = new String[FocusColumn.values().length];
+        long n = 0;
+        for (int h = 0; h < hours; h++) {
+            java.util.Arrays.fill(v, null);
+            LocalDateTime hour = o.start().atStartOfDay().plusHours(h);
+            priceHour(v, search, r.instanceType(), p, "on_demand", "i-0devnotebook-search", 1);
+            v[FocusColumn.ResourceName.ordinal()] = "search-dev-notebook";
+            StringBuilder t = new StringBuilder("{");
+            kv(t, "team", search.team());
+            kv(t, "project", search.project());
+            kv(t, "model", search.model());
+            kv(t, "environment", "dev");
+            kv(t, "cost_center", "cc-" + Math.abs(search.team().hashCode() % 900 + 100));
+            t.setCharAt(t.length() - 1, '}');
+            v[FocusColumn.Tags.ordinal()] = t.toString();
             common(v, hour, hour.plusHours(1), o.version());
             n += row(w, cols, v, r.id());
         }

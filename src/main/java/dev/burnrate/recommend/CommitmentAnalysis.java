@@ -47,7 +47,7 @@ final class CommitmentAnalysis {
     }
 
     /** Effective and list cost of one group of rows, with its row count. */
-    private record Sums(BigDecimal effective, BigDecimal list, long rows) {
+    record Sums(BigDecimal effective, BigDecimal list, long rows) {
         Sums plus(Sums o) {
             return new Sums(effective.add(o.effective), list.add(o.list), rows + o.rows);
         }
@@ -140,22 +140,62 @@ final class CommitmentAnalysis {
     }
 
     /**
-     * Purchase advice for steady on-demand compute: per provider, service, region and currency, the steady floor over
-     * [from, to), less what idle, rightsizing and spot recommendations already take off that provider and region
-     * ({@code alreadySaved}: monthly effective amounts by "provider|region|currency"), priced at the catalog's rates.
-     * Nothing is bought from a provider while one of its commitments goes unused in the report: moving on-demand usage
-     * onto that one is the saving (recommended on its own), and counting those dollars again for a purchase would save
-     * them twice.
+     * The steady floor of one service over one lookback [from, to): the lowest day's on-demand effective and list cost
+     * and that day ({@code effective} 0 on a day without on-demand usage: usage that stops for a day is not steady);
+     * {@code covered} false, with {@code uncovered} the latest day the provider has no bill for, when the bills do not
+     * reach over the whole lookback (then it has no floor at all).
      */
-    List<Recommendation> purchases(LocalDate from, LocalDate to, Map<String, BigDecimal> alreadySaved, CommitmentReport existing, List<String> notes) {
-        long days = ChronoUnit.DAYS.between(from, to);
-        Window w = Window.ofDays(from, to);
+    record Floor(int days, boolean covered, LocalDate day, BigDecimal effective, BigDecimal list, LocalDate uncovered) {
+        String describe(String currency) {
+            if (!covered) return "none: no bill of the provider on " + uncovered;
+            if (effective.signum() == 0) return "0: no on-demand usage on " + day;
+            return Money.plain(effective) + " " + currency + " on " + day;
+        }
+    }
+
+    static Floor floor(int days, Map<LocalDate, Sums> daily, java.util.Set<LocalDate> billed, LocalDate to) {
+        LocalDate from = to.minusDays(days);
+        for (LocalDate d = to.minusDays(1); !d.isBefore(from); d = d.minusDays(1)) {
+            if (!billed.contains(d)) return new Floor(days, false, null, null, null, d);
+        }
+        LocalDate day = null;
+        Sums low = null;
+        for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
+            Sums s = daily.get(d);
+            if (s == null) return new Floor(days, true, d, BigDecimal.ZERO, BigDecimal.ZERO, null);
+            if (low == null || s.effective().compareTo(low.effective()) < 0) {
+                day = d;
+                low = s;
+            }
+        }
+        return new Floor(days, true, day, low.effective(), low.list(), null);
+    }
+
+    /**
+     * Purchase advice for steady on-demand compute: per provider, service, region and currency, the steady floor over
+     * each lookback ending at {@code to} ({@code lookbacks}, days); the one bought is the lowest floor among the lookbacks
+     * the provider's bills cover (the most conservative: the longest of them, as a longer window's lowest day is never
+     * higher), and nothing when it is 0 (a day without on-demand usage). Less what idle, rightsizing, scheduling, spot
+     * and inference recommendations already take off that provider and region ({@code alreadySaved}: monthly effective
+     * amounts by "provider|region|currency"), priced at the catalog's 1-year rates; every floor is in the evidence, with
+     * the term and the break-even. Nothing is bought from a provider while one of its commitments goes unused in the
+     * report: moving on-demand usage onto that one is the saving (recommended on its own), and counting those dollars
+     * again for a purchase would save them twice.
+     */
+    List<Recommendation> purchases(LocalDate to, List<Integer> lookbacks, Map<String, BigDecimal> alreadySaved, CommitmentReport existing, List<String> notes) {
+        int longest = lookbacks.get(lookbacks.size() - 1);
+        LocalDate first = to.minusDays(longest);
+        // the days each provider's bills cover: a lookback reaching before them (or over a day without any bill) has no floor
+        Map<String, java.util.Set<LocalDate>> billed = new java.util.HashMap<>();
+        for (CostReport.Row row : ledger.costs(new CostQuery(List.of(col("ProviderName")), first, to, Granularity.DAY, CostBasis.EFFECTIVE, Map.of())).rows()) {
+            if (row.keys().get(0) != null) billed.computeIfAbsent(Providers.canonical(row.keys().get(0)), k -> new java.util.HashSet<>()).add(row.period());
+        }
         Map<Field, List<String>> filters = new LinkedHashMap<>();
         filters.put(col("ChargeCategory"), List.of("Usage"));
         filters.put(col("PricingCategory"), List.of("Standard"));
         filters.put(col("ServiceCategory"), List.of("Compute"));
         Map<List<Object>, Map<LocalDate, Sums>> daily = new LinkedHashMap<>();
-        sums(List.of(col("ProviderName"), col("ServiceName"), col("RegionId")), from, to, Granularity.DAY, filters).forEach((k, s) ->
+        sums(List.of(col("ProviderName"), col("ServiceName"), col("RegionId")), first, to, Granularity.DAY, filters).forEach((k, s) ->
                 daily.computeIfAbsent(k.subList(0, 4), x -> new TreeMap<>()).merge((LocalDate) k.get(4), s, Sums::plus));
         List<Recommendation> out = new ArrayList<>();
         for (Map.Entry<List<Object>, Map<LocalDate, Sums>> e : daily.entrySet()) {
@@ -163,16 +203,17 @@ final class CommitmentAnalysis {
             String service = (String) e.getKey().get(1);
             String region = (String) e.getKey().get(2);
             String currency = (String) e.getKey().get(3);
-            if (provider == null || region == null || e.getValue().size() < days) continue; // a day without on-demand usage: no floor
-            LocalDate floorDay = null;
-            Sums floor = null;
-            for (Map.Entry<LocalDate, Sums> d : e.getValue().entrySet()) {
-                if (floor == null || d.getValue().effective().compareTo(floor.effective()) < 0) {
-                    floorDay = d.getKey();
-                    floor = d.getValue();
-                }
+            if (provider == null || region == null) continue;
+            java.util.Set<LocalDate> days = billed.getOrDefault(Providers.canonical(provider), java.util.Set.of());
+            List<Floor> floors = new ArrayList<>();
+            Floor chosen = null;
+            for (int lookback : lookbacks) { // shortest first: on a tie the longer lookback is kept
+                Floor f = floor(lookback, e.getValue(), days, to);
+                floors.add(f);
+                if (f.covered() && (chosen == null || f.effective().compareTo(chosen.effective()) <= 0)) chosen = f;
             }
-            if (floor.effective().signum() <= 0 || floor.list().signum() <= 0) continue;
+            if (chosen == null) continue; // the bills cover no lookback yet
+            if (chosen.effective().signum() <= 0 || chosen.list().signum() <= 0) continue; // a day without on-demand usage: no floor
             String what = provider + " " + service + " in " + region;
             CommitmentReport.Commitment idle = existing.commitments().stream()
                     .filter(c -> c.unusedEffective().signum() > 0 && c.provider() != null && Providers.same(c.provider(), provider)).findFirst().orElse(null);
@@ -188,18 +229,18 @@ final class CommitmentAnalysis {
                     .orElse(null);
             if (rate == null) {
                 notes.add("commitment purchase for " + what + " skipped: the price catalog has no 1-year commitment price for " + provider + " in " + region
-                        + " (steady on-demand floor " + Money.display(floor.effective(), currency) + " " + currency + "/day)");
+                        + " (steady on-demand floor " + Money.display(chosen.effective(), currency) + " " + currency + "/day over " + chosen.days() + " days)");
                 continue;
             }
             BigDecimal reduction = alreadySaved.getOrDefault(Providers.canonical(provider) + "|" + region + "|" + currency, BigDecimal.ZERO)
                     .divide(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH), 10, RoundingMode.HALF_EVEN);
-            BigDecimal effective = floor.effective().subtract(reduction);
+            BigDecimal effective = chosen.effective().subtract(reduction);
             if (effective.signum() <= 0) {
-                notes.add("commitment purchase for " + what + " skipped: idle, rightsizing and spot recommendations there take the whole steady floor");
+                notes.add("commitment purchase for " + what + " skipped: idle, rightsizing, scheduling and spot recommendations there take the whole steady floor");
                 continue;
             }
-            BigDecimal list = reduction.signum() == 0 ? floor.list()
-                    : floor.list().multiply(effective).divide(floor.effective(), 10, RoundingMode.HALF_EVEN);
+            BigDecimal list = reduction.signum() == 0 ? chosen.list()
+                    : chosen.list().multiply(effective).divide(chosen.effective(), 10, RoundingMode.HALF_EVEN);
             // what the commitment costs a day for that list (on-demand equivalent) usage, rounded up: never overstate the saving
             BigDecimal commitCost = list.multiply(rate.commit1y()).divide(rate.onDemand(), 10, RoundingMode.CEILING);
             BigDecimal dailySaving = effective.subtract(commitCost);
@@ -211,29 +252,52 @@ final class CommitmentAnalysis {
             BigDecimal monthly = dailySaving.multiply(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH));
             BigDecimal hourly = commitCost.divide(BigDecimal.valueOf(24), 6, RoundingMode.DOWN);
             BigDecimal discount = BigDecimal.ONE.subtract(rate.commit1y().divide(rate.onDemand(), 6, RoundingMode.HALF_EVEN));
+            // no upfront, paid every hour of the term: it costs less than on demand while the share of it in use stays above
+            // commitment / on-demand cost (rounded up: never understate what must stay in use), from the first hour
+            BigDecimal breakEven = commitCost.divide(effective, 6, RoundingMode.CEILING);
+            BigDecimal breakEvenMonths = commitCost.multiply(BigDecimal.valueOf(TERM_MONTHS)).divide(effective, 2, RoundingMode.CEILING);
             Map<String, String> n = new LinkedHashMap<>();
-            n.put("lookback_days", String.valueOf(days));
-            n.put("floor_day", floorDay.toString());
-            n.put("floor_effective_per_day", Money.plain(floor.effective()));
-            n.put("floor_list_per_day", Money.plain(floor.list()));
+            n.put("lookback_days", String.valueOf(chosen.days()));
+            for (Floor f : floors) n.put("floor_" + f.days() + "_days", f.describe(currency));
+            n.put("floor_day", chosen.day().toString());
+            n.put("floor_effective_per_day", Money.plain(chosen.effective()));
+            n.put("floor_list_per_day", Money.plain(chosen.list()));
             if (reduction.signum() > 0) n.put("already_saved_per_day", Money.plain(reduction));
             n.put("catalog_instance_type", rate.instanceType());
             n.put("catalog_on_demand_per_hour", Money.plain(rate.onDemand()));
             n.put("catalog_commit_1y_per_hour", Money.plain(rate.commit1y()));
             n.put("catalog_discount", Money.plain(discount));
+            n.put("term_months", String.valueOf(TERM_MONTHS));
+            n.put("payment", "no upfront, hourly");
             n.put("commitment_per_day", Money.plain(commitCost));
             n.put("saving_per_day", Money.plain(dailySaving));
+            n.put("break_even_utilisation", Money.plain(breakEven));
+            n.put("break_even_months_of_use", Money.plain(breakEvenMonths));
+            n.put("term_cost", Money.plain(commitCost.multiply(BigDecimal.valueOf(TERM_DAYS))));
+            Window w = Window.ofDays(to.minusDays(chosen.days()), to);
+            String lookbackList = lookbacks.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
             out.add(Recommendation.open(Recommendation.Kind.COMMITMENT, null, "purchase " + provider + " / " + service + " / " + region + " " + currency,
-                    new Recommendation.Evidence(w.start(), w.end(), "steady floor = the lowest daily on-demand effective cost of the service in the region over the "
-                            + days + "-day lookback (less what idle, rightsizing and spot recommendations there save); a commitment covers at most that floor, "
-                            + "priced at the smallest 1-year discount the catalog has for the provider and region", n),
+                    new Recommendation.Evidence(w.start(), w.end(), "steady floor = the lowest daily on-demand effective cost of the service in the region over each "
+                            + "lookback (" + lookbackList + " days; a day without on-demand usage makes it 0, a day the provider's bills do not reach leaves that "
+                            + "lookback without one); the lowest floor of the lookbacks the bills cover is bought (less what idle, rightsizing, scheduling and spot "
+                            + "recommendations there save); a commitment covers at most that floor, priced at the smallest 1-year discount the catalog has for the "
+                            + "provider and region. The catalog's rate is hourly with no upfront, so the commitment saves from its first hour while usage stays at the "
+                            + "floor; break-even = its cost / the floor's on-demand cost: the share of it that must stay in use, or the months of the "
+                            + TERM_MONTHS + "-month term the floor usage must keep running", n),
                     new Money(monthly, currency), Recommendation.Risk.LOW,
-                    "Buy a 1-year commitment for " + what + " of at most " + Money.plain(hourly) + " " + currency + "/hour (covers "
+                    "Buy a 1-year, no-upfront commitment for " + what + " of at most " + Money.plain(hourly) + " " + currency + "/hour (covers "
                             + Money.plain(list.divide(BigDecimal.valueOf(24), 6, RoundingMode.DOWN)) + " " + currency
-                            + "/hour of on-demand list usage, the steady floor); no more"));
+                            + "/hour of on-demand list usage, the steady floor over the last " + chosen.days() + " days); no more. It costs less than on demand "
+                            + "from its first hour while at least " + Money.plain(breakEven.movePointRight(2).setScale(2, RoundingMode.CEILING)) + "% of it is used: "
+                            + "should the usage stop, the " + TERM_MONTHS + " months are still owed, and it has paid for itself once the floor usage ran "
+                            + Money.plain(breakEvenMonths) + " of them"));
         }
         return out;
     }
+
+    /** The term of the catalog's commitment rate (commit1y): 12 months, a year of 365 days (8,760 hours) owed. */
+    static final int TERM_MONTHS = 12;
+    static final int TERM_DAYS = 365;
 
     /** An amount over {@code days} days as one month of {@link Recommendation#DAYS_PER_MONTH} days (exact when days divides 30). */
     static BigDecimal perMonth(BigDecimal amount, long days) {

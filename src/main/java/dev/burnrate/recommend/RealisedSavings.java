@@ -25,10 +25,13 @@ import java.util.stream.Collectors;
  * was accepted (or implemented, when it never was accepted) against after it was implemented. Windows are whole UTC
  * days, so a daily bill row falls wholly on one side: before = the 30 days before the day of acceptance (from the day a
  * job started, when later); after = from the day after implementation for as much of the next 30 days as the bills
- * reach; each side is normalised to 30 days by its length. A job's spend is its billing rows (x_JobId or a job_id tag);
- * an unused commitment's, its Unused rows. A purchase's saving is a lower on-demand spend that other changes move too,
- * a spot family's spend moves with how often it runs, an endpoint's with its traffic, storage and transfer with what is
- * stored and sent: none of those is measured.
+ * reach; each side is normalised to 30 days by its length. The spend is the target's own: an idle or rightsized job's
+ * billing rows (x_JobId or a job_id tag); a scheduled job's rows in off-hours only (each row spread over its charge
+ * period, the working hours as configured now), as a schedule leaves its working hours alone; an unused commitment's
+ * Unused rows; a tiered bucket's rows (ResourceId), retrievals and requests included, so what the new class charges
+ * for reads counts against it. A purchase's saving is a lower on-demand spend that other changes move too, a spot
+ * family's spend moves with how often it runs, an endpoint's with its traffic, a transfer line's with what is sent:
+ * none of those is measured.
  */
 public final class RealisedSavings {
     /**
@@ -55,11 +58,13 @@ public final class RealisedSavings {
     private final CostLedger ledger;
     private final JobRuns jobs;
     private final CommitmentAnalysis commitments;
+    private final WorkingHours workingHours;
 
-    public RealisedSavings(CostLedger ledger, JobRuns jobs, dev.burnrate.pricing.PriceCatalog catalog) {
+    public RealisedSavings(CostLedger ledger, JobRuns jobs, dev.burnrate.pricing.PriceCatalog catalog, WorkingHours workingHours) {
         this.ledger = ledger;
         this.jobs = jobs;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
+        this.workingHours = workingHours;
     }
 
     /** Measures each implemented one among {@code tracked} (the others are left out). */
@@ -83,26 +88,28 @@ public final class RealisedSavings {
         Instant beforeFrom = beforeTo.minus(MONTH);
         String job = jobOf(t);
         String commitment = commitmentOf(t);
+        String resource = resourceOf(t);
+        boolean daily = commitment != null || resource != null; // bills of whole days: a daily row falls on one side
         if (job != null && runs.containsKey(job) && runs.get(job).start() != null) {
             Instant started = runs.get(job).start().truncatedTo(ChronoUnit.DAYS);
             if (started.isAfter(beforeFrom)) beforeFrom = started;
         }
         Instant afterFrom = implemented.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
         Instant afterTo = afterFrom.plus(MONTH);
-        if (billedThrough != null && billedThrough.isBefore(afterTo)) afterTo = billedThrough.truncatedTo(commitment != null ? ChronoUnit.DAYS : ChronoUnit.HOURS);
-        if (job == null && commitment == null) {
+        if (billedThrough != null && billedThrough.isBefore(afterTo)) afterTo = billedThrough.truncatedTo(daily ? ChronoUnit.DAYS : ChronoUnit.HOURS);
+        if (job == null && commitment == null && resource == null) {
             return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                     null, null, null, null, null, null, null, null, null,
-                    unmeasured(t.kind()));
+                    unmeasured(t));
         }
-        BigDecimal before = spend(job, commitment, currency, beforeFrom, beforeTo);
+        BigDecimal before = spend(t, job, commitment, resource, currency, beforeFrom, beforeTo);
         BigDecimal beforePerMonth = beforeTo.isAfter(beforeFrom) ? perMonth(before, Duration.between(beforeFrom, beforeTo)) : null;
         if (!afterTo.isAfter(afterFrom)) {
             return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                     beforeFrom, beforeTo, before, beforePerMonth, afterFrom, null, null, null, null,
                     "not measured yet: the bills reach " + (billedThrough == null ? "no day" : billedThrough.toString()) + ", the measure starts " + afterFrom);
         }
-        BigDecimal after = spend(job, commitment, currency, afterFrom, afterTo);
+        BigDecimal after = spend(t, job, commitment, resource, currency, afterFrom, afterTo);
         BigDecimal afterPerMonth = perMonth(after, Duration.between(afterFrom, afterTo));
         BigDecimal realised = beforePerMonth == null ? null : beforePerMonth.subtract(afterPerMonth);
         return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
@@ -110,23 +117,37 @@ public final class RealisedSavings {
                 beforePerMonth == null ? "not measured: no days before the acceptance to compare with" : null);
     }
 
-    /** Why a recommendation of this kind that is neither a job's nor an unused commitment's is not measured. */
-    static String unmeasured(Recommendation.Kind kind) {
-        return switch (kind) {
+    /** Why a recommendation that is neither a job's, an unused commitment's nor a tiered bucket's is not measured. */
+    static String unmeasured(RecommendationStates.Tracked t) {
+        return switch (t.kind()) {
             case SPOT -> "not measured: a job family's spend moves with how often it runs, not only with its pricing";
             case INFERENCE -> "not measured: an endpoint's spend moves with its traffic, not only with this change";
-            case STORAGE -> "not measured: storage and transfer spend move with what is stored and sent, not only with this change";
+            case STORAGE -> "not measured: a transfer line's spend moves with what is sent, not only with this change";
             default -> "not measured: a purchase's saving is a lower on-demand spend, which other changes move too";
         };
     }
 
-    private BigDecimal spend(String job, String commitment, String currency, Instant from, Instant to) {
+    private BigDecimal spend(RecommendationStates.Tracked t, String job, String commitment, String resource, String currency, Instant from, Instant to) {
         if (!to.isAfter(from)) return BigDecimal.ZERO;
+        if (job != null && t.kind() == Recommendation.Kind.SCHEDULE) {
+            BigDecimal off = BigDecimal.ZERO;
+            for (JobRuns.BilledPeriod p : jobs.billedPeriods(List.of(job), from, to)) {
+                if (p.currency().equals(currency)) off = off.add(OffHours.inHours(p, h -> !workingHours.working(h)));
+            }
+            return off;
+        }
         if (job != null) {
             JobRuns.Billed b = jobs.billed(List.of(job), from, to).getOrDefault(job, Map.of()).get(currency);
             return b == null ? BigDecimal.ZERO : b.effective();
         }
-        CommitmentReport r = commitments.report(LocalDate.ofInstant(from, ZoneOffset.UTC), LocalDate.ofInstant(to, ZoneOffset.UTC));
+        LocalDate fromDay = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        LocalDate toDay = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        if (resource != null) {
+            return ledger.costs(new dev.burnrate.ledger.CostQuery(List.of(), fromDay, toDay, dev.burnrate.ledger.Granularity.NONE,
+                    dev.burnrate.ledger.CostBasis.EFFECTIVE, Map.of(Owners.RESOURCE, List.of(resource)))).rows().stream()
+                    .filter(r -> r.cost().currency().equals(currency)).map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        }
+        CommitmentReport r = commitments.report(fromDay, toDay);
         return r.commitments().stream().filter(c -> c.id().equals(commitment) && c.currency().equals(currency))
                 .map(CommitmentReport.Commitment::unusedEffective).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
@@ -142,10 +163,15 @@ public final class RealisedSavings {
         }
     }
 
-    /** The job of an idle or rightsize recommendation ("job ID"), else null. */
+    /** The job of an idle, rightsize or schedule recommendation ("job ID"), else null. */
     static String jobOf(RecommendationStates.Tracked t) {
-        return (t.kind() == Recommendation.Kind.IDLE || t.kind() == Recommendation.Kind.RIGHTSIZE) && t.target().startsWith("job ")
-                ? t.target().substring(4) : null;
+        return (t.kind() == Recommendation.Kind.IDLE || t.kind() == Recommendation.Kind.RIGHTSIZE || t.kind() == Recommendation.Kind.SCHEDULE)
+                && t.target().startsWith("job ") ? t.target().substring(4) : null;
+    }
+
+    /** The bucket of a tiering recommendation ("storage RESOURCEID"), else null (a transfer line is no one resource's). */
+    static String resourceOf(RecommendationStates.Tracked t) {
+        return t.kind() == Recommendation.Kind.STORAGE && t.target().startsWith("storage ") ? t.target().substring("storage ".length()) : null;
     }
 
     /** The commitment of an unused-commitment recommendation ("commitment ID CURRENCY"), else null. */

@@ -24,7 +24,7 @@ public record Recommendation(String id, Kind kind, String team, String target, E
     public static final int DAYS_PER_MONTH = 30;
 
     public enum Kind {
-        RIGHTSIZE, IDLE, SPOT, COMMITMENT, INFERENCE, STORAGE;
+        RIGHTSIZE, IDLE, SCHEDULE, SPOT, COMMITMENT, INFERENCE, STORAGE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -33,7 +33,7 @@ public record Recommendation(String id, Kind kind, String team, String target, E
         /** rightsize, IDLE, Commitment (any case). */
         public static Kind parse(String s) {
             for (Kind k : values()) if (k.name().equalsIgnoreCase(s.strip())) return k;
-            throw new IllegalArgumentException("kind '" + s + "' is not one of rightsize, idle, spot, commitment, inference, storage");
+            throw new IllegalArgumentException("kind '" + s + "' is not one of rightsize, idle, schedule, spot, commitment, inference, storage");
         }
     }
 

@@ -19,13 +19,14 @@ import java.util.function.Supplier;
 
 /**
  * Computes the savings recommendations from what Burnrate stores: the bill (commitments, storage and cross-region
- * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, spot), inference usage
- * with the bill of its endpoints (cheaper variants, consolidation), the SLOs, and the price catalog. Every window ends
- * where the bills reach ({@link CostLedger#billedThrough()}), or now when that is earlier: a day whose bill has not
- * arrived is not a day without spend. Each recommendation's saving comes from spend the bill shows, and none counts
- * dollars another already counts: idle wins over rightsizing on one job, a variant's endpoints are not also
- * consolidated, storage rows and transfer rows are apart, and commitment purchases exclude what the others save on the
- * instance-hours of a provider and region.
+ * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, non-production ones
+ * idle outside working hours, spot), inference usage with the bill of its endpoints (cheaper variants, consolidation),
+ * the SLOs, and the price catalog. Every window ends where the bills reach ({@link CostLedger#billedThrough()}), or now
+ * when that is earlier: a day whose bill has not arrived is not a day without spend. Each recommendation's saving comes
+ * from spend the bill shows, and none counts dollars another already counts: idle wins over rightsizing on one job, a
+ * job either counts is neither scheduled nor moved to spot, a scheduled job is not moved to spot, a variant's endpoints
+ * are not also consolidated, storage rows and transfer rows are apart, and commitment purchases exclude what the others
+ * save on the instance-hours of a provider and region.
  */
 public final class SavingsEngine {
     /**
@@ -34,12 +35,17 @@ public final class SavingsEngine {
      * (the target is also the headroom an endpoint keeps when consolidated); {@code inferenceDays}: the lookback of the
      * inference usage, {@code consolidationFloor}: the share of an endpoint's capacity below which a charge period is low;
      * {@code storageDays} and {@code storageFlatPercent}: storage unchanged that long (its daily cost within that percent)
-     * is tiered, at the ratio of {@code storageTiers}; {@code transferDays}: the lookback of cross-region transfer.
+     * is tiered, at the ratio of {@code storageTiers}; {@code transferDays}: the lookback of cross-region transfer;
+     * {@code purchaseLookbacks}: the lookbacks (days) over which the steady on-demand floor of a purchase is computed, the
+     * lowest floor of those the bills cover being the one bought; {@code offHoursDays}: the lookback of off-hours
+     * scheduling, {@code workingHours} when people work, and {@code offHoursIdleShare} the share of a non-production job's
+     * observed off-hours that must be idle for a schedule to be recommended.
      */
     public record Settings(int commitmentDays, int idleDays, double idleP95BelowPercent, int rightsizeDays, double targetUtilisation,
                            int spotDays, int spotHistoryDays, int checkpointMinutes, int restartMinutes,
                            int inferenceDays, double consolidationFloor, int storageDays, double storageFlatPercent, int transferDays,
-                           List<StorageTier> storageTiers) {
+                           List<StorageTier> storageTiers, List<Integer> purchaseLookbacks, int offHoursDays, WorkingHours workingHours,
+                           double offHoursIdleShare) {
         public Settings {
             if (commitmentDays < 1 || idleDays < 1 || rightsizeDays < 1 || spotDays < 1 || spotHistoryDays < 1 || inferenceDays < 1 || storageDays < 1
                     || transferDays < 1) throw new IllegalArgumentException("lookbacks must be 1 day or more");
@@ -50,22 +56,38 @@ public final class SavingsEngine {
             }
             if (!(storageFlatPercent >= 0)) throw new IllegalArgumentException("the flat storage tolerance must not be negative");
             storageTiers = List.copyOf(storageTiers);
+            purchaseLookbacks = purchaseLookbacks.stream().distinct().sorted().toList();
+            if (purchaseLookbacks.isEmpty() || purchaseLookbacks.get(0) < 1) throw new IllegalArgumentException("purchase lookbacks must be 1 day or more, and at least one");
+            if (offHoursDays < 7) throw new IllegalArgumentException("the off-hours lookback must be a week or more (it must see a weekend)");
+            java.util.Objects.requireNonNull(workingHours, "workingHours");
+            if (!(offHoursIdleShare > 0 && offHoursIdleShare <= 1)) throw new IllegalArgumentException("the idle share of off-hours must be in (0, 1]");
         }
 
         /**
          * 30-day commitment lookback; idle = p95 < 3% over 3 days; rightsize at p95 + headroom to 0.7 over 14 days; spot over
          * the last 30 days' runs, evictions over 90 days, 15 minutes to write a checkpoint and 30 to restart after an eviction;
          * inference over 14 days, a charge period below half its endpoint's capacity is low; storage unchanged (within 1%)
-         * for 60 days is tiered at the bundled ratios ({@link StorageTier#defaults()}); cross-region transfer over 30 days.
+         * for 60 days is tiered at the bundled ratios ({@link StorageTier#defaults()}); cross-region transfer over 30 days;
+         * the steady floor over 7, 30 and 60 days; off-hours over 14 days (two of every weekday and weekend), working hours
+         * Monday to Friday 08:00-20:00 UTC, a schedule where at least 80% of the observed off-hours were idle.
          */
         public static Settings defaults() {
-            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults());
+            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults(), List.of(7, 30, 60), 14,
+                    WorkingHours.defaults(), 0.8);
         }
 
         /** The same settings with these storage tiers (the defaults with a person's ratios, from burnrate.yaml). */
         public Settings withStorageTiers(List<StorageTier> tiers) {
             return new Settings(commitmentDays, idleDays, idleP95BelowPercent, rightsizeDays, targetUtilisation, spotDays, spotHistoryDays, checkpointMinutes,
-                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, tiers);
+                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, tiers, purchaseLookbacks, offHoursDays,
+                    workingHours, offHoursIdleShare);
+        }
+
+        /** The same settings with these working hours (from burnrate.yaml). */
+        public Settings withWorkingHours(WorkingHours hours) {
+            return new Settings(commitmentDays, idleDays, idleP95BelowPercent, rightsizeDays, targetUtilisation, spotDays, spotHistoryDays, checkpointMinutes,
+                    restartMinutes, inferenceDays, consolidationFloor, storageDays, storageFlatPercent, transferDays, storageTiers, purchaseLookbacks, offHoursDays,
+                    hours, offHoursIdleShare);
         }
     }
 
@@ -83,6 +105,7 @@ public final class SavingsEngine {
     private final SpotEconomics spotEconomics;
     private final InferenceSavings inference;
     private final StorageSavings storage;
+    private final OffHours offHours;
 
     /** {@code slos}: the SLOs declared now (a cheaper variant must meet the model's latency objectives). */
     public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, InferenceUsages usage, Supplier<List<Slo>> slos, PriceCatalog catalog,
@@ -92,11 +115,12 @@ public final class SavingsEngine {
         this.settings = settings;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
-        this.realised = new RealisedSavings(ledger, jobs, catalog);
+        this.realised = new RealisedSavings(ledger, jobs, catalog, settings.workingHours());
         this.spotEconomics = new SpotEconomics(catalog, settings);
         this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
         this.inference = new InferenceSavings(usage, slos, ledger, settings);
         this.storage = new StorageSavings(ledger, settings);
+        this.offHours = new OffHours(jobs, samples, settings);
     }
 
     /** The spot rule the engine's recommendations use, for the gate's spot change: one rule, one set of settings. */
@@ -122,6 +146,11 @@ public final class SavingsEngine {
         java.util.Set<String> taken = new java.util.HashSet<>();
         for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
         java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
+        // non-production jobs idle off-hours: a schedule (not for jobs idle or rightsizing counts, and not moved to spot as well)
+        OffHours.Found scheduled = offHours.find(end, taken, notes);
+        all.addAll(scheduled.recommendations());
+        for (Recommendation r : scheduled.recommendations()) taken.add(r.target().substring(4));
+        scheduled.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
         all.addAll(spot.find(end, taken, onDemandSaved, notes));
         InferenceSavings.Found served = inference.find(end, notes);
         all.addAll(served.recommendations());
@@ -129,7 +158,7 @@ public final class SavingsEngine {
         all.addAll(storage.tiering(to, notes));
         all.addAll(storage.transfer(to));
         all.addAll(commitments.unused(report));
-        all.addAll(commitments.purchases(from, to, onDemandSaved, report, notes));
+        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved, report, notes));
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));
     }

@@ -178,4 +178,31 @@ public final class DuckJobRuns implements JobRuns {
         }
         return out;
     }
+
+    @Override
+    public List<BilledPeriod> billedPeriods(List<String> jobIds, java.time.Instant from, java.time.Instant to) {
+        List<BilledPeriod> out = new java.util.ArrayList<>();
+        if (jobIds.isEmpty()) return out;
+        StringJoiner in = new StringJoiner(", ", "(", ")");
+        jobIds.forEach(id -> in.add("?"));
+        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
+                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"ChargePeriodStart\" AS s, \"ChargePeriodEnd\" AS e, "
+                + "\"EffectiveCost\" AS cost, \"ListCost\" AS list FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) "
+                + "AND \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ?) "
+                + "SELECT job, currency, s, e, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN " + in + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4, 2";
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
+            ps.setObject(2, java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+            for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 3, jobIds.get(i));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    out.add(new BilledPeriod(r.getString(1), r.getString(2), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), r.getBigDecimal(5),
+                            r.getBigDecimal(6)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot link jobs to the bill: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

@@ -160,6 +160,35 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void load_workingHours_defaultsMonFri8To20Utc_valueWhenGiven_badOnesNameTheirLine() throws Exception {
+        dev.burnrate.recommend.WorkingHours none = BurnrateConfig.load(Files.writeString(dir.resolve("none.yaml"), "tagMap: {}\n")).savings().workingHours();
+        assertThat(none.describe()).isEqualTo("Mon-Fri 08:00-20:00 UTC");
+        BurnrateConfig ok = BurnrateConfig.load(Files.writeString(dir.resolve("ok.yaml"),
+                "recommendations:\n  alertAbove: 100\n  workingHours: {days: Sun-Thu, from: \"07:30\", to: 18:00, zone: Asia/Dubai}\n"));
+        assertThat(ok.savings().workingHours().describe()).isEqualTo("Sun-Thu 07:30-18:00 Asia/Dubai");
+        assertThat(ok.savings().workingHours().cron(ok.savings().workingHours().to())).isEqualTo("0 18 * * 0-4");
+        assertThat(ok.recommendations().alertAbove()).isEqualByComparingTo("100");
+        // only the zone: the default days and hours in it
+        assertThat(BurnrateConfig.load(Files.writeString(dir.resolve("zone.yaml"), "recommendations:\n  workingHours:\n    zone: Europe/Berlin\n"))
+                .savings().workingHours().describe()).isEqualTo("Mon-Fri 08:00-20:00 Europe/Berlin");
+        Path zone = Files.writeString(dir.resolve("badzone.yaml"), "recommendations:\n  workingHours:\n    days: Mon-Fri\n    zone: Mars/Olympus\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(zone)).isInstanceOf(ConfigException.class).hasMessageContaining("badzone.yaml:4")
+                .hasMessageContaining("recommendations.workingHours.zone").hasMessageContaining("'Mars/Olympus' is not a time zone");
+        Path day = Files.writeString(dir.resolve("badday.yaml"), "recommendations:\n  workingHours: {days: Mon-Fry}\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(day)).hasMessageContaining("badday.yaml:2").hasMessageContaining("recommendations.workingHours.days")
+                .hasMessageContaining("'Fry' is not a day of the week");
+        Path time = Files.writeString(dir.resolve("badtime.yaml"), "recommendations:\n  workingHours:\n    from: 8h\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(time)).hasMessageContaining("badtime.yaml:3").hasMessageContaining("recommendations.workingHours.from")
+                .hasMessageContaining("'8h' is not a time of day");
+        Path backwards = Files.writeString(dir.resolve("backwards.yaml"), "recommendations:\n  workingHours:\n    from: \"20:00\"\n    to: \"08:00\"\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(backwards)).hasMessageContaining("backwards.yaml:3").hasMessageContaining("recommendations.workingHours")
+                .hasMessageContaining("must start before they end");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "recommendations:\n  workingHours:\n    timezone: UTC\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(typo)).hasMessageContaining("typo.yaml:3").hasMessageContaining("recommendations.workingHours.timezone")
+                .hasMessageContaining("unknown key");
+    }
+
+    @Test
     void load_unknownKeyOrBadValue_failsWithLine() throws Exception {
         Path a = Files.writeString(dir.resolve("a.yaml"), "tagMap:\n  team:\n    kees: [team]\n");
         assertThatThrownBy(() -> BurnrateConfig.load(a)).hasMessageContaining("a.yaml:3").hasMessageContaining("tagMap.team.kees");

@@ -120,14 +120,15 @@ class DemoIncidentsTest {
      * of Cloud Storage Standard, 450 (× (0.020 − 0.010)). The replication's saving is what the bill charged for its line
      * over the 30 days (1,800-2,199 GB a day at 0.02). The int8 variant answers 1.6 × the requests per instance-hour on
      * the same instances at 85% of the latency: its cost per 1k is about 1/1.6 of fp32's, and the saving about 37.5% of
-     * fp32's spend. The recsys endpoints each lose instance-hours in their quiet nights, never more than they cost.
+     * fp32's spend. The recsys endpoints each lose instance-hours in their quiet nights, never more than they cost. The
+     * search team's dev notebook is scheduled off nights and weekends: 216 idle off-hours in any 14 days at 1.1514 an hour.
      */
     @Test
     void savings_eachStoryShowsAsItsKind_withTheNumbersItWasWrittenWith() {
         List<dev.burnrate.recommend.Recommendation> recs = s.recommendations().list(dev.burnrate.recommend.Recommendations.Filter.ALL).recommendations();
         java.util.function.Function<String, dev.burnrate.recommend.Recommendation> target = t -> recs.stream().filter(r -> r.target().startsWith(t)).findFirst()
                 .orElseThrow(() -> new AssertionError("no recommendation " + t + " among " + recs.stream().map(r -> r.target()).toList()));
-        assertThat(recs).extracting(r -> r.kind().label()).contains("idle", "spot", "commitment", "inference", "storage");
+        assertThat(recs).extracting(r -> r.kind().label()).contains("idle", "schedule", "spot", "commitment", "inference", "storage");
 
         assertThat(target.apply("storage arn:aws:s3:::fraud-platform-training-archive").monthlySaving().amount()).isEqualByComparingTo("504");
         assertThat(target.apply("storage arn:aws:s3:::fraud-platform-training-archive").team()).isEqualTo("fraud");
@@ -158,5 +159,27 @@ class DemoIncidentsTest {
         }
         // the fraud endpoints change variant: not consolidated as well
         assertThat(recs).noneMatch(r -> r.target().startsWith("endpoint ep-fraud-detector"));
+
+        // the search team's dev notebook, busy in working hours and idle through nights and weekends: any 14 days hold 216
+        // off-hours (Mon-Fri 08:00-20:00 UTC), billed 1.1514 each (g5.2xlarge on demand, 1.212 less the contract's 5%)
+        dev.burnrate.recommend.Recommendation schedule = target.apply("job ranker-dev-notebook-1");
+        assertThat(schedule.kind()).isEqualTo(dev.burnrate.recommend.Recommendation.Kind.SCHEDULE);
+        assertThat(schedule.team()).isEqualTo("search");
+        assertThat(schedule.evidence().numbers()).containsEntry("off_hours_observed", "216").containsEntry("off_hours_idle", "216")
+                .containsEntry("billed_idle_off_hours", "248.7024").containsEntry("non_production", "environment=dev");
+        assertThat(schedule.monthlySaving().amount()).isEqualByComparingTo("532.9337142857"); // 248.7024 × 30 / 14
+        // the forgotten notebook idles around the clock: the idle rule takes it, not a schedule
+        assertThat(recs).filteredOn(r -> r.target().equals("job " + dev.burnrate.demo.FocusGenerator.FORGOTTEN + "1"))
+                .extracting(r -> r.kind().label()).containsExactly("idle");
+
+        // the purchase shows the floor of every lookback and buys the lowest the bills cover; its break-even is what it costs
+        // against the floor it covers (rounded up)
+        dev.burnrate.recommend.Recommendation purchase = target.apply("purchase Google Cloud / Compute Engine / us-central1");
+        Map<String, String> p = purchase.evidence().numbers();
+        assertThat(p).containsKeys("floor_7_days", "floor_30_days", "floor_60_days").containsEntry("term_months", "12");
+        assertThat(p.get("lookback_days")).isEqualTo("60"); // the bill began 2026-10-01: 60 days back is covered
+        BigDecimal covered = new BigDecimal(p.get("floor_effective_per_day")).subtract(new BigDecimal(p.getOrDefault("already_saved_per_day", "0")));
+        assertThat(new BigDecimal(p.get("break_even_utilisation"))).isEqualByComparingTo(
+                new BigDecimal(p.get("commitment_per_day")).divide(covered, 6, java.math.RoundingMode.CEILING)).isLessThan(BigDecimal.ONE);
     }
 }

@@ -181,6 +181,81 @@ class CommitmentsTest {
     }
 
     /**
+     * The 7/30/60-day lookbacks, by hand. Bills run 2026-09-02 .. 10-31 (the engine's day is 11-01).
+     * <ul>
+     * <li>Compute Engine in test-central1, every one of the 60 days: effective 80 + d on days 0-29 (09-02 .. 10-01),
+     *   100 + (d − 30) on days 30-52, 120 + (d − 53) on the last 7; list = effective / 0.8. Floors: 7 days 120 (10-25),
+     *   30 days 100 (10-02), 60 days 80 (09-02). The lowest, 60 days, is bought: list 100 a day at the catalog's 1-year
+     *   ratio 0.60 costs 60 a day, saving 80 − 60 = 20 a day, 600 a month. Break-even: 60 / 80 = 0.75 of it in use, or
+     *   12 × 0.75 = 9 of the 12 months; owed over the term 60 × 365 = 21900.</li>
+     * <li>AWS EC2 in us-east-1, whose bills only begin 10-02: 50 a day, 70 on the last 7 days (list = effective). No floor
+     *   over 60 days (no AWS bill on 10-01), 30 days 50, 7 days 70: 30 days is bought: 50 × 0.625 = 31.25 a day, saving
+     *   18.75 a day, 562.5 a month; break-even 31.25 / 50 = 0.625, 7.5 months.</li>
+     * <li>Compute Engine in test-east1, 40 a day but none on 10-12: its 60- and 30-day floors are 0 (usage that stops for a
+     *   day is not steady), the most conservative: nothing is bought though the last 7 days were steady.</li>
+     * </ul>
+     */
+    @Test
+    void steadyOnDemand_sevenThirtySixtyDayLookbacks_buysTheLowestCoveredFloorWithItsTermAndBreakEven() throws Exception {
+        StringBuilder b = new StringBuilder(SavingsBill.HEADER);
+        LocalDate first = LocalDate.parse("2026-09-02");
+        for (int d = 0; d < 60; d++) {
+            LocalDate day = first.plusDays(d);
+            BigDecimal eff = BigDecimal.valueOf(d < 30 ? 80 + d : d < 53 ? 100 + (d - 30) : 120 + (d - 53));
+            b.append(SavingsBill.row(day, eff.toPlainString(), eff.divide(new BigDecimal("0.8")).toPlainString(), "Usage", "Standard", "Compute Engine", "Compute",
+                    "test-central1", null, null, "team-a", "Google Cloud"));
+            if (!day.equals(LocalDate.parse("2026-10-12"))) {
+                b.append(SavingsBill.row(day, "40", "40", "Usage", "Standard", "Compute Engine", "Compute", "test-east1", null, null, "team-a", "Google Cloud"));
+            }
+            if (d >= 30) {
+                String aws = d >= 53 ? "70" : "50";
+                b.append(SavingsBill.row(day, aws, aws, "Usage", "Standard", "Amazon Elastic Compute Cloud", "Compute", "us-east-1", null, null, "team-b"));
+            }
+        }
+        Path bill = Files.writeString(dir.resolve("bill.csv"), b);
+        PriceCatalog catalog = PriceCatalog.bundled().withOverrides(List.of(
+                new InstancePrice("Google Cloud", "t1-standard-4", "test-central1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.60"), null, "test", "2026-11-01"),
+                new InstancePrice("Google Cloud", "t1-standard-4", "test-east1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.50"), null, "test", "2026-11-01"),
+                new InstancePrice("AWS", "m5.large", "us-east-1", null, 0, new BigDecimal("0.096"), null, new BigDecimal("0.060"), null, "test", "2026-11-01")));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            SavingsEngine.Result r = engine(l, catalog).compute();
+            assertThat(r.recommendations()).extracting(Recommendation::target).containsExactly(
+                    "purchase Google Cloud / Compute Engine / test-central1 USD", "purchase AWS / Amazon Elastic Compute Cloud / us-east-1 USD");
+
+            Recommendation gcp = r.recommendations().get(0);
+            assertThat(gcp.monthlySaving().amount()).isEqualByComparingTo("600");
+            assertThat(gcp.evidence().numbers())
+                    .containsEntry("lookback_days", "60")
+                    .containsEntry("floor_7_days", "120 USD on 2026-10-25")
+                    .containsEntry("floor_30_days", "100 USD on 2026-10-02")
+                    .containsEntry("floor_60_days", "80 USD on 2026-09-02")
+                    .containsEntry("floor_effective_per_day", "80").containsEntry("floor_list_per_day", "100")
+                    .containsEntry("commitment_per_day", "60").containsEntry("saving_per_day", "20")
+                    .containsEntry("term_months", "12").containsEntry("payment", "no upfront, hourly")
+                    .containsEntry("break_even_utilisation", "0.75").containsEntry("break_even_months_of_use", "9")
+                    .containsEntry("term_cost", "21900");
+            assertThat(gcp.evidence().from()).isEqualTo(java.time.Instant.parse("2026-09-02T00:00:00Z"));
+            assertThat(gcp.action()).contains("1-year, no-upfront").contains("2.5 USD/hour").contains("over the last 60 days")
+                    .contains("at least 75% of it is used").contains("ran 9 of them");
+            // never more than the floor: the commitment's daily on-demand equivalent is the floor's list cost
+            assertThat(new BigDecimal(gcp.evidence().numbers().get("floor_list_per_day"))).isLessThanOrEqualTo(new BigDecimal("100"));
+
+            Recommendation aws = r.recommendations().get(1);
+            assertThat(aws.monthlySaving().amount()).isEqualByComparingTo("562.5");
+            assertThat(aws.evidence().numbers())
+                    .containsEntry("lookback_days", "30")
+                    .containsEntry("floor_7_days", "70 USD on 2026-10-25")
+                    .containsEntry("floor_30_days", "50 USD on 2026-10-02")
+                    .containsEntry("floor_60_days", "none: no bill of the provider on 2026-10-01")
+                    .containsEntry("commitment_per_day", "31.25")
+                    .containsEntry("break_even_utilisation", "0.625").containsEntry("break_even_months_of_use", "7.5");
+            assertThat(aws.evidence().from()).isEqualTo(java.time.Instant.parse("2026-10-02T00:00:00Z"));
+            assertThat(r.recommendations()).noneMatch(x -> x.target().contains("test-east1"));
+        }
+    }
+
+    /**
      * Steady AWS on-demand usage (50 a day) with a catalog 1-year price for AWS in the region, while an AWS savings
      * plan left 9 unused: no purchase (those dollars are the unused plan's to recover; counting them for a purchase would
      * save them twice), only the unused recommendation of 9 a month, and a note saying why.
