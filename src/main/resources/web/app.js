@@ -327,8 +327,8 @@ pages.oncall = async () => {
       api(`/api/v1/anomalies?from=${daysAgo(7)}`).catch(() => ({ anomalies: [] })),
       api(`/api/v1/events?from=${daysAgo(7)}`).catch(() => ({ events: [] })),
     ]);
-    const sloOrder = { page: 0, ticket: 1, ok: 2 };
-    const sloRows = [...(slos.slos || [])].sort((a, b) => (sloOrder[a.state] ?? 3) - (sloOrder[b.state] ?? 3));
+    const sloOrder = { page: 0, ticket: 1, exhausted: 2, ok: 3 };
+    const sloRows = [...(slos.slos || [])].sort((a, b) => (sloOrder[a.state] ?? 4) - (sloOrder[b.state] ?? 4));
     const fmtNum = (v, digits) => v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits });
     const sliOf = r => r.sli === 'error_rate' ? `${fmtNum(r.sliValue, 4)}%` : r.sli === 'gpu_utilisation' ? `${fmtNum(r.sliValue, 2)}%`
       : r.sli === 'cost_per_1k' ? `${fmtNum(r.sliValue, 4)} ${r.objective.unit}` : `${fmtNum(r.sliValue, 1)} ms`;
@@ -365,18 +365,18 @@ pages.oncall = async () => {
           { label: 'Budget left', num: true, value: r => r.budgetRemainingPercent === null || r.budgetRemainingPercent === undefined ? '–' : `${fmtNum(r.budgetRemainingPercent, 1)}%` },
           { label: 'Burn 1h / 6h / 3d', num: true, value: r => ['1h', '6h', '3d'].map(w => r.burnRates && r.burnRates[w] !== undefined && r.burnRates[w] !== null ? fmtNum(r.burnRates[w], 2) + '×' : '–').join(' / ') },
         ], sloRows, { empty: 'No SLOs declared (slos: in burnrate.yaml).', id: 'slos' }), 'wide')}
-        ${card('P95 latency per model, last 24 h', table('Request-weighted P95; most requests first', [
+        ${card('P95 latency per model, since yesterday 00:00 UTC', table('Request-weighted P95; most requests first', [
           { label: 'Model', html: r => debugLink(r.model) },
           { label: 'Requests', num: true, value: r => fmtNum(r.requests, 0) },
           { label: 'P95', num: true, value: r => r.requests ? `${fmtNum(r.p95w / r.requests, 1)} ms` : '–' },
           { label: 'Errors', num: true, value: r => r.requests ? `${fmtNum(100 * r.errors / r.requests, 3)}%` : '–' },
-        ], latency, { empty: 'No inference usage in the last 24 hours.', id: 'latency' }))}
-        ${card('GPU utilisation per pool, last 24 h', table('Pool = the samples\' namespace', [
+        ], latency, { empty: 'No inference usage since yesterday 00:00 UTC.', id: 'latency' }))}
+        ${card('GPU utilisation per pool, since yesterday 00:00 UTC', table('Pool = the samples\' namespace', [
           { label: 'Pool', value: r => r.namespace || '(none)' },
           { label: 'GPU hours', num: true, value: r => fmtNum(r.gpuHours, 1) },
           { label: 'Mean util.', num: true, value: r => r.meanUtilization === null || r.meanUtilization === undefined ? '–' : `${fmtNum(r.meanUtilization, 1)}%` },
           { label: 'Idle GPU hours', num: true, value: r => fmtNum(r.idleGpuHours, 1) },
-        ], gpu.usage || [], { empty: 'No GPU samples in the last 24 hours.', id: 'gpu-pools' }))}
+        ], gpu.usage || [], { empty: 'No GPU samples since yesterday 00:00 UTC.', id: 'gpu-pools' }))}
         ${card('Open spend anomalies, last 7 days', table('One row per incident, largest impact first', [
           { label: 'Day', value: r => r.day },
           { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },

@@ -21,7 +21,11 @@ import java.util.Optional;
  */
 final class Alternatives {
     /** One change to the plan and what it would cost. */
-    record Alternative(String kind, String from, String to, GateRequest request, Estimate estimate) {
+    record Alternative(String kind, String from, String to, GateRequest request, Estimate estimate, String why) {
+        Alternative(String kind, String from, String to, GateRequest request, Estimate estimate) {
+            this(kind, from, to, request, estimate, "");
+        }
+
         String label() {
             return kind + " (" + from + " → " + to + ")";
         }
@@ -83,7 +87,9 @@ final class Alternatives {
             notes.add("spot not offered: no eviction history on spot and no interruption band for " + r.instanceType() + " in " + r.region());
             return Optional.empty();
         }
-        return Optional.of(new Alternative("spot", r.pricing().label(), "spot", s, atSpot.get().withOverhead(o.get().overhead(), "on spot: " + o.get().describe())));
+        String why = (declared ? "the request resumes from checkpoints (tag " + CHECKPOINTS_TAG + "=true)"
+                : r.model() + "'s past " + r.kind().label() + " runs checkpoint") + "; " + o.get().describe();
+        return Optional.of(new Alternative("spot", r.pricing().label(), "spot", s, atSpot.get().withOverhead(o.get().overhead(), "on spot: " + o.get().describe()), why));
     }
 
     /**

@@ -164,7 +164,7 @@ final class Decider {
             Money saved = saving(planEst, chosen.estimate());
             changes.add(new Ticket.Change(chosen.kind(), chosen.from(), chosen.to(), saved));
             reasons.add("fits with " + chosen.kind() + " (" + chosen.from() + " → " + chosen.to() + "): p90 " + fmt(chosen.estimate().p90())
-                    + ", saving " + fmt(saved));
+                    + ", saving " + fmt(saved) + (chosen.why().isEmpty() ? "" : " (" + chosen.why() + ")"));
             plan = chosen.request();
             planEst = chosen.estimate();
         } else {

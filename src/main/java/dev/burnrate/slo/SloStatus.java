@@ -33,11 +33,15 @@ public record SloStatus(Slo slo, Instant now, Instant asOf, BigDecimal sli, BigD
     public record RuleState(SloEvaluator.Rule rule, Double longBurn, Double shortBurn, boolean firing) {
     }
 
-    /** page, ticket (the most severe rule firing), ok, or no data. */
+    /**
+     * page, ticket (the most severe rule firing), exhausted (no rule firing, but the window's error budget is spent: the
+     * burn stopped, or its short windows hold no data, after the objective was already missed), ok, or no data.
+     */
     public String state() {
         if (goodPercent == null) return "no data";
         if (rules.stream().anyMatch(r -> r.firing() && r.rule().page())) return "page";
         if (rules.stream().anyMatch(RuleState::firing)) return "ticket";
+        if (budgetRemainingPercent != null && budgetRemainingPercent < 0) return "exhausted";
         return "ok";
     }
 

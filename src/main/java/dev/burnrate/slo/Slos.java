@@ -184,7 +184,7 @@ public final class Slos {
             case ERROR_RATE -> "Check recent deploys and the endpoint's health; roll back the variant if errors started with it.";
             default -> "Check recent deploys, load and the serving GPUs of " + slo.scope().model() + "; roll back or scale out if latency started with them.";
         };
-        alerts.raise(SOURCE, severity, key, title, summary, d, "/slos?id=" + java.net.URLEncoder.encode(slo.id(), java.nio.charset.StandardCharsets.UTF_8),
+        alerts.raise(SOURCE, severity, key, title, summary, d, slo.scope().model() == null ? "/oncall" : "/debug?model=" + java.net.URLEncoder.encode(slo.scope().model(), java.nio.charset.StandardCharsets.UTF_8),
                 action, slo.channels());
     }
 

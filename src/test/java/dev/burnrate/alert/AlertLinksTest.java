@@ -37,8 +37,8 @@ class AlertLinksTest {
 
     @Test
     void everyRouteAlertsUse_isADashboardPage() {
-        // the routes raised by budgets, anomalies, the gate and cost-record policies
-        for (String route : new String[]{"/budgets?id=b", "/anomalies?id=a", "/approvals", "/policies"}) {
+        // the routes raised by budgets, anomalies, the gate, cost-record policies and SLOs (a model's debug page, a pool's on-call)
+        for (String route : new String[]{"/budgets?id=b", "/anomalies?id=a", "/approvals", "/policies", "/debug?model=m", "/oncall"}) {
             assertThat(DashboardRoutes.pages()).as(route).contains(DashboardRoutes.pageOf(alerts("http://h").dashboardLink(route)));
         }
     }

@@ -293,6 +293,9 @@ class GateTest {
         assertThat(t.plan().pricing()).isEqualTo(PriceCatalog.Pricing.SPOT);
         assertThat(t.reserved().amount()).isEqualByComparingTo("139.07");
         assertThat(t.planEstimate().note()).contains("on spot: checkpoint every 47.4 h, restart overhead 1.1% (MTBF 4500.0 h from AWS Spot Advisor band 10-15%");
+        // the reason a person reads says why spot was allowed and what restarts cost
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("fits with spot (on_demand → spot): p90 139.07 USD, saving 204.93 USD",
+                "(churn's past full runs checkpoint; checkpoint every 47.4 h, restart overhead 1.1%"));
         // nothing fits now this month: deferred to the next budget period
         Ticket late = gate.submit(req("next-month", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(late.decision()).isEqualTo(Ticket.Decision.DEFERRED);

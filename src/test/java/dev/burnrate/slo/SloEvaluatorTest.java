@@ -238,6 +238,10 @@ class SloEvaluatorTest {
             assertThat(s.state()).isEqualTo("page");
             assertThat(s.goodPercent()).isCloseTo(100 * (1 - 105.0 / 2085), within(1e-9));
             assertThat(s.budgetRemainingPercent()).isCloseTo(100 * (1 - 105.0 / 2085 / 0.05), within(1e-9));
+            // the budget is overspent (-0.7%): while a rule fires the state is the page; once none does it stays exhausted, never ok
+            assertThat(new SloStatus(s.slo(), s.now(), s.asOf(), s.sli(), s.sliLastHour(), s.goodPercent(), s.budgetRemainingPercent(), s.burnRates(),
+                    s.rules().stream().map(r -> new SloStatus.RuleState(r.rule(), r.longBurn(), r.shortBurn(), false)).toList(), s.events()).state())
+                    .isEqualTo("exhausted");
             // the window's mean: 384 samples at 80, hour 10's 12 (660), hour 11's 12 (720) and hour 12's 10 so far (200): 32,300 / 418
             assertThat(s.sli()).isEqualByComparingTo("77.27");
             // the last hour [11:45, 12:45): 11:50's A 90 and B 30, then five pairs at 20 (GPU C's [N/A] samples left out): 320 / 12
