@@ -82,7 +82,7 @@ final class Alternatives {
         List<JobRun> onSpot = family.stream().filter(j -> "spot".equals(j.pricing()) && r.instanceType().equals(j.instanceType())
                 && (j.region() == null || j.region().equals(r.region()))).toList();
         Optional<SpotEconomics.Outcome> o = spot.of(r.provider(), r.instanceType(), r.region(), r.count(),
-                SpotEconomics.history(onSpot, end.minus(spot.historyWindow()), end));
+                SpotEconomics.history(onSpot, end.minus(spot.historyWindow()), end), atSpot.get().hoursP90());
         if (o.isEmpty()) {
             notes.add("spot not offered: no eviction history on spot and no interruption band for " + r.instanceType() + " in " + r.region());
             return Optional.empty();

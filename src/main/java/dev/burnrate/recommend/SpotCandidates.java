@@ -105,7 +105,12 @@ final class SpotCandidates {
         int[] counts = runs.stream().mapToInt(j -> Math.max(1, j.instanceCount())).sorted().toArray();
         int instances = counts.length == 0 ? 1 : counts[(counts.length - 1) / 2];
 
-        SpotEconomics.Outcome o = economics.of(f.provider(), f.instanceType(), f.region(), instances, SpotEconomics.history(spotRuns, historyFrom, end)).orElse(null);
+        // the family's typical (median) run length: a run shorter than the checkpoint interval needs none within it
+        long[] seconds = runs.stream().filter(j -> j.end() != null && j.start() != null).mapToLong(j -> java.time.Duration.between(j.start(), j.end()).getSeconds())
+                .sorted().toArray();
+        BigDecimal runHours = seconds.length == 0 ? null : BigDecimal.valueOf(seconds[(seconds.length - 1) / 2]).divide(BigDecimal.valueOf(3600), MC);
+        SpotEconomics.Outcome o = economics.of(f.provider(), f.instanceType(), f.region(), instances, SpotEconomics.history(spotRuns, historyFrom, end), runHours)
+                .orElse(null);
         if (o == null) {
             notes.add("spot for " + f.label() + " not judged: no eviction history on spot and no interruption band in the catalog");
             return null;
@@ -135,18 +140,19 @@ final class SpotCandidates {
         n.put("checkpoint_cost_minutes", String.valueOf(settings.checkpointMinutes()));
         n.put("restart_minutes", String.valueOf(settings.restartMinutes()));
         n.put("checkpoint_interval_hours", plain(tau));
+        if (runHours != null) n.put("median_run_hours", plain(runHours));
         n.put("overhead_fraction", plain(overhead));
         n.put("gross_saving", plain(gross));
         n.put("restart_overhead_cost", plain(restartCost));
         Recommendation.Risk risk = o.risk();
-        String every = tau.setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+
         return Recommendation.open(Recommendation.Kind.SPOT, f.team(), "job family " + f.label(),
                 new Recommendation.Evidence(from, end, "on-demand runs that checkpoint, billed in the last " + settings.spotDays() + " days, on spot: billed × spot/on-demand "
                         + "× (1 + overhead), overhead = C/τ + (τ/2 + R)/MTBF with τ = √(2 × MTBF × C) (Young/Daly), C = " + settings.checkpointMinutes()
-                        + " min to write a checkpoint, R = " + settings.restartMinutes() + " min to restart; MTBF from " + o.mtbfSource(), n),
+                        + " min to write a checkpoint, R = " + settings.restartMinutes() + " min to restart (a run of T h shorter than τ needs no checkpoint within it: overhead = (T/2 + R)/MTBF); MTBF from " + o.mtbfSource(), n),
                 new Money(monthly, currency), risk,
                 "Run " + f.team() + "'s " + f.model() + " " + f.kind() + " jobs on spot " + f.instanceType() + " (" + Money.plain(price.spot()) + " instead of "
-                        + Money.plain(price.onDemand()) + " USD/hour at list), checkpointing every " + every + " h and resuming from the last checkpoint when evicted; "
+                        + Money.plain(price.onDemand()) + " USD/hour at list), " + o.advice() + " and resuming from the last checkpoint when evicted; "
                         + "e.g. a gate policy that downgrades " + f.kind() + " requests of " + f.model() + " to spot");
     }
 

@@ -38,7 +38,18 @@ public final class SpotEconomics {
      * @param fromEvictions whether the MTBF comes from the family's own evictions (else from the Spot Advisor's band)
      */
     public record Outcome(InstancePrice price, BigDecimal ratio, BigDecimal mtbfHours, String mtbfSource, BigDecimal checkpointEveryHours,
-                          BigDecimal overhead, boolean fromEvictions, PriceCatalog.SpotInterruption band) {
+                          BigDecimal overhead, boolean fromEvictions, PriceCatalog.SpotInterruption band, BigDecimal runHours) {
+        /** Whether the run is shorter than the checkpoint interval: no checkpoint is needed within it. */
+        public boolean noPeriodicCheckpoint() {
+            return runHours != null && checkpointEveryHours.compareTo(runHours) >= 0;
+        }
+
+        /** What to do, for actions: "checkpointing every 3.1 h" or "no checkpoint within a run (runs of 12.5 h, ...)". */
+        public String advice() {
+            return noPeriodicCheckpoint() ? "no checkpoint needed within a run (a " + hours(runHours) + " h run is shorter than the " + hours(checkpointEveryHours)
+                    + " h Young/Daly interval; an eviction costs on average half a run)" : "checkpointing every " + hours(checkpointEveryHours) + " h";
+        }
+
         /** Expected cost on spot per unit of on-demand cost: ratio × (1 + overhead). */
         public BigDecimal costFactor() {
             return ratio.multiply(BigDecimal.ONE.add(overhead), MC);
@@ -52,10 +63,15 @@ public final class SpotEconomics {
 
         /** "checkpoint every 3.1 h, restart overhead 8.2% (MTBF … from …)": for reasons and evidence. */
         public String describe() {
-            return "checkpoint every " + checkpointEveryHours.setScale(1, RoundingMode.HALF_EVEN).toPlainString() + " h, restart overhead "
+            return (noPeriodicCheckpoint() ? "no checkpoint within a " + hours(runHours) + " h run" : "checkpoint every " + hours(checkpointEveryHours) + " h")
+                    + ", restart overhead "
                     + overhead.movePointRight(2).setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "% (MTBF "
                     + mtbfHours.setScale(1, RoundingMode.HALF_EVEN).toPlainString() + " h from " + mtbfSource + ")";
         }
+    }
+
+    private static String hours(BigDecimal h) {
+        return h.setScale(1, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private final PriceCatalog catalog;
@@ -106,6 +122,14 @@ public final class SpotEconomics {
      * for it, or neither the family's evictions nor an interruption band give an MTBF.
      */
     public Optional<Outcome> of(String provider, String instanceType, String region, int instances, History history) {
+        return of(provider, instanceType, region, instances, history, null);
+    }
+
+    /**
+     * The same for runs of about {@code runHours} (null: unknown): when a run is shorter than the Young/Daly interval it
+     * needs no checkpoint within it, and an eviction loses on average half a run: overhead = (T/2 + R) / MTBF.
+     */
+    public Optional<Outcome> of(String provider, String instanceType, String region, int instances, History history, BigDecimal runHours) {
         InstancePrice price = catalog.find(provider, instanceType, region).orElse(null);
         if (price == null || price.spot() == null || price.onDemand().signum() <= 0) return Optional.empty();
         PriceCatalog.SpotInterruption band = catalog.spotInterruption(provider, instanceType, region).orElse(null);
@@ -127,7 +151,9 @@ public final class SpotEconomics {
         BigDecimal c = BigDecimal.valueOf(checkpointMinutes).divide(BigDecimal.valueOf(60), MC);
         BigDecimal restart = BigDecimal.valueOf(restartMinutes).divide(BigDecimal.valueOf(60), MC);
         BigDecimal tau = BigDecimal.valueOf(2).multiply(mtbf).multiply(c).sqrt(MC);
-        BigDecimal overhead = c.divide(tau, MC).add(tau.divide(BigDecimal.valueOf(2), MC).add(restart).divide(mtbf, MC));
-        return Optional.of(new Outcome(price, price.spot().divide(price.onDemand(), MC), mtbf, source, tau, overhead, fromEvictions, band));
+        BigDecimal overhead = runHours != null && tau.compareTo(runHours) >= 0
+                ? runHours.divide(BigDecimal.valueOf(2), MC).add(restart).divide(mtbf, MC)
+                : c.divide(tau, MC).add(tau.divide(BigDecimal.valueOf(2), MC).add(restart).divide(mtbf, MC));
+        return Optional.of(new Outcome(price, price.spot().divide(price.onDemand(), MC), mtbf, source, tau, overhead, fromEvictions, band, runHours));
     }
 }

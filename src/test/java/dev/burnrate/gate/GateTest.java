@@ -231,7 +231,7 @@ class GateTest {
         Ticket t = gate.submit(req("too-big", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(t.changes()).isEmpty();
         assertThat(t.reasons()).anySatisfy(r -> assertThat(r)
-                .contains("no change fits either: spot (on_demand → spot) p90 139.07 USD is over budget ml-monthly (available 80.00 USD)"));
+                .contains("no change fits either: spot (on_demand → spot) p90 137.88 USD is over budget ml-monthly (available 80.00 USD)"));
     }
 
     @Test
@@ -285,22 +285,23 @@ class GateTest {
         assertThat(t.decision()).isEqualTo(Ticket.Decision.APPROVED_WITH_CHANGES);
         // the savings engine's spot rule: 137.60 at the spot price × (1 + restart overhead). MTBF 4,500 h (Spot Advisor band
         // 10-15%, whose upper bound the feed gives as 16: 720 h × 100 / 16, one instance), τ = √(2 × 4500 × 0.25) = 47.43 h,
-        // overhead = 0.25/47.43 + (23.72 + 0.5)/4500 = 0.010652; 137.60 × 1.010652 = 139.07, saving 344.00 − 139.07 = 204.93
+        // longer than the run's p90 of 17.2 h (344 / 20 per hour): no checkpoint within it, an eviction loses half a run:
+        // overhead = (17.2/2 + 0.5)/4500 = 0.0020222; 137.60 × 1.0020222 = 137.88, saving 344.00 − 137.88 = 206.12
         assertThat(t.changes()).singleElement().satisfies(c -> {
             assertThat(c.kind()).isEqualTo("spot");
-            assertThat(c.saving().amount()).isEqualByComparingTo("204.93");
+            assertThat(c.saving().amount()).isEqualByComparingTo("206.12");
         });
         assertThat(t.plan().pricing()).isEqualTo(PriceCatalog.Pricing.SPOT);
-        assertThat(t.reserved().amount()).isEqualByComparingTo("139.07");
-        assertThat(t.planEstimate().note()).contains("on spot: checkpoint every 47.4 h, restart overhead 1.1% (MTBF 4500.0 h from AWS Spot Advisor band 10-15%");
+        assertThat(t.reserved().amount()).isEqualByComparingTo("137.88");
+        assertThat(t.planEstimate().note()).contains("on spot: no checkpoint within a 17.2 h run, restart overhead 0.2% (MTBF 4500.0 h from AWS Spot Advisor band 10-15%");
         // the reason a person reads says why spot was allowed and what restarts cost
-        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("fits with spot (on_demand → spot): p90 139.07 USD, saving 204.93 USD",
-                "(churn's past full runs checkpoint; checkpoint every 47.4 h, restart overhead 1.1%"));
+        assertThat(t.reasons()).anySatisfy(r -> assertThat(r).contains("fits with spot (on_demand → spot): p90 137.88 USD, saving 206.12 USD",
+                "(churn's past full runs checkpoint; no checkpoint within a 17.2 h run, restart overhead 0.2%"));
         // nothing fits now this month: deferred to the next budget period
         Ticket late = gate.submit(req("next-month", GateRequest.Kind.FULL, PriceCatalog.Pricing.ON_DEMAND, "drift", "0.5"));
         assertThat(late.decision()).isEqualTo(Ticket.Decision.DEFERRED);
         assertThat(late.notBefore()).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
-        assertThat(String.join(" ", late.reasons())).contains("reserved 4939.07 USD", "available 60.93 USD");
+        assertThat(String.join(" ", late.reasons())).contains("reserved 4937.88 USD", "available 62.12 USD");
     }
 
     @Test

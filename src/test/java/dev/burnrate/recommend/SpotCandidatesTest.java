@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.within;
  *   saving = 1000 × (1 − 0.33) − 1000 × 0.33 × 0.0525 = 670 − 17.325 = 652.675.</li>
  * <li>vision/detector/training on p4de.24xlarge (10 / 3.5: ratio 0.35), 2 instances, no spot history: the Spot Advisor band
  *   of p4de.24xlarge in us-east-1 is "&lt;5%", so an instance's MTBF is 720 × 100 / 5 = 14400 h and the job's 7200 h.
- *   τ = √(2 × 7200 × 0.25) = 60 h; overhead = 0.25/60 + (30 + 0.5)/7200 = 60.5/7200; saving = 2000 × 0.65 − 2000 × 0.35 × 60.5/7200
- *   = 1300 − 5.8819444… = 1294.1180556 (to 6 places 1294.118056).</li>
+ *   τ = √(2 × 7200 × 0.25) = 60 h, longer than its 24 h run: no checkpoint within a run, an eviction loses half a run:
+ *   overhead = (24/2 + 0.5)/7200 = 12.5/7200; saving = 2000 × 0.65 − 2000 × 0.35 × 12.5/7200 = 1300 − 1.2152778… = 1298.7847222
+ *   (to 6 places 1298.784722).</li>
  * <li>fraud's runaway {@code a3} (64 instances, stopped) is left out: neither its 5000 nor its size count.</li>
  * <li>search/ranker/training never checkpoints (a restart would start over): no spot.</li>
  * </ul>
@@ -98,9 +99,10 @@ class SpotCandidatesTest {
             assertThat(fraud.action()).contains("checkpointing every 10.0 h");
 
             Recommendation vision = spot.get(0);
-            assertThat(vision.monthlySaving().amount()).isCloseTo(new BigDecimal("1294.118056"), within(new BigDecimal("0.000001")));
+            assertThat(vision.monthlySaving().amount()).isCloseTo(new BigDecimal("1298.784722"), within(new BigDecimal("0.000001")));
             assertThat(vision.evidence().numbers()).containsEntry("mtbf_hours", "7200").containsEntry("checkpoint_interval_hours", "60")
-                    .containsEntry("instances", "2");
+                    .containsEntry("median_run_hours", "24").containsEntry("overhead_fraction", "0.001736").containsEntry("instances", "2");
+            assertThat(vision.action()).contains("no checkpoint needed within a run (a 24.0 h run is shorter than the 60.0 h Young/Daly interval");
             assertThat(vision.evidence().rule()).contains("Spot Advisor band <5%");
             assertThat(vision.risk()).isEqualTo(Recommendation.Risk.MEDIUM);
 
