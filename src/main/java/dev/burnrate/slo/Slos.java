@@ -162,7 +162,9 @@ public final class Slos {
         if (r.longBurn() > 0) {
             Duration left = s.budgetRemainingPercent() == null || s.budgetRemainingPercent() <= 0 ? Duration.ZERO
                     : Duration.ofSeconds((long) (s.budgetRemainingPercent() / 100 * slo.window().getSeconds() / r.longBurn()));
-            d.put("budget exhausted in", left.isZero() ? "already exhausted" : left.toHours() + "h at this burn rate");
+            // hours and minutes: "3h" for 3 h 42 min read as sooner than it is
+            d.put("budget exhausted in", left.isZero() ? "already exhausted"
+                    : left.toHours() + "h" + (left.toMinutesPart() > 0 ? " " + left.toMinutesPart() + "min" : "") + " at this burn rate");
         }
         // what changed during the long window, or the 6 hours before as of if longer, and since: the first suspects (the latest 3)
         Duration lookBack = rule.longWindow().compareTo(SUSPECT_LOOKBACK) > 0 ? rule.longWindow() : SUSPECT_LOOKBACK;

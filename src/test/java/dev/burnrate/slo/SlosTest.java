@@ -71,7 +71,8 @@ class SlosTest {
                         .containsEntry("budget spent in 1h", "4.96% of the 28d error budget") // 33.33 × 1 h / 672 h
                         .containsEntry("sli last hour", "433.3 ms")
                         .containsEntry("team", "llm-platform")
-                        .containsEntry("rules firing", "page-1h-5m"); // the details of its first raise
+                        .containsEntry("rules firing", "page-1h-5m") // the details of its first raise
+                        .containsEntry("budget exhausted in", "13h 56min at this burn rate"); // 69.14% × 672 h / 33.33 = 13.94 h, not "13h"
             });
 
             clock.set(Instant.parse("2026-10-20T12:55:00Z"));
