@@ -33,7 +33,8 @@ public record Recommendation(String id, Kind kind, String team, String target, E
         /** rightsize, IDLE, Commitment (any case). */
         public static Kind parse(String s) {
             for (Kind k : values()) if (k.name().equalsIgnoreCase(s.strip())) return k;
-            throw new IllegalArgumentException("kind '" + s + "' is not one of rightsize, idle, schedule, spot, commitment, inference, storage");
+            // a parameter error (the API's problem names it, as for every other query parameter)
+            throw new dev.burnrate.ledger.InvalidParameterException("kind", s, "not one of rightsize, idle, schedule, spot, commitment, inference, storage");
         }
     }
 

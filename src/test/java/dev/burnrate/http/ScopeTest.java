@@ -256,6 +256,10 @@ class ScopeTest {
             status(send("GET", "/api/v1/recommendations?team=search", viewer, null), 403);
             assertThat(ok(send("GET", "/api/v1/recommendations", admin, null)).get("recommendations")).extracting(x -> x.get("team").asText())
                     .contains("fraud", "search");
+            // an unknown kind is a problem naming the parameter, as for every query parameter
+            HttpResponse<String> bogus = send("GET", "/api/v1/recommendations?kind=bogus", admin, null);
+            status(bogus, 400);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(bogus.body()).path("parameter").asText()).isEqualTo("kind");
         });
         c.put("POST /api/v1/recommendations/{id}/accept", () -> {
             String id = searchRecommendation();
