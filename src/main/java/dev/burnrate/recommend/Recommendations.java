@@ -110,7 +110,7 @@ public final class Recommendations {
     }
 
     public Recommendation dismiss(String id, String reason, String actor) {
-        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a dismissal needs a reason (--reason)");
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a dismissal needs a reason (--reason on the command line, \"reason\" in the API)");
         return move(find(id).orElseThrow(() -> new NotFoundException(id)), Recommendation.State.dismissed(reason, actor, clock.instant()),
                 "recommendation.dismissed", actor);
     }
