@@ -279,8 +279,8 @@ final class CommitmentAnalysis {
             out.add(Recommendation.open(Recommendation.Kind.COMMITMENT, null, "purchase " + provider + " / " + service + " / " + region + " " + currency,
                     new Recommendation.Evidence(w.start(), w.end(), "steady floor = the lowest daily on-demand effective cost of the service in the region over each "
                             + "lookback (" + lookbackList + " days; a day without on-demand usage makes it 0, a day the provider's bills do not reach leaves that "
-                            + "lookback without one); the lowest floor of the lookbacks the bills cover is bought (less what idle, rightsizing, scheduling and spot "
-                            + "recommendations there save); a commitment covers at most that floor, priced at the smallest 1-year discount the catalog has for the "
+                            + "lookback without one); the lowest floor of the lookbacks the bills cover is bought (less what idle, rightsizing, scheduling, inference and spot "
+                            + "recommendations there save; of a spot family only the part of its spend billed every day of the window); a commitment covers at most that floor, priced at the smallest 1-year discount the catalog has for the "
                             + "provider and region. The catalog's rate is hourly with no upfront, so the commitment saves from its first hour while usage stays at the "
                             + "floor; break-even = its cost / the floor's on-demand cost: the share of it that must stay in use, or the months of the "
                             + TERM_MONTHS + "-month term the floor usage must keep running", n),

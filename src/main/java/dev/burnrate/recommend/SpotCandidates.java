@@ -75,13 +75,48 @@ final class SpotCandidates {
         List<Recommendation> out = new ArrayList<>();
         // one pass over the bill for every family's runs (a query per family scanned the window's rows once each)
         Map<String, Map<String, JobRuns.Billed>> billed = jobs.billed(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end);
+        Map<String, List<JobRuns.BilledPeriod>> periods = new java.util.HashMap<>();
+        for (JobRuns.BilledPeriod p : jobs.billedPeriods(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end)) {
+            periods.computeIfAbsent(p.job(), k -> new ArrayList<>()).add(p);
+        }
         for (Map.Entry<Family, List<JobRun>> e : onDemand.entrySet()) {
             Recommendation r = recommend(e.getKey(), e.getValue(), billed, spot.getOrDefault(e.getKey(), List.of()), from, end, historyFrom, notes);
             if (r == null) continue;
             out.add(r);
-            onDemandSaved.merge(e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), r.monthlySaving().amount(), BigDecimal::add);
+            // a commitment covers the steady floor: only the part of the family's spend billed every day lowers it
+            BigDecimal steady = r.monthlySaving().amount().multiply(steadyShare(e.getValue(), periods, r.monthlySaving().currency(), from, end), MC);
+            onDemandSaved.merge(e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), steady, BigDecimal::add);
         }
         return out;
+    }
+
+    /**
+     * The share of a family's on-demand spend in [from, end) that it bills every whole UTC day of the window: its lowest
+     * day × the days ÷ its spend (0 when some day bills nothing: training that does not run every day is not in the floor).
+     */
+    static BigDecimal steadyShare(List<JobRun> runs, Map<String, List<JobRuns.BilledPeriod>> periods, String currency, Instant from, Instant end) {
+        java.time.LocalDate first = java.time.LocalDate.ofInstant(from.plusSeconds(86_399), java.time.ZoneOffset.UTC);
+        java.time.LocalDate last = java.time.LocalDate.ofInstant(end, java.time.ZoneOffset.UTC); // exclusive
+        if (!last.isAfter(first)) return BigDecimal.ZERO;
+        Map<java.time.LocalDate, BigDecimal> daily = new java.util.HashMap<>();
+        BigDecimal total = BigDecimal.ZERO;
+        for (JobRun j : runs) {
+            for (JobRuns.BilledPeriod p : periods.getOrDefault(j.id(), List.of())) {
+                if (!p.currency().equals(currency)) continue;
+                java.time.LocalDate d = java.time.LocalDate.ofInstant(p.start(), java.time.ZoneOffset.UTC);
+                total = total.add(p.effective());
+                if (!d.isBefore(first) && d.isBefore(last)) daily.merge(d, p.effective(), BigDecimal::add);
+            }
+        }
+        if (total.signum() <= 0) return BigDecimal.ZERO;
+        BigDecimal lowest = null;
+        long days = 0;
+        for (java.time.LocalDate d = first; d.isBefore(last); d = d.plusDays(1), days++) {
+            BigDecimal v = daily.getOrDefault(d, BigDecimal.ZERO);
+            if (lowest == null || v.compareTo(lowest) < 0) lowest = v;
+        }
+        BigDecimal share = lowest.multiply(BigDecimal.valueOf(days)).divide(total, MC);
+        return share.compareTo(BigDecimal.ONE) > 0 ? BigDecimal.ONE : share;
     }
 
     private Recommendation recommend(Family f, List<JobRun> runs, Map<String, Map<String, JobRuns.Billed>> billedByJob, List<JobRun> spotRuns, Instant from,

@@ -1,6 +1,7 @@
 package dev.burnrate.recommend;
 
 import dev.burnrate.ingest.jobs.JobRunJson;
+import dev.burnrate.ledger.JobRun;
 import dev.burnrate.pricing.InstancePrice;
 import dev.burnrate.pricing.PriceCatalog;
 import dev.burnrate.store.DuckGpuSamples;
@@ -111,5 +112,30 @@ class SpotCandidatesTest {
             assertThat(fraud.monthlySaving().amount()).isLessThan(new BigDecimal("1000"));
             assertThat(vision.monthlySaving().amount()).isLessThan(new BigDecimal("2000"));
         }
+    }
+
+    @Test
+    void steadyShare_onlySpendBilledEveryDayLowersACommitmentFloor() {
+        Instant from = Instant.parse("2026-10-01T00:00:00Z");
+        Instant end = Instant.parse("2026-10-04T00:00:00Z"); // whole days: Oct 1, 2, 3
+        JobRun run = new JobRun("r1", "fraud", null, "fraud", "retraining", "full", "p4d.24xlarge", 1, "on_demand", "AWS", "us-east-1",
+                from, end, "succeeded", 3, 0, null, Map.of());
+        java.util.function.Function<String[], Map<String, List<dev.burnrate.allocation.JobRuns.BilledPeriod>>> bill = amounts -> {
+            List<dev.burnrate.allocation.JobRuns.BilledPeriod> ps = new java.util.ArrayList<>();
+            for (int d = 0; d < amounts.length; d++) {
+                if (amounts[d] == null) continue;
+                Instant s0 = from.plus(Duration.ofDays(d));
+                ps.add(new dev.burnrate.allocation.JobRuns.BilledPeriod("r1", "USD", s0, s0.plus(Duration.ofDays(1)), new BigDecimal(amounts[d]), new BigDecimal(amounts[d])));
+            }
+            return Map.of("r1", ps);
+        };
+        // every day alike: all of it is steady
+        assertThat(SpotCandidates.steadyShare(List.of(run), bill.apply(new String[]{"100", "100", "100"}), "USD", from, end)).isEqualByComparingTo("1");
+        // 100, 50, 150: the lowest day 50 × 3 days / 300 = 0.5
+        assertThat(SpotCandidates.steadyShare(List.of(run), bill.apply(new String[]{"100", "50", "150"}), "USD", from, end)).isEqualByComparingTo("0.5");
+        // a day without the family's runs: training that does not run every day is not in the floor
+        assertThat(SpotCandidates.steadyShare(List.of(run), bill.apply(new String[]{"100", null, "100"}), "USD", from, end)).isEqualByComparingTo("0");
+        // another currency is not this one's spend
+        assertThat(SpotCandidates.steadyShare(List.of(run), bill.apply(new String[]{"100", "100", "100"}), "EUR", from, end)).isEqualByComparingTo("0");
     }
 }
