@@ -41,4 +41,14 @@ public interface JobRuns {
 
     /** As {@link #billed}, charge period by charge period (by job, then start), so a cost can be placed in the hours it was charged for. */
     List<BilledPeriod> billedPeriods(List<String> jobIds, java.time.Instant from, java.time.Instant to);
+
+    /** The periods summed per job and currency: what {@link #billed} answers, for a caller that needs both from one scan. */
+    static Map<String, Map<String, Billed>> totals(List<BilledPeriod> periods) {
+        Map<String, Map<String, Billed>> out = new java.util.TreeMap<>();
+        for (BilledPeriod p : periods) {
+            out.computeIfAbsent(p.job(), k -> new java.util.TreeMap<>()).merge(p.currency(), new Billed(p.effective(), p.list()),
+                    (a, b) -> new Billed(a.effective().add(b.effective()), a.list().add(b.list())));
+        }
+        return out;
+    }
 }

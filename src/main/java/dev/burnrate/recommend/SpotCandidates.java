@@ -73,12 +73,12 @@ final class SpotCandidates {
             }
         }
         List<Recommendation> out = new ArrayList<>();
-        // one pass over the bill for every family's runs (a query per family scanned the window's rows once each)
-        Map<String, Map<String, JobRuns.Billed>> billed = jobs.billed(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end);
+        // one pass over the bill for every family's runs, charge period by charge period: the totals and the daily
+        // spend (for the steady share) both come from it
+        List<JobRuns.BilledPeriod> all = jobs.billedPeriods(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end);
+        Map<String, Map<String, JobRuns.Billed>> billed = JobRuns.totals(all);
         Map<String, List<JobRuns.BilledPeriod>> periods = new java.util.HashMap<>();
-        for (JobRuns.BilledPeriod p : jobs.billedPeriods(onDemand.values().stream().flatMap(List::stream).map(JobRun::id).toList(), from, end)) {
-            periods.computeIfAbsent(p.job(), k -> new ArrayList<>()).add(p);
-        }
+        for (JobRuns.BilledPeriod p : all) periods.computeIfAbsent(p.job(), k -> new ArrayList<>()).add(p);
         for (Map.Entry<Family, List<JobRun>> e : onDemand.entrySet()) {
             Recommendation r = recommend(e.getKey(), e.getValue(), billed, spot.getOrDefault(e.getKey(), List.of()), from, end, historyFrom, notes);
             if (r == null) continue;
