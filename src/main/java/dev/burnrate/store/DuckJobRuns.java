@@ -157,52 +157,46 @@ public final class DuckJobRuns implements JobRuns {
     @Override
     public Map<String, Map<String, Billed>> billed(List<String> jobIds, java.time.Instant from, java.time.Instant to) {
         Map<String, Map<String, Billed>> out = new TreeMap<>();
-        if (jobIds.isEmpty()) return out;
-        StringJoiner in = new StringJoiner(", ", "(", ")");
-        jobIds.forEach(id -> in.add("?"));
-        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
-                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost, \"ListCost\" AS list "
-                + "FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) AND \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ?) "
-                + "SELECT job, currency, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN " + in + " GROUP BY 1, 2";
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
-            ps.setObject(2, java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
-            for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 3, jobIds.get(i));
-            try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), new Billed(r.getBigDecimal(3), r.getBigDecimal(4)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot link jobs to the bill: " + e.getMessage(), e);
-        }
+        jobLines(jobIds, from, to, "", "SELECT job, currency, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN %s GROUP BY 1, 2",
+                r -> out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), new Billed(r.getBigDecimal(3), r.getBigDecimal(4))));
         return out;
     }
 
     @Override
     public List<BilledPeriod> billedPeriods(List<String> jobIds, java.time.Instant from, java.time.Instant to) {
-        List<BilledPeriod> out = new java.util.ArrayList<>();
-        if (jobIds.isEmpty()) return out;
+        List<BilledPeriod> out = new ArrayList<>();
+        jobLines(jobIds, from, to, ", \"ChargePeriodStart\" AS s, \"ChargePeriodEnd\" AS e",
+                "SELECT job, currency, s, e, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN %s GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4, 2",
+                r -> out.add(new BilledPeriod(r.getString(1), r.getString(2), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), r.getBigDecimal(5),
+                        r.getBigDecimal(6))));
+        return out;
+    }
+
+    private interface Row {
+        void read(ResultSet r) throws SQLException;
+    }
+
+    /**
+     * The billing lines of these jobs (the job a line belongs to as {@link Sql#jobId} reads it) charged in [from, to), as a
+     * table {@code j(job, currency, cost, list[, extra columns])}, queried by {@code select} (its {@code %s} is the ids'
+     * placeholder list); each result row goes to {@code row}.
+     */
+    private void jobLines(List<String> jobIds, java.time.Instant from, java.time.Instant to, String extraColumns, String select, Row row) {
+        if (jobIds.isEmpty()) return;
         StringJoiner in = new StringJoiner(", ", "(", ")");
         jobIds.forEach(id -> in.add("?"));
-        String sql = "WITH j AS (SELECT coalesce(json_extract_string(extra_columns, '$.x_JobId'), json_extract_string(\"Tags\", '$.job_id'), "
-                + "json_extract_string(\"Tags\", '$.job')) AS job, \"BillingCurrency\" AS currency, \"ChargePeriodStart\" AS s, \"ChargePeriodEnd\" AS e, "
-                + "\"EffectiveCost\" AS cost, \"ListCost\" AS list FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) "
-                + "AND \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ?) "
-                + "SELECT job, currency, s, e, sum(cost), coalesce(sum(list), 0) FROM j WHERE job IN " + in + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4, 2";
+        String sql = "WITH j AS (SELECT " + Sql.jobId("") + " AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost, \"ListCost\" AS list"
+                + extraColumns + " FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) AND \"ChargePeriodStart\" >= ? "
+                + "AND \"ChargePeriodStart\" < ?) " + select.formatted(in);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC));
-            ps.setObject(2, java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+            ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(2, LocalDateTime.ofInstant(to, ZoneOffset.UTC));
             for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 3, jobIds.get(i));
             try (ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    out.add(new BilledPeriod(r.getString(1), r.getString(2), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), r.getBigDecimal(5),
-                            r.getBigDecimal(6)));
-                }
+                while (r.next()) row.read(r);
             }
         } catch (SQLException e) {
             throw new StoreException("cannot link jobs to the bill: " + e.getMessage(), e);
         }
-        return out;
     }
 }
