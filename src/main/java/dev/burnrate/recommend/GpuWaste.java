@@ -58,8 +58,10 @@ final class GpuWaste {
         Map<String, GpuSamples.Usage> idleUse = byKey(samples.usage(GpuSamples.Group.JOB, idleFrom, end, settings.idleP95BelowPercent()), GpuSamples.Usage::key);
         Map<String, GpuSamples.Usage> sizeUse = byKey(samples.usage(GpuSamples.Group.JOB, sizeFrom, end, settings.idleP95BelowPercent()), GpuSamples.Usage::key);
         Map<String, GpuSamples.Memory> memory = byKey(samples.memory(GpuSamples.Group.JOB, sizeFrom, end), GpuSamples.Memory::key);
-        Map<String, Map<String, JobRuns.Billed>> billedIdle = jobs.billed(ids, idleFrom, end);
-        Map<String, Map<String, JobRuns.Billed>> billedSize = jobs.billed(ids, sizeFrom, end);
+        // one scan of the jobs' bill over the longer window; each window's totals are its charge periods summed
+        List<JobRuns.BilledPeriod> lines = jobs.billedPeriods(ids, idleFrom.isBefore(sizeFrom) ? idleFrom : sizeFrom, end);
+        Map<String, Map<String, JobRuns.Billed>> billedIdle = JobRuns.totals(lines.stream().filter(p -> !p.start().isBefore(idleFrom)).toList());
+        Map<String, Map<String, JobRuns.Billed>> billedSize = JobRuns.totals(lines.stream().filter(p -> !p.start().isBefore(sizeFrom)).toList());
         for (JobRun j : running) {
             GpuSamples.Usage u = idleUse.get(j.id());
             if (u == null || u.p95Utilization() == null) continue; // no GPU samples: nothing to judge
