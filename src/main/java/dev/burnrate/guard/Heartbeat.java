@@ -1,6 +1,7 @@
 package dev.burnrate.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.burnrate.spec.JsonFields;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -35,17 +36,6 @@ public record Heartbeat(long elapsedSeconds, BigDecimal spend, BigDecimal instan
         if (n == null || !n.isObject()) throw new IllegalArgumentException("a heartbeat is a JSON object");
         JsonNode el = n.get("elapsedSeconds");
         if (el == null || !el.canConvertToLong()) throw new IllegalArgumentException("elapsedSeconds (an integer) is required");
-        return new Heartbeat(el.asLong(), decimal(n, "spend"), decimal(n, "instanceHours"), decimal(n, "gpuUtilization"));
-    }
-
-    private static BigDecimal decimal(JsonNode n, String f) {
-        JsonNode v = n.get(f);
-        if (v == null || v.isNull()) return null;
-        if (v.isNumber()) return v.decimalValue();
-        try {
-            return new BigDecimal(v.asText());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(f + " must be a number, was '" + v.asText() + "'");
-        }
+        return new Heartbeat(el.asLong(), JsonFields.decimal(n, "spend"), JsonFields.decimal(n, "instanceHours"), JsonFields.decimal(n, "gpuUtilization"));
     }
 }

@@ -3,6 +3,7 @@ package dev.burnrate.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.burnrate.gate.GateRequest;
 import dev.burnrate.pricing.PriceCatalog;
+import dev.burnrate.spec.JsonFields;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -49,16 +50,9 @@ public final class GateRequests {
         return v.asText();
     }
 
-    /** A decimal field sent as a JSON string ("137.6", as the API writes them) or a number; null when absent. */
+    /** A decimal field sent as a JSON string ("137.6", as the API writes them) or a number; null when absent ({@link JsonFields#decimal}). */
     public static BigDecimal decimal(JsonNode n, String f) {
-        JsonNode v = n.get(f);
-        if (v == null || v.isNull()) return null;
-        if (v.isNumber()) return v.decimalValue();
-        try {
-            return new BigDecimal(v.asText());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(f + " must be a number, was '" + v.asText() + "'");
-        }
+        return JsonFields.decimal(n, f);
     }
 
     private static Map<String, String> strings(JsonNode n, String f) {
