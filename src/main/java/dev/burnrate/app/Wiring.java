@@ -29,6 +29,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
     private final dev.burnrate.store.DuckGpuSamples gpuSamples;
+    private final dev.burnrate.store.DuckInstanceSamples instanceSamples;
     private final dev.burnrate.allocation.Allocation allocation;
     private final dev.burnrate.store.DuckJobRuns jobs;
     private final dev.burnrate.allocation.JobCosts jobCosts;
@@ -76,6 +77,7 @@ public final class Wiring implements Services {
         this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
+        this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
         this.catalog = dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides());
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock);
@@ -92,7 +94,7 @@ public final class Wiring implements Services {
         auditPolicyChange(policies);
         // both counters only grow, so their sum changes with every budget write and every committed import
         // one savings engine: its recommendations and the gate's spot change use the same rule and settings
-        dev.burnrate.recommend.SavingsEngine savings = new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, inference, slos::all,
+        dev.burnrate.recommend.SavingsEngine savings = new dev.burnrate.recommend.SavingsEngine(costs, jobs, gpuSamples, inference, instanceSamples, slos::all,
                 catalog, clock, config.savings());
         this.gate = new dev.burnrate.gate.Gate(new dev.burnrate.gate.Estimator(jobs, jobCosts, catalog, clock),
                 new dev.burnrate.gate.BudgetView(budgets::all, evaluator::spend, () -> budgets.version() + costs.version()), policies, gov.gate(),
@@ -117,7 +119,7 @@ public final class Wiring implements Services {
         this.api = new ApiServer(costs, clock, budgets, alertStore, new ApiServer.Anomalies(costAnomalies, anomalyStore));
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
-                .withInference(inference).withImports(imports, focus).withReadiness(this::readiness);
+                .withInference(inference).withInstanceSamples(instanceSamples).withImports(imports, focus).withReadiness(this::readiness);
         this.recommendations = new dev.burnrate.recommend.Recommendations(savings, new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
@@ -314,6 +316,11 @@ public final class Wiring implements Services {
     @Override
     public dev.burnrate.ledger.GpuSamples gpuSamples() {
         return gpuSamples;
+    }
+
+    @Override
+    public dev.burnrate.ledger.InstanceSamples instanceSamples() {
+        return instanceSamples;
     }
 
     @Override

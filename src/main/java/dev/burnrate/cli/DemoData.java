@@ -61,8 +61,10 @@ public final class DemoData {
         // computes from them (savings tickets) sees them
         s.jobs().upsert(JobRunJson.parse(Files.newBufferedReader(telemetryDir.resolve("jobs.ndjson")), "demo jobs"));
         long gpu = s.gpuSamples().append(NdjsonSamples.parse(Files.newBufferedReader(telemetryDir.resolve("gpu-samples.ndjson")), "demo GPU samples"));
+        long cpu = s.instanceSamples().append(dev.burnrate.ingest.instance.InstanceSampleCsv.parse(
+                Files.newBufferedReader(telemetryDir.resolve("instance-samples.csv")), "demo instance samples"));
         s.inference().upsert(InferenceUsageReader.ndjson(Files.newBufferedReader(telemetryDir.resolve("inference-usage.ndjson")), "demo inference usage"));
-        progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, inference usage of every endpoint");
+        progress.println("demo: " + telemetry.jobCount() + " training runs, " + gpu + " GPU samples, " + cpu + " CPU samples of 4 machines, inference usage of every endpoint");
         dev.burnrate.intake.BillImports.Outcome outcome = s.imports().importFiles(List.of(data)); // policies, anomalies, budgets follow
         ImportReport r = outcome.report();
         if (!(r.files().get(0) instanceof ImportReport.Imported imported)) {

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", description = "Import data into the ledger.",
-        subcommands = {ImportCommand.Focus.class, GpuCommand.Import.class, JobsCommand.Import.class, InferenceCommand.Import.class})
+        subcommands = {ImportCommand.Focus.class, GpuCommand.Import.class, JobsCommand.Import.class, InferenceCommand.Import.class,
+                InstancesCommand.Import.class})
 final class ImportCommand {
     @ParentCommand
     BurnrateCommand root;

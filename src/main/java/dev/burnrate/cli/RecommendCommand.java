@@ -65,7 +65,7 @@ final class RecommendCommand implements Callable<Integer> {
                 List<String> footer = new ArrayList<>();
                 totals.forEach((c, a) -> footer.add("potential monthly saving: " + Money.display(a, c) + " " + c + " (open and accepted; dismissed and implemented left out)"));
                 dev.burnrate.recommend.CommitmentReport c = l.result().commitments();
-                if (team == null) {
+                if (team == null && (k == null || k == Recommendation.Kind.COMMITMENT)) { // the bill's commitments, under their own kind
                     for (dev.burnrate.recommend.CommitmentReport.Commitment x : c.commitments()) {
                         footer.add("commitment " + (x.name() == null ? x.id() : x.name()) + " " + c.from() + ".." + c.to() + ": used "
                                 + Money.display(x.usedEffective(), x.currency()) + ", unused " + Money.display(x.unusedEffective(), x.currency()) + " " + x.currency()
@@ -79,7 +79,7 @@ final class RecommendCommand implements Callable<Integer> {
                 for (dev.burnrate.recommend.RealisedSavings.Realised x : s.recommendations().realised(new Recommendations.Filter(k, team == null ? null : Set.of(team)))) {
                     footer.add(realisedLine(x));
                 }
-                l.result().notes().forEach(n -> footer.add("note: " + n));
+                l.result().notes(k).forEach(n -> footer.add("note: " + n));
                 if (rows.isEmpty()) footer.add("no recommendations");
                 Output.print(root.out, format, columns.subList(0, 8), shown, footer);
             } else {

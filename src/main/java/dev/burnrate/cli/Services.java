@@ -44,6 +44,9 @@ public interface Services extends AutoCloseable {
 
     dev.burnrate.ledger.GpuSamples gpuSamples();
 
+    /** CPU / memory utilisation of instances (rightsizing and idle machines without GPUs). */
+    dev.burnrate.ledger.InstanceSamples instanceSamples();
+
     dev.burnrate.allocation.Allocation allocation();
 
     dev.burnrate.allocation.JobRuns jobs();

@@ -48,6 +48,25 @@ public final class Companions {
         return endpoint.endsWith("-2") ? CHEAP_VARIANT : "torch-fp32";
     }
     private final List<Job> jobs = new ArrayList<>();
+
+    /** How a CPU machine is used: mean and spread of its CPU and memory utilisation (%). */
+    record MachineUse(double cpuMean, double cpuSpread, double memoryMean, double memorySpread) {
+    }
+
+    /** The feature store: a steady 14% CPU (± 3) and a quarter of its memory. */
+    static final MachineUse FEATURE_STORE = new MachineUse(14, 3, 25, 1.5);
+    /** A machine nobody uses: under 2% CPU. */
+    static final MachineUse IDLE_MACHINE = new MachineUse(0.8, 0.4, 11, 0.5);
+
+    private record Machine(String resourceId, MachineUse use, LocalDateTime from, LocalDateTime to) {
+    }
+
+    private final List<Machine> machines = new ArrayList<>();
+
+    /** A CPU machine billed from {@code from} to {@code to}: its samples every 10 minutes in that span. */
+    void machine(String resourceId, MachineUse use, LocalDateTime from, LocalDateTime to) {
+        machines.add(new Machine(resourceId, use, from, to));
+    }
     private final Map<String, TreeMap<LocalDateTime, Integer>> endpointHours = new TreeMap<>();
     private final Map<String, String[]> endpointOwner = new TreeMap<>();
 
@@ -126,12 +145,23 @@ public final class Companions {
         return r.utilization() < 1;
     }
 
-    /** Writes jobs.ndjson, gpu-samples.ndjson and inference-usage.ndjson into {@code dir}. */
+    /** Writes jobs.ndjson, gpu-samples.ndjson, instance-samples.csv and inference-usage.ndjson into {@code dir}. */
     public void write(Path dir, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         String[] customers = {"acme-bank", "globex", "initech", "umbrella", "hooli"};
         try {
             Files.createDirectories(dir);
+            try (BufferedWriter m = Files.newBufferedWriter(dir.resolve("instance-samples.csv"))) {
+                m.write("timestamp,resource_id,cpu_utilization,memory_utilization\n");
+                for (Machine x : machines) {
+                    SplittableRandom own = new SplittableRandom(x.resourceId().hashCode());
+                    for (LocalDateTime t = x.from(); t.isBefore(x.to()); t = t.plusMinutes(10)) {
+                        double cpu = Math.min(100, Math.max(0, x.use().cpuMean() + x.use().cpuSpread() * own.nextGaussian()));
+                        double mem = Math.min(100, Math.max(0, x.use().memoryMean() + x.use().memorySpread() * own.nextGaussian()));
+                        m.write(t.toInstant(ZoneOffset.UTC) + "," + x.resourceId() + "," + Math.round(cpu * 10) / 10.0 + "," + Math.round(mem * 10) / 10.0 + "\n");
+                    }
+                }
+            }
             try (BufferedWriter j = Files.newBufferedWriter(dir.resolve("jobs.ndjson"));
                  BufferedWriter g = Files.newBufferedWriter(dir.resolve("gpu-samples.ndjson"))) {
                 for (Job job : jobs) {

@@ -84,6 +84,14 @@ public final class ApiServer {
     private CommandRunner commands;
     private dev.burnrate.ingest.focus.FocusLedger importLog;
 
+    private dev.burnrate.ledger.InstanceSamples instanceSamples;
+
+    /** Adds POST /api/v1/instance-samples (before {@link #start}). */
+    public ApiServer withInstanceSamples(dev.burnrate.ledger.InstanceSamples samples) {
+        this.instanceSamples = samples;
+        return this;
+    }
+
     /** Adds the inference usage routes (before {@link #start}). */
     public ApiServer withInference(dev.burnrate.ledger.InferenceUsages usages) {
         this.inference = usages;
@@ -238,6 +246,20 @@ public final class ApiServer {
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
+        if (instanceSamples != null) {
+            app.post("/api/v1/instance-samples", ctx -> { // CSV as `burnrate import instances` reads it, all-or-nothing
+                java.util.List<dev.burnrate.ledger.InstanceSample> batch;
+                try {
+                    batch = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(new java.io.InputStreamReader(ctx.bodyInputStream(),
+                            java.nio.charset.StandardCharsets.UTF_8), "request body");
+                } catch (dev.burnrate.ingest.RecordException e) {
+                    problemStatic(ctx, 400, "Invalid instance sample", e.getMessage());
+                    return;
+                }
+                long added = instanceSamples.append(batch);
+                ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
+            }, Access.Scope.ALL_TEAMS); // samples name instances, no team: collectors use an unscoped token
+        }
         if (inference != null) new InferenceRoutes(inference).register(app);
         if (slos != null) new SloRoutes(slos, serviceEvents).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);

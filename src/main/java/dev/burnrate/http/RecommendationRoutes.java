@@ -70,7 +70,7 @@ final class RecommendationRoutes {
                 .map(RecommendationRoutes::json).toList());
         if (mine == null) {
             m.put("commitments", json(l.result().commitments()));
-            m.put("notes", l.result().notes());
+            m.put("notes", l.result().notes(kind == null ? null : Recommendation.Kind.parse(kind)));
         }
         ctx.json(m);
     }

@@ -27,6 +27,8 @@ final class SameOrigin {
     static final Set<String> BODY_TYPES = Set.of("application/json", "application/x-ndjson", "application/ndjson");
     /** Routes that take multipart/form-data uploads. */
     static final Set<String> UPLOAD_PATHS = Set.of("/api/v1/imports");
+    /** Routes that take a CSV body (instance samples). */
+    static final Set<String> CSV_PATHS = Set.of("/api/v1/instance-samples");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final Set<String> hosts;
@@ -77,7 +79,9 @@ final class SameOrigin {
         String media = type == null ? null : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
         // bills are files: multipart only where a route takes uploads (a browser's cross-site form was refused by Origin above)
-        boolean upload = "multipart/form-data".equals(media) && UPLOAD_PATHS.contains(ctx.path());
+        boolean upload = "multipart/form-data".equals(media) && UPLOAD_PATHS.contains(ctx.path())
+                // CSV telemetry: not a type a cross-site form or a simple request can send (it needs a preflight, which fails)
+                || "text/csv".equals(media) && CSV_PATHS.contains(ctx.path());
         if (!upload && (media == null ? hasBody : !(BODY_TYPES.contains(media) || media.startsWith("application/") && media.endsWith("+json")))) {
             ApiServer.problemStatic(ctx, 415, "Unsupported Media Type", "request body of type " + (type == null ? "(none)" : "'" + type + "'")
                     + " refused; send Content-Type: application/json (or application/x-ndjson for NDJSON batches)");

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * billing rows (x_JobId or a job_id tag); a scheduled job's rows in off-hours only (each row spread over its charge
  * period, the working hours as configured now), as a schedule leaves its working hours alone; an unused commitment's
  * Unused rows; a tiered bucket's rows (ResourceId), retrievals and requests included, so what the new class charges
- * for reads counts against it. A purchase's saving is a lower on-demand spend that other changes move too, a spot
+ * for reads counts against it; an idle or resized instance's rows (ResourceId). A purchase's saving is a lower on-demand spend that other changes move too, a spot
  * family's spend moves with how often it runs, an endpoint's with its traffic, a transfer line's with what is sent:
  * none of those is measured.
  */
@@ -169,9 +169,16 @@ public final class RealisedSavings {
                 && t.target().startsWith("job ") ? t.target().substring(4) : null;
     }
 
-    /** The bucket of a tiering recommendation ("storage RESOURCEID"), else null (a transfer line is no one resource's). */
+    /**
+     * The bucket of a tiering recommendation ("storage RESOURCEID") or the instance of an idle or rightsize one ("instance
+     * RESOURCEID"), else null (a transfer line is no one resource's).
+     */
     static String resourceOf(RecommendationStates.Tracked t) {
-        return t.kind() == Recommendation.Kind.STORAGE && t.target().startsWith("storage ") ? t.target().substring("storage ".length()) : null;
+        if (t.kind() == Recommendation.Kind.STORAGE && t.target().startsWith("storage ")) return t.target().substring("storage ".length());
+        if ((t.kind() == Recommendation.Kind.IDLE || t.kind() == Recommendation.Kind.RIGHTSIZE) && t.target().startsWith("instance ")) {
+            return t.target().substring("instance ".length());
+        }
+        return null;
     }
 
     /** The commitment of an unused-commitment recommendation ("commitment ID CURRENCY"), else null. */

@@ -4,6 +4,7 @@ import dev.burnrate.allocation.JobRuns;
 import dev.burnrate.ledger.CostLedger;
 import dev.burnrate.ledger.GpuSamples;
 import dev.burnrate.ledger.InferenceUsages;
+import dev.burnrate.ledger.InstanceSamples;
 import dev.burnrate.pricing.PriceCatalog;
 import dev.burnrate.slo.Slo;
 
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * Computes the savings recommendations from what Burnrate stores: the bill (commitments, storage and cross-region
  * transfer), job runs with their GPU samples and billing rows (idle and oversized GPU instances, non-production ones
- * idle outside working hours, spot), inference usage with the bill of its endpoints (cheaper variants, consolidation),
+ * idle outside working hours, spot), CPU instances with their CPU / memory samples (idle and oversized), inference usage with the bill of its endpoints (cheaper variants, consolidation),
  * the SLOs, and the price catalog. Every window ends where the bills reach ({@link CostLedger#billedThrough()}), or now
  * when that is earlier: a day whose bill has not arrived is not a day without spend. Each recommendation's saving comes
  * from spend the bill shows, and none counts dollars another already counts: idle wins over rightsizing on one job, a
@@ -91,8 +92,21 @@ public final class SavingsEngine {
         }
     }
 
+    /** Something the engine skipped and why, with the kinds of recommendation it concerns. */
+    public record Note(java.util.Set<Recommendation.Kind> kinds, String text) {
+    }
+
     /** The recommendations (largest saving first), the commitment report behind them, and what was skipped and why. */
-    public record Result(Instant asOf, List<Recommendation> recommendations, CommitmentReport commitments, List<String> notes) {
+    public record Result(Instant asOf, List<Recommendation> recommendations, CommitmentReport commitments, List<Note> noted) {
+        /** Every note. */
+        public List<String> notes() {
+            return notes(null);
+        }
+
+        /** The notes about recommendations of this kind (every note when null). */
+        public List<String> notes(Recommendation.Kind kind) {
+            return noted.stream().filter(n -> kind == null || n.kinds().contains(kind)).map(Note::text).toList();
+        }
     }
 
     private final CostLedger ledger;
@@ -100,6 +114,7 @@ public final class SavingsEngine {
     private final Settings settings;
     private final CommitmentAnalysis commitments;
     private final GpuWaste gpus;
+    private final InstanceWaste instances;
     private final RealisedSavings realised;
     private final SpotCandidates spot;
     private final SpotEconomics spotEconomics;
@@ -108,13 +123,14 @@ public final class SavingsEngine {
     private final OffHours offHours;
 
     /** {@code slos}: the SLOs declared now (a cheaper variant must meet the model's latency objectives). */
-    public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, InferenceUsages usage, Supplier<List<Slo>> slos, PriceCatalog catalog,
-                         Clock clock, Settings settings) {
+    public SavingsEngine(CostLedger ledger, JobRuns jobs, GpuSamples samples, InferenceUsages usage, InstanceSamples instanceSamples,
+                         Supplier<List<Slo>> slos, PriceCatalog catalog, Clock clock, Settings settings) {
         this.ledger = ledger;
         this.clock = clock;
         this.settings = settings;
         this.commitments = new CommitmentAnalysis(ledger, catalog);
         this.gpus = new GpuWaste(jobs, samples, catalog, settings);
+        this.instances = new InstanceWaste(ledger, instanceSamples, catalog, settings);
         this.realised = new RealisedSavings(ledger, jobs, catalog, settings.workingHours());
         this.spotEconomics = new SpotEconomics(catalog, settings);
         this.spot = new SpotCandidates(jobs, catalog, settings, spotEconomics);
@@ -136,31 +152,51 @@ public final class SavingsEngine {
     public Result compute() {
         Instant now = clock.instant();
         Instant end = ledger.billedThrough().filter(t -> t.isBefore(now)).orElse(now).truncatedTo(ChronoUnit.HOURS);
-        List<String> notes = new ArrayList<>();
-        GpuWaste.Found found = gpus.find(end, notes);
+        List<Note> notes = new ArrayList<>();
+        List<String> sizing = new ArrayList<>();
+        GpuWaste.Found found = gpus.find(end, sizing);
         LocalDate to = LocalDate.ofInstant(end, ZoneOffset.UTC);
         LocalDate from = to.minusDays(settings.commitmentDays());
         CommitmentReport report = commitments.report(from, to);
         List<Recommendation> all = new ArrayList<>(found.recommendations());
+        GpuWaste.Found machines = instances.find(to, sizing); // CPU instances: their own targets, never a job's
+        all.addAll(machines.recommendations());
+        note(notes, sizing, Recommendation.Kind.IDLE, Recommendation.Kind.RIGHTSIZE);
         // a job that idle or rightsizing already counts is not moved to spot as well
         java.util.Set<String> taken = new java.util.HashSet<>();
         for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
         java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
+        machines.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
         // non-production jobs idle off-hours: a schedule (not for jobs idle or rightsizing counts, and not moved to spot as well)
-        OffHours.Found scheduled = offHours.find(end, taken, notes);
+        List<String> schedule = new ArrayList<>();
+        OffHours.Found scheduled = offHours.find(end, taken, schedule);
+        note(notes, schedule, Recommendation.Kind.SCHEDULE);
         all.addAll(scheduled.recommendations());
         for (Recommendation r : scheduled.recommendations()) taken.add(r.target().substring(4));
         scheduled.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
-        all.addAll(spot.find(end, taken, onDemandSaved, notes));
-        InferenceSavings.Found served = inference.find(end, notes);
-        all.addAll(served.recommendations());
-        served.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
-        all.addAll(storage.tiering(to, notes));
+        List<String> spotNotes = new ArrayList<>();
+        all.addAll(spot.find(end, taken, onDemandSaved, spotNotes));
+        note(notes, spotNotes, Recommendation.Kind.SPOT);
+        List<String> served = new ArrayList<>();
+        InferenceSavings.Found variants = inference.find(end, served);
+        note(notes, served, Recommendation.Kind.INFERENCE);
+        all.addAll(variants.recommendations());
+        variants.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
+        List<String> stored = new ArrayList<>();
+        all.addAll(storage.tiering(to, stored));
+        note(notes, stored, Recommendation.Kind.STORAGE);
         all.addAll(storage.transfer(to));
         all.addAll(commitments.unused(report));
-        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved, report, notes));
+        List<String> bought = new ArrayList<>();
+        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved, report, bought));
+        note(notes, bought, Recommendation.Kind.COMMITMENT);
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));
+    }
+
+    private static void note(List<Note> notes, List<String> texts, Recommendation.Kind... kinds) {
+        java.util.Set<Recommendation.Kind> k = java.util.Set.of(kinds);
+        for (String t : texts) notes.add(new Note(k, t));
     }
 
     /** Exposed for the engine's callers that only want the bill's commitment figures. */

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 15;
+    private static final int SCHEMA_VERSION = 16;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -237,6 +237,13 @@ public final class Database implements AutoCloseable {
                 // when a recommendation was accepted, kept once it is implemented: its realised saving compares the spend before then with after
                 s.execute("ALTER TABLE recommendation_state ADD COLUMN accepted_at TIMESTAMP");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '15')");
+                s.execute("COMMIT");
+            }
+            if (version < 16) {
+                s.execute("BEGIN");
+                // CPU and memory utilisation of instances (ResourceId), for rightsizing and idle machines without GPUs
+                s.execute("CREATE TABLE IF NOT EXISTS instance_sample (time TIMESTAMP NOT NULL, resource_id VARCHAR NOT NULL, cpu DOUBLE NOT NULL, mem DOUBLE)");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '16')");
                 s.execute("COMMIT");
             }
         }

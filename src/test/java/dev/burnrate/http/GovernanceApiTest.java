@@ -86,6 +86,20 @@ class GovernanceApiTest {
     }
 
     @Test
+    void instanceSamples_csvBatch_isStoredOnceAndABadLineRejectsTheWholeBatch() throws Exception {
+        String batch = "timestamp,resource_id,cpu_utilization,memory_utilization\n2026-09-16T10:00:00Z,i-0a,12.5,40\n2026-09-16T10:05:00Z,i-0a,14,\n";
+        HttpResponse<String> ok = send("POST", "/api/v1/instance-samples", batch);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        assertThat(json.readTree(ok.body()).get("stored").asLong()).isEqualTo(2);
+        assertThat(json.readTree(send("POST", "/api/v1/instance-samples", batch).body()).get("stored").asLong()).isZero();
+        HttpResponse<String> bad = send("POST", "/api/v1/instance-samples",
+                "timestamp,resource_id,cpu_utilization\n2026-09-16T10:10:00Z,i-0a,5\n2026-09-16T10:15:00Z,i-0a,high\n");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("detail").asText()).contains("request body:3", "cpu_utilization", "high");
+        assertThat(w.instanceSamples().usage(Instant.parse("2026-09-16T00:00:00Z"), Instant.parse("2026-09-17T00:00:00Z")).get(0).samples()).isEqualTo(2);
+    }
+
+    @Test
     void anomalies_detectThenFeedback_andAlertsCanBeAcknowledgedAndResolved() throws Exception {
         JsonNode found = json.readTree(send("POST", "/api/v1/anomalies/detect?from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
         JsonNode team = null;

@@ -32,7 +32,7 @@ class CommitmentsTest {
     Path dir;
 
     private static SavingsEngine engine(TestLedger l, PriceCatalog catalog) {
-        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, catalog, TestLedger.CLOCK, SavingsEngine.Settings.defaults());
+        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, catalog, TestLedger.CLOCK, SavingsEngine.Settings.defaults());
     }
 
     @Test

@@ -67,7 +67,7 @@ class GpuWasteTest {
             samples.append(samples("trainer", 2, END.minus(Duration.ofDays(14)), 15, 5000));
             samples.append(samples("finished", 1, END.minus(Duration.ofDays(3)), 0, 0)); // idle, but no longer running: nothing to stop
 
-            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
+            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
             Map<String, List<Recommendation>> byTarget = r.recommendations().stream().collect(Collectors.groupingBy(Recommendation::target));
             assertThat(byTarget.keySet()).containsExactlyInAnyOrder("job notebook", "job trainer");
 
@@ -110,7 +110,7 @@ class GpuWasteTest {
             DuckGpuSamples samples = new DuckGpuSamples(l.db);
             // 60%: ceil(4 × 60 / 70) = 4 GPUs, all of them
             samples.append(samples("busy", 1, END.minus(Duration.ofDays(14)), 60, 20000));
-            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
+            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
             assertThat(r.recommendations()).isEmpty();
         }
     }

@@ -71,7 +71,7 @@ class InferenceSavingsTest {
     }
 
     private SavingsEngine.Result compute(TestLedger l, List<Slo> slos) {
-        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), () -> slos, PriceCatalog.bundled(),
+        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), () -> slos, PriceCatalog.bundled(),
                 TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
     }
 
@@ -176,7 +176,7 @@ class InferenceSavingsTest {
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill));
             new DuckInferenceUsages(l.db).upsert(usage);
-            SavingsEngine.Result r = new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), List::of, catalog,
+            SavingsEngine.Result r = new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), List::of, catalog,
                     TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
             assertThat(r.recommendations()).extracting(x -> x.kind() + " " + x.monthlySaving().amount().stripTrailingZeros().toPlainString())
                     .containsExactly("COMMITMENT 519.48", "INFERENCE 18");

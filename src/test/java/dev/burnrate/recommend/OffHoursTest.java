@@ -174,7 +174,7 @@ class OffHoursTest {
     }
 
     private static SavingsEngine engine(TestLedger l, DuckJobRuns jobs, DuckGpuSamples samples, SavingsEngine.Settings settings) {
-        return new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), List::of, PriceCatalog.bundled(), TestLedger.CLOCK, settings);
+        return new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), List::of, PriceCatalog.bundled(), TestLedger.CLOCK, settings);
     }
 
     private static String hourRow(LocalDateTime hour, String effective, String list, String team, String job) {

@@ -65,7 +65,7 @@ class RealisedSavingsTest {
             DuckGpuSamples samples = new DuckGpuSamples(l.db);
             samples.append(GpuWasteTest.samples("notebook", 1, Instant.parse("2026-10-29T00:00:00Z"), 1, 1000));
             AuditLog audit = new AuditLog(new DuckAuditStore(l.db), clock);
-            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()),
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()),
                     new DuckRecommendationStates(l.db), audit, clock);
             Recommendation idle = recs.list(Recommendations.Filter.ALL).recommendations().stream().filter(r -> r.target().equals("job notebook")).findFirst().orElseThrow();
             assertThat(idle.kind()).isEqualTo(Recommendation.Kind.IDLE);
@@ -152,7 +152,7 @@ class RealisedSavingsTest {
                 gpu.add(new dev.burnrate.ledger.GpuSample(t, "dev-nb-node-0", "GPU-dev-nb", 0, "dev-nb", null, null, null, util, 2000L, 22888L));
             }
             samples.append(gpu);
-            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), List::of,
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), List::of,
                     PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()), new DuckRecommendationStates(l.db), null, clock);
             Recommendation schedule = recs.list(Recommendations.Filter.ALL).recommendations().stream().filter(r -> r.target().equals("job dev-nb")).findFirst().orElseThrow();
             assertThat(schedule.kind()).isEqualTo(Recommendation.Kind.SCHEDULE);
@@ -211,7 +211,7 @@ class RealisedSavingsTest {
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(java.nio.file.Files.writeString(dir.resolve("before.csv"), before)));
             DuckJobRuns jobs = new DuckJobRuns(l.db);
-            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db),
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db),
                     List::of, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()), new DuckRecommendationStates(l.db), null, clock);
             List<Recommendation> found = recs.list(Recommendations.Filter.ALL).recommendations();
             Recommendation tiering = found.stream().filter(r -> r.target().equals("storage arn:aws:s3:::archive")).findFirst().orElseThrow();

@@ -25,7 +25,7 @@ class RecommendationsTest {
     Path dir;
 
     private static Recommendations recommendations(TestLedger l, AuditLog audit) {
-        SavingsEngine engine = new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK,
+        SavingsEngine engine = new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, PriceCatalog.bundled(), TestLedger.CLOCK,
                 SavingsEngine.Settings.defaults());
         return new Recommendations(engine, new DuckRecommendationStates(l.db), audit, TestLedger.CLOCK);
     }

@@ -42,7 +42,7 @@ class SavingsAlertsTest {
         Path bill = bill();
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill));
-            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, PriceCatalog.bundled(),
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, PriceCatalog.bundled(),
                     TestLedger.CLOCK, SavingsEngine.Settings.defaults()), new DuckRecommendationStates(l.db), null, TestLedger.CLOCK);
             DuckAlertStore store = new DuckAlertStore(l.db);
             SavingsAlerts alerts = new SavingsAlerts(recs, new Alerts(store, TestLedger.CLOCK, Map.of(), Duration.ZERO, null),

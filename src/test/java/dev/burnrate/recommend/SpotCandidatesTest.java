@@ -84,7 +84,7 @@ class SpotCandidatesTest {
             DuckGpuSamples samples = new DuckGpuSamples(l.db);
             samples.append(GpuWasteTest.samples("a2", 1, Instant.parse("2026-11-01T00:00:00Z").minus(Duration.ofDays(3)), 1, 1000));
 
-            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), java.util.List::of, catalog, TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
+            SavingsEngine.Result r = new SavingsEngine(l.costs, jobs, samples, new dev.burnrate.store.DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), java.util.List::of, catalog, TestLedger.CLOCK, SavingsEngine.Settings.defaults()).compute();
             Map<Recommendation.Kind, List<Recommendation>> byKind = r.recommendations().stream().collect(Collectors.groupingBy(Recommendation::kind));
             assertThat(byKind.get(Recommendation.Kind.IDLE)).extracting(Recommendation::target).containsExactly("job a2");
             List<Recommendation> spot = byKind.get(Recommendation.Kind.SPOT);

@@ -92,7 +92,7 @@ class StorageSavingsTest {
     }
 
     private static SavingsEngine.Result compute(TestLedger l, SavingsEngine.Settings settings) {
-        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), List::of, PriceCatalog.bundled(),
+        return new SavingsEngine(l.costs, new DuckJobRuns(l.db), new DuckGpuSamples(l.db), new DuckInferenceUsages(l.db), new dev.burnrate.store.DuckInstanceSamples(l.db), List::of, PriceCatalog.bundled(),
                 TestLedger.CLOCK, settings).compute();
     }
 

@@ -20,14 +20,15 @@ public final class ApiClient {
         this.base = base;
     }
 
-    /** One request; {@code token} and {@code body} may be null. Telemetry batches go as NDJSON, other bodies as JSON. */
+    /** One request; {@code token} and {@code body} may be null. Telemetry batches go as NDJSON (instance samples as CSV), other bodies as JSON. */
     public HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (body != null) {
             boolean ndjson = path.startsWith("/api/v1/gpu-samples") || path.startsWith("/api/v1/inference-usage");
-            b.header("Content-Type", ndjson ? "application/x-ndjson" : "application/json");
+            boolean csv = path.startsWith("/api/v1/instance-samples");
+            b.header("Content-Type", csv ? "text/csv" : ndjson ? "application/x-ndjson" : "application/json");
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
