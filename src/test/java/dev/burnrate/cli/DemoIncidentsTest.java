@@ -172,6 +172,20 @@ class DemoIncidentsTest {
         assertThat(recs).filteredOn(r -> r.target().equals("job " + dev.burnrate.demo.FocusGenerator.FORGOTTEN + "1"))
                 .extracting(r -> r.kind().label()).containsExactly("idle");
 
+        // CPU machines, judged from their CPU / memory samples: the feature store fits half its size (m5.4xlarge → m5.2xlarge,
+        // 0.7296 an hour × 720 / 2), the CI runner is idle (0.323 × 720); a GPU job is never sized by CPU
+        for (int i = 1; i <= 3; i++) {
+            dev.burnrate.recommend.Recommendation store = target.apply("instance " + dev.burnrate.demo.FocusGenerator.FEATURE_STORE + i);
+            assertThat(store.kind()).isEqualTo(dev.burnrate.recommend.Recommendation.Kind.RIGHTSIZE);
+            assertThat(store.team()).isEqualTo("fraud");
+            assertThat(store.evidence().numbers()).containsEntry("from_type", "m5.4xlarge").containsEntry("to_type", "m5.2xlarge");
+            assertThat(store.monthlySaving().amount()).isEqualByComparingTo("262.656");
+        }
+        dev.burnrate.recommend.Recommendation runner = target.apply("instance " + dev.burnrate.demo.FocusGenerator.CI_RUNNER);
+        assertThat(runner.kind()).isEqualTo(dev.burnrate.recommend.Recommendation.Kind.IDLE);
+        assertThat(runner.team()).isEqualTo("search");
+        assertThat(runner.monthlySaving().amount()).isEqualByComparingTo("232.56");
+
         // the purchase shows the floor of every lookback and buys the lowest the bills cover; its break-even is what it costs
         // against the floor it covers (rounded up)
         dev.burnrate.recommend.Recommendation purchase = target.apply("purchase Google Cloud / Compute Engine / us-central1");
