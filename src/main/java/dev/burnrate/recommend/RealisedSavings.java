@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * What an implemented recommendation saved, measured from the bills: the target's effective spend per 30 days before it
  * was accepted (or implemented, when it never was accepted) against after it was implemented. Windows are whole UTC
  * days, so a daily bill row falls wholly on one side: before = the 30 days before the day of acceptance (from the day a
- * job started, when later); after = from the day after implementation for as much of the next 30 days as the bills
+ * job started, when later, its spend spread over the hours from its start); after = from the day after implementation for as much of the next 30 days as the bills
  * reach; each side is normalised to 30 days by its length. The spend is the target's own: an idle or rightsized job's
  * billing rows (x_JobId or a job_id tag); a scheduled job's rows in off-hours only (each row spread over its charge
  * period, the working hours as configured now), as a schedule leaves its working hours alone; an unused commitment's
@@ -90,9 +90,14 @@ public final class RealisedSavings {
         String commitment = commitmentOf(t);
         String resource = resourceOf(t);
         boolean daily = commitment != null || resource != null; // bills of whole days: a daily row falls on one side
+        Instant spanFrom = beforeFrom; // what the before side's spend is spread over
         if (job != null && runs.containsKey(job) && runs.get(job).start() != null) {
-            Instant started = runs.get(job).start().truncatedTo(ChronoUnit.DAYS);
-            if (started.isAfter(beforeFrom)) beforeFrom = started;
+            // the spend is read from the day the job started (a daily row of that day counts), but spread over the time it
+            // existed: the hours of its first day before it ran are not hours without spend (they made the figure ~10% low
+            // for a run started at noon)
+            Instant started = runs.get(job).start();
+            if (started.truncatedTo(ChronoUnit.DAYS).isAfter(beforeFrom)) beforeFrom = started.truncatedTo(ChronoUnit.DAYS);
+            if (started.isAfter(spanFrom)) spanFrom = started.truncatedTo(ChronoUnit.HOURS);
         }
         Instant afterFrom = implemented.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
         Instant afterTo = afterFrom.plus(MONTH);
@@ -103,7 +108,7 @@ public final class RealisedSavings {
                     unmeasured(t));
         }
         BigDecimal before = spend(t, job, commitment, resource, currency, beforeFrom, beforeTo);
-        BigDecimal beforePerMonth = beforeTo.isAfter(beforeFrom) ? perMonth(before, Duration.between(beforeFrom, beforeTo)) : null;
+        BigDecimal beforePerMonth = beforeTo.isAfter(spanFrom) ? perMonth(before, Duration.between(spanFrom, beforeTo)) : null;
         if (!afterTo.isAfter(afterFrom)) {
             return new Realised(t.id(), t.kind(), t.team(), t.target(), currency, t.monthlySaving().amount(), t.state().acceptedAt(), implemented, t.state().actor(),
                     beforeFrom, beforeTo, before, beforePerMonth, afterFrom, null, null, null, null,

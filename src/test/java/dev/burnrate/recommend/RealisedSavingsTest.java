@@ -40,6 +40,43 @@ class RealisedSavingsTest {
     @TempDir
     Path dir;
 
+    /**
+     * The same notebook started at noon on 10-20: its first day's row is half a day (50). The before side reads that row
+     * and spreads 50 + 11 × 100 = 1150 over the 11.5 days it existed: 3000 per 30 days (over 12 days it read 2875).
+     */
+    @Test
+    void jobStartedAtNoon_firstDayIsHalfADay_beforeSideIsSpreadOverTheHoursItRan() throws Exception {
+        String notebook = "{\"team\": \"research\", \"job_id\": \"notebook\"}";
+        String other = "{\"team\": \"vision\", \"job_id\": \"other\"}";
+        DailyBill bill = new DailyBill();
+        for (LocalDate d = LocalDate.parse("2026-10-20"); d.isBefore(LocalDate.parse("2026-11-06")); d = d.plusDays(1)) {
+            if (d.isBefore(LocalDate.parse("2026-11-01"))) {
+                bill.add(d, "Amazon EC2", "ml-training", "i-notebook", notebook, new BigDecimal(d.getDayOfMonth() == 20 ? "50" : "100"));
+            }
+            bill.add(d, "Amazon EC2", "ml-training", "i-other", other, new BigDecimal("10"));
+        }
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T09:00:00Z"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill.write(dir.resolve("bill.csv"))));
+            DuckJobRuns jobs = new DuckJobRuns(l.db);
+            jobs.upsert(JobRunJson.parse(new StringReader("""
+                    {"id":"notebook","team":"research","kind":"experiment","provider":"AWS","region":"us-east-1","instanceType":"g5.12xlarge","instanceCount":1,"pricing":"on_demand","start":"2026-10-20T12:00:00Z","end":"2026-11-01T00:00:00Z","status":"stopped"}
+                    """), "jobs"));
+            Recommendations recs = new Recommendations(new SavingsEngine(l.costs, jobs, new DuckGpuSamples(l.db), new dev.burnrate.store.DuckInferenceUsages(l.db),
+                    new dev.burnrate.store.DuckInstanceSamples(l.db), List::of, PriceCatalog.bundled(), clock, SavingsEngine.Settings.defaults()),
+                    new DuckRecommendationStates(l.db), null, clock);
+            // its state as the idle rule left it: accepted at 09:00, implemented (stopped) then; bills reach 11-06
+            new DuckRecommendationStates(l.db).put(new RecommendationStates.Tracked("idle-noon", Recommendation.Kind.IDLE, "research", "job notebook",
+                    new dev.burnrate.ledger.Money(new BigDecimal("3000"), "USD"), new Recommendation.State(Recommendation.Status.IMPLEMENTED, null, "alice",
+                    Instant.parse("2026-11-01T09:00:00Z"), Instant.parse("2026-11-01T09:00:00Z"))));
+            clock.set(Instant.parse("2026-11-06T08:00:00Z"));
+            assertThat(recs.realised(Recommendations.Filter.ALL)).singleElement().satisfies(r -> {
+                assertThat(r.before()).isEqualByComparingTo("1150");
+                assertThat(r.beforePerMonth()).isEqualByComparingTo("3000");
+            });
+        }
+    }
+
     @Test
     void stoppedIdleJob_spendBeforeAcceptanceAgainstAfterImplementation_realises2970AMonth() throws Exception {
         String notebook = "{\"team\": \"research\", \"job_id\": \"notebook\"}";
