@@ -24,13 +24,24 @@ public final class JobCosts {
     private final Clock clock;
 
     public JobCosts(JobRuns jobs, PriceCatalog catalog, Clock clock) {
+        this(jobs, catalog, clock, DEFAULT_RESTART_MINUTES);
+    }
+
+    /** {@code restartMinutes}: what an eviction costs besides the lost work, the savings rules' restart time (one figure for both). */
+    public JobCosts(JobRuns jobs, PriceCatalog catalog, Clock clock, int restartMinutes) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.clock = clock;
+        this.restartHours = BigDecimal.valueOf(restartMinutes).divide(BigDecimal.valueOf(60), 6, RoundingMode.HALF_EVEN);
     }
 
+    /** Time to get a replacement instance and reload the last checkpoint, unless configured: 30 minutes. */
+    public static final int DEFAULT_RESTART_MINUTES = 30;
+
+    private final BigDecimal restartHours;
+
     /** One run's cost: billed or estimated (or unknown, with the reason), its instance-hours and cost per instance-hour. */
-    public record JobCost(JobRun job, BigDecimal instanceHours, Money cost, boolean estimated, String note) {
+    public record JobCost(JobRun job, BigDecimal instanceHours, Money cost, boolean estimated, String note, BigDecimal restartHours) {
         public Money perInstanceHour() {
             if (cost == null || instanceHours.signum() == 0) return null;
             return new Money(cost.amount().divide(instanceHours, 4, RoundingMode.HALF_EVEN), cost.currency());
@@ -38,7 +49,7 @@ public final class JobCosts {
 
         /**
          * What spot evictions cost this run: each eviction loses, on average, half the work between two checkpoints
-         * plus {@link #RESTART_OVERHEAD_HOURS} of restart, on every instance, at the run's cost per instance-hour.
+         * plus {@code restartHours} of restart, on every instance, at the run's cost per instance-hour.
          * Zero without evictions; null when the run's cost is unknown.
          */
         public Money evictionOverhead() {
@@ -48,14 +59,12 @@ public final class JobCosts {
             int instances = Math.max(1, job.instanceCount());
             BigDecimal wallHours = instanceHours.divide(BigDecimal.valueOf(instances), 6, RoundingMode.HALF_EVEN);
             BigDecimal lostPerEviction = wallHours.divide(BigDecimal.valueOf(2L * (job.checkpoints() + 1)), 6, RoundingMode.HALF_EVEN)
-                    .add(RESTART_OVERHEAD_HOURS);
+                    .add(restartHours);
             BigDecimal lost = lostPerEviction.multiply(BigDecimal.valueOf(job.evictions())).multiply(BigDecimal.valueOf(instances));
             return new Money(lost.multiply(rate.amount()).setScale(2, RoundingMode.HALF_EVEN), rate.currency());
         }
     }
 
-    /** Time to get a replacement instance and reload the last checkpoint: 10 minutes. */
-    public static final BigDecimal RESTART_OVERHEAD_HOURS = new BigDecimal("0.166667");
 
     public List<JobCost> costs(List<JobRun> runs) {
         Map<String, Map<String, BigDecimal>> billed = jobs.billedCost(runs.stream().map(JobRun::id).toList());
@@ -66,20 +75,20 @@ public final class JobCosts {
             if (b != null && !b.isEmpty()) {
                 Map.Entry<String, BigDecimal> first = b.entrySet().iterator().next();
                 out.add(new JobCost(j, hours, new Money(first.getValue(), first.getKey()), false,
-                        b.size() > 1 ? "billed in " + b.size() + " currencies; showing " + first.getKey() : "from the bill"));
+                        b.size() > 1 ? "billed in " + b.size() + " currencies; showing " + first.getKey() : "from the bill", restartHours));
                 continue;
             }
             if (j.instanceType() == null || j.start() == null) {
-                out.add(new JobCost(j, hours, null, true, "no instance type or start: cannot estimate"));
+                out.add(new JobCost(j, hours, null, true, "no instance type or start: cannot estimate", restartHours));
                 continue;
             }
             try {
                 PriceCatalog.Pricing p = j.pricing() == null ? PriceCatalog.Pricing.ON_DEMAND : PriceCatalog.Pricing.valueOf(j.pricing().toUpperCase(Locale.ROOT));
                 Money m = catalog.cost(j.provider() == null ? "AWS" : j.provider(), j.instanceType(), j.region() == null ? "us-east-1" : j.region(),
                         Math.max(1, j.instanceCount()), hours.divide(BigDecimal.valueOf(Math.max(1, j.instanceCount())), 6, RoundingMode.HALF_EVEN), p);
-                out.add(new JobCost(j, hours, m, true, "estimated from the price catalog"));
+                out.add(new JobCost(j, hours, m, true, "estimated from the price catalog", restartHours));
             } catch (IllegalArgumentException e) {
-                out.add(new JobCost(j, hours, null, true, e.getMessage()));
+                out.add(new JobCost(j, hours, null, true, e.getMessage(), restartHours));
             }
         }
         return out;

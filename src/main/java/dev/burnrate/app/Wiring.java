@@ -80,7 +80,7 @@ public final class Wiring implements Services {
         this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);
         this.catalog = dev.burnrate.pricing.PriceCatalog.bundled().withOverrides(config.priceOverrides());
-        this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock);
+        this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock, config.savings().restartMinutes()); // the spot rules' restart time
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
         this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);

@@ -73,7 +73,7 @@ public final class SavingsEngine {
          * Monday to Friday 08:00-20:00 UTC, a schedule where at least 80% of the observed off-hours were idle.
          */
         public static Settings defaults() {
-            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, 30, 14, 0.5, 60, 1.0, 30, StorageTier.defaults(), List.of(7, 30, 60), 14,
+            return new Settings(30, 3, 3.0, 14, 0.7, 30, 90, 15, dev.burnrate.allocation.JobCosts.DEFAULT_RESTART_MINUTES, 14, 0.5, 60, 1.0, 30, StorageTier.defaults(), List.of(7, 30, 60), 14,
                     WorkingHours.defaults(), 0.8);
         }
 

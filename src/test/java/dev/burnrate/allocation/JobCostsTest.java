@@ -86,8 +86,9 @@ class JobCostsTest {
 
     /**
      * Spot eviction overhead by hand: p4d spot, 2 instances for 4 h (8 instance-hours × 7.246022 = 57.97), 3 checkpoints,
-     * 2 evictions. Each eviction loses half a checkpoint interval (4 h / 4 / 2 = 0.5 h) + 10 min restart = 0.666667 h
-     * per instance; × 2 evictions × 2 instances = 2.666668 instance-hours × 7.2462 (57.97 / 8) = 19.32.
+     * 2 evictions. Each eviction loses half a checkpoint interval (4 h / 4 / 2 = 0.5 h) + 30 min restart (the spot rules'
+     * default) = 1 h per instance; × 2 evictions × 2 instances = 4 instance-hours × 7.2462 (57.97 / 8) = 28.98. With a
+     * configured 10-minute restart: 0.666667 h × 4 = 2.666668 × 7.2462 = 19.32.
      */
     @Test
     void evictionOverhead_spotRunEvictedTwice_costsTheLostWorkAndRestarts() {
@@ -98,7 +99,9 @@ class JobCostsTest {
             JobCosts.JobCost c = new JobCosts(runs, PriceCatalog.bundled(), TestLedger.CLOCK).costs(runs.list(null, null, 10)).get(0);
             assertThat(c.cost().amount()).isEqualByComparingTo("57.97");
             assertThat(c.perInstanceHour().amount()).isEqualByComparingTo("7.2462");
-            assertThat(c.evictionOverhead().amount()).isEqualByComparingTo("19.32");
+            assertThat(c.evictionOverhead().amount()).isEqualByComparingTo("28.98");
+            assertThat(new JobCosts(runs, PriceCatalog.bundled(), TestLedger.CLOCK, 10).costs(runs.list(null, null, 10)).get(0).evictionOverhead().amount())
+                    .isEqualByComparingTo("19.32");
         }
     }
 
