@@ -274,6 +274,32 @@ final class CommitmentAnalysis {
             n.put("break_even_utilisation", Money.plain(breakEven));
             n.put("break_even_months_of_use", Money.plain(breakEvenMonths));
             n.put("term_cost", Money.plain(commitCost.multiply(BigDecimal.valueOf(TERM_DAYS))));
+            // the 3-year term, where the catalog prices one: shown beside, not bought (GPU generations turn over faster than
+            // three years; the same floor is never counted twice)
+            InstancePrice rate3 = catalog.all().stream()
+                    .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && p.commit3y() != null && p.onDemand().signum() > 0)
+                    .max(Comparator.comparing((InstancePrice p) -> p.commit3y().divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))
+                            .thenComparing(InstancePrice::instanceType))
+                    .orElse(null);
+            String threeYears = "";
+            if (rate3 != null) {
+                BigDecimal cost3 = list.multiply(rate3.commit3y()).divide(rate3.onDemand(), 10, RoundingMode.CEILING);
+                BigDecimal saving3 = effective.subtract(cost3);
+                if (saving3.signum() > 0) {
+                    BigDecimal breakEven3 = cost3.divide(effective, 6, RoundingMode.CEILING);
+                    BigDecimal months3 = cost3.multiply(BigDecimal.valueOf(TERM_MONTHS_3Y)).divide(effective, 2, RoundingMode.CEILING);
+                    n.put("alternative_3y_catalog_instance_type", rate3.instanceType());
+                    n.put("alternative_3y_catalog_commit_per_hour", Money.plain(rate3.commit3y()));
+                    n.put("alternative_3y_commitment_per_day", Money.plain(cost3));
+                    n.put("alternative_3y_monthly_saving", Money.plain(saving3.multiply(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH))));
+                    n.put("alternative_3y_break_even_utilisation", Money.plain(breakEven3));
+                    n.put("alternative_3y_break_even_months_of_use", Money.plain(months3));
+                    n.put("alternative_3y_term_cost", Money.plain(cost3.multiply(BigDecimal.valueOf(TERM_DAYS_3Y))));
+                    threeYears = " A 3-year term would save " + Money.display(saving3.multiply(BigDecimal.valueOf(Recommendation.DAYS_PER_MONTH)), currency) + " "
+                            + currency + " a month but owes " + TERM_MONTHS_3Y + " months (break-even at " + Money.plain(breakEven3.movePointRight(2)
+                            .setScale(2, RoundingMode.CEILING)) + "% in use, paid for after " + Money.plain(months3) + " months): only for usage sure to last that long.";
+                }
+            }
             Window w = Window.ofDays(to.minusDays(chosen.days()), to);
             String lookbackList = lookbacks.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
             out.add(Recommendation.open(Recommendation.Kind.COMMITMENT, null, "purchase " + provider + " / " + service + " / " + region + " " + currency,
@@ -290,7 +316,7 @@ final class CommitmentAnalysis {
                             + "/hour of on-demand list usage, the steady floor over the last " + chosen.days() + " days); no more. It costs less than on demand "
                             + "from its first hour while at least " + Money.plain(breakEven.movePointRight(2).setScale(2, RoundingMode.CEILING)) + "% of it is used: "
                             + "should the usage stop, the " + TERM_MONTHS + " months are still owed, and it has paid for itself once the floor usage ran "
-                            + Money.plain(breakEvenMonths) + " of them"));
+                            + Money.plain(breakEvenMonths) + " of them." + threeYears));
         }
         return out;
     }
@@ -298,6 +324,9 @@ final class CommitmentAnalysis {
     /** The term of the catalog's commitment rate (commit1y): 12 months, a year of 365 days (8,760 hours) owed. */
     static final int TERM_MONTHS = 12;
     static final int TERM_DAYS = 365;
+    /** The 3-year term shown beside it (commit3y): 36 months, 1,095 days owed. */
+    static final int TERM_MONTHS_3Y = 36;
+    static final int TERM_DAYS_3Y = 1095;
 
     /** An amount over {@code days} days as one month of {@link Recommendation#DAYS_PER_MONTH} days (exact when days divides 30). */
     static BigDecimal perMonth(BigDecimal amount, long days) {

@@ -143,6 +143,7 @@ class CommitmentsTest {
      * that region is 0.63 of on demand (and 0.70 for a second type: the smaller discount is used), so the commitment
      * costs 125 × 0.70 = 87.5 a day and saves 100 − 87.5 = 12.5 a day, 375 a month. AWS on demand beside it: the bundled
      * catalog has no AWS commitment prices, so that purchase is skipped, and said so. A service missing one day has no floor.
+     * The 3-year rates (0.45 and 0.40 of on demand) are shown beside the 1-year purchase, not bought.
      */
     @Test
     void steadyOnDemand_handBill_buysAtMostTheFloorAtTheCatalogsSmallestDiscountOrSaysWhyNot() throws Exception {
@@ -158,8 +159,8 @@ class CommitmentsTest {
         }
         Path bill = Files.writeString(dir.resolve("bill.csv"), b);
         PriceCatalog catalog = PriceCatalog.bundled().withOverrides(List.of(
-                new InstancePrice("Google Cloud", "t1-standard-8", "test-central1", null, 0, new BigDecimal("2.00"), null, new BigDecimal("1.26"), null, "test", "2026-11-01"),
-                new InstancePrice("Google Cloud", "t1-standard-4", "test-central1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.70"), null, "test", "2026-11-01"),
+                new InstancePrice("Google Cloud", "t1-standard-8", "test-central1", null, 0, new BigDecimal("2.00"), null, new BigDecimal("1.26"), new BigDecimal("0.80"), "test", "2026-11-01"),
+                new InstancePrice("Google Cloud", "t1-standard-4", "test-central1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.70"), new BigDecimal("0.45"), "test", "2026-11-01"),
                 new InstancePrice("Google Cloud", "t1-standard-4", "test-east1", null, 0, new BigDecimal("1.00"), null, new BigDecimal("0.50"), null, "test", "2026-11-01")));
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(bill));
@@ -172,6 +173,13 @@ class CommitmentsTest {
             assertThat(rec.evidence().numbers()).containsEntry("floor_day", "2026-10-02").containsEntry("floor_effective_per_day", "100")
                     .containsEntry("floor_list_per_day", "125").containsEntry("catalog_instance_type", "t1-standard-4").containsEntry("commitment_per_day", "87.5");
             assertThat(rec.action()).contains("3.645833 USD/hour"); // 87.5 / 24, never rounded up
+            // the 3-year term beside it, at the catalog's smallest 3-year discount (0.45 of t1-standard-4, not 0.40 of -8):
+            // 125 × 0.45 = 56.25 a day, saving 43.75 a day (1312.5 a month), break-even 56.25 / 100, 36 × 0.5625 = 20.25 months
+            assertThat(rec.evidence().numbers()).containsEntry("alternative_3y_catalog_instance_type", "t1-standard-4")
+                    .containsEntry("alternative_3y_commitment_per_day", "56.25").containsEntry("alternative_3y_monthly_saving", "1312.5")
+                    .containsEntry("alternative_3y_break_even_utilisation", "0.5625").containsEntry("alternative_3y_break_even_months_of_use", "20.25")
+                    .containsEntry("alternative_3y_term_cost", "61593.75");
+            assertThat(rec.action()).contains("3-year term would save 1312.50 USD a month but owes 36 months");
             // never more than the floor, and the saving is below the spend it comes from (30 days of the floor service)
             assertThat(rec.monthlySaving().amount()).isLessThan(new BigDecimal("100").multiply(BigDecimal.valueOf(30)));
             assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("Amazon Elastic Compute Cloud in us-east-1 skipped")
