@@ -41,8 +41,8 @@ final class GpuWaste {
         this.settings = settings;
     }
 
-    /** The recommendations, and what those on on-demand jobs save per month by "provider|region|currency" (so commitments do not count it again). */
-    record Found(List<Recommendation> recommendations, Map<String, BigDecimal> onDemandSaved) {
+    /** The recommendations, and what those on on-demand usage save per month (so commitments do not count it again). */
+    record Found(List<Recommendation> recommendations, OnDemandSavings onDemandSaved) {
     }
 
     Found find(Instant end, List<String> notes) {
@@ -52,7 +52,7 @@ final class GpuWaste {
                 .filter(j -> j.start() != null && !j.start().isAfter(idleFrom) && (j.end() == null || !j.end().isBefore(end)))
                 .sorted(Comparator.comparing(JobRun::id)).toList();
         List<Recommendation> out = new ArrayList<>();
-        Map<String, BigDecimal> saved = new LinkedHashMap<>();
+        OnDemandSavings saved = new OnDemandSavings();
         if (running.isEmpty()) return new Found(out, saved);
         List<String> ids = running.stream().map(JobRun::id).toList();
         Map<String, GpuSamples.Usage> idleUse = byKey(samples.usage(GpuSamples.Group.JOB, idleFrom, end, settings.idleP95BelowPercent()), GpuSamples.Usage::key);
@@ -84,8 +84,8 @@ final class GpuWaste {
             if (r == null) continue;
             out.add(r);
             if (j.pricing() == null || j.pricing().equals("on_demand")) {
-                saved.merge(Providers.canonical(j.provider() == null ? "AWS" : j.provider()) + "|" + j.region() + "|" + currency,
-                        r.monthlySaving().amount(), BigDecimal::add);
+                saved.add(r.id(), Providers.canonical(j.provider() == null ? "AWS" : j.provider()) + "|" + j.region() + "|" + currency,
+                        r.monthlySaving().amount());
             }
         }
         return new Found(out, saved);

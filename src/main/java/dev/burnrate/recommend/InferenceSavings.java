@@ -65,14 +65,14 @@ final class InferenceSavings {
     }
 
     /** The recommendations, and what they save per month on the instance-hours of each "provider|region|currency" (so commitments do not count it again). */
-    record Found(List<Recommendation> recommendations, Map<String, BigDecimal> onDemandSaved) {
+    record Found(List<Recommendation> recommendations, OnDemandSavings onDemandSaved) {
     }
 
     Found find(Instant end, List<String> notes) {
         Instant from = end.minus(Duration.ofDays(settings.inferenceDays()));
         List<InferenceUsage> all = usages.between(from, end);
         List<Recommendation> out = new ArrayList<>();
-        Map<String, BigDecimal> saved = new LinkedHashMap<>();
+        OnDemandSavings saved = new OnDemandSavings();
         if (all.isEmpty()) return new Found(out, saved);
         Map<List<String>, Set<String>> endpointsOf = new LinkedHashMap<>(); // [model, variant] → endpoints
         Set<String> endpoints = new java.util.TreeSet<>();
@@ -93,8 +93,12 @@ final class InferenceSavings {
         for (InferenceUsage u : all) if (u.endpoint() != null) byEndpoint.computeIfAbsent(u.endpoint(), k -> new ArrayList<>()).add(u);
         for (String e : endpoints) {
             if (moving.contains(e) || !hours.containsKey(e)) continue;
-            Recommendation r = consolidate(e, byEndpoint.get(e), hours.get(e), teams.get(e), from, end, saved, notes);
-            if (r != null) out.add(r);
+            Map<String, BigDecimal> its = new LinkedHashMap<>();
+            Recommendation r = consolidate(e, byEndpoint.get(e), hours.get(e), teams.get(e), from, end, its, notes);
+            if (r != null) {
+                out.add(r);
+                saved.add(r.id(), its);
+            }
         }
         return new Found(out, saved);
     }
@@ -102,7 +106,7 @@ final class InferenceSavings {
     // ------------------------------------------------------------------ a cheaper variant
 
     private List<Recommendation> variants(Instant from, Instant end, Map<List<String>, Set<String>> endpointsOf, Map<String, List<InferenceUsages.InstanceHours>> hours,
-                                          Map<String, String> teams, Map<String, BigDecimal> saved, Set<String> moving, List<String> notes) {
+                                          Map<String, String> teams, OnDemandSavings saved, Set<String> moving, List<String> notes) {
         Map<String, List<Slis.Line>> byModel = new TreeMap<>();
         for (Slis.Line l : slis.byModelVariant(from, end)) byModel.computeIfAbsent(l.model(), k -> new ArrayList<>()).add(l);
         List<Slo> declared = slos.get();
@@ -148,7 +152,9 @@ final class InferenceSavings {
                     }
                     continue;
                 }
-                Recommendation r = variant(m.getKey(), a, best, bestBound, from, end, endpointsOf, hours, teams, saved);
+                Map<String, BigDecimal> its = new LinkedHashMap<>();
+                Recommendation r = variant(m.getKey(), a, best, bestBound, from, end, endpointsOf, hours, teams, its);
+                if (r != null) saved.add(r.id(), its);
                 if (r == null) continue;
                 out.add(r);
                 movedOff.add(variantLabel(a));

@@ -101,7 +101,7 @@ final class InstanceWaste {
         Map<String, InstanceSamples.Usage> idleUse = byId(samples.usage(Window.startOf(idleFrom), Window.startOf(to)));
         Map<String, InstanceSamples.Usage> sizeUse = byId(samples.usage(Window.startOf(sizeFrom), Window.startOf(to)));
         List<Recommendation> out = new ArrayList<>();
-        Map<String, BigDecimal> saved = new LinkedHashMap<>();
+        OnDemandSavings saved = new OnDemandSavings();
         if (idleUse.isEmpty() && sizeUse.isEmpty()) return new GpuWaste.Found(out, saved);
         java.util.TreeSet<String> sampled = new java.util.TreeSet<>(sizeUse.keySet());
         sampled.addAll(idleUse.keySet());
@@ -167,10 +167,10 @@ final class InstanceWaste {
     }
 
     /** The on-demand part of a saving (its share of the instance's cost), by provider, region and currency: commitments must not buy it. */
-    private static void saved(Map<String, BigDecimal> saved, Billed b, BigDecimal onDemand, BigDecimal cost, Recommendation rec) {
+    private static void saved(OnDemandSavings saved, Billed b, BigDecimal onDemand, BigDecimal cost, Recommendation rec) {
         if (onDemand.signum() <= 0) return;
         BigDecimal part = rec.monthlySaving().amount().multiply(onDemand).divide(cost, 10, RoundingMode.HALF_EVEN);
-        saved.merge(Providers.canonical(b.provider) + "|" + b.region + "|" + b.currency, part, BigDecimal::add);
+        saved.add(rec.id(), Providers.canonical(b.provider) + "|" + b.region + "|" + b.currency, part);
     }
 
     private Recommendation idle(String id, String type, Billed b, InstanceSamples.Usage u, BigDecimal cost, LocalDate from, LocalDate to) {

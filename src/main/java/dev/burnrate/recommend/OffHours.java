@@ -48,7 +48,7 @@ final class OffHours {
     }
 
     /** The recommendations, and what those on on-demand jobs save per month by "provider|region|currency" (so commitments do not count it again). */
-    record Found(List<Recommendation> recommendations, Map<String, BigDecimal> onDemandSaved) {
+    record Found(List<Recommendation> recommendations, OnDemandSavings onDemandSaved) {
     }
 
     /** Why a job is non-production ("environment=dev", "kind experiment"), or null when it is production or not known to be otherwise. */
@@ -73,7 +73,7 @@ final class OffHours {
                 .filter(j -> !taken.contains(j.id()) && nonProduction(j) != null)
                 .sorted(Comparator.comparing(JobRun::id)).toList();
         List<Recommendation> out = new ArrayList<>();
-        Map<String, BigDecimal> saved = new LinkedHashMap<>();
+        OnDemandSavings saved = new OnDemandSavings();
         if (candidates.isEmpty()) return new Found(out, saved);
         Map<String, List<JobRuns.BilledPeriod>> billed = new LinkedHashMap<>();
         for (JobRuns.BilledPeriod p : jobs.billedPeriods(candidates.stream().map(JobRun::id).toList(), from, end)) {
@@ -140,7 +140,7 @@ final class OffHours {
                     new Money(monthly, currency), idleOff.size() == offObserved ? Recommendation.Risk.LOW : Recommendation.Risk.MEDIUM,
                     action(j, why, hours, idleOff.size(), offObserved, off, currency, days)));
             if (j.pricing() == null || j.pricing().equals("on_demand")) {
-                saved.merge(Providers.canonical(j.provider() == null ? "AWS" : j.provider()) + "|" + j.region() + "|" + currency, monthly, BigDecimal::add);
+                saved.add(out.get(out.size() - 1).id(), Providers.canonical(j.provider() == null ? "AWS" : j.provider()) + "|" + j.region() + "|" + currency, monthly);
             }
         }
         return new Found(out, saved);

@@ -42,8 +42,10 @@ public final class Recommendations {
     }
 
     public Listing list(Filter filter) {
-        SavingsEngine.Result r = engine.compute();
         Map<String, Recommendation.State> known = states.all();
+        // a dismissed recommendation removes no usage: a commitment purchase may cover what it would have saved
+        SavingsEngine.Result r = engine.compute(known.entrySet().stream().filter(e -> e.getValue().status() == Recommendation.Status.DISMISSED)
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
         List<Recommendation> out = r.recommendations().stream()
                 .map(x -> known.containsKey(x.id()) ? x.withState(known.get(x.id())) : x)
                 .filter(filter).toList();

@@ -150,6 +150,14 @@ public final class SavingsEngine {
     }
 
     public Result compute() {
+        return compute(java.util.Set.of());
+    }
+
+    /**
+     * The recommendations as of now; {@code dismissed}: the ids of recommendations someone dismissed, whose savings a
+     * commitment purchase may then cover again (they remove no usage).
+     */
+    public Result compute(java.util.Set<String> dismissed) {
         Instant now = clock.instant();
         Instant end = ledger.billedThrough().filter(t -> t.isBefore(now)).orElse(now).truncatedTo(ChronoUnit.HOURS);
         List<Note> notes = new ArrayList<>();
@@ -165,15 +173,16 @@ public final class SavingsEngine {
         // a job that idle or rightsizing already counts is not moved to spot as well
         java.util.Set<String> taken = new java.util.HashSet<>();
         for (Recommendation r : found.recommendations()) if (r.target().startsWith("job ")) taken.add(r.target().substring(4));
-        java.util.Map<String, java.math.BigDecimal> onDemandSaved = new java.util.LinkedHashMap<>(found.onDemandSaved());
-        machines.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
+        OnDemandSavings onDemandSaved = new OnDemandSavings();
+        onDemandSaved.addAll(found.onDemandSaved());
+        onDemandSaved.addAll(machines.onDemandSaved());
         // non-production jobs idle off-hours: a schedule (not for jobs idle or rightsizing counts, and not moved to spot as well)
         List<String> schedule = new ArrayList<>();
         OffHours.Found scheduled = offHours.find(end, taken, schedule);
         note(notes, schedule, Recommendation.Kind.SCHEDULE);
         all.addAll(scheduled.recommendations());
         for (Recommendation r : scheduled.recommendations()) taken.add(r.target().substring(4));
-        scheduled.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
+        onDemandSaved.addAll(scheduled.onDemandSaved());
         List<String> spotNotes = new ArrayList<>();
         all.addAll(spot.find(end, taken, onDemandSaved, spotNotes));
         note(notes, spotNotes, Recommendation.Kind.SPOT);
@@ -181,14 +190,14 @@ public final class SavingsEngine {
         InferenceSavings.Found variants = inference.find(end, served);
         note(notes, served, Recommendation.Kind.INFERENCE);
         all.addAll(variants.recommendations());
-        variants.onDemandSaved().forEach((k, v) -> onDemandSaved.merge(k, v, java.math.BigDecimal::add));
+        onDemandSaved.addAll(variants.onDemandSaved());
         List<String> stored = new ArrayList<>();
         all.addAll(storage.tiering(to, stored));
         note(notes, stored, Recommendation.Kind.STORAGE);
         all.addAll(storage.transfer(to));
         all.addAll(commitments.unused(report));
         List<String> bought = new ArrayList<>();
-        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved, report, bought));
+        all.addAll(commitments.purchases(to, settings.purchaseLookbacks(), onDemandSaved.totals(dismissed), report, bought));
         note(notes, bought, Recommendation.Kind.COMMITMENT);
         all.sort(Comparator.comparing((Recommendation r) -> r.monthlySaving().amount(), Comparator.reverseOrder()).thenComparing(Recommendation::id));
         return new Result(end, List.copyOf(all), report, List.copyOf(notes));

@@ -54,7 +54,7 @@ final class SpotCandidates {
      * The recommendations, with what they save on demand per "provider|region|currency" added to {@code onDemandSaved}.
      * {@code taken}: jobs another recommendation already counts.
      */
-    List<Recommendation> find(Instant end, Set<String> taken, Map<String, BigDecimal> onDemandSaved, List<String> notes) {
+    List<Recommendation> find(Instant end, Set<String> taken, OnDemandSavings onDemandSaved, List<String> notes) {
         Instant from = end.minus(Duration.ofDays(settings.spotDays()));
         Instant historyFrom = end.minus(Duration.ofDays(settings.spotHistoryDays()));
         Map<Family, List<JobRun>> onDemand = new TreeMap<>(Comparator.comparing(Family::label));
@@ -85,7 +85,7 @@ final class SpotCandidates {
             out.add(r);
             // a commitment covers the steady floor: only the part of the family's spend billed every day lowers it
             BigDecimal steady = r.monthlySaving().amount().multiply(steadyShare(e.getValue(), periods, r.monthlySaving().currency(), from, end), MC);
-            onDemandSaved.merge(e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), steady, BigDecimal::add);
+            onDemandSaved.add(r.id(), e.getKey().provider() + "|" + e.getKey().region() + "|" + r.monthlySaving().currency(), steady);
         }
         return out;
     }
