@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(marker, "made by 'burnrate demo'; the demo may replace this database\n");
         if (!noServe && port != 0) s.announce(bind, port); // alerts the demo raises link to the dashboard it serves
         DemoData.load(s, db.toAbsolutePath().getParent(), rows, root.clock, root.out);
+        // the other commands read ./.burnrate/burnrate.duckdb unless told: say how to point them at the demo's ledger
+        root.out.println("demo: ledger " + db + "; to use it from other commands: bin/burnrate --db " + db + " recommend  (or export BURNRATE_DB=" + db + ")");
+        root.out.flush();
         if (noServe) {
             s.close();
             return 0;

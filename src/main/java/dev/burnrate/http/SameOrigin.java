@@ -84,7 +84,7 @@ final class SameOrigin {
                 || "text/csv".equals(media) && CSV_PATHS.contains(ctx.path());
         if (!upload && (media == null ? hasBody : !(BODY_TYPES.contains(media) || media.startsWith("application/") && media.endsWith("+json")))) {
             ApiServer.problemStatic(ctx, 415, "Unsupported Media Type", "request body of type " + (type == null ? "(none)" : "'" + type + "'")
-                    + " refused; send Content-Type: application/json (or application/x-ndjson for NDJSON batches)");
+                    + " refused; send Content-Type: " + (CSV_PATHS.contains(ctx.path()) ? "text/csv" : "application/json (or application/x-ndjson for NDJSON batches)"));
             return false;
         }
         return true;

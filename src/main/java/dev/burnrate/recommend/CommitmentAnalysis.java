@@ -276,7 +276,8 @@ final class CommitmentAnalysis {
             n.put("term_cost", Money.plain(commitCost.multiply(BigDecimal.valueOf(TERM_DAYS))));
             // the 3-year term, where the catalog prices one: shown beside, not bought (GPU generations turn over faster than
             // three years; the same floor is never counted twice)
-            InstancePrice rate3 = catalog.all().stream()
+            // the same machine as the 1-year figure when the catalog has its 3-year rate (the two terms compare like for like)
+            InstancePrice rate3 = rate.commit3y() != null ? rate : catalog.all().stream()
                     .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && p.commit3y() != null && p.onDemand().signum() > 0)
                     .max(Comparator.comparing((InstancePrice p) -> p.commit3y().divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))
                             .thenComparing(InstancePrice::instanceType))

@@ -134,11 +134,16 @@ final class InstanceWaste {
                 continue;
             }
             if (b.typeCost.size() != 1) {
-                if (b.typeCost.size() > 1) notes.add("instance " + id + " was billed as " + b.typeCost.keySet() + " in the window (resized): not judged until one type fills it");
-                continue; // no instance type in its descriptions: nothing to size against
+                notes.add(b.typeCost.isEmpty()
+                        ? "instance " + id + " has CPU samples, but its compute rows name no AWS instance type (ChargeDescription): not judged"
+                        : "instance " + id + " was billed as " + b.typeCost.keySet() + " in the window (resized): not judged until one type fills it");
+                continue;
             }
             String type = b.typeCost.keySet().iterator().next();
-            if (ACCELERATED.matcher(family(type)).matches() || catalog.gpu(b.provider, type, b.region).isPresent()) continue; // the GPU rules' work
+            if (ACCELERATED.matcher(family(type)).matches() || catalog.gpu(b.provider, type, b.region).isPresent()) {
+                notes.add("instance " + id + " is a " + type + " (GPUs or accelerators): its CPU samples are not used; the GPU rules judge its jobs");
+                continue;
+            }
             Recommendation rec = null;
             InstanceSamples.Usage idle = idleUse.get(id);
             BigDecimal idleCost = b.since(idleFrom, b.daily);

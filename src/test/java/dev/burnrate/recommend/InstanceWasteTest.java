@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   16: none, with a note.</li>
  * <li>{@code i-nomem} m5.2xlarge without memory samples: a note, no rightsizing.</li>
  * <li>{@code i-new} m5.4xlarge sampled for the last 5 days only (120 of 336 hours): a note, not judged yet.</li>
- * <li>{@code i-burst} t3.xlarge (burstable) and {@code i-gpu} g5.12xlarge (the GPU rules' work): nothing.</li>
+ * <li>{@code i-burst} t3.xlarge (burstable): nothing; {@code i-gpu} g5.12xlarge: a note (the GPU rules' work).</li>
  * <li>{@code i-ghost}: samples, no billing rows: a note.</li>
  * </ul>
  */
@@ -95,7 +95,8 @@ class InstanceWasteTest {
                     .anySatisfy(n -> assertThat(n).contains("i-new", "120 of the last 336 hours"))
                     .anySatisfy(n -> assertThat(n).contains("i-ghost", "no compute usage rows"));
             assertThat(r.notes(Recommendation.Kind.STORAGE)).noneMatch(n -> n.contains("i-tight"));
-            assertThat(r.notes()).noneMatch(n -> n.contains("i-burst") || n.contains("i-gpu"));
+            assertThat(r.notes()).noneMatch(n -> n.contains("i-burst"));
+            assertThat(r.notes(Recommendation.Kind.IDLE)).anySatisfy(n -> assertThat(n).contains("i-gpu", "g5.12xlarge", "GPU rules judge its jobs"));
         }
     }
 
