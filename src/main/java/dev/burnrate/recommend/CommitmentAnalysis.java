@@ -134,9 +134,25 @@ final class CommitmentAnalysis {
                     "Commitment " + name + (c.type() == null ? "" : ", " + c.type()) + " left " + Money.display(c.unusedEffective(), c.currency()) + " "
                             + c.currency() + " unused in " + days + " days" + (c.utilisation() == null ? "" : " (utilisation "
                             + c.utilisation().movePointRight(2).setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "%)")
-                            + ": move eligible on-demand usage under its scope (account, region, instance family), or exchange it; buy no more of this scope"));
+                            + ": " + remedy(c.type())));
         }
         return out;
+    }
+
+    /**
+     * What to do about unused commitment, by kind: a Compute Savings Plan already applies to any EC2, Fargate or Lambda
+     * usage in any region and family, so unused hours mean either no eligible usage then or usage in accounts the plan
+     * is not shared with; a scoped commitment (EC2 Instance Savings Plan, reservation, committed use) needs the usage
+     * moved under its scope.
+     */
+    static String remedy(String type) {
+        String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+        if (t.contains("compute savings plan")) {
+            return "a Compute Savings Plan covers eligible usage in every region and instance family by itself, so its unused hours had no eligible "
+                    + "usage in the accounts it is shared with: check its discount sharing (on-demand EC2 in other linked accounts is not covered "
+                    + "while sharing is off), and buy no more until its unused hours are gone";
+        }
+        return "move eligible on-demand usage under its scope (account, region, instance family), or exchange it; buy no more of this scope";
     }
 
     /**

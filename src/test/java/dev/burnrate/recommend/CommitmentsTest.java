@@ -383,4 +383,11 @@ class CommitmentsTest {
         out.add(cur.toString());
         return out;
     }
+
+    @Test
+    void unusedCommitment_remedyFollowsItsKind_computePlanPointsAtSharingScopedOnesAtTheirScope() {
+        assertThat(CommitmentAnalysis.remedy("Compute Savings Plan")).contains("discount sharing").doesNotContain("instance family), or exchange");
+        assertThat(CommitmentAnalysis.remedy("EC2 Instance Savings Plan")).contains("under its scope (account, region, instance family)");
+        assertThat(CommitmentAnalysis.remedy(null)).contains("under its scope");
+    }
 }
