@@ -289,6 +289,8 @@ class ScopeTest {
         c.put("POST /api/v1/gpu-samples", () -> status(send("POST", "/api/v1/gpu-samples", submitter,
                 "{\"time\":\"2026-09-16T10:00:00Z\",\"gpu\":\"GPU-a\",\"job\":\"search-job\",\"util\":0,\"memUsedMiB\":4000}"), 403));
         c.put("GET /api/v1/gpu-usage", () -> status(send("GET", "/api/v1/gpu-usage", viewer, null), 403));
+        c.put("POST /api/v1/instance-samples", () -> status(send("POST", "/api/v1/instance-samples", submitter,
+                "timestamp,resource_id,cpu_utilization\n2026-09-16T10:00:00Z,i-0a,5\n"), 403)); // instances name no team: unscoped collectors only
         c.put("POST /api/v1/imports", () -> status(send("POST", "/api/v1/imports", submitter, "{}"), 403)); // bills span every team
         c.put("GET /api/v1/imports", () -> status(send("GET", "/api/v1/imports", viewer, null), 403));
         c.put("POST /api/v1/cli", () -> status(send("POST", "/api/v1/cli", admin, "{\"args\":[\"costs\"]}"), 403)); // the local credential only
