@@ -19,7 +19,7 @@ public final class Dispatcher {
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration MAX_RETRY = Duration.ofHours(1);
     /** Longer than any channel takes to send or give up (HTTP: 5 s to connect + 10 s; SMTP: 5 + 10 s). */
-    public static final Duration SEND_TIME = Duration.ofSeconds(30);
+    static final Duration SEND_TIME = Duration.ofSeconds(30);
 
     /** Quiet hours in UTC, e.g. 22:00-07:00; null = none. */
     public record QuietHours(LocalTime from, LocalTime to) {
