@@ -4,7 +4,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The outbox: alerts and their deliveries, stored before anything is sent. */
+/**
+ * The outbox: alerts and their deliveries, stored before anything is sent.
+ * <p>
+ * A store that several dispatchers share (replicas on PostgreSQL) hands each due delivery to one of them: {@link #due}
+ * claims what it returns for a lease ({@link Delivery#claimedUntil()}), moving its next attempt to the lease's end, so
+ * no other dispatcher takes it meanwhile. The claimer marks it {@link #delivered}, {@link #failed} or
+ * {@link #hold held}; a claimer that dies first leaves it to whichever dispatcher finds it due when the lease ends. So a delivery is
+ * sent once per channel in normal operation and at least once when a replica dies mid-send (receivers deduplicate on
+ * the idempotency key). A store with one dispatcher (the embedded DuckDB one) does not claim.
+ */
 public interface AlertStore {
     /**
      * Stores the alert and one pending delivery per channel, unless an alert with the same dedup key exists:
@@ -22,8 +31,14 @@ public interface AlertStore {
     /** Resolves the open or acknowledged alert with this dedup key; returns false when there is none. */
     boolean resolve(String dedupKey, Instant at, String by);
 
-    /** Deliveries due at or before {@code now}, oldest first. */
+    /**
+     * Deliveries due at or before {@code now}, oldest first. A shared store claims them (see above): their
+     * {@link Delivery#claimedUntil()} is set and another call does not return them again before then.
+     */
     List<Delivery> due(Instant now, int limit);
+
+    /** How many deliveries are not yet delivered (due now or later), without claiming any. */
+    int pending();
 
     void delivered(Delivery d, Instant at);
 
@@ -35,6 +50,15 @@ public interface AlertStore {
 
     List<Delivery> deliveries(String alertId);
 
-    record Delivery(String alertId, String channel, int attempts, Instant nextAttemptAt, String state, String lastError) {
+    /**
+     * One alert's delivery to one channel.
+     *
+     * @param claimedUntil when the claim that {@link #due} took on it ends; null from a store that does not claim, and
+     *                     outside {@code due}
+     */
+    record Delivery(String alertId, String channel, int attempts, Instant nextAttemptAt, String state, String lastError, Instant claimedUntil) {
+        public Delivery(String alertId, String channel, int attempts, Instant nextAttemptAt, String state, String lastError) {
+            this(alertId, channel, attempts, nextAttemptAt, state, lastError, null);
+        }
     }
 }

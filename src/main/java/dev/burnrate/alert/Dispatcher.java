@@ -11,11 +11,15 @@ import java.util.Map;
 /**
  * Delivers the outbox, at least once: each due delivery is sent; on failure it is retried with exponential
  * backoff (30 s, 1 min, 2 min … capped at 1 h), never dropped. Quiet hours hold ticket and info alerts (pages
- * always go) until the window ends.
+ * always go) until the window ends. From a shared outbox each pass sends only what it claimed, and only while its claim
+ * has {@link #SEND_TIME} left: a delivery whose claim is about to end is left to the next claimer rather than risk two
+ * dispatchers sending it at once.
  */
 public final class Dispatcher {
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration MAX_RETRY = Duration.ofHours(1);
+    /** Longer than any channel takes to send or give up (HTTP: 5 s to connect + 10 s; SMTP: 5 + 10 s). */
+    static final Duration SEND_TIME = Duration.ofSeconds(30);
 
     /** Quiet hours in UTC, e.g. 22:00-07:00; null = none. */
     public record QuietHours(LocalTime from, LocalTime to) {
@@ -59,6 +63,12 @@ public final class Dispatcher {
         int ok = 0;
         List<AlertStore.Delivery> due = store.due(now, 200);
         for (AlertStore.Delivery d : due) {
+            if (d.claimedUntil() != null && clock.instant().plus(SEND_TIME).isAfter(d.claimedUntil())) {
+                // a slow pass: the rest of its claim ends before a send could finish; they are due again when it ends
+                log.accept("alert delivery pass stopped: the claim on " + (due.size() - due.indexOf(d)) + " delivery(ies) ends at "
+                        + d.claimedUntil() + "; they are retried then");
+                break;
+            }
             Alert a = store.find(d.alertId()).orElse(null);
             if (a == null || a.state() == Alert.State.RESOLVED) {
                 store.delivered(d, now); // nothing left to tell

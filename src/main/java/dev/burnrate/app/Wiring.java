@@ -24,7 +24,7 @@ public final class Wiring implements Services {
     private final DuckCostLedger costs;
     private final ApiServer api;
     private final dev.burnrate.budget.Budgets budgets;
-    private final dev.burnrate.store.DuckAlertStore alertStore;
+    private final dev.burnrate.alert.AlertStore alertStore;
     private final dev.burnrate.alert.Dispatcher dispatcher;
     private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
@@ -56,14 +56,15 @@ public final class Wiring implements Services {
         this.focus = new DuckFocusLedger(db);
         this.costs = new DuckCostLedger(db);
         this.importer = new FocusImporter(focus, config.tagMap(), clock);
-        this.alertStore = new dev.burnrate.store.DuckAlertStore(db);
-        BurnrateConfig.Alerting a = config.alerting();
-        this.alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
-        this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.clock = clock;
         this.kafka = config.kafka();
         // shared state (replicas on one PostgreSQL): the audit chain, the gate's tickets and the money they hold live there
         this.state = config.state() == null ? null : dev.burnrate.store.PgState.open(config.state());
+        // so does the alert outbox: an incident every replica sees is one alert, and each delivery is sent by one dispatcher
+        this.alertStore = state == null ? new dev.burnrate.store.DuckAlertStore(db) : new dev.burnrate.store.PgAlertStore(state);
+        BurnrateConfig.Alerting a = config.alerting();
+        this.alerts = new dev.burnrate.alert.Alerts(alertStore, clock, a.routes(), a.minDuration(), a.dashboardUrl());
+        this.dispatcher = new dev.burnrate.alert.Dispatcher(alertStore, config.channels(), clock, a.quietHours());
         this.audit = state == null
                 ? new dev.burnrate.audit.AuditLog(new dev.burnrate.store.DuckAuditStore(db), new dev.burnrate.store.FileAuditJournal(Path.of(db.path() + ".audit-journal")), clock)
                 : new dev.burnrate.audit.AuditLog(new dev.burnrate.store.PgAuditStore(state), clock);

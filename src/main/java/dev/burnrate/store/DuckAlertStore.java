@@ -159,6 +159,17 @@ public final class DuckAlertStore implements AlertStore {
     }
 
     @Override
+    public int pending() {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM alert_delivery WHERE state = 'PENDING'");
+             ResultSet r = ps.executeQuery()) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Delivery> deliveries(String alertId) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM alert_delivery WHERE alert_id = ? ORDER BY channel")) {
             ps.setString(1, alertId);

@@ -11,12 +11,14 @@ import java.util.function.Supplier;
 
 /**
  * The state that several {@code burnrate serve} replicas share, in PostgreSQL: the gate's tickets and the money they
- * hold against budgets, the audit chain, the API tokens, and the budgets and SLOs created through the API. Work runs in transactions bound to the calling thread
+ * hold against budgets, the audit chain, the API tokens, the budgets and SLOs created through the API, and the alert
+ * outbox. Work runs in transactions bound to the calling thread
  * ({@link #inTransaction}, re-entrant); a transaction that PostgreSQL aborts because it deadlocked or could not be
  * serialised is run again from the start, so the work must only change the database.
  */
 public final class PgState implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    /** 1: tickets, holds, audit, tokens, specs; 2: the alert outbox ({@code alert}, {@code alert_delivery}). */
+    static final int SCHEMA_VERSION = 2;
     private static final int RETRIES = 20;
 
     private final HikariDataSource pool;
@@ -93,7 +95,22 @@ public final class PgState implements AutoCloseable {
                             created_at TIMESTAMPTZ NOT NULL, revoked_at TIMESTAMPTZ)""");
                 s.execute("CREATE TABLE IF NOT EXISTS spec (kind TEXT NOT NULL, id TEXT NOT NULL, spec TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (kind, id))");
                 s.execute("CREATE TABLE IF NOT EXISTS spec_version (kind TEXT PRIMARY KEY, version BIGINT NOT NULL)");
+                // version 2: the alert outbox, shared so that N replicas page once (created on a version 1 database as on a new one)
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS alert (
+                            id TEXT PRIMARY KEY, source TEXT NOT NULL, severity TEXT NOT NULL, dedup_key TEXT NOT NULL UNIQUE,
+                            title TEXT NOT NULL, summary TEXT, details TEXT, link TEXT, recommended_action TEXT, channels TEXT,
+                            created_at TIMESTAMPTZ NOT NULL, last_seen TIMESTAMPTZ, state TEXT NOT NULL, occurrences INT NOT NULL,
+                            state_changed_at TIMESTAMPTZ, state_changed_by TEXT)""");
+                s.execute("CREATE INDEX IF NOT EXISTS alert_created ON alert (created_at)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS alert_delivery (
+                            alert_id TEXT NOT NULL REFERENCES alert (id), channel TEXT NOT NULL, attempts INT NOT NULL,
+                            next_attempt_at TIMESTAMPTZ NOT NULL, state TEXT NOT NULL, last_error TEXT, delivered_at TIMESTAMPTZ,
+                            PRIMARY KEY (alert_id, channel))""");
+                s.execute("CREATE INDEX IF NOT EXISTS alert_delivery_due ON alert_delivery (next_attempt_at) WHERE state = 'PENDING'");
                 s.execute("INSERT INTO burnrate_schema (version) SELECT " + SCHEMA_VERSION + " WHERE NOT EXISTS (SELECT 1 FROM burnrate_schema)");
+                s.execute("UPDATE burnrate_schema SET version = " + SCHEMA_VERSION + " WHERE version < " + SCHEMA_VERSION);
             } catch (SQLException e) {
                 throw new StoreException("cannot create the shared state's tables: " + e.getMessage(), e);
             }
@@ -106,6 +123,18 @@ public final class PgState implements AutoCloseable {
         Connection c = current.get();
         if (c == null) throw new IllegalStateException("not in a shared-state transaction");
         return c;
+    }
+
+    /** The schema version the database is at. */
+    public int schemaVersion() {
+        return inTransaction(() -> {
+            try (Statement s = connection().createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT max(version) FROM burnrate_schema")) {
+                r.next();
+                return r.getInt(1);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the shared state's schema version: " + e.getMessage(), e);
+            }
+        });
     }
 
     boolean inTransaction() {

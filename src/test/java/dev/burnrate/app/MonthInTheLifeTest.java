@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the dashboard's API agreeing; an idle GPU notebook recommended for stopping (and ticketed), accepted, stopped, and
  * its realised saving measured from the bills that follow; the ranker's latency SLO paging the team, through the outbox,
  * after a release slows it (the deploy named as the first suspect), and resolving once it is rolled back; the training
- * pool's GPU utilisation SLO reading the posted samples (and paging nobody). Extend it when
+ * pool's GPU utilisation SLO reading the posted samples (and paging nobody); the second replica listing the same alerts
+ * from the shared outbox, with nothing left for its dispatcher and no alert delivered twice. Extend it when
  * a feature joins the loop.
  */
 class MonthInTheLifeTest {
@@ -146,6 +147,8 @@ class MonthInTheLifeTest {
     }
 
     Wiring serverWiring;
+    /** The second replica: it shares the state (and the alert outbox) but runs no loop of its own until the month's end. */
+    Wiring secondWiring;
 
     @Test
     void aMonth_billsFlowIn_incidentsAreCaughtAndStopped_andEveryNumberAgrees() throws Exception {
@@ -194,6 +197,7 @@ class MonthInTheLifeTest {
              LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0);
              Wiring second = Wiring.open(dir.resolve("replica-b.duckdb"), dir.resolve("burnrate.yaml"), clock)) {
             serverWiring = w;
+            secondWiring = second;
             base = "http://127.0.0.1:" + served.port();
             api = new dev.burnrate.testing.ApiClient(base);
             replicaB = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + second.api().start("127.0.0.1", 0));
@@ -450,6 +454,20 @@ class MonthInTheLifeTest {
         Cli budgets = cli("budgets", "--format", "json");
         assertThat(budgets.code()).as(budgets.err()).isZero();
         assertThat(budgets.out()).contains(status.path("spent").asText());
+
+        // one outbox for both replicas: the second lists the same alerts, and its dispatcher finds nothing left to send;
+        // no alert reached the team's channel twice
+        List<String> ids = new ArrayList<>();
+        for (JsonNode a : api("GET", "/api/v1/alerts", null).path("alerts")) ids.add(a.path("id").asText());
+        List<String> idsOnB = new ArrayList<>();
+        for (JsonNode a : replicaB.ok(replicaB.send("GET", "/api/v1/alerts", null, null)).path("alerts")) idsOnB.add(a.path("id").asText());
+        assertThat(idsOnB).isNotEmpty().isEqualTo(ids);
+        int sent = webhook.size();
+        assertThat(secondWiring.dispatcher().runOnce()).isZero();
+        assertThat(webhook).hasSize(sent);
+        List<String> paged = new ArrayList<>();
+        for (String b : webhook) paged.add(json.readTree(b).path("id").asText());
+        assertThat(paged).doesNotHaveDuplicates();
 
         // both incidents were delivered to the team's channel
         assertThat(webhook).anyMatch(b -> b.contains("fraud") && b.contains("anomal"));
