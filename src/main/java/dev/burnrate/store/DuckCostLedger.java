@@ -52,6 +52,17 @@ public final class DuckCostLedger implements CostLedger {
         }
     }
 
+    private static java.util.Set<Field> fields(CostQuery q) {
+        java.util.Set<Field> fields = new java.util.HashSet<>(q.groupBy());
+        fields.addAll(q.filters().keySet());
+        return fields;
+    }
+
+    /** Whether {@link #costs} answers this query from the daily rollups. */
+    boolean fromRollups(CostQuery q) {
+        return source(fields(q)).records().startsWith("sum");
+    }
+
     /** The rollups when the report can be answered from them, else the rows. */
     private Source source(java.util.Collection<Field> fields) {
         String daily = rollups ? db.costDaily() : null;
@@ -69,9 +80,7 @@ public final class DuckCostLedger implements CostLedger {
      */
     @Override
     public CostReport costs(CostQuery q) {
-        java.util.Set<Field> fields = new java.util.HashSet<>(q.groupBy());
-        fields.addAll(q.filters().keySet());
-        Source src = source(fields);
+        Source src = source(fields(q));
         String period = switch (q.granularity()) {
             case NONE -> "NULL::DATE";
             case DAY -> src.day();
