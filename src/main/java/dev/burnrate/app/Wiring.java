@@ -166,9 +166,7 @@ public final class Wiring implements Services {
         if (shared != null && !shared.isBlank()) config = config.withState(shared.strip());
         String ledger = System.getenv("BURNRATE_LEDGER");
         if (ledger != null && !ledger.isBlank()) config = config.withLedger(Path.of(ledger.strip()).toAbsolutePath().normalize());
-        Database db = Database.open(database, config.ledger(), clock);
-        db.mapTagsWith(config.tagMap()::apply);
-        return new Wiring(db, config, clock);
+        return new Wiring(Database.open(database, config.ledger(), clock, config.tagMap()::apply), config, clock);
     }
 
     /** The bare importer, without what follows an import (commands use {@link #imports()}). */

@@ -33,7 +33,8 @@ public final class Database implements AutoCloseable {
     private volatile long shown = -1;
     private volatile boolean rollups;
     private final java.util.Set<String> syncedTagFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile java.util.function.Function<String, java.util.Map<String, String>> dimensions = dev.burnrate.allocation.TagMap.defaults()::apply;
+    /** How dimensions are derived from a tag set's Tags JSON, for tag sets another process imported (the tag map). */
+    private java.util.function.Function<String, java.util.Map<String, String>> dimensions;
 
     private Database(Path path, DuckDBConnection root, LedgerDirectory ledger) {
         this.path = path;
@@ -51,6 +52,15 @@ public final class Database implements AutoCloseable {
      * alerts). {@code clock} dates commits and the collection of replaced files.
      */
     public static Database open(Path path, Path ledgerDirectory, java.time.Clock clock) {
+        return open(path, ledgerDirectory, clock, dev.burnrate.allocation.TagMap.defaults()::apply);
+    }
+
+    /**
+     * As {@link #open(Path, Path, java.time.Clock)}; {@code tagMap} gives the tag sets that other processes imported into
+     * the directory their dimensions (the tag map of burnrate.yaml, the same in every replica).
+     */
+    public static Database open(Path path, Path ledgerDirectory, java.time.Clock clock,
+                                java.util.function.Function<String, java.util.Map<String, String>> tagMap) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -62,6 +72,7 @@ public final class Database implements AutoCloseable {
                 s.execute("SET GLOBAL TimeZone = 'UTC'");
             }
             Database db = new Database(path, c, ledgerDirectory == null ? null : new LedgerDirectory(ledgerDirectory, clock));
+            db.dimensions = tagMap;
             db.migrate();
             if (db.ledger != null) db.attachLedger();
             return db;
@@ -94,11 +105,6 @@ public final class Database implements AutoCloseable {
     /** The ledger directory (Parquet partitions), or null: the rows are in this file's {@code cost_record} table. */
     LedgerDirectory ledger() {
         return ledger;
-    }
-
-    /** How dimensions are derived from a tag set's Tags JSON, for tag sets another process imported (the tag map). */
-    public void mapTagsWith(java.util.function.Function<String, java.util.Map<String, String>> tagMap) {
-        this.dimensions = tagMap;
     }
 
     /**

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -239,15 +238,6 @@ final class LedgerDirectory {
         }
     }
 
-    /** Work files of one commit, removed when it ends. */
-    Path newStaging() {
-        try {
-            return Files.createDirectories(root.resolve("_staging").resolve(java.util.UUID.randomUUID().toString()));
-        } catch (IOException e) {
-            throw new StoreException("cannot create a staging folder in " + root + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Writers take turns: one thread of this process, and one process (an OS lock on {@code _manifest/.lock}). */
     Lock lock() {
         ReentrantLock jvm = IN_PROCESS.computeIfAbsent(root, k -> new ReentrantLock());
@@ -324,8 +314,8 @@ final class LedgerDirectory {
 
     /**
      * Deletes the files that versions older than {@link #RETENTION} replaced, newest first, stopping at an old version
-     * whose files are all gone already (the ones before it were collected by an earlier pass); also work folders of
-     * commits that died more than a day ago. Returns the files deleted.
+     * whose files are all gone already (the ones before it were collected by an earlier pass); also files no version
+     * names that are more than a day old (a commit that died midway). Returns the files deleted.
      */
     int collect() {
         Instant cutoff = clock.instant().minus(RETENTION);
@@ -346,32 +336,19 @@ final class LedgerDirectory {
             }
             if (!any) break;
         }
-        Path staging = root.resolve("_staging");
-        if (Files.isDirectory(staging)) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(staging)) {
-                for (Path d : dirs) {
-                    if (Files.getLastModifiedTime(d).toInstant().isBefore(clock.instant().minus(Duration.ofDays(1)))) deleteTree(d);
-                }
-            } catch (IOException ignored) {
-                // best effort
+        // files of a commit that died before its manifest (no version names them), once they are a day old: the newest
+        // version names every file a reader can still open (those replaced are collected above, within RETENTION)
+        java.util.Set<Path> live = new java.util.HashSet<>();
+        current().partitions().forEach(p -> p.allFiles().forEach(f -> live.add(resolve(f))));
+        Instant orphaned = clock.instant().minus(Duration.ofDays(1));
+        try (var walk = Files.walk(root.resolve("data"))) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                if (!live.contains(f) && Files.getLastModifiedTime(f).toInstant().isBefore(orphaned) && Files.deleteIfExists(f)) deleted++;
             }
+        } catch (IOException ignored) {
+            // best effort: the next commit tries again
         }
         return deleted;
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 
     @Override

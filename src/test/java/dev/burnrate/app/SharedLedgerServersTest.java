@@ -69,12 +69,13 @@ class SharedLedgerServersTest {
 
     @Test
     void twoServersOnOneLedgerDirectory_answerTheSameCostsAndImportLog() throws Exception {
-        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "ledger: shared-ledger\n");
+        // teams from the sample's "application" tag: b, started after a imported, maps the tag sets a brought by this map too
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "ledger: shared-ledger\ntagMap:\n  team:\n    keys: [application]\n");
         String a = serve(yaml, "a");
-        String b = serve(yaml, "b");
         byte[] sample = Files.readAllBytes(TestLedger.fixture("focus/focus_sample.csv", dir));
         HttpResponse<String> up = upload(a, "focus_sample.csv", sample);
         assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        String b = serve(yaml, "b");
         assertThat(dir.resolve("shared-ledger/_manifest")).isDirectoryContaining("glob:**/00000000000000000001.json");
 
         List<String> reports = List.of("/api/v1/costs?from=2024-09-01&to=2024-10-01", "/api/v1/costs?granularity=day&from=2024-09-01&to=2024-11-01",
@@ -84,6 +85,8 @@ class SharedLedgerServersTest {
             assertThat(fromA.toString()).as(q).contains("USD");
             assertThat(json.readTree(get(b, q))).as(q).isEqualTo(fromA);
         }
+        JsonNode teams = json.readTree(get(b, "/api/v1/costs?groupBy=team&from=2024-09-01"));
+        assertThat(teams.get("rows").findValuesAsText("team")).contains("__unallocated__").hasSizeGreaterThan(1);
         JsonNode total = json.readTree(get(b, "/api/v1/costs?basis=billed&from=2024-01-01")).get("totals").get("USD");
         java.math.BigDecimal expected = Fixtures.sampleLines(dir, 1000).stream().skip(1).map(l -> new java.math.BigDecimal(l.split(",", 3)[1]))
                 .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);

@@ -42,9 +42,8 @@ class PartitionedLedgerTest {
     /** A process of its own on the shared directory: its own DuckDB file, importer and queries. */
     private record Replica(Database db, FocusImporter importer, DuckCostLedger costs, DuckCostLedger rows, DuckFocusLedger focus) implements AutoCloseable {
         static Replica open(Path file, Path ledger, java.time.Clock clock) {
-            Database db = Database.open(file, ledger, clock);
             TagMap map = TagMap.defaults();
-            db.mapTagsWith(map::apply);
+            Database db = Database.open(file, ledger, clock, map::apply);
             DuckFocusLedger focus = new DuckFocusLedger(db);
             return new Replica(db, new FocusImporter(focus, map, clock), new DuckCostLedger(db), new DuckCostLedger(db, false), focus);
         }
@@ -102,7 +101,6 @@ class PartitionedLedgerTest {
                 assertThat(r.getLong(1)).isZero();
             }
             assertThat(dataFiles()).allMatch(p -> p.toString().endsWith(".parquet")).hasSize(4 * 3); // rows, daily rollup, tag sets
-            assertThat(dir.resolve("ledger/_staging")).isEmptyDirectory();
         }
         // the same totals as the embedded table
         try (TestLedger table = new TestLedger(dir.resolve("table"));
@@ -242,9 +240,14 @@ class PartitionedLedgerTest {
             a.importer.importFiles(List.of(Fixtures.write(dir.resolve("v2.csv"), doubled(lines, 20, 2))));
             // a reader that began before the restatement may still read the first version's files
             assertThat(dataFiles()).containsAll(first).hasSize(first.size() * 2);
+            // files of a commit that died before its manifest: never read, removed once a day old
+            Path stray = Files.writeString(dir.resolve("ledger/data/stray.parquet"), "x");
+            Path fresh = Files.writeString(dir.resolve("ledger/data/in-progress.parquet"), "x");
+            Files.setLastModifiedTime(stray, java.nio.file.attribute.FileTime.from(clock.instant().minus(Duration.ofDays(2))));
+            Files.setLastModifiedTime(fresh, java.nio.file.attribute.FileTime.from(clock.instant()));
             clock.advance(LedgerDirectory.RETENTION.plus(Duration.ofSeconds(1)));
-            assertThat(a.db.ledger().collect()).isEqualTo(first.size());
-            assertThat(dataFiles()).doesNotContainAnyElementsOf(first).hasSize(first.size());
+            assertThat(a.db.ledger().collect()).isEqualTo(first.size() + 1);
+            assertThat(dataFiles()).doesNotContainAnyElementsOf(first).doesNotContain(stray).contains(fresh).hasSize(first.size() + 1);
             assertThat(a.billed()).isEqualByComparingTo(sumBilled(doubled(lines, 20, 2)));
         }
     }

@@ -43,8 +43,7 @@ public final class TestLedger implements AutoCloseable {
     }
 
     public TestLedger(Path dir, TagMap map, Layout layout) {
-        db = layout == Layout.TABLE ? Database.open(dir.resolve("ledger.duckdb")) : Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), CLOCK);
-        db.mapTagsWith(map::apply);
+        db = layout == Layout.TABLE ? Database.open(dir.resolve("ledger.duckdb")) : Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), CLOCK, map::apply);
         focus = new DuckFocusLedger(db);
         importer = new FocusImporter(focus, map, CLOCK);
         costs = new DuckCostLedger(db);
