@@ -7,6 +7,7 @@
 #    partitions in a directory (BURNRATE_LEDGER): `burnrate import focus` of every part in one command (time, peak RSS),
 #    disk used, then `burnrate serve`: the dashboard overview's API calls, team x model x day, a report the rollups
 #    cannot answer, each three times (first, then warm), and the server's VmHWM.
+# LAYOUTS=parquet runs one layout only (a quick check); figures that compare the two come from one run of both.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -33,7 +34,7 @@ fi
 du -sh "$parts"
 
 port=18090
-for layout in table parquet; do
+for layout in ${LAYOUTS:-table parquet}; do
   db="$out/$layout.duckdb"
   dir="$out/$layout-ledger"
   rm -rf "$db" "$db.wal" "$db.audit-journal" "$dir"

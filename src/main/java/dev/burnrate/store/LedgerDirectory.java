@@ -64,7 +64,10 @@ final class LedgerDirectory {
     private final Path root;
     private final Path manifests;
     private final Clock clock;
-    private final Map<Long, Manifest> cache = new ConcurrentHashMap<>();
+    /** The newest version read (a version never changes once committed). */
+    private volatile Manifest newest;
+    /** Each version's import-log entries: the whole manifest of an old version is not kept, only what the log needs. */
+    private final Map<Long, List<LogEntry>> logs = new ConcurrentHashMap<>();
 
     /** One partition of a version: its key, row count, last charge end, files, rollup (null: none), tag sets, and the imports it holds. */
     record Partition(String provider, String account, String period, long rows, String chargeEnd, List<String> files,
@@ -178,11 +181,12 @@ final class LedgerDirectory {
 
     Manifest manifest(long version) {
         if (version == 0) return new Manifest(0, null, List.of(), List.of(), List.of());
-        Manifest cached = cache.get(version);
-        if (cached != null) return cached;
+        Manifest cached = newest;
+        if (cached != null && cached.version() == version) return cached;
         try {
             Manifest m = JSON.readValue(Files.readAllBytes(manifestFile(version)), Manifest.class);
-            cache.put(version, m);
+            logs.putIfAbsent(version, m.imports());
+            if (cached == null || version > cached.version()) newest = m;
             return m;
         } catch (IOException e) {
             throw new StoreException("cannot read the ledger manifest " + manifestFile(version) + ": " + e.getMessage(), e);
@@ -193,11 +197,16 @@ final class LedgerDirectory {
         return manifest(latest());
     }
 
+    private List<LogEntry> log(long version) {
+        List<LogEntry> l = logs.get(version);
+        return l != null ? l : manifest(version).imports();
+    }
+
     /** The import log, newest first: every version's entries. */
     List<ImportLogEntry> imports(int limit) {
         List<ImportLogEntry> out = new ArrayList<>();
         for (long v = latest(); v > 0; v--) {
-            for (LogEntry e : manifest(v).imports()) out.add(e.entry());
+            for (LogEntry e : log(v)) out.add(e.entry());
         }
         out.sort(java.util.Comparator.comparing(ImportLogEntry::importedAt).reversed().thenComparing(ImportLogEntry::importId));
         return out.size() > limit ? out.subList(0, limit) : out;
@@ -210,7 +219,7 @@ final class LedgerDirectory {
         m.partitions().forEach(p -> live.addAll(p.imports()));
         java.util.TreeSet<String> out = new java.util.TreeSet<>();
         for (long v = m.version(); v > 0; v--) {
-            for (LogEntry e : manifest(v).imports()) if (e.sha256().equals(sha256) && live.contains(e.importId())) out.add(e.importId());
+            for (LogEntry e : log(v)) if (e.sha256().equals(sha256) && live.contains(e.importId())) out.add(e.importId());
         }
         return List.copyOf(out);
     }
@@ -301,7 +310,8 @@ final class LedgerDirectory {
                 // a stray temporary file is harmless
             }
         }
-        cache.put(version, next);
+        logs.put(version, next.imports());
+        newest = next;
         try {
             Path hint = manifests.resolve(".latest-" + java.util.UUID.randomUUID());
             Files.writeString(hint, Long.toString(version));
