@@ -50,7 +50,8 @@ for layout in ${LAYOUTS:-table parquet}; do
   echo "== [$layout] serve"
   env "${env[@]}" bin/burnrate --db "$db" serve --port $port >"$out/$layout-serve.log" 2>&1 &
   pid=$!
-  for i in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  trap 'kill $pid 2>/dev/null || true' EXIT
+  for i in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
   month=$(date -u +%Y-%m-01)
   d60=$(date -u -d "$today - 60 days" +%F)
   d30=$(date -u -d "$today - 30 days" +%F)
@@ -59,7 +60,7 @@ for layout in ${LAYOUTS:-table parquet}; do
            "costs?groupBy=ServiceName&from=$month" "forecast?horizon=30" "anomalies?from=$d30" "unit-costs" "inference-costs?from=$month" \
            "costs?groupBy=team,model&granularity=day" "costs?groupBy=SkuId&granularity=day&from=$month"; do
     t=""
-    for i in 1 2 3; do t="$t $(curl -s -o /dev/null -w "%{http_code}:%{time_total}" "http://127.0.0.1:$port/api/v1/$q")"; done
+    for i in 1 2 3; do t="$t $(curl -s -o /dev/null -w "%{http_code}:%{time_total}" "http://127.0.0.1:$port/api/v1/$q" || true)"; done
     echo "[$layout] GET /api/v1/$q  $t"
   done
   jpid=$(pgrep -P $pid java || echo $pid)

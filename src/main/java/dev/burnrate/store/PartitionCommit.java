@@ -92,19 +92,23 @@ final class PartitionCommit implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             // one partition at a time, each streamed from the import's rows to its file: a single partitioned COPY of all
             // of them held every partition's buffers at once (19 GB at 10 M rows)
+            // the count, last charge end and imports of every partition in one scan of the import's rows
+            Map<LedgerDirectory.Key, Object[]> stats = new java.util.HashMap<>();
+            try (ResultSet r = s.executeQuery("SELECT " + KEY + ", r.\"BillingAccountId\", r.\"BillingPeriodStart\", count(*), max(r.\"ChargePeriodEnd\"), "
+                    + "string_agg(DISTINCT r.import_id, ',' ORDER BY r.import_id) FROM cost_record r GROUP BY ALL")) {
+                while (r.next()) {
+                    LocalDateTime end = r.getObject(5, LocalDateTime.class);
+                    stats.put(LedgerDirectory.Key.of(r.getString(1), r.getString(2), r.getObject(3, LocalDateTime.class)),
+                            new Object[]{r.getLong(4), end == null ? null : end.toString(), List.of(r.getString(6).split(","))});
+                }
+            }
             for (LedgerDirectory.Key k : keys) {
                 String where = " WHERE " + match(k);
-                long rows;
-                String chargeEnd;
-                List<String> imports;
-                try (ResultSet r = s.executeQuery("SELECT count(*), max(r.\"ChargePeriodEnd\"), string_agg(DISTINCT r.import_id, ',' ORDER BY r.import_id) "
-                        + "FROM cost_record r" + where)) {
-                    r.next();
-                    rows = r.getLong(1);
-                    LocalDateTime end = r.getObject(2, LocalDateTime.class);
-                    chargeEnd = end == null ? null : end.toString();
-                    imports = rows == 0 ? List.of() : List.of(r.getString(3).split(","));
-                }
+                Object[] st = stats.get(k);
+                long rows = st == null ? 0 : (Long) st[0];
+                String chargeEnd = st == null ? null : (String) st[1];
+                @SuppressWarnings("unchecked")
+                List<String> imports = st == null ? List.of() : (List<String>) st[2];
                 if (rows == 0) continue; // every row of the key was discarded: nothing to store
                 Path target = dir.partitionDir(k);
                 Files.createDirectories(target);
