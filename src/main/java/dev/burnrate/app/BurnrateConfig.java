@@ -40,9 +40,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                              Governance governance, Hosts hosts, List<dev.burnrate.intake.BillSources.Source> sources,
                              dev.burnrate.anomaly.CostAnomalies.Thresholds anomalies, List<dev.burnrate.slo.Slo> slos,
                              dev.burnrate.recommend.SavingsAlerts.Settings recommendations, dev.burnrate.recommend.SavingsEngine.Settings savings,
-                             String state, dev.burnrate.stream.KafkaSettings kafka) {
+                             String state, dev.burnrate.stream.KafkaSettings kafka, Path ledger) {
     private static final Set<String> TOP_LEVEL = Set.of("tagMap", "budgets", "channels", "alerting", "allocation", "prices", "gate", "guard", "policies",
-            "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state", "kafka");
+            "server", "actuators", "sources", "anomalies", "slos", "recommendations", "state", "kafka", "ledger");
 
     /**
      * Which hosts are trusted on the network: {@code server.allowedHosts} may be named in a request's {@code Host} header
@@ -87,13 +87,22 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
     public static BurnrateConfig defaults() {
         return new BurnrateConfig(TagMap.defaults(), List.of(), Map.of(), Alerting.defaults(), List.of(), List.of(), Governance.defaults(), Hosts.defaults(), List.of(),
                 dev.burnrate.anomaly.CostAnomalies.Thresholds.defaults(), List.of(), dev.burnrate.recommend.SavingsAlerts.Settings.defaults(),
-                dev.burnrate.recommend.SavingsEngine.Settings.defaults(), null, null);
+                dev.burnrate.recommend.SavingsEngine.Settings.defaults(), null, null, null);
     }
 
     /** The same configuration with the shared state at {@code url} (BURNRATE_STATE wins over {@code state:}). */
     public BurnrateConfig withState(String url) {
         return new BurnrateConfig(tagMap, budgets, channels, alerting, shareRules, priceOverrides, governance, hosts, sources, anomalies, slos,
-                recommendations, savings, url, kafka);
+                recommendations, savings, url, kafka, ledger);
+    }
+
+    /**
+     * The same configuration with the billing rows as Parquet partitions in {@code directory} (BURNRATE_LEDGER wins over
+     * {@code ledger:}); null: the rows stay in the ledger file's table.
+     */
+    public BurnrateConfig withLedger(Path directory) {
+        return new BurnrateConfig(tagMap, budgets, channels, alerting, shareRules, priceOverrides, governance, hosts, sources, anomalies, slos,
+                recommendations, savings, state, kafka, directory);
     }
 
     public static BurnrateConfig load(Path file) {
@@ -126,6 +135,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         String state = null;
         dev.burnrate.recommend.SavingsEngine.Settings savings = dev.burnrate.recommend.SavingsEngine.Settings.defaults();
         dev.burnrate.stream.KafkaSettings kafka = null;
+        Path ledger = null;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(name, t.getKeyNode(), "(root)");
             if (!TOP_LEVEL.contains(key)) {
@@ -159,6 +169,15 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                     }
                 }
                 case "kafka" -> kafka = kafka(name, t.getValueNode());
+                case "ledger" -> {
+                    // a directory every replica mounts at the same path; relative to the config file's folder
+                    String v = scalar(name, t.getValueNode(), "ledger");
+                    if (v.isBlank() || v.contains("://")) {
+                        throw new ConfigException(name, line(t.getValueNode()), "ledger", "'" + v + "' is not a directory path (the ledger's "
+                                + "Parquet partitions live in a directory that every replica mounts)");
+                    }
+                    ledger = file.toAbsolutePath().getParent().resolve(v).normalize();
+                }
                 case "server" -> hosts = new Hosts(hostList(name, t.getValueNode(), "server"), hosts.actuators(), hosts.kubernetesNamespaces());
                 case "actuators" -> hosts = new Hosts(hosts.server(), hostList(name, t.getValueNode(), "actuators"),
                         namespaces(name, t.getValueNode()));
@@ -188,7 +207,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         }
         List<dev.burnrate.slo.Slo> slos = sloNode == null ? List.of() : slos(name, sloNode, channels.keySet());
         return new BurnrateConfig(tagMap, List.copyOf(budgets), Map.copyOf(channels), alerting, shareRules, prices, gov, hosts, sources, anomalies, slos, recommendations,
-                savings, state, kafka);
+                savings, state, kafka, ledger);
     }
 
     /**

@@ -167,7 +167,9 @@ public final class Wiring implements Services {
         BurnrateConfig config = configFile == null ? BurnrateConfig.defaults() : BurnrateConfig.load(configFile);
         String shared = System.getenv("BURNRATE_STATE");
         if (shared != null && !shared.isBlank()) config = config.withState(shared.strip());
-        return new Wiring(Database.open(database), config, clock);
+        String ledger = System.getenv("BURNRATE_LEDGER");
+        if (ledger != null && !ledger.isBlank()) config = config.withLedger(Path.of(ledger.strip()).toAbsolutePath().normalize());
+        return new Wiring(Database.open(database, config.ledger(), clock, config.tagMap()::apply), config, clock);
     }
 
     /** The bare importer, without what follows an import (commands use {@link #imports()}). */

@@ -27,13 +27,40 @@ public final class Database implements AutoCloseable {
     private final Path path;
     private final DuckDBConnection root;
     private final java.util.concurrent.atomic.AtomicLong costsVersion = new java.util.concurrent.atomic.AtomicLong();
+    /** The billing rows as Parquet partitions in a directory, or null: the {@code cost_record} table of this file. */
+    private final LedgerDirectory ledger;
+    /** The version of the directory the views show (-1: none yet). */
+    private volatile long shown = -1;
+    private volatile boolean rollups;
+    private final java.util.Set<String> syncedTagFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How dimensions are derived from a tag set's Tags JSON, for tag sets another process imported (the tag map). */
+    private java.util.function.Function<String, java.util.Map<String, String>> dimensions;
 
-    private Database(Path path, DuckDBConnection root) {
+    private Database(Path path, DuckDBConnection root, LedgerDirectory ledger) {
         this.path = path;
         this.root = root;
+        this.ledger = ledger;
     }
 
     public static Database open(Path path) {
+        return open(path, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * Opens the file; with {@code ledgerDirectory}, the billing rows live there as Parquet partitions (shared by every
+     * process that names the same directory) and this file keeps the rest (tag sets and their dimensions, telemetry,
+     * alerts). {@code clock} dates commits and the collection of replaced files.
+     */
+    public static Database open(Path path, Path ledgerDirectory, java.time.Clock clock) {
+        return open(path, ledgerDirectory, clock, dev.burnrate.allocation.TagMap.defaults()::apply);
+    }
+
+    /**
+     * As {@link #open(Path, Path, java.time.Clock)}; {@code tagMap} gives the tag sets that other processes imported into
+     * the directory their dimensions (the tag map of burnrate.yaml, the same in every replica).
+     */
+    public static Database open(Path path, Path ledgerDirectory, java.time.Clock clock,
+                                java.util.function.Function<String, java.util.Map<String, String>> tagMap) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -44,8 +71,10 @@ public final class Database implements AutoCloseable {
                 // becomes its UTC wall time, whatever the time zone of the machine (every connection duplicates this one)
                 s.execute("SET GLOBAL TimeZone = 'UTC'");
             }
-            Database db = new Database(path, c);
+            Database db = new Database(path, c, ledgerDirectory == null ? null : new LedgerDirectory(ledgerDirectory, clock));
+            db.dimensions = tagMap;
             db.migrate();
+            if (db.ledger != null) db.attachLedger();
             return db;
         } catch (SQLException e) {
             String msg = e.getMessage();
@@ -64,12 +93,124 @@ public final class Database implements AutoCloseable {
 
     /** Changes with every committed write to the cost records (an import, a restatement, new dimensions). */
     public long costsVersion() {
+        if (ledger != null) refresh(); // another process may have committed to the directory
         return costsVersion.get();
     }
 
     /** Called after a write to the cost records commits, so caches over them reload. */
     void costsChanged() {
         costsVersion.incrementAndGet();
+    }
+
+    /** The ledger directory (Parquet partitions), or null: the rows are in this file's {@code cost_record} table. */
+    LedgerDirectory ledger() {
+        return ledger;
+    }
+
+    /**
+     * The relation every query reads billing rows from: the table, or (with a ledger directory) a view over the files of
+     * the directory's newest version, brought up to date first.
+     */
+    String costRecord() {
+        if (ledger == null) return "cost_record";
+        refresh();
+        return "pq.cost_record";
+    }
+
+    /**
+     * The daily rollups (day, currency, tag set, {@link LedgerDirectory#ROLLUP_COLUMNS}, sums of
+     * {@link LedgerDirectory#ROLLUP_AMOUNTS}, records), or null where there are none: the embedded table, or a partition
+     * whose rollup could not be written.
+     */
+    String costDaily() {
+        if (ledger == null) return null;
+        refresh();
+        return rollups ? "pq.cost_daily" : null;
+    }
+
+    /** Rows in the ledger directory's newest version (from its manifest, no scan); -1 without a directory. */
+    long directoryRows() {
+        return ledger == null ? -1 : ledger.current().rows();
+    }
+
+    private void attachLedger() throws SQLException {
+        try (Statement s = root.createStatement()) {
+            // the views live in an in-memory catalog: nothing about the directory is written into this file
+            s.execute("ATTACH IF NOT EXISTS ':memory:' AS pq");
+            s.execute(costRecordDdl().replace("CREATE TABLE cost_record", "CREATE OR REPLACE TABLE pq.no_record"));
+            StringJoiner daily = new StringJoiner(", ", "CREATE OR REPLACE TABLE pq.no_daily (day DATE, \"BillingCurrency\" VARCHAR, tag_hash UBIGINT, ", ")");
+            for (String col : LedgerDirectory.ROLLUP_COLUMNS) daily.add(Sql.ident(col) + " VARCHAR");
+            for (String col : LedgerDirectory.ROLLUP_AMOUNTS) daily.add(Sql.ident(col) + " " + DECIMAL);
+            daily.add("records BIGINT");
+            s.execute(daily.toString());
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM main.cost_record")) {
+                r.next();
+                if (r.getLong(1) > 0) {
+                    throw new StoreException("database " + path + " holds " + r.getLong(1) + " billing rows in its own table, but the ledger is set to the "
+                            + "directory " + ledger + " (ledger: / BURNRATE_LEDGER): use the file without a ledger directory, or a new file with it", null);
+                }
+            }
+        }
+        refresh();
+    }
+
+    /** Points the views at the directory's newest version, first giving the tag sets it brings their dimensions. */
+    void refresh() {
+        long latest = ledger.latest();
+        if (latest == shown) return;
+        synchronized (this) {
+            latest = ledger.latest();
+            if (latest == shown) return;
+            LedgerDirectory.Manifest m = ledger.manifest(latest);
+            try (Connection c = connect(); Statement s = c.createStatement()) {
+                syncTagSets(c, m);
+                java.util.List<String> files = new java.util.ArrayList<>();
+                java.util.List<String> daily = new java.util.ArrayList<>();
+                boolean all = true;
+                for (LedgerDirectory.Partition p : m.partitions()) {
+                    p.files().forEach(f -> files.add(Sql.literal(ledger.resolve(f).toString())));
+                    if (p.rollup() == null) all = false;
+                    else daily.add(Sql.literal(ledger.resolve(p.rollup()).toString()));
+                }
+                s.execute("CREATE OR REPLACE VIEW pq.cost_record AS SELECT * FROM " + (files.isEmpty() ? "pq.no_record"
+                        : "read_parquet([" + String.join(", ", files) + "], hive_partitioning = false)"));
+                s.execute("CREATE OR REPLACE VIEW pq.cost_daily AS SELECT * FROM " + (daily.isEmpty() ? "pq.no_daily"
+                        : "read_parquet([" + String.join(", ", daily) + "], hive_partitioning = false)"));
+                rollups = all;
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the ledger directory " + ledger + " (version " + latest + "): " + e.getMessage(), e);
+            }
+            shown = latest;
+            costsChanged();
+        }
+    }
+
+    /** Tag sets of partitions this process has not seen, not yet in {@code tag_set}: stored with their dimensions. */
+    private void syncTagSets(Connection c, LedgerDirectory.Manifest m) throws SQLException {
+        java.util.List<String> fresh = new java.util.ArrayList<>();
+        for (LedgerDirectory.Partition p : m.partitions()) if (p.tags() != null && !syncedTagFiles.contains(p.tags())) fresh.add(p.tags());
+        if (fresh.isEmpty()) return;
+        StringJoiner list = new StringJoiner(", ", "[", "]");
+        fresh.forEach(f -> list.add(Sql.literal(ledger.resolve(f).toString())));
+        java.util.Map<Long, java.util.Map<String, String>> dims = new java.util.LinkedHashMap<>();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE tag_new AS SELECT tag_hash, any_value(tags) AS tags FROM read_parquet(" + list
+                    + ", hive_partitioning = false) WHERE tag_hash NOT IN (SELECT tag_hash FROM tag_set) GROUP BY tag_hash");
+            try (ResultSet r = s.executeQuery("SELECT tag_hash, tags FROM tag_new")) {
+                while (r.next()) dims.put(Long.parseUnsignedLong(r.getString(1)), dimensions.apply(r.getString(2)));
+            }
+            s.execute("INSERT INTO tag_set (tag_hash, tags) SELECT tag_hash, tags FROM tag_new");
+            s.execute("DROP TABLE tag_new");
+            TagSetWriter.write(c, dims);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+        syncedTagFiles.addAll(fresh);
     }
 
     /** A connection of its own for one thread or one unit of work; close it after use. */

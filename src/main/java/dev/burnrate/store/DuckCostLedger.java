@@ -25,9 +25,52 @@ import java.util.StringJoiner;
 /** Cost explorer queries over the ledger: one aggregate query per report, tag sets joined by key. */
 public final class DuckCostLedger implements CostLedger {
     private final Database db;
+    private final boolean rollups;
 
     public DuckCostLedger(Database db) {
+        this(db, true);
+    }
+
+    /** {@code rollups}: answer day-or-coarser reports from a ledger directory's daily rollups where they can (false: always the rows). */
+    public DuckCostLedger(Database db, boolean rollups) {
         this.db = db;
+        this.rollups = rollups;
+    }
+
+    /**
+     * Where a report reads from: the rows, or the daily rollups. The rollups hold the sums of every amount per day,
+     * currency, tag set and {@link LedgerDirectory#ROLLUP_COLUMNS}, so a report that groups and filters only by those
+     * (and dimensions, which come from the tag set) at day granularity or coarser gets the same sums from them.
+     */
+    private record Source(String relation, String day, String records, String time) {
+        static Source rows(String relation) {
+            return new Source(relation, "CAST(c.\"ChargePeriodStart\" AS DATE)", "count(*)", "c.\"ChargePeriodStart\"");
+        }
+
+        static Source daily(String relation) {
+            return new Source(relation, "c.day", "sum(c.records)", "c.day");
+        }
+    }
+
+    private static java.util.Set<Field> fields(CostQuery q) {
+        java.util.Set<Field> fields = new java.util.HashSet<>(q.groupBy());
+        fields.addAll(q.filters().keySet());
+        return fields;
+    }
+
+    /** Whether {@link #costs} answers this query from the daily rollups. */
+    boolean fromRollups(CostQuery q) {
+        return source(fields(q)).records().startsWith("sum");
+    }
+
+    /** The rollups when the report can be answered from them, else the rows. */
+    private Source source(java.util.Collection<Field> fields) {
+        String daily = rollups ? db.costDaily() : null;
+        if (daily != null && fields.stream().allMatch(f -> f.kind() == Field.Kind.DIMENSION
+                || f.kind() == Field.Kind.FOCUS_COLUMN && LedgerDirectory.ROLLUP_COLUMNS.contains(f.name()))) {
+            return Source.daily(daily);
+        }
+        return Source.rows(db.costRecord());
     }
 
     /**
@@ -37,16 +80,17 @@ public final class DuckCostLedger implements CostLedger {
      */
     @Override
     public CostReport costs(CostQuery q) {
+        Source src = source(fields(q));
         String period = switch (q.granularity()) {
             case NONE -> "NULL::DATE";
-            case DAY -> "CAST(c.\"ChargePeriodStart\" AS DATE)";
-            case WEEK -> "CAST(date_trunc('week', c.\"ChargePeriodStart\") AS DATE)";
-            case MONTH -> "CAST(date_trunc('month', c.\"ChargePeriodStart\") AS DATE)";
+            case DAY -> src.day();
+            case WEEK -> "CAST(date_trunc('week', " + src.day() + ") AS DATE)";
+            case MONTH -> "CAST(date_trunc('month', " + src.day() + ") AS DATE)";
         };
         List<CostReport.Row> rows = new ArrayList<>();
         for (boolean wide : new boolean[]{false, true}) {
             List<Object> params = new ArrayList<>();
-            String sql = aggregate(period, q.groupBy(), q.basis(), where(q.from() == null ? null : q.from().atStartOfDay(),
+            String sql = aggregate(src, period, q.groupBy(), q.basis(), where(src, q.from() == null ? null : q.from().atStartOfDay(),
                     q.to() == null ? null : q.to().atStartOfDay(), q.filters(), params), wide);
             try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
@@ -72,7 +116,8 @@ public final class DuckCostLedger implements CostLedger {
         List<HourRow> rows = new ArrayList<>();
         for (boolean wide : new boolean[]{false, true}) {
             List<Object> params = new ArrayList<>();
-            String sql = aggregate("date_trunc('hour', c.\"ChargePeriodStart\")", groupBy, basis, where(from, to, filters, params), wide);
+            Source src = Source.rows(db.costRecord());
+            String sql = aggregate(src, "date_trunc('hour', c.\"ChargePeriodStart\")", groupBy, basis, where(src, from, to, filters, params), wide);
             try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
                 try (ResultSet r = ps.executeQuery()) {
@@ -102,7 +147,7 @@ public final class DuckCostLedger implements CostLedger {
     }
 
     /** {@code wide}: sums that cannot overflow (see {@link WideSum}), for when the plain sum did. */
-    private static String aggregate(String period, List<Field> groupBy, dev.burnrate.ledger.CostBasis basis, String where, boolean wide) {
+    private static String aggregate(Source src, String period, List<Field> groupBy, dev.burnrate.ledger.CostBasis basis, String where, boolean wide) {
         boolean needsTags = groupBy.stream().anyMatch(f -> f.kind() == Field.Kind.DIMENSION);
         StringJoiner inner = new StringJoiner(", ");
         inner.add(period + " AS period");
@@ -125,21 +170,25 @@ public final class DuckCostLedger implements CostLedger {
         outer.add("a.currency");
         inner.add(wide ? WideSum.sum("c." + Sql.ident(basis.focusColumn()), "cost") : "sum(c." + Sql.ident(basis.focusColumn()) + ") AS cost");
         outer.add(wide ? WideSum.resum("a", "cost") : "sum(a.cost) AS cost");
-        inner.add("count(*) AS records");
+        inner.add(src.records() + " AS records");
         outer.add("sum(a.records) AS records");
-        return "WITH a AS (SELECT " + inner + " FROM cost_record c" + where + " GROUP BY ALL) SELECT " + outer + " FROM a"
+        StringJoiner ties = new StringJoiner(", ", ", ", "");
+        for (int i = 0; i < groupBy.size(); i++) ties.add("k" + i + " NULLS FIRST");
+        ties.add("currency");
+        // equal costs in the order of their keys, so a report reads the same whichever source answered it
+        return "WITH a AS (SELECT " + inner + " FROM " + src.relation() + " c" + where + " GROUP BY ALL) SELECT " + outer + " FROM a"
                 + (needsTags ? " LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash" : "")
-                + " GROUP BY ALL ORDER BY period NULLS FIRST, " + (wide ? WideSum.orderDesc("cost") : "cost DESC");
+                + " GROUP BY ALL ORDER BY period NULLS FIRST, " + (wide ? WideSum.orderDesc("cost") : "cost DESC") + ties;
     }
 
-    private static String where(LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters, List<Object> params) {
+    private static String where(Source src, LocalDateTime from, LocalDateTime to, Map<Field, List<String>> filters, List<Object> params) {
         StringJoiner w = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
         if (from != null) {
-            w.add("c.\"ChargePeriodStart\" >= ?");
+            w.add(src.time() + " >= ?");
             params.add(from);
         }
         if (to != null) {
-            w.add("c.\"ChargePeriodStart\" < ?");
+            w.add(src.time() + " < ?");
             params.add(to);
         }
         filters.forEach((field, values) -> {
@@ -175,8 +224,9 @@ public final class DuckCostLedger implements CostLedger {
             select.add("sum(CASE WHEN coalesce(t." + Sql.ident(d) + ", " + Sql.literal(Buckets.UNALLOCATED) + ") <> "
                     + Sql.literal(Buckets.UNALLOCATED) + " THEN a.cost ELSE 0 END)");
         }
-        String sql = "WITH a AS (SELECT c.tag_hash, c.\"BillingCurrency\" AS currency, sum(c.\"EffectiveCost\") AS cost FROM cost_record c"
-                + where(from == null ? null : from.atStartOfDay(), to == null ? null : to.atStartOfDay(), Map.of(), params) + " GROUP BY ALL) SELECT " + select
+        Source src = source(List.of());
+        String sql = "WITH a AS (SELECT c.tag_hash, c.\"BillingCurrency\" AS currency, sum(c.\"EffectiveCost\") AS cost FROM " + src.relation() + " c"
+                + where(src, from == null ? null : from.atStartOfDay(), to == null ? null : to.atStartOfDay(), Map.of(), params) + " GROUP BY ALL) SELECT " + select
                 + " FROM a LEFT JOIN tag_set t ON a.tag_hash = t.tag_hash GROUP BY 1 ORDER BY 1";
         List<Coverage.Line> lines = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -205,7 +255,7 @@ public final class DuckCostLedger implements CostLedger {
         if (tags) select.add("t.tags");
         if (dims) for (String d : dev.burnrate.ledger.Dimensions.STANDARD) select.add("t." + Sql.ident(d));
         select.add("c.\"BillingCurrency\" AS currency__").add("count(*) AS rows__").add("sum(c.\"EffectiveCost\") AS cost__");
-        String sql = "SELECT " + select + " FROM cost_record c LEFT JOIN tag_set t ON t.tag_hash = c.tag_hash WHERE c.import_id = ? GROUP BY ALL";
+        String sql = "SELECT " + select + " FROM " + db.costRecord() + " c LEFT JOIN tag_set t ON t.tag_hash = c.tag_hash WHERE c.import_id = ? GROUP BY ALL";
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, importId);
             try (ResultSet r = ps.executeQuery()) {
@@ -257,6 +307,8 @@ public final class DuckCostLedger implements CostLedger {
 
     @Override
     public long recordCount() {
+        long inDirectory = db.directoryRows();
+        if (inDirectory >= 0) return inDirectory;
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM cost_record")) {
             r.next();
             return r.getLong(1);
@@ -267,10 +319,21 @@ public final class DuckCostLedger implements CostLedger {
 
     @Override
     public java.util.Optional<java.time.Instant> billedThrough() {
+        if (db.ledger() != null) {
+            // each partition's latest charge end is in the manifest: no scan
+            Map<List<String>, LocalDateTime> accounts = new java.util.HashMap<>();
+            for (LedgerDirectory.Partition p : db.ledger().current().partitions()) {
+                if (p.chargeEnd() == null) continue;
+                accounts.merge(java.util.Arrays.asList(p.provider(), p.account()), LocalDateTime.parse(p.chargeEnd()), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            java.util.Optional<LocalDateTime> last = accounts.values().stream().max(LocalDateTime::compareTo);
+            return last.flatMap(max -> accounts.values().stream().filter(e -> !e.isBefore(max.minusDays(7))).min(LocalDateTime::compareTo))
+                    .map(t -> t.toInstant(java.time.ZoneOffset.UTC));
+        }
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                WITH account AS (SELECT max("ChargePeriodEnd") AS e FROM cost_record
+                WITH account AS (SELECT max("ChargePeriodEnd") AS e FROM %s
                                  GROUP BY coalesce("ProviderName", "ServiceProviderName"), "BillingAccountId")
-                SELECT min(e) FROM account WHERE e >= (SELECT max(e) FROM account) - INTERVAL 7 DAY""")) {
+                SELECT min(e) FROM account WHERE e >= (SELECT max(e) FROM account) - INTERVAL 7 DAY""".formatted(db.costRecord()))) {
             r.next();
             java.time.LocalDateTime t = r.getObject(1, java.time.LocalDateTime.class);
             return java.util.Optional.ofNullable(t).map(x -> x.toInstant(java.time.ZoneOffset.UTC));

@@ -50,6 +50,7 @@ public final class DuckFocusLedger implements FocusLedger {
 
     @Override
     public List<String> importsOf(String sha256) {
+        if (db.ledger() != null) return db.ledger().importsOf(sha256);
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT l.import_id FROM import_log l WHERE l.sha256 = ?
@@ -67,6 +68,7 @@ public final class DuckFocusLedger implements FocusLedger {
 
     @Override
     public List<ImportLogEntry> imports(int limit) {
+        if (db.ledger() != null) return db.ledger().imports(limit);
         List<ImportLogEntry> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT import_id, file, sha256, focus_version, rows, imported_at, "
                 + "replaced_rows, totals, warnings FROM import_log ORDER BY imported_at DESC, import_id LIMIT ?")) {
@@ -203,6 +205,8 @@ public final class DuckFocusLedger implements FocusLedger {
         private final Connection c;
         private final List<String> importIds = new ArrayList<>();
         private boolean open = true;
+        /** With a ledger directory: the commit to it, from {@link #replacePeriods} on (it holds the directory's lock). */
+        private PartitionCommit partitions;
 
         DuckBatch(Connection c) {
             this.c = c;
@@ -448,6 +452,10 @@ public final class DuckFocusLedger implements FocusLedger {
         @Override
         public long replacePeriods(List<String> ids, java.util.Collection<String> keep) {
             if (ids.isEmpty()) return 0;
+            if (db.ledger() != null) {
+                partitions = new PartitionCommit(db, c);
+                return partitions.replace(ids, keep);
+            }
             String in = inList(ids);
             List<String> spared = new ArrayList<>(ids);
             spared.addAll(keep);
@@ -460,6 +468,10 @@ public final class DuckFocusLedger implements FocusLedger {
 
         @Override
         public void log(ImportLogEntry e) {
+            if (partitions != null) {
+                partitions.log(e);
+                return;
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_log "
                     + "(import_id, file, sha256, focus_version, rows, imported_at, replaced_rows, totals, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.importId());
@@ -479,6 +491,10 @@ public final class DuckFocusLedger implements FocusLedger {
 
         @Override
         public void commit() {
+            if (db.ledger() != null) {
+                commitToDirectory();
+                return;
+            }
             try {
                 c.commit();
                 open = false;
@@ -487,6 +503,19 @@ public final class DuckFocusLedger implements FocusLedger {
             } catch (SQLException e) {
                 throw new StoreException("cannot commit the import: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * The rows go to the directory's partitions; this file's transaction is then rolled back, so its table stays
+         * empty (the tag sets it stored are stored again, with their dimensions, when the views catch up).
+         */
+        private void commitToDirectory() {
+            try {
+                if (partitions != null) partitions.commit();
+            } finally {
+                close();
+            }
+            db.costsChanged();
         }
 
         @Override
@@ -498,6 +527,8 @@ public final class DuckFocusLedger implements FocusLedger {
                 c.close();
             } catch (SQLException e) {
                 throw new StoreException("cannot roll back the import: " + e.getMessage(), e);
+            } finally {
+                if (partitions != null) partitions.close();
             }
         }
 

@@ -92,7 +92,7 @@ public final class DuckInferenceUsages implements InferenceUsages {
         StringJoiner in = new StringJoiner(", ", "(", ")");
         endpoints.forEach(e -> in.add("?"));
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"BillingCurrency\", sum(\"EffectiveCost\") "
-                + "FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in + " GROUP BY 1, 2")) {
+                + "FROM " + db.costRecord() + " WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in + " GROUP BY 1, 2")) {
             ps.setObject(1, utc(from));
             ps.setObject(2, utc(to));
             for (int i = 0; i < endpoints.size(); i++) ps.setString(i + 3, endpoints.get(i));
@@ -112,7 +112,7 @@ public final class DuckInferenceUsages implements InferenceUsages {
         StringJoiner in = new StringJoiner(", ", "(", ")");
         endpoints.forEach(e -> in.add("?"));
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"ChargePeriodStart\", \"ChargePeriodEnd\", "
-                + "\"BillingCurrency\", sum(\"EffectiveCost\") FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? "
+                + "\"BillingCurrency\", sum(\"EffectiveCost\") FROM " + db.costRecord() + " WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? "
                 + "AND \"ResourceId\" IN " + in + " GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 4")) {
             ps.setObject(1, utc(from));
             ps.setObject(2, utc(to));
@@ -139,7 +139,7 @@ public final class DuckInferenceUsages implements InferenceUsages {
         HOUR_UNITS.stream().sorted().forEach(u -> units.add(Sql.literal(u)));
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT \"ResourceId\", \"ProviderName\", \"RegionId\", "
                 + "\"ChargePeriodStart\", \"ChargePeriodEnd\", \"BillingCurrency\", \"PricingCategory\", sum(\"ConsumedQuantity\"), sum(\"EffectiveCost\"), count(*) "
-                + "FROM cost_record WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in
+                + "FROM " + db.costRecord() + " WHERE \"ChargePeriodStart\" >= ? AND \"ChargePeriodStart\" < ? AND \"ResourceId\" IN " + in
                 + " AND lower(trim(\"ConsumedUnit\")) IN " + units + " AND \"ConsumedQuantity\" > 0 "
                 + "GROUP BY \"ResourceId\", \"ProviderName\", \"RegionId\", \"ChargePeriodStart\", \"ChargePeriodEnd\", \"BillingCurrency\", "
                 + "\"PricingCategory\", \"ConsumedQuantity\", \"EffectiveCost\" ORDER BY 1, 4, 6, 9")) {

@@ -141,7 +141,7 @@ public final class DuckJobRuns implements JobRuns {
         if (jobIds.isEmpty()) return out;
         StringJoiner in = new StringJoiner(", ", "(", ")");
         jobIds.forEach(id -> in.add("?"));
-        String sql = "WITH j AS (SELECT " + Sql.jobId("") + " AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost FROM cost_record "
+        String sql = "WITH j AS (SELECT " + Sql.jobId("") + " AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost FROM " + db.costRecord() + " "
                 + "WHERE extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) SELECT job, currency, sum(cost) FROM j WHERE job IN " + in + " GROUP BY 1, 2";
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < jobIds.size(); i++) ps.setString(i + 1, jobIds.get(i));
@@ -186,7 +186,7 @@ public final class DuckJobRuns implements JobRuns {
         StringJoiner in = new StringJoiner(", ", "(", ")");
         jobIds.forEach(id -> in.add("?"));
         String sql = "WITH j AS (SELECT " + Sql.jobId("") + " AS job, \"BillingCurrency\" AS currency, \"EffectiveCost\" AS cost, \"ListCost\" AS list"
-                + extraColumns + " FROM cost_record WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) AND \"ChargePeriodStart\" >= ? "
+                + extraColumns + " FROM " + db.costRecord() + " WHERE (extra_columns IS NOT NULL OR \"Tags\" IS NOT NULL) AND \"ChargePeriodStart\" >= ? "
                 + "AND \"ChargePeriodStart\" < ?) " + select.formatted(in);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));

@@ -212,6 +212,16 @@ class BurnrateConfigTest {
     }
 
     @Test
+    void ledger_aDirectory_isResolvedBesideTheConfig_andAUrlFailsWithLine() throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), "ledger: shared/ledger\n");
+        assertThat(BurnrateConfig.load(ok).ledger()).isEqualTo(dir.toAbsolutePath().resolve("shared/ledger"));
+        assertThat(BurnrateConfig.defaults().ledger()).isNull();
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "budgets: []\nledger: s3://bills/ledger\n");
+        assertThatThrownBy(() -> BurnrateConfig.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml:2").hasMessageContaining("ledger").hasMessageContaining("not a directory path");
+    }
+
+    @Test
     void refresh_changedTagMap_remapsStoredRowsWithoutReimport() throws Exception {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         Field team = Field.parse("team").orElseThrow();

@@ -8,7 +8,8 @@ import dev.burnrate.pricing.PriceCatalog;
 import dev.burnrate.testing.TestLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReconciliationTest {
     @TempDir
     static Path dir;
-    TestLedger ledger;
+    /** The same bill in the embedded table and as Parquet partitions (whose day-or-coarser reports come from the daily rollups). */
+    final Map<TestLedger.Layout, TestLedger> ledgers = new EnumMap<>(TestLedger.Layout.class);
     final Map<CostBasis, BigDecimal> raw = new EnumMap<>(CostBasis.class);
     final Map<String, BigDecimal> rawEffectiveByTeam = new HashMap<>();
     final Map<String, BigDecimal> rawBilledByDayAndService = new HashMap<>();
@@ -41,8 +43,11 @@ class ReconciliationTest {
         Path file = dir.resolve("gen.csv");
         new FocusGenerator(PriceCatalog.bundled()).write(file,
                 new FocusGenerator.Options(20_000, 11, FocusVersion.V1_2, LocalDate.of(2026, 8, 20), 30));
-        ledger = new TestLedger(dir);
-        ledger.importer.importFiles(List.of(file));
+        for (TestLedger.Layout layout : TestLedger.Layout.values()) {
+            TestLedger ledger = new TestLedger(dir.resolve(layout.name()), layout);
+            ledgers.put(layout, ledger);
+            assertThat(ledger.importer.importFiles(List.of(file)).anyFailed()).isFalse();
+        }
         TagMap map = TagMap.defaults();
         try (CsvReader<CsvRecord> r = CsvReader.builder().ofCsvRecord(file)) {
             List<String> header = null;
@@ -66,11 +71,13 @@ class ReconciliationTest {
 
     @AfterAll
     void close() {
-        ledger.close();
+        ledgers.values().forEach(TestLedger::close);
     }
 
-    @Test
-    void costs_everyBasisTotal_equalsSumOfRawRows() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void costs_everyBasisTotal_equalsSumOfRawRows(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         for (CostBasis b : CostBasis.values()) {
             CostReport r = ledger.costs.costs(new CostQuery(List.of(), null, null, Granularity.NONE, b, Map.of()));
             assertThat(r.totals()).containsOnlyKeys("USD");
@@ -78,8 +85,10 @@ class ReconciliationTest {
         }
     }
 
-    @Test
-    void costs_byTeam_matchesRawTagsThroughTheTagMap_andAddsUpToTheTotal() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void costs_byTeam_matchesRawTagsThroughTheTagMap_andAddsUpToTheTotal(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         CostReport r = ledger.costs.costs(new CostQuery(List.of(Field.parse("team").orElseThrow()), null, null,
                 Granularity.NONE, CostBasis.EFFECTIVE, Map.of()));
         Map<String, BigDecimal> byTeam = new HashMap<>();
@@ -89,8 +98,10 @@ class ReconciliationTest {
         assertThat(r.totals().get("USD")).isEqualByComparingTo(raw.get(CostBasis.EFFECTIVE));
     }
 
-    @Test
-    void costs_byDayAndService_matchesRawRowsCellByCell() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void costs_byDayAndService_matchesRawRowsCellByCell(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         CostReport r = ledger.costs.costs(new CostQuery(List.of(Field.parse("ServiceName").orElseThrow()), null, null,
                 Granularity.DAY, CostBasis.BILLED, Map.of()));
         assertThat(r.rows()).hasSize(rawBilledByDayAndService.size());
@@ -99,8 +110,10 @@ class ReconciliationTest {
         }
     }
 
-    @Test
-    void costs_weeksAndMonths_partitionTheTotal() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void costs_weeksAndMonths_partitionTheTotal(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         for (Granularity g : List.of(Granularity.WEEK, Granularity.MONTH)) {
             CostReport r = ledger.costs.costs(new CostQuery(List.of(Field.parse("team").orElseThrow(), Field.parse("model").orElseThrow()),
                     null, null, g, CostBasis.BILLED, Map.of()));
@@ -109,8 +122,10 @@ class ReconciliationTest {
         }
     }
 
-    @Test
-    void costs_windowAndFilter_splitTheTotalExactly() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void costs_windowAndFilter_splitTheTotalExactly(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         Field team = Field.parse("team").orElseThrow();
         LocalDate cut = LocalDate.of(2026, 9, 5);
         BigDecimal before = ledger.costs.costs(new CostQuery(List.of(), null, cut, Granularity.NONE, CostBasis.EFFECTIVE, Map.of())).totals().get("USD");
@@ -121,8 +136,10 @@ class ReconciliationTest {
         assertThat(fraud).isEqualByComparingTo(rawEffectiveByTeam.get("fraud"));
     }
 
-    @Test
-    void coverage_team_equalsTaggedShareOfRawRows() {
+    @ParameterizedTest
+    @EnumSource(TestLedger.Layout.class)
+    void coverage_team_equalsTaggedShareOfRawRows(TestLedger.Layout layout) {
+        TestLedger ledger = ledgers.get(layout);
         Coverage c = ledger.costs.coverage(null, null);
         Coverage.Line team = c.lines().stream().filter(l -> l.dimension().equals("team")).findFirst().orElseThrow();
         BigDecimal tagged = raw.get(CostBasis.EFFECTIVE).subtract(rawEffectiveByTeam.get(Buckets.UNALLOCATED));

@@ -16,8 +16,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-/** A real DuckDB ledger file in a temp directory, with the importer and the cost queries wired to it. */
+/**
+ * A real DuckDB ledger file in a temp directory, with the importer and the cost queries wired to it; with
+ * {@link Layout#PARQUET} the billing rows go to Parquet partitions in {@code dir/ledger} instead of the file's table.
+ */
 public final class TestLedger implements AutoCloseable {
+    /** Where the billing rows live: the ledger file's table (the embedded default), or a directory of Parquet partitions. */
+    public enum Layout { TABLE, PARQUET }
+
     public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-01T00:00:00Z"), ZoneOffset.UTC);
     public final Database db;
     public final FocusImporter importer;
@@ -29,7 +35,15 @@ public final class TestLedger implements AutoCloseable {
     }
 
     public TestLedger(Path dir, TagMap map) {
-        db = Database.open(dir.resolve("ledger.duckdb"));
+        this(dir, map, Layout.TABLE);
+    }
+
+    public TestLedger(Path dir, Layout layout) {
+        this(dir, TagMap.defaults(), layout);
+    }
+
+    public TestLedger(Path dir, TagMap map, Layout layout) {
+        db = layout == Layout.TABLE ? Database.open(dir.resolve("ledger.duckdb")) : Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), CLOCK, map::apply);
         focus = new DuckFocusLedger(db);
         importer = new FocusImporter(focus, map, CLOCK);
         costs = new DuckCostLedger(db);

@@ -25,7 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every kind of bad file fails alone, names file, line, column and reason, and leaves the ledger exactly
  * as it was (a good file is imported first, and its rows and totals are checked afterwards).
  */
+@org.junit.jupiter.params.ParameterizedClass
+@org.junit.jupiter.params.provider.EnumSource(TestLedger.Layout.class)
 class FocusImportBadInputTest {
+    @org.junit.jupiter.params.Parameter
+    TestLedger.Layout layout;
+
     @TempDir
     Path dir;
     TestLedger ledger;
@@ -34,7 +39,7 @@ class FocusImportBadInputTest {
 
     @BeforeEach
     void importGoodFile() {
-        ledger = new TestLedger(dir);
+        ledger = new TestLedger(dir, layout);
         lines = Fixtures.sampleLines(dir, 20);
         // a different billing account so a later restatement can never touch it
         Path good = Fixtures.write(dir.resolve("good.csv"), lines.stream().map(l -> l.replace("\"1234567890123\"", "\"999\"")).toList());

@@ -23,7 +23,12 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Idempotence and restatement: the ledger holds each billing period once, from the latest export. */
+@org.junit.jupiter.params.ParameterizedClass
+@org.junit.jupiter.params.provider.EnumSource(TestLedger.Layout.class)
 class FocusRestatementTest {
+    @org.junit.jupiter.params.Parameter
+    TestLedger.Layout layout;
+
     @TempDir
     Path dir;
 
@@ -35,7 +40,7 @@ class FocusRestatementTest {
     @Test
     void import_sameFileTwice_secondIsSkippedAndNothingChanges() {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
-        try (TestLedger l = new TestLedger(dir)) {
+        try (TestLedger l = new TestLedger(dir, layout)) {
             l.importer.importFiles(List.of(sample));
             BigDecimal first = billed(l);
             ImportReport again = l.importer.importFiles(List.of(sample));
@@ -49,7 +54,7 @@ class FocusRestatementTest {
     void import_sameContentUnderAnotherName_isSkipped() throws IOException {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         Path copy = Files.copy(sample, dir.resolve("renamed.csv"));
-        try (TestLedger l = new TestLedger(dir)) {
+        try (TestLedger l = new TestLedger(dir, layout)) {
             l.importer.importFiles(List.of(sample));
             assertThat(l.importer.importFiles(List.of(copy)).files()).singleElement().isInstanceOf(ImportReport.Skipped.class);
             assertThat(l.costs.recordCount()).isEqualTo(1000);
@@ -68,7 +73,7 @@ class FocusRestatementTest {
         }
         Path restatement = Fixtures.write(dir.resolve("sept-restated.csv"), restated);
         BigDecimal expected = restated.stream().skip(1).map(s -> new BigDecimal(s.split(",", 3)[1])).reduce(BigDecimal.ZERO, BigDecimal::add);
-        try (TestLedger l = new TestLedger(dir)) {
+        try (TestLedger l = new TestLedger(dir, layout)) {
             l.importer.importFiles(List.of(original));
             assertThat(l.costs.recordCount()).isEqualTo(30);
             ImportReport r = l.importer.importFiles(List.of(restatement));
@@ -84,7 +89,7 @@ class FocusRestatementTest {
         List<String> a = new java.util.ArrayList<>(lines.subList(0, 21));
         List<String> b = new java.util.ArrayList<>(lines.subList(0, 1));
         b.addAll(lines.subList(21, 41));
-        try (TestLedger l = new TestLedger(dir)) {
+        try (TestLedger l = new TestLedger(dir, layout)) {
             l.importer.importFiles(List.of(Fixtures.write(dir.resolve("part-1.csv"), a), Fixtures.write(dir.resolve("part-2.csv"), b)));
             assertThat(l.costs.recordCount()).isEqualTo(40);
         }
@@ -102,12 +107,12 @@ class FocusRestatementTest {
             s.execute("COPY (SELECT * FROM read_csv('" + sample + "', nullstr = ['NULL', ''], all_varchar = true)) TO '" + parquet + "' (FORMAT parquet)");
         }
         BigDecimal csvTotal;
-        try (TestLedger l = new TestLedger(dir.resolve("a"))) {
+        try (TestLedger l = new TestLedger(dir.resolve("a"), layout)) {
             l.importer.importFiles(List.of(sample));
             csvTotal = billed(l);
         }
         for (Path p : List.of(gz, parquet)) {
-            try (TestLedger l = new TestLedger(dir.resolve(p.getFileName().toString() + "-db"))) {
+            try (TestLedger l = new TestLedger(dir.resolve(p.getFileName().toString() + "-db"), layout)) {
                 ImportReport r = l.importer.importFiles(List.of(p));
                 assertThat(r.files()).singleElement().isInstanceOf(ImportReport.Imported.class);
                 assertThat(l.costs.recordCount()).isEqualTo(1000);

@@ -27,10 +27,11 @@ class FocusSampleImportTest {
     @TempDir
     Path dir;
 
-    @Test
-    void import_realSample_billedCostPerProviderMatchesGoldenValues() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TestLedger.Layout.class)
+    void import_realSample_billedCostPerProviderMatchesGoldenValues(TestLedger.Layout layout) {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
-        try (TestLedger ledger = new TestLedger(dir)) {
+        try (TestLedger ledger = new TestLedger(dir, layout)) {
             ImportReport report = ledger.importer.importFiles(List.of(sample));
             ImportReport.Imported imported = (ImportReport.Imported) report.files().get(0);
             assertThat(imported.rows()).isEqualTo(1000);
@@ -53,10 +54,11 @@ class FocusSampleImportTest {
         }
     }
 
-    @Test
-    void import_realSample_keeps13NegativeEffectiveCostRowsAndWarnsOnOracleChargeFrequency() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TestLedger.Layout.class)
+    void import_realSample_keeps13NegativeEffectiveCostRowsAndWarnsOnOracleChargeFrequency(TestLedger.Layout layout) throws Exception {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
-        try (TestLedger ledger = new TestLedger(dir)) {
+        try (TestLedger ledger = new TestLedger(dir, layout)) {
             ImportReport.Imported imported = (ImportReport.Imported) ledger.importer.importFiles(List.of(sample)).files().get(0);
             assertThat(imported.warnings()).anySatisfy(w -> assertThat(w).contains("7 row(s)", "ChargeFrequency", "Usage-based"));
             // the same 7 Oracle rows have no ContractedCost: stored, and said so (they are not in contracted-cost totals)
@@ -64,7 +66,8 @@ class FocusSampleImportTest {
             assertThat(imported.warnings()).hasSize(2);
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("ledger.duckdb").toAbsolutePath());
-             ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM cost_record WHERE \"EffectiveCost\" < 0")) {
+             ResultSet r = c.createStatement().executeQuery("SELECT count(*) FROM " + (layout == TestLedger.Layout.TABLE ? "cost_record"
+                     : "read_parquet('" + dir.resolve("ledger/data") + "/**/*-[0-9].parquet')") + " WHERE \"EffectiveCost\" < 0")) {
             r.next();
             assertThat(r.getLong(1)).isEqualTo(13);
         }
