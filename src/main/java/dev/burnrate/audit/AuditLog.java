@@ -171,6 +171,21 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends one entry on the calling thread, inside the shared store's transaction the caller is in, so that it commits
+     * or rolls back with the caller's other writes (a gate decision, its ticket and the money it holds): a replica killed
+     * between them can no longer leave a decision the chain does not record, and a transaction run again after a
+     * deadlock writes its entry once. Only with a {@link SharedStore} and no journal; otherwise it is {@link #append}.
+     */
+    public AuditEvent appendWithin(String actor, String action, String subject, String detailJson) {
+        if (!(store instanceof SharedStore shared) || journal != null) return append(actor, action, subject, detailJson);
+        if (closed) throw new IllegalStateException("the audit log is closed");
+        AuditEvent draft = new AuditEvent(0, clock.instant().truncatedTo(ChronoUnit.MICROS), actor, action, subject, detailJson, AuditEvent.GENESIS, "");
+        AuditEvent e = shared.appendAfterHead(List.of(draft)).get(0);
+        listener.accept(e);
+        return e;
+    }
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (true) {

@@ -177,6 +177,13 @@ public final class Gate {
         }
         if (screening.decided() != null) {
             Ticket t = ticket(r, screening.decided(), List.of(), null, now);
+            if (book.transactional()) {
+                book.atomically(() -> {
+                    tickets.put(t);
+                    journalWithin(t, action(t));
+                });
+                return t;
+            }
             tickets.put(t);
             return journalAfter(t, action(t), () -> tickets.remove(t.id()));
         }
@@ -192,6 +199,7 @@ public final class Gate {
             if (meanwhile != null && !meanwhile.equals(seen)) return new Placed(meanwhile, true);
             tickets.put(t);
             book.hold(t.reservations());
+            journalWithin(t, action(t));
             return new Placed(t, false);
         });
         Ticket decided = placed.ticket();
@@ -267,6 +275,7 @@ public final class Gate {
                     : before.withApproval(a, Ticket.State.REJECTED, now, null);
             tickets.put(after);
             if (!approve) book.release(before.reservations());
+            journalWithin(after, approve ? "gate.approval.approved" : "gate.approval.rejected");
             return new Step(before, after);
         });
         Ticket after = step.after();
@@ -293,6 +302,7 @@ public final class Gate {
                     before.planEstimate(), before.reservations(), Ticket.State.RUNNING, before.createdAt(), now, null, before.notBefore(),
                     before.approvals(), before.policies(), GuardState.initial(), null, null);
             tickets.put(after);
+            journalWithin(after, "gate.started");
             return new Step(before, after);
         });
         if (step.after() == null) return step.before();
@@ -376,6 +386,7 @@ public final class Gate {
             book.release(before.reservations());
             book.hold(actuals);
             tickets.put(after);
+            journalWithin(after, "gate.finished." + (status == null ? "succeeded" : status));
             return new Step(before, after);
         });
         if (step.after() == null) return step.before();
@@ -399,6 +410,7 @@ public final class Gate {
             Ticket after = before.with(Ticket.State.RELEASED, now);
             tickets.put(after);
             book.release(before.reservations());
+            journalWithin(after, "gate.released");
             return new Step(before, after);
         });
         return journalAfter(step.after(), "gate.released", () -> restoreTicket(step.before()));
@@ -440,8 +452,8 @@ public final class Gate {
 
     /**
      * Ends the holds that are due: pending requests expire, approved ones that never started are released, actuals
-     * settle. One step in the book; the changes are journalled after it (a shared book may run a step again when it
-     * deadlocks, and the journal must not record a change twice).
+     * settle. One step in the book; the changes are journalled after it in memory, inside it in a transactional book
+     * (a step run again after a deadlock rolls its entries back with it, so none is recorded twice).
      */
     private void sweepIfDue(Instant now) {
         if (now.isBefore(nextSweep)) return;
@@ -453,6 +465,7 @@ public final class Gate {
                         : t.state() == Ticket.State.APPROVED ? t.with(Ticket.State.RELEASED, now) : null;
                 if (after != null) {
                     tickets.put(after);
+                    journalWithin(after, after.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
                     out.add(after);
                 }
             }
@@ -461,7 +474,7 @@ public final class Gate {
         });
         nextSweep = now.plus(SWEEP_EVERY);
         for (Ticket t : changed) {
-            journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
+            if (!book.transactional()) journal(t, t.state() == Ticket.State.EXPIRED ? "gate.expired" : "gate.released", "gate");
             if (t.state() == Ticket.State.EXPIRED) notifier.resolve(PENDING_ALERT + t.id(), "gate");
         }
     }
@@ -469,7 +482,20 @@ public final class Gate {
     // ---------------------------------------------------------------- journal
 
     /** Journals the transition; if the audit log cannot be written, undoes it in memory and fails. */
+    /**
+     * In a transactional book (shared state), journals the transition inside the step, so the entry commits with the
+     * ticket and its money; in memory it does nothing, and {@link #journalAfter} journals once the step is done.
+     */
+    private void journalWithin(Ticket t, String action) {
+        journalWithin(t, action, actorOf(t, action));
+    }
+
+    private void journalWithin(Ticket t, String action, String actor) {
+        if (book.transactional()) journal.appendWithin(t, action, actor);
+    }
+
     private Ticket journalAfter(Ticket t, String action, Runnable undo) {
+        if (book.transactional()) return t; // journalled inside the step
         try {
             journal(t, action, actorOf(t, action));
         } catch (RuntimeException e) {

@@ -24,6 +24,15 @@ public interface ReservationBook {
      */
     <T> T atomically(Supplier<T> work);
 
+    /**
+     * Whether {@link #atomically} is one database transaction that a failure rolls back whole, shared with the ticket
+     * store and the audit log (PostgreSQL): then a transition's audit entry is written inside it and commits with the
+     * ticket and the money it holds. In memory (false) the entry follows the step, and a refused entry undoes it.
+     */
+    default boolean transactional() {
+        return false;
+    }
+
     default void atomically(Runnable work) {
         atomically(() -> {
             work.run();

@@ -29,6 +29,11 @@ final class TicketJournal {
         audit.append(actor, action, t.id(), TicketCodec.write(t));
     }
 
+    /** The same, inside the caller's shared-state transaction (see {@link AuditLog#appendWithin}). */
+    void appendWithin(Ticket t, String action, String actor) {
+        audit.appendWithin(actor, action, t.id(), TicketCodec.write(t));
+    }
+
     /** The last snapshot of a request, from the log. */
     Optional<Ticket> last(String id) {
         List<AuditEvent> events = audit.bySubject(id);

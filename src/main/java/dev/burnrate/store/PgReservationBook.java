@@ -31,6 +31,12 @@ public final class PgReservationBook implements ReservationBook {
         return state.inTransaction(work);
     }
 
+    /** One PostgreSQL transaction, which the tickets and the audit chain join: a decision and its entry commit together. */
+    @Override
+    public boolean transactional() {
+        return true;
+    }
+
     @Override
     public BigDecimal held(String budgetId, LocalDate periodStart) {
         if (!state.inTransaction()) {

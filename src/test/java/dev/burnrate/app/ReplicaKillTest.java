@@ -145,6 +145,10 @@ class ReplicaKillTest {
             if (answered.values().stream().anyMatch("deferred"::equals)) assertThat(holding).hasSize(50); // full before anyone waited
             AuditLog.Verification v = d.audit().verify();
             assertThat(v.intact()).as(v.reason()).isTrue();
+            // every ticket that holds money is in the chain: a decision and its entry commit together, so the kill left none unrecorded
+            java.util.Set<String> recorded = new java.util.HashSet<>();
+            for (dev.burnrate.audit.AuditEvent e : d.audit().read(1, 100_000)) if (e.action().startsWith("gate.")) recorded.add(e.subject());
+            assertThat(holding).allSatisfy(t -> assertThat(recorded).as("audit entry of " + t.id()).contains(t.id()));
             System.out.printf("answered %d (approved %d), unanswered %d, holding %d, held %s, audit entries %d%n", answered.size(), answeredApproved,
                     unanswered.get(), holding.size(), held.toPlainString(), v.entries());
         }

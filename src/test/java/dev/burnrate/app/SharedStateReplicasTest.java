@@ -124,6 +124,57 @@ class SharedStateReplicasTest {
         assertThat(decided).hasSize(200).doesNotHaveDuplicates();
     }
 
+    /**
+     * A decision and its audit entry commit together: while the audit chain's lock is held elsewhere (another replica
+     * appending), a decision waits inside its transaction, so no other connection sees its ticket or the money it holds
+     * without the entry; a replica killed at that moment leaves neither. (When the entry was appended after the commit,
+     * the ticket and its hold were visible here, unrecorded.) Once the lock is free, the ticket and its entry are there.
+     */
+    @Test
+    void aDecisionWaitingForTheAuditChain_isInvisibleUntilItsEntryCommitsWithIt() throws Exception {
+        String url = pg.newDatabase();
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(url));
+        Gate gate = replica(yaml, "a").gate();
+        gate.submit(run("first", "ml", "10")); // tables made, the chain started
+        String jdbc = "jdbc:" + url.replace("burnrate@", "");
+        try (java.sql.Connection holder = java.sql.DriverManager.getConnection(jdbc, "burnrate", "");
+             java.sql.Connection reader = java.sql.DriverManager.getConnection(jdbc, "burnrate", "")) {
+            holder.setAutoCommit(false);
+            try (java.sql.Statement st = holder.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(7366002)"); // the chain's lock, as an appending replica holds it
+            }
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<Ticket> decided = pool.submit(() -> gate.submit(run("waiting", "ml", "10")));
+            // until the decision is blocked on the chain's lock (a waiting advisory lock request)
+            boolean waiting = false;
+            for (int i = 0; i < 100_000 && !waiting; i++) {
+                try (java.sql.Statement st = reader.createStatement();
+                     java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                    r.next();
+                    waiting = r.getLong(1) > 0;
+                }
+            }
+            assertThat(waiting).as("the decision reached the audit chain's lock").isTrue();
+            try (java.sql.Statement st = reader.createStatement();
+                 java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM gate_ticket WHERE id = 'waiting'")) {
+                r.next();
+                assertThat(r.getLong(1)).as("the ticket is not visible before its audit entry").isZero();
+            }
+            holder.commit();
+            assertThat(decided.get().decision()).isEqualTo(Ticket.Decision.APPROVED);
+            pool.shutdown();
+            try (java.sql.Statement st = reader.createStatement();
+                 java.sql.ResultSet r = st.executeQuery("SELECT (SELECT count(*) FROM gate_ticket WHERE id = 'waiting'), "
+                         + "(SELECT count(*) FROM audit_log WHERE subject = 'waiting' AND action = 'gate.approved')")) {
+                r.next();
+                assertThat(r.getLong(1)).isEqualTo(1);
+                assertThat(r.getLong(2)).isEqualTo(1);
+            }
+        }
+        AuditLog.Verification v = replicas.get(0).audit().verify();
+        assertThat(v.intact()).as(v.reason()).isTrue();
+    }
+
     @Test
     void aRequestDecidedOnOneReplica_isApprovedOnAnother_startedOnAThird_andSurvivesARestart() throws Exception {
         Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(pg.newDatabase()));
