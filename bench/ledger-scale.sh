@@ -39,7 +39,7 @@ for layout in ${LAYOUTS:-table parquet}; do
   dir="$out/$layout-ledger"
   rm -rf "$db" "$db.wal" "$db.audit-journal" "$dir"
   env=()
-  [ "$layout" = parquet ] && env=(BURNRATE_LEDGER="$dir")
+  [ "$layout" = parquet ] && env=(BURNRATE_LEDGER="$dir") && mkdir -p "$dir"   # Burnrate never creates it
   echo "== [$layout] import $rows rows ($copies files, one command)"
   r=$( { env "${env[@]}" /usr/bin/time -f "%e %M" bin/burnrate --db "$db" import focus "$parts"/part-*.parquet >"$out/$layout-import.log" ; } 2>&1 | tail -1 )
   secs=${r% *}; kb=${r#* }

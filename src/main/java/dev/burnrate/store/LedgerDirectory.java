@@ -141,6 +141,11 @@ final class LedgerDirectory {
         this.root = root.toAbsolutePath().normalize();
         this.manifests = this.root.resolve("_manifest");
         this.clock = clock;
+        // never created: a missing directory is a mount that is not there or a typo, not an empty ledger to start afresh
+        if (!Files.isDirectory(this.root)) {
+            throw new StoreException("the ledger directory " + this.root + " does not exist: mount the shared directory, or create it (mkdir -p "
+                    + this.root + ") for a new ledger; Burnrate does not create it, so a missing mount is never taken for an empty ledger", null);
+        }
         try {
             Files.createDirectories(manifests);
             Files.createDirectories(this.root.resolve("data"));
@@ -165,8 +170,15 @@ final class LedgerDirectory {
         return manifests.resolve(String.format("%020d.json", version));
     }
 
-    /** The newest committed version: the hint, then any version after it that a writer committed without updating the hint yet. */
+    /**
+     * The newest committed version: the hint, then any version after it that a writer committed without updating the hint
+     * yet. Fails when the directory's {@code _manifest} has gone (an unmounted share): the bill is not there, which is not
+     * a bill of nothing.
+     */
     long latest() {
+        if (!Files.isDirectory(manifests)) {
+            throw new StoreException("the ledger directory " + root + " has no _manifest: is the shared directory mounted?", null);
+        }
         long v = 0;
         try {
             v = Long.parseLong(Files.readString(manifests.resolve("_latest")).strip());

@@ -71,6 +71,7 @@ class SharedLedgerServersTest {
     void twoServersOnOneLedgerDirectory_answerTheSameCostsAndImportLog() throws Exception {
         // teams from the sample's "application" tag: b, started after a imported, maps the tag sets a brought by this map too
         Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "ledger: shared-ledger\ntagMap:\n  team:\n    keys: [application]\n");
+        Files.createDirectories(dir.resolve("shared-ledger")); // the mount: Burnrate never creates it
         String a = serve(yaml, "a");
         byte[] sample = Files.readAllBytes(TestLedger.fixture("focus/focus_sample.csv", dir));
         HttpResponse<String> up = upload(a, "focus_sample.csv", sample);

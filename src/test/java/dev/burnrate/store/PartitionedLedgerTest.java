@@ -43,6 +43,11 @@ class PartitionedLedgerTest {
     private record Replica(Database db, FocusImporter importer, DuckCostLedger costs, DuckCostLedger rows, DuckFocusLedger focus) implements AutoCloseable {
         static Replica open(Path file, Path ledger, java.time.Clock clock) {
             TagMap map = TagMap.defaults();
+            try {
+                java.nio.file.Files.createDirectories(ledger); // mounted or made by the operator: Burnrate never creates it
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             Database db = Database.open(file, ledger, clock, map::apply);
             DuckFocusLedger focus = new DuckFocusLedger(db);
             return new Replica(db, new FocusImporter(focus, map, clock), new DuckCostLedger(db), new DuckCostLedger(db, false), focus);
@@ -252,12 +257,32 @@ class PartitionedLedgerTest {
         }
     }
 
+    /**
+     * A ledger directory that is not there (an unmounted share, a typo) is never created nor read as an empty bill: the
+     * open fails naming it; one that goes away while a replica runs fails its queries instead of answering 0.
+     */
     @Test
-    void fileWithRowsInItsTable_refusesALedgerDirectory() {
+    void missingOrVanishedDirectory_isRefusedNotReadAsAnEmptyLedger() throws IOException {
+        Path missing = dir.resolve("not-mounted");
+        assertThatThrownBy(() -> Database.open(dir.resolve("m.duckdb"), missing, TestLedger.CLOCK))
+                .isInstanceOf(StoreException.class).hasMessageContaining("does not exist").hasMessageContaining("mount");
+        assertThat(missing).doesNotExist();
+        Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
+        try (Replica a = Replica.open(dir.resolve("a.duckdb"), dir.resolve("ledger"), TestLedger.CLOCK)) {
+            a.importer().importFiles(List.of(sample));
+            assertThat(a.costs().recordCount()).isEqualTo(1000);
+            java.nio.file.Files.move(dir.resolve("ledger"), dir.resolve("ledger.gone")); // the share went away
+            assertThatThrownBy(() -> a.costs().recordCount()).isInstanceOf(StoreException.class).hasMessageContaining("is the shared directory mounted");
+        }
+    }
+
+    @Test
+    void fileWithRowsInItsTable_refusesALedgerDirectory() throws IOException {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         try (TestLedger table = new TestLedger(dir)) {
             table.importer.importFiles(List.of(sample));
         }
+        java.nio.file.Files.createDirectories(dir.resolve("ledger"));
         assertThatThrownBy(() -> Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), TestLedger.CLOCK))
                 .isInstanceOf(StoreException.class).hasMessageContaining("1000 billing rows").hasMessageContaining("ledger");
     }

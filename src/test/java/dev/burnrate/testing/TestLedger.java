@@ -43,6 +43,13 @@ public final class TestLedger implements AutoCloseable {
     }
 
     public TestLedger(Path dir, TagMap map, Layout layout) {
+        if (layout == Layout.PARQUET) {
+            try {
+                java.nio.file.Files.createDirectories(dir.resolve("ledger")); // Burnrate never creates it
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         db = layout == Layout.TABLE ? Database.open(dir.resolve("ledger.duckdb")) : Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), CLOCK, map::apply);
         focus = new DuckFocusLedger(db);
         importer = new FocusImporter(focus, map, CLOCK);
