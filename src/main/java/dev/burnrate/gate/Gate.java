@@ -177,14 +177,10 @@ public final class Gate {
         }
         if (screening.decided() != null) {
             Ticket t = ticket(r, screening.decided(), List.of(), null, now);
-            if (book.transactional()) {
-                book.atomically(() -> {
-                    tickets.put(t);
-                    journalWithin(t, action(t));
-                });
-                return t;
-            }
-            tickets.put(t);
+            book.atomically(() -> {
+                tickets.put(t);
+                journalWithin(t, action(t));
+            });
             return journalAfter(t, action(t), () -> tickets.remove(t.id()));
         }
         Ticket seen = existing;

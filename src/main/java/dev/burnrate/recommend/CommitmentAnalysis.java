@@ -140,6 +140,18 @@ final class CommitmentAnalysis {
     }
 
     /**
+     * The catalog entry of the provider and region whose commitment rate ({@code term}: 1- or 3-year) is the largest share
+     * of its on-demand price (the smallest discount: never overstate a saving), or null when none has that term.
+     */
+    private InstancePrice smallestDiscount(String provider, String region, java.util.function.Function<InstancePrice, BigDecimal> term) {
+        return catalog.all().stream()
+                .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && term.apply(p) != null && p.onDemand().signum() > 0)
+                .max(Comparator.comparing((InstancePrice p) -> term.apply(p).divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))
+                        .thenComparing(InstancePrice::instanceType))
+                .orElse(null);
+    }
+
+    /**
      * What to do about unused commitment, by kind: a Compute Savings Plan already applies to any EC2, Fargate or Lambda
      * usage in any region and family, so unused hours mean either no eligible usage then or usage in accounts the plan
      * is not shared with; a scoped commitment (EC2 Instance Savings Plan, reservation, committed use) needs the usage
@@ -238,11 +250,7 @@ final class CommitmentAnalysis {
                         + " " + idle.currency() + " unused; move on-demand usage onto it first");
                 continue;
             }
-            InstancePrice rate = catalog.all().stream()
-                    .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && p.commit1y() != null && p.onDemand().signum() > 0)
-                    .max(Comparator.comparing((InstancePrice p) -> p.commit1y().divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))
-                            .thenComparing(InstancePrice::instanceType))
-                    .orElse(null);
+            InstancePrice rate = smallestDiscount(provider, region, InstancePrice::commit1y);
             if (rate == null) {
                 notes.add("commitment purchase for " + what + " skipped: the price catalog has no 1-year commitment price for " + provider + " in " + region
                         + " (steady on-demand floor " + Money.display(chosen.effective(), currency) + " " + currency + "/day over " + chosen.days() + " days)");
@@ -293,11 +301,7 @@ final class CommitmentAnalysis {
             // the 3-year term, where the catalog prices one: shown beside, not bought (GPU generations turn over faster than
             // three years; the same floor is never counted twice)
             // the same machine as the 1-year figure when the catalog has its 3-year rate (the two terms compare like for like)
-            InstancePrice rate3 = rate.commit3y() != null ? rate : catalog.all().stream()
-                    .filter(p -> Providers.same(provider, p.provider()) && region.equalsIgnoreCase(p.region()) && p.commit3y() != null && p.onDemand().signum() > 0)
-                    .max(Comparator.comparing((InstancePrice p) -> p.commit3y().divide(p.onDemand(), 12, RoundingMode.HALF_EVEN))
-                            .thenComparing(InstancePrice::instanceType))
-                    .orElse(null);
+            InstancePrice rate3 = rate.commit3y() != null ? rate : smallestDiscount(provider, region, InstancePrice::commit3y);
             String threeYears = "";
             if (rate3 != null) {
                 BigDecimal cost3 = list.multiply(rate3.commit3y()).divide(rate3.onDemand(), 10, RoundingMode.CEILING);

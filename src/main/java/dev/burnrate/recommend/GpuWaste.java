@@ -195,7 +195,8 @@ final class GpuWaste {
         return (j.provider() == null ? "" : ", " + j.provider()) + (j.region() == null ? "" : " " + j.region());
     }
 
-    private static String percent(double v) {
+    /** A utilisation for evidence and actions: two places at most, no trailing zeros. */
+    static String percent(double v) {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 

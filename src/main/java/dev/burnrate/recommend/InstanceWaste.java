@@ -28,6 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static dev.burnrate.recommend.GpuWaste.percent;
+
 /**
  * Instances without GPUs (CPU machines), from their CPU / memory samples ({@link InstanceSamples}, by the bill's
  * ResourceId) and the compute rows that bill them:
@@ -227,7 +229,10 @@ final class InstanceWaste {
         final String at = region;
         InstancePrice smaller = catalog.all().stream()
                 .filter(p -> Providers.same(p.provider(), current.provider()) && p.region().equalsIgnoreCase(at) && family.equals(family(p.instanceType())))
-                .filter(p -> vcpus(p.instanceType()).isPresent() && vcpus(p.instanceType()).getAsInt() >= needed && vcpus(p.instanceType()).getAsInt() < cur)
+                .filter(p -> {
+                    OptionalInt v = vcpus(p.instanceType());
+                    return v.isPresent() && v.getAsInt() >= needed && v.getAsInt() < cur;
+                })
                 .filter(p -> p.onDemand().compareTo(current.onDemand()) < 0)
                 .min(Comparator.comparing(InstancePrice::onDemand).thenComparing(InstancePrice::instanceType)).orElse(null);
         if (smaller == null) {
@@ -297,10 +302,6 @@ final class InstanceWaste {
 
     static String family(String type) {
         return GpuWaste.family(type);
-    }
-
-    private static String percent(double v) {
-        return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 
     private static Map<String, InstanceSamples.Usage> byId(List<InstanceSamples.Usage> usage) {
