@@ -26,7 +26,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.budget.Budgets budgets;
     private final dev.burnrate.alert.AlertStore alertStore;
     private final dev.burnrate.alert.Dispatcher dispatcher;
-    private final dev.burnrate.store.DuckAnomalyStore anomalyStore;
+    private final dev.burnrate.anomaly.AnomalyStore anomalyStore;
     private final dev.burnrate.anomaly.CostAnomalies costAnomalies;
     private final dev.burnrate.store.DuckGpuSamples gpuSamples;
     private final dev.burnrate.store.DuckInstanceSamples instanceSamples;
@@ -75,7 +75,7 @@ public final class Wiring implements Services {
         dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> reservations.reserved(b, start));
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), state == null ? new dev.burnrate.store.DuckBudgetStore(db, clock) : dev.burnrate.store.PgSpecTable.budgets(state, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
-        this.anomalyStore = new dev.burnrate.store.DuckAnomalyStore(db);
+        this.anomalyStore = state == null ? new dev.burnrate.store.DuckAnomalyStore(db) : new dev.burnrate.store.PgAnomalyStore(state);
         this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
@@ -121,7 +121,8 @@ public final class Wiring implements Services {
         this.api.withGovernance(gate, audit, tokens).allowHosts(config.hosts().server());
         this.api.withGpuSamples(gpuSamples).withAllocation(allocation).withJobs(jobs, jobCosts)
                 .withInference(inference).withInstanceSamples(instanceSamples).withImports(imports, focus).withReadiness(this::readiness);
-        this.recommendations = new dev.burnrate.recommend.Recommendations(savings, new dev.burnrate.store.DuckRecommendationStates(db), audit, clock);
+        this.recommendations = new dev.burnrate.recommend.Recommendations(savings,
+                state == null ? new dev.burnrate.store.DuckRecommendationStates(db) : new dev.burnrate.store.PgRecommendationStates(state), audit, clock);
         this.api.withRecommendations(recommendations);
         this.api.withSlos(slos, serviceEvents);
         this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class PgState implements AutoCloseable {
     /** 1: tickets, holds, audit, tokens, specs; 2: the alert outbox ({@code alert}, {@code alert_delivery}). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     private static final int RETRIES = 20;
 
     private final HikariDataSource pool;
@@ -109,6 +109,19 @@ public final class PgState implements AutoCloseable {
                             next_attempt_at TIMESTAMPTZ NOT NULL, state TEXT NOT NULL, last_error TEXT, delivered_at TIMESTAMPTZ,
                             PRIMARY KEY (alert_id, channel))""");
                 s.execute("CREATE INDEX IF NOT EXISTS alert_delivery_due ON alert_delivery (next_attempt_at) WHERE state = 'PENDING'");
+                // version 3: what people decided on recommendations and anomalies, so every replica honours a dismissal
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS recommendation_state (
+                            id TEXT PRIMARY KEY, kind TEXT NOT NULL, team TEXT, target TEXT NOT NULL, currency TEXT NOT NULL,
+                            monthly_saving NUMERIC NOT NULL, status TEXT NOT NULL, reason TEXT, actor TEXT, changed_at TIMESTAMPTZ,
+                            accepted_at TIMESTAMPTZ)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS anomaly (
+                            id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
+                            actual NUMERIC(38,2), expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC(38,2),
+                            score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
+                            incident TEXT)""");
+                s.execute("CREATE INDEX IF NOT EXISTS anomaly_scope ON anomaly (dimension, value, day)");
                 s.execute("INSERT INTO burnrate_schema (version) SELECT " + SCHEMA_VERSION + " WHERE NOT EXISTS (SELECT 1 FROM burnrate_schema)");
                 s.execute("UPDATE burnrate_schema SET version = " + SCHEMA_VERSION + " WHERE version < " + SCHEMA_VERSION);
             } catch (SQLException e) {

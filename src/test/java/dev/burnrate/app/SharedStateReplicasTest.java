@@ -235,4 +235,50 @@ class SharedStateReplicasTest {
         clock.advance(java.time.Duration.ofSeconds(31)); // tokens are re-read every 30 s
         assertThat(b.tokens().authenticate(secret)).isEmpty();
     }
+
+    @Test
+    void aRecommendationDismissedOnOneReplica_isDismissedOnAnother_andAnomalyFeedbackThereSuppressesTheScopeEverywhere() throws Exception {
+        // both replicas read one bill (the ledger directory) and share the state: two unused commitments, 600 and 500 a month
+        Path ledger = Files.createDirectories(dir.resolve("ledger"));
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "ledger: " + ledger + "\n" + config(pg.newDatabase()));
+        LocalDate day = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).minusDays(2);
+        Path bill = Files.writeString(dir.resolve("bill.csv"), dev.burnrate.testing.SavingsBill.HEADER
+                + dev.burnrate.testing.SavingsBill.row(day, "600", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-big", "Unused", null)
+                + dev.burnrate.testing.SavingsBill.row(day, "500", "0", "Usage", "Committed", "Savings Plans for AWS Compute usage", "Compute", "us-east-1", "sp-even", "Unused", null));
+        Wiring a = replica(yaml, "a");
+        Wiring b = replica(yaml, "b");
+        a.imports().importFiles(List.of(bill));
+        java.util.function.Function<Wiring, Map<String, String>> statuses = w -> {
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (dev.burnrate.recommend.Recommendation r : w.recommendations().list(dev.burnrate.recommend.Recommendations.Filter.ALL).recommendations()) {
+                out.put(r.target().contains("sp-big") ? "sp-big" : "sp-even", r.state().status().label());
+            }
+            return out;
+        };
+        assertThat(statuses.apply(b)).containsExactly(Map.entry("sp-big", "open"), Map.entry("sp-even", "open"));
+        String big = a.recommendations().list(dev.burnrate.recommend.Recommendations.Filter.ALL).recommendations().stream()
+                .filter(r -> r.target().contains("sp-big")).findFirst().orElseThrow().id();
+        a.recommendations().dismiss(big, "moving to GCP", "alice");
+        // before: b kept its own states in its ledger file and recommended the dismissed one again
+        assertThat(statuses.apply(b)).containsExactly(Map.entry("sp-big", "dismissed"), Map.entry("sp-even", "open"));
+        assertThat(b.recommendations().find(big).orElseThrow().state().reason()).isEqualTo("moving to GCP");
+
+        // an anomaly both replicas' loops detect and save; feedback through b is kept when a saves it again, and suppresses on a
+        dev.burnrate.anomaly.CostAnomaly spike = new dev.burnrate.anomaly.CostAnomaly("a-1", day, null, "team", "ml", "USD", new BigDecimal("900.00"),
+                new BigDecimal("300.00"), new BigDecimal("250.00"), new BigDecimal("350.00"), new BigDecimal("600.00"), 0.93, "high",
+                List.of(new dev.burnrate.anomaly.CostAnomaly.Contributor("model", "ranker", new BigDecimal("900.00"), new BigDecimal("300.00"),
+                        new BigDecimal("600.00"), BigDecimal.ONE)), null, false, null);
+        a.anomalies().save(spike);
+        b.anomalies().save(spike);
+        assertThat(b.anomalies().feedback("a-1", dev.burnrate.anomaly.CostAnomaly.Feedback.EXPECTED, "a planned backfill")).isTrue();
+        a.anomalies().save(spike);
+        assertThat(a.anomalies().find("a-1").orElseThrow()).satisfies(x -> {
+            assertThat(x.feedback()).isEqualTo("expected");
+            assertThat(x.impact()).isEqualByComparingTo("600.00");
+            assertThat(x.rootCause()).singleElement().satisfies(c -> assertThat(c.value()).isEqualTo("ranker"));
+        });
+        assertThat(a.anomalies().list(day, day.plusDays(1), 10)).extracting(dev.burnrate.anomaly.CostAnomaly::id).containsExactly("a-1");
+        assertThat(a.anomalies().dismissedRecently("team", "ml", day.minusDays(7), day.plusDays(1))).isTrue();
+        assertThat(a.anomalies().dismissedRecently("team", "nlp", day.minusDays(7), day.plusDays(1))).isFalse();
+    }
 }

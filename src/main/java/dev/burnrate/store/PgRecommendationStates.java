@@ -1,0 +1,83 @@
+package dev.burnrate.store;
+
+import dev.burnrate.ledger.Money;
+import dev.burnrate.recommend.Recommendation;
+import dev.burnrate.recommend.RecommendationStates;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The states of savings recommendations shared by replicas ({@code state:}): a recommendation accepted, dismissed or
+ * implemented through one replica is so on all of them, so a dismissed one is not recommended again by another and
+ * its saving is not counted twice in a commitment purchase.
+ */
+public final class PgRecommendationStates implements RecommendationStates {
+    private final PgState state;
+
+    public PgRecommendationStates(PgState state) {
+        this.state = state;
+    }
+
+    @Override
+    public List<Tracked> tracked() {
+        return state.inTransaction(() -> {
+            List<Tracked> out = new ArrayList<>();
+            try (PreparedStatement ps = state.connection().prepareStatement("SELECT * FROM recommendation_state ORDER BY id"); ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    Recommendation.State s = new Recommendation.State(Recommendation.Status.valueOf(r.getString("status").toUpperCase(Locale.ROOT)),
+                            r.getString("reason"), r.getString("actor"), instant(r, "changed_at"), instant(r, "accepted_at"));
+                    out.add(new Tracked(r.getString("id"), Recommendation.Kind.parse(r.getString("kind")), r.getString("team"), r.getString("target"),
+                            new Money(r.getBigDecimal("monthly_saving"), r.getString("currency")), s));
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read recommendation states: " + e.getMessage(), e);
+            }
+            return out;
+        });
+    }
+
+    private static Instant instant(ResultSet r, String column) throws SQLException {
+        OffsetDateTime at = r.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    @Override
+    public void put(Tracked t) {
+        Recommendation.State s = t.state();
+        state.inTransaction(() -> {
+            try (PreparedStatement ps = state.connection().prepareStatement("INSERT INTO recommendation_state (id, kind, team, target, currency, "
+                    + "monthly_saving, status, reason, actor, changed_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    + "kind = EXCLUDED.kind, team = EXCLUDED.team, target = EXCLUDED.target, currency = EXCLUDED.currency, "
+                    + "monthly_saving = EXCLUDED.monthly_saving, status = EXCLUDED.status, reason = EXCLUDED.reason, actor = EXCLUDED.actor, "
+                    + "changed_at = EXCLUDED.changed_at, accepted_at = EXCLUDED.accepted_at")) {
+                ps.setString(1, t.id());
+                ps.setString(2, t.kind().label());
+                ps.setString(3, t.team());
+                ps.setString(4, t.target());
+                ps.setString(5, t.monthlySaving().currency());
+                ps.setBigDecimal(6, t.monthlySaving().amount());
+                ps.setString(7, s.status().label());
+                ps.setString(8, s.reason());
+                ps.setString(9, s.actor());
+                ps.setObject(10, utc(s.at()));
+                ps.setObject(11, utc(s.acceptedAt()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new StoreException("cannot store the state of recommendation " + t.id() + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+}
