@@ -215,7 +215,9 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      * <pre>
      * kafka:
      *   bootstrapServers: [kafka-1.internal:9092, kafka-2.internal:9092]   # or one "host:port,host:port" value
-     *   groupId: burnrate                     # replicas with the same group share the partitions (default burnrate)
+     *   groupId: burnrate                     # replicas with the same group share the heartbeats' partitions (default burnrate)
+     *   replica: burnrate-0                   # this replica, stable across restarts (default: BURNRATE_REPLICA, else the host
+     *                                         # name); it reads every GPU sample and usage record in group groupId.replica
      *   topics:                               # each optional, these are the defaults
      *     gpuSamples: burnrate.gpu-samples
      *     inferenceUsage: burnrate.inference-usage
@@ -226,7 +228,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      */
     private static dev.burnrate.stream.KafkaSettings kafka(String file, Node node) {
         Map<String, Node> f = spec(() -> dev.burnrate.spec.Nodes.fields(file, node, "kafka",
-                Set.of("bootstrapServers", "groupId", "topics", "deadLetterTopic", "properties")));
+                Set.of("bootstrapServers", "groupId", "replica", "topics", "deadLetterTopic", "properties")));
         if (!f.containsKey("bootstrapServers")) throw new ConfigException(file, line(node), "kafka.bootstrapServers", "required (host:port of one or more brokers)");
         List<String> servers = new ArrayList<>();
         for (String v : strings(file, f.get("bootstrapServers"), "kafka.bootstrapServers")) {
@@ -241,6 +243,12 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         if (f.containsKey("groupId")) {
             group = scalar(file, f.get("groupId"), "kafka.groupId").strip();
             if (group.isEmpty()) throw new ConfigException(file, line(f.get("groupId")), "kafka.groupId", "must not be blank");
+        }
+        String replica = dev.burnrate.stream.KafkaSettings.defaultReplica(System.getenv());
+        if (f.containsKey("replica")) {
+            String v = scalar(file, f.get("replica"), "kafka.replica").strip();
+            check(file, f.get("replica"), "kafka.replica", () -> dev.burnrate.stream.KafkaSettings.checkReplica(v));
+            replica = v;
         }
         dev.burnrate.stream.KafkaSettings.Topics topics = dev.burnrate.stream.KafkaSettings.Topics.defaults();
         if (f.containsKey("topics")) {
@@ -269,7 +277,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             }
         }
         try {
-            return new dev.burnrate.stream.KafkaSettings(servers, group, topics, dead, props);
+            return new dev.burnrate.stream.KafkaSettings(servers, group, replica, topics, dead, props);
         } catch (IllegalArgumentException e) { // topics repeated, the dead-letter topic one of them
             String key = e.getMessage().startsWith("deadLetterTopic") ? "deadLetterTopic" : e.getMessage().startsWith("properties") ? "properties" : "topics";
             throw new ConfigException(file, line(f.containsKey(key) ? f.get(key) : node), "kafka." + key, e.getMessage());

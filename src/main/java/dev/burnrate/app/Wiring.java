@@ -50,6 +50,7 @@ public final class Wiring implements Services {
     private volatile io.fabric8.kubernetes.client.KubernetesClient kubernetes;
     /** Telemetry through Kafka ({@code kafka:} in burnrate.yaml), or null: HTTP only. */
     private final dev.burnrate.stream.KafkaSettings kafka;
+    private final dev.burnrate.stream.KafkaTelemetryLog telemetryLog;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -124,6 +125,9 @@ public final class Wiring implements Services {
         this.recommendations = new dev.burnrate.recommend.Recommendations(savings,
                 state == null ? new dev.burnrate.store.DuckRecommendationStates(db) : new dev.burnrate.store.PgRecommendationStates(state), audit, clock);
         this.api.withRecommendations(recommendations);
+        // with Kafka, GPU samples and inference usage posted to any replica go through the topics every replica stores from
+        this.telemetryLog = kafka == null ? null : new dev.burnrate.stream.KafkaTelemetryLog(kafka);
+        if (telemetryLog != null) this.api.withTelemetryLog(telemetryLog);
         this.api.withSlos(slos, serviceEvents);
         this.savingsAlerts = new dev.burnrate.recommend.SavingsAlerts(recommendations, alerts, config.recommendations(), clock);
         this.recommendations.onSettled(savingsAlerts::settled); // accepted or dismissed from the CLI too, without a server pass
@@ -399,6 +403,7 @@ public final class Wiring implements Services {
 
     @Override
     public void close() {
+        if (telemetryLog != null) telemetryLog.close();
         sources.close();
         if (kubernetes != null) kubernetes.close();
         audit.close();

@@ -65,6 +65,7 @@ public final class ApiServer {
 
     private final Anomalies anomalies;
     private dev.burnrate.ledger.GpuSamples gpuSamples;
+    private dev.burnrate.ledger.TelemetryLog telemetryLog;
 
     private dev.burnrate.allocation.Allocation allocation;
 
@@ -160,6 +161,32 @@ public final class ApiServer {
         return this;
     }
 
+    /**
+     * GPU samples and inference usage posted here go to this shared log (Kafka) instead of this replica's store, so
+     * that every replica stores them (before {@link #start}).
+     */
+    public ApiServer withTelemetryLog(dev.burnrate.ledger.TelemetryLog log) {
+        this.telemetryLog = log;
+        return this;
+    }
+
+    /** Answers a telemetry request whose records went to the shared log: 202 with the topic, or 503 when the log did not take them. */
+    static void forward(io.javalin.http.Context ctx, dev.burnrate.ledger.TelemetryLog log, dev.burnrate.ledger.TelemetryLog.Kind kind, byte[] body, int received) {
+        dev.burnrate.ledger.TelemetryLog.Appended a;
+        try {
+            a = log.append(kind, body);
+        } catch (dev.burnrate.ledger.TelemetryLog.Unavailable e) {
+            ctx.header("Retry-After", "5");
+            problemStatic(ctx, 503, "Telemetry log unavailable", e.getMessage() + "; send the request again (records the log already took are stored once)");
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("received", received);
+        m.put("published", a.topic());
+        m.put("records", a.records());
+        ctx.status(202).json(m);
+    }
+
     /** Cost anomaly detection and its store, served together. */
     public record Anomalies(dev.burnrate.anomaly.CostAnomalies detector, dev.burnrate.anomaly.AnomalyStore store) {
     }
@@ -245,7 +272,7 @@ public final class ApiServer {
                 problem(ctx, e.notFound() ? 404 : 409, e.notFound() ? "Not found" : "Conflict", e.getMessage(), null));
         if (alerts != null) new AlertRoutes(alerts, clock).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
-        if (gpuSamples != null) new GpuRoutes(gpuSamples).register(app);
+        if (gpuSamples != null) new GpuRoutes(gpuSamples, telemetryLog).register(app);
         if (instanceSamples != null) {
             app.post("/api/v1/instance-samples", ctx -> { // CSV as `burnrate import instances` reads it, all-or-nothing
                 java.util.List<dev.burnrate.ledger.InstanceSample> batch;
@@ -260,7 +287,7 @@ public final class ApiServer {
                 ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
             }, Access.Scope.ALL_TEAMS); // samples name instances, no team: collectors use an unscoped token
         }
-        if (inference != null) new InferenceRoutes(inference).register(app);
+        if (inference != null) new InferenceRoutes(inference, telemetryLog).register(app);
         if (slos != null) new SloRoutes(slos, serviceEvents).register(app);
         if (imports != null) new ImportRoutes(imports, importLog).register(app);
         if (recommendations != null) new RecommendationRoutes(recommendations).register(app);

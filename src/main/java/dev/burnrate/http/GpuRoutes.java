@@ -20,22 +20,31 @@ import java.util.Map;
 /** POST /api/v1/gpu-samples (NDJSON, all-or-nothing) and GET /api/v1/gpu-usage. */
 final class GpuRoutes {
     private final GpuSamples samples;
+    private final dev.burnrate.ledger.TelemetryLog log;
 
-    GpuRoutes(GpuSamples samples) {
+    /** {@code log}: where replicas share telemetry (Kafka), or null: stored here. */
+    GpuRoutes(GpuSamples samples, dev.burnrate.ledger.TelemetryLog log) {
         this.samples = samples;
+        this.log = log;
     }
 
     void register(Javalin app) {
         app.post("/api/v1/gpu-samples", ctx -> {
             List<GpuSample> batch;
+            byte[] body = log == null ? null : ctx.bodyAsBytes();
             try {
-                batch = NdjsonSamples.parse(new InputStreamReader(ctx.bodyInputStream(), StandardCharsets.UTF_8), "request body");
+                batch = body == null ? NdjsonSamples.parse(new InputStreamReader(ctx.bodyInputStream(), StandardCharsets.UTF_8), "request body")
+                        : NdjsonSamples.parse(body, "request body");
             } catch (RecordException e) {
                 ApiServer.problemStatic(ctx, 400, "Invalid GPU sample", e.getMessage());
                 return;
             }
-            long added = samples.append(batch);
-            ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
+            if (log == null) {
+                long added = samples.append(batch);
+                ctx.status(202).json(Map.of("received", batch.size(), "stored", added));
+            } else {
+                ApiServer.forward(ctx, log, dev.burnrate.ledger.TelemetryLog.Kind.GPU_SAMPLES, body, batch.size());
+            }
         }, Access.Scope.ALL_TEAMS); // samples name GPUs, hosts, pods and jobs, no team: collectors use an unscoped token
         app.get("/api/v1/gpu-usage", ctx -> {
             String by = ctx.queryParam("by") == null ? "job" : ctx.queryParam("by");

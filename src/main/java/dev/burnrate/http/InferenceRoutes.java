@@ -20,9 +20,12 @@ import java.util.Set;
 /** POST /api/v1/inference-usage (NDJSON, all-or-nothing) and GET /api/v1/inference-costs. */
 final class InferenceRoutes {
     private final InferenceUsages usages;
+    private final dev.burnrate.ledger.TelemetryLog log;
 
-    InferenceRoutes(InferenceUsages usages) {
+    /** {@code log}: where replicas share telemetry (Kafka), or null: stored here. */
+    InferenceRoutes(InferenceUsages usages, dev.burnrate.ledger.TelemetryLog log) {
         this.usages = usages;
+        this.log = log;
     }
 
     void register(Javalin app) {
@@ -34,8 +37,12 @@ final class InferenceRoutes {
                 ApiServer.problemStatic(ctx, 400, "Invalid inference usage", e.getMessage());
                 return;
             }
-            usages.upsert(batch);
-            ctx.status(202).json(Map.of("received", batch.size()));
+            if (log == null) {
+                usages.upsert(batch);
+                ctx.status(202).json(Map.of("received", batch.size()));
+            } else {
+                ApiServer.forward(ctx, log, dev.burnrate.ledger.TelemetryLog.Kind.INFERENCE_USAGE, ctx.bodyAsBytes(), batch.size());
+            }
         }, Access.Scope.ALL_TEAMS); // usage is by model, variant, feature and customer, no team
         app.get("/api/v1/inference-costs", ctx -> {
             String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");

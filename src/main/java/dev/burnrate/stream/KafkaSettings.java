@@ -12,14 +12,23 @@ import java.util.TreeSet;
 
 /**
  * Where telemetry arrives through Kafka ({@code kafka:} in burnrate.yaml): the brokers, the consumer group the
- * replicas share, a topic per kind, an optional dead-letter topic for records that cannot be stored, and further Kafka
- * client properties (TLS, SASL, timeouts) passed as they are.
+ * replicas share, this replica's name, a topic per kind, an optional dead-letter topic for records that cannot be stored,
+ * and further Kafka client properties (TLS, SASL, timeouts) passed as they are.
+ * <p>
+ * GPU samples and inference usage are what each replica's own store answers from (dashboards, recommendations, the
+ * gate's history), so <em>every</em> replica reads every partition of those topics, in a group of its own,
+ * {@link #replicaGroup()} (as each replica of a Prometheus HA pair scrapes every target): a replica that dies resumes
+ * from its last commit under the same name, and the others never missed anything. Heartbeats act on the gate's shared
+ * state, so the replicas share the partitions of that topic in {@link #groupId()}: each heartbeat is acted on once.
  *
  * @param bootstrapServers {@code host:port} of one or more brokers
+ * @param replica          this replica's name, stable across its restarts ({@code [a-zA-Z0-9._-]}): its group for the
+ *                         telemetry every replica stores is {@code groupId.replica}
  * @param deadLetterTopic  where a record that cannot be stored goes, with its position and reason in headers; null: none
  * @param properties       Kafka client properties; those Burnrate sets itself ({@link #OWNED}) are refused
  */
-public record KafkaSettings(List<String> bootstrapServers, String groupId, Topics topics, String deadLetterTopic, Map<String, String> properties) {
+public record KafkaSettings(List<String> bootstrapServers, String groupId, String replica, Topics topics, String deadLetterTopic,
+                            Map<String, String> properties) {
     /** One topic per kind of telemetry. */
     public record Topics(String gpuSamples, String inferenceUsage, String heartbeats) {
         public static Topics defaults() {
@@ -45,6 +54,7 @@ public record KafkaSettings(List<String> bootstrapServers, String groupId, Topic
         if (bootstrapServers.isEmpty()) throw new IllegalArgumentException("bootstrapServers: at least one host:port is required");
         for (String s : bootstrapServers) checkServer(s);
         if (groupId == null || groupId.isBlank()) throw new IllegalArgumentException("groupId must not be blank");
+        checkReplica(replica);
         for (String t : topics.all()) checkTopic(t);
         if (new TreeSet<>(topics.all()).size() != 3) throw new IllegalArgumentException("topics: each kind needs its own topic, got " + topics.all());
         if (deadLetterTopic != null) {
@@ -58,6 +68,36 @@ public record KafkaSettings(List<String> bootstrapServers, String groupId, Topic
         } catch (org.apache.kafka.common.config.ConfigException e) {
             throw new IllegalArgumentException("properties: " + e.getMessage());
         }
+    }
+
+    /** The group in which this replica alone reads the GPU-sample and inference-usage topics: {@code groupId.replica}. */
+    public String replicaGroup() {
+        return groupId + "." + replica;
+    }
+
+    /** A replica name: 1-100 of {@code [a-zA-Z0-9._-]} (it becomes part of a consumer group's name). */
+    public static void checkReplica(String r) {
+        if (r == null || r.isEmpty() || r.length() > 100 || !r.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("replica '" + r + "' must be 1-100 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    /**
+     * This replica's name when burnrate.yaml does not give one: {@code BURNRATE_REPLICA}, else the host name (a pod's
+     * name in Kubernetes, stable in a StatefulSet), with any other character made '-'.
+     */
+    public static String defaultReplica(Map<String, String> env) {
+        String r = env.get("BURNRATE_REPLICA");
+        if (r == null || r.isBlank()) r = env.get("HOSTNAME");
+        if (r == null || r.isBlank()) {
+            try {
+                r = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                r = "burnrate";
+            }
+        }
+        r = r.strip().replaceAll("[^a-zA-Z0-9._-]", "-");
+        return r.length() > 100 ? r.substring(0, 100) : r;
     }
 
     /** {@code host:port}, the port 1-65535. */
@@ -91,15 +131,16 @@ public record KafkaSettings(List<String> bootstrapServers, String groupId, Topic
      * The consumer's properties: no auto-commit (offsets are committed after the batch is stored), up to 10,000 records a
      * poll (one store write each), and the user's properties over those defaults.
      */
-    Map<String, Object> consumer() {
-        return consumer(bootstrapServers, groupId, properties);
+    Map<String, Object> consumer(String group, String clientId) {
+        Map<String, Object> p = consumer(bootstrapServers, group, properties);
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
     }
 
     private static Map<String, Object> consumer(List<String> bootstrapServers, String groupId, Map<String, String> properties) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a new group reads what is retained, not only what comes next
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "burnrate-telemetry");
         properties.forEach((k, v) -> {
             if (ConsumerConfig.configNames().contains(k)) p.put(k, v);
         });
@@ -111,14 +152,18 @@ public record KafkaSettings(List<String> bootstrapServers, String groupId, Topic
         return p;
     }
 
-    /** The dead-letter producer's properties: acknowledged by all in-sync replicas before the offset moves on. */
-    Map<String, Object> producer() {
-        return producer(bootstrapServers, properties);
+    /**
+     * A producer's properties (the dead-letter copies, telemetry taken over HTTP): acknowledged by all in-sync replicas
+     * before the offset moves on or the request is answered.
+     */
+    Map<String, Object> producer(String clientId) {
+        Map<String, Object> p = producer(bootstrapServers, properties);
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
     }
 
     private static Map<String, Object> producer(List<String> bootstrapServers, Map<String, String> properties) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "burnrate-dead-letter");
         properties.forEach((k, v) -> {
             if (ProducerConfig.configNames().contains(k)) p.put(k, v);
         });

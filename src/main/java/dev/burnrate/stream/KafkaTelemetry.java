@@ -32,11 +32,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Telemetry through Kafka: one consumer in the configured group reads the GPU-sample, inference-usage and heartbeat
- * topics, so replicas with the same group share the partitions. Each poll is stored through {@link TelemetryIntake}
- * (the parsers and store writes of HTTP), and only then are its offsets committed: at least once, and a replica
- * that dies between the write and the commit leaves its records to the partition's next owner, whose write of them
- * changes nothing (the writes are idempotent by the telemetry's natural key).
+ * Telemetry through Kafka, by two consumers ({@link KafkaSettings}): one reads every partition of the GPU-sample and
+ * inference-usage topics in this replica's own group (each replica's store holds all of it), the other the heartbeat
+ * topic in the group the replicas share (each heartbeat acts on the shared gate once). Each poll is stored through
+ * {@link TelemetryIntake} (the parsers and store writes of HTTP), and only then are its offsets committed: at least
+ * once. A replica that dies between the write and the commit reads its records again when it comes back under its name;
+ * a heartbeat's partition goes to another member of the group at once. Either write of them again changes nothing
+ * (the writes are idempotent by the telemetry's natural key).
  * <p>
  * A record that cannot be read does not hold its partition up: it is logged with its topic, partition, offset and
  * reason, counted, reported (an alert, through {@link Reporter}) and, when a dead-letter topic is configured, copied
@@ -79,8 +81,11 @@ public final class KafkaTelemetry implements AutoCloseable {
     private final AtomicLong lastCommit = new AtomicLong();
     private final List<Rejection> recent = new ArrayList<>();
     private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final List<Part> parts = new ArrayList<>();
+
+    /** One consumer and the thread that polls it. */
+    private record Part(KafkaConsumer<String, byte[]> consumer, Thread thread) {
+    }
 
     public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, Gate gate, Consumer<String> log, Reporter reporter,
                           java.time.Clock clock) {
@@ -91,33 +96,40 @@ public final class KafkaTelemetry implements AutoCloseable {
         this.reporter = reporter;
     }
 
-    /** Joins the group and consumes on a thread of its own until closed. */
+    /** Joins the groups and consumes on threads of their own until closed. */
     public synchronized KafkaTelemetry start() {
-        if (thread != null) throw new IllegalStateException("already started");
-        consumer = new KafkaConsumer<>(settings.consumer());
+        if (!parts.isEmpty()) throw new IllegalStateException("already started");
         running = true;
-        thread = new Thread(this::run, "burnrate-kafka");
-        thread.setDaemon(true);
-        thread.start();
-        log.accept("kafka: consuming " + String.join(", ", settings.topics().all()) + " from " + String.join(",", settings.bootstrapServers())
-                + " as group " + settings.groupId() + (settings.deadLetterTopic() == null ? "" : "; rejected records to " + settings.deadLetterTopic()));
+        KafkaSettings.Topics t = settings.topics();
+        start(settings.replicaGroup(), List.of(t.gpuSamples(), t.inferenceUsage()), "burnrate-telemetry");
+        start(settings.groupId(), List.of(t.heartbeats()), "burnrate-heartbeats");
+        log.accept("kafka: consuming " + t.gpuSamples() + ", " + t.inferenceUsage() + " as group " + settings.replicaGroup()
+                + " (this replica stores all of them) and " + t.heartbeats() + " as group " + settings.groupId() + " (shared by the replicas) from "
+                + String.join(",", settings.bootstrapServers()) + (settings.deadLetterTopic() == null ? "" : "; rejected records to " + settings.deadLetterTopic()));
         return this;
     }
 
-    private void run() {
-        KafkaConsumer<String, byte[]> c = consumer;
-        KafkaProducer<String, byte[]> dead = settings.deadLetterTopic() == null ? null : new KafkaProducer<>(settings.producer());
+    private void start(String group, List<String> topics, String clientId) {
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(settings.consumer(group, clientId));
+        Thread th = new Thread(() -> run(c, group, topics), clientId);
+        th.setDaemon(true);
+        parts.add(new Part(c, th));
+        th.start();
+    }
+
+    private void run(KafkaConsumer<String, byte[]> c, String group, List<String> topics) {
+        KafkaProducer<String, byte[]> dead = settings.deadLetterTopic() == null ? null : new KafkaProducer<>(settings.producer("burnrate-dead-letter"));
         Duration backoff = Duration.ofSeconds(1);
         try {
-            c.subscribe(settings.topics().all(), new ConsumerRebalanceListener() {
+            c.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) log.accept("kafka: partitions revoked " + partitions);
+                    if (!partitions.isEmpty()) log.accept("kafka: partitions revoked " + partitions + " in group " + group);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    if (!partitions.isEmpty()) log.accept("kafka: partitions assigned " + partitions);
+                    if (!partitions.isEmpty()) log.accept("kafka: partitions assigned " + partitions + " in group " + group);
                 }
             });
             while (running) {
@@ -309,20 +321,22 @@ public final class KafkaTelemetry implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Stops consuming: a poll being stored is finished and committed, then the consumer leaves the group. */
+    /** Stops consuming: a poll being stored is finished and committed, then the consumers leave their groups. */
     @Override
     public void close() {
-        Thread t;
+        List<Part> started;
         synchronized (this) {
-            t = thread;
-            if (t == null) return;
+            if (parts.isEmpty() || !running) return;
             running = false;
+            started = List.copyOf(parts);
         }
-        consumer.wakeup();
-        try {
-            t.join(Duration.ofSeconds(60));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Part p : started) p.consumer().wakeup();
+        for (Part p : started) {
+            try {
+                p.thread().join(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -27,12 +27,14 @@ class KafkaConfigTest {
                 kafka:
                   bootstrapServers: [kafka-1.internal:9092, "kafka-2.internal:9093"]
                   groupId: burnrate-eu
+                  replica: burnrate-2
                   topics: {gpuSamples: dcgm.samples, heartbeats: jobs.heartbeats}
                   deadLetterTopic: burnrate.dead-letter
                   properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512, max.poll.records: "2000"}
                 """)).kafka();
         assertThat(k.bootstrapServers()).containsExactly("kafka-1.internal:9092", "kafka-2.internal:9093");
         assertThat(k.groupId()).isEqualTo("burnrate-eu");
+        assertThat(k.replicaGroup()).isEqualTo("burnrate-eu.burnrate-2");
         assertThat(k.topics()).isEqualTo(new KafkaSettings.Topics("dcgm.samples", "burnrate.inference-usage", "jobs.heartbeats"));
         assertThat(k.deadLetterTopic()).isEqualTo("burnrate.dead-letter");
         assertThat(k.properties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("max.poll.records", "2000");
@@ -43,6 +45,7 @@ class KafkaConfigTest {
         KafkaSettings k = BurnrateConfig.load(yaml("kafka:\n  bootstrapServers: \"a:9092,b:9092\"\n")).kafka();
         assertThat(k.bootstrapServers()).isEqualTo(List.of("a:9092", "b:9092"));
         assertThat(k.groupId()).isEqualTo("burnrate");
+        assertThat(k.replica()).isEqualTo(KafkaSettings.defaultReplica(System.getenv())).isNotBlank();
         assertThat(k.topics().all()).containsExactly("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats");
         assertThat(k.deadLetterTopic()).isNull();
         assertThat(BurnrateConfig.load(yaml("budgets: []\n")).kafka()).isNull();
@@ -68,10 +71,19 @@ class KafkaConfigTest {
                 List.of("burnrate.yaml:3", "kafka.properties", "Invalid value soon for configuration session.timeout.ms"));
         cases.put("kafka:\n  bootstrapServers: a:9092\n  group: g\n", List.of("burnrate.yaml:3", "kafka.group", "unknown key"));
         cases.put("kafka:\n  bootstrapServers: a:9092\n  groupId: \" \"\n", List.of("burnrate.yaml:3", "kafka.groupId", "must not be blank"));
+        cases.put("kafka:\n  bootstrapServers: a:9092\n  replica: \"pod 1\"\n", List.of("burnrate.yaml:3", "kafka.replica", "letters, digits"));
         for (var c : cases.entrySet()) {
             Path f = yaml(c.getKey());
             var t = assertThatThrownBy(() -> BurnrateConfig.load(f)).as(c.getKey()).isInstanceOf(ConfigException.class);
             for (String part : c.getValue()) t.hasMessageContaining(part);
         }
+    }
+
+    @Test
+    void replicaName_fromTheEnvironment_elseTheHostName_madeAGroupName() {
+        assertThat(KafkaSettings.defaultReplica(Map.of("BURNRATE_REPLICA", "eu-1", "HOSTNAME", "pod-x"))).isEqualTo("eu-1");
+        assertThat(KafkaSettings.defaultReplica(Map.of("HOSTNAME", "burnrate-0"))).isEqualTo("burnrate-0");
+        assertThat(KafkaSettings.defaultReplica(Map.of("HOSTNAME", "host name:1"))).isEqualTo("host-name-1");
+        assertThat(KafkaSettings.defaultReplica(Map.of())).matches("[a-zA-Z0-9._-]+");
     }
 }

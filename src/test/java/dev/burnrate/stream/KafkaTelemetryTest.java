@@ -85,20 +85,31 @@ class KafkaTelemetryTest {
             return t;
         }
 
+        /** Replica r1 (a consumer started with these settings again is r1 come back). */
         KafkaSettings settings() {
-            return new KafkaSettings(List.of(broker.bootstrap()), group, new KafkaSettings.Topics(gpu, usage, beats), dead,
+            return new KafkaSettings(List.of(broker.bootstrap()), group, "r1", new KafkaSettings.Topics(gpu, usage, beats), dead,
                     Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"));
         }
 
+        /** The group in which replica r1 reads GPU samples and inference usage. */
+        String r1() {
+            return group + ".r1";
+        }
+
         String yaml() {
+            return yaml("r1");
+        }
+
+        String yaml(String replica) {
             return """
                     kafka:
                       bootstrapServers: %s
                       groupId: %s
+                      replica: %s
                       topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s}
                       deadLetterTopic: %s
                       properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
-                    """.formatted(broker.bootstrap(), group, gpu, usage, beats, dead);
+                    """.formatted(broker.bootstrap(), group, replica, gpu, usage, beats, dead);
         }
     }
 
@@ -155,9 +166,10 @@ class KafkaTelemetryTest {
         List<String> log = new CopyOnWriteArrayList<>();
         try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK)) {
             AutoCloseable serving = w.startLoop(log::add);
-            awaitCommitted(t.group, t.gpu, 2L * capture.size());
+            awaitCommitted(t.r1(), t.gpu, 2L * capture.size());
             serving.close();
-            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + ", " + t.beats));
+            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + " as group " + t.r1()
+                    + " (this replica stores all of them) and " + t.beats + " as group " + t.group + " (shared by the replicas)"));
             assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
             // the usage figures are those of the same samples stored directly, as HTTP stores them
             try (Database ref = Database.open(dir.resolve("ref.duckdb"))) {
@@ -169,7 +181,7 @@ class KafkaTelemetryTest {
             // stopped: a record produced now stays unread
             broker.produce(t.gpu, List.of(Map.entry("node-7", ndjson(new GpuSample(Instant.parse("2030-01-01T00:00:00Z"), "node-7", "GPU-late", 0,
                     null, null, null, null, 50.0, 1L, 2L)))));
-            assertThat(broker.committed(t.group, t.gpu)).isEqualTo(2L * capture.size());
+            assertThat(broker.committed(t.r1(), t.gpu)).isEqualTo(2L * capture.size());
             assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
         }
     }
@@ -177,8 +189,9 @@ class KafkaTelemetryTest {
     enum Death { BEFORE_WRITE, AFTER_WRITE }
 
     /**
-     * A replica dies in the middle of a poll (an Error out of its store call: the consumer thread ends and the consumer
-     * closes without committing), before or after its write; the other replica of the group takes the partitions over.
+     * A consumer dies in the middle of a poll (an Error out of its store call: the consumer thread ends and the consumer
+     * closes without committing), before or after its write; the other member of its group takes the partitions over:
+     * replica r1 come back under its name (here started beside it, on the same store), or, for heartbeats, another replica.
      */
     @ParameterizedTest
     @EnumSource(Death.class)
@@ -225,7 +238,7 @@ class KafkaTelemetryTest {
                         for (Map.Entry<String, String> r : keyedByHost(capture)) acks.add(p.send(new ProducerRecord<>(t.gpu, i++ % 3, r.getKey(), r.getValue())));
                         for (var f : acks) f.get(30, TimeUnit.SECONDS);
                     }
-                    awaitCommitted(t.group, t.gpu, capture.size());
+                    awaitCommitted(t.r1(), t.gpu, capture.size());
                     awaitCount(b, t.gpu, "stored", capture.size());
                     assertThat(died).isTrue();
                     assertThat(stored(store)).isEqualTo(capture.size());
@@ -254,7 +267,7 @@ class KafkaTelemetryTest {
         List<String> log = new CopyOnWriteArrayList<>();
         try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK)) {
             try (KafkaTelemetry k = w.kafkaTelemetry(log::add).start()) {
-                awaitCommitted(t.group, t.gpu, records.size());
+                awaitCommitted(t.r1(), t.gpu, records.size());
                 awaitCount(k, t.gpu, "rejected", 2);
                 assertThat(stored(w.gpuSamples())).isEqualTo(2);
                 assertThat(k.rejections()).extracting(KafkaTelemetry.Rejection::offset).containsExactly(1L, 2L);
@@ -315,7 +328,7 @@ class KafkaTelemetryTest {
         broker.produce(t.usage, records);
         try (Wiring w = Wiring.open(dir.resolve("k.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK);
              KafkaTelemetry k = w.kafkaTelemetry(l -> { }).start()) {
-            awaitCommitted(t.group, t.usage, 2L * records.size());
+            awaitCommitted(t.r1(), t.usage, 2L * records.size());
             awaitCount(k, t.usage, "stored", 2L * records.size());
             assertThat(w.inference().between(usage.get(0).start(), usage.get(usage.size() - 1).end())).containsExactlyInAnyOrderElementsOf(usage);
             assertThat(k.count(t.usage, "stored")).isEqualTo(2L * records.size());
@@ -360,5 +373,54 @@ class KafkaTelemetryTest {
                 w.api().stop();
             }
         }
+    }
+
+    /**
+     * Two replicas, each with its own store: every GPU sample reaches both, whether produced to the topic or posted over
+     * HTTP to one of them (which puts it on the topic instead of storing it alone). Before, the replicas split the
+     * partitions, so each store held part of the fleet and a posted batch stayed on the replica that took it.
+     */
+    @Test
+    void twoReplicas_eachStoreEverySample_producedToTheTopicOrPostedToEitherOverHttp() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("r1.yaml"), t.yaml("r1"));
+        Files.writeString(dir.resolve("r2.yaml"), t.yaml("r2"));
+        List<GpuSample> capture = capture();
+        int half = capture.size() / 2;
+        broker.produce(t.gpu, keyedByHost(capture.subList(0, half)));
+        try (Wiring r1 = Wiring.open(dir.resolve("r1.duckdb"), dir.resolve("r1.yaml"), TestLedger.CLOCK);
+             Wiring r2 = Wiring.open(dir.resolve("r2.duckdb"), dir.resolve("r2.yaml"), TestLedger.CLOCK)) {
+            dev.burnrate.testing.ApiClient api = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + r2.api().start("127.0.0.1", 0));
+            try (KafkaTelemetry k1 = r1.kafkaTelemetry(l -> { }).start(); KafkaTelemetry k2 = r2.kafkaTelemetry(l -> { }).start()) {
+                StringBuilder body = new StringBuilder();
+                for (GpuSample s : capture.subList(half, capture.size())) body.append(ndjson(s)).append('\n');
+                JsonNode posted = api.ok(api.send("POST", "/api/v1/gpu-samples", null, body.toString()));
+                assertThat(posted.path("received").asInt()).isEqualTo(capture.size() - half);
+                assertThat(posted.path("published").asText()).isEqualTo(t.gpu);
+                assertThat(posted.path("records").asInt()).isEqualTo(1);
+                awaitCount(k1, t.gpu, "stored", half + 1);
+                awaitCount(k2, t.gpu, "stored", half + 1);
+                assertThat(stored(r1.gpuSamples())).isEqualTo(capture.size());
+                assertThat(stored(r2.gpuSamples())).isEqualTo(capture.size());
+                Instant from = Instant.parse("2000-01-01T00:00:00Z"), to = Instant.parse("2100-01-01T00:00:00Z");
+                assertThat(r1.gpuSamples().usage(GpuSamples.Group.JOB, from, to, 5)).isEqualTo(r2.gpuSamples().usage(GpuSamples.Group.JOB, from, to, 5));
+                // a bad batch is refused whole, as without Kafka, and nothing reaches the topic
+                JsonNode bad = JSON.readTree(api.send("POST", "/api/v1/gpu-samples", null, body + "{\"time\":\"yesterday\"}\n").body());
+                assertThat(bad.path("status").asInt()).isEqualTo(400);
+                assertThat(broker.committed(t.r1(), t.gpu)).isEqualTo(half + 1);
+            } finally {
+                r2.api().stop();
+            }
+        }
+    }
+
+    @Test
+    void httpBatches_areCutAtLineEnds_intoRecordsTheBrokerTakes() {
+        byte[] ndjson = "{\"a\":1}\n{\"b\":22}\n\n{\"c\":333}\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(KafkaTelemetryLog.records(ndjson, 20)).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("{\"a\":1}\n{\"b\":22}\n\n", "{\"c\":333}\n");
+        // a line longer than the limit is a record of its own, whole
+        assertThat(KafkaTelemetryLog.records(ndjson, 4)).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("{\"a\":1}\n", "{\"b\":22}\n", "{\"c\":333}\n");
     }
 }
