@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,16 +52,11 @@ class ReplicaKillTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.burnrate.testing.ServeProcess.freePort();
     }
 
     private Process serve(Path db, Path yaml, int port) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.burnrate.app.Main", "--db", db.toString(), "--config", yaml.toString(), "serve", "--port", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve(db.getFileName() + ".log").toFile()).start();
+        Process p = dev.burnrate.testing.ServeProcess.start(db, yaml, port, dir.resolve(db.getFileName() + ".log"));
         servers.add(p);
         return p;
     }
@@ -78,21 +72,15 @@ class ReplicaKillTest {
         }
         List<String> secrets = List.of(secret, secret, secret);
         List<ApiClient> clients = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
             Path db = dir.resolve(name + ".duckdb");
             int port = freePort();
             serve(db, yaml, port);
+            ports.add(port);
             clients.add(new ApiClient("http://127.0.0.1:" + port));
         }
-        for (ApiClient c : clients) {
-            PrometheusServer.await(() -> {
-                try {
-                    return c.send("GET", "/healthz", null, null).statusCode() == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(60), "a replica to serve");
-        }
+        for (int port : ports) dev.burnrate.testing.ServeProcess.awaitHealthy(port, Duration.ofSeconds(60));
 
         Map<String, String> answered = new ConcurrentHashMap<>(); // id -> decision, for every request that got an answer
         AtomicInteger unanswered = new AtomicInteger();

@@ -423,4 +423,46 @@ class KafkaTelemetryTest {
         assertThat(KafkaTelemetryLog.records(ndjson, 4)).extracting(b -> new String(b, StandardCharsets.UTF_8))
                 .containsExactly("{\"a\":1}\n", "{\"b\":22}\n", "{\"c\":333}\n");
     }
+
+    /**
+     * `burnrate serve` consuming GPU samples is killed with SIGKILL in the middle of a backlog (no shutdown hook, no
+     * drain, its last poll stored or not), then started again on its ledger file under the same replica name: it reads
+     * on from its last commit, and the store holds every sample exactly once.
+     */
+    @Test
+    void servingReplicaKilledMidBacklog_andStartedAgain_storesEverySampleExactlyOnce() throws Exception {
+        Names t = Names.fresh();
+        Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), t.yaml("r1").replace("heartbeat.interval.ms: \"1000\"",
+                "heartbeat.interval.ms: \"1000\", max.poll.records: \"100\"")); // small polls: many commits to land between
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        Instant start = Instant.parse("2026-10-01T00:00:00Z");
+        for (int i = 0; i < 20_000; i++) {
+            int gpu = i % 40;
+            records.add(Map.entry("node-" + gpu / 8, ndjson(new GpuSample(start.plusSeconds(10L * (i / 40)), "node-" + gpu / 8, "GPU-" + gpu, gpu % 8,
+                    null, "job-" + gpu / 8, null, null, null, (double) (i % 101), 1000L + i % 7, 81559L))));
+        }
+        broker.produce(t.gpu, records);
+        Path db = dir.resolve("r1.duckdb");
+        int port = dev.burnrate.testing.ServeProcess.freePort();
+        Process first = dev.burnrate.testing.ServeProcess.start(db, yaml, port, dir.resolve("first.log"));
+        try {
+            PrometheusServer.await(() -> broker.committed(t.r1(), t.gpu) >= 2_000, Duration.ofSeconds(120), "the replica to commit 2,000 records");
+            first.destroyForcibly().waitFor(); // SIGKILL
+        } finally {
+            first.destroyForcibly();
+        }
+        long before = broker.committed(t.r1(), t.gpu);
+        assertThat(before).as("killed inside the backlog").isLessThan(records.size());
+        Process second = dev.burnrate.testing.ServeProcess.start(db, yaml, port, dir.resolve("second.log"));
+        try {
+            awaitCommitted(t.r1(), t.gpu, records.size());
+            second.destroy(); // SIGTERM: the shutdown hook stops the consumer and closes the ledger file
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            second.destroyForcibly();
+        }
+        try (Database ledger = Database.open(db)) {
+            assertThat(stored(new DuckGpuSamples(ledger))).isEqualTo(records.size());
+        }
+    }
 }
