@@ -222,6 +222,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      *     gpuSamples: burnrate.gpu-samples
      *     inferenceUsage: burnrate.inference-usage
      *     heartbeats: burnrate.heartbeats
+     *     jobRuns: burnrate.job-runs          # job runs posted over HTTP go here, and every replica stores them
      *   deadLetterTopic: burnrate.dead-letter # optional: rejected records are copied here with their position and reason
      *   properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512}   # Kafka client properties, as they are
      * </pre>
@@ -252,7 +253,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         }
         dev.burnrate.stream.KafkaSettings.Topics topics = dev.burnrate.stream.KafkaSettings.Topics.defaults();
         if (f.containsKey("topics")) {
-            Map<String, Node> t = spec(() -> dev.burnrate.spec.Nodes.fields(file, f.get("topics"), "kafka.topics", Set.of("gpuSamples", "inferenceUsage", "heartbeats")));
+            Map<String, Node> t = spec(() -> dev.burnrate.spec.Nodes.fields(file, f.get("topics"), "kafka.topics", Set.of("gpuSamples", "inferenceUsage", "heartbeats", "jobRuns")));
             java.util.function.BiFunction<String, String, String> topic = (k, d) -> {
                 if (!t.containsKey(k)) return d;
                 String v = scalar(file, t.get(k), "kafka.topics." + k).strip();
@@ -260,7 +261,8 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
                 return v;
             };
             topics = new dev.burnrate.stream.KafkaSettings.Topics(topic.apply("gpuSamples", topics.gpuSamples()),
-                    topic.apply("inferenceUsage", topics.inferenceUsage()), topic.apply("heartbeats", topics.heartbeats()));
+                    topic.apply("inferenceUsage", topics.inferenceUsage()), topic.apply("heartbeats", topics.heartbeats()),
+                    topic.apply("jobRuns", topics.jobRuns()));
         }
         String dead = null;
         if (f.containsKey("deadLetterTopic")) {

@@ -293,7 +293,7 @@ public final class ApiServer {
         if (recommendations != null) new RecommendationRoutes(recommendations).register(app);
         new CliRoutes(commands).register(app); // without a runner (no local credential) every call is refused
         if (jobs != null) new JobRoutes(jobs, jobCosts, gpuSamples == null ? null
-                : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples)).register(app);
+                : new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples), telemetryLog).register(app);
         app.exception(dev.burnrate.audit.AuditLog.BrokenChainException.class, (e, ctx) -> problem(ctx, 503, "Audit chain broken", e.getMessage(), null));
         app.exception(Access.ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "Forbidden", e.getMessage(), null));
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));

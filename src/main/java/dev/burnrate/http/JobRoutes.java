@@ -18,11 +18,14 @@ final class JobRoutes {
     private final JobRuns jobs;
     private final JobCosts costs;
     private final dev.burnrate.allocation.TrainingEconomics economics;
+    private final dev.burnrate.ledger.TelemetryLog log;
 
-    JobRoutes(JobRuns jobs, JobCosts costs, dev.burnrate.allocation.TrainingEconomics economics) {
+    /** {@code log}: where replicas share posted job runs (Kafka), or null: stored here. */
+    JobRoutes(JobRuns jobs, JobCosts costs, dev.burnrate.allocation.TrainingEconomics economics, dev.burnrate.ledger.TelemetryLog log) {
         this.jobs = jobs;
         this.costs = costs;
         this.economics = economics;
+        this.log = log;
     }
 
     void register(Javalin app) {
@@ -38,8 +41,13 @@ final class JobRoutes {
             // a run already stored keeps its owner: replacing it needs the right to its team too
             Map<String, String> stored = jobs.teamsOf(batch.stream().map(JobRun::id).toList());
             for (Map.Entry<String, String> e : stored.entrySet()) Access.requireTeam(ctx, e.getValue(), "replace job run " + e.getKey());
-            jobs.upsert(batch);
-            ctx.status(202).json(Map.of("received", batch.size()));
+            if (log == null) {
+                jobs.upsert(batch);
+                ctx.status(202).json(Map.of("received", batch.size()));
+            } else {
+                byte[] ndjson = dev.burnrate.ingest.jobs.JobRunJson.ndjson(ctx.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ApiServer.forward(ctx, log, dev.burnrate.ledger.TelemetryLog.Kind.JOB_RUNS, ndjson, batch.size());
+            }
         }, Access.Scope.TEAM_OBJECT);
         if (economics != null) {
             app.get("/api/v1/unit-costs", ctx -> {

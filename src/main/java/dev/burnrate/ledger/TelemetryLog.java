@@ -5,7 +5,7 @@ package dev.burnrate.ledger;
  * request does not store it itself, or only it would have it; every replica, this one included, stores it from the log.
  */
 public interface TelemetryLog {
-    enum Kind { GPU_SAMPLES, INFERENCE_USAGE }
+    enum Kind { GPU_SAMPLES, INFERENCE_USAGE, JOB_RUNS }
 
     /** Where a request's records went, once the log acknowledged every one of them. */
     record Appended(String topic, int records) {

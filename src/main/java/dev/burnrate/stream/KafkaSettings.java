@@ -30,13 +30,18 @@ import java.util.TreeSet;
 public record KafkaSettings(List<String> bootstrapServers, String groupId, String replica, Topics topics, String deadLetterTopic,
                             Map<String, String> properties) {
     /** One topic per kind of telemetry. */
-    public record Topics(String gpuSamples, String inferenceUsage, String heartbeats) {
+    public record Topics(String gpuSamples, String inferenceUsage, String heartbeats, String jobRuns) {
         public static Topics defaults() {
-            return new Topics("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats");
+            return new Topics("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs");
         }
 
         public List<String> all() {
-            return List.of(gpuSamples, inferenceUsage, heartbeats);
+            return List.of(gpuSamples, inferenceUsage, heartbeats, jobRuns);
+        }
+
+        /** What every replica stores for itself (read in {@link #replicaGroup()}). */
+        public List<String> everyReplica() {
+            return List.of(gpuSamples, inferenceUsage, jobRuns);
         }
     }
 
@@ -56,7 +61,7 @@ public record KafkaSettings(List<String> bootstrapServers, String groupId, Strin
         if (groupId == null || groupId.isBlank()) throw new IllegalArgumentException("groupId must not be blank");
         checkReplica(replica);
         for (String t : topics.all()) checkTopic(t);
-        if (new TreeSet<>(topics.all()).size() != 3) throw new IllegalArgumentException("topics: each kind needs its own topic, got " + topics.all());
+        if (new TreeSet<>(topics.all()).size() != topics.all().size()) throw new IllegalArgumentException("topics: each kind needs its own topic, got " + topics.all());
         if (deadLetterTopic != null) {
             checkTopic(deadLetterTopic);
             if (topics.all().contains(deadLetterTopic)) throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic + "' is also a telemetry topic");

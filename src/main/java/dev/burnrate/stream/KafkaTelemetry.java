@@ -87,11 +87,11 @@ public final class KafkaTelemetry implements AutoCloseable {
     private record Part(KafkaConsumer<String, byte[]> consumer, Thread thread) {
     }
 
-    public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, Gate gate, Consumer<String> log, Reporter reporter,
-                          java.time.Clock clock) {
+    public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs, Gate gate,
+                          Consumer<String> log, Reporter reporter, java.time.Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.intake = new TelemetryIntake(settings.topics(), gpu, usage, gate);
+        this.intake = new TelemetryIntake(settings.topics(), gpu, usage, jobs, gate);
         this.log = log;
         this.reporter = reporter;
     }
@@ -101,9 +101,9 @@ public final class KafkaTelemetry implements AutoCloseable {
         if (!parts.isEmpty()) throw new IllegalStateException("already started");
         running = true;
         KafkaSettings.Topics t = settings.topics();
-        start(settings.replicaGroup(), List.of(t.gpuSamples(), t.inferenceUsage()), "burnrate-telemetry");
+        start(settings.replicaGroup(), t.everyReplica(), "burnrate-telemetry");
         start(settings.groupId(), List.of(t.heartbeats()), "burnrate-heartbeats");
-        log.accept("kafka: consuming " + t.gpuSamples() + ", " + t.inferenceUsage() + " as group " + settings.replicaGroup()
+        log.accept("kafka: consuming " + String.join(", ", t.everyReplica()) + " as group " + settings.replicaGroup()
                 + " (this replica stores all of them) and " + t.heartbeats() + " as group " + settings.groupId() + " (shared by the replicas) from "
                 + String.join(",", settings.bootstrapServers()) + (settings.deadLetterTopic() == null ? "" : "; rejected records to " + settings.deadLetterTopic()));
         return this;
@@ -240,6 +240,7 @@ public final class KafkaTelemetry implements AutoCloseable {
     private void counted(TelemetryIntake.Result r, List<Rejection> rejections) {
         add(settings.topics().gpuSamples(), "stored", r.gpuRecords());
         add(settings.topics().inferenceUsage(), "stored", r.usageRecords());
+        add(settings.topics().jobRuns(), "stored", r.jobRecords());
         add(settings.topics().heartbeats(), "stored", r.heartbeats() - r.heartbeatsSeen());
         add(settings.topics().heartbeats(), "duplicate", r.heartbeatsSeen());
         add(settings.topics().heartbeats(), "late", r.late().size());

@@ -39,7 +39,11 @@ public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
 
     @Override
     public Appended append(Kind kind, byte[] ndjson) {
-        String topic = kind == Kind.GPU_SAMPLES ? settings.topics().gpuSamples() : settings.topics().inferenceUsage();
+        String topic = switch (kind) {
+            case GPU_SAMPLES -> settings.topics().gpuSamples();
+            case INFERENCE_USAGE -> settings.topics().inferenceUsage();
+            case JOB_RUNS -> settings.topics().jobRuns();
+        };
         List<byte[]> records = records(ndjson, RECORD_BYTES);
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try {

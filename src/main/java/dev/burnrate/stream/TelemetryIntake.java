@@ -46,7 +46,7 @@ final class TelemetryIntake {
      * What one poll did: records taken per kind; GPU samples that were new (the rest were stored before); heartbeats
      * skipped as already seen; heartbeats for jobs no longer running (late, not wrong); rejected records.
      */
-    record Result(int gpuRecords, long gpuSamplesNew, int usageRecords, int heartbeats, int heartbeatsSeen, List<String> late,
+    record Result(int gpuRecords, long gpuSamplesNew, int usageRecords, int jobRecords, int heartbeats, int heartbeatsSeen, List<String> late,
                   List<Rejected> rejected) {
     }
 
@@ -54,12 +54,14 @@ final class TelemetryIntake {
     private final KafkaSettings.Topics topics;
     private final GpuSamples gpu;
     private final InferenceUsages usage;
+    private final dev.burnrate.allocation.JobRuns jobs;
     private final Gate gate;
 
-    TelemetryIntake(KafkaSettings.Topics topics, GpuSamples gpu, InferenceUsages usage, Gate gate) {
+    TelemetryIntake(KafkaSettings.Topics topics, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs, Gate gate) {
         this.topics = topics;
         this.gpu = gpu;
         this.usage = usage;
+        this.jobs = jobs;
         this.gate = gate;
     }
 
@@ -70,6 +72,8 @@ final class TelemetryIntake {
         List<Incoming> beats = new ArrayList<>();
         int gpuRecords = 0;
         int usageRecords = 0;
+        List<dev.burnrate.ledger.JobRun> runs = new ArrayList<>();
+        int jobRecords = 0;
         for (Incoming r : records) {
             if (r.value() == null || r.value().length == 0) {
                 rejected.add(new Rejected(r, "empty value (one NDJSON line per record)"));
@@ -86,6 +90,11 @@ final class TelemetryIntake {
                     if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no usage record in the record");
                     usages.addAll(one);
                     usageRecords++;
+                } else if (r.topic().equals(topics.jobRuns())) {
+                    List<dev.burnrate.ledger.JobRun> one = dev.burnrate.ingest.jobs.JobRunJson.parse(reader(r), r.position());
+                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no job run in the record");
+                    runs.addAll(one);
+                    jobRecords++;
                 } else if (r.topic().equals(topics.heartbeats())) {
                     if (gate == null) rejected.add(new Rejected(r, r.position() + ": no gate here to take heartbeats"));
                     else beats.add(r);
@@ -98,6 +107,7 @@ final class TelemetryIntake {
         }
         long fresh = samples.isEmpty() ? 0 : gpu.append(samples);
         if (!usages.isEmpty()) usage.upsert(usages);
+        if (!runs.isEmpty()) jobs.upsert(runs); // by id: a run posted again (its end, its status) replaces the stored one
         int seen = 0;
         List<String> late = new ArrayList<>();
         int taken = 0;
@@ -123,7 +133,7 @@ final class TelemetryIntake {
                 else late.add(r.position() + ": " + e.getMessage());
             }
         }
-        return new Result(gpuRecords, fresh, usageRecords, taken, seen, late, rejected);
+        return new Result(gpuRecords, fresh, usageRecords, jobRecords, taken, seen, late, rejected);
     }
 
     private static Reader reader(Incoming r) {

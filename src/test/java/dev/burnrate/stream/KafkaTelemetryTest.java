@@ -77,17 +77,17 @@ class KafkaTelemetryTest {
     }
 
     /** Fresh topics (3 partitions each) and group for one test. */
-    record Names(String gpu, String usage, String beats, String dead, String group) {
+    record Names(String gpu, String usage, String beats, String jobs, String dead, String group) {
         static Names fresh() {
             int n = RUN.incrementAndGet();
-            Names t = new Names("gpu-" + n, "usage-" + n, "beats-" + n, "dead-" + n, "burnrate-" + n);
-            broker.createTopics(3, t.gpu, t.usage, t.beats, t.dead);
+            Names t = new Names("gpu-" + n, "usage-" + n, "beats-" + n, "jobs-" + n, "dead-" + n, "burnrate-" + n);
+            broker.createTopics(3, t.gpu, t.usage, t.beats, t.jobs, t.dead);
             return t;
         }
 
         /** Replica r1 (a consumer started with these settings again is r1 come back). */
         KafkaSettings settings() {
-            return new KafkaSettings(List.of(broker.bootstrap()), group, "r1", new KafkaSettings.Topics(gpu, usage, beats), dead,
+            return new KafkaSettings(List.of(broker.bootstrap()), group, "r1", new KafkaSettings.Topics(gpu, usage, beats, jobs), dead,
                     Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"));
         }
 
@@ -106,10 +106,10 @@ class KafkaTelemetryTest {
                       bootstrapServers: %s
                       groupId: %s
                       replica: %s
-                      topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s}
+                      topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s, jobRuns: %s}
                       deadLetterTopic: %s
                       properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
-                    """.formatted(broker.bootstrap(), group, replica, gpu, usage, beats, dead);
+                    """.formatted(broker.bootstrap(), group, replica, gpu, usage, beats, jobs, dead);
         }
     }
 
@@ -168,7 +168,7 @@ class KafkaTelemetryTest {
             AutoCloseable serving = w.startLoop(log::add);
             awaitCommitted(t.r1(), t.gpu, 2L * capture.size());
             serving.close();
-            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + " as group " + t.r1()
+            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + ", " + t.jobs + " as group " + t.r1()
                     + " (this replica stores all of them) and " + t.beats + " as group " + t.group + " (shared by the replicas)"));
             assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
             // the usage figures are those of the same samples stored directly, as HTTP stores them
@@ -226,9 +226,9 @@ class KafkaTelemetryTest {
             };
             List<String> logA = new CopyOnWriteArrayList<>();
             List<String> logB = new CopyOnWriteArrayList<>();
-            try (KafkaTelemetry a = new KafkaTelemetry(t.settings(), dying, null, null, logA::add, r -> { }, TestLedger.CLOCK).start()) {
+            try (KafkaTelemetry a = new KafkaTelemetry(t.settings(), dying, null, null, null, logA::add, r -> { }, TestLedger.CLOCK).start()) {
                 PrometheusServer.await(() -> logA.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "a's partitions");
-                try (KafkaTelemetry b = new KafkaTelemetry(t.settings(), store, null, null, logB::add, r -> { }, TestLedger.CLOCK).start()) {
+                try (KafkaTelemetry b = new KafkaTelemetry(t.settings(), store, null, null, null, logB::add, r -> { }, TestLedger.CLOCK).start()) {
                     // both members: b has some partitions, a the others
                     PrometheusServer.await(() -> logB.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "b's partitions");
                     // every partition gets records, so a has some to die on; sent at once, so a poll takes many
@@ -404,6 +404,14 @@ class KafkaTelemetryTest {
                 assertThat(stored(r2.gpuSamples())).isEqualTo(capture.size());
                 Instant from = Instant.parse("2000-01-01T00:00:00Z"), to = Instant.parse("2100-01-01T00:00:00Z");
                 assertThat(r1.gpuSamples().usage(GpuSamples.Group.JOB, from, to, 5)).isEqualTo(r2.gpuSamples().usage(GpuSamples.Group.JOB, from, to, 5));
+                // a job run posted to r2 (an array, as a pipeline sends it) is stored by both, one record a run on the topic
+                JsonNode job = api.ok(api.send("POST", "/api/v1/jobs", null, "[{\"id\":\"fraud-retrain-42\",\"model\":\"fraud\",\"team\":\"risk\","
+                        + "\"kind\":\"retraining\",\"instanceType\":\"p5.48xlarge\",\"instanceCount\":1,\"start\":\"2026-10-01T00:00:00Z\"}]"));
+                assertThat(job.path("published").asText()).isEqualTo(t.jobs);
+                awaitCount(k1, t.jobs, "stored", 1);
+                awaitCount(k2, t.jobs, "stored", 1);
+                assertThat(r1.jobs().listAny(List.of("fraud"), List.of(), 10)).singleElement().satisfies(j -> assertThat(j.team()).isEqualTo("risk"));
+                assertThat(r2.jobs().listAny(List.of("fraud"), List.of(), 10)).hasSize(1);
                 // a bad batch is refused whole, as without Kafka, and nothing reaches the topic
                 JsonNode bad = JSON.readTree(api.send("POST", "/api/v1/gpu-samples", null, body + "{\"time\":\"yesterday\"}\n").body());
                 assertThat(bad.path("status").asInt()).isEqualTo(400);

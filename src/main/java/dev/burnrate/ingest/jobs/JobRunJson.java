@@ -30,6 +30,22 @@ public final class JobRunJson {
     private JobRunJson() {
     }
 
+    /**
+     * The same runs one a line (NDJSON), as a log record carries them: an array's elements each on a line of its own;
+     * NDJSON or one object as it is. Call on a body {@link #parse} accepted.
+     */
+    public static String ndjson(String body) {
+        String trimmed = body.strip();
+        if (!trimmed.startsWith("[")) return body.endsWith("\n") ? body : body + "\n";
+        StringBuilder out = new StringBuilder();
+        try {
+            for (JsonNode n : JSON.readTree(trimmed)) out.append(JSON.writeValueAsString(n)).append('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite job runs as NDJSON: " + e.getMessage(), e);
+        }
+        return out.toString();
+    }
+
     public static List<JobRun> parse(Reader in, String source) {
         List<JobRun> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(in)) {
