@@ -328,6 +328,9 @@ public final class Gate {
             if (once && t.guard() != null && t.guard().alreadySaw(hb)) return null;
             RunningJobs.Beat b = running.heartbeat(t, hb, now);
             tickets.put(b.ticket());
+            // the guard's step and its entry commit together (shared state): a replica that dies between them would leave
+            // a job the guard believes it stopped, which a heartbeat delivered again would not stop (it already saw it)
+            if (acts(b)) journalWithin(b.ticket(), "gate.guard." + b.verdict().action().label(), "guard");
             return b;
         });
         if (beat == null) return Optional.empty();
@@ -341,16 +344,21 @@ public final class Gate {
                             + ", " + t.request().team() + ")", h.error() == null ? h.describe() : "could not be evaluated: " + h.error(),
                     Map.of("request", id, "team", t.request().team(), "model", t.request().model(), "policy", h.policy().name()));
         }
-        // a stop is answered on every heartbeat until the job ends; it is journalled and acted on once
-        if (v.action() != Action.NONE && !(v.action() == Action.STOP && beat.before() == Action.STOP)) act(t, v);
+        if (acts(beat)) act(t, v);
         return Optional.of(v);
     }
 
-    /** Journals a guard action, tells the team and, for checkpoint and stop, asks the job's actuator. */
+    /** A stop is answered on every heartbeat until the job ends; it is journalled and acted on once. */
+    private static boolean acts(RunningJobs.Beat b) {
+        Action a = b.verdict().action();
+        return a != Action.NONE && !(a == Action.STOP && b.before() == Action.STOP);
+    }
+
+    /** Journals a guard action (unless its step did), tells the team and, for checkpoint and stop, asks the job's actuator. */
     private void act(Ticket t, Guard.Verdict v) {
         String id = t.id();
         String reason = String.join("; ", v.reasons());
-        journal(t, "gate.guard." + v.action().label(), "guard");
+        if (!book.transactional()) journal(t, "gate.guard." + v.action().label(), "guard");
         notifier.notify(v.action() == Action.NOTIFY ? "ticket" : "page", "guard:" + id + ":" + v.action().label(),
                 "Guard " + v.action().label() + ": " + t.request().model() + " job " + id + " (" + t.request().team() + ")", reason,
                 Map.of("request", id, "team", t.request().team(), "model", t.request().model()));

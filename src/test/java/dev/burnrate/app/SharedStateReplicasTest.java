@@ -131,7 +131,7 @@ class SharedStateReplicasTest {
      * the ticket and its hold were visible here, unrecorded.) Once the lock is free, the ticket and its entry are there.
      */
     @Test
-    void aDecisionWaitingForTheAuditChain_isInvisibleUntilItsEntryCommitsWithIt() throws Exception {
+    void aDecisionOrAGuardStepWaitingForTheAuditChain_isInvisibleUntilItsEntryCommitsWithIt() throws Exception {
         String url = pg.newDatabase();
         Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), config(url));
         Gate gate = replica(yaml, "a").gate();
@@ -169,6 +169,44 @@ class SharedStateReplicasTest {
                 r.next();
                 assertThat(r.getLong(1)).isEqualTo(1);
                 assertThat(r.getLong(2)).isEqualTo(1);
+            }
+            // the guard's step on a heartbeat commits with its entry too: blocked on the chain, the ticket is as it was
+            gate.start("waiting", "pipeline");
+            java.util.function.Supplier<String> body = () -> {
+                try (java.sql.Statement st = reader.createStatement();
+                     java.sql.ResultSet r = st.executeQuery("SELECT body FROM gate_ticket WHERE id = 'waiting'")) {
+                    r.next();
+                    return r.getString(1);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            String started = body.get();
+            try (java.sql.Statement st = holder.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(7366002)");
+            }
+            pool = Executors.newSingleThreadExecutor();
+            Future<dev.burnrate.guard.Guard.Verdict> beat = pool.submit(() -> gate.heartbeat("waiting",
+                    new dev.burnrate.guard.Heartbeat(7200, new BigDecimal("5000.00"), null, new BigDecimal("90"))));
+            waiting = false;
+            for (int i = 0; i < 100_000 && !waiting; i++) {
+                try (java.sql.Statement st = reader.createStatement();
+                     java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                    r.next();
+                    waiting = r.getLong(1) > 0;
+                }
+            }
+            assertThat(waiting).as("the guard's step reached the audit chain's lock").isTrue();
+            assertThat(body.get()).as("the guard's state is not visible before its audit entry").isEqualTo(started);
+            holder.commit();
+            String action = beat.get().action().label();
+            assertThat(action).isNotEqualTo("none");
+            pool.shutdown();
+            assertThat(body.get()).isNotEqualTo(started);
+            try (java.sql.Statement st = reader.createStatement();
+                 java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM audit_log WHERE subject = 'waiting' AND action = 'gate.guard." + action + "'")) {
+                r.next();
+                assertThat(r.getLong(1)).isEqualTo(1);
             }
         }
         AuditLog.Verification v = replicas.get(0).audit().verify();
