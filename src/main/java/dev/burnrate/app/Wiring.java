@@ -125,6 +125,14 @@ public final class Wiring implements Services {
         this.recommendations = new dev.burnrate.recommend.Recommendations(savings,
                 state == null ? new dev.burnrate.store.DuckRecommendationStates(db) : new dev.burnrate.store.PgRecommendationStates(state), audit, clock);
         this.api.withRecommendations(recommendations);
+        if (db.layout() != null) { // replicas on one ledger directory: which version of the bill each one reads
+            this.api.withHealth(() -> {
+                dev.burnrate.store.Database.Layout l = db.layout();
+                return java.util.Map.of("ledger", java.util.Map.of("directory", l.directory().toString(), "version", l.version()));
+            });
+            this.api.withMetrics(() -> "# HELP burnrate_ledger_version The ledger directory's manifest version this replica reads.\n"
+                    + "# TYPE burnrate_ledger_version gauge\nburnrate_ledger_version " + db.layout().version() + "\n");
+        }
         // with Kafka, GPU samples and inference usage posted to any replica go through the topics every replica stores from
         this.telemetryLog = kafka == null ? null : new dev.burnrate.stream.KafkaTelemetryLog(kafka);
         if (telemetryLog != null) this.api.withTelemetryLog(telemetryLog);

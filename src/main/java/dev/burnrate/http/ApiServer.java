@@ -150,6 +150,14 @@ public final class ApiServer {
     /** Adds the GPU telemetry routes (before {@link #start}). */
     private final List<java.util.function.Supplier<String>> extraMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private java.util.function.Supplier<Map<String, Object>> health;
+
+    /** More fields for /healthz, from parts of the server the API does not know (where the bill is). */
+    public ApiServer withHealth(java.util.function.Supplier<Map<String, Object>> fields) {
+        this.health = fields;
+        return this;
+    }
+
     /** More Prometheus text for /metrics, from parts of the server the API does not know (the Kafka consumer). */
     public ApiServer withMetrics(java.util.function.Supplier<String> text) {
         extraMetrics.add(text);
@@ -250,7 +258,14 @@ public final class ApiServer {
             metrics.record(ctx.method() == HandlerType.GET ? "GET" : ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route,
                     ctx.statusCode(), t0 == null ? 0 : System.nanoTime() - t0);
         });
-        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "costRecords", ledger.recordCount(), "now", clock.instant().toString())));
+        app.get("/healthz", ctx -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", "ok");
+            m.put("costRecords", ledger.recordCount());
+            m.put("now", clock.instant().toString());
+            if (health != null) m.putAll(health.get());
+            ctx.json(m);
+        });
         app.get("/readyz", ctx -> {
             Map<String, String> problems = readiness == null ? Map.of() : readiness.get();
             Map<String, Object> m = new LinkedHashMap<>();

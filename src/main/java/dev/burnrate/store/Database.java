@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -75,6 +76,7 @@ public final class Database implements AutoCloseable {
             db.dimensions = tagMap;
             db.migrate();
             if (db.ledger != null) db.attachLedger();
+            else db.refuseWithoutItsDirectory();
             return db;
         } catch (SQLException e) {
             String msg = e.getMessage();
@@ -100,6 +102,17 @@ public final class Database implements AutoCloseable {
     /** Called after a write to the cost records commits, so caches over them reload. */
     void costsChanged() {
         costsVersion.incrementAndGet();
+    }
+
+    /** Where the bill is, for /healthz and /metrics: the ledger directory and the manifest version read, or the file's own table. */
+    public record Layout(Path directory, long version) {
+    }
+
+    /** The directory and its newest version (read now: another replica may have committed), or null: this file's table. */
+    public Layout layout() {
+        if (ledger == null) return null;
+        refresh();
+        return new Layout(ledger.root(), shown);
     }
 
     /** The ledger directory (Parquet partitions), or null: the rows are in this file's {@code cost_record} table. */
@@ -135,7 +148,7 @@ public final class Database implements AutoCloseable {
 
     private void attachLedger() throws SQLException {
         try (Statement s = root.createStatement()) {
-            // the views live in an in-memory catalog: nothing about the directory is written into this file
+            // the views live in an in-memory catalog: of the directory, this file keeps only its path (below)
             s.execute("ATTACH IF NOT EXISTS ':memory:' AS pq");
             s.execute(costRecordDdl().replace("CREATE TABLE cost_record", "CREATE OR REPLACE TABLE pq.no_record"));
             StringJoiner daily = new StringJoiner(", ", "CREATE OR REPLACE TABLE pq.no_daily (day DATE, \"BillingCurrency\" VARCHAR, tag_hash UBIGINT, ", ")");
@@ -151,7 +164,25 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
+        // the file remembers its directory, so that opened without it it does not answer 0 USD and take imports
+        try (PreparedStatement ps = root.prepareStatement("INSERT OR REPLACE INTO meta VALUES ('ledger_directory', ?)")) {
+            ps.setString(1, ledger.root().toString());
+            ps.executeUpdate();
+        }
         refresh();
+    }
+
+    /**
+     * A file whose bill lives in a ledger directory, opened without it (a replica started without ledger: or
+     * BURNRATE_LEDGER), would read an empty bill and take imports into its own table: refused, naming the directory.
+     */
+    private void refuseWithoutItsDirectory() throws SQLException {
+        try (Statement s = root.createStatement(); ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key = 'ledger_directory'")) {
+            if (r.next()) {
+                throw new StoreException("database " + path + " keeps its bill in the ledger directory " + r.getString(1)
+                        + ": set ledger: " + r.getString(1) + " in burnrate.yaml (or BURNRATE_LEDGER), or use a new file without a ledger directory", null);
+            }
+        }
     }
 
     /** Points the views at the directory's newest version, first giving the tag sets it brings their dimensions. */

@@ -101,6 +101,9 @@ class SharedLedgerServersTest {
         for (String q : reports) assertThat(json.readTree(get(a, q))).as(q).isEqualTo(json.readTree(get(b, q)));
         assertThat(new java.math.BigDecimal(json.readTree(get(a, "/api/v1/costs?basis=billed&from=2024-01-01")).get("totals").get("USD").asText()))
                 .isLessThan(new java.math.BigDecimal(total.asText()));
-        assertThat(get(a, "/metrics")).contains("burnrate_ledger_cost_records " + (1000 - 942 + 10));
+        assertThat(get(a, "/metrics")).contains("burnrate_ledger_cost_records " + (1000 - 942 + 10)).contains("burnrate_ledger_version 2");
+        // both read the same version of the bill, and say where it is
+        assertThat(json.readTree(get(a, "/healthz")).get("ledger")).isEqualTo(json.readTree(get(b, "/healthz")).get("ledger"));
+        assertThat(json.readTree(get(b, "/healthz")).get("ledger").get("version").asLong()).isEqualTo(2);
     }
 }

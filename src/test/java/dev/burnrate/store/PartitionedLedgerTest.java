@@ -286,4 +286,19 @@ class PartitionedLedgerTest {
         assertThatThrownBy(() -> Database.open(dir.resolve("ledger.duckdb"), dir.resolve("ledger"), TestLedger.CLOCK))
                 .isInstanceOf(StoreException.class).hasMessageContaining("1000 billing rows").hasMessageContaining("ledger");
     }
+
+    @Test
+    void fileUsedWithALedgerDirectory_openedWithoutIt_isRefusedNamingTheDirectory() throws IOException {
+        Path ledger = java.nio.file.Files.createDirectories(dir.resolve("ledger"));
+        try (Replica a = Replica.open(dir.resolve("a.duckdb"), ledger, TestLedger.CLOCK)) {
+            a.importer().importFiles(List.of(TestLedger.fixture("focus/focus_sample.csv", dir)));
+            assertThat(a.db().layout()).isEqualTo(new Database.Layout(ledger.toAbsolutePath().normalize(), 1));
+        }
+        // before: opened without ledger: it read 0 billing rows and took the next import into its own table
+        assertThatThrownBy(() -> Database.open(dir.resolve("a.duckdb"), null, TestLedger.CLOCK)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("keeps its bill in the ledger directory " + ledger.toAbsolutePath().normalize()).hasMessageContaining("BURNRATE_LEDGER");
+        try (Database again = Database.open(dir.resolve("a.duckdb"), ledger, TestLedger.CLOCK)) {
+            assertThat(again.layout().version()).isEqualTo(1);
+        }
+    }
 }
