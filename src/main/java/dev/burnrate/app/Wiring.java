@@ -36,7 +36,7 @@ public final class Wiring implements Services {
     private final dev.burnrate.allocation.TrainingEconomics training;
     private final dev.burnrate.store.DuckInferenceUsages inference;
     private final dev.burnrate.slo.Slos slos;
-    private final dev.burnrate.store.DuckServiceEvents serviceEvents;
+    private final dev.burnrate.slo.ServiceEvents serviceEvents;
     private final dev.burnrate.audit.AuditLog audit;
     private final dev.burnrate.gate.Gate gate;
     private final dev.burnrate.alert.Alerts alerts;
@@ -85,7 +85,7 @@ public final class Wiring implements Services {
         this.jobCosts = new dev.burnrate.allocation.JobCosts(jobs, catalog, clock, config.savings().restartMinutes()); // the spot rules' restart time
         this.training = new dev.burnrate.allocation.TrainingEconomics(jobs, jobCosts, gpuSamples);
         this.inference = new dev.burnrate.store.DuckInferenceUsages(db);
-        this.serviceEvents = new dev.burnrate.store.DuckServiceEvents(db);
+        this.serviceEvents = state == null ? new dev.burnrate.store.DuckServiceEvents(db) : new dev.burnrate.store.PgServiceEvents(state);
         this.costAnomalies.withChanges(serviceEvents);
         this.slos = new dev.burnrate.slo.Slos(config.slos(), state == null ? new dev.burnrate.store.DuckSloStore(db, clock) : dev.burnrate.store.PgSpecTable.slos(state, clock),
                 new dev.burnrate.slo.SloEvaluator(inference, gpuSamples, serviceEvents, clock), alerts, clock);

@@ -122,6 +122,11 @@ public final class PgState implements AutoCloseable {
                             score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
                             incident TEXT)""");
                 s.execute("CREATE INDEX IF NOT EXISTS anomaly_scope ON anomaly (dimension, value, day)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS service_event (
+                            id TEXT PRIMARY KEY, kind TEXT NOT NULL, model TEXT NOT NULL, variant TEXT, event_time TIMESTAMPTZ NOT NULL,
+                            description TEXT, actor TEXT)""");
+                s.execute("CREATE INDEX IF NOT EXISTS service_event_time ON service_event (event_time)");
                 s.execute("INSERT INTO burnrate_schema (version) SELECT " + SCHEMA_VERSION + " WHERE NOT EXISTS (SELECT 1 FROM burnrate_schema)");
                 s.execute("UPDATE burnrate_schema SET version = " + SCHEMA_VERSION + " WHERE version < " + SCHEMA_VERSION);
             } catch (SQLException e) {

@@ -275,7 +275,7 @@ class SharedStateReplicasTest {
     }
 
     @Test
-    void aRecommendationDismissedOnOneReplica_isDismissedOnAnother_andAnomalyFeedbackThereSuppressesTheScopeEverywhere() throws Exception {
+    void aRecommendationDismissedOnOneReplica_isDismissedOnAnother_andAnomalyFeedbackAndDeploysThereReachEveryReplica() throws Exception {
         // both replicas read one bill (the ledger directory) and share the state: two unused commitments, 600 and 500 a month
         Path ledger = Files.createDirectories(dir.resolve("ledger"));
         Path yaml = Files.writeString(dir.resolve("burnrate.yaml"), "ledger: " + ledger + "\n" + config(pg.newDatabase()));
@@ -318,5 +318,14 @@ class SharedStateReplicasTest {
         assertThat(a.anomalies().list(day, day.plusDays(1), 10)).extracting(dev.burnrate.anomaly.CostAnomaly::id).containsExactly("a-1");
         assertThat(a.anomalies().dismissedRecently("team", "ml", day.minusDays(7), day.plusDays(1))).isTrue();
         assertThat(a.anomalies().dismissedRecently("team", "nlp", day.minusDays(7), day.plusDays(1))).isFalse();
+
+        // a deploy posted to b is among the recent changes a's SLO pages and anomalies name
+        b.serviceEvents().append(dev.burnrate.slo.ServiceEvents.parse("{\"kind\":\"deploy\",\"model\":\"ranker\",\"variant\":\"v7\","
+                + "\"at\":\"" + clock.instant().minusSeconds(600) + "\",\"description\":\"ranker v7 rollout\"}", "request body", "ci"));
+        assertThat(a.serviceEvents().between(clock.instant().minusSeconds(3600), clock.instant())).singleElement().satisfies(e -> {
+            assertThat(e.description()).isEqualTo("ranker v7 rollout");
+            assertThat(e.actor()).isEqualTo("ci");
+            assertThat(e.at()).isEqualTo(clock.instant().minusSeconds(600));
+        });
     }
 }
