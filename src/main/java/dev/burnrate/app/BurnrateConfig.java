@@ -223,6 +223,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      *     inferenceUsage: burnrate.inference-usage
      *     heartbeats: burnrate.heartbeats
      *     jobRuns: burnrate.job-runs          # job runs posted over HTTP go here, and every replica stores them
+     *     instanceSamples: burnrate.instance-samples   # CPU/memory samples (CSV with its header, one batch a record)
      *   deadLetterTopic: burnrate.dead-letter # optional: rejected records are copied here with their position and reason
      *   properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512}   # Kafka client properties, as they are
      * </pre>
@@ -253,7 +254,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
         }
         dev.burnrate.stream.KafkaSettings.Topics topics = dev.burnrate.stream.KafkaSettings.Topics.defaults();
         if (f.containsKey("topics")) {
-            Map<String, Node> t = spec(() -> dev.burnrate.spec.Nodes.fields(file, f.get("topics"), "kafka.topics", Set.of("gpuSamples", "inferenceUsage", "heartbeats", "jobRuns")));
+            Map<String, Node> t = spec(() -> dev.burnrate.spec.Nodes.fields(file, f.get("topics"), "kafka.topics", Set.of("gpuSamples", "inferenceUsage", "heartbeats", "jobRuns", "instanceSamples")));
             java.util.function.BiFunction<String, String, String> topic = (k, d) -> {
                 if (!t.containsKey(k)) return d;
                 String v = scalar(file, t.get(k), "kafka.topics." + k).strip();
@@ -262,7 +263,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
             };
             topics = new dev.burnrate.stream.KafkaSettings.Topics(topic.apply("gpuSamples", topics.gpuSamples()),
                     topic.apply("inferenceUsage", topics.inferenceUsage()), topic.apply("heartbeats", topics.heartbeats()),
-                    topic.apply("jobRuns", topics.jobRuns()));
+                    topic.apply("jobRuns", topics.jobRuns()), topic.apply("instanceSamples", topics.instanceSamples()));
         }
         String dead = null;
         if (f.containsKey("deadLetterTopic")) {

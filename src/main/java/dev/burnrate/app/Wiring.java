@@ -230,7 +230,7 @@ public final class Wiring implements Services {
      */
     public dev.burnrate.stream.KafkaTelemetry kafkaTelemetry(java.util.function.Consumer<String> log) {
         if (kafka == null) return null;
-        dev.burnrate.stream.KafkaTelemetry k = new dev.burnrate.stream.KafkaTelemetry(kafka, gpuSamples, inference, jobs, gate, log, r -> {
+        dev.burnrate.stream.KafkaTelemetry k = new dev.burnrate.stream.KafkaTelemetry(kafka, gpuSamples, inference, jobs, instanceSamples, gate, log, r -> {
             java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
             details.put("topic", r.topic());
             details.put("partition", String.valueOf(r.partition()));

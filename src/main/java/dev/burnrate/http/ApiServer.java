@@ -291,11 +291,16 @@ public final class ApiServer {
         if (instanceSamples != null) {
             app.post("/api/v1/instance-samples", ctx -> { // CSV as `burnrate import instances` reads it, all-or-nothing
                 java.util.List<dev.burnrate.ledger.InstanceSample> batch;
+                byte[] body = ctx.bodyAsBytes();
                 try {
-                    batch = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(new java.io.InputStreamReader(ctx.bodyInputStream(),
+                    batch = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(body),
                             java.nio.charset.StandardCharsets.UTF_8), "request body");
                 } catch (dev.burnrate.ingest.RecordException e) {
                     problemStatic(ctx, 400, "Invalid instance sample", e.getMessage());
+                    return;
+                }
+                if (telemetryLog != null) {
+                    forward(ctx, telemetryLog, dev.burnrate.ledger.TelemetryLog.Kind.INSTANCE_SAMPLES, body, batch.size());
                     return;
                 }
                 long added = instanceSamples.append(batch);

@@ -5,18 +5,20 @@ package dev.burnrate.ledger;
  * request does not store it itself, or only it would have it; every replica, this one included, stores it from the log.
  */
 public interface TelemetryLog {
-    enum Kind { GPU_SAMPLES, INFERENCE_USAGE, JOB_RUNS }
+    /** What a request carries; all are NDJSON but instance samples, CSV whose first line is the header. */
+    enum Kind { GPU_SAMPLES, INFERENCE_USAGE, JOB_RUNS, INSTANCE_SAMPLES }
 
     /** Where a request's records went, once the log acknowledged every one of them. */
     record Appended(String topic, int records) {
     }
 
     /**
-     * Appends NDJSON that was read whole and found valid, cut at line ends into records of a size the log takes; returns
+     * Appends a body that was read whole and found valid, cut at line ends into records of a size the log takes (a CSV's
+     * header heads each of its records); returns
      * once every record is acknowledged, or throws {@link Unavailable} (the caller may retry: the stores' writes are
      * idempotent, so records sent twice are stored once).
      */
-    Appended append(Kind kind, byte[] ndjson);
+    Appended append(Kind kind, byte[] body);
 
     final class Unavailable extends RuntimeException {
         public Unavailable(String message, Throwable cause) {

@@ -30,18 +30,18 @@ import java.util.TreeSet;
 public record KafkaSettings(List<String> bootstrapServers, String groupId, String replica, Topics topics, String deadLetterTopic,
                             Map<String, String> properties) {
     /** One topic per kind of telemetry. */
-    public record Topics(String gpuSamples, String inferenceUsage, String heartbeats, String jobRuns) {
+    public record Topics(String gpuSamples, String inferenceUsage, String heartbeats, String jobRuns, String instanceSamples) {
         public static Topics defaults() {
-            return new Topics("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs");
+            return new Topics("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs", "burnrate.instance-samples");
         }
 
         public List<String> all() {
-            return List.of(gpuSamples, inferenceUsage, heartbeats, jobRuns);
+            return List.of(gpuSamples, inferenceUsage, heartbeats, jobRuns, instanceSamples);
         }
 
         /** What every replica stores for itself (read in {@link #replicaGroup()}). */
         public List<String> everyReplica() {
-            return List.of(gpuSamples, inferenceUsage, jobRuns);
+            return List.of(gpuSamples, inferenceUsage, jobRuns, instanceSamples);
         }
     }
 

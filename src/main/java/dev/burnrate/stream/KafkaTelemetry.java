@@ -87,11 +87,11 @@ public final class KafkaTelemetry implements AutoCloseable {
     private record Part(KafkaConsumer<String, byte[]> consumer, Thread thread) {
     }
 
-    public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs, Gate gate,
-                          Consumer<String> log, Reporter reporter, java.time.Clock clock) {
+    public KafkaTelemetry(KafkaSettings settings, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs,
+                          dev.burnrate.ledger.InstanceSamples instances, Gate gate, Consumer<String> log, Reporter reporter, java.time.Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.intake = new TelemetryIntake(settings.topics(), gpu, usage, jobs, gate);
+        this.intake = new TelemetryIntake(settings.topics(), gpu, usage, jobs, instances, gate);
         this.log = log;
         this.reporter = reporter;
     }
@@ -241,6 +241,7 @@ public final class KafkaTelemetry implements AutoCloseable {
         add(settings.topics().gpuSamples(), "stored", r.gpuRecords());
         add(settings.topics().inferenceUsage(), "stored", r.usageRecords());
         add(settings.topics().jobRuns(), "stored", r.jobRecords());
+        add(settings.topics().instanceSamples(), "stored", r.instanceRecords());
         add(settings.topics().heartbeats(), "stored", r.heartbeats() - r.heartbeatsSeen());
         add(settings.topics().heartbeats(), "duplicate", r.heartbeatsSeen());
         add(settings.topics().heartbeats(), "late", r.late().size());

@@ -38,13 +38,14 @@ public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
     }
 
     @Override
-    public Appended append(Kind kind, byte[] ndjson) {
+    public Appended append(Kind kind, byte[] body) {
         String topic = switch (kind) {
             case GPU_SAMPLES -> settings.topics().gpuSamples();
             case INFERENCE_USAGE -> settings.topics().inferenceUsage();
             case JOB_RUNS -> settings.topics().jobRuns();
+            case INSTANCE_SAMPLES -> settings.topics().instanceSamples();
         };
-        List<byte[]> records = records(ndjson, RECORD_BYTES);
+        List<byte[]> records = kind == Kind.INSTANCE_SAMPLES ? csvRecords(body, RECORD_BYTES) : records(body, RECORD_BYTES);
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try {
             KafkaProducer<String, byte[]> producer = producer();
@@ -81,6 +82,20 @@ public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
             byte[] piece = Arrays.copyOfRange(ndjson, start, end);
             if (!new String(piece, java.nio.charset.StandardCharsets.UTF_8).isBlank()) out.add(piece);
             start = end;
+        }
+        return out;
+    }
+
+    /** CSV cut as {@link #records}, each piece after the first headed by the first line (the header) again. */
+    static List<byte[]> csvRecords(byte[] csv, int max) {
+        int eol = 0;
+        while (eol < csv.length && csv[eol] != '\n') eol++;
+        byte[] header = Arrays.copyOfRange(csv, 0, Math.min(csv.length, eol + 1));
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] rows : records(Arrays.copyOfRange(csv, header.length, csv.length), Math.max(1, max - header.length))) {
+            byte[] piece = Arrays.copyOf(header, header.length + rows.length);
+            System.arraycopy(rows, 0, piece, header.length, rows.length);
+            out.add(piece);
         }
         return out;
     }

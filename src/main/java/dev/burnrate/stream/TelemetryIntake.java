@@ -46,7 +46,7 @@ final class TelemetryIntake {
      * What one poll did: records taken per kind; GPU samples that were new (the rest were stored before); heartbeats
      * skipped as already seen; heartbeats for jobs no longer running (late, not wrong); rejected records.
      */
-    record Result(int gpuRecords, long gpuSamplesNew, int usageRecords, int jobRecords, int heartbeats, int heartbeatsSeen, List<String> late,
+    record Result(int gpuRecords, long gpuSamplesNew, int usageRecords, int jobRecords, int instanceRecords, int heartbeats, int heartbeatsSeen, List<String> late,
                   List<Rejected> rejected) {
     }
 
@@ -55,13 +55,16 @@ final class TelemetryIntake {
     private final GpuSamples gpu;
     private final InferenceUsages usage;
     private final dev.burnrate.allocation.JobRuns jobs;
+    private final dev.burnrate.ledger.InstanceSamples instances;
     private final Gate gate;
 
-    TelemetryIntake(KafkaSettings.Topics topics, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs, Gate gate) {
+    TelemetryIntake(KafkaSettings.Topics topics, GpuSamples gpu, InferenceUsages usage, dev.burnrate.allocation.JobRuns jobs,
+                    dev.burnrate.ledger.InstanceSamples instances, Gate gate) {
         this.topics = topics;
         this.gpu = gpu;
         this.usage = usage;
         this.jobs = jobs;
+        this.instances = instances;
         this.gate = gate;
     }
 
@@ -74,6 +77,8 @@ final class TelemetryIntake {
         int usageRecords = 0;
         List<dev.burnrate.ledger.JobRun> runs = new ArrayList<>();
         int jobRecords = 0;
+        List<dev.burnrate.ledger.InstanceSample> cpu = new ArrayList<>();
+        int instanceRecords = 0;
         for (Incoming r : records) {
             if (r.value() == null || r.value().length == 0) {
                 rejected.add(new Rejected(r, "empty value (one NDJSON line per record)"));
@@ -95,6 +100,11 @@ final class TelemetryIntake {
                     if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no job run in the record");
                     runs.addAll(one);
                     jobRecords++;
+                } else if (r.topic().equals(topics.instanceSamples())) {
+                    List<dev.burnrate.ledger.InstanceSample> one = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(reader(r), r.position());
+                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no sample in the record");
+                    cpu.addAll(one);
+                    instanceRecords++;
                 } else if (r.topic().equals(topics.heartbeats())) {
                     if (gate == null) rejected.add(new Rejected(r, r.position() + ": no gate here to take heartbeats"));
                     else beats.add(r);
@@ -107,6 +117,7 @@ final class TelemetryIntake {
         }
         long fresh = samples.isEmpty() ? 0 : gpu.append(samples);
         if (!usages.isEmpty()) usage.upsert(usages);
+        if (!cpu.isEmpty()) instances.append(cpu); // idempotent by resource and instant
         if (!runs.isEmpty()) jobs.upsert(runs); // by id: a run posted again (its end, its status) replaces the stored one
         int seen = 0;
         List<String> late = new ArrayList<>();
@@ -133,7 +144,7 @@ final class TelemetryIntake {
                 else late.add(r.position() + ": " + e.getMessage());
             }
         }
-        return new Result(gpuRecords, fresh, usageRecords, jobRecords, taken, seen, late, rejected);
+        return new Result(gpuRecords, fresh, usageRecords, jobRecords, instanceRecords, taken, seen, late, rejected);
     }
 
     private static Reader reader(Incoming r) {

@@ -35,7 +35,7 @@ class KafkaConfigTest {
         assertThat(k.bootstrapServers()).containsExactly("kafka-1.internal:9092", "kafka-2.internal:9093");
         assertThat(k.groupId()).isEqualTo("burnrate-eu");
         assertThat(k.replicaGroup()).isEqualTo("burnrate-eu.burnrate-2");
-        assertThat(k.topics()).isEqualTo(new KafkaSettings.Topics("dcgm.samples", "burnrate.inference-usage", "jobs.heartbeats", "burnrate.job-runs"));
+        assertThat(k.topics()).isEqualTo(new KafkaSettings.Topics("dcgm.samples", "burnrate.inference-usage", "jobs.heartbeats", "burnrate.job-runs", "burnrate.instance-samples"));
         assertThat(k.deadLetterTopic()).isEqualTo("burnrate.dead-letter");
         assertThat(k.properties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("max.poll.records", "2000");
     }
@@ -46,7 +46,7 @@ class KafkaConfigTest {
         assertThat(k.bootstrapServers()).isEqualTo(List.of("a:9092", "b:9092"));
         assertThat(k.groupId()).isEqualTo("burnrate");
         assertThat(k.replica()).isEqualTo(KafkaSettings.defaultReplica(System.getenv())).isNotBlank();
-        assertThat(k.topics().all()).containsExactly("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs");
+        assertThat(k.topics().all()).containsExactly("burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs", "burnrate.instance-samples");
         assertThat(k.deadLetterTopic()).isNull();
         assertThat(BurnrateConfig.load(yaml("budgets: []\n")).kafka()).isNull();
         assertThat(BurnrateConfig.defaults().kafka()).isNull();

@@ -77,17 +77,17 @@ class KafkaTelemetryTest {
     }
 
     /** Fresh topics (3 partitions each) and group for one test. */
-    record Names(String gpu, String usage, String beats, String jobs, String dead, String group) {
+    record Names(String gpu, String usage, String beats, String jobs, String cpu, String dead, String group) {
         static Names fresh() {
             int n = RUN.incrementAndGet();
-            Names t = new Names("gpu-" + n, "usage-" + n, "beats-" + n, "jobs-" + n, "dead-" + n, "burnrate-" + n);
-            broker.createTopics(3, t.gpu, t.usage, t.beats, t.jobs, t.dead);
+            Names t = new Names("gpu-" + n, "usage-" + n, "beats-" + n, "jobs-" + n, "cpu-" + n, "dead-" + n, "burnrate-" + n);
+            broker.createTopics(3, t.gpu, t.usage, t.beats, t.jobs, t.cpu, t.dead);
             return t;
         }
 
         /** Replica r1 (a consumer started with these settings again is r1 come back). */
         KafkaSettings settings() {
-            return new KafkaSettings(List.of(broker.bootstrap()), group, "r1", new KafkaSettings.Topics(gpu, usage, beats, jobs), dead,
+            return new KafkaSettings(List.of(broker.bootstrap()), group, "r1", new KafkaSettings.Topics(gpu, usage, beats, jobs, cpu), dead,
                     Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"));
         }
 
@@ -106,10 +106,10 @@ class KafkaTelemetryTest {
                       bootstrapServers: %s
                       groupId: %s
                       replica: %s
-                      topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s, jobRuns: %s}
+                      topics: {gpuSamples: %s, inferenceUsage: %s, heartbeats: %s, jobRuns: %s, instanceSamples: %s}
                       deadLetterTopic: %s
                       properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
-                    """.formatted(broker.bootstrap(), group, replica, gpu, usage, beats, jobs, dead);
+                    """.formatted(broker.bootstrap(), group, replica, gpu, usage, beats, jobs, cpu, dead);
         }
     }
 
@@ -168,7 +168,7 @@ class KafkaTelemetryTest {
             AutoCloseable serving = w.startLoop(log::add);
             awaitCommitted(t.r1(), t.gpu, 2L * capture.size());
             serving.close();
-            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + ", " + t.jobs + " as group " + t.r1()
+            assertThat(log).anySatisfy(l -> assertThat(l).startsWith("kafka: consuming " + t.gpu + ", " + t.usage + ", " + t.jobs + ", " + t.cpu + " as group " + t.r1()
                     + " (this replica stores all of them) and " + t.beats + " as group " + t.group + " (shared by the replicas)"));
             assertThat(stored(w.gpuSamples())).isEqualTo(capture.size());
             // the usage figures are those of the same samples stored directly, as HTTP stores them
@@ -226,9 +226,9 @@ class KafkaTelemetryTest {
             };
             List<String> logA = new CopyOnWriteArrayList<>();
             List<String> logB = new CopyOnWriteArrayList<>();
-            try (KafkaTelemetry a = new KafkaTelemetry(t.settings(), dying, null, null, null, logA::add, r -> { }, TestLedger.CLOCK).start()) {
+            try (KafkaTelemetry a = new KafkaTelemetry(t.settings(), dying, null, null, null, null, logA::add, r -> { }, TestLedger.CLOCK).start()) {
                 PrometheusServer.await(() -> logA.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "a's partitions");
-                try (KafkaTelemetry b = new KafkaTelemetry(t.settings(), store, null, null, null, logB::add, r -> { }, TestLedger.CLOCK).start()) {
+                try (KafkaTelemetry b = new KafkaTelemetry(t.settings(), store, null, null, null, null, logB::add, r -> { }, TestLedger.CLOCK).start()) {
                     // both members: b has some partitions, a the others
                     PrometheusServer.await(() -> logB.stream().anyMatch(l -> l.startsWith("kafka: partitions assigned")), Duration.ofSeconds(60), "b's partitions");
                     // every partition gets records, so a has some to die on; sent at once, so a poll takes many
@@ -412,6 +412,19 @@ class KafkaTelemetryTest {
                 awaitCount(k2, t.jobs, "stored", 1);
                 assertThat(r1.jobs().listAny(List.of("fraud"), List.of(), 10)).singleElement().satisfies(j -> assertThat(j.team()).isEqualTo("risk"));
                 assertThat(r2.jobs().listAny(List.of("fraud"), List.of(), 10)).hasSize(1);
+                // CPU samples posted to r2 as CSV: every replica has them
+                StringBuilder csv = new StringBuilder("timestamp,resource_id,cpu_utilization,memory_utilization\n");
+                for (int h = 0; h < 24; h++) csv.append(Instant.parse("2026-10-01T00:00:00Z").plusSeconds(3600L * h)).append(",i-0abc,").append(10 + h).append(",40\n");
+                JsonNode cpu = api.ok(api.send("POST", "/api/v1/instance-samples", null, csv.toString()));
+                assertThat(cpu.path("published").asText()).isEqualTo(t.cpu);
+                awaitCount(k1, t.cpu, "stored", 1);
+                awaitCount(k2, t.cpu, "stored", 1);
+                for (Wiring r : List.of(r1, r2)) {
+                    assertThat(r.instanceSamples().usage(from, to)).singleElement().satisfies(u -> {
+                        assertThat(u.samples()).isEqualTo(24);
+                        assertThat(u.maxCpu()).isEqualTo(33.0);
+                    });
+                }
                 // a bad batch is refused whole, as without Kafka, and nothing reaches the topic
                 JsonNode bad = JSON.readTree(api.send("POST", "/api/v1/gpu-samples", null, body + "{\"time\":\"yesterday\"}\n").body());
                 assertThat(bad.path("status").asInt()).isEqualTo(400);
@@ -420,6 +433,14 @@ class KafkaTelemetryTest {
                 r2.api().stop();
             }
         }
+    }
+
+    @Test
+    void csvBatches_carryTheirHeaderInEveryRecord() {
+        byte[] csv = "timestamp,resource_id,cpu_utilization\n2026-10-01T00:00:00Z,i-1,5\n2026-10-01T01:00:00Z,i-1,6\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(KafkaTelemetryLog.csvRecords(csv, 60)).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly(
+                "timestamp,resource_id,cpu_utilization\n2026-10-01T00:00:00Z,i-1,5\n", "timestamp,resource_id,cpu_utilization\n2026-10-01T01:00:00Z,i-1,6\n");
+        assertThat(KafkaTelemetryLog.csvRecords(csv, 1000)).hasSize(1);
     }
 
     @Test
