@@ -99,23 +99,26 @@ public final class DuckAnomalyStore implements AnomalyStore {
     private static List<CostAnomaly> read(PreparedStatement ps) throws SQLException {
         List<CostAnomaly> out = new ArrayList<>();
         try (ResultSet r = ps.executeQuery()) {
-            while (r.next()) {
-                List<CostAnomaly.Contributor> cause;
-                try {
-                    cause = JSON.readValue(r.getString("root_cause"), new TypeReference<>() {
-                    });
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    cause = List.of();
-                }
-                int hour = r.getInt("hour");
-                Integer h = r.wasNull() ? null : hour;
-                out.add(new CostAnomaly(r.getString("id"), r.getDate("day").toLocalDate(), h, r.getString("dimension"), r.getString("value"),
-                        r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"),
-                        r.getBigDecimal("high"), r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause,
-                        r.getString("feedback"), r.getBoolean("suppressed"), r.getString("incident")));
-            }
+            while (r.next()) out.add(row(r));
         }
         return out;
+    }
+
+    /** An anomaly from its row (the embedded and the shared table have the same columns). */
+    static CostAnomaly row(ResultSet r) throws SQLException {
+        List<CostAnomaly.Contributor> cause;
+        try {
+            cause = JSON.readValue(r.getString("root_cause"), new TypeReference<>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            cause = List.of();
+        }
+        int hour = r.getInt("hour");
+        Integer h = r.wasNull() ? null : hour;
+        return new CostAnomaly(r.getString("id"), r.getObject("day", LocalDate.class), h, r.getString("dimension"), r.getString("value"),
+                r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"), r.getBigDecimal("high"),
+                r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause, r.getString("feedback"), r.getBoolean("suppressed"),
+                r.getString("incident"));
     }
 
     @Override

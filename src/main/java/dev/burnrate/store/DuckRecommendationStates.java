@@ -28,16 +28,25 @@ public final class DuckRecommendationStates implements RecommendationStates {
         List<Tracked> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM recommendation_state ORDER BY id");
              ResultSet r = ps.executeQuery()) {
-            while (r.next()) {
-                Recommendation.State s = new Recommendation.State(Recommendation.Status.valueOf(r.getString("status").toUpperCase(Locale.ROOT)),
-                        r.getString("reason"), r.getString("actor"), instant(r, "changed_at"), instant(r, "accepted_at"));
-                out.add(new Tracked(r.getString("id"), Recommendation.Kind.parse(r.getString("kind")), r.getString("team"), r.getString("target"),
-                        new Money(r.getBigDecimal("monthly_saving"), r.getString("currency")), s));
-            }
+            while (r.next()) out.add(row(r, DuckRecommendationStates::instant));
         } catch (SQLException e) {
             throw new StoreException("cannot read recommendation states: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** Reads a timestamp column as an instant (the embedded and the shared table store them differently). */
+    @FunctionalInterface
+    interface InstantColumn {
+        Instant read(ResultSet r, String column) throws SQLException;
+    }
+
+    /** A tracked recommendation from its row (the embedded and the shared table have the same columns). */
+    static Tracked row(ResultSet r, InstantColumn instant) throws SQLException {
+        Recommendation.State s = new Recommendation.State(Recommendation.Status.valueOf(r.getString("status").toUpperCase(Locale.ROOT)),
+                r.getString("reason"), r.getString("actor"), instant.read(r, "changed_at"), instant.read(r, "accepted_at"));
+        return new Tracked(r.getString("id"), Recommendation.Kind.parse(r.getString("kind")), r.getString("team"), r.getString("target"),
+                new Money(r.getBigDecimal("monthly_saving"), r.getString("currency")), s);
     }
 
     private static Instant instant(ResultSet r, String column) throws SQLException {

@@ -1,7 +1,6 @@
 package dev.burnrate.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burnrate.anomaly.AnomalyStore;
 import dev.burnrate.anomaly.CostAnomaly;
@@ -91,29 +90,13 @@ public final class PgAnomalyStore implements AnomalyStore {
             try (PreparedStatement ps = state.connection().prepareStatement(sql)) {
                 binder.bind(ps);
                 try (ResultSet r = ps.executeQuery()) {
-                    while (r.next()) out.add(read(r));
+                    while (r.next()) out.add(DuckAnomalyStore.row(r));
                 }
             } catch (SQLException e) {
                 throw new StoreException(failure + ": " + e.getMessage(), e);
             }
             return out;
         });
-    }
-
-    private static CostAnomaly read(ResultSet r) throws SQLException {
-        List<CostAnomaly.Contributor> cause;
-        try {
-            cause = JSON.readValue(r.getString("root_cause"), new TypeReference<>() {
-            });
-        } catch (JsonProcessingException e) {
-            cause = List.of();
-        }
-        int hour = r.getInt("hour");
-        Integer h = r.wasNull() ? null : hour;
-        return new CostAnomaly(r.getString("id"), r.getObject("day", LocalDate.class), h, r.getString("dimension"), r.getString("value"),
-                r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"), r.getBigDecimal("high"),
-                r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause, r.getString("feedback"), r.getBoolean("suppressed"),
-                r.getString("incident"));
     }
 
     @Override

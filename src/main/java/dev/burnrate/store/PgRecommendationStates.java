@@ -1,6 +1,5 @@
 package dev.burnrate.store;
 
-import dev.burnrate.ledger.Money;
 import dev.burnrate.recommend.Recommendation;
 import dev.burnrate.recommend.RecommendationStates;
 
@@ -12,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The states of savings recommendations shared by replicas ({@code state:}): a recommendation accepted, dismissed or
@@ -31,12 +29,7 @@ public final class PgRecommendationStates implements RecommendationStates {
         return state.inTransaction(() -> {
             List<Tracked> out = new ArrayList<>();
             try (PreparedStatement ps = state.connection().prepareStatement("SELECT * FROM recommendation_state ORDER BY id"); ResultSet r = ps.executeQuery()) {
-                while (r.next()) {
-                    Recommendation.State s = new Recommendation.State(Recommendation.Status.valueOf(r.getString("status").toUpperCase(Locale.ROOT)),
-                            r.getString("reason"), r.getString("actor"), instant(r, "changed_at"), instant(r, "accepted_at"));
-                    out.add(new Tracked(r.getString("id"), Recommendation.Kind.parse(r.getString("kind")), r.getString("team"), r.getString("target"),
-                            new Money(r.getBigDecimal("monthly_saving"), r.getString("currency")), s));
-                }
+                while (r.next()) out.add(DuckRecommendationStates.row(r, PgRecommendationStates::instant));
             } catch (SQLException e) {
                 throw new StoreException("cannot read recommendation states: " + e.getMessage(), e);
             }

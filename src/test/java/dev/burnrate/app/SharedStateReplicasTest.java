@@ -130,6 +130,18 @@ class SharedStateReplicasTest {
      * without the entry; a replica killed at that moment leaves neither. (When the entry was appended after the commit,
      * the ticket and its hold were visible here, unrecorded.) Once the lock is free, the ticket and its entry are there.
      */
+    /** Polls until a session waits for an advisory lock (the audit chain's), or gives up: false. */
+    private static boolean blockedOnALock(java.sql.Connection reader) throws java.sql.SQLException {
+        for (int i = 0; i < 100_000; i++) {
+            try (java.sql.Statement st = reader.createStatement();
+                 java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                r.next();
+                if (r.getLong(1) > 0) return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void aDecisionOrAGuardStepWaitingForTheAuditChain_isInvisibleUntilItsEntryCommitsWithIt() throws Exception {
         String url = pg.newDatabase();
@@ -145,16 +157,7 @@ class SharedStateReplicasTest {
             }
             ExecutorService pool = Executors.newSingleThreadExecutor();
             Future<Ticket> decided = pool.submit(() -> gate.submit(run("waiting", "ml", "10")));
-            // until the decision is blocked on the chain's lock (a waiting advisory lock request)
-            boolean waiting = false;
-            for (int i = 0; i < 100_000 && !waiting; i++) {
-                try (java.sql.Statement st = reader.createStatement();
-                     java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
-                    r.next();
-                    waiting = r.getLong(1) > 0;
-                }
-            }
-            assertThat(waiting).as("the decision reached the audit chain's lock").isTrue();
+            assertThat(blockedOnALock(reader)).as("the decision reached the audit chain's lock").isTrue();
             try (java.sql.Statement st = reader.createStatement();
                  java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM gate_ticket WHERE id = 'waiting'")) {
                 r.next();
@@ -188,15 +191,7 @@ class SharedStateReplicasTest {
             pool = Executors.newSingleThreadExecutor();
             Future<dev.burnrate.guard.Guard.Verdict> beat = pool.submit(() -> gate.heartbeat("waiting",
                     new dev.burnrate.guard.Heartbeat(7200, new BigDecimal("5000.00"), null, new BigDecimal("90"))));
-            waiting = false;
-            for (int i = 0; i < 100_000 && !waiting; i++) {
-                try (java.sql.Statement st = reader.createStatement();
-                     java.sql.ResultSet r = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
-                    r.next();
-                    waiting = r.getLong(1) > 0;
-                }
-            }
-            assertThat(waiting).as("the guard's step reached the audit chain's lock").isTrue();
+            assertThat(blockedOnALock(reader)).as("the guard's step reached the audit chain's lock").isTrue();
             assertThat(body.get()).as("the guard's state is not visible before its audit entry").isEqualTo(started);
             holder.commit();
             String action = beat.get().action().label();
