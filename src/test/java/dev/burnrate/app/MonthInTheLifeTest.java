@@ -69,6 +69,7 @@ class MonthInTheLifeTest {
     dev.burnrate.testing.ApiClient api;
     dev.burnrate.testing.ApiClient replicaB;
     dev.burnrate.testing.PostgresServer pg;
+    dev.burnrate.testing.KafkaBroker broker;
 
     /** The company's spend on one day, as the bill has it: every row, so the test's own sum is independent of Burnrate. */
     static DailyBill day(DailyBill bill, LocalDate d, Map<String, BigDecimal> totalByTeam) {
@@ -128,8 +129,20 @@ class MonthInTheLifeTest {
     }
 
     JsonNode api(String method, String path, String body) throws Exception {
-        return api.ok(api.send(method, path, null, body));
+        JsonNode r = api.ok(api.send(method, path, null, body));
+        if (r.has("published")) { // telemetry goes through Kafka: on with the day once both replicas stored it
+            long records = published.merge(r.path("published").asText(), r.path("records").asLong(), Long::sum);
+            for (dev.burnrate.stream.KafkaTelemetry k : consumers) {
+                dev.burnrate.testing.PrometheusServer.await(() -> k.count(r.path("published").asText(), "stored") >= records, Duration.ofSeconds(60),
+                        "both replicas to store what " + path + " published");
+            }
+        }
+        return r;
     }
+
+    /** Records produced to each topic by the API so far, and the two replicas' Kafka consumers. */
+    final Map<String, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<dev.burnrate.stream.KafkaTelemetry> consumers = new ArrayList<>();
 
     /** A morning: the clock moves to 06:00, the day's delivery lands, and the server's loop runs for half an hour. */
     void morning(ServerLoop loop, LocalDate d) throws Exception {
@@ -162,8 +175,15 @@ class MonthInTheLifeTest {
         // the gate's book, the audit chain and tokens are shared in PostgreSQL by two replicas: the server that imports the
         // bills and runs the loop, and a second one that approvers use
         pg = new dev.burnrate.testing.PostgresServer();
+        // telemetry through Kafka: both replicas store every GPU sample, usage record and job run, whichever took it
+        broker = new dev.burnrate.testing.KafkaBroker();
+        broker.createTopics(3, "burnrate.gpu-samples", "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs", "burnrate.instance-samples");
         Files.writeString(dir.resolve("burnrate.yaml"), """
                 state: %s
+                kafka:
+                  bootstrapServers: %s
+                  replica: a
+                  properties: {session.timeout.ms: "6000", heartbeat.interval.ms: "1000"}
                 sources:
                   - {name: aws, type: folder, path: bills, every: 5m, staleAfter: 36h}
                 channels:
@@ -187,7 +207,8 @@ class MonthInTheLifeTest {
                 guard:
                   spendFactor: 1.0
                   ladder: [{action: notify, after: 0m}, {action: checkpoint, after: 0m}, {action: stop, after: 0m}]
-                """.formatted(pg.newDatabase(), hook.getAddress().getPort()));
+                """.formatted(pg.newDatabase(), broker.bootstrap(), hook.getAddress().getPort()));
+        Files.writeString(dir.resolve("burnrate-b.yaml"), Files.readString(dir.resolve("burnrate.yaml")).replace("replica: a", "replica: b"));
         db = dir.resolve("ledger.duckdb").toString();
         // September and October are already in the source folder when the server first starts: a backfill pages nobody
         deliver(LocalDate.of(2026, 9, 1), OCT);
@@ -195,12 +216,14 @@ class MonthInTheLifeTest {
 
         try (Wiring w = Wiring.open(Path.of(db), dir.resolve("burnrate.yaml"), clock);
              LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0);
-             Wiring second = Wiring.open(dir.resolve("replica-b.duckdb"), dir.resolve("burnrate.yaml"), clock)) {
+             Wiring second = Wiring.open(dir.resolve("replica-b.duckdb"), dir.resolve("burnrate-b.yaml"), clock)) {
             serverWiring = w;
             secondWiring = second;
             base = "http://127.0.0.1:" + served.port();
             api = new dev.burnrate.testing.ApiClient(base);
             replicaB = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + second.api().start("127.0.0.1", 0));
+            consumers.add(w.kafkaTelemetry(serverLog::add).start());
+            consumers.add(second.kafkaTelemetry(l -> { }).start());
             try (ServerLoop loop = w.loop(serverLog::add)) {
                 morning(loop, NOV); // the 1st: October's final bill
                 assertThat(serverLog).anyMatch(l -> l.startsWith("import: ") && l.contains("BILLING_PERIOD=2026-10/acme-00001.csv imported (124 rows)"));
@@ -230,12 +253,14 @@ class MonthInTheLifeTest {
 
                 endOfMonth(november, october);
             } finally {
+                consumers.forEach(dev.burnrate.stream.KafkaTelemetry::close);
                 w.api().stop();
                 second.api().stop();
                 hook.stop(0);
             }
         } finally {
             pg.close();
+            broker.close();
         }
     }
 
@@ -274,7 +299,7 @@ class MonthInTheLifeTest {
             samples.append("{\"time\":\"").append(d.atTime(1, s).toInstant(ZoneOffset.UTC)).append("\",\"gpu\":\"GPU-0\",\"job\":\"churn-retrain\",")
                     .append("\"namespace\":\"ml-training\",\"util\":").append(s < 50 ? 95 : 2).append(",\"memUsedMiB\":30000}\n");
         }
-        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("stored").asLong()).isEqualTo(60);
+        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("received").asLong()).isEqualTo(60);
         String usage = "{\"start\":\"" + d.minusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "\",\"end\":\"" + d.atStartOfDay().toInstant(ZoneOffset.UTC)
                 + "\",\"model\":\"ranker\",\"variant\":\"v3\",\"feature\":\"search\",\"endpoint\":\"search-prod\",\"requests\":250000,"
                 + "\"inputTokens\":0,\"outputTokens\":0,\"latencyP50Ms\":40,\"latencyP95Ms\":120,\"latencyP99Ms\":300,\"errors\":12}\n";
@@ -291,6 +316,9 @@ class MonthInTheLifeTest {
         assertThat(new BigDecimal(gpuSlo.path("goodPercent").asText())).isEqualByComparingTo("100");
         assertThat(gpuSlo.path("burnRates").path("1h").isNull()).as("no samples since 02:00: the last hour is no observation").isTrue();
         assertThat(gpuSlo.path("state").asText()).isEqualTo("ok");
+        // the other replica took the same samples from Kafka: the same usage and the same SLO reading
+        assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/gpu-usage?by=namespace&from=" + d, null, null))).isEqualTo(api("GET", "/api/v1/gpu-usage?by=namespace&from=" + d, null));
+        assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/slos/training-gpu", null, null)).path("sliValue")).isEqualTo(gpuSlo.path("sliValue"));
         JsonNode inference = api("GET", "/api/v1/inference-costs?by=model&from=" + d.minusDays(1) + "&to=" + d, null).path("inference");
         assertThat(inference.toString()).contains("ranker");
     }
@@ -373,7 +401,7 @@ class MonthInTheLifeTest {
         for (Instant t = d.minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC); t.isBefore(d.atStartOfDay().toInstant(ZoneOffset.UTC)); t = t.plus(Duration.ofHours(1))) {
             samples.append("{\"time\":\"").append(t).append("\",\"gpu\":\"GPU-nb\",\"job\":\"vision-notebook\",\"util\":1,\"memUsedMiB\":900}\n");
         }
-        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("stored").asLong()).isEqualTo(72);
+        assertThat(api("POST", "/api/v1/gpu-samples", samples.toString()).path("received").asLong()).isEqualTo(72);
         JsonNode idle = api("GET", "/api/v1/recommendations?kind=idle", null).path("recommendations");
         assertThat(idle).hasSize(1);
         JsonNode r = idle.get(0);
@@ -484,6 +512,10 @@ class MonthInTheLifeTest {
         assertThat(chain.toString()).isEqualTo(api("GET", "/api/v1/audit/verify", null).toString());
         assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/gate/requests/fraud-retrain-" + RUNAWAY_DAY, null, null)).path("state").asText())
                 .isEqualTo(api("GET", "/api/v1/gate/requests/fraud-retrain-" + RUNAWAY_DAY, null).path("state").asText());
+        // the telemetry the replicas took from Kafka agrees: the ranker's SLO reads the same, and the notebook's run is known to both
+        assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/slos/ranker-p95", null, null)).path("sliValue"))
+                .isEqualTo(api("GET", "/api/v1/slos/ranker-p95", null).path("sliValue"));
+        assertThat(replicaB.ok(replicaB.send("GET", "/api/v1/jobs", null, null)).toString()).contains("vision-notebook");
         // the server's log says what it did, one line each: imports, decisions, deliveries
         assertThat(serverLog).noneMatch(l -> l.contains("failed") || l.contains("not delivered"));
         assertThat(serverLog).anyMatch(l -> l.equals("audit: gate.guard.stop fraud-retrain-" + RUNAWAY_DAY + " by guard"));
