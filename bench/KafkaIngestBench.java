@@ -80,7 +80,7 @@ public class KafkaIngestBench {
         // Kafka
         try (KafkaBroker broker = new KafkaBroker()) {
             String topic = "burnrate.gpu-samples";
-            broker.createTopics(3, topic, "burnrate.inference-usage", "burnrate.heartbeats");
+            broker.createTopics(3, topic, "burnrate.inference-usage", "burnrate.heartbeats", "burnrate.job-runs", "burnrate.instance-samples");
             long p0 = System.nanoTime();
             try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
