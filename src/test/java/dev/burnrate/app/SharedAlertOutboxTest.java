@@ -238,13 +238,16 @@ class SharedAlertOutboxTest {
     }
 
     @Test
-    void aVersionOneDatabase_gainsTheOutboxAtStart_andKeepsWhatItHeld() throws Exception {
-        // a database as the first shared-state release left it: its tables and a token, no outbox, version 1
+    void aVersionOneDatabase_gainsTheOutboxAndLaterTablesAtStart_andKeepsWhatItHeld() throws Exception {
+        // a database as the first shared-state release left it: its tables and a token, no outbox, no version 3 tables, version 1
         PgState.open(url).close();
         String jdbc = "jdbc:" + url.replace("burnrate@", "");
         try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement()) {
             s.execute("DROP TABLE alert_delivery");
             s.execute("DROP TABLE alert");
+            s.execute("DROP TABLE recommendation_state");
+            s.execute("DROP TABLE anomaly");
+            s.execute("DROP TABLE service_event");
             s.execute("UPDATE burnrate_schema SET version = 1");
             s.execute("INSERT INTO api_token VALUES ('t1', 'ops', 'hash-1', 'admin', '', now(), NULL)");
         }
@@ -254,9 +257,11 @@ class SharedAlertOutboxTest {
         assertThat(w.alerts().pending()).isEqualTo(2);
         try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT max(version) FROM burnrate_schema), (SELECT count(*) FROM burnrate_schema), "
-                     + "(SELECT count(*) FROM api_token WHERE name = 'ops')")) {
+                     + "(SELECT count(*) FROM api_token WHERE name = 'ops'), "
+                     + "(SELECT count(*) FROM information_schema.tables WHERE table_name IN ('recommendation_state', 'anomaly', 'service_event'))")) {
             r.next();
-            assertThat(r.getInt(1)).isEqualTo(2);
+            assertThat(r.getInt(1)).isEqualTo(3);
+            assertThat(r.getInt(4)).as("the version 3 tables").isEqualTo(3);
             assertThat(r.getInt(2)).isEqualTo(1);
             assertThat(r.getInt(3)).isEqualTo(1);
         }
