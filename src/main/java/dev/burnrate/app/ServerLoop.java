@@ -46,7 +46,10 @@ public final class ServerLoop implements AutoCloseable {
             });
         }
         add("budget evaluation", Duration.ofMinutes(5), () -> w.budgets().evaluate());
-        add("SLO evaluation", Duration.ofMinutes(5), () -> w.slos().evaluate());
+        // SLOs and recommendations read telemetry: from part of it they would resolve what the other replicas see firing
+        add("SLO evaluation", Duration.ofMinutes(5), () -> {
+            if (telemetryReady(w, "SLO evaluation")) w.slos().evaluate();
+        });
         add("anomaly detection", Duration.ofHours(1), () -> {
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
             int days = w.costAnomalies().detect(today.minusDays(dev.burnrate.intake.BillImports.RECENT_DAYS), today).size();
@@ -55,10 +58,24 @@ public final class ServerLoop implements AutoCloseable {
             if (days + hours > 0) log.accept("anomaly scan: " + days + " daily, " + hours + " hourly anomalies in the last ended days and hours");
         });
         add("savings recommendations", Duration.ofHours(1), () -> {
+            if (!telemetryReady(w, "savings recommendations")) return;
             var pass = w.savingsAlerts().run();
             if (!pass.raised().isEmpty()) log.accept("savings: " + pass.raised().size() + " new recommendations over the alert threshold " + pass.raised());
         });
     }
+
+    /** True when the replica's telemetry is whole; else says once why the pass waits. */
+    private boolean telemetryReady(Wiring w, String pass) {
+        String problem = w.telemetryProblem();
+        if (problem == null) {
+            waiting.remove(pass);
+            return true;
+        }
+        if (!problem.equals(waiting.put(pass, problem))) log.accept(pass + " waits: " + problem);
+        return false;
+    }
+
+    private final Map<String, String> waiting = new java.util.HashMap<>();
 
     private void add(String name, Duration every, Runnable run) {
         jobs.put(name, new Job(name, every, run));

@@ -51,6 +51,8 @@ public final class Wiring implements Services {
     /** Telemetry through Kafka ({@code kafka:} in burnrate.yaml), or null: HTTP only. */
     private final dev.burnrate.stream.KafkaSettings kafka;
     private final dev.burnrate.stream.KafkaTelemetryLog telemetryLog;
+    /** The Kafka consumer this server runs, once made. */
+    private volatile dev.burnrate.stream.KafkaTelemetry consumer;
 
     private Wiring(Database db, BurnrateConfig config, Clock clock) {
         this.db = db;
@@ -125,6 +127,7 @@ public final class Wiring implements Services {
         this.recommendations = new dev.burnrate.recommend.Recommendations(savings,
                 state == null ? new dev.burnrate.store.DuckRecommendationStates(db) : new dev.burnrate.store.PgRecommendationStates(state), audit, clock);
         this.api.withRecommendations(recommendations);
+        this.api.unavailableOn(dev.burnrate.store.StoreException.class);
         if (db.layout() != null) { // replicas on one ledger directory: which version of the bill each one reads
             this.api.withHealth(() -> {
                 dev.burnrate.store.Database.Layout l = db.layout();
@@ -206,7 +209,19 @@ public final class Wiring implements Services {
         long lag = audit.lag();
         if (lag > 10_000) problems.put("audit", lag + " journalled entries not yet in the audit table");
         sources.unhealthy().forEach((name, why) -> problems.put("source " + name, why));
+        String telemetry = telemetryProblem();
+        if (telemetry != null) problems.put("kafka", telemetry);
         return problems;
+    }
+
+    /**
+     * Why this replica's telemetry is not a full copy of what the Kafka topics hold (not connected, no partition, far
+     * behind), or null: caught up, or no Kafka. A replica in that state is not ready, and its loop judges no SLO and
+     * raises or resolves no recommendation from the part it has (it would resolve alerts every other replica sees firing).
+     */
+    public String telemetryProblem() {
+        dev.burnrate.stream.KafkaTelemetry k = consumer;
+        return k == null ? null : k.telemetryProblem();
     }
 
     /**
@@ -244,6 +259,7 @@ public final class Wiring implements Services {
                             : "fix the producer, then replay the record from " + r.deadLetter(), java.util.List.of());
         }, clock);
         api.withMetrics(k::metrics);
+        consumer = k;
         return k;
     }
 

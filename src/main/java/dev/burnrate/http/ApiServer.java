@@ -151,6 +151,30 @@ public final class ApiServer {
     private final List<java.util.function.Supplier<String>> extraMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private java.util.function.Supplier<Map<String, Object>> health;
+    private final List<Class<? extends RuntimeException>> unavailable = new ArrayList<>();
+
+    /** Failures of this type mean a store cannot be reached now (a database, a shared directory): 503 with Retry-After, not 500. */
+    public ApiServer unavailableOn(Class<? extends RuntimeException> type) {
+        unavailable.add(type);
+        return this;
+    }
+
+    private Long costRecordsOrNull() {
+        try {
+            return ledger.recordCount();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One part's metrics, or none when it cannot be read now: the scrape keeps the others. */
+    private static String orNothing(java.util.function.Supplier<String> part) {
+        try {
+            return part.get();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
 
     /** More fields for /healthz, from parts of the server the API does not know (where the bill is). */
     public ApiServer withHealth(java.util.function.Supplier<Map<String, Object>> fields) {
@@ -258,12 +282,19 @@ public final class ApiServer {
             metrics.record(ctx.method() == HandlerType.GET ? "GET" : ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route,
                     ctx.statusCode(), t0 == null ? 0 : System.nanoTime() - t0);
         });
+        // liveness: the process answers, even when its ledger cannot be read (that is /readyz's to say: a restart would not mend a share)
         app.get("/healthz", ctx -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", "ok");
-            m.put("costRecords", ledger.recordCount());
+            m.put("costRecords", costRecordsOrNull());
             m.put("now", clock.instant().toString());
-            if (health != null) m.putAll(health.get());
+            if (health != null) {
+                try {
+                    m.putAll(health.get());
+                } catch (RuntimeException e) {
+                    m.put("ledger", Map.of("problem", String.valueOf(e.getMessage())));
+                }
+            }
             ctx.json(m);
         });
         app.get("/readyz", ctx -> {
@@ -273,10 +304,10 @@ public final class ApiServer {
             m.put("problems", problems);
             ctx.status(problems.isEmpty() ? 200 : 503).json(m);
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(ledger.recordCount())
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render(costRecordsOrNull())
                 + (budgets == null ? "" : Metrics.budgets(budgets.lastEvaluation()))
                 + (slos == null ? "" : Metrics.slos(slos.lastEvaluation()))
-                + extraMetrics.stream().map(java.util.function.Supplier::get).collect(java.util.stream.Collectors.joining())));
+                + extraMetrics.stream().map(ApiServer::orNothing).collect(java.util.stream.Collectors.joining())));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         app.get("/api/v1/costs", this::costs, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/coverage", this::coverage, Access.Scope.ALL_TEAMS);
@@ -318,6 +349,12 @@ public final class ApiServer {
         app.exception(Access.ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "Forbidden", e.getMessage(), null));
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
+        for (Class<? extends RuntimeException> type : unavailable) {
+            app.exception(type, (e, ctx) -> {
+                ctx.header("Retry-After", "30");
+                problem(ctx, 503, "Storage unavailable", String.valueOf(e.getMessage()), null);
+            });
+        }
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
         app.error(404, ctx -> {
             if (!PROBLEM.equals(ctx.res().getContentType())) problem(ctx, 404, "Not found", "no such resource: " + ctx.path(), null);

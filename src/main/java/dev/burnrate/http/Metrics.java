@@ -22,7 +22,8 @@ final class Metrics {
         nanos.computeIfAbsent(k, x -> new LongAdder()).add(elapsedNanos);
     }
 
-    String render(long costRecords) {
+    /** {@code costRecords} null: the ledger cannot be read now (an unmounted directory): said by burnrate_ledger_up 0. */
+    String render(Long costRecords) {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP burnrate_http_requests_total HTTP requests served, by method, route and status.\n");
         sb.append("# TYPE burnrate_http_requests_total counter\n");
@@ -31,8 +32,12 @@ final class Metrics {
         sb.append("# TYPE burnrate_http_request_duration_seconds_sum counter\n");
         nanos.forEach((k, v) -> sb.append("burnrate_http_request_duration_seconds_sum").append(labels(k)).append(' ')
                 .append(v.sum() / 1e9).append('\n'));
-        sb.append("# HELP burnrate_ledger_cost_records Rows in the cost ledger.\n# TYPE burnrate_ledger_cost_records gauge\n");
-        sb.append("burnrate_ledger_cost_records ").append(costRecords).append('\n');
+        sb.append("# HELP burnrate_ledger_up 1 when the cost ledger can be read, 0 when it cannot (see /readyz).\n# TYPE burnrate_ledger_up gauge\n");
+        sb.append("burnrate_ledger_up ").append(costRecords == null ? 0 : 1).append('\n');
+        if (costRecords != null) {
+            sb.append("# HELP burnrate_ledger_cost_records Rows in the cost ledger.\n# TYPE burnrate_ledger_cost_records gauge\n");
+            sb.append("burnrate_ledger_cost_records ").append(costRecords).append('\n');
+        }
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         sb.append("# HELP burnrate_jvm_heap_used_bytes JVM heap in use.\n# TYPE burnrate_jvm_heap_used_bytes gauge\n");
         sb.append("burnrate_jvm_heap_used_bytes ").append(mem.getHeapMemoryUsage().getUsed()).append('\n');

@@ -82,6 +82,14 @@ public final class KafkaTelemetry implements AutoCloseable {
     private final List<Rejection> recent = new ArrayList<>();
     private volatile boolean running;
     private final List<Part> parts = new ArrayList<>();
+    /** How far behind this replica's own store may be before it says it is not ready (records not yet stored). */
+    public static final long MAX_LAG = 10_000;
+    /** What the consumer of each group last saw, after each poll: read by /readyz, /metrics and the loop. */
+    private final Map<String, Health> health = new ConcurrentHashMap<>();
+
+    /** A consumer's view after its last poll: partitions assigned, records behind (-1: unknown), broker connections. */
+    private record Health(int assigned, long lag, long connections) {
+    }
 
     /** One consumer and the thread that polls it. */
     private record Part(KafkaConsumer<String, byte[]> consumer, Thread thread) {
@@ -144,6 +152,7 @@ public final class KafkaTelemetry implements AutoCloseable {
                     backoff = next(backoff);
                     continue;
                 }
+                observe(c, group, topics);
                 if (polled.isEmpty()) continue;
                 List<TelemetryIntake.Incoming> batch = new ArrayList<>(polled.count());
                 for (ConsumerRecord<String, byte[]> r : polled) batch.add(new TelemetryIntake.Incoming(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
@@ -174,6 +183,51 @@ public final class KafkaTelemetry implements AutoCloseable {
             }
             if (dead != null) dead.close(Duration.ofSeconds(10));
         }
+    }
+
+    /** After a poll (on the consumer's thread: a consumer is not thread-safe): what is assigned, how far behind, connected or not. */
+    private void observe(KafkaConsumer<String, byte[]> c, String group, List<String> topics) {
+        long lag = 0;
+        for (TopicPartition tp : c.assignment()) {
+            java.util.OptionalLong l = c.currentLag(tp);
+            if (l.isEmpty()) {
+                lag = -1;
+                break;
+            }
+            lag += l.getAsLong();
+        }
+        long connections = 0;
+        for (var m : c.metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("consumer-metrics")
+                    && m.getValue().metricValue() instanceof Number n) connections += n.longValue();
+        }
+        Health now = new Health(c.assignment().size(), lag, connections);
+        Health before = health.put(group, now);
+        String was = before == null ? null : problem(group, topics, before);
+        String is = problem(group, topics, now);
+        if (is != null && !is.equals(was)) log.accept(is);
+        else if (is == null && was != null) log.accept("kafka: group " + group + " caught up (" + now.assigned() + " partitions, " + now.lag() + " records behind)");
+    }
+
+    private String problem(String group, List<String> topics, Health h) {
+        if (h.connections() == 0) return "kafka: not connected to " + String.join(",", settings.bootstrapServers()) + " (group " + group + ")";
+        if (h.assigned() == 0) return "kafka: no partition of " + String.join(", ", topics) + " assigned to group " + group
+                + " yet (joining, or the topics do not exist: create them)";
+        if (h.lag() < 0) return "kafka: group " + group + " does not know its lag yet";
+        if (h.lag() > MAX_LAG) return "kafka: group " + group + " is " + h.lag() + " records behind on " + String.join(", ", topics);
+        return null;
+    }
+
+    /**
+     * Why this replica's store is not (yet) a full copy of the telemetry every replica reads, or null when it is: not
+     * connected, no partition assigned, or more than {@link #MAX_LAG} records behind. Until it is, this replica is not
+     * ready and its loop does not judge SLOs or recommendations from partial telemetry.
+     */
+    public String telemetryProblem() {
+        if (!running) return null;
+        Health h = health.get(settings.replicaGroup());
+        if (h == null) return "kafka: group " + settings.replicaGroup() + " has not polled yet";
+        return problem(settings.replicaGroup(), settings.topics().everyReplica(), h);
     }
 
     /** Copies rejected records to the dead-letter topic and waits for the brokers' acknowledgement. */
@@ -318,6 +372,18 @@ public final class KafkaTelemetry implements AutoCloseable {
         sb.append("# TYPE burnrate_kafka_store_failures_total counter\nburnrate_kafka_store_failures_total ").append(storeFailures.sum()).append('\n');
         sb.append("# HELP burnrate_kafka_commits_total Offset commits after a stored poll.\n");
         sb.append("# TYPE burnrate_kafka_commits_total counter\nburnrate_kafka_commits_total ").append(commits.sum()).append('\n');
+        sb.append("# HELP burnrate_kafka_lag_records Records not yet stored, per consumer group (-1: not known yet).\n");
+        sb.append("# TYPE burnrate_kafka_lag_records gauge\n");
+        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_lag_records{group=\"").append(e.getKey())
+                .append("\"} ").append(e.getValue().lag()).append('\n'));
+        sb.append("# HELP burnrate_kafka_assigned_partitions Partitions assigned, per consumer group.\n");
+        sb.append("# TYPE burnrate_kafka_assigned_partitions gauge\n");
+        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_assigned_partitions{group=\"").append(e.getKey())
+                .append("\"} ").append(e.getValue().assigned()).append('\n'));
+        sb.append("# HELP burnrate_kafka_connections Connections to the brokers, per consumer group (0: Kafka unreachable).\n");
+        sb.append("# TYPE burnrate_kafka_connections gauge\n");
+        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_connections{group=\"").append(e.getKey())
+                .append("\"} ").append(e.getValue().connections()).append('\n'));
         sb.append("# HELP burnrate_kafka_last_commit_timestamp_seconds When offsets were last committed.\n");
         sb.append("# TYPE burnrate_kafka_last_commit_timestamp_seconds gauge\nburnrate_kafka_last_commit_timestamp_seconds ").append(lastCommit.get()).append('\n');
         return sb.toString();

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeoutException;
 public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
     /** The most bytes of NDJSON in one record. */
     static final int RECORD_BYTES = 512 * 1024;
-    private static final long WAIT_SECONDS = 30;
+    private static final long WAIT_SECONDS = 25;
+    /** Kafka says "not present in metadata" both for a topic that does not exist and for brokers it cannot reach. */
+    private static final String HINT = " (are the brokers reachable, and does the topic exist? Burnrate does not create topics)";
 
     private final KafkaSettings settings;
     private KafkaProducer<String, byte[]> producer;
@@ -33,7 +35,15 @@ public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
     }
 
     private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) producer = new KafkaProducer<>(settings.producer("burnrate-http-telemetry"));
+        if (producer == null) {
+            // a request waits at most ~20 s for Kafka (the client's defaults block 60 s, then retry for 2 min), unless
+            // kafka.properties say otherwise: a collector gets its 503 before its own timeout
+            java.util.Map<String, Object> p = settings.producer("burnrate-http-telemetry");
+            p.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            p.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            p.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+            producer = new KafkaProducer<>(p);
+        }
         return producer;
     }
 
@@ -55,11 +65,11 @@ public final class KafkaTelemetryLog implements TelemetryLog, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while writing to Kafka topic " + topic, e);
         } catch (ExecutionException e) {
-            throw new Unavailable("Kafka did not take the records for " + topic + ": " + e.getCause().getMessage(), e);
+            throw new Unavailable("Kafka did not take the records for " + topic + ": " + e.getCause().getMessage() + HINT, e);
         } catch (TimeoutException e) {
-            throw new Unavailable("Kafka did not acknowledge the records for " + topic + " within " + WAIT_SECONDS + " s", e);
+            throw new Unavailable("Kafka did not acknowledge the records for " + topic + " within " + WAIT_SECONDS + " s" + HINT, e);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new Unavailable("cannot write to Kafka topic " + topic + ": " + e.getMessage(), e);
+            throw new Unavailable("cannot write to Kafka topic " + topic + ": " + e.getMessage() + HINT, e);
         }
         return new Appended(topic, records.size());
     }

@@ -105,5 +105,20 @@ class SharedLedgerServersTest {
         // both read the same version of the bill, and say where it is
         assertThat(json.readTree(get(a, "/healthz")).get("ledger")).isEqualTo(json.readTree(get(b, "/healthz")).get("ledger"));
         assertThat(json.readTree(get(b, "/healthz")).get("ledger").get("version").asLong()).isEqualTo(2);
+
+        // the share goes away: the process is alive (liveness must not restart every replica on an NFS blip), the scrape
+        // keeps its other metrics, readiness and the reports say the ledger is unavailable (503, not 500)
+        Files.move(dir.resolve("shared-ledger/_manifest"), dir.resolve("manifest.away"));
+        JsonNode alive = json.readTree(get(a, "/healthz"));
+        assertThat(alive.get("status").asText()).isEqualTo("ok");
+        assertThat(alive.get("costRecords").isNull()).isTrue();
+        assertThat(alive.get("ledger").get("problem").asText()).contains("is the shared directory mounted");
+        assertThat(get(a, "/metrics")).contains("burnrate_ledger_up 0", "burnrate_http_requests_total").doesNotContain("burnrate_ledger_version");
+        HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(a + "/api/v1/costs?from=2024-09-01")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(503);
+        assertThat(report.headers().firstValue("Retry-After")).contains("30");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(a + "/readyz")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+        Files.move(dir.resolve("manifest.away"), dir.resolve("shared-ledger/_manifest"));
+        assertThat(get(a, "/metrics")).contains("burnrate_ledger_up 1", "burnrate_ledger_version 2");
     }
 }

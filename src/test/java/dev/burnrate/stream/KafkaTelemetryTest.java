@@ -425,6 +425,10 @@ class KafkaTelemetryTest {
                         assertThat(u.maxCpu()).isEqualTo(33.0);
                     });
                 }
+                // caught up: ready, and the metrics say so per group
+                assertThat(r1.telemetryProblem()).isNull();
+                assertThat(api.send("GET", "/readyz", null, null).statusCode()).isEqualTo(200);
+                assertThat(k2.metrics()).contains("burnrate_kafka_lag_records{group=\"" + t.group + ".r2\"} 0", "burnrate_kafka_assigned_partitions{group=\"" + t.group + ".r2\"} 12");
                 // a bad batch is refused whole, as without Kafka, and nothing reaches the topic
                 JsonNode bad = JSON.readTree(api.send("POST", "/api/v1/gpu-samples", null, body + "{\"time\":\"yesterday\"}\n").body());
                 assertThat(bad.path("status").asInt()).isEqualTo(400);
@@ -492,6 +496,36 @@ class KafkaTelemetryTest {
         }
         try (Database ledger = Database.open(db)) {
             assertThat(stored(new DuckGpuSamples(ledger))).isEqualTo(records.size());
+        }
+    }
+
+    /**
+     * A replica whose broker cannot be reached has none of the telemetry the others have: it says so on /readyz and
+     * /metrics (so a load balancer takes it out), and its loop judges no SLO and no recommendation from what it lacks
+     * (a trial found such a replica resolving SLO pages every other replica saw firing).
+     */
+    @Test
+    void replicaThatCannotReachKafka_isNotReady_andItsLoopJudgesNoSlo() throws Exception {
+        Names t = Names.fresh();
+        Files.writeString(dir.resolve("burnrate.yaml"), t.yaml("r1").replace(broker.bootstrap(), "127.0.0.1:1"));
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Wiring w = Wiring.open(dir.resolve("lost.duckdb"), dir.resolve("burnrate.yaml"), TestLedger.CLOCK)) {
+            dev.burnrate.testing.ApiClient api = new dev.burnrate.testing.ApiClient("http://127.0.0.1:" + w.api().start("127.0.0.1", 0));
+            try (KafkaTelemetry k = w.kafkaTelemetry(log::add).start()) {
+                PrometheusServer.await(() -> w.telemetryProblem() != null && w.telemetryProblem().contains("not connected to 127.0.0.1:1"),
+                        Duration.ofSeconds(30), "the replica to say it is not connected");
+                var ready = api.send("GET", "/readyz", null, null);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(JSON.readTree(ready.body()).path("problems").path("kafka").asText()).contains("not connected to 127.0.0.1:1");
+                assertThat(api.send("GET", "/metrics", null, null).body()).contains("burnrate_kafka_connections{group=\"" + t.r1() + "\"} 0");
+                assertThat(log).contains("kafka: not connected to 127.0.0.1:1 (group " + t.r1() + ")"); // said once, when it began
+                List<String> loopLog = new ArrayList<>();
+                w.loop(loopLog::add).tick();
+                assertThat(loopLog).anySatisfy(l -> assertThat(l).startsWith("SLO evaluation waits: kafka: not connected"))
+                        .anySatisfy(l -> assertThat(l).startsWith("savings recommendations waits: kafka: not connected"));
+            } finally {
+                w.api().stop();
+            }
         }
     }
 }
