@@ -113,6 +113,11 @@ class JobCostsTest {
                 .hasMessageContaining("j:1: gpus: unknown field");
         assertThatThrownBy(() -> JobRunJson.parse(new StringReader("{\"id\":\"a\",\"start\":\"2026-01-02T00:00:00Z\",\"end\":\"2026-01-01T00:00:00Z\"}"), "j"))
                 .hasMessageContaining("before start");
+        // a trial found 0 instances accepted and costed as one
+        assertThatThrownBy(() -> JobRunJson.parse(new StringReader("{\"id\":\"a\",\"instanceCount\":0}"), "j"))
+                .hasMessageContaining("j:1").hasMessageContaining("instanceCount").hasMessageContaining("0").hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> JobRunJson.parse(new StringReader("{\"id\":\"a\",\"instanceCount\":1.5}"), "j")).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> JobRunJson.parse(new StringReader("{\"id\":\"a\",\"evictions\":-1}"), "j")).hasMessageContaining("evictions");
     }
 
     @Test

@@ -86,13 +86,23 @@ public final class JobRunJson {
         if (n.hasNonNull("tags")) n.get("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
         try {
             return new JobRun(text(n, "id"), text(n, "model"), text(n, "modelVersion"), text(n, "team"), text(n, "kind"), text(n, "tier"),
-                    text(n, "instanceType"), n.path("instanceCount").asInt(1), text(n, "pricing"), text(n, "provider"), text(n, "region"),
-                    instant(n, "start", source, line), instant(n, "end", source, line), text(n, "status"), n.path("checkpoints").asInt(0),
-                    n.path("evictions").asInt(0), n.hasNonNull("datasetSizeGb") ? n.get("datasetSizeGb").asDouble() : null, tags);
+                    text(n, "instanceType"), count(n, "instanceCount", 1, 1, source, line), text(n, "pricing"), text(n, "provider"), text(n, "region"),
+                    instant(n, "start", source, line), instant(n, "end", source, line), text(n, "status"), count(n, "checkpoints", 0, 0, source, line),
+                    count(n, "evictions", 0, 0, source, line), n.hasNonNull("datasetSizeGb") ? n.get("datasetSizeGb").asDouble() : null, tags);
         } catch (NullPointerException | IllegalArgumentException e) {
             if (e instanceof RecordException g) throw g;
             throw new RecordException(source, line, null, null, e.getMessage());
         }
+    }
+
+    /** A whole number of at least {@code min} ({@code absent} when not given): 0 instances or 1.5 of them is refused, not costed as 1. */
+    private static int count(JsonNode n, String f, int absent, int min, String source, long line) {
+        if (!n.hasNonNull(f)) return absent;
+        JsonNode v = n.get(f);
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min) {
+            throw new RecordException(source, line, f, v.toString(), "expected a whole number of at least " + min);
+        }
+        return v.asInt();
     }
 
     private static String text(JsonNode n, String f) {
