@@ -39,7 +39,10 @@ public final class BudgetAlerts {
             b.scope().entrySet().stream().filter(e -> e.getKey().name().equals("team")).findFirst()
                     .ifPresent(e -> d.put("team", String.join(", ", e.getValue())));
             if (!b.owners().isEmpty()) d.put("owners", String.join(", ", b.owners()));
-            String what = t.basis() == Budget.Basis.ACTUAL ? "spent " + s.spent().displayWithCurrency() : "forecast " + s.forecastAtEnd().displayWithCurrency();
+            // an actual threshold counts the money the gate holds for approved runs too: the title says so, not "spent 0"
+            String what = t.basis() != Budget.Basis.ACTUAL ? "forecast " + s.forecastAtEnd().displayWithCurrency()
+                    : s.reserved().amount().signum() == 0 ? "spent " + s.spent().displayWithCurrency()
+                    : "spent " + s.spent().displayWithCurrency() + " + " + s.reserved().displayWithCurrency() + " reserved by the gate";
             String title = "Budget " + b.id() + ": " + t.label() + " threshold crossed (" + what + " of " + b.amount().displayWithCurrency() + ")";
             String summary = "Scope " + scope(b) + ", period starting " + s.periodStart() + ".";
             String action = t.basis() == Budget.Basis.ACTUAL

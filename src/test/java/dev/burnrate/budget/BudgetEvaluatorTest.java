@@ -135,6 +135,23 @@ class BudgetEvaluatorTest {
     }
 
     @Test
+    void actualThresholdCrossedByReservations_saysSoInTheTitle() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-09-16T08:00:00Z"));
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(bill));
+            DuckAlertStore store = new DuckAlertStore(l.db);
+            Alerts alerts = new Alerts(store, clock, Map.of(), Duration.ZERO, null);
+            BudgetEvaluator.Reservations held = (b, start, end) -> new dev.burnrate.ledger.Money(new java.math.BigDecimal("2600"), "USD");
+            new Budgets(List.of(BudgetSpecs.parse(SPEC, "test")), new dev.burnrate.store.DuckBudgetStore(l.db, clock), new BudgetEvaluator(l.costs, held),
+                    alerts, clock).evaluate();
+            // 1500 spent + 2600 held crosses 80% of 5000: before, the title read "spent 1500.00 USD", below the threshold it named
+            assertThat(store.list(null, 10)).extracting(Alert::title)
+                    .contains("Budget fraud-monthly: 80% actual threshold crossed (spent 1500.00 USD + 2600.00 USD reserved by the gate of 5000.00 USD)");
+        }
+    }
+
+    @Test
     void spec_badFields_failWithLineAndKey() {
         assertThatThrownBy(() -> BudgetSpecs.parse("id: x\namount: -5\ncurrency: USD\n", "b.yaml"))
                 .hasMessageContaining("b.yaml:2").hasMessageContaining("amount").hasMessageContaining("positive");
