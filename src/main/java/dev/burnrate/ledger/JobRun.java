@@ -20,10 +20,10 @@ public record JobRun(String id, String model, String modelVersion, String team, 
     public JobRun {
         Objects.requireNonNull(id, "id");
         if (id.isBlank()) throw new IllegalArgumentException("id must not be blank");
-        if (kind != null && !KINDS.contains(kind)) throw new IllegalArgumentException("kind '" + kind + "' is not one of " + KINDS);
-        if (tier != null && !TIERS.contains(tier)) throw new IllegalArgumentException("tier '" + tier + "' is not one of " + TIERS);
-        if (pricing != null && !PRICING.contains(pricing)) throw new IllegalArgumentException("pricing '" + pricing + "' is not one of " + PRICING);
-        if (status != null && !STATUSES.contains(status)) throw new IllegalArgumentException("status '" + status + "' is not one of " + STATUSES);
+        if (kind != null && !KINDS.contains(kind)) throw new IllegalArgumentException("kind '" + kind + "' is not one of " + new java.util.TreeSet<>(KINDS));
+        if (tier != null && !TIERS.contains(tier)) throw new IllegalArgumentException("tier '" + tier + "' is not one of " + new java.util.TreeSet<>(TIERS));
+        if (pricing != null && !PRICING.contains(pricing)) throw new IllegalArgumentException("pricing '" + pricing + "' is not one of " + new java.util.TreeSet<>(PRICING));
+        if (status != null && !STATUSES.contains(status)) throw new IllegalArgumentException("status '" + status + "' is not one of " + new java.util.TreeSet<>(STATUSES));
         if (instanceCount < 0) throw new IllegalArgumentException("instanceCount must not be negative");
         if (start != null && end != null && end.isBefore(start)) throw new IllegalArgumentException("end " + end + " is before start " + start);
         tags = tags == null ? Map.of() : Map.copyOf(tags);

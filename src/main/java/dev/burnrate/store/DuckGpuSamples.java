@@ -79,7 +79,7 @@ public final class DuckGpuSamples implements GpuSamples {
                 SELECT %s AS k, count(*), avg(util), quantile_cont(util, 0.95), sum(secs * gpu_share),
                        sum(CASE WHEN util < ? THEN secs * gpu_share ELSE 0 END),
                        sum(CASE WHEN util < ? AND mem_used > 0 THEN secs * gpu_share ELSE 0 END)
-                FROM d LEFT JOIN job_run j ON j.id = d.job GROUP BY 1 ORDER BY 5 DESC""".formatted(key);
+                FROM d LEFT JOIN job_run j ON j.id = d.job GROUP BY 1 ORDER BY 5 DESC, 1""".formatted(key);
         List<Usage> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));

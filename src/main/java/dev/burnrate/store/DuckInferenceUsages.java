@@ -67,7 +67,7 @@ public final class DuckInferenceUsages implements InferenceUsages {
     public List<InferenceUsage> between(Instant from, Instant to) {
         List<InferenceUsage> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM inference_usage WHERE start_time >= ? AND start_time < ? ORDER BY start_time")) {
+                "SELECT * FROM inference_usage WHERE start_time >= ? AND start_time < ? ORDER BY start_time, model, variant, feature, customer, endpoint")) {
             ps.setObject(1, utc(from));
             ps.setObject(2, utc(to));
             try (ResultSet r = ps.executeQuery()) {

@@ -80,7 +80,7 @@ public final class JobRunJson {
     private static JobRun job(JsonNode n, String source, long line) {
         if (!n.isObject()) throw new RecordException(source, line, null, n.toString(), "expected a JSON object");
         n.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) throw new RecordException(source, line, f, null, "unknown field; expected " + FIELDS);
+            if (!FIELDS.contains(f)) throw new RecordException(source, line, f, null, "unknown field; expected " + new java.util.TreeSet<>(FIELDS));
         });
         Map<String, String> tags = new LinkedHashMap<>();
         if (n.hasNonNull("tags")) n.get("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));

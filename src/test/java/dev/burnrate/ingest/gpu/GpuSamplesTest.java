@@ -101,6 +101,20 @@ class GpuSamplesTest {
     }
 
     @Test
+    void usage_ofGroupsThatTie_comesInTheOrderOfTheirKeys() throws Exception {
+        // replicas behind a load balancer answer with one order (a tie came back in the hash order of the replica's run)
+        Instant start = Instant.parse("2026-11-22T10:00:00Z");
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckGpuSamples store = new DuckGpuSamples(l.db);
+            for (String gpu : List.of("GPU-d", "GPU-b", "GPU-c", "GPU-a")) {
+                store.append(series(gpu, "run-" + gpu, start, start.plusSeconds(3600), java.time.Duration.ofSeconds(60)));
+            }
+            assertThat(store.usage(GpuSamples.Group.JOB, start, start.plusSeconds(7200), 5)).extracting(GpuSamples.Usage::key)
+                    .containsExactly("run-GPU-a", "run-GPU-b", "run-GPU-c", "run-GPU-d");
+        }
+    }
+
+    @Test
     void append_sameSamplesTwice_storesThemOnce() throws Exception {
         try (TestLedger l = new TestLedger(dir)) {
             DuckGpuSamples store = new DuckGpuSamples(l.db);
