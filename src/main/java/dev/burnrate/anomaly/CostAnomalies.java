@@ -414,6 +414,21 @@ public final class CostAnomalies {
                 "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
     }
 
+    /**
+     * Records people's verdict on an anomaly; false positive or expected also resolves its incident's alert (the page
+     * is answered: it should not stay open as though nobody had looked), as a dismissed recommendation's ticket is.
+     * False when there is no such anomaly.
+     */
+    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor) {
+        java.util.Optional<CostAnomaly> a = store.find(id);
+        if (a.isEmpty() || !store.feedback(id, verdict, note)) return false;
+        if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
+            String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
+            alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);
+        }
+        return true;
+    }
+
     private static BigDecimal money(double v) {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN);
     }

@@ -89,7 +89,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 throw new IllegalArgumentException("--verdict " + verdict + ": expected true_positive, false_positive or expected");
             }
             try (Services s = parent.root.open()) {
-                if (!s.anomalies().feedback(id, v, note)) throw new IllegalArgumentException("no anomaly '" + id + "'");
+                if (!s.costAnomalies().feedback(id, v, note, "cli")) throw new IllegalArgumentException("no anomaly '" + id + "'");
                 parent.root.out.println("anomaly " + id + ": " + verdict);
                 parent.root.out.flush();
             }

@@ -59,6 +59,10 @@ final class AnomalyRoutes {
 
     private void feedback(Context ctx) throws Exception {
         JsonNode body = new ObjectMapper().readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        for (java.util.Iterator<String> f = body.fieldNames(); f.hasNext(); ) {
+            String k = f.next();
+            if (!k.equals("verdict") && !k.equals("note")) throw new InvalidParameterException(k, body.get(k).asText(), "unknown field; expected verdict and note");
+        }
         String v = body.path("verdict").asText("");
         CostAnomaly.Feedback verdict;
         try {
@@ -66,7 +70,8 @@ final class AnomalyRoutes {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
         }
-        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty() || !store.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null))) {
+        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
+                || !detector.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name())) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }

@@ -119,4 +119,33 @@ class GovernanceApiTest {
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/resolve", null).body()).get("state").asText()).isEqualTo("resolved");
         assertThat(send("GET", "/api/v1/alerts?state=bogus", null).statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void anomalyMarkedExpected_resolvesItsIncidentsAlert_andUnknownFieldsAreRefused() throws Exception {
+        JsonNode found = json.readTree(send("POST", "/api/v1/anomalies/detect?from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
+        JsonNode team = null;
+        for (JsonNode a : found) if (a.get("dimension").asText().equals("team")) team = a;
+        assertThat(team).isNotNull();
+        String key = "anomaly:" + (team.get("incident").isNull() ? team.get("id").asText() : team.get("incident").asText());
+        java.util.function.Supplier<List<String>> open = () -> {
+            try {
+                List<String> keys = new java.util.ArrayList<>();
+                for (JsonNode a : json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts")) keys.add(a.get("dedupKey").asText());
+                return keys;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(open.get()).contains(key);
+        String id = URLEncoder.encode(team.get("id").asText(), StandardCharsets.UTF_8);
+        // a trial's "reason" was silently dropped: refused, and nothing recorded
+        HttpResponse<String> unknown = send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\", \"reason\": \"backfill\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("reason", "verdict and note");
+        assertThat(open.get()).contains(key);
+        JsonNode fb = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\", \"note\": \"planned backfill\"}").body());
+        assertThat(fb.get("feedback").asText()).isEqualTo("expected");
+        // before: the page stayed open although someone had answered it
+        assertThat(open.get()).doesNotContain(key);
+    }
 }
