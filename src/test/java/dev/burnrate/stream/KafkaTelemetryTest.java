@@ -140,7 +140,7 @@ class KafkaTelemetryTest {
     }
 
     private static void awaitCommitted(String group, String topic, long records) {
-        PrometheusServer.await(() -> broker.committed(group, topic) >= records, Duration.ofSeconds(60),
+        PrometheusServer.await(() -> broker.committed(group, topic) >= records, Duration.ofSeconds(120),
                 "group " + group + " to commit " + records + " records of " + topic);
         assertThat(broker.committed(group, topic)).isEqualTo(records);
     }

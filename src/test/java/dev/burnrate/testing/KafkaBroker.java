@@ -134,10 +134,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A producer of string keys and values, acknowledged by the broker. */
+    /**
+     * A producer of string keys and values, acknowledged by the broker; patient (2 minutes a batch), as the broker shares
+     * two cores with the build (a 20,000-record backlog once expired after 30 s in a full run).
+     */
     public KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
     }
@@ -147,7 +150,7 @@ public final class KafkaBroker implements AutoCloseable {
         try (KafkaProducer<String, String> p = producer()) {
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
             for (Map.Entry<String, String> r : records) acks.add(p.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
-            for (var f : acks) f.get(30, TimeUnit.SECONDS);
+            for (var f : acks) f.get(150, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot produce to " + topic + ": " + e.getMessage(), e);
         }
