@@ -123,30 +123,44 @@ public final class DuckAnomalyStore implements AnomalyStore {
 
     @Override
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ? WHERE id = ?")) {
-            ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
-            ps.setString(2, note);
-            ps.setString(3, id);
-            return ps.executeUpdate() > 0;
+        try (Connection c = db.connect()) {
+            return feedback(c, id, verdict, note);
         } catch (SQLException e) {
             throw new StoreException("cannot store feedback: " + e.getMessage(), e);
         }
     }
 
+    /** The feedback update on a connection (the embedded file's, or the shared state's transaction). */
+    static boolean feedback(Connection c, String id, CostAnomaly.Feedback verdict, String note) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ? WHERE id = ?")) {
+            ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
+            ps.setString(2, note);
+            ps.setString(3, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
     @Override
     public boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM anomaly WHERE dimension = ? AND value = ? "
-                + "AND day >= ? AND day < ? AND feedback IN ('false_positive', 'expected')")) {
+        try (Connection c = db.connect()) {
+            return dismissedRecently(c, dimension, value, from, to);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read feedback: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether feedback silenced the scope in [from, to), on a connection (the embedded file's or the shared state's). */
+    static boolean dismissedRecently(Connection c, String dimension, String value, LocalDate from, LocalDate to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM anomaly WHERE dimension = ? AND value = ? "
+                + "AND day >= ? AND day < ? AND feedback IN ('false_positive', 'expected'))")) {
             ps.setString(1, dimension);
             ps.setString(2, value);
             ps.setObject(3, from);
             ps.setObject(4, to);
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
-                return r.getLong(1) > 0;
+                return r.getBoolean(1);
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read feedback: " + e.getMessage(), e);
         }
     }
 }

@@ -49,6 +49,22 @@ public final class DuckRecommendationStates implements RecommendationStates {
                 new Money(r.getBigDecimal("monthly_saving"), r.getString("currency")), s);
     }
 
+    /** The 11 values of an insert of {@code t} (id, kind, team, target, currency, saving, status, reason, actor, changed, accepted). */
+    static void bind(PreparedStatement ps, Tracked t, java.util.function.Function<Instant, Object> timestamp) throws SQLException {
+        Recommendation.State s = t.state();
+        ps.setString(1, t.id());
+        ps.setString(2, t.kind().label());
+        ps.setString(3, t.team());
+        ps.setString(4, t.target());
+        ps.setString(5, t.monthlySaving().currency());
+        ps.setBigDecimal(6, t.monthlySaving().amount());
+        ps.setString(7, s.status().label());
+        ps.setString(8, s.reason());
+        ps.setString(9, s.actor());
+        ps.setObject(10, timestamp.apply(s.at()));
+        ps.setObject(11, timestamp.apply(s.acceptedAt()));
+    }
+
     private static Instant instant(ResultSet r, String column) throws SQLException {
         LocalDateTime at = r.getObject(column, LocalDateTime.class);
         return at == null ? null : at.toInstant(ZoneOffset.UTC);
@@ -56,20 +72,9 @@ public final class DuckRecommendationStates implements RecommendationStates {
 
     @Override
     public synchronized void put(Tracked t) {
-        Recommendation.State s = t.state();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO recommendation_state (id, kind, team, target, "
                 + "currency, monthly_saving, status, reason, actor, changed_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, t.id());
-            ps.setString(2, t.kind().label());
-            ps.setString(3, t.team());
-            ps.setString(4, t.target());
-            ps.setString(5, t.monthlySaving().currency());
-            ps.setBigDecimal(6, t.monthlySaving().amount());
-            ps.setString(7, s.status().label());
-            ps.setString(8, s.reason());
-            ps.setString(9, s.actor());
-            ps.setObject(10, s.at() == null ? null : LocalDateTime.ofInstant(s.at(), ZoneOffset.UTC));
-            ps.setObject(11, s.acceptedAt() == null ? null : LocalDateTime.ofInstant(s.acceptedAt(), ZoneOffset.UTC));
+            bind(ps, t, at -> at == null ? null : LocalDateTime.ofInstant(at, ZoneOffset.UTC));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot store the state of recommendation " + t.id() + ": " + e.getMessage(), e);

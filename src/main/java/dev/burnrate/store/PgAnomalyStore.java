@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -102,11 +101,8 @@ public final class PgAnomalyStore implements AnomalyStore {
     @Override
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note) {
         return state.inTransaction(() -> {
-            try (PreparedStatement ps = state.connection().prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ? WHERE id = ?")) {
-                ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
-                ps.setString(2, note);
-                ps.setString(3, id);
-                return ps.executeUpdate() > 0;
+            try {
+                return DuckAnomalyStore.feedback(state.connection(), id, verdict, note);
             } catch (SQLException e) {
                 throw new StoreException("cannot store feedback: " + e.getMessage(), e);
             }
@@ -116,16 +112,8 @@ public final class PgAnomalyStore implements AnomalyStore {
     @Override
     public boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to) {
         return state.inTransaction(() -> {
-            try (PreparedStatement ps = state.connection().prepareStatement("SELECT EXISTS (SELECT 1 FROM anomaly WHERE dimension = ? AND value = ? "
-                    + "AND day >= ? AND day < ? AND feedback IN ('false_positive', 'expected'))")) {
-                ps.setString(1, dimension);
-                ps.setString(2, value);
-                ps.setObject(3, from);
-                ps.setObject(4, to);
-                try (ResultSet r = ps.executeQuery()) {
-                    r.next();
-                    return r.getBoolean(1);
-                }
+            try {
+                return DuckAnomalyStore.dismissedRecently(state.connection(), dimension, value, from, to);
             } catch (SQLException e) {
                 throw new StoreException("cannot read feedback: " + e.getMessage(), e);
             }

@@ -48,24 +48,13 @@ public final class PgRecommendationStates implements RecommendationStates {
 
     @Override
     public void put(Tracked t) {
-        Recommendation.State s = t.state();
         state.inTransaction(() -> {
             try (PreparedStatement ps = state.connection().prepareStatement("INSERT INTO recommendation_state (id, kind, team, target, currency, "
                     + "monthly_saving, status, reason, actor, changed_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                     + "kind = EXCLUDED.kind, team = EXCLUDED.team, target = EXCLUDED.target, currency = EXCLUDED.currency, "
                     + "monthly_saving = EXCLUDED.monthly_saving, status = EXCLUDED.status, reason = EXCLUDED.reason, actor = EXCLUDED.actor, "
                     + "changed_at = EXCLUDED.changed_at, accepted_at = EXCLUDED.accepted_at")) {
-                ps.setString(1, t.id());
-                ps.setString(2, t.kind().label());
-                ps.setString(3, t.team());
-                ps.setString(4, t.target());
-                ps.setString(5, t.monthlySaving().currency());
-                ps.setBigDecimal(6, t.monthlySaving().amount());
-                ps.setString(7, s.status().label());
-                ps.setString(8, s.reason());
-                ps.setString(9, s.actor());
-                ps.setObject(10, utc(s.at()));
-                ps.setObject(11, utc(s.acceptedAt()));
+                DuckRecommendationStates.bind(ps, t, PgRecommendationStates::utc);
                 ps.executeUpdate();
             } catch (SQLException e) {
                 throw new StoreException("cannot store the state of recommendation " + t.id() + ": " + e.getMessage(), e);
