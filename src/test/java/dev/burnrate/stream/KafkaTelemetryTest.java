@@ -474,7 +474,17 @@ class KafkaTelemetryTest {
             records.add(Map.entry("node-" + gpu / 8, ndjson(new GpuSample(start.plusSeconds(10L * (i / 40)), "node-" + gpu / 8, "GPU-" + gpu, gpu % 8,
                     null, "job-" + gpu / 8, null, null, null, (double) (i % 101), 1000L + i % 7, 81559L))));
         }
-        broker.produce(t.gpu, records);
+        // in chunks, each tried again if the broker did not acknowledge it (in a full run the one 20,000-record send once
+        // expired unsent; the cause was not found): a chunk sent twice is stored once, so only the offsets count it twice
+        for (int from = 0; from < records.size(); from += 1_000) {
+            List<Map.Entry<String, String>> chunk = records.subList(from, Math.min(records.size(), from + 1_000));
+            try {
+                broker.produce(t.gpu, chunk);
+            } catch (IllegalStateException e) {
+                broker.produce(t.gpu, chunk);
+            }
+        }
+        long produced = broker.endOffsets(t.gpu);
         Path db = dir.resolve("r1.duckdb");
         int port = dev.burnrate.testing.ServeProcess.freePort();
         Process first = dev.burnrate.testing.ServeProcess.start(db, yaml, port, dir.resolve("first.log"));
@@ -485,10 +495,10 @@ class KafkaTelemetryTest {
             first.destroyForcibly();
         }
         long before = broker.committed(t.r1(), t.gpu);
-        assertThat(before).as("killed inside the backlog").isLessThan(records.size());
+        assertThat(before).as("killed inside the backlog").isLessThan(produced);
         Process second = dev.burnrate.testing.ServeProcess.start(db, yaml, port, dir.resolve("second.log"));
         try {
-            awaitCommitted(t.r1(), t.gpu, records.size());
+            awaitCommitted(t.r1(), t.gpu, produced);
             second.destroy(); // SIGTERM: the shutdown hook stops the consumer and closes the ledger file
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {

@@ -156,6 +156,18 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The records a topic holds: its partitions' end offsets, summed. */
+    public long endOffsets(String topic) {
+        try (Admin a = admin()) {
+            var partitions = a.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            for (var p : partitions) latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            return a.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The offsets a consumer group has committed, summed over a topic's partitions (0 when none). */
     public long committed(String group, String topic) {
         try (Admin a = admin()) {
