@@ -82,6 +82,8 @@ public final class KafkaTelemetry implements AutoCloseable {
     private final List<Rejection> recent = new ArrayList<>();
     private volatile boolean running;
     private final List<Part> parts = new ArrayList<>();
+    /** Where both consumers copy rejected records (a producer is thread-safe), or null: no dead-letter topic. */
+    private KafkaProducer<String, byte[]> dead;
     /** How far behind this replica's own store may be before it says it is not ready (records not yet stored). */
     public static final long MAX_LAG = 10_000;
     /** What the consumer of each group last saw, after each poll: read by /readyz, /metrics and the loop. */
@@ -108,6 +110,7 @@ public final class KafkaTelemetry implements AutoCloseable {
     public synchronized KafkaTelemetry start() {
         if (!parts.isEmpty()) throw new IllegalStateException("already started");
         running = true;
+        dead = settings.deadLetterTopic() == null ? null : new KafkaProducer<>(settings.producer("burnrate-dead-letter"));
         KafkaSettings.Topics t = settings.topics();
         start(settings.replicaGroup(), t.everyReplica(), "burnrate-telemetry");
         start(settings.groupId(), List.of(t.heartbeats()), "burnrate-heartbeats");
@@ -126,8 +129,8 @@ public final class KafkaTelemetry implements AutoCloseable {
     }
 
     private void run(KafkaConsumer<String, byte[]> c, String group, List<String> topics) {
-        KafkaProducer<String, byte[]> dead = settings.deadLetterTopic() == null ? null : new KafkaProducer<>(settings.producer("burnrate-dead-letter"));
         Duration backoff = Duration.ofSeconds(1);
+        org.apache.kafka.common.Metric connections = null; // the consumer's connection count, found once it is registered
         try {
             c.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
@@ -152,7 +155,8 @@ public final class KafkaTelemetry implements AutoCloseable {
                     backoff = next(backoff);
                     continue;
                 }
-                observe(c, group, topics);
+                if (connections == null) connections = connectionCount(c);
+                observe(c, connections, group, topics);
                 if (polled.isEmpty()) continue;
                 List<TelemetryIntake.Incoming> batch = new ArrayList<>(polled.count());
                 for (ConsumerRecord<String, byte[]> r : polled) batch.add(new TelemetryIntake.Incoming(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
@@ -160,7 +164,7 @@ public final class KafkaTelemetry implements AutoCloseable {
                 List<Rejection> rejections;
                 try {
                     result = intake.apply(batch);
-                    rejections = deadLetter(dead, polled, result.rejected());
+                    rejections = deadLetter(polled, result.rejected());
                 } catch (RuntimeException e) {
                     // the store, the gate or the dead-letter topic failed: nothing is committed, the same records come again
                     storeFailures.increment();
@@ -181,12 +185,11 @@ public final class KafkaTelemetry implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.accept("kafka: closing the consumer: " + e.getMessage());
             }
-            if (dead != null) dead.close(Duration.ofSeconds(10));
         }
     }
 
     /** After a poll (on the consumer's thread: a consumer is not thread-safe): what is assigned, how far behind, connected or not. */
-    private void observe(KafkaConsumer<String, byte[]> c, String group, List<String> topics) {
+    private void observe(KafkaConsumer<String, byte[]> c, org.apache.kafka.common.Metric connectionCount, String group, List<String> topics) {
         long lag = 0;
         for (TopicPartition tp : c.assignment()) {
             java.util.OptionalLong l = c.currentLag(tp);
@@ -196,17 +199,21 @@ public final class KafkaTelemetry implements AutoCloseable {
             }
             lag += l.getAsLong();
         }
-        long connections = 0;
-        for (var m : c.metrics().entrySet()) {
-            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("consumer-metrics")
-                    && m.getValue().metricValue() instanceof Number n) connections += n.longValue();
-        }
+        long connections = connectionCount != null && connectionCount.metricValue() instanceof Number n ? n.longValue() : 0;
         Health now = new Health(c.assignment().size(), lag, connections);
         Health before = health.put(group, now);
         String was = before == null ? null : problem(group, topics, before);
         String is = problem(group, topics, now);
         if (is != null && !is.equals(was)) log.accept(is);
         else if (is == null && was != null) log.accept("kafka: group " + group + " caught up (" + now.assigned() + " partitions, " + now.lag() + " records behind)");
+    }
+
+    /** The consumer's count of open broker connections, or null while it has not registered it. */
+    private static org.apache.kafka.common.Metric connectionCount(KafkaConsumer<String, byte[]> c) {
+        for (var m : c.metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("consumer-metrics")) return m.getValue();
+        }
+        return null;
     }
 
     private String problem(String group, List<String> topics, Health h) {
@@ -231,7 +238,7 @@ public final class KafkaTelemetry implements AutoCloseable {
     }
 
     /** Copies rejected records to the dead-letter topic and waits for the brokers' acknowledgement. */
-    private List<Rejection> deadLetter(KafkaProducer<String, byte[]> dead, ConsumerRecords<String, byte[]> polled, List<TelemetryIntake.Rejected> rejected) {
+    private List<Rejection> deadLetter(ConsumerRecords<String, byte[]> polled, List<TelemetryIntake.Rejected> rejected) {
         List<Rejection> out = new ArrayList<>();
         if (rejected.isEmpty()) return out;
         Map<TelemetryIntake.Rejected, Future<RecordMetadata>> sent = new LinkedHashMap<>();
@@ -372,21 +379,18 @@ public final class KafkaTelemetry implements AutoCloseable {
         sb.append("# TYPE burnrate_kafka_store_failures_total counter\nburnrate_kafka_store_failures_total ").append(storeFailures.sum()).append('\n');
         sb.append("# HELP burnrate_kafka_commits_total Offset commits after a stored poll.\n");
         sb.append("# TYPE burnrate_kafka_commits_total counter\nburnrate_kafka_commits_total ").append(commits.sum()).append('\n');
-        sb.append("# HELP burnrate_kafka_lag_records Records not yet stored, per consumer group (-1: not known yet).\n");
-        sb.append("# TYPE burnrate_kafka_lag_records gauge\n");
-        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_lag_records{group=\"").append(e.getKey())
-                .append("\"} ").append(e.getValue().lag()).append('\n'));
-        sb.append("# HELP burnrate_kafka_assigned_partitions Partitions assigned, per consumer group.\n");
-        sb.append("# TYPE burnrate_kafka_assigned_partitions gauge\n");
-        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_assigned_partitions{group=\"").append(e.getKey())
-                .append("\"} ").append(e.getValue().assigned()).append('\n'));
-        sb.append("# HELP burnrate_kafka_connections Connections to the brokers, per consumer group (0: Kafka unreachable).\n");
-        sb.append("# TYPE burnrate_kafka_connections gauge\n");
-        health.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append("burnrate_kafka_connections{group=\"").append(e.getKey())
-                .append("\"} ").append(e.getValue().connections()).append('\n'));
+        gauge(sb, "burnrate_kafka_lag_records", "Records not yet stored, per consumer group (-1: not known yet).", Health::lag);
+        gauge(sb, "burnrate_kafka_assigned_partitions", "Partitions assigned, per consumer group.", Health::assigned);
+        gauge(sb, "burnrate_kafka_connections", "Connections to the brokers, per consumer group (0: Kafka unreachable).", Health::connections);
         sb.append("# HELP burnrate_kafka_last_commit_timestamp_seconds When offsets were last committed.\n");
         sb.append("# TYPE burnrate_kafka_last_commit_timestamp_seconds gauge\nburnrate_kafka_last_commit_timestamp_seconds ").append(lastCommit.get()).append('\n');
         return sb.toString();
+    }
+
+    /** One gauge of the consumers' health, a line per group. */
+    private void gauge(StringBuilder sb, String name, String help, java.util.function.ToLongFunction<Health> value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n");
+        new java.util.TreeMap<>(health).forEach((group, h) -> sb.append(name).append("{group=\"").append(group).append("\"} ").append(value.applyAsLong(h)).append('\n'));
     }
 
     /** Stops consuming: a poll being stored is finished and committed, then the consumers leave their groups. */
@@ -406,5 +410,6 @@ public final class KafkaTelemetry implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (dead != null) dead.close(Duration.ofSeconds(10));
     }
 }

@@ -86,24 +86,16 @@ final class TelemetryIntake {
             }
             try {
                 if (r.topic().equals(topics.gpuSamples())) {
-                    List<GpuSample> one = NdjsonSamples.parse(r.value(), r.position());
-                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no sample in the record");
-                    samples.addAll(one);
+                    samples.addAll(some(NdjsonSamples.parse(r.value(), r.position()), r, "sample"));
                     gpuRecords++;
                 } else if (r.topic().equals(topics.inferenceUsage())) {
-                    List<InferenceUsage> one = InferenceUsageReader.ndjson(reader(r), r.position());
-                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no usage record in the record");
-                    usages.addAll(one);
+                    usages.addAll(some(InferenceUsageReader.ndjson(reader(r), r.position()), r, "usage record"));
                     usageRecords++;
                 } else if (r.topic().equals(topics.jobRuns())) {
-                    List<dev.burnrate.ledger.JobRun> one = dev.burnrate.ingest.jobs.JobRunJson.parse(reader(r), r.position());
-                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no job run in the record");
-                    runs.addAll(one);
+                    runs.addAll(some(dev.burnrate.ingest.jobs.JobRunJson.parse(reader(r), r.position()), r, "job run"));
                     jobRecords++;
                 } else if (r.topic().equals(topics.instanceSamples())) {
-                    List<dev.burnrate.ledger.InstanceSample> one = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(reader(r), r.position());
-                    if (one.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no sample in the record");
-                    cpu.addAll(one);
+                    cpu.addAll(some(dev.burnrate.ingest.instance.InstanceSampleCsv.parse(reader(r), r.position()), r, "sample"));
                     instanceRecords++;
                 } else if (r.topic().equals(topics.heartbeats())) {
                     if (gate == null) rejected.add(new Rejected(r, r.position() + ": no gate here to take heartbeats"));
@@ -145,6 +137,12 @@ final class TelemetryIntake {
             }
         }
         return new Result(gpuRecords, fresh, usageRecords, jobRecords, instanceRecords, taken, seen, late, rejected);
+    }
+
+    /** What a record held, or its rejection when it held nothing (a record is one or more lines of its kind). */
+    private static <T> List<T> some(List<T> read, Incoming r, String what) {
+        if (read.isEmpty()) throw new RecordException(r.position(), 1, null, null, "no " + what + " in the record");
+        return read;
     }
 
     private static Reader reader(Incoming r) {
