@@ -26,47 +26,40 @@ public final class DuckAnomalyStore implements AnomalyStore {
     @Override
     public synchronized void save(CostAnomaly a) {
         try (Connection c = db.connect()) {
-            String feedback = null;
-            String note = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT feedback, feedback_note FROM anomaly WHERE id = ?")) {
-                ps.setString(1, a.id());
-                try (ResultSet r = ps.executeQuery()) {
-                    if (r.next()) {
-                        feedback = r.getString(1);
-                        note = r.getString(2);
-                    }
-                }
-            }
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM anomaly WHERE id = ?")) {
-                del.setString(1, a.id());
-                del.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly (id, day, dimension, value, currency, actual, expected, low, high, impact, score, severity, "
-                    + "root_cause, feedback, feedback_note, suppressed, hour, incident) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, a.id());
-                ps.setObject(2, a.day());
-                ps.setString(3, a.dimension());
-                ps.setString(4, a.value());
-                ps.setString(5, a.currency());
-                ps.setBigDecimal(6, a.actual());
-                ps.setBigDecimal(7, a.expected());
-                ps.setBigDecimal(8, a.low());
-                ps.setBigDecimal(9, a.high());
-                ps.setBigDecimal(10, a.impact());
-                ps.setDouble(11, a.score());
-                ps.setString(12, a.severity());
-                ps.setString(13, JSON.writeValueAsString(a.rootCause()));
-                ps.setString(14, feedback);
-                ps.setString(15, note);
-                ps.setBoolean(16, a.suppressed());
-                ps.setObject(17, a.hour());
-                ps.setString(18, a.incident());
-                ps.executeUpdate();
-            }
-            c.commit();
+            save(c, a);
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new StoreException("cannot store anomaly " + a.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Inserts the anomaly, or replaces what detection found of it, keeping people's feedback on it (the embedded file's
+     * table and the shared state's have the same columns and both take this upsert).
+     */
+    static void save(Connection c, CostAnomaly a) throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO anomaly (id, day, hour, dimension, value, currency, actual, expected, low, high, "
+                + "impact, score, severity, root_cause, suppressed, incident) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, hour = EXCLUDED.hour, dimension = EXCLUDED.dimension, value = EXCLUDED.value, "
+                + "currency = EXCLUDED.currency, actual = EXCLUDED.actual, expected = EXCLUDED.expected, low = EXCLUDED.low, high = EXCLUDED.high, "
+                + "impact = EXCLUDED.impact, score = EXCLUDED.score, severity = EXCLUDED.severity, root_cause = EXCLUDED.root_cause, "
+                + "suppressed = EXCLUDED.suppressed, incident = EXCLUDED.incident")) {
+            ps.setString(1, a.id());
+            ps.setObject(2, a.day());
+            ps.setObject(3, a.hour());
+            ps.setString(4, a.dimension());
+            ps.setString(5, a.value());
+            ps.setString(6, a.currency());
+            ps.setBigDecimal(7, a.actual());
+            ps.setBigDecimal(8, a.expected());
+            ps.setBigDecimal(9, a.low());
+            ps.setBigDecimal(10, a.high());
+            ps.setBigDecimal(11, a.impact());
+            ps.setDouble(12, a.score());
+            ps.setString(13, a.severity());
+            ps.setString(14, JSON.writeValueAsString(a.rootCause()));
+            ps.setBoolean(15, a.suppressed());
+            ps.setString(16, a.incident());
+            ps.executeUpdate();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.burnrate.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burnrate.anomaly.AnomalyStore;
 import dev.burnrate.anomaly.CostAnomaly;
 
@@ -19,9 +18,6 @@ import java.util.Optional;
  * replica (a false positive, an expected change) suppresses the scope's next anomalies on all of them.
  */
 public final class PgAnomalyStore implements AnomalyStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, root_cause, "
-            + "suppressed, incident";
     private final PgState state;
 
     public PgAnomalyStore(PgState state) {
@@ -31,28 +27,8 @@ public final class PgAnomalyStore implements AnomalyStore {
     @Override
     public void save(CostAnomaly a) {
         state.inTransaction(() -> {
-            try (PreparedStatement ps = state.connection().prepareStatement("INSERT INTO anomaly (" + COLUMNS + ") VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, hour = EXCLUDED.hour, "
-                    + "dimension = EXCLUDED.dimension, value = EXCLUDED.value, currency = EXCLUDED.currency, actual = EXCLUDED.actual, "
-                    + "expected = EXCLUDED.expected, low = EXCLUDED.low, high = EXCLUDED.high, impact = EXCLUDED.impact, score = EXCLUDED.score, "
-                    + "severity = EXCLUDED.severity, root_cause = EXCLUDED.root_cause, suppressed = EXCLUDED.suppressed, incident = EXCLUDED.incident")) {
-                ps.setString(1, a.id());
-                ps.setObject(2, a.day());
-                ps.setObject(3, a.hour());
-                ps.setString(4, a.dimension());
-                ps.setString(5, a.value());
-                ps.setString(6, a.currency());
-                ps.setBigDecimal(7, a.actual());
-                ps.setBigDecimal(8, a.expected());
-                ps.setBigDecimal(9, a.low());
-                ps.setBigDecimal(10, a.high());
-                ps.setBigDecimal(11, a.impact());
-                ps.setDouble(12, a.score());
-                ps.setString(13, a.severity());
-                ps.setString(14, JSON.writeValueAsString(a.rootCause()));
-                ps.setBoolean(15, a.suppressed());
-                ps.setString(16, a.incident());
-                ps.executeUpdate();
+            try {
+                DuckAnomalyStore.save(state.connection(), a);
             } catch (SQLException | JsonProcessingException e) {
                 throw new StoreException("cannot store anomaly " + a.id() + ": " + e.getMessage(), e);
             }
