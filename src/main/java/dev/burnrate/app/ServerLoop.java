@@ -29,6 +29,8 @@ public final class ServerLoop implements AutoCloseable {
     private final Consumer<String> log;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, Instant> last = new LinkedHashMap<>();
+    /** The passes waiting for this replica's telemetry, and the reason last said (said again only when it changes). */
+    private final Map<String, String> waiting = new java.util.HashMap<>();
     private ScheduledExecutorService timer;
 
     ServerLoop(Wiring w, Clock clock, Consumer<String> log) {
@@ -74,8 +76,6 @@ public final class ServerLoop implements AutoCloseable {
         if (!problem.equals(waiting.put(pass, problem))) log.accept(pass + " waits: " + problem);
         return false;
     }
-
-    private final Map<String, String> waiting = new java.util.HashMap<>();
 
     private void add(String name, Duration every, Runnable run) {
         jobs.put(name, new Job(name, every, run));

@@ -322,10 +322,10 @@ public final class ApiServer {
         if (instanceSamples != null) {
             app.post("/api/v1/instance-samples", ctx -> { // CSV as `burnrate import instances` reads it, all-or-nothing
                 java.util.List<dev.burnrate.ledger.InstanceSample> batch;
-                byte[] body = ctx.bodyAsBytes();
+                byte[] body = telemetryLog == null ? null : ctx.bodyAsBytes(); // kept whole only when it goes on to Kafka
                 try {
-                    batch = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(body),
-                            java.nio.charset.StandardCharsets.UTF_8), "request body");
+                    batch = dev.burnrate.ingest.instance.InstanceSampleCsv.parse(new java.io.InputStreamReader(body == null ? ctx.bodyInputStream()
+                            : new java.io.ByteArrayInputStream(body), java.nio.charset.StandardCharsets.UTF_8), "request body");
                 } catch (dev.burnrate.ingest.RecordException e) {
                     problemStatic(ctx, 400, "Invalid instance sample", e.getMessage());
                     return;

@@ -106,17 +106,28 @@ class BudgetEvaluatorTest {
         }
     }
 
+    /** A ledger holding the fraud team's spend of 1-15 September, 100 a day (1500 by the morning of the 16th). */
+    private TestLedger fraudSpend() {
+        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
+        TestLedger l = new TestLedger(dir);
+        l.importer.importFiles(List.of(bill));
+        return l;
+    }
+
+    /** SPEC's budgets over that ledger, with what the gate holds. */
+    private static Budgets budgets(TestLedger l, MutableClock clock, Alerts alerts, BudgetEvaluator.Reservations held) {
+        return new Budgets(List.of(BudgetSpecs.parse(SPEC, "test")), new dev.burnrate.store.DuckBudgetStore(l.db, clock), new BudgetEvaluator(l.costs, held),
+                alerts, clock);
+    }
+
     @Test
     void evaluate_twice_raisesEachThresholdOncePerPeriod() {
-        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
         MutableClock clock = new MutableClock(Instant.parse("2026-09-16T08:00:00Z"));
-        try (TestLedger l = new TestLedger(dir)) {
-            l.importer.importFiles(List.of(bill));
+        try (TestLedger l = fraudSpend()) {
             DuckAlertStore store = new DuckAlertStore(l.db);
             Alerts alerts = new Alerts(store, clock, Map.of(Alert.Severity.PAGE, List.of("oncall"), Alert.Severity.TICKET, List.of("jira")),
                     Duration.ZERO, "http://burnrate.example");
-            Budgets budgets = new Budgets(List.of(BudgetSpecs.parse(SPEC, "test")), new dev.burnrate.store.DuckBudgetStore(l.db, clock),
-                    new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none()), alerts, clock);
+            Budgets budgets = budgets(l, clock, alerts, BudgetEvaluator.Reservations.none());
             budgets.evaluate();
             clock.advance(Duration.ofHours(1));
             budgets.evaluate();
@@ -136,15 +147,11 @@ class BudgetEvaluatorTest {
 
     @Test
     void actualThresholdCrossedByReservations_saysSoInTheTitle() {
-        Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 16), "fraud", "100.00").write(dir.resolve("b.csv"));
         MutableClock clock = new MutableClock(Instant.parse("2026-09-16T08:00:00Z"));
-        try (TestLedger l = new TestLedger(dir)) {
-            l.importer.importFiles(List.of(bill));
+        try (TestLedger l = fraudSpend()) {
             DuckAlertStore store = new DuckAlertStore(l.db);
-            Alerts alerts = new Alerts(store, clock, Map.of(), Duration.ZERO, null);
             BudgetEvaluator.Reservations held = (b, start, end) -> new dev.burnrate.ledger.Money(new java.math.BigDecimal("2600"), "USD");
-            new Budgets(List.of(BudgetSpecs.parse(SPEC, "test")), new dev.burnrate.store.DuckBudgetStore(l.db, clock), new BudgetEvaluator(l.costs, held),
-                    alerts, clock).evaluate();
+            budgets(l, clock, new Alerts(store, clock, Map.of(), Duration.ZERO, null), held).evaluate();
             // 1500 spent + 2600 held crosses 80% of 5000: before, the title read "spent 1500.00 USD", below the threshold it named
             assertThat(store.list(null, 10)).extracting(Alert::title)
                     .contains("Budget fraud-monthly: 80% actual threshold crossed (spent 1500.00 USD + 2600.00 USD reserved by the gate of 5000.00 USD)");

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,17 +47,7 @@ class ImportApiTest {
     }
 
     HttpResponse<String> upload(String name, byte[] content, String origin) throws Exception {
-        String boundary = "burnrate-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(content);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/imports"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        if (origin != null) b.header("Origin", origin);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(dev.burnrate.testing.ImportUpload.request(base, name, content, origin), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode get(String path) throws Exception {
