@@ -28,7 +28,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo at its default size, as `burnrate demo` loads it on 2026-12-03: the generator injects a runaway fraud retrain
+ * The demo at its default size, as `burnrate demo` loads it on 2026-12-03 at 22:00 UTC: the generator injects a runaway fraud retrain
  * (a whole day, 5 days before the end: 2026-11-29) and an untagged GPU cluster (eight p5 instances from 2026-11-24).
  * Detection must find each once, on its first day, with the cause an operator would act on, and nothing before them;
  * each is one alert. The savings stories beside them each show as their kind of recommendation, with the numbers the
@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoIncidentsTest {
-    static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+    // late in the day (the demo runs up to the current hour): then the untagged team's rise on the 25th, led by its
+    // service with the cluster's instances named second, was taken for a second incident; at 10:00 it did not show
+    static final Instant NOW = Instant.parse("2026-12-03T22:00:00Z");
     static final LocalDate RUNAWAY = LocalDate.of(2026, 11, 29);
     static final LocalDate CLUSTER = LocalDate.of(2026, 11, 24);
 
@@ -90,8 +92,10 @@ class DemoIncidentsTest {
 
     @Test
     void untaggedCluster_isOneIncidentFromItsFirstDay_causedByItsEightNewInstances_andSeenAsUnallocatedSpend() {
-        List<Incident> cluster = incidents.stream().filter(i -> !i.lead().day().isBefore(CLUSTER) && !i.lead().rootCause().isEmpty()
-                && i.lead().rootCause().get(0).value().contains("i-0untagged")).toList();
+        // any incident whose causes name the cluster's instances, whatever cause it leads with (a day later the untagged
+        // team's rise is led by its service, the instances second): the cluster is one incident, not one per day
+        List<Incident> cluster = incidents.stream().filter(i -> !i.lead().day().isBefore(CLUSTER)
+                && i.lead().rootCause().stream().anyMatch(c -> c.value().contains("i-0untagged"))).toList();
         assertThat(cluster).as(described()).hasSize(1);
         Incident first = cluster.get(0);
         assertThat(first.lead().day()).isEqualTo(CLUSTER);
