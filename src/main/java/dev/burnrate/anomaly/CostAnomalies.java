@@ -247,8 +247,8 @@ public final class CostAnomalies {
      * then the larger impact), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
      * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
      * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, one of its scopes
-     * and one of the incident's name the same cause, the first cause of one of them, and the incident's scope carries
-     * at least half of its change: stored with that incident, not alerted again.
+     * has the same first cause as one of the incident's (the same value, or new values among which the incident's are
+     * new again) and that scope carries at least half of its change: stored with that incident, not alerted again.
      */
     private List<CostAnomaly> settle(List<Candidate> found) {
         int n = found.size();
@@ -299,16 +299,7 @@ public final class CostAnomalies {
         LocalDateTime then = e.day().atTime(e.hour() == null ? 0 : e.hour(), 0);
         if (!then.isBefore(at) || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
                 || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
-        return (namedIn(a.rootCause().get(0), e) || namedIn(e.rootCause().get(0), a)) && carries(x, e);
-    }
-
-    /**
-     * True when {@code a} names {@code cause} among its causes. The same change seen in two scopes may lead with
-     * different causes: the untagged team's rise a day later leads with its service (the team's usual EC2 spend is its
-     * credits, so EC2 is what moved its mix most) and names the cluster's new instances second.
-     */
-    private static boolean namedIn(CostAnomaly.Contributor cause, CostAnomaly a) {
-        return a.rootCause().stream().anyMatch(c -> RootCause.sameCause(cause, c));
+        return RootCause.sameCause(e.rootCause().get(0), a.rootCause().get(0), x.carriers()) && carries(x, e);
     }
 
     /** Page before ticket, then the larger impact (the headline must not understate the incident), then the higher score. */

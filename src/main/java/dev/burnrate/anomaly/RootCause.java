@@ -23,9 +23,12 @@ import java.util.TreeSet;
  *       size with its largest new one, taken together ("8 new: …"), carry two thirds of it.</li>
  * </ul>
  * Ranked: succinct dimensions first, then those that name a value (charges without the column, "(none)", say
- * nothing), then by the surprise of the values they name (divided by 1 + log10 of how many they are: a simpler
- * explanation wins unless a longer one moved the mix much more), then by the share they explain, then in the order
- * the dimensions are configured (most specific first); within a dimension, its values by the share they carry.
+ * nothing), then those whose named values are all new (spend that did not exist before says where it came from; a
+ * value that grew says less, however much it moved the mix: the untagged team's EC2 next to its new instances), then
+ * by the surprise of the values they name (divided by 1 + log10 of how many they are: a simpler explanation wins
+ * unless a longer one moved the mix much more: one new job over eighty new instances), then by the share they
+ * explain, then in the order the dimensions are configured (most specific first); within a dimension, its values by
+ * the share they carry.
  */
 final class RootCause {
     /** Adtributor's thresholds: the share a succinct explanation carries, and how many values it may name. */
@@ -37,7 +40,7 @@ final class RootCause {
     record Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual) {
     }
 
-    private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, boolean named, double surprise, BigDecimal explained, int order) {
+    private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, boolean named, boolean fresh, double surprise, BigDecimal explained, int order) {
     }
 
     /** What a charge without the column is listed as. */
@@ -55,6 +58,7 @@ final class RootCause {
         }
         ranked.sort(Comparator.comparing(Ranked::succinct).reversed()
                 .thenComparing(Comparator.comparing(Ranked::named).reversed())
+                .thenComparing(Comparator.comparing(Ranked::fresh).reversed())
                 .thenComparing(Comparator.comparingDouble(Ranked::surprise).reversed())
                 .thenComparing(Ranked::explained, Comparator.reverseOrder())
                 .thenComparingInt(Ranked::order));
@@ -113,7 +117,8 @@ final class RootCause {
         double surprise = surprise(b, chosen) / (1 + Math.log10(chosen.size()));
         if (chosen.size() > SUCCINCT_VALUES) chosen = List.of(together(b.dimension(), chosen, total)); // the new ones, as one
         boolean named = chosen.stream().anyMatch(c -> !c.value().equals(NONE));
-        return new Ranked(List.copyOf(chosen), succinct, named, surprise, explained, order);
+        boolean fresh = chosen.stream().allMatch(c -> c.baseline().signum() == 0);
+        return new Ranked(List.copyOf(chosen), succinct, named, fresh, surprise, explained, order);
     }
 
     /** Several new values as one contributor: "8 new: a, b, c, …" (the largest first) with their summed dollars. */
@@ -127,13 +132,18 @@ final class RootCause {
     }
 
     /**
-     * Whether two causes (of the same change seen on different days) are the same: the same value of the same
-     * dimension, or both the new values of the same dimension taken together (whose members and order move a little
-     * from day to day: eight instances of one cluster cost slightly different amounts each day).
+     * Whether the cause of a change seen on an earlier day is the cause of one seen now: the same value of the same
+     * dimension, or new values of the same dimension taken together, among which one the earlier cause names is new
+     * again now ({@code now} lists every value moving now). The members and order of such a group move from day to day
+     * (eight instances of one cluster cost slightly different amounts each day), so the names differ; new instances of
+     * another incident (a runaway's training instances) are not the cluster's.
      */
-    static boolean sameCause(CostAnomaly.Contributor a, CostAnomaly.Contributor b) {
-        if (!a.dimension().equals(b.dimension())) return false;
-        return a.value().equals(b.value()) || NEW_VALUES.matcher(a.value()).matches() && NEW_VALUES.matcher(b.value()).matches();
+    static boolean sameCause(CostAnomaly.Contributor earlier, CostAnomaly.Contributor cause, List<CostAnomaly.Contributor> now) {
+        if (!earlier.dimension().equals(cause.dimension())) return false;
+        if (earlier.value().equals(cause.value())) return true;
+        if (!NEW_VALUES.matcher(earlier.value()).matches() || !NEW_VALUES.matcher(cause.value()).matches()) return false;
+        List<String> named = List.of(earlier.value().substring(earlier.value().indexOf(": ") + 2).replace(", …", "").split(", "));
+        return now.stream().anyMatch(c -> c.dimension().equals(cause.dimension()) && c.baseline().signum() == 0 && named.contains(c.value()));
     }
 
     /** How {@link #together} names new values taken together. */
@@ -164,20 +174,27 @@ final class RootCause {
     /**
      * The chosen values' part of the Jensen-Shannon divergence (natural log) between the usual shares of the
      * dimension's values and today's: how much of the scope's mix they moved. A value that carries the change but is
-     * always all of the scope (the fraud team's one model) moved nothing and explains nothing.
+     * always all of the scope (the fraud team's one model) moved nothing and explains nothing. Shares are of the
+     * money that moved either way (credits count by their size): a value whose usual net is negative (a service whose
+     * credits outweigh its usage in an unallocated scope) is a large part of the usual mix, not absent from it, and
+     * its usage coming back is a change of size, not a new value.
      */
     static double surprise(Breakdown b, List<CostAnomaly.Contributor> chosen) {
-        double tn = sum(b.now()).doubleValue();
-        double tu = sum(b.usual()).doubleValue();
+        double tn = mass(b.now());
+        double tu = mass(b.usual());
         double s = 0;
         for (CostAnomaly.Contributor c : chosen) {
-            double q = tn <= 0 ? 0 : Math.max(0, b.now().getOrDefault(c.value(), BigDecimal.ZERO).doubleValue()) / tn;
-            double p = tu <= 0 ? 0 : Math.max(0, b.usual().getOrDefault(c.value(), BigDecimal.ZERO).doubleValue()) / tu;
+            double q = tn <= 0 ? 0 : b.now().getOrDefault(c.value(), BigDecimal.ZERO).abs().doubleValue() / tn;
+            double p = tu <= 0 ? 0 : b.usual().getOrDefault(c.value(), BigDecimal.ZERO).abs().doubleValue() / tu;
             double m = (p + q) / 2;
             if (p > 0) s += 0.5 * p * Math.log(p / m);
             if (q > 0) s += 0.5 * q * Math.log(q / m);
         }
         return s;
+    }
+
+    private static double mass(Map<String, BigDecimal> m) {
+        return m.values().stream().map(BigDecimal::abs).reduce(BigDecimal.ZERO, BigDecimal::add).doubleValue();
     }
 
     private static BigDecimal sum(Map<String, BigDecimal> m) {

@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoIncidentsTest {
-    // late in the day (the demo runs up to the current hour): then the untagged team's rise on the 25th, led by its
-    // service with the cluster's instances named second, was taken for a second incident; at 10:00 it did not show
+    // late in the day (the demo runs up to the current hour): then the untagged team's rise on the 25th led with its
+    // service (its usual EC2 is credits), naming the cluster's instances second, and was taken for a second incident
     static final Instant NOW = Instant.parse("2026-12-03T22:00:00Z");
     static final LocalDate RUNAWAY = LocalDate.of(2026, 11, 29);
     static final LocalDate CLUSTER = LocalDate.of(2026, 11, 24);
@@ -92,8 +92,7 @@ class DemoIncidentsTest {
 
     @Test
     void untaggedCluster_isOneIncidentFromItsFirstDay_causedByItsEightNewInstances_andSeenAsUnallocatedSpend() {
-        // any incident whose causes name the cluster's instances, whatever cause it leads with (a day later the untagged
-        // team's rise is led by its service, the instances second): the cluster is one incident, not one per day
+        // any incident whose causes name the cluster's instances, whatever cause it leads with: one, not one per day
         List<Incident> cluster = incidents.stream().filter(i -> !i.lead().day().isBefore(CLUSTER)
                 && i.lead().rootCause().stream().anyMatch(c -> c.value().contains("i-0untagged"))).toList();
         assertThat(cluster).as(described()).hasSize(1);
