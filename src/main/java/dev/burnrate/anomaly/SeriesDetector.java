@@ -20,8 +20,10 @@ import java.util.Arrays;
  *       of freedom by default: raw telemetry's residuals have heavy tails; see {@link Settings#tailDf}) at {@code |residual| / scale}; for a sustained shift or drift, a
  *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
  *       {@code exp(-2kh)}; that holds for independent increments of unit variance, so the increments are corrected for
- *       their lag-1 correlation and shrunk where their observed (clipped) variance is above 1. The larger of the two
- *       counts.</li>
+ *       their lag-1 correlation and shrunk where their observed (clipped) variance is above 1, and, where the season is
+ *       used, by how much wider the residuals have been at the same phase (within w/8 points) in the previous
+ *       seasons: noise that grows with a daily level is wider at the peak than a scale learnt over most of a day. The
+ *       larger of the two counts.</li>
  *   <li>Score in [0, 1]: 0 up to a tail probability of 10% (ordinary points), rising linearly in -log10 p to 1 at
  *       {@code 10^-fullEvidence}.</li>
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
@@ -166,6 +168,9 @@ public final class SeriesDetector {
         int confirm = Math.max(1, w / 2); // points after an alarm that decide it: the level window still lags there
         double[] post = new double[confirm];
         int nPost = 0;
+        double[] absZ = new double[n]; // clipped |z| of each point learnt from, NaN for the others: the phase's spread
+        Arrays.fill(absZ, Double.NaN);
+        int phaseHalf = Math.round(w / 8f); // points either side of the same phase that tell its spread (0 for days)
         for (int t = 0; t < n; t++) {
             while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
@@ -223,6 +228,9 @@ public final class SeriesDetector {
                 // widened: a spread below 1 is the robust scale being cautious, not evidence
                 double rho = Math.max(0, Math.min(0.9, lag1 / var1));
                 double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / Math.sqrt(Math.max(1, var1));
+                // noise that grows with a daily level spreads wider at the peak than the running scale (most of a
+                // day's memory) says: the increments are shrunk by how much wider the same phase has been before
+                if (useSeasonal && phaseHalf > 0) zl /= phaseWidth(absZ, slots, t, period, seasons, seasonFrom, phaseHalf);
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
                 double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), settings.tailDf()));
@@ -296,12 +304,41 @@ public final class SeriesDetector {
                 }
                 zPrev = zc;
             }
+            if (history >= MIN_HISTORY) absZ[t] = Math.min(CLIP, Math.abs(z));
             history++;
             if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
             previous = x;
         }
         return new Scores(expected, scales, zs, score, flag);
     }
+
+    /**
+     * How much wider than usual (never narrower) the residuals have been at this phase of the season: the mean clipped
+     * |z| within {@code half} points of the same phase in the previous seasons (since the current level settled), over
+     * its value for Gaussian noise (E min(|Z|, 3) = 0.7971); 1 until there are at least two such points a season.
+     */
+    private static double phaseWidth(double[] absZ, long[] slots, int t, int period, int seasons, int from, int half) {
+        double sum = 0;
+        int m = 0;
+        for (int s = 1; s <= seasons; s++) {
+            int j = slots == null ? t - s * period : find(slots, t, slots[t] - (long) s * period);
+            if (j < 0) {
+                if (slots == null) break;
+                continue;
+            }
+            if (j < from) break;
+            for (int d = Math.max(from, j - half); d <= Math.min(t - 1, j + half); d++) {
+                if (!Double.isNaN(absZ[d])) {
+                    sum += absZ[d];
+                    m++;
+                }
+            }
+        }
+        return m < 2 * seasons ? 1 : Math.max(1, sum / m / GAUSSIAN_CLIPPED_ABS);
+    }
+
+    /** E min(|Z|, CLIP) for a standard normal Z: the mean clipped |z| of ordinary Gaussian noise. */
+    private static final double GAUSSIAN_CLIPPED_ABS = 0.7971;
 
     /** Points in the level window for a season of {@code period} points: a quarter season, 3 to 60 points. */
     static int window(int period) {
