@@ -8,8 +8,9 @@ import java.util.Arrays;
  * <ol>
  *   <li>Expected value: a robust level (the median of the last {@code w} points) plus, where the series has a
  *       season, the median deviation of the same phase from its level in up to {@code K} previous seasons. Both
- *       predictors run side by side and the one with the smaller recent error is used, so a season is used only
- *       where the data show one (and never before two seasons of history exist). {@code w} follows from the
+ *       predictors run side by side and the one with the smaller mean absolute error over about two seasons (at least
+ *       4w points) is used, so a season is used only where the data show one (and never before two seasons of
+ *       history exist). {@code w} follows from the
  *       season: a quarter of it, between 3 and 60 points.</li>
  *   <li>Scale: a robust running mean absolute deviation of the residuals (each residual clipped at a few scales
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
@@ -135,6 +136,9 @@ public final class SeriesDetector {
         int refractory = w; // a rising fault alarms once; a level shift is re-anchored, not merely waited out // by then the level window holds mostly the new normal
         int lastAlarm = Integer.MIN_VALUE / 2; // after an alarm, nothing scores for the refractory period
         double alpha = 1.0 / (4 * w); // the scale's memory: about 4w points
+        // the predictors' errors are compared over two seasons at least: a charge posted once a day at the same hour
+        // tells them apart at one point a day, which a memory of 4w points would forget by the next
+        double alphaErr = period > 1 ? 1.0 / Math.max(4 * w, 2 * period) : alpha;
         int seasons = period > 1 ? settings.seasons() : 0;
         double[] buf = new double[Math.max(w, seasons) + 1];
         double[] evidence = new double[n];
@@ -282,13 +286,15 @@ public final class SeriesDetector {
             }
             while (qHead < qTail && evidence[peakQueue[qTail - 1]] <= e) qTail--;
             peakQueue[qTail++] = t;
-            // learning: the predictors' errors (for the choice between them) and the scale, from clipped residuals
+            // learning: the predictors' errors (for the choice between them: whole, as an outlier misleads both alike,
+            // and a seasonal charge that varies by more than a few scales must still tell them apart) and the scale,
+            // from clipped residuals
             double a = Math.abs(r);
             double cap = history >= MIN_HISTORY ? CLIP * s : Double.POSITIVE_INFINITY;
-            errPlain += alpha * (Math.min(Math.abs(x - level), cap) - errPlain);
+            errPlain += alphaErr * (Math.abs(x - level) - errPlain);
             if (Double.isNaN(seasonal)) errSeasonal = Double.POSITIVE_INFINITY;
             else if (errSeasonal == Double.POSITIVE_INFINITY) errSeasonal = errPlain; // it has to earn its place
-            else errSeasonal += alpha * (Math.min(Math.abs(x - seasonal), cap) - errSeasonal);
+            else errSeasonal += alphaErr * (Math.abs(x - seasonal) - errSeasonal);
             if (history < MIN_HISTORY) {
                 scale = (scale * history + 1.2533 * a) / (history + 1);
                 longScale = scale;
