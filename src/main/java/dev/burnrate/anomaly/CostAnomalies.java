@@ -149,8 +149,10 @@ public final class CostAnomalies {
     }
 
     /**
-     * Judges every hour in [from, to) against the 14 days before it (a daily season), with the dollar threshold
-     * scaled to an hour (a 24th of the daily one): a runaway job is seen within the hour, not the next morning.
+     * Judges every hour in [from, to) against the 14 days before it (a daily season), with the same dollar threshold
+     * as a day: a runaway job is seen within the hour, not the next morning. An hour is judged alone, so a 24th of the
+     * daily threshold (a deviation that would matter if it lasted all day) made tickets of a training run starting an
+     * hour early ($9.53); one that lasts is the day's anomaly the next morning.
      */
     public List<CostAnomaly> detectHourly(LocalDateTime from, LocalDateTime to) {
         LocalDateTime thisHour = LocalDateTime.now(clock.withZone(java.time.ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
@@ -161,7 +163,7 @@ public final class CostAnomalies {
         List<Candidate> found = new ArrayList<>();
         LocalDateTime first = from.minusDays(14);
         int n = (int) ChronoUnit.HOURS.between(first, to);
-        BigDecimal minImpact = settings.minImpact().divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_EVEN);
+        BigDecimal minImpact = settings.minImpact();
         for (Field dim : settings.monitored()) {
             List<CostLedger.HourRow> rows = ledger.hourly(List.of(dim), first, to, Map.of(), CostBasis.EFFECTIVE);
             if (rows.isEmpty()) continue;

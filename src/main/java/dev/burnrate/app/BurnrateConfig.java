@@ -420,7 +420,7 @@ public record BurnrateConfig(TagMap tagMap, List<dev.burnrate.budget.Budget> bud
      * When a flagged day of spend is worth an anomaly:
      * <pre>
      * anomalies:
-     *   minImpact: 100      # dollars (in the series' currency) above the expected day; an hour needs a 24th
+     *   minImpact: 100      # dollars (in the series' currency) above the expected day, or hour (hourly scans)
      *   minPercent: 20      # change against the expected day, in percent
      *   decreases: false    # true: drops in spend are anomalies too (by default only rises are)
      * </pre>

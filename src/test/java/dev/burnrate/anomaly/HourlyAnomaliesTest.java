@@ -39,13 +39,18 @@ class HourlyAnomaliesTest {
     Path dir;
 
     List<CostAnomaly> detect(boolean runaway) {
+        return detect(runaway ? new BigDecimal("300.00") : null);
+    }
+
+    List<CostAnomaly> detect(BigDecimal extra) {
+        boolean runaway = extra != null;
         SplittableRandom rnd = new SplittableRandom(5);
         DailyBill b = new DailyBill();
         for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
             boolean day = h.getHour() >= 8 && h.getHour() < 20;
             b.addHour(h, "Amazon EC2", "i-fraud-train", "{\"team\": \"fraud\"}", noisy(rnd, day ? 40 : 10));
             b.addHour(h, "Amazon SageMaker", "ep-assistant", "{\"team\": \"llm\"}", noisy(rnd, 25));
-            if (runaway && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", new BigDecimal("300.00"));
+            if (runaway && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
         }
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
@@ -54,7 +59,7 @@ class HourlyAnomaliesTest {
                     new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), CostAnomalies.Settings.defaults(),
                     new MutableClock(Instant.parse("2026-09-16T00:30:00Z")));
             List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
-            if (runaway) assertThat(alerts.list(null, 10)).extracting(Alert::title).anyMatch(t -> t.contains("2026-09-15 14:00"));
+            if (runaway && !found.isEmpty()) assertThat(alerts.list(null, 10)).extracting(Alert::title).anyMatch(t -> t.contains("2026-09-15 14:00"));
             return found;
         }
     }
@@ -66,6 +71,16 @@ class HourlyAnomaliesTest {
     @Test
     void hourly_quietDayWithADailyCycle_raisesNothing() {
         assertThat(detect(false)).isEmpty();
+    }
+
+    /**
+     * A training run starting in the 14:00 hour adds 60 to an hour of 40: far outside the hour's noise, but an hour's
+     * 60 dollars is not worth a ticket. The daily threshold (100) holds for an hour too; a run that lasts is the
+     * day's anomaly.
+     */
+    @Test
+    void hourly_smallRunStartingInAnHour_isBelowTheThreshold_andRaisesNothing() {
+        assertThat(detect(new BigDecimal("60.00"))).isEmpty();
     }
 
     @Test
