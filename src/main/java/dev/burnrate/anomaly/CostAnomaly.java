@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Unusual spend of one scope (dimension = value) on one day, or one hour of it ({@code hour} 0-23; null for a
- * daily anomaly): actual against expected with its interval, the dollar impact, a score in [0, 1), and the
+ * daily anomaly): actual against expected with its interval, the dollar impact, a score in [0, 1], and the
  * sub-dimensions that explain the difference. Anomalies of one change seen in several scopes on the same day (the
  * runaway's team, its model, its account) are one incident: each names the {@code incident} it belongs to (the id of
  * the anomaly that speaks for it, which is alerted; the others are listed with it).

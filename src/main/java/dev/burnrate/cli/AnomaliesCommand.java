@@ -43,7 +43,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         .minusHours(hours), java.time.LocalDateTime.now(root.clock).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
             }
             java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
-            java.util.List<dev.burnrate.anomaly.CostAnomaly> stored = s.anomalies().list(from, to, 500);
+            // up to the end of today: days are judged up to yesterday, but hours up to the last one that ended
+            java.util.List<dev.burnrate.anomaly.CostAnomaly> stored = s.anomalies().list(from, to.plusDays(1), 500);
             java.util.List<dev.burnrate.anomaly.Incident> incidents = everyScope
                     ? stored.stream().map(a -> new dev.burnrate.anomaly.Incident(a, java.util.List.of())).toList()
                     : dev.burnrate.anomaly.Incident.of(stored);
@@ -66,7 +67,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "feedback", description = "Record true_positive, false_positive or expected; the last two silence the scope for 7 days.")
+    @Command(name = "feedback", description = {"Record true_positive, false_positive or expected; the last two silence the scope for 7 days and resolve the incident's alert.",
+            "false_positive: nothing happened (the detector was wrong); expected: it happened, but it was planned (a launch, a backfill)."})
     static final class Feedback implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
@@ -98,7 +100,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Command(name = "detect", description = {"Score any time series in a CSV causally (each point judged only from earlier points).",
-            "Writes timestamp,value,anomaly_score,is_anomaly, one row per input row, score in [0,1)."})
+            "Writes timestamp,value,anomaly_score,is_anomaly, one row per input row, score in [0,1]."})
     static final class Detect implements Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;

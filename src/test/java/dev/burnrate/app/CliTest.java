@@ -215,4 +215,34 @@ class CliTest {
             assertThat(g.out()).as(id).contains("(history)").contains("similar past run(s) of").doesNotContain("no similar past runs");
         }
     }
+
+    /**
+     * An hourly scan judges today's ended hours too; the listing that follows must show what it found. It listed days
+     * up to yesterday, so a runaway seen at 14:00 today was alerted but not listed (the API listed it).
+     */
+    @Test
+    void anomaliesScan_listsTheRunawayFoundInAnHourOfToday() throws Exception {
+        java.time.LocalDateTime start = java.time.LocalDateTime.of(2026, 9, 1, 0, 0);
+        java.time.LocalDateTime runaway = java.time.LocalDateTime.of(2026, 9, 15, 14, 0);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        dev.burnrate.testing.DailyBill b = new dev.burnrate.testing.DailyBill();
+        for (java.time.LocalDateTime h = start; !h.isAfter(runaway); h = h.plusHours(1)) {
+            boolean day = h.getHour() >= 8 && h.getHour() < 20;
+            b.addHour(h, "Amazon EC2", "i-fraud-train", "{\"team\": \"fraud\"}", BigDecimal.valueOf((day ? 40 : 10) * (1 + 0.03 * rnd.nextGaussian())).setScale(2, java.math.RoundingMode.HALF_EVEN));
+        }
+        b.addHour(runaway, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", new BigDecimal("300.00"));
+        String db = dir.resolve("hours.duckdb").toString();
+        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2026-09-15T15:10:00Z"), java.time.ZoneOffset.UTC);
+        StringWriter err = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "import", "focus", b.write(dir.resolve("hours.csv")).toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        StringWriter out = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "--scan", "--days", "7", "--format", "json"},
+                new PrintWriter(out, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(out.toString());
+        assertThat(rows).as(out.toString()).anySatisfy(r -> {
+            assertThat(r.get("when").asText()).isEqualTo("2026-09-15 14:00");
+            assertThat(r.get("root_cause").asText()).contains("i-runaway");
+        });
+    }
 }
