@@ -233,7 +233,8 @@ public final class CostAnomalies {
                 Integer hour = hourly ? at.getHour() : null;
                 boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(7), at.toLocalDate().plusDays(hourly ? 1 : 0));
                 int sign = impact.signum() >= 0 ? 1 : -1;
-                List<RootCause.Breakdown> breakdowns = hourly ? breakdownHourly(dim, value, currency, at) : breakdown(dim, value, currency, at.toLocalDate());
+                List<RootCause.Breakdown> breakdowns = (hourly ? breakdownHourly(dim, value, currency, at) : breakdown(dim, value, currency, at.toLocalDate()))
+                        .stream().map(b -> atExpected(b, expected)).toList();
                 CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
                         dim.name(), value, currency, actual, expected, money(Math.max(0, s.expected()[t] - band)),
                         money(s.expected()[t] + band), impact, s.score()[t], severity, RootCause.rank(breakdowns, sign), null, suppressed, null);
@@ -357,6 +358,21 @@ public final class CostAnomalies {
             all.add(new RootCause.Breakdown(by.name(), now, mean(before, 7)));
         }
         return all;
+    }
+
+    /**
+     * The usual mix at the size the detector expected: each value's usual spend scaled so that they add up to the
+     * expected amount, so the contributors' changes add up to the anomaly's impact and their shares are of the change
+     * the headline states (against the weekdays' own mean, the runaway's job read 98% of a change 5% smaller than its
+     * impact, and a group of new instances 114%). Left as it is where the usual or the expected is not positive (a
+     * scope whose credits outweigh its usage).
+     */
+    private static RootCause.Breakdown atExpected(RootCause.Breakdown b, BigDecimal expected) {
+        BigDecimal usual = b.usual().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (usual.signum() <= 0 || expected.signum() <= 0) return b;
+        Map<String, BigDecimal> scaled = new TreeMap<>();
+        b.usual().forEach((k, v) -> scaled.put(k, v.multiply(expected).divide(usual, 2, RoundingMode.HALF_EVEN)));
+        return new RootCause.Breakdown(b.dimension(), b.now(), scaled);
     }
 
     /** The day broken down by the other dimensions against the same weekday of the last 4 weeks. */

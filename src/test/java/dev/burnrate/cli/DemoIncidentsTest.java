@@ -88,6 +88,8 @@ class DemoIncidentsTest {
                 Map.of(Field.JOB, List.of("fraud-detector-retrain-loop-1")))).rows().get(0).cost().amount();
         assertThat(first.actual()).isEqualByComparingTo(billed.setScale(2, java.math.RoundingMode.HALF_EVEN));
         assertThat(runaway.lead().impact()).isGreaterThan(billed.multiply(new BigDecimal("0.8")));
+        // its share is of the change the headline states: the usual mix is taken at the size the detector expected
+        assertThat(first.share()).isEqualByComparingTo(first.delta().divide(runaway.lead().impact(), 2, java.math.RoundingMode.HALF_EVEN));
     }
 
     @Test
