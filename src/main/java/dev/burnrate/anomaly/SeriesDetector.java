@@ -175,6 +175,7 @@ public final class SeriesDetector {
         double[] absZ = new double[n]; // clipped |z| of each point learnt from, NaN for the others: the phase's spread
         Arrays.fill(absZ, Double.NaN);
         int phaseHalf = Math.round(w / 8f); // points either side of the same phase that tell its spread (0 for days)
+        int[] phase = new int[Math.max(1, seasons)]; // the points at the same phase in the previous seasons
         for (int t = 0; t < n; t++) {
             while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
@@ -187,13 +188,9 @@ public final class SeriesDetector {
             double seasonal = Double.NaN;
             if (seasons > 0) {
                 int m = 0;
-                for (int s = 1; s <= seasons; s++) {
-                    int j = slots == null ? t - s * period : find(slots, t, slots[t] - (long) s * period);
-                    if (j < 0) {
-                        if (slots == null) break;
-                        continue;
-                    }
-                    if (j < seasonFrom) break; // before the current level had settled
+                int phases = samePhase(slots, t, period, seasons, seasonFrom, phase); // not before the level had settled
+                for (int i = 0; i < phases; i++) {
+                    int j = phase[i];
                     if (!Double.isNaN(values[j]) && !Double.isNaN(levels[j])) buf[m++] = values[j] - levels[j];
                 }
                 if (m >= 2) seasonal = level + medianOf(buf, m);
@@ -234,7 +231,7 @@ public final class SeriesDetector {
                 double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / Math.sqrt(Math.max(1, var1));
                 // noise that grows with a daily level spreads wider at the peak than the running scale (most of a
                 // day's memory) says: the increments are shrunk by how much wider the same phase has been before
-                if (useSeasonal && phaseHalf > 0) zl /= phaseWidth(absZ, slots, t, period, seasons, seasonFrom, phaseHalf);
+                if (useSeasonal && phaseHalf > 0) zl /= phaseWidth(absZ, phase, samePhase(slots, t, period, seasons, seasonFrom, phase), t, seasonFrom, phaseHalf);
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
                 double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), settings.tailDf()));
@@ -320,12 +317,30 @@ public final class SeriesDetector {
 
     /**
      * How much wider than usual (never narrower) the residuals have been at this phase of the season: the mean clipped
-     * |z| within {@code half} points of the same phase in the previous seasons (since the current level settled), over
+     * |z| within {@code half} points of the same phase in the previous seasons ({@code phase}, {@code n} of them), over
      * its value for Gaussian noise (E min(|Z|, 3) = 0.7971); 1 until there are at least two such points a season.
      */
-    private static double phaseWidth(double[] absZ, long[] slots, int t, int period, int seasons, int from, int half) {
+    private static double phaseWidth(double[] absZ, int[] phase, int n, int t, int from, int half) {
         double sum = 0;
         int m = 0;
+        for (int i = 0; i < n; i++) {
+            for (int d = Math.max(from, phase[i] - half); d <= Math.min(t - 1, phase[i] + half); d++) {
+                if (!Double.isNaN(absZ[d])) {
+                    sum += absZ[d];
+                    m++;
+                }
+            }
+        }
+        return m < 2 * phase.length ? 1 : Math.max(1, sum / m / GAUSSIAN_CLIPPED_ABS);
+    }
+
+    /**
+     * Fills {@code out} with the points at the same phase as {@code t} in up to {@code seasons} previous seasons, the
+     * nearest first, none before {@code from}; returns how many. Evenly spaced: stops at the start; with slots, a
+     * missing slot is skipped.
+     */
+    private static int samePhase(long[] slots, int t, int period, int seasons, int from, int[] out) {
+        int n = 0;
         for (int s = 1; s <= seasons; s++) {
             int j = slots == null ? t - s * period : find(slots, t, slots[t] - (long) s * period);
             if (j < 0) {
@@ -333,14 +348,9 @@ public final class SeriesDetector {
                 continue;
             }
             if (j < from) break;
-            for (int d = Math.max(from, j - half); d <= Math.min(t - 1, j + half); d++) {
-                if (!Double.isNaN(absZ[d])) {
-                    sum += absZ[d];
-                    m++;
-                }
-            }
+            out[n++] = j;
         }
-        return m < 2 * seasons ? 1 : Math.max(1, sum / m / GAUSSIAN_CLIPPED_ABS);
+        return n;
     }
 
     /** E min(|Z|, CLIP) for a standard normal Z: the mean clipped |z| of ordinary Gaussian noise. */
