@@ -140,7 +140,7 @@ public final class CostAnomalies {
             if (r.rows().isEmpty()) continue;
             LocalDateTime first = r.rows().stream().map(CostReport.Row::period).min(LocalDate::compareTo).orElseThrow().atStartOfDay();
             Slots slots = new Slots(first, ChronoUnit.DAYS, (int) ChronoUnit.DAYS.between(first.toLocalDate(), to), 7,
-                    settings.minImpact(), (int) Math.max(0, ChronoUnit.DAYS.between(first.toLocalDate(), from)));
+                    settings.minImpact(), settings.minImpact().multiply(BigDecimal.TEN), (int) Math.max(0, ChronoUnit.DAYS.between(first.toLocalDate(), from)));
             Series series = new Series();
             for (CostReport.Row row : r.rows()) series.add(slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
@@ -164,10 +164,12 @@ public final class CostAnomalies {
         LocalDateTime first = from.minusDays(14);
         int n = (int) ChronoUnit.HOURS.between(first, to);
         BigDecimal minImpact = settings.minImpact();
+        // a page is for what would be a paging day if it went on: ten times the daily threshold over 24 hours
+        BigDecimal pageImpact = settings.minImpact().multiply(BigDecimal.TEN).divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_EVEN);
         for (Field dim : settings.monitored()) {
             List<CostLedger.HourRow> rows = ledger.hourly(List.of(dim), first, to, Map.of(), CostBasis.EFFECTIVE);
             if (rows.isEmpty()) continue;
-            Slots slots = new Slots(first, ChronoUnit.HOURS, n, 24, minImpact, (int) ChronoUnit.HOURS.between(first, from));
+            Slots slots = new Slots(first, ChronoUnit.HOURS, n, 24, minImpact, pageImpact, (int) ChronoUnit.HOURS.between(first, from));
             Series series = new Series();
             for (CostLedger.HourRow row : rows) series.add(slots, row.hour(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
@@ -176,7 +178,7 @@ public final class CostAnomalies {
     }
 
     /** Time slots of a series: its first slot, unit, length, season, the smallest impact that counts, the first slot judged. */
-    private record Slots(LocalDateTime first, ChronoUnit unit, int length, int period, BigDecimal minImpact, int judgeFrom) {
+    private record Slots(LocalDateTime first, ChronoUnit unit, int length, int period, BigDecimal minImpact, BigDecimal pageImpact, int judgeFrom) {
         int index(LocalDateTime t) {
             return (int) unit.between(first, t);
         }
@@ -228,7 +230,7 @@ public final class CostAnomalies {
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
                 double band = 3 * s.scale()[t];
-                String severity = impact.abs().compareTo(slots.minImpact().multiply(BigDecimal.TEN)) >= 0 && s.score()[t] >= 0.7
+                String severity = impact.abs().compareTo(slots.pageImpact()) >= 0 && s.score()[t] >= 0.7
                         ? "page" : "ticket";
                 Integer hour = hourly ? at.getHour() : null;
                 boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(7), at.toLocalDate().plusDays(hourly ? 1 : 0));
@@ -298,9 +300,12 @@ public final class CostAnomalies {
     /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
     private static boolean continues(Candidate x, CostAnomaly e) {
         CostAnomaly a = x.anomaly();
+        // the earlier one began before this one's period ended: an hour of the day the daily anomaly judges counts
         LocalDateTime at = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
+        LocalDateTime end = a.hour() == null ? at.plusDays(1) : at.plusHours(1);
         LocalDateTime then = e.day().atTime(e.hour() == null ? 0 : e.hour(), 0);
-        if (!then.isBefore(at) || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
+        boolean earlier = then.isBefore(at) || e.hour() != null && a.hour() == null && then.isBefore(end);
+        if (!earlier || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
                 || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
         return RootCause.sameCause(e.rootCause().get(0), a.rootCause().get(0), x.carriers()) && carries(x, e);
     }
@@ -364,16 +369,22 @@ public final class CostAnomalies {
      * The usual mix at the size the detector expected: each value's usual spend scaled so that they add up to the
      * expected amount, so the contributors' changes add up to the anomaly's impact and their shares are of the change
      * the headline states (against the weekdays' own mean, the runaway's job read 98% of a change 5% smaller than its
-     * impact, and a group of new instances 114%). Left as it is where the usual or the expected is not positive (a
-     * scope whose credits outweigh its usage).
+     * impact, and a group of new instances 114%). Left as it is where the usual mix holds credits (a net near zero
+     * would be scaled without bound: usage and credits of a few thousand each, blown up fifty times) or differs from
+     * the expected amount by more than a factor of {@link #MAX_RESCALE} (then the weekdays are no guide to its mix).
      */
-    private static RootCause.Breakdown atExpected(RootCause.Breakdown b, BigDecimal expected) {
+    static RootCause.Breakdown atExpected(RootCause.Breakdown b, BigDecimal expected) {
+        if (b.usual().values().stream().anyMatch(v -> v.signum() < 0)) return b;
         BigDecimal usual = b.usual().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         if (usual.signum() <= 0 || expected.signum() <= 0) return b;
+        if (expected.compareTo(usual.multiply(MAX_RESCALE)) > 0 || usual.compareTo(expected.multiply(MAX_RESCALE)) > 0) return b;
         Map<String, BigDecimal> scaled = new TreeMap<>();
-        b.usual().forEach((k, v) -> scaled.put(k, v.multiply(expected).divide(usual, 2, RoundingMode.HALF_EVEN)));
+        b.usual().forEach((k, v) -> scaled.put(k, v.multiply(expected).divide(usual, 6, RoundingMode.HALF_EVEN)));
         return new RootCause.Breakdown(b.dimension(), b.now(), scaled);
     }
+
+    /** The most the usual mix is scaled, up or down, to the expected amount. */
+    static final BigDecimal MAX_RESCALE = BigDecimal.valueOf(3);
 
     /** The day broken down by the other dimensions against the same weekday of the last 4 weeks. */
     private List<RootCause.Breakdown> breakdown(Field dim, String value, String currency, LocalDate day) {

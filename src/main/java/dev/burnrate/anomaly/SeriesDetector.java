@@ -318,7 +318,8 @@ public final class SeriesDetector {
     /**
      * How much wider than usual (never narrower) the residuals have been at this phase of the season: the mean clipped
      * |z| within {@code half} points of the same phase in the previous seasons ({@code phase}, {@code n} of them), over
-     * its value for Gaussian noise (E min(|Z|, 3) = 0.7971); 1 until there are at least two such points a season.
+     * its value for Gaussian noise (E min(|Z|, 3) = 0.7971); 1 until there are twice as many such points as seasons
+     * are configured.
      */
     private static double phaseWidth(double[] absZ, int[] phase, int n, int t, int from, int half) {
         double sum = 0;

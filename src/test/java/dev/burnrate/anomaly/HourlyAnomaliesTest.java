@@ -38,29 +38,34 @@ class HourlyAnomaliesTest {
     @TempDir
     Path dir;
 
-    List<CostAnomaly> detect(boolean runaway) {
-        return detect(runaway ? new BigDecimal("300.00") : null);
+    /** What the hourly scan of the last day found, every anomaly stored by then, and the alerts' titles. */
+    record Scan(List<CostAnomaly> found, List<CostAnomaly> stored, List<String> alerts) {
     }
 
-    List<CostAnomaly> detect(BigDecimal extra) {
-        boolean runaway = extra != null;
+    List<CostAnomaly> detect(boolean runaway) {
+        return scan(runaway ? new BigDecimal("300.00") : null, CostAnomalies.Settings.defaults(), false).found();
+    }
+
+    /** Hourly scan of 2026-09-15 (an extra charge at 14:00 if given); then, if asked, the daily scan of that day. */
+    Scan scan(BigDecimal extra, CostAnomalies.Settings settings, boolean thenTheDay) {
         SplittableRandom rnd = new SplittableRandom(5);
         DailyBill b = new DailyBill();
         for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
             boolean day = h.getHour() >= 8 && h.getHour() < 20;
             b.addHour(h, "Amazon EC2", "i-fraud-train", "{\"team\": \"fraud\"}", noisy(rnd, day ? 40 : 10));
             b.addHour(h, "Amazon SageMaker", "ep-assistant", "{\"team\": \"llm\"}", noisy(rnd, 25));
-            if (runaway && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
+            if (extra != null && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
         }
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
             DuckAlertStore alerts = new DuckAlertStore(l.db);
-            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), new Alerts(alerts,
-                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), CostAnomalies.Settings.defaults(),
+            DuckAnomalyStore store = new DuckAnomalyStore(l.db);
+            CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts,
+                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), settings,
                     new MutableClock(Instant.parse("2026-09-16T00:30:00Z")));
             List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
-            if (runaway && !found.isEmpty()) assertThat(alerts.list(null, 10)).extracting(Alert::title).anyMatch(t -> t.contains("2026-09-15 14:00"));
-            return found;
+            if (thenTheDay) d.detect(RUNAWAY.toLocalDate().minusDays(1), RUNAWAY.toLocalDate().plusDays(1));
+            return new Scan(found, store.list(null, null, 100), alerts.list(null, 10).stream().map(Alert::title).toList());
         }
     }
 
@@ -75,17 +80,36 @@ class HourlyAnomaliesTest {
 
     /**
      * A training run starting in the 14:00 hour adds 60 to an hour of 40: far outside the hour's noise, but an hour's
-     * 60 dollars is not worth a ticket. The daily threshold (100) holds for an hour too; a run that lasts is the
-     * day's anomaly.
+     * 60 dollars is not worth a ticket. The daily threshold (100) holds for an hour too (with 50 it is found: the
+     * threshold is what keeps it out); a run that lasts is the day's anomaly.
      */
     @Test
     void hourly_smallRunStartingInAnHour_isBelowTheThreshold_andRaisesNothing() {
-        assertThat(detect(new BigDecimal("60.00"))).isEmpty();
+        assertThat(scan(new BigDecimal("60.00"), CostAnomalies.Settings.defaults(), false).found()).isEmpty();
+        CostAnomalies.Settings fifty = CostAnomalies.Settings.defaults().with(new CostAnomalies.Thresholds(new BigDecimal("50"), new BigDecimal("20"), false));
+        assertThat(scan(new BigDecimal("60.00"), fifty, false).found()).isNotEmpty().allSatisfy(a -> assertThat(a.hour()).isEqualTo(14));
+    }
+
+    /**
+     * The runaway's hour is one incident with the day it belongs to: the next morning's daily scan finds the same
+     * change in the day's spend and continues the hour's incident instead of alerting again.
+     */
+    @Test
+    void hourly_runawayHourAndItsDay_areOneIncident_alertedOnce() {
+        Scan s = scan(new BigDecimal("300.00"), CostAnomalies.Settings.defaults(), true);
+        List<CostAnomaly> days = s.stored().stream().filter(a -> a.hour() == null).toList();
+        assertThat(days).as(s.stored().toString()).isNotEmpty();
+        assertThat(Incident.of(s.stored())).as(s.stored().toString()).hasSize(1);
+        assertThat(s.alerts()).hasSize(1);
     }
 
     @Test
-    void hourly_runawayJob_isFoundInItsHourWithTheJobAsRootCause() {
-        List<CostAnomaly> found = detect(true);
+    void hourly_runawayJob_isFoundInItsHourWithTheJobAsRootCause_andPages() {
+        Scan s = scan(new BigDecimal("300.00"), CostAnomalies.Settings.defaults(), false);
+        List<CostAnomaly> found = s.found();
+        // 300 in an hour is 7,200 a day if it goes on: a page (the daily page threshold, 1,000, over 24 hours)
+        assertThat(s.alerts()).anyMatch(t -> t.contains("2026-09-15 14:00"));
+        assertThat(found).filteredOn(a -> a.dimension().equals("team")).extracting(CostAnomaly::severity).containsOnly("page");
         CostAnomaly team = found.stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud")).findFirst().orElseThrow();
         assertThat(team.hour()).isEqualTo(14);
         assertThat(team.day()).isEqualTo(RUNAWAY.toLocalDate());
