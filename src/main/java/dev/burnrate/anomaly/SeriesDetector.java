@@ -186,9 +186,10 @@ public final class SeriesDetector {
             double level = med + slope * (w + 1) / 2.0;
             levels[t] = level;
             double seasonal = Double.NaN;
+            int phases = 0;
             if (seasons > 0) {
                 int m = 0;
-                int phases = samePhase(slots, t, period, seasons, seasonFrom, phase); // not before the level had settled
+                phases = samePhase(slots, t, period, seasons, seasonFrom, phase); // not before the level had settled
                 for (int i = 0; i < phases; i++) {
                     int j = phase[i];
                     if (!Double.isNaN(values[j]) && !Double.isNaN(levels[j])) buf[m++] = values[j] - levels[j];
@@ -231,7 +232,7 @@ public final class SeriesDetector {
                 double zl = z * Math.sqrt((1 - rho) / (1 + rho)) / Math.sqrt(Math.max(1, var1));
                 // noise that grows with a daily level spreads wider at the peak than the running scale (most of a
                 // day's memory) says: the increments are shrunk by how much wider the same phase has been before
-                if (useSeasonal && phaseHalf > 0) zl /= phaseWidth(absZ, phase, samePhase(slots, t, period, seasons, seasonFrom, phase), t, seasonFrom, phaseHalf);
+                if (useSeasonal && phaseHalf > 0) zl /= phaseWidth(absZ, phase, phases, t, seasonFrom, phaseHalf);
                 cusumUp = Math.min(cusumCap, Math.max(0, cusumUp + Math.min(zl, CLIP) - k));
                 cusumDown = Math.min(cusumCap, Math.max(0, cusumDown - Math.max(zl, -CLIP) - k));
                 double eSpike = -Math.log10(twoSidedTailT(Math.abs(z), settings.tailDf()));

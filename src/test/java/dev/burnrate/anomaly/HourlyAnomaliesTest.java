@@ -42,10 +42,6 @@ class HourlyAnomaliesTest {
     record Scan(List<CostAnomaly> found, List<CostAnomaly> stored, List<String> alerts) {
     }
 
-    List<CostAnomaly> detect(boolean runaway) {
-        return scan(runaway ? new BigDecimal("300.00") : null, CostAnomalies.Settings.defaults(), false).found();
-    }
-
     /** Hourly scan of 2026-09-15 (an extra charge at 14:00 if given); then, if asked, the daily scan of that day. */
     Scan scan(BigDecimal extra, CostAnomalies.Settings settings, boolean thenTheDay) {
         SplittableRandom rnd = new SplittableRandom(5);
@@ -75,7 +71,7 @@ class HourlyAnomaliesTest {
 
     @Test
     void hourly_quietDayWithADailyCycle_raisesNothing() {
-        assertThat(detect(false)).isEmpty();
+        assertThat(scan(null, CostAnomalies.Settings.defaults(), false).found()).isEmpty();
     }
 
     /**
