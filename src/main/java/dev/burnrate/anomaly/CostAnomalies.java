@@ -152,7 +152,8 @@ public final class CostAnomalies {
      * Judges every hour in [from, to) against the 14 days before it (a daily season), with the same dollar threshold
      * as a day: a runaway job is seen within the hour, not the next morning. An hour is judged alone, so a 24th of the
      * daily threshold (a deviation that would matter if it lasted all day) made tickets of a training run starting an
-     * hour early ($9.53); one that lasts is the day's anomaly the next morning.
+     * hour early ($9.53); one that lasts is the day's anomaly the next morning. A rise also has to pass the scope's
+     * highest hour of those 14 days by the threshold (see {@link #abovePeak}).
      */
     public List<CostAnomaly> detectHourly(LocalDateTime from, LocalDateTime to) {
         LocalDateTime thisHour = LocalDateTime.now(clock.withZone(java.time.ZoneOffset.UTC)).truncatedTo(ChronoUnit.HOURS);
@@ -226,6 +227,7 @@ public final class CostAnomalies {
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
                         : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
                 if (impact.abs().compareTo(slots.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
+                if (hourly && impact.signum() > 0 && !abovePeak(exact, t, actual, slots.minImpact())) continue;
                 LocalDateTime at = slots.at(t);
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
@@ -243,6 +245,22 @@ public final class CostAnomalies {
                 found.add(new Candidate(a, RootCause.all(breakdowns, sign)));
             }
         }
+    }
+
+    /**
+     * Whether an hour's spend exceeds the scope's highest hour of the 14 days before it by at least the threshold. An
+     * hour is judged against its own hour of earlier days, but the jobs of a scope start at any hour: a training run of
+     * 230 an hour every few days, starting at 03:00 one day and at 21:00 the next, is far outside either hour's usual
+     * spend, yet its rate is the scope's ordinary one (on the demo such starts were most of an hourly ticket a day). A
+     * rise in rate is what an hour can tell before the day ends: a runaway or a new cluster spends faster than anything
+     * the scope ran in two weeks. A run that lasts longer than usual at its usual rate is the day's anomaly.
+     */
+    private static boolean abovePeak(BigDecimal[] exact, int t, BigDecimal actual, BigDecimal minImpact) {
+        BigDecimal peak = BigDecimal.ZERO;
+        for (int i = Math.max(0, t - 14 * 24); i < t; i++) {
+            if (exact[i] != null && exact[i].compareTo(peak) > 0) peak = exact[i];
+        }
+        return actual.subtract(peak).compareTo(minImpact) >= 0;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,13 +45,20 @@ class HourlyAnomaliesTest {
 
     /** Hourly scan of 2026-09-15 (an extra charge at 14:00 if given); then, if asked, the daily scan of that day. */
     Scan scan(BigDecimal extra, CostAnomalies.Settings settings, boolean thenTheDay) {
+        return scanWith((b, h) -> {
+            if (extra != null && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
+        }, settings, thenTheDay);
+    }
+
+    /** The same, with whatever {@code extra} adds to each hour's bill. */
+    Scan scanWith(BiConsumer<DailyBill, LocalDateTime> extra, CostAnomalies.Settings settings, boolean thenTheDay) {
         SplittableRandom rnd = new SplittableRandom(5);
         DailyBill b = new DailyBill();
         for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
             boolean day = h.getHour() >= 8 && h.getHour() < 20;
             b.addHour(h, "Amazon EC2", "i-fraud-train", "{\"team\": \"fraud\"}", noisy(rnd, day ? 40 : 10));
             b.addHour(h, "Amazon SageMaker", "ep-assistant", "{\"team\": \"llm\"}", noisy(rnd, 25));
-            if (extra != null && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
+            extra.accept(b, h);
         }
         try (TestLedger l = new TestLedger(dir)) {
             l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
@@ -84,6 +92,32 @@ class HourlyAnomaliesTest {
         assertThat(scan(new BigDecimal("60.00"), CostAnomalies.Settings.defaults(), false).found()).isEmpty();
         CostAnomalies.Settings fifty = CostAnomalies.Settings.defaults().with(new CostAnomalies.Thresholds(new BigDecimal("50"), new BigDecimal("20"), false));
         assertThat(scan(new BigDecimal("60.00"), fifty, false).found()).isNotEmpty().allSatisfy(a -> assertThat(a.hour()).isEqualTo(14));
+    }
+
+    /**
+     * A retraining job runs every other day for two hours at 230 an hour on a fresh instance, starting at a different
+     * hour each time (02, 07, 12, 17, 22, 03, 08:00). On the last day it starts at 14:00, an hour it never ran at: far
+     * outside the 14:00 hour's usual 40, but at the rate the team's runs always have, so no ticket. The same run at 900
+     * an hour, four times anything the team spent in an hour, is found at its first hour.
+     */
+    @Test
+    void hourly_jobStartingAtAnHourItNeverRanAt_atItsUsualRate_raisesNothing_butAFasterRunIsFound() {
+        assertThat(scanWith(retrainingEveryOtherDay(new BigDecimal("230.00")), CostAnomalies.Settings.defaults(), false).found()).isEmpty();
+        List<CostAnomaly> faster = scanWith(retrainingEveryOtherDay(new BigDecimal("900.00")), CostAnomalies.Settings.defaults(), false).found();
+        assertThat(faster).filteredOn(a -> a.dimension().equals("team") && a.value().equals("fraud"))
+                .singleElement().satisfies(a -> assertThat(a.hour()).isEqualTo(14));
+    }
+
+    /** The retraining runs of the test above, the last one (09-15 14:00) at {@code lastRate} an hour. */
+    static BiConsumer<DailyBill, LocalDateTime> retrainingEveryOtherDay(BigDecimal lastRate) {
+        return (b, h) -> {
+            int day = h.getDayOfMonth() - START.getDayOfMonth();
+            int run = (day - 1) / 2;
+            boolean running = day % 2 == 1 && day < 14 && Math.floorMod(h.getHour() - (2 + 5 * run) % 24, 24) < 2;
+            boolean last = !h.isBefore(RUNAWAY) && h.isBefore(RUNAWAY.plusHours(2));
+            if (running || last) b.addHour(h, "Amazon EC2", "i-retrain-" + h.toLocalDate(), "{\"team\": \"fraud\"}",
+                    last ? lastRate : new BigDecimal("230.00"));
+        };
     }
 
     /**
