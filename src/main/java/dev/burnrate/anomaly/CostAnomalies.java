@@ -287,11 +287,13 @@ public final class CostAnomalies {
         List<List<Candidate>> byTime = new ArrayList<>(incidents.values());
         byTime.sort(Comparator.comparing((List<Candidate> g) -> g.get(0).anomaly().day())
                 .thenComparing(g -> g.get(0).anomaly().hour(), Comparator.nullsFirst(Comparator.naturalOrder())));
-        // every anomaly of the 7 days before, stored or settled in this pass, with the incident it belongs to
+        // every anomaly of the 7 days before each, stored or settled in this pass, with the incident it belongs to (a
+        // scan of hours after a scan of days finds the days' anomalies stored, however long the scan)
         List<CostAnomaly> earlier = new ArrayList<>();
         if (!byTime.isEmpty()) {
             LocalDate first = byTime.get(0).get(0).anomaly().day();
-            earlier.addAll(store.list(first.minusDays(7), first.plusDays(1), 1000));
+            LocalDate last = byTime.get(byTime.size() - 1).get(0).anomaly().day();
+            earlier.addAll(store.list(first.minusDays(7), last.plusDays(1), Integer.MAX_VALUE));
         }
         List<CostAnomaly> out = new ArrayList<>();
         for (List<Candidate> members : byTime) {
@@ -318,11 +320,13 @@ public final class CostAnomalies {
     /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
     private static boolean continues(Candidate x, CostAnomaly e) {
         CostAnomaly a = x.anomaly();
-        // the earlier one began before this one's period ended: an hour of the day the daily anomaly judges counts
+        // the earlier one began before this one's period ended: an hour of the day the daily anomaly judges counts, and
+        // an hour judged after its day's anomaly was stored (a scan of days, then hours) is a part of that day
         LocalDateTime at = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
         LocalDateTime end = a.hour() == null ? at.plusDays(1) : at.plusHours(1);
         LocalDateTime then = e.day().atTime(e.hour() == null ? 0 : e.hour(), 0);
-        boolean earlier = then.isBefore(at) || e.hour() != null && a.hour() == null && then.isBefore(end);
+        boolean earlier = then.isBefore(at) || e.hour() != null && a.hour() == null && then.isBefore(end)
+                || e.hour() == null && a.hour() != null && e.day().equals(a.day());
         if (!earlier || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
                 || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
         return RootCause.sameCause(e.rootCause().get(0), a.rootCause().get(0), x.carriers()) && carries(x, e);

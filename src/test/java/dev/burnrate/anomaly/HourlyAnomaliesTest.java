@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,13 +46,22 @@ class HourlyAnomaliesTest {
 
     /** Hourly scan of 2026-09-15 (an extra charge at 14:00 if given); then, if asked, the daily scan of that day. */
     Scan scan(BigDecimal extra, CostAnomalies.Settings settings, boolean thenTheDay) {
-        return scanWith((b, h) -> {
-            if (extra != null && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
-        }, settings, thenTheDay);
+        return scanWith(runaway(extra), settings, d -> {
+            List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
+            if (thenTheDay) d.detect(RUNAWAY.toLocalDate().minusDays(1), RUNAWAY.toLocalDate().plusDays(1));
+            return found;
+        });
     }
 
-    /** The same, with whatever {@code extra} adds to each hour's bill. */
-    Scan scanWith(BiConsumer<DailyBill, LocalDateTime> extra, CostAnomalies.Settings settings, boolean thenTheDay) {
+    /** The runaway's charge at 14:00 of the last day, if given. */
+    static BiConsumer<DailyBill, LocalDateTime> runaway(BigDecimal extra) {
+        return (b, h) -> {
+            if (extra != null && h.equals(RUNAWAY)) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", extra);
+        };
+    }
+
+    /** The bill with whatever {@code extra} adds to each hour, judged by {@code scans} (what it returns is found). */
+    Scan scanWith(BiConsumer<DailyBill, LocalDateTime> extra, CostAnomalies.Settings settings, Function<CostAnomalies, List<CostAnomaly>> scans) {
         SplittableRandom rnd = new SplittableRandom(5);
         DailyBill b = new DailyBill();
         for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
@@ -67,8 +77,7 @@ class HourlyAnomaliesTest {
             CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts,
                     new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), settings,
                     new MutableClock(Instant.parse("2026-09-16T00:30:00Z")));
-            List<CostAnomaly> found = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
-            if (thenTheDay) d.detect(RUNAWAY.toLocalDate().minusDays(1), RUNAWAY.toLocalDate().plusDays(1));
+            List<CostAnomaly> found = scans.apply(d);
             return new Scan(found, store.list(null, null, 100), alerts.list(null, 10).stream().map(Alert::title).toList());
         }
     }
@@ -102,11 +111,14 @@ class HourlyAnomaliesTest {
      */
     @Test
     void hourly_jobStartingAtAnHourItNeverRanAt_atItsUsualRate_raisesNothing_butAFasterRunIsFound() {
-        assertThat(scanWith(retrainingEveryOtherDay(new BigDecimal("230.00")), CostAnomalies.Settings.defaults(), false).found()).isEmpty();
-        List<CostAnomaly> faster = scanWith(retrainingEveryOtherDay(new BigDecimal("900.00")), CostAnomalies.Settings.defaults(), false).found();
+        assertThat(scanWith(retrainingEveryOtherDay(new BigDecimal("230.00")), CostAnomalies.Settings.defaults(), HOURS).found()).isEmpty();
+        List<CostAnomaly> faster = scanWith(retrainingEveryOtherDay(new BigDecimal("900.00")), CostAnomalies.Settings.defaults(), HOURS).found();
         assertThat(faster).filteredOn(a -> a.dimension().equals("team") && a.value().equals("fraud"))
                 .singleElement().satisfies(a -> assertThat(a.hour()).isEqualTo(14));
     }
+
+    static final Function<CostAnomalies, List<CostAnomaly>> HOURS =
+            d -> d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
 
     /** The retraining runs of the test above, the last one (09-15 14:00) at {@code lastRate} an hour. */
     static BiConsumer<DailyBill, LocalDateTime> retrainingEveryOtherDay(BigDecimal lastRate) {
@@ -131,6 +143,28 @@ class HourlyAnomaliesTest {
         assertThat(days).as(s.stored().toString()).isNotEmpty();
         assertThat(Incident.of(s.stored())).as(s.stored().toString()).hasSize(1);
         assertThat(s.alerts()).hasSize(1);
+    }
+
+    /**
+     * The CLI's {@code anomalies --scan} judges the days first, then the hours, over many days: a runaway from 00:00
+     * (the demo's began at midnight), found in its hour after its day's anomaly was stored, continues that day's
+     * incident; and an earlier hour's incident (a 600-dollar hour of the llm team on 09-05, ten days before) does not
+     * narrow which stored anomalies the hours are compared with.
+     */
+    @Test
+    void hourly_scannedAfterItsDay_overTenDays_joinsTheDaysIncident_alertedOnce() {
+        Scan s = scanWith((b, h) -> {
+            if (h.equals(RUNAWAY.toLocalDate().atStartOfDay())) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", new BigDecimal("300.00"));
+            if (h.equals(LocalDateTime.of(2026, 9, 5, 14, 0))) b.addHour(h, "Amazon SageMaker", "ep-batch", "{\"team\": \"llm\"}", new BigDecimal("600.00"));
+        }, CostAnomalies.Settings.defaults(), d -> {
+            d.detect(RUNAWAY.toLocalDate().minusDays(1), RUNAWAY.toLocalDate().plusDays(1));
+            return d.detectHourly(LocalDateTime.of(2026, 9, 5, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
+        });
+        List<Incident> incidents = Incident.of(s.stored());
+        assertThat(incidents).as(s.stored().toString()).hasSize(2);
+        assertThat(s.stored()).filteredOn(a -> a.day().equals(RUNAWAY.toLocalDate())).extracting(CostAnomaly::incident).containsOnly(
+                s.stored().stream().filter(a -> a.hour() == null).findFirst().orElseThrow().incident());
+        assertThat(s.alerts()).hasSize(2).anyMatch(t -> t.contains("2026-09-05 14:00"));
     }
 
     @Test
