@@ -15,6 +15,9 @@ public interface AnomalyStore {
 
     boolean feedback(String id, CostAnomaly.Feedback verdict, String note);
 
+    /** Deletes what detection stored under this id unless people gave feedback on it; true when it was deleted. */
+    boolean retract(String id);
+
     /** Feedback of false_positive or expected on this scope within [from, to): later anomalies there are suppressed. */
     boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to);
 }

@@ -145,7 +145,26 @@ public final class CostAnomalies {
             for (CostReport.Row row : r.rows()) series.add(slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        return settle(found);
+        List<CostAnomaly> out = settle(found);
+        LocalDate f = from, t = to;
+        retractStale(out, store.list(from, to, Integer.MAX_VALUE).stream().filter(a -> a.hour() == null
+                && !a.day().isBefore(f) && a.day().isBefore(t)).toList());
+        return out;
+    }
+
+    /**
+     * A scan's judgement of its periods replaces the earlier one: what was stored for them and is not found again (the
+     * thresholds in burnrate.yaml were raised, drops are no longer watched, a late bill completed the day) is deleted,
+     * unless people gave feedback on it, and the alert it raised is resolved. Otherwise a list would keep rows that the
+     * configuration says are not anomalies.
+     */
+    private void retractStale(List<CostAnomaly> found, List<CostAnomaly> stored) {
+        java.util.Set<String> still = new java.util.HashSet<>();
+        for (CostAnomaly a : found) still.add(a.id());
+        for (CostAnomaly a : stored) {
+            if (still.contains(a.id()) || a.feedback() != null || !store.retract(a.id())) continue;
+            if (alerts != null && a.leadsIncident()) alerts.store().resolve("anomaly:" + a.id(), clock.instant(), "burnrate: no longer an anomaly at a rescan");
+        }
     }
 
     /**
@@ -175,7 +194,11 @@ public final class CostAnomalies {
             for (CostLedger.HourRow row : rows) series.add(slots, row.hour(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        return settle(found);
+        List<CostAnomaly> out = settle(found);
+        LocalDateTime f = from, t = to;
+        retractStale(out, store.list(from.toLocalDate(), t.toLocalDate().plusDays(1), Integer.MAX_VALUE).stream().filter(a -> a.hour() != null
+                && !a.day().atTime(a.hour(), 0).isBefore(f) && a.day().atTime(a.hour(), 0).isBefore(t)).toList());
+        return out;
     }
 
     /** Time slots of a series: its first slot, unit, length, season, the smallest impact that counts, the first slot judged. */
@@ -227,7 +250,7 @@ public final class CostAnomalies {
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
                         : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
                 if (impact.abs().compareTo(slots.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
-                if (hourly && impact.signum() > 0 && !abovePeak(exact, t, actual, slots.minImpact())) continue;
+                if (hourly && impact.signum() > 0 && !abovePeak(exact, t, actual, slots.minImpact(), settings.minPercent())) continue;
                 LocalDateTime at = slots.at(t);
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
@@ -248,19 +271,21 @@ public final class CostAnomalies {
     }
 
     /**
-     * Whether an hour's spend exceeds the scope's highest hour of the 14 days before it by at least the threshold. An
+     * Whether an hour's spend exceeds the scope's highest hour of the 14 days before it by both thresholds (the
+     * dollars and the percent: a training run 100 over the last run's 718 is the same run). An
      * hour is judged against its own hour of earlier days, but the jobs of a scope start at any hour: a training run of
      * 230 an hour every few days, starting at 03:00 one day and at 21:00 the next, is far outside either hour's usual
      * spend, yet its rate is the scope's ordinary one (on the demo such starts were most of an hourly ticket a day). A
      * rise in rate is what an hour can tell before the day ends: a runaway or a new cluster spends faster than anything
      * the scope ran in two weeks. A run that lasts longer than usual at its usual rate is the day's anomaly.
      */
-    private static boolean abovePeak(BigDecimal[] exact, int t, BigDecimal actual, BigDecimal minImpact) {
+    private static boolean abovePeak(BigDecimal[] exact, int t, BigDecimal actual, BigDecimal minImpact, BigDecimal minPercent) {
         BigDecimal peak = BigDecimal.ZERO;
         for (int i = Math.max(0, t - 14 * 24); i < t; i++) {
             if (exact[i] != null && exact[i].compareTo(peak) > 0) peak = exact[i];
         }
-        return actual.subtract(peak).compareTo(minImpact) >= 0;
+        BigDecimal above = actual.subtract(peak);
+        return above.compareTo(minImpact) >= 0 && above.multiply(BigDecimal.valueOf(100)).compareTo(minPercent.multiply(peak)) >= 0;
     }
 
     /**
@@ -464,15 +489,21 @@ public final class CostAnomalies {
     }
 
     /**
-     * Records people's verdict on an anomaly; false positive or expected also resolves its incident's alert (the page
+     * Records people's verdict on an anomaly and the other scopes of its incident; false positive or expected also resolves its incident's alert (the page
      * is answered: it should not stay open as though nobody had looked), as a dismissed recommendation's ticket is.
      * False when there is no such anomaly.
      */
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor) {
         java.util.Optional<CostAnomaly> a = store.find(id);
         if (a.isEmpty() || !store.feedback(id, verdict, note)) return false;
+        String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
+        // the verdict is on the incident: its other scopes (the same day's, and later days' that continued it) get it
+        // too, so each is silenced for its own 7 days, and a list of every scope shows it on all of them
+        LocalDate day = store.find(lead).map(CostAnomaly::day).orElse(a.get().day());
+        for (CostAnomaly m : store.list(day, day.plusDays(8), Integer.MAX_VALUE)) {
+            if (!m.id().equals(id) && (m.id().equals(lead) || lead.equals(m.incident()))) store.feedback(m.id(), verdict, note);
+        }
         if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
-            String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
             alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);
         }
         return true;

@@ -134,6 +134,23 @@ public final class DuckAnomalyStore implements AnomalyStore {
     }
 
     @Override
+    public synchronized boolean retract(String id) {
+        try (Connection c = db.connect()) {
+            return retract(c, id);
+        } catch (SQLException e) {
+            throw new StoreException("cannot retract anomaly " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The retraction on a connection (the embedded file's, or the shared state's transaction). */
+    static boolean retract(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM anomaly WHERE id = ? AND feedback IS NULL")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    @Override
     public boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to) {
         try (Connection c = db.connect()) {
             return dismissedRecently(c, dimension, value, from, to);

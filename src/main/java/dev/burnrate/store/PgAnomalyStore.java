@@ -86,6 +86,17 @@ public final class PgAnomalyStore implements AnomalyStore {
     }
 
     @Override
+    public boolean retract(String id) {
+        return state.inTransaction(() -> {
+            try {
+                return DuckAnomalyStore.retract(state.connection(), id);
+            } catch (SQLException e) {
+                throw new StoreException("cannot retract anomaly " + id + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
     public boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to) {
         return state.inTransaction(() -> {
             try {

@@ -213,6 +213,44 @@ class CostAnomaliesTest {
             // the retrain's +2,400 and the spike's +2,000 pass 2,000; the cluster's +1,500 and the S3 price's +120 do not
             assertThat(configured).extracting(CostAnomaly::day).contains(RETRAIN).doesNotContain(CLUSTER, PRICE);
             assertThat(configured).allMatch(a -> a.impact().abs().compareTo(new BigDecimal("2000")) >= 0);
+            // the rescan's judgement replaces the first one's: what the larger threshold does not keep is no longer listed
+            assertThat(new DuckAnomalyStore(l.db).list(MONTH, END, 1000)).extracting(CostAnomaly::day).contains(RETRAIN).doesNotContain(CLUSTER, PRICE);
+        }
+    }
+
+    /**
+     * A rescan that no longer finds an anomaly resolves the alert it raised, and keeps what people said: an anomaly
+     * with feedback stays listed with it.
+     */
+    @Test
+    void rescanWithALargerThreshold_resolvesTheAlertsOfWhatItDrops_andKeepsWhatHasFeedback() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
+                    .findFirst().orElseThrow();
+            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.TRUE_POSITIVE, "price change")).isTrue();
+            CostAnomaly cluster = r.store().list(CLUSTER, CLUSTER.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
+            Alerts alerts = new Alerts(r.alerts(), new MutableClock(Instant.parse("2026-09-07T06:00:00Z")), Map.of(), Duration.ZERO, null);
+            new CostAnomalies(l.costs, r.store(), alerts, CostAnomalies.Settings.defaults().with(
+                    new CostAnomalies.Thresholds(new BigDecimal("2000"), new BigDecimal("20"), false)),
+                    new MutableClock(Instant.parse("2026-09-07T06:00:00Z"))).detect(MONTH, END);
+            assertThat(r.store().find(cluster.id())).isEmpty();
+            assertThat(r.alerts().list(null, 100)).filteredOn(a -> a.title().contains(" on " + CLUSTER + ":")).isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.state()).isEqualTo(Alert.State.RESOLVED));
+            assertThat(r.store().find(s3.id())).hasValueSatisfying(a -> assertThat(a.feedback()).isEqualTo("true_positive"));
+        }
+    }
+
+    /** A verdict on an incident's lead is the verdict on every scope it was seen in. */
+    @Test
+    void feedbackOnAnIncident_isRecordedOnEveryScopeOfIt() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            CostAnomaly lead = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident)
+                    .filter(a -> a.incident() != null).findFirst().orElseThrow();
+            assertThat(r.detector().feedback(lead.id(), CostAnomaly.Feedback.FALSE_POSITIVE, "planned backfill", "ana")).isTrue();
+            List<CostAnomaly> scopes = r.store().list(RETRAIN, RETRAIN.plusDays(8), 100).stream().filter(a -> lead.id().equals(a.incident())).toList();
+            assertThat(scopes).hasSizeGreaterThan(1).allSatisfy(a -> assertThat(a.feedback()).isEqualTo("false_positive"));
         }
     }
 
