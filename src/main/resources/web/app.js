@@ -664,10 +664,11 @@ pages.anomalies = async params => {
   const want = params && params.get('id');
   $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('One row per incident: its expected range, what explains the change and the other scopes it was seen in', [
     { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
-    { label: 'Scope', value: r => `${r.dimension}=${r.value}` },
+    { label: 'Scope', value: r => `${r.dimension}=${r.value}` + (r.scopeName ? ` (${r.scopeName})` : '') },
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
     { label: 'Expected', num: true, value: r => `${amount(r.expected, r.currency)} (${amount(r.expectedLow, r.currency)} – ${amount(r.expectedHigh, r.currency)})` },
     { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+    { label: 'Impact to date', num: true, value: r => r.course ? `${money(r.course.impact, r.currency)} over ${r.course.days} day${r.course.days === 1 ? '' : 's'}${r.course.ongoing ? ', ongoing' : ''}` : money(r.impact, r.currency) },
     { label: 'Severity', html: r => severityBadge(r.severity) },
     { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
       `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}${c.share === null || c.share === undefined ? '' : ` (${esc(String(Math.round(Number(c.share) * 100)))}% of the change)`}</li>`).join('')}</ul>` },

@@ -57,12 +57,18 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         .collect(java.util.stream.Collectors.joining("; "));
                 String also = i.alsoSeenIn().stream().map(o -> o.dimension() + "=" + o.value() + (o.when().equals(a.when()) ? "" : " (" + o.when() + ")"))
                         .collect(java.util.stream.Collectors.joining("; "));
-                rows.add(java.util.List.of(a.id(), a.when(), a.dimension() + "=" + a.value(), a.currency(), Output.money(a.actual(), a.currency()),
-                        Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()), String.format(java.util.Locale.ROOT, "%.2f", a.score()),
+                String scope = a.dimension() + "=" + a.value();
+                String named = s.costAnomalies().scopeName(a).map(n -> scope + " (" + n + ")").orElse(scope);
+                java.util.Optional<dev.burnrate.anomaly.CostAnomalies.Course> course = s.costAnomalies().course(a);
+                rows.add(java.util.List.of(a.id(), a.when(), new Output.Text(named, scope), a.currency(), Output.money(a.actual(), a.currency()),
+                        Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()),
+                        Output.money(course.map(dev.burnrate.anomaly.CostAnomalies.Course::impact).orElse(a.impact()), a.currency()),
+                        course.map(c -> String.valueOf(c.days())).orElse(""), course.map(c -> c.ongoing() ? "yes" : "no").orElse(""),
+                        String.format(java.util.Locale.ROOT, "%.2f", a.score()),
                         a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
             }
-            Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "score",
-                    "severity", "root_cause", "also_seen_in", "feedback"), rows, null);
+            Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "impact_to_date",
+                    "days", "ongoing", "score", "severity", "root_cause", "also_seen_in", "feedback"), rows, null);
         }
         return 0;
     }

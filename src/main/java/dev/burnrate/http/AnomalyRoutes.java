@@ -86,6 +86,7 @@ final class AnomalyRoutes {
         m.put("grain", a.hour() == null ? "day" : "hour");
         m.put("dimension", a.dimension());
         m.put("value", a.value());
+        m.put("scopeName", detector.scopeName(a).orElse(null));
         m.put("currency", a.currency());
         m.put("actual", a.actual().toPlainString());
         m.put("expected", a.expected().toPlainString());
@@ -104,6 +105,15 @@ final class AnomalyRoutes {
             r.put("share", c.share() == null ? null : c.share().toPlainString());
             return r;
         }).toList());
+        m.put("course", detector.course(a).map(c -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("from", c.from().toString());
+            x.put("through", c.through().toString());
+            x.put("days", c.days());
+            x.put("impact", c.impact().toPlainString());
+            x.put("ongoing", c.ongoing());
+            return x;
+        }).orElse(null));
         m.put("incident", a.incident());
         m.put("changesBefore", detector.changesBefore(a).stream().map(e -> {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -241,6 +241,28 @@ class CostAnomaliesTest {
         }
     }
 
+    /**
+     * The untagged cluster's 1,500 a day runs from its first day to the end of the bill (20 days): its course is that
+     * long, ongoing, about 20 × 1,500; the retrain's ×4 was one day and is over.
+     */
+    @Test
+    void course_ofALevelThatStays_runsToTheLastBilledDay_andOfAOneDayRunaway_isThatDay() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            CostAnomaly cluster = r.store().list(CLUSTER, CLUSTER.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
+            CostAnomalies.Course c = r.detector().course(cluster).orElseThrow();
+            assertThat(c.ongoing()).isTrue();
+            assertThat(c.through()).isEqualTo(END.minusDays(1));
+            assertThat(c.days()).isEqualTo(20);
+            assertThat(c.impact()).isBetween(new BigDecimal("27000"), new BigDecimal("33000"));
+            CostAnomaly retrain = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
+            CostAnomalies.Course once = r.detector().course(retrain).orElseThrow();
+            assertThat(once.ongoing()).isFalse();
+            assertThat(once.days()).isEqualTo(1);
+            assertThat(once.impact()).isEqualByComparingTo(retrain.impact());
+        }
+    }
+
     /** A verdict on an incident's lead is the verdict on every scope it was seen in. */
     @Test
     void feedbackOnAnIncident_isRecordedOnEveryScopeOfIt() {

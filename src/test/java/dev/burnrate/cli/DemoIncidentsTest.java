@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.alert.Alert;
 import dev.burnrate.anomaly.CostAnomaly;
+import dev.burnrate.anomaly.CostAnomalies;
 import dev.burnrate.anomaly.Incident;
 import dev.burnrate.app.Wiring;
 import dev.burnrate.ledger.CostBasis;
@@ -107,6 +108,24 @@ class DemoIncidentsTest {
         // the untagged spend itself is one of its scopes: the same day, or a day later once that noisier series has moved
         assertThat(seenIn(first, "team", "__unallocated__") || seenIn(first, "model", "__unallocated__")).as(described()).isTrue();
         assertThat(first.alsoSeenIn()).allSatisfy(a -> assertThat(a.day()).isBetween(CLUSTER, CLUSTER.plusDays(2)));
+        // the detector learns the new level in days, but the money keeps going: its course runs to the last ended day
+        CostAnomalies.Course course = s.costAnomalies().course(first.lead()).orElseThrow();
+        assertThat(course.ongoing()).isTrue();
+        assertThat(course.through()).isEqualTo(NOW.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1));
+        assertThat(course.days()).isEqualTo(9);
+        assertThat(course.impact()).isGreaterThan(first.lead().impact().multiply(BigDecimal.valueOf(6)));
+    }
+
+    /** The runaway lasted its day: its course is that day; and an account is named as the bill names it, not by its number. */
+    @Test
+    void runawayRetrain_lastedOneDay_andAnAccountScopeIsShownByItsName() {
+        Incident runaway = incidents.stream().filter(i -> i.lead().day().equals(RUNAWAY) && seenIn(i, "team", "fraud")).findFirst().orElseThrow();
+        CostAnomalies.Course course = s.costAnomalies().course(runaway.lead()).orElseThrow();
+        assertThat(course.ongoing()).isFalse();
+        assertThat(course.days()).isEqualTo(1);
+        assertThat(course.impact()).isEqualByComparingTo(runaway.lead().impact());
+        assertThat(s.alerts().list(null, 1000)).filteredOn(a -> a.source().equals("anomaly") && a.title().contains("SubAccountId=")).extracting(Alert::title)
+                .isNotEmpty().allSatisfy(t -> assertThat(t).matches("Spend anomaly SubAccountId=\\d+ \\([a-z-]+\\) on .*"));
     }
 
     @Test

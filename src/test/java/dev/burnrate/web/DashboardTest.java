@@ -291,6 +291,10 @@ class DashboardTest {
         for (JsonNode a : anomalies) {
             for (JsonNode o : a.get("alsoSeenIn")) assertThat(text("#anomalies")).contains(o.get("dimension").asText() + "=" + o.get("value").asText());
             if (!a.get("rootCause").isEmpty()) assertThat(text("#anomalies")).contains("% of the change");
+            // an account by its name, and what the incident has cost so far (the untagged cluster is still running)
+            if (!a.get("scopeName").isNull()) assertThat(text("#anomalies")).contains(a.get("value").asText() + " (" + a.get("scopeName").asText() + ")");
+            if (!a.get("course").isNull()) assertThat(text("#anomalies")).contains(money(a.get("course").get("impact").asText()) + " USD over "
+                    + a.get("course").get("days").asInt() + " day");
         }
         finish("anomalies");
     }
