@@ -265,10 +265,20 @@ public final class CostAnomalies {
                         .stream().map(b -> atExpected(b, expected)).toList();
                 CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
                         dim.name(), value, currency, actual, expected, money(Math.max(0, s.expected()[t] - band)),
-                        money(s.expected()[t] + band), impact, s.score()[t], severity, RootCause.rank(breakdowns, sign), null, suppressed, null);
+                        money(s.expected()[t] + band), impact, s.score()[t], severity, ofImpact(RootCause.rank(breakdowns, sign), impact), null, suppressed, null);
                 found.add(new Candidate(a, RootCause.all(breakdowns, sign)));
             }
         }
+    }
+
+    /**
+     * Each contributor's share as a part of the impact shown beside it. Root cause ranks on shares of its breakdown's
+     * own change, which is the impact only where the usual mix could be taken at the size the detector expected; where
+     * it could not (credits in the mix), a job's 32,040.59 read 98% of an impact of 33,303.38 (it is 96%).
+     */
+    private static List<CostAnomaly.Contributor> ofImpact(List<CostAnomaly.Contributor> causes, BigDecimal impact) {
+        return causes.stream().map(c -> new CostAnomaly.Contributor(c.dimension(), c.value(), c.actual(), c.baseline(), c.delta(),
+                impact.signum() == 0 ? c.share() : c.delta().divide(impact, 2, RoundingMode.HALF_EVEN))).toList();
     }
 
     /**

@@ -116,6 +116,13 @@ class DemoIncidentsTest {
         assertThat(course.impact()).isGreaterThan(first.lead().impact().multiply(BigDecimal.valueOf(6)));
     }
 
+    /** A share beside an impact is of that impact, also where the scope's usual mix holds credits. */
+    @Test
+    void everyCause_showsItsShareOfTheImpactBesideIt() {
+        assertThat(s.anomalies().list(null, null, 1000)).isNotEmpty().allSatisfy(a -> assertThat(a.rootCause()).allSatisfy(c ->
+                assertThat(c.share()).as(a.id() + " " + c).isEqualByComparingTo(c.delta().divide(a.impact(), 2, java.math.RoundingMode.HALF_EVEN))));
+    }
+
     /** The runaway lasted its day: its course is that day; and an account is named as the bill names it, not by its number. */
     @Test
     void runawayRetrain_lastedOneDay_andAnAccountScopeIsShownByItsName() {
