@@ -24,7 +24,9 @@ public record Alert(String id, String source, Severity severity, String dedupKey
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(dedupKey, "dedupKey");
         Objects.requireNonNull(title, "title");
-        details = Map.copyOf(details);
+        // in the order they were written (scope, day, actual, expected, impact, causes): Map.copyOf scrambled it in
+        // every channel's message and in `alerts` listings
+        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
         channels = List.copyOf(channels);
         Objects.requireNonNull(createdAt, "createdAt");
         state = state == null ? State.OPEN : state;

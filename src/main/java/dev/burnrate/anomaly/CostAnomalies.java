@@ -497,7 +497,25 @@ public final class CostAnomalies {
                 "Spend anomaly " + scope + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top,
                 "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
                 d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
-                "Check the top contributors; stop runaway jobs, or mark the anomaly 'expected' to silence this scope for 7 days.", List.of());
+                action(a, related), List.of());
+    }
+
+    /** What to do first, from what the incident is: a job's run, resources nobody tagged, or another rise. */
+    static String action(CostAnomaly a, List<CostAnomaly> related) {
+        String silence = " If it was planned, mark the anomaly 'expected' to silence its scopes for 7 days.";
+        CostAnomaly.Contributor first = a.rootCause().isEmpty() ? null : a.rootCause().get(0);
+        if (first != null && first.dimension().equals("job")) {
+            return "Check job " + first.value() + " (burnrate jobs lists its runs): stop it if it is a runaway, and see what started it." + silence;
+        }
+        // untagged: a scope of the incident is, or a cause names, spend no team's tags claim
+        boolean untagged = java.util.stream.Stream.concat(java.util.stream.Stream.of(a), related.stream())
+                .anyMatch(x -> x.value().equals(dev.burnrate.ledger.Buckets.UNALLOCATED))
+                || a.rootCause().stream().anyMatch(c -> c.dimension().equals("team") && c.value().equals(dev.burnrate.ledger.Buckets.UNALLOCATED));
+        if (untagged) {
+            return "Spend nobody's tags claim: find the owner of the resources named, tag them (team, model) so they are charged"
+                    + " back, and stop them if nobody claims them." + silence;
+        }
+        return "Check the top contributors and stop what should not be running." + silence;
     }
 
     /**

@@ -180,6 +180,8 @@ class CostAnomaliesTest {
             Alert retrain = onRetrainDay.get(0);
             assertThat(retrain.title() + retrain.details().get("also seen in")).contains("team=fraud").contains("model=fraud-detector");
             assertThat(retrain.details()).containsKeys("actual", "expected", "impact", "cause 1", "also seen in").containsEntry("team", "fraud");
+            // read back from the store in the order written: what, when, how much, then why
+            assertThat(List.copyOf(retrain.details().keySet()).subList(0, 6)).containsExactly("scope", "day", "actual", "expected", "impact", "team");
             assertThat(retrain.severity()).isEqualTo(Alert.Severity.PAGE);
             // a link that opens the anomalies view on this anomaly, and amounts for people in cents
             assertThat(retrain.link()).startsWith("http://burnrate.example/#/anomalies?id=");

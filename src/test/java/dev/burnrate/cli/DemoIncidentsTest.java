@@ -116,6 +116,16 @@ class DemoIncidentsTest {
         assertThat(course.impact()).isGreaterThan(first.lead().impact().multiply(BigDecimal.valueOf(6)));
     }
 
+    /** The alert says what to do about what it is: the runaway's job, the cluster's untagged instances. */
+    @Test
+    void eachIncidentsAlert_recommendsWhatFitsIt() {
+        List<Alert> anomalyAlerts = s.alerts().list(null, 1000).stream().filter(a -> a.source().equals("anomaly")).toList();
+        assertThat(anomalyAlerts).filteredOn(a -> a.title().contains("fraud-detector-retrain-loop-1")).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.recommendedAction()).startsWith("Check job fraud-detector-retrain-loop-1"));
+        assertThat(anomalyAlerts).filteredOn(a -> a.title().contains("i-0untagged")).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.recommendedAction()).contains("tag them"));
+    }
+
     /** A share beside an impact is of that impact, also where the scope's usual mix holds credits. */
     @Test
     void everyCause_showsItsShareOfTheImpactBesideIt() {
