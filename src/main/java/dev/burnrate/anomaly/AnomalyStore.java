@@ -13,6 +13,9 @@ public interface AnomalyStore {
 
     Optional<CostAnomaly> find(String id);
 
+    /** The anomaly with this id and every anomaly whose incident it is. */
+    List<CostAnomaly> incident(String id);
+
     boolean feedback(String id, CostAnomaly.Feedback verdict, String note);
 
     /** Deletes what detection stored under this id unless people gave feedback on it; true when it was deleted. */

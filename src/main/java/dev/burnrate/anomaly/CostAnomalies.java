@@ -146,24 +146,29 @@ public final class CostAnomalies {
             for (CostReport.Row row : r.rows()) series.add(slots, row.period().atStartOfDay(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        List<CostAnomaly> out = settle(found);
-        LocalDate f = from, t = to;
-        retractStale(out, store.list(from, to, Integer.MAX_VALUE).stream().filter(a -> a.hour() == null
-                && !a.day().isBefore(f) && a.day().isBefore(t)).toList());
-        return out;
+        retractStale(found, from, to);
+        return settle(found);
     }
 
     /**
-     * A scan's judgement of its periods replaces the earlier one: what was stored for them and is not found again (the
+     * A scan's judgement of its days replaces the earlier one: a day's anomaly stored before and not found again (the
      * thresholds in burnrate.yaml were raised, drops are no longer watched, a late bill completed the day) is deleted,
-     * unless people gave feedback on it, and the alert it raised is resolved. Otherwise a list would keep rows that the
-     * configuration says are not anomalies.
+     * unless people gave feedback on it, and the alert it raised is resolved; otherwise a list keeps rows the
+     * configuration says are not anomalies. It is done before the incidents are settled, so nothing found now
+     * continues an incident that is going away. An anomaly that heads an incident which goes on in periods this scan
+     * does not judge (an hour of it, or days outside the scan) is kept, with its alert: it is that incident's start.
+     * Days only: a day's series starts at the ledger's first day, so the same bill gives the same verdict however often
+     * it is judged, while an hour's series starts 14 days before the scan and a rescan an hour later may differ.
      */
-    private void retractStale(List<CostAnomaly> found, List<CostAnomaly> stored) {
+    private void retractStale(List<Candidate> found, LocalDate from, LocalDate to) {
         java.util.Set<String> still = new java.util.HashSet<>();
-        for (CostAnomaly a : found) still.add(a.id());
+        for (Candidate c : found) still.add(c.anomaly().id());
+        List<CostAnomaly> stored = store.list(from.minusDays(7), to.plusDays(8), Integer.MAX_VALUE);
+        java.util.function.Predicate<CostAnomaly> judged = a -> a.hour() == null && !a.day().isBefore(from) && a.day().isBefore(to);
         for (CostAnomaly a : stored) {
-            if (still.contains(a.id()) || a.feedback() != null || !store.retract(a.id())) continue;
+            if (!judged.test(a) || still.contains(a.id()) || a.feedback() != null) continue;
+            boolean goesOn = stored.stream().anyMatch(m -> a.id().equals(m.incident()) && !m.id().equals(a.id()) && !judged.test(m));
+            if (goesOn || !store.retract(a.id())) continue;
             if (alerts != null && a.leadsIncident()) alerts.store().resolve("anomaly:" + a.id(), clock.instant(), "burnrate: no longer an anomaly at a rescan");
         }
     }
@@ -195,11 +200,7 @@ public final class CostAnomalies {
             for (CostLedger.HourRow row : rows) series.add(slots, row.hour(), row.keys().get(0), row.cost());
             judge(dim, series, slots, found);
         }
-        List<CostAnomaly> out = settle(found);
-        LocalDateTime f = from, t = to;
-        retractStale(out, store.list(from.toLocalDate(), t.toLocalDate().plusDays(1), Integer.MAX_VALUE).stream().filter(a -> a.hour() != null
-                && !a.day().atTime(a.hour(), 0).isBefore(f) && a.day().atTime(a.hour(), 0).isBefore(t)).toList());
-        return out;
+        return settle(found);
     }
 
     /** Time slots of a series: its first slot, unit, length, season, the smallest impact that counts, the first slot judged. */
@@ -522,28 +523,43 @@ public final class CostAnomalies {
      * The course of a day's anomaly up to the last day the bills reach: the days from its own on which the scope's spend
      * stayed outside the band expected before it (above it for a rise), and the impact over them against that day's
      * expected amount. The detector learns a new level within days (the untagged cluster's next days are not anomalies
-     * any more), but the money keeps going: the cluster's incident is +10,910 on its first day and about 85,000 over
+     * any more), but the money keeps going: the cluster's incident is +10,910 on its first day and about 84,000 over
      * the nine days it has run, and still running. Ongoing when the spend has not come back by the last billed day.
      * Empty for an hour's anomaly (an hour's course is its day's).
      */
     public Optional<Course> course(CostAnomaly a) {
-        if (a.hour() != null) return Optional.empty();
-        Field dim = Field.parse(a.dimension()).orElse(null);
-        if (dim == null) return Optional.empty();
-        LocalDate end = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        LocalDate billed = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).orElse(a.day().plusDays(1));
-        if (billed.isBefore(end)) end = billed;
-        if (!end.isAfter(a.day())) end = a.day().plusDays(1);
-        Map<LocalDate, BigDecimal> daily = new TreeMap<>();
-        for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), a.day(), end, Granularity.DAY, CostBasis.EFFECTIVE,
-                Map.of(dim, List.of(a.value())))).rows()) {
-            if (row.cost().currency().equals(a.currency())) daily.merge(row.period(), row.cost().amount(), BigDecimal::add);
+        return Optional.ofNullable(courses(List.of(a)).get(a.id()));
+    }
+
+    /** {@link #course} of many anomalies (a listing), with one ledger query per dimension; keyed by anomaly id. */
+    public Map<String, Course> courses(List<CostAnomaly> anomalies) {
+        Map<String, Course> out = new java.util.HashMap<>();
+        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        LocalDate end = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).filter(b -> b.isBefore(today)).orElse(today);
+        Map<String, List<CostAnomaly>> byDimension = new TreeMap<>();
+        for (CostAnomaly a : anomalies) if (a.hour() == null) byDimension.computeIfAbsent(a.dimension(), k -> new ArrayList<>()).add(a);
+        for (Map.Entry<String, List<CostAnomaly>> e : byDimension.entrySet()) {
+            Field dim = Field.parse(e.getKey()).orElse(null);
+            if (dim == null) continue;
+            LocalDate first = e.getValue().stream().map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow();
+            Map<List<String>, BigDecimal> daily = new java.util.HashMap<>(); // (value, currency, day) -> spend
+            if (end.isAfter(first)) {
+                for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), first, end, Granularity.DAY, CostBasis.EFFECTIVE,
+                        Map.of(dim, e.getValue().stream().map(CostAnomaly::value).distinct().toList()))).rows()) {
+                    daily.merge(List.of(String.valueOf(row.keys().get(0)), row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
+                }
+            }
+            for (CostAnomaly a : e.getValue()) out.put(a.id(), course(a, daily, end));
         }
+        return out;
+    }
+
+    private static Course course(CostAnomaly a, Map<List<String>, BigDecimal> daily, LocalDate end) {
         BigDecimal impact = a.impact();
         LocalDate through = a.day();
         boolean ongoing = true;
         for (LocalDate d = a.day().plusDays(1); d.isBefore(end); d = d.plusDays(1)) {
-            BigDecimal actual = daily.getOrDefault(d, BigDecimal.ZERO);
+            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO);
             boolean outside = a.impact().signum() >= 0 ? actual.compareTo(a.high()) > 0 : actual.compareTo(a.low()) < 0;
             if (!outside) {
                 ongoing = false;
@@ -552,7 +568,7 @@ public final class CostAnomalies {
             impact = impact.add(actual.subtract(a.expected()));
             through = d;
         }
-        return Optional.of(new Course(a.day(), through, (int) ChronoUnit.DAYS.between(a.day(), through) + 1, impact, ongoing));
+        return new Course(a.day(), through, (int) ChronoUnit.DAYS.between(a.day(), through) + 1, impact, ongoing);
     }
 
     /** See {@link #course}: the days [from, through] the spend stayed outside the band, their impact, and whether it still does. */
@@ -564,12 +580,24 @@ public final class CostAnomalies {
      * ({@code SubAccountId=200000044824} is {@code ml-training}); empty otherwise.
      */
     public Optional<String> scopeName(CostAnomaly a) {
-        if (!a.dimension().equals("SubAccountId")) return Optional.empty();
+        return Optional.ofNullable(scopeNames(List.of(a)).get(a.value()));
+    }
+
+    /** {@link #scopeName} of the accounts among many anomalies, with one ledger query; keyed by account id. */
+    public Map<String, String> scopeNames(List<CostAnomaly> anomalies) {
+        List<CostAnomaly> accounts = anomalies.stream().filter(a -> a.dimension().equals("SubAccountId")).toList();
+        if (accounts.isEmpty()) return Map.of();
         Field id = Field.parse("SubAccountId").orElseThrow();
         Field name = Field.parse("SubAccountName").orElseThrow();
-        return ledger.costs(new CostQuery(List.of(name), a.day().minusDays(31), a.day().plusDays(1), Granularity.NONE, CostBasis.EFFECTIVE,
-                        Map.of(id, List.of(a.value())))).rows().stream()
-                .map(r -> r.keys().get(0)).filter(n -> n != null && !n.isBlank() && !n.equals(a.value())).findFirst();
+        LocalDate from = accounts.stream().map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow().minusDays(31);
+        LocalDate to = accounts.stream().map(CostAnomaly::day).max(LocalDate::compareTo).orElseThrow().plusDays(1);
+        Map<String, String> out = new TreeMap<>();
+        for (CostReport.Row r : ledger.costs(new CostQuery(List.of(id, name), from, to, Granularity.NONE, CostBasis.EFFECTIVE,
+                Map.of(id, accounts.stream().map(CostAnomaly::value).distinct().toList()))).rows()) {
+            String n = r.keys().get(1);
+            if (r.keys().get(0) != null && n != null && !n.isBlank() && !n.equals(r.keys().get(0))) out.putIfAbsent(r.keys().get(0), n);
+        }
+        return out;
     }
 
     /**
@@ -578,14 +606,22 @@ public final class CostAnomalies {
      * False when there is no such anomaly.
      */
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor) {
+        return feedback(id, verdict, note, actor, a -> true);
+    }
+
+    /**
+     * The same for a caller who may only answer for some scopes ({@code mayAnswer}: a team's token, its team's
+     * anomalies): the verdict reaches only those of the incident's other scopes (a team's verdict must not silence an
+     * account, a service or another team).
+     */
+    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor, java.util.function.Predicate<CostAnomaly> mayAnswer) {
         java.util.Optional<CostAnomaly> a = store.find(id);
         if (a.isEmpty() || !store.feedback(id, verdict, note)) return false;
         String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
         // the verdict is on the incident: its other scopes (the same day's, and later days' that continued it) get it
         // too, so each is silenced for its own 7 days, and a list of every scope shows it on all of them
-        LocalDate day = store.find(lead).map(CostAnomaly::day).orElse(a.get().day());
-        for (CostAnomaly m : store.list(day, day.plusDays(8), Integer.MAX_VALUE)) {
-            if (!m.id().equals(id) && (m.id().equals(lead) || lead.equals(m.incident()))) store.feedback(m.id(), verdict, note);
+        for (CostAnomaly m : store.incident(lead)) {
+            if (!m.id().equals(id) && mayAnswer.test(m)) store.feedback(m.id(), verdict, note);
         }
         if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
             alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** /api/v1/anomalies: list, detect over a window, feedback. */
 final class AnomalyRoutes {
@@ -36,8 +37,8 @@ final class AnomalyRoutes {
                     .stream().filter(a -> visible(ctx, a)).toList();
             // by default one row per incident (its lead, naming the other scopes); ?scopes=all lists every scope's anomaly
             boolean every = "all".equals(ctx.queryParam("scopes"));
-            ctx.json(Map.of("anomalies", every ? all.stream().map(a -> json(a, List.of())).toList()
-                    : Incident.of(all).stream().map(i -> json(i.lead(), i.alsoSeenIn())).toList()));
+            List<Incident> rows = every ? all.stream().map(a -> new Incident(a, List.of())).toList() : Incident.of(all);
+            ctx.json(Map.of("anomalies", rows(rows)));
         }, Access.Scope.TEAM_ROWS);
         app.post("/api/v1/anomalies/detect", ctx -> {
             LocalDate to = CostQueryParser.date("to", ctx.queryParam("to"));
@@ -47,7 +48,7 @@ final class AnomalyRoutes {
             List<CostAnomaly> found = "hour".equals(ctx.queryParam("grain"))
                     ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
                     : detector.detect(from, to);
-            ctx.json(Map.of("anomalies", found.stream().map(a -> json(a, List.of())).toList()));
+            ctx.json(Map.of("anomalies", rows(found.stream().map(a -> new Incident(a, List.of())).toList())));
         }, Access.Scope.ALL_TEAMS);
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback, Access.Scope.TEAM_OBJECT);
     }
@@ -71,14 +72,23 @@ final class AnomalyRoutes {
             throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
         }
         if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
-                || !detector.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name())) {
+                || !detector.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name(), a -> visible(ctx, a))) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }
-        ctx.json(json(store.find(ctx.pathParam("id")).orElseThrow(), List.of()));
+        ctx.json(rows(List.of(new Incident(store.find(ctx.pathParam("id")).orElseThrow(), List.of()))).get(0));
     }
 
-    private Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn) {
+    /** The rows as JSON, with each one's course and account name looked up once for all of them. */
+    private List<Map<String, Object>> rows(List<Incident> rows) {
+        List<CostAnomaly> leads = rows.stream().map(Incident::lead).toList();
+        Map<String, CostAnomalies.Course> courses = detector.courses(leads);
+        Map<String, String> names = detector.scopeNames(leads);
+        return rows.stream().map(i -> json(i.lead(), i.alsoSeenIn(), courses.get(i.lead().id()),
+                i.lead().dimension().equals("SubAccountId") ? names.get(i.lead().value()) : null)).toList();
+    }
+
+    private Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn, CostAnomalies.Course course, String scopeName) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("day", a.day().toString());
@@ -86,7 +96,7 @@ final class AnomalyRoutes {
         m.put("grain", a.hour() == null ? "day" : "hour");
         m.put("dimension", a.dimension());
         m.put("value", a.value());
-        m.put("scopeName", detector.scopeName(a).orElse(null));
+        m.put("scopeName", scopeName);
         m.put("currency", a.currency());
         m.put("actual", a.actual().toPlainString());
         m.put("expected", a.expected().toPlainString());
@@ -105,7 +115,7 @@ final class AnomalyRoutes {
             r.put("share", c.share() == null ? null : c.share().toPlainString());
             return r;
         }).toList());
-        m.put("course", detector.course(a).map(c -> {
+        m.put("course", Optional.ofNullable(course).map(c -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("from", c.from().toString());
             x.put("through", c.through().toString());

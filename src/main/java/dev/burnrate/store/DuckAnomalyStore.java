@@ -134,6 +134,17 @@ public final class DuckAnomalyStore implements AnomalyStore {
     }
 
     @Override
+    public List<CostAnomaly> incident(String id) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM anomaly WHERE id = ? OR incident = ? ORDER BY day, hour NULLS FIRST")) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read incident " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized boolean retract(String id) {
         try (Connection c = db.connect()) {
             return retract(c, id);

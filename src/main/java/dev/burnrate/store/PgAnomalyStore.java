@@ -54,6 +54,14 @@ public final class PgAnomalyStore implements AnomalyStore {
         return query("SELECT * FROM anomaly WHERE id = ?", "cannot read anomaly", ps -> ps.setString(1, id)).stream().findFirst();
     }
 
+    @Override
+    public List<CostAnomaly> incident(String id) {
+        return query("SELECT * FROM anomaly WHERE id = ? OR incident = ? ORDER BY day, hour NULLS FIRST", "cannot read incident", ps -> {
+            ps.setString(1, id);
+            ps.setString(2, id);
+        });
+    }
+
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;

@@ -278,6 +278,22 @@ class CostAnomaliesTest {
         }
     }
 
+    /** A caller who may answer only for a team (a team's token) silences only that team's scopes of the incident. */
+    @Test
+    void feedbackOfATeam_reachesOnlyTheScopesItMayAnswerFor() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            CostAnomaly team = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud"))
+                    .findFirst().orElseThrow();
+            assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.EXPECTED, "planned", "fraud-bot",
+                    a -> a.dimension().equals("team") && a.value().equals("fraud"))).isTrue();
+            List<CostAnomaly> scopes = r.store().incident(team.incident() == null ? team.id() : team.incident());
+            assertThat(scopes).hasSizeGreaterThan(1);
+            assertThat(scopes).filteredOn(a -> a.dimension().equals("team")).allSatisfy(a -> assertThat(a.feedback()).isEqualTo("expected"));
+            assertThat(scopes).filteredOn(a -> !a.dimension().equals("team")).isNotEmpty().allSatisfy(a -> assertThat(a.feedback()).isNull());
+        }
+    }
+
     @Test
     void aDeployOfTheModelTheDayBefore_isOfferedAsACause_othersModelsAndOlderDeploysAreNot() {
         List<dev.burnrate.slo.ServiceEvent> events = List.of(

@@ -41,7 +41,7 @@ class HourlyAnomaliesTest {
     Path dir;
 
     /** What the hourly scan of the last day found, every anomaly stored by then, and the alerts' titles. */
-    record Scan(List<CostAnomaly> found, List<CostAnomaly> stored, List<String> alerts) {
+    record Scan(List<CostAnomaly> found, List<CostAnomaly> stored, List<String> alerts, List<String> open) {
     }
 
     /** Hourly scan of 2026-09-15 (an extra charge at 14:00 if given); then, if asked, the daily scan of that day. */
@@ -62,6 +62,11 @@ class HourlyAnomaliesTest {
 
     /** The bill with whatever {@code extra} adds to each hour, judged by {@code scans} (what it returns is found). */
     Scan scanWith(BiConsumer<DailyBill, LocalDateTime> extra, CostAnomalies.Settings settings, Function<CostAnomalies, List<CostAnomaly>> scans) {
+        return scanWithDetectors(extra, detectors -> scans.apply(detectors.apply(settings)));
+    }
+
+    /** The same, where {@code scans} makes its detectors from settings (one ledger, store and alert outbox for all). */
+    Scan scanWithDetectors(BiConsumer<DailyBill, LocalDateTime> extra, Function<Function<CostAnomalies.Settings, CostAnomalies>, List<CostAnomaly>> scans) {
         SplittableRandom rnd = new SplittableRandom(5);
         DailyBill b = new DailyBill();
         for (LocalDateTime h = START; h.isBefore(START.plusDays(15)); h = h.plusHours(1)) {
@@ -74,11 +79,11 @@ class HourlyAnomaliesTest {
             l.importer.importFiles(List.of(b.write(dir.resolve("hours.csv"))));
             DuckAlertStore alerts = new DuckAlertStore(l.db);
             DuckAnomalyStore store = new DuckAnomalyStore(l.db);
-            CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts,
-                    new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null), settings,
-                    new MutableClock(Instant.parse("2026-09-16T00:30:00Z")));
-            List<CostAnomaly> found = scans.apply(d);
-            return new Scan(found, store.list(null, null, 100), alerts.list(null, 10).stream().map(Alert::title).toList());
+            Alerts outbox = new Alerts(alerts, new MutableClock(Instant.parse("2026-09-15T23:30:00Z")), Map.of(), Duration.ZERO, null);
+            List<CostAnomaly> found = scans.apply(settings -> new CostAnomalies(l.costs, store, outbox, settings,
+                    new MutableClock(Instant.parse("2026-09-16T00:30:00Z"))));
+            return new Scan(found, store.list(null, null, 100), alerts.list(null, 10).stream().map(Alert::title).toList(),
+                    alerts.list(Alert.State.OPEN, 10).stream().map(Alert::title).toList());
         }
     }
 
@@ -165,6 +170,42 @@ class HourlyAnomaliesTest {
         assertThat(s.stored()).filteredOn(a -> a.day().equals(RUNAWAY.toLocalDate())).extracting(CostAnomaly::incident).containsOnly(
                 s.stored().stream().filter(a -> a.hour() == null).findFirst().orElseThrow().incident());
         assertThat(s.alerts()).hasSize(2).anyMatch(t -> t.contains("2026-09-05 14:00"));
+    }
+
+    /**
+     * A rescan of the day with a threshold the day's anomaly no longer passes keeps it all the same when its incident
+     * goes on in an hour the rescan does not judge (the runaway's 00:00 hour joined it): it is that incident's start,
+     * and its alert stays open.
+     */
+    @Test
+    void rescanOfTheDay_keepsTheDaysAnomalyThatAnHourContinues_withItsAlertOpen() {
+        Scan s = rescanOfTheDayWithAStrictThreshold(true);
+        List<CostAnomaly> days = s.stored().stream().filter(a -> a.hour() == null).toList();
+        assertThat(days).as(s.stored().toString()).isNotEmpty();
+        assertThat(s.stored()).filteredOn(a -> a.hour() != null).isNotEmpty().allSatisfy(h -> assertThat(days).anyMatch(d -> d.id().equals(h.incident())));
+        assertThat(s.open()).hasSize(1);
+    }
+
+    /** Without the hour, the day's anomaly that the strict threshold drops is deleted and its alert resolved. */
+    @Test
+    void rescanOfTheDay_retractsTheDaysAnomalyItNoLongerFinds_andResolvesItsAlert() {
+        Scan s = rescanOfTheDayWithAStrictThreshold(false);
+        assertThat(s.stored()).as(s.stored().toString()).isEmpty();
+        assertThat(s.alerts()).hasSize(1);
+        assertThat(s.open()).isEmpty();
+    }
+
+    /** A runaway from 00:00 of the last day: that day scanned (then, if asked, its hours), then the day again with minImpact 100,000. */
+    Scan rescanOfTheDayWithAStrictThreshold(boolean withTheHours) {
+        CostAnomalies.Settings strict = CostAnomalies.Settings.defaults().with(new CostAnomalies.Thresholds(new BigDecimal("100000"), new BigDecimal("20"), false));
+        return scanWithDetectors((b, h) -> {
+            if (h.equals(RUNAWAY.toLocalDate().atStartOfDay())) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", new BigDecimal("300.00"));
+        }, detectors -> {
+            CostAnomalies d = detectors.apply(CostAnomalies.Settings.defaults());
+            d.detect(RUNAWAY.toLocalDate(), RUNAWAY.toLocalDate().plusDays(1));
+            if (withTheHours) d.detectHourly(RUNAWAY.toLocalDate().atStartOfDay(), RUNAWAY.toLocalDate().plusDays(1).atStartOfDay());
+            return detectors.apply(strict).detect(RUNAWAY.toLocalDate(), RUNAWAY.toLocalDate().plusDays(1));
+        });
     }
 
     @Test

@@ -285,6 +285,9 @@ class DashboardTest {
         open("anomalies");
         JsonNode anomalies = get("/api/v1/anomalies?from=" + TODAY.minusDays(90)).get("anomalies");
         assertThat(anomalies.size()).isPositive();
+        // the demo's incidents: one led by an account (named), the untagged cluster still going (its course)
+        for (JsonNode a : anomalies) if (a.get("dimension").asText().equals("SubAccountId")) assertThat(a.get("scopeName").isNull()).as(a.toString()).isFalse();
+        assertThat(anomalies.findValues("course")).anyMatch(c -> !c.isNull() && c.get("ongoing").asBoolean());
         assertThat(driver.findElements(By.cssSelector("#anomalies tbody tr"))).hasSize(anomalies.size());
         assertThat(text("#anomalies")).contains(money(anomalies.get(0).get("impact").asText()) + " USD");
         // one row per incident: the other scopes it was seen in and each cause's share of the change are on the row
