@@ -26,8 +26,16 @@ import java.util.Locale;
 public final class GenericSeries {
     public enum Method { ROBUST, BASELINE }
 
-    /** A series as read: its timestamps as written, values (NaN = missing), epoch seconds, the median spacing. */
-    public record Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds) {
+    /**
+     * A series as read: its timestamps as written, values (NaN = missing), times in seconds (epoch seconds, or the
+     * sequence numbers themselves where the time column counts rows), the median spacing, and whether the times are
+     * clock times (false for sequence numbers: the sampling rate, and so a daily season, is unknown).
+     */
+    public record Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds, boolean clock) {
+        public Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds) {
+            this(timestamps, values, epochSeconds, medianStepSeconds, true);
+        }
+
         /** Per row, its time in sampling steps from the first row, or null where time runs backwards (then rows count). */
         public long[] slots() {
             long[] out = new long[epochSeconds.length];
@@ -36,6 +44,17 @@ public final class GenericSeries {
                 if (i > 0 && out[i] < out[i - 1]) return null;
             }
             return out;
+        }
+
+        /** Points per season the detector may use: from the sampling rate, none for sequence numbers. */
+        public int period() {
+            return clock ? GenericSeries.period(medianStepSeconds) : 0;
+        }
+
+        /** The sampling step and season, for people. */
+        public String describeStep() {
+            return clock ? "step " + medianStepSeconds + " s, season " + period() + " points"
+                    : "sequence numbers, step " + medianStepSeconds + ", no season";
         }
     }
 
@@ -46,6 +65,7 @@ public final class GenericSeries {
         List<String> ts = new ArrayList<>();
         List<Double> vs = new ArrayList<>();
         List<Long> epochs = new ArrayList<>();
+        TimeKind kind = null;
         try (CsvReader<CsvRecord> r = CsvReader.builder().ofCsvRecord(file)) {
             int ti = -1;
             int vi = -1;
@@ -61,7 +81,11 @@ public final class GenericSeries {
                 long line = rec.getStartingLineNumber();
                 String t = rec.getField(ti).strip();
                 String v = rec.getField(vi).strip();
-                epochs.add(epoch(file, line, t));
+                TimeKind k = TimeKind.of(t);
+                if (kind == null) kind = k;
+                else if (k != kind) throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is " + k.description
+                        + ", the rows before it " + kind.description);
+                epochs.add(kind.seconds(file, line, t));
                 ts.add(t);
                 try {
                     vs.add(v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v));
@@ -77,11 +101,40 @@ public final class GenericSeries {
         for (int i = 1; i < epochs.size(); i++) steps[i - 1] = epochs.get(i) - epochs.get(i - 1);
         Arrays.sort(steps);
         long step = steps.length == 0 ? 86400 : Math.max(1, steps[steps.length / 2]);
-        return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step);
+        return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step, kind != TimeKind.SEQUENCE);
+    }
+
+    /**
+     * How a time column writes time. A plain number is epoch milliseconds from 10^11 (1973), epoch seconds from 10^8
+     * (1973), and below that a sequence number (a row count or position: benchmarks of series often number their rows).
+     */
+    private enum TimeKind {
+        ISO("an ISO 8601 time"), EPOCH_SECONDS("epoch seconds"), EPOCH_MILLIS("epoch milliseconds"), SEQUENCE("a sequence number");
+
+        final String description;
+
+        TimeKind(String description) {
+            this.description = description;
+        }
+
+        static TimeKind of(String t) {
+            if (!t.matches("-?\\d+(\\.\\d+)?")) return ISO;
+            double v = Math.abs(Double.parseDouble(t));
+            return v >= 1e11 ? EPOCH_MILLIS : v >= 1e8 ? EPOCH_SECONDS : SEQUENCE;
+        }
+
+        long seconds(Path file, long line, String t) {
+            return switch (this) {
+                case ISO -> epoch(file, line, t);
+                case EPOCH_MILLIS -> (long) Math.floor(Double.parseDouble(t) / 1000);
+                case EPOCH_SECONDS, SEQUENCE -> (long) Math.floor(Double.parseDouble(t));
+            };
+        }
     }
 
     private static long epoch(Path file, long line, String t) {
         String s = t.replace(' ', 'T');
+        if (s.matches("\\d{4}/\\d{2}/\\d{2}.*")) s = s.substring(0, 10).replace('/', '-') + s.substring(10); // 2014/04/01 00:00
         try {
             if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(s).getEpochSecond();
             if (s.length() == 10) s = s + "T00:00:00";
@@ -90,7 +143,7 @@ public final class GenericSeries {
             try {
                 return java.time.OffsetDateTime.parse(s).toEpochSecond();
             } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not ISO 8601");
+                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not an ISO 8601 time (2024-05-01 13:00:00), epoch seconds or milliseconds, or a sequence number");
             }
         }
     }
@@ -104,7 +157,7 @@ public final class GenericSeries {
 
     public static SeriesDetector.Scores score(Series s, Method method, SeriesDetector.Settings settings) {
         return switch (method) {
-            case ROBUST -> new SeriesDetector(settings).score(s.values(), s.slots(), period(s.medianStepSeconds()));
+            case ROBUST -> new SeriesDetector(settings).score(s.values(), s.slots(), s.period());
             case BASELINE -> RollingMeanBaseline.score(s.values(), baselineWindow(s.values().length, s.medianStepSeconds()));
         };
     }
@@ -130,7 +183,7 @@ public final class GenericSeries {
                     w.write(Double.isNaN(s.values()[i]) ? "" : Double.toString(s.values()[i]));
                     w.write(',');
                     w.write(String.format(Locale.ROOT, "%.4f", sc.score()[i]));
-                    w.write(sc.anomaly()[i] ? ",1\n" : ",0\n");
+                    w.write(sc.incident(i) ? ",1\n" : ",0\n");
                 }
             }
         } catch (IOException e) {

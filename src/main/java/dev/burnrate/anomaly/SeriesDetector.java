@@ -78,8 +78,22 @@ public final class SeriesDetector {
         }
     }
 
-    /** Per point: expected value, the scale of normal deviation, robust z-score, score in [0, 1], flag. */
-    public record Scores(double[] expected, double[] scale, double[] z, double[] score, boolean[] anomaly) {
+    /**
+     * Per point: expected value, the scale of normal deviation, robust z-score, score in [0, 1], flag (an alarm: the
+     * onset of an incident, once), and whether the point continues the incident alarmed just before it (the points
+     * right after an alarm that stay more than {@code CLIP} scales off on its side, while the alarm is being
+     * confirmed). An incident's rows are its alarm and the ongoing points after it: one contiguous run.
+     */
+    public record Scores(double[] expected, double[] scale, double[] z, double[] score, boolean[] anomaly, boolean[] ongoing) {
+        /** Scores whose incidents are their alarms alone. */
+        public Scores(double[] expected, double[] scale, double[] z, double[] score, boolean[] anomaly) {
+            this(expected, scale, z, score, anomaly, new boolean[anomaly.length]);
+        }
+
+        /** Whether point {@code t} belongs to an alarmed incident: its alarm or a point that continues it. */
+        public boolean incident(int t) {
+            return anomaly[t] || ongoing[t];
+        }
     }
 
     /** Tail probability at which the score starts to rise above 0: ordinary points are those with p above 10%. */
@@ -128,6 +142,7 @@ public final class SeriesDetector {
         double[] zs = new double[n];
         double[] score = new double[n];
         boolean[] flag = new boolean[n];
+        boolean[] ongoing = new boolean[n];
         double[] levels = new double[n];
         Arrays.fill(expected, Double.NaN);
         Arrays.fill(levels, Double.NaN);
@@ -253,6 +268,8 @@ public final class SeriesDetector {
                 preScale = s;
                 nPost = 0;
             } else if (pending >= 0) {
+                // the incident goes on while the points right after its alarm stay far off on its side
+                ongoing[t] = (flag[t - 1] || ongoing[t - 1]) && sign * r > CLIP * preScale;
                 // while the level window is still mostly old points, a new level keeps the residuals far off on the
                 // alarm's side; after a spike or a short fault they come back
                 post[nPost++] = sign * r;
@@ -313,7 +330,7 @@ public final class SeriesDetector {
             if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
             previous = x;
         }
-        return new Scores(expected, scales, zs, score, flag);
+        return new Scores(expected, scales, zs, score, flag, ongoing);
     }
 
     /**

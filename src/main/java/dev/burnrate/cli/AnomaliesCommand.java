@@ -144,10 +144,14 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             GenericSeries.write(out, s, sc);
-            long flagged = 0;
-            for (boolean b : sc.anomaly()) if (b) flagged++;
-            parent.root.out.println("scored " + s.values().length + " points (step " + s.medianStepSeconds() + " s, season "
-                    + GenericSeries.period(s.medianStepSeconds()) + " points): " + flagged + " anomalous; wrote " + out);
+            long alarms = 0;
+            long rows = 0;
+            for (int i = 0; i < sc.anomaly().length; i++) {
+                if (sc.anomaly()[i]) alarms++;
+                if (sc.incident(i)) rows++;
+            }
+            parent.root.out.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + " incidents, "
+                    + rows + " rows flagged; wrote " + out);
             parent.root.out.flush();
             return 0;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SeriesDetectorTest {
     private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults());
@@ -270,6 +271,56 @@ class SeriesDetectorTest {
         assertThat(GenericSeries.period(s.medianStepSeconds())).isEqualTo(86400);
         assertThat(GenericSeries.period(3600)).isEqualTo(24);
         assertThat(GenericSeries.period(86400)).isEqualTo(7);
+    }
+
+    @Test
+    void read_epochSecondsMillisecondsAndSequenceNumbers_areTimesLikeIsoOnes(@TempDir Path dir) throws Exception {
+        Path secs = dir.resolve("secs.csv");
+        java.nio.file.Files.writeString(secs, "timestamp,value\n1396310400,1\n1396310700,2\n1396311000,1\n1396311600,3\n");
+        GenericSeries.Series s = GenericSeries.read(secs, null, null);
+        assertThat(s.medianStepSeconds()).isEqualTo(300);
+        assertThat(s.period()).isEqualTo(288); // five-minute data: a day is 288 points
+        assertThat(s.slots()).containsExactly(0, 1, 2, 4);
+
+        Path millis = dir.resolve("millis.csv");
+        java.nio.file.Files.writeString(millis, "timestamp,value\n1396310400000,1\n1396314000000,2\n1396317600000,1\n");
+        assertThat(GenericSeries.read(millis, null, null).period()).isEqualTo(24);
+
+        Path rows = dir.resolve("rows.csv");
+        java.nio.file.Files.writeString(rows, "timestamp,value\n1,5\n2,6\n3,5\n5,7\n");
+        GenericSeries.Series r = GenericSeries.read(rows, null, null);
+        assertThat(r.clock()).isFalse();
+        assertThat(r.period()).isZero(); // the sampling rate is unknown, so is a daily season
+        assertThat(r.slots()).containsExactly(0, 1, 2, 4);
+        assertThat(r.timestamps()).containsExactly("1", "2", "3", "5");
+
+        Path slashes = dir.resolve("slashes.csv");
+        java.nio.file.Files.writeString(slashes, "timestamp,value\n2014/04/01 00:00:00,1\n2014/04/01 01:00:00,2\n2014/04/01 02:00:00,1\n");
+        assertThat(GenericSeries.read(slashes, null, null).medianStepSeconds()).isEqualTo(3600);
+    }
+
+    @Test
+    void read_timesOfDifferentKindsInOneColumn_isRefusedWithItsLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("mixed.csv");
+        java.nio.file.Files.writeString(f, "timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,2\n17,3\n");
+        assertThatThrownBy(() -> GenericSeries.read(f, null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mixed.csv:4").hasMessageContaining("'17' is a sequence number").hasMessageContaining("an ISO 8601 time");
+    }
+
+    @Test
+    void score_levelShift_isOneIncidentRunFromItsAlarmWhileASpikeIsItsAlarmAlone() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        double[] v = new double[600];
+        for (int i = 0; i < v.length; i++) v[i] = (i >= 400 ? 80 : 50) + rnd.nextGaussian();
+        v[200] = 70; // a spike that comes straight back
+        SeriesDetector.Scores s = detector.score(v, 0);
+        assertThat(flagged(s)).containsExactly(200, 400);
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) if (s.incident(i)) rows.add(i);
+        // the spike is its alarm alone; the shift's incident runs on from its alarm while the level window still lags
+        // (the 3 points, w/2, over which the detector confirms a new level), contiguous, so it is one alarm
+        assertThat(rows).containsExactly(200, 400, 401, 402, 403);
+        assertThat(s.score()[401]).isZero(); // the score stays the onset's: once per incident
     }
 
     @Test
