@@ -33,7 +33,8 @@ import java.util.Arrays;
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
  *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
- *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points, as at the start), so the same shift
+ *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points; at the start of a series, also not before the
+ *       scale's memory of 4w points has filled or one season has passed, whichever comes first), so the same shift
  *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
  *       fault comes back and changes nothing.</li>
  * </ol>
@@ -148,6 +149,10 @@ public final class SeriesDetector {
         Arrays.fill(levels, Double.NaN);
         int w = window(period);
         int warmUp = Math.max(MIN_HISTORY, 2 * w); // the first median windows' residuals understate the scale
+        // a new series is not judged before the scale's memory (4w points) has filled once, or before it has shown one
+        // whole season where that is shorter: on its first morning, a daily ramp looks like an incident. After a new
+        // level the series has shown its noise, and 2w points do
+        int firstScored = Math.max(warmUp, period > 1 ? Math.min(period, 4 * w) : 0);
         int refractory = w; // a rising fault alarms once; a level shift is re-anchored, not merely waited out // by then the level window holds mostly the new normal
         int lastAlarm = Integer.MIN_VALUE / 2; // after an alarm, nothing scores for the refractory period
         double alpha = 1.0 / (4 * w); // the scale's memory: about 4w points
@@ -237,7 +242,7 @@ public final class SeriesDetector {
             scales[t] = s;
             zs[t] = Math.abs(z);
             double e = 0;
-            if (history >= warmUp) {
+            if (history >= warmUp && t >= firstScored) {
                 // the CUSUM's null probability exp(-2kh) holds for independent increments of unit variance. Sums of
                 // correlated residuals spread wider, so it runs on the long-run scale; and where the standardised
                 // residuals themselves spread wider than 1 (discrete readings that flicker by a whole step, heavy
