@@ -32,6 +32,14 @@ public interface AlertStore {
     boolean resolve(String dedupKey, Instant at, String by);
 
     /**
+     * Its subject is gone (an anomaly a rescan no longer finds): resolves the alert with this dedup key, if it is not
+     * resolved yet, and frees the key, which the alert keeps as {@code <key>#<id>}. A later raise with the key is a new
+     * alert, delivered again: the subject came back, as a resolved incident that fires again is a new page. Returns
+     * false when there is no alert with the key.
+     */
+    boolean release(String dedupKey, Instant at, String by);
+
+    /**
      * Deliveries due at or before {@code now}, oldest first. A shared store claims them (see above): their
      * {@link Delivery#claimedUntil()} is set and another call does not return them again before then.
      */

@@ -153,7 +153,8 @@ public final class CostAnomalies {
     /**
      * A scan's judgement of its days replaces the earlier one: a day's anomaly stored before and not found again (the
      * thresholds in burnrate.yaml were raised, drops are no longer watched, a late bill completed the day) is deleted,
-     * unless people gave feedback on it, and the alert it raised is resolved; otherwise a list keeps rows the
+     * unless people gave feedback on it, and the alert it raised is resolved and lets go of its dedup key (found again
+     * later, it alerts again); otherwise a list keeps rows the
      * configuration says are not anomalies. It is done before the incidents are settled, so nothing found now
      * continues an incident that is going away. An anomaly that heads an incident which goes on in periods this scan
      * does not judge (an hour of it, or days outside the scan) is kept, with its alert: it is that incident's start.
@@ -169,7 +170,8 @@ public final class CostAnomalies {
             if (!judged.test(a) || still.contains(a.id()) || a.feedback() != null) continue;
             boolean goesOn = stored.stream().anyMatch(m -> a.id().equals(m.incident()) && !m.id().equals(a.id()) && !judged.test(m));
             if (goesOn || !store.retract(a.id())) continue;
-            if (alerts != null && a.leadsIncident()) alerts.store().resolve("anomaly:" + a.id(), clock.instant(), "burnrate: no longer an anomaly at a rescan");
+            // the anomaly is gone: its alert is resolved and lets go of its key, so finding it again later alerts again
+            if (alerts != null && a.leadsIncident()) alerts.store().release("anomaly:" + a.id(), clock.instant(), "burnrate: no longer an anomaly at a rescan");
         }
     }
 

@@ -148,6 +148,22 @@ public final class DuckAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized boolean release(String dedupKey, Instant at, String by) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE alert SET dedup_key = dedup_key || '#' || id, state = 'RESOLVED',
+                    state_changed_at = CASE WHEN state = 'RESOLVED' THEN state_changed_at ELSE ? END,
+                    state_changed_by = CASE WHEN state = 'RESOLVED' THEN state_changed_by ELSE ? END
+                WHERE dedup_key = ?""")) {
+            ps.setObject(1, utc(at));
+            ps.setString(2, by);
+            ps.setString(3, dedupKey);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot release alert " + dedupKey + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Delivery> due(Instant now, int limit) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT * FROM alert_delivery WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT " + limit)) {

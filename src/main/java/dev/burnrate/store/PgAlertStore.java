@@ -165,6 +165,15 @@ public final class PgAlertStore implements AlertStore {
                 utc(at), by, dedupKey) > 0;
     }
 
+    @Override
+    public boolean release(String dedupKey, Instant at, String by) {
+        return update("cannot release alert " + dedupKey, """
+                UPDATE alert SET dedup_key = dedup_key || '#' || id, state = 'RESOLVED',
+                    state_changed_at = CASE WHEN state = 'RESOLVED' THEN state_changed_at ELSE ? END,
+                    state_changed_by = CASE WHEN state = 'RESOLVED' THEN state_changed_by ELSE ? END
+                WHERE dedup_key = ?""", utc(at), by, dedupKey) > 0;
+    }
+
     /**
      * Claims up to {@code limit} due deliveries: the oldest due ones that no other transaction is claiming right now
      * ({@code SKIP LOCKED}) get their next attempt moved to {@code now} + {@link #LEASE} in the same statement, so two

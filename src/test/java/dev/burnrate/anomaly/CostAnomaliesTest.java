@@ -240,6 +240,18 @@ class CostAnomaliesTest {
             assertThat(r.alerts().list(null, 100)).filteredOn(a -> a.title().contains(" on " + CLUSTER + ":")).isNotEmpty()
                     .allSatisfy(a -> assertThat(a.state()).isEqualTo(Alert.State.RESOLVED));
             assertThat(r.store().find(s3.id())).hasValueSatisfying(a -> assertThat(a.feedback()).isEqualTo("true_positive"));
+
+            // the thresholds go back: the cluster is found again, and that is a new alert, open and delivered again, not
+            // one more occurrence of the resolved one
+            new CostAnomalies(l.costs, r.store(), alerts, CostAnomalies.Settings.defaults(), new MutableClock(Instant.parse("2026-09-07T07:00:00Z")))
+                    .detect(MONTH, END);
+            assertThat(r.store().find(cluster.id())).isPresent();
+            List<Alert> clusterAlerts = r.alerts().list(null, 100).stream().filter(a -> a.title().contains(" on " + CLUSTER + ":")).toList();
+            assertThat(clusterAlerts).extracting(Alert::state).containsExactlyInAnyOrder(Alert.State.RESOLVED, Alert.State.OPEN);
+            assertThat(clusterAlerts).filteredOn(a -> a.state() == Alert.State.OPEN).singleElement()
+                    .satisfies(a -> assertThat(a.dedupKey()).isEqualTo("anomaly:" + cluster.id()));
+            assertThat(clusterAlerts).filteredOn(a -> a.state() == Alert.State.RESOLVED).singleElement()
+                    .satisfies(a -> assertThat(a.dedupKey()).startsWith("anomaly:" + cluster.id() + "#"));
         }
     }
 

@@ -238,6 +238,25 @@ class SharedAlertOutboxTest {
     }
 
     @Test
+    void anAlertReleasedOnOneReplica_isResolved_andTheSameKeyRaisedOnAnotherIsANewAlertSentAgain() throws Exception {
+        List<Wiring> rs = replicas(2);
+        assertThat(raise(rs.get(0), "anomaly:service=EC2|USD|2026-09-09")).isTrue();
+        String first = rs.get(0).alerts().list(null, 10).get(0).id();
+        assertThat(rs.get(0).dispatcher().runOnce()).isEqualTo(2);
+
+        // a rescan no longer finds the anomaly; a later one finds it again
+        assertThat(rs.get(1).alerts().release("anomaly:service=EC2|USD|2026-09-09", clock.instant(), "rescan")).isTrue();
+        assertThat(rs.get(0).alerts().find(first)).get().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(Alert.State.RESOLVED);
+            assertThat(a.dedupKey()).isEqualTo("anomaly:service=EC2|USD|2026-09-09#" + first);
+        });
+        assertThat(raise(rs.get(0), "anomaly:service=EC2|USD|2026-09-09")).isTrue();
+        assertThat(rs.get(1).alerts().list(Alert.State.OPEN, 10)).singleElement().satisfies(a -> assertThat(a.id()).isNotEqualTo(first));
+        assertThat(rs.get(1).dispatcher().runOnce()).isEqualTo(2);
+        assertThat(received).hasSize(4).extracting(k -> k.split(" ")[1]).doesNotHaveDuplicates(); // new idempotency keys: receivers do not drop it
+    }
+
+    @Test
     void aVersionOneDatabase_gainsTheOutboxAndLaterTablesAtStart_andKeepsWhatItHeld() throws Exception {
         // a database as the first shared-state release left it: its tables and a token, no outbox, no version 3 tables, version 1
         PgState.open(url).close();
