@@ -176,18 +176,24 @@ public final class GenericSeries {
         try {
             if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
             try (BufferedWriter w = Files.newBufferedWriter(out)) {
-                w.write("timestamp,value,anomaly_score,is_anomaly\n");
-                for (int i = 0; i < s.values().length; i++) {
-                    w.write(s.timestamps().get(i));
-                    w.write(',');
-                    w.write(Double.isNaN(s.values()[i]) ? "" : Double.toString(s.values()[i]));
-                    w.write(',');
-                    w.write(String.format(Locale.ROOT, "%.4f", sc.score()[i]));
-                    w.write(sc.incident(i) ? ",1\n" : ",0\n");
-                }
+                write(w, s, sc);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The scores as CSV ({@code timestamp,value,anomaly_score,is_anomaly}), one row per input row. */
+    public static void write(java.io.Writer w, Series s, SeriesDetector.Scores sc) throws IOException {
+        w.write("timestamp,value,anomaly_score,is_anomaly\n");
+        for (int i = 0; i < s.values().length; i++) {
+            w.write(s.timestamps().get(i));
+            w.write(',');
+            w.write(Double.isNaN(s.values()[i]) ? "" : Double.toString(s.values()[i]));
+            w.write(',');
+            w.write(String.format(Locale.ROOT, "%.4f", sc.score()[i]));
+            w.write(sc.incident(i) ? ",1\n" : ",0\n");
+        }
+        w.flush();
     }
 }

@@ -118,8 +118,11 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "CSV with a time column and a value column")
         Path input;
 
-        @Option(names = "--out", required = true, paramLabel = "SCORES.csv", description = "Where to write the scores (CSV)")
+        @Option(names = "--out", paramLabel = "SCORES.csv", description = "Where to write the scores (CSV); default: standard output, the summary then to standard error")
         Path out;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--time-column", description = "Default: timestamp (case-insensitive)")
         String timeColumn;
@@ -143,16 +146,25 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             GenericSeries.Series s = GenericSeries.read(input, timeColumn, valueColumn);
             if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
-            GenericSeries.write(out, s, sc);
+            java.io.PrintWriter summary = parent.root.out;
+            if (out != null) GenericSeries.write(out, s, sc);
+            else {
+                try {
+                    GenericSeries.write(parent.root.out, s, sc);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                summary = spec.commandLine().getErr();
+            }
             long alarms = 0;
             long rows = 0;
             for (int i = 0; i < sc.anomaly().length; i++) {
                 if (sc.anomaly()[i]) alarms++;
                 if (sc.incident(i)) rows++;
             }
-            parent.root.out.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + " incidents, "
-                    + rows + " rows flagged; wrote " + out);
-            parent.root.out.flush();
+            summary.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + " incidents, "
+                    + rows + " rows flagged" + (out == null ? "" : "; wrote " + out));
+            summary.flush();
             return 0;
         }
     }

@@ -87,6 +87,26 @@ class CliTest {
     }
 
     @Test
+    void anomaliesDetect_withoutOut_writesTheScoresToStandardOutputAndTheSummaryToStandardError() throws Exception {
+        Path series = TestLedger.fixture("anomaly/app1-01.csv", dir); // real hourly crash rates, labelled (TimeStamp,Value,Label)
+        long rows = java.nio.file.Files.lines(series).count() - 1;
+        Result r = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", "--input", series.toString(), "--time-column", "TimeStamp");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,is_anomaly");
+        assertThat(lines).hasSize((int) rows + 1);
+        assertThat(lines.get(1)).startsWith("2018-").matches(".*,0\\.\\d{4},[01]");
+        assertThat(lines).anyMatch(l -> l.endsWith(",1"));
+        assertThat(r.err()).contains("scored " + rows + " points (step 3600 s, season 24 points)", "incidents").doesNotContain("wrote");
+
+        Path out = dir.resolve("scores.csv");
+        Result toFile = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", "--input", series.toString(), "--out", out.toString());
+        assertThat(toFile.code()).as(toFile.err()).isZero();
+        assertThat(toFile.out()).contains("wrote " + out);
+        assertThat(java.nio.file.Files.readAllLines(out)).isEqualTo(lines); // the same scores either way
+    }
+
+    @Test
     void badOptionValues_areUsageErrors_exitTwoNamingTheValueAndTheHelp() {
         String db = dir.resolve("l.duckdb").toString();
         Result state = run("--db", db, "gate", "list", "--state", "bogus");
