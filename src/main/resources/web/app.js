@@ -314,6 +314,15 @@ function barChart(id, report, field) {
   }, `Effective cost by ${field}: ` + rows.slice().reverse().slice(0, 5).map(r => `${r[field]} ${money(r.cost, r.currency)}`).join(', '));
 }
 
+/**
+ * What on-call still has to look at: incidents of the last 7 days and older ones still going on (a new level keeps
+ * costing long after its first day), unless people said they were expected or false (confirmed ones stay) or a
+ * dismissal suppressed them; largest impact to date first.
+ */
+const openAnomalies = (rows, since) => rows
+  .filter(a => (a.day >= since || (a.course && a.course.ongoing)) && !a.suppressed && (!a.feedback || a.feedback === 'true_positive'))
+  .sort((a, b) => Math.abs(Number((b.course || b).impact)) - Math.abs(Number((a.course || a).impact)));
+
 pages.oncall = async () => {
   const render = async () => {
     const [alerts, budgets, running, audit, slos, slis, gpu, anomalies, events] = await Promise.all([
@@ -324,7 +333,7 @@ pages.oncall = async () => {
       api('/api/v1/slos').catch(() => ({ slos: [] })),
       api(`/api/v1/slis?from=${daysAgo(1)}`).catch(() => ({ slis: [] })),
       api(`/api/v1/gpu-usage?by=namespace&from=${daysAgo(1)}`).catch(() => ({ usage: [] })),
-      api(`/api/v1/anomalies?from=${daysAgo(7)}`).catch(() => ({ anomalies: [] })),
+      api(`/api/v1/anomalies?from=${daysAgo(30)}`).catch(() => ({ anomalies: [] })),
       api(`/api/v1/events?from=${daysAgo(7)}`).catch(() => ({ events: [] })),
     ]);
     const sloOrder = { page: 0, ticket: 1, exhausted: 2, ok: 3 };
@@ -377,13 +386,15 @@ pages.oncall = async () => {
           { label: 'Mean util.', num: true, value: r => r.meanUtilization === null || r.meanUtilization === undefined ? '–' : `${fmtNum(r.meanUtilization, 1)}%` },
           { label: 'Idle GPU hours', num: true, value: r => fmtNum(r.idleGpuHours, 1) },
         ], gpu.usage || [], { empty: 'No GPU samples since yesterday 00:00 UTC.', id: 'gpu-pools' }))}
-        ${card('Open spend anomalies, last 7 days', table('One row per incident, largest impact first', [
+        ${card('Open spend anomalies: the last 7 days, and older ones still going on', table('One row per incident, largest impact to date first; confirmed ones stay, expected or false ones go', [
           { label: 'Day', value: r => r.day },
           { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
           { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+          { label: 'Impact to date', num: true, value: r => r.course ? money(r.course.impact, r.currency) : '–' },
+          { label: 'Ongoing', value: r => r.course && r.course.ongoing ? 'yes' : 'no' },
           { label: 'Cause', value: r => (r.rootCause || []).slice(0, 1).map(c => `${c.dimension}=${c.value}`).join('') },
-        ], [...(anomalies.anomalies || [])].filter(a => !a.feedback && !a.suppressed).sort((a, b) => Math.abs(Number(b.impact)) - Math.abs(Number(a.impact))),
-          { empty: 'No spend anomalies in the last 7 days.', id: 'oncall-anomalies' }))}
+        ], openAnomalies(anomalies.anomalies || [], daysAgo(7)),
+          { empty: 'No open spend anomalies in the last 7 days, and none going on.', id: 'oncall-anomalies' }))}
         ${card('Recent deploys and changes', table('Newest first (POST /api/v1/events)', [
           { label: 'At', value: r => r.at.replace('T', ' ').slice(0, 16) },
           { label: 'Change', value: r => r.kind },
