@@ -561,7 +561,8 @@ public final class CostAnomalies {
         LocalDate through = a.day();
         boolean ongoing = true;
         for (LocalDate d = a.day().plusDays(1); d.isBefore(end); d = d.plusDays(1)) {
-            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO);
+            // to the cent, as the anomaly's own actual: the course adds days as the listing shows them
+            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
             boolean outside = a.impact().signum() >= 0 ? actual.compareTo(a.high()) > 0 : actual.compareTo(a.low()) < 0;
             if (!outside) {
                 ongoing = false;

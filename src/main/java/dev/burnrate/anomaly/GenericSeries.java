@@ -19,7 +19,8 @@ import java.util.Locale;
 
 /**
  * Anomaly scores for any time series in a CSV file: one output row per input row, in input order
- * ({@code timestamp,value,anomaly_score,is_anomaly}). The sampling step is the median spacing of the timestamps;
+ * ({@code timestamp,value,anomaly_score,is_anomaly}). Times are ISO 8601, epoch seconds or milliseconds, or sequence
+ * numbers (then there is no season). The sampling step is the median spacing of the timestamps;
  * gaps and repeated timestamps are kept as they are (the season is looked up by time, not by row). The candidate
  * season is a day for intraday data and a week for daily data; the detector uses it only where it predicts better.
  */
@@ -66,9 +67,11 @@ public final class GenericSeries {
         List<Double> vs = new ArrayList<>();
         List<Long> epochs = new ArrayList<>();
         TimeKind kind = null;
-        try (CsvReader<CsvRecord> r = CsvReader.builder().ofCsvRecord(file)) {
+        // rows of another width are reported here, by line, rather than by FastCSV's record count
+        try (CsvReader<CsvRecord> r = CsvReader.builder().allowExtraFields(true).allowMissingFields(true).ofCsvRecord(file)) {
             int ti = -1;
             int vi = -1;
+            int width = -1;
             for (CsvRecord rec : r) {
                 if (ti < 0) {
                     List<String> h = rec.getFields().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
@@ -76,16 +79,22 @@ public final class GenericSeries {
                     vi = valueColumn == null ? h.indexOf("value") : h.indexOf(valueColumn.toLowerCase(Locale.ROOT));
                     if (ti < 0) throw new IllegalArgumentException(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h);
                     if (vi < 0) throw new IllegalArgumentException(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h);
+                    width = h.size();
                     continue;
                 }
                 long line = rec.getStartingLineNumber();
+                if (rec.getFieldCount() != width) throw new IllegalArgumentException(file + ":" + line + ": " + rec.getFieldCount()
+                        + " fields where the header has " + width + " ('" + String.join(",", rec.getFields()) + "'): is the separator a comma?");
                 String t = rec.getField(ti).strip();
                 String v = rec.getField(vi).strip();
                 TimeKind k = TimeKind.of(t);
                 if (kind == null) kind = k;
                 else if (k != kind) throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is " + k.description
                         + ", the rows before it " + kind.description);
-                epochs.add(kind.seconds(file, line, t));
+                long at = kind.seconds(file, line, t);
+                if (!epochs.isEmpty() && at < epochs.get(epochs.size() - 1)) throw new IllegalArgumentException(file + ":" + line
+                        + ": timestamp '" + t + "' is before the row above it ('" + ts.get(ts.size() - 1) + "'): the series must be in time order");
+                epochs.add(at);
                 ts.add(t);
                 try {
                     vs.add(v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v));
@@ -93,9 +102,14 @@ public final class GenericSeries {
                     throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a number");
                 }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new IllegalArgumentException(file + ": not a CSV file: " + e.getMessage());
         }
+        if (ts.isEmpty()) throw new IllegalArgumentException(file + ": no rows to score");
         double[] values = vs.stream().mapToDouble(Double::doubleValue).toArray();
         long[] steps = new long[Math.max(0, epochs.size() - 1)];
         for (int i = 1; i < epochs.size(); i++) steps[i - 1] = epochs.get(i) - epochs.get(i - 1);

@@ -133,7 +133,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--method", defaultValue = "robust", description = "robust (calibrated tail probability under a robust seasonal model) | baseline (rolling 7-day mean + 2 sigma)")
         String method;
 
-        @Option(names = "--threshold", description = "anomaly_score (0-1) at or above which a point is flagged (default ${DEFAULT-VALUE})", defaultValue = "0.5")
+        @Option(names = "--threshold", description = "anomaly_score (0-1) at or above which a point raises an alarm (default ${DEFAULT-VALUE}); is_anomaly marks the alarm and the points right after it that stay more than 3 scales off (their score is 0: an incident scores once, at its onset)", defaultValue = "0.5")
         double threshold;
 
         @Override
@@ -147,7 +147,11 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             java.io.PrintWriter summary = parent.root.out;
-            if (out != null) GenericSeries.write(out, s, sc);
+            if (out != null) {
+                Path folder = out.toAbsolutePath().getParent();
+                if (folder != null && !java.nio.file.Files.isDirectory(folder)) throw new IllegalArgumentException("--out " + out + ": there is no folder " + folder);
+                GenericSeries.write(out, s, sc);
+            }
             else {
                 try {
                     GenericSeries.write(parent.root.out, s, sc);

@@ -348,6 +348,9 @@ public final class ApiServer {
         app.exception(dev.burnrate.audit.AuditLog.BrokenChainException.class, (e, ctx) -> problem(ctx, 503, "Audit chain broken", e.getMessage(), null));
         app.exception(Access.ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "Forbidden", e.getMessage(), null));
         app.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, "Invalid request", e.getMessage(), null));
+        // a body that is not JSON is the caller's mistake, whichever route parsed it
+        app.exception(com.fasterxml.jackson.core.JsonProcessingException.class, (e, ctx) ->
+                problem(ctx, 400, "Invalid request", "request body is not JSON: " + e.getOriginalMessage(), null));
         app.exception(InvalidParameterException.class, (e, ctx) -> problem(ctx, 400, "Invalid parameter", e.getMessage(), e.parameter()));
         for (Class<? extends RuntimeException> type : unavailable) {
             app.exception(type, (e, ctx) -> {

@@ -308,6 +308,24 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void read_rowsOutOfOrderOfAnotherWidthOrNone_areRefusedNamingFileAndLine(@TempDir Path dir) throws Exception {
+        Path back = dir.resolve("back.csv");
+        java.nio.file.Files.writeString(back, "timestamp,value\n2024-05-01 02:00:00,1\n2024-05-01 01:00:00,2\n");
+        assertThatThrownBy(() -> GenericSeries.read(back, null, null)).hasMessageContaining("back.csv:3")
+                .hasMessageContaining("'2024-05-01 01:00:00' is before the row above it ('2024-05-01 02:00:00')");
+        Path same = dir.resolve("same.csv"); // repeated times are kept: real telemetry has them
+        java.nio.file.Files.writeString(same, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 01:00:00,2\n2024-05-01 02:00:00,2\n");
+        assertThat(GenericSeries.read(same, null, null).values()).hasSize(3);
+        Path semicolons = dir.resolve("semi.csv");
+        java.nio.file.Files.writeString(semicolons, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 02:00:00;2\n");
+        assertThatThrownBy(() -> GenericSeries.read(semicolons, null, null)).hasMessageContaining("semi.csv:3: 1 fields where the header has 2");
+        Path empty = dir.resolve("empty.csv");
+        java.nio.file.Files.writeString(empty, "timestamp,value\n");
+        assertThatThrownBy(() -> GenericSeries.read(empty, null, null)).hasMessageContaining("empty.csv: no rows to score");
+        assertThatThrownBy(() -> GenericSeries.read(dir.resolve("missing.csv"), null, null)).hasMessageEndingWith("missing.csv: no such file");
+    }
+
+    @Test
     void score_levelShift_isOneIncidentRunFromItsAlarmWhileASpikeIsItsAlarmAlone() {
         SplittableRandom rnd = new SplittableRandom(18);
         double[] v = new double[600];

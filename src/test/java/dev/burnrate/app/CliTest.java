@@ -104,6 +104,11 @@ class CliTest {
         assertThat(toFile.code()).as(toFile.err()).isZero();
         assertThat(toFile.out()).contains("wrote " + out);
         assertThat(java.nio.file.Files.readAllLines(out)).isEqualTo(lines); // the same scores either way
+
+        Result typo = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", "--input", series.toString(), "--out", dir.resolve("nosuch/x.csv").toString());
+        assertThat(typo.code()).isEqualTo(1);
+        assertThat(typo.err()).contains("there is no folder");
+        assertThat(dir.resolve("nosuch")).doesNotExist();
     }
 
     @Test

@@ -114,6 +114,7 @@ class DemoIncidentsTest {
         assertThat(course.through()).isEqualTo(NOW.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1));
         assertThat(course.days()).isEqualTo(9);
         assertThat(course.impact()).isGreaterThan(first.lead().impact().multiply(BigDecimal.valueOf(6)));
+        assertThat(course.impact().scale()).as("to the cent, as the days it adds are listed").isEqualTo(2);
     }
 
     /** The alert says what to do about what it is: the runaway's job, the cluster's untagged instances. */

@@ -111,6 +111,9 @@ class GovernanceApiTest {
         JsonNode fb = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body());
         assertThat(fb.get("feedback").asText()).isEqualTo("true_positive");
         assertThat(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"maybe\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> notJson = send("POST", "/api/v1/anomalies/" + id + "/feedback", "not json");
+        assertThat(notJson.statusCode()).isEqualTo(400); // was a 500 with Jackson's message
+        assertThat(notJson.body()).contains("request body is not JSON");
 
         JsonNode alerts = json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts");
         assertThat(alerts.size()).isGreaterThanOrEqualTo(1);
