@@ -389,9 +389,7 @@ pages.oncall = async () => {
         ${card('Open spend anomalies: the last 7 days, and older ones still going on', table('One row per incident, largest impact to date first; confirmed ones stay, expected or false ones go', [
           { label: 'Day', value: r => r.day },
           { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
-          { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
-          { label: 'Impact to date', num: true, value: r => r.course ? money(r.course.impact, r.currency) : '–' },
-          { label: 'Ongoing', value: r => r.course && r.course.ongoing ? 'yes' : 'no' },
+          { label: 'Impact to date', num: true, value: r => money((r.course || r).impact, r.currency) + (r.course && r.course.ongoing ? ', ongoing' : '') },
           { label: 'Cause', value: r => (r.rootCause || []).slice(0, 1).map(c => `${c.dimension}=${c.value}`).join('') },
         ], openAnomalies(anomalies.anomalies || [], daysAgo(7)),
           { empty: 'No open spend anomalies in the last 7 days, and none going on.', id: 'oncall-anomalies' }))}

@@ -52,10 +52,12 @@ final class RootCause {
     /** The contributors moving in the change's direction (sign +1 or -1), the best explanation first, at most {@link #LIMIT}. */
     static List<CostAnomaly.Contributor> rank(List<Breakdown> breakdowns, int sign) {
         List<Ranked> ranked = new ArrayList<>();
+        List<Ranked> whole = new ArrayList<>(); // dimensions with one value, now as usual: they name the scope itself
         for (int i = 0; i < breakdowns.size(); i++) {
             Ranked r = rank(breakdowns.get(i), sign, i);
-            if (r != null) ranked.add(r);
+            if (r != null) (sameSingleValue(breakdowns.get(i)) ? whole : ranked).add(r);
         }
+        if (ranked.isEmpty()) ranked = whole; // nothing else to say: the scope's one project, model or job it is
         ranked.sort(Comparator.comparing(Ranked::succinct).reversed()
                 .thenComparing(Comparator.comparing(Ranked::named).reversed())
                 .thenComparing(Comparator.comparing(Ranked::fresh).reversed())
@@ -69,6 +71,24 @@ final class RootCause {
                 out.add(c);
             }
         }
+        return out;
+    }
+
+    /**
+     * True when the dimension has one value, the same in the judged period as usual: every dollar of the scope carries
+     * it before and after (the fraud team's one project, its charges without a job column), so it explains nothing
+     * the scope does not already say and would only pad the list at 100%.
+     */
+    private static boolean sameSingleValue(Breakdown b) {
+        java.util.Set<String> now = nonZero(b.now());
+        return now.size() == 1 && now.equals(nonZero(b.usual()));
+    }
+
+    private static java.util.Set<String> nonZero(Map<String, BigDecimal> m) {
+        java.util.Set<String> out = new TreeSet<>();
+        m.forEach((k, v) -> {
+            if (v.signum() != 0) out.add(k);
+        });
         return out;
     }
 
