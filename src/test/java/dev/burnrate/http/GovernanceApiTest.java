@@ -114,6 +114,14 @@ class GovernanceApiTest {
         HttpResponse<String> notJson = send("POST", "/api/v1/anomalies/" + id + "/feedback", "not json");
         assertThat(notJson.statusCode()).isEqualTo(400); // was a 500 with Jackson's message
         assertThat(notJson.body()).contains("request body is not JSON");
+        // a period the wrong way round, or a listing mode that does not exist, is an error, not an empty or default list
+        HttpResponse<String> backwards = send("GET", "/api/v1/anomalies?from=2026-11-30&to=2026-11-01", null);
+        assertThat(backwards.statusCode()).isEqualTo(400);
+        assertThat(backwards.body()).contains("from=2026-11-30", "is after to=2026-11-01");
+        assertThat(send("POST", "/api/v1/anomalies/detect?from=2026-11-30&to=2026-11-01", "").statusCode()).isEqualTo(400);
+        HttpResponse<String> some = send("GET", "/api/v1/anomalies?scopes=some", null);
+        assertThat(some.statusCode()).isEqualTo(400);
+        assertThat(some.body()).contains("scopes=some");
 
         JsonNode alerts = json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts");
         assertThat(alerts.size()).isGreaterThanOrEqualTo(1);
