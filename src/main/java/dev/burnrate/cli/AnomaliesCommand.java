@@ -53,7 +53,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             java.util.Map<String, String> names = s.costAnomalies().scopeNames(leads);
             for (dev.burnrate.anomaly.Incident i : incidents) {
                 dev.burnrate.anomaly.CostAnomaly a = i.lead();
-                String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString())
+                // exact in CSV / JSON, with the share as a fraction of the impact, as the API gives it
+                String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString()
+                                + (c.share() == null ? "" : " (share " + c.share().toPlainString() + ")"))
                         .collect(java.util.stream.Collectors.joining("; "));
                 String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency())
                                 + (c.share() == null ? "" : " (" + c.sharePercent() + ")"))

@@ -267,7 +267,7 @@ class CliTest {
         JsonNode rows = new ObjectMapper().readTree(out.toString());
         assertThat(rows).as(out.toString()).anySatisfy(r -> {
             assertThat(r.get("when").asText()).isEqualTo("2026-09-15 14:00");
-            assertThat(r.get("root_cause").asText()).contains("i-runaway");
+            assertThat(r.get("root_cause").asText()).contains("i-runaway").containsPattern("\\(share -?\\d+\\.\\d{2}\\)"); // exact, with its share as the API gives it
         });
     }
 }
