@@ -134,32 +134,37 @@ public final class DuckAlertStore implements AlertStore {
         }
     }
 
+    /** Resolves the alert with the key unless it is resolved; parameters: when, by whom, the key. Shared with PostgreSQL. */
+    static final String RESOLVE = "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'";
+
+    /**
+     * Resolves the alert with the key (keeping when and by whom if it already was) and frees the key; parameters as
+     * {@link #RESOLVE}. Shared with PostgreSQL.
+     */
+    static final String RELEASE = """
+            UPDATE alert SET dedup_key = dedup_key || '#' || id, state = 'RESOLVED',
+                state_changed_at = CASE WHEN state = 'RESOLVED' THEN state_changed_at ELSE ? END,
+                state_changed_by = CASE WHEN state = 'RESOLVED' THEN state_changed_by ELSE ? END
+            WHERE dedup_key = ?""";
+
     @Override
     public boolean resolve(String dedupKey, Instant at, String by) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'")) {
-            ps.setObject(1, utc(at));
-            ps.setString(2, by);
-            ps.setString(3, dedupKey);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new StoreException("cannot resolve alert " + dedupKey + ": " + e.getMessage(), e);
-        }
+        return byKey("resolve", RESOLVE, dedupKey, at, by);
     }
 
     @Override
     public synchronized boolean release(String dedupKey, Instant at, String by) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE alert SET dedup_key = dedup_key || '#' || id, state = 'RESOLVED',
-                    state_changed_at = CASE WHEN state = 'RESOLVED' THEN state_changed_at ELSE ? END,
-                    state_changed_by = CASE WHEN state = 'RESOLVED' THEN state_changed_by ELSE ? END
-                WHERE dedup_key = ?""")) {
+        return byKey("release", RELEASE, dedupKey, at, by);
+    }
+
+    private boolean byKey(String verb, String sql, String dedupKey, Instant at, String by) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, utc(at));
             ps.setString(2, by);
             ps.setString(3, dedupKey);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw new StoreException("cannot release alert " + dedupKey + ": " + e.getMessage(), e);
+            throw new StoreException("cannot " + verb + " alert " + dedupKey + ": " + e.getMessage(), e);
         }
     }
 

@@ -160,18 +160,12 @@ public final class PgAlertStore implements AlertStore {
 
     @Override
     public boolean resolve(String dedupKey, Instant at, String by) {
-        return update("cannot resolve alert " + dedupKey,
-                "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'",
-                utc(at), by, dedupKey) > 0;
+        return update("cannot resolve alert " + dedupKey, DuckAlertStore.RESOLVE, utc(at), by, dedupKey) > 0;
     }
 
     @Override
     public boolean release(String dedupKey, Instant at, String by) {
-        return update("cannot release alert " + dedupKey, """
-                UPDATE alert SET dedup_key = dedup_key || '#' || id, state = 'RESOLVED',
-                    state_changed_at = CASE WHEN state = 'RESOLVED' THEN state_changed_at ELSE ? END,
-                    state_changed_by = CASE WHEN state = 'RESOLVED' THEN state_changed_by ELSE ? END
-                WHERE dedup_key = ?""", utc(at), by, dedupKey) > 0;
+        return update("cannot release alert " + dedupKey, DuckAlertStore.RELEASE, utc(at), by, dedupKey) > 0;
     }
 
     /**
