@@ -33,17 +33,10 @@ public final class GenericSeries {
      * clock times (false for sequence numbers: the sampling rate, and so a daily season, is unknown).
      */
     public record Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds, boolean clock) {
-        public Series(List<String> timestamps, double[] values, long[] epochSeconds, long medianStepSeconds) {
-            this(timestamps, values, epochSeconds, medianStepSeconds, true);
-        }
-
-        /** Per row, its time in sampling steps from the first row, or null where time runs backwards (then rows count). */
+        /** Per row, its time in sampling steps from the first row ({@link #read} takes rows in time order only). */
         public long[] slots() {
             long[] out = new long[epochSeconds.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = Math.round((epochSeconds[i] - epochSeconds[0]) / (double) medianStepSeconds);
-                if (i > 0 && out[i] < out[i - 1]) return null;
-            }
+            for (int i = 0; i < out.length; i++) out[i] = Math.round((epochSeconds[i] - epochSeconds[0]) / (double) medianStepSeconds);
             return out;
         }
 
