@@ -35,7 +35,7 @@ final class AnomalyRoutes {
         app.get("/api/v1/anomalies", ctx -> {
             LocalDate listFrom = CostQueryParser.date("from", ctx.queryParam("from"));
             LocalDate listTo = CostQueryParser.date("to", ctx.queryParam("to"));
-            ordered(listFrom, listTo);
+            CostQueryParser.window(listFrom, listTo);
             // by default one row per incident (its lead, naming the other scopes); ?scopes=all lists every scope's anomaly
             String scopes = ctx.queryParam("scopes");
             if (scopes != null && !scopes.equals("all")) throw new InvalidParameterException("scopes", scopes, "expected all (or leave it out: one row per incident)");
@@ -49,18 +49,13 @@ final class AnomalyRoutes {
             to = to == null ? LocalDate.now(clock) : to;
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             from = from == null ? to.minusDays(30) : from;
-            ordered(from, to);
+            CostQueryParser.window(from, to);
             List<CostAnomaly> found = "hour".equals(ctx.queryParam("grain"))
                     ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
                     : detector.detect(from, to);
             ctx.json(Map.of("anomalies", rows(found.stream().map(a -> new Incident(a, List.of())).toList())));
         }, Access.Scope.ALL_TEAMS);
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback, Access.Scope.TEAM_OBJECT);
-    }
-
-    /** A period whose start is after its end is the caller's mistake, not an empty answer. */
-    private static void ordered(LocalDate from, LocalDate to) {
-        if (from != null && to != null && from.isAfter(to)) throw new InvalidParameterException("from", from.toString(), "is after to=" + to);
     }
 
     /** An anomaly belongs to a team when it is the spend of that team; anomalies of other dimensions are for unscoped callers. */

@@ -56,9 +56,7 @@ public final class CostQueryParser {
         }
         LocalDate fromDate = date("from", from);
         LocalDate toDate = date("to", to);
-        if (fromDate != null && toDate != null && !toDate.isAfter(fromDate)) {
-            throw new InvalidParameterException("to", to, "must be after from=" + from + " (the window is [from, to))");
-        }
+        window(fromDate, toDate);
         try {
             return new CostQuery(fields, fromDate, toDate, g, b, f);
         } catch (IllegalArgumentException e) {
@@ -102,6 +100,13 @@ public final class CostQueryParser {
     private static Field field(String parameter, String name) {
         return Field.parse(name).orElseThrow(() -> new InvalidParameterException(parameter, name.strip(),
                 "unknown dimension or column; expected " + Field.accepted()));
+    }
+
+    /** A window of days [from, to) must hold at least one day; either end may be open (null). */
+    public static void window(LocalDate from, LocalDate to) {
+        if (from != null && to != null && !to.isAfter(from)) {
+            throw new InvalidParameterException("to", to.toString(), "must be after from=" + from + " (the window is [from, to))");
+        }
     }
 
     public static LocalDate date(String parameter, String text) {
