@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Scores the generic series detector (ROBUST) and the rolling 7-day mean + 2 sigma baseline (BASELINE) on both
-# labelled dev sets with both scorers of ../shared/tools, in one run. Usage: bench/anomaly-eval.sh [OUT_DIR]
+# labelled dev sets with both scorers of ../shared/tools, in one run; then the same at other sampling rates (the
+# minute series of anomaly-dev at 5 minutes, anomaly-dev2's seconds at 2, 5 and 10 s: block means, a block labelled
+# where any of its rows is), a check that the defaults do not depend on the rate they were chosen at.
+# Usage: bench/anomaly-eval.sh [OUT_DIR]   (RESAMPLED=0 skips the second part)
 # Needs a built tree (./mvnw -B -ntp -o -q -DskipTests package) and python3 + numpy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,16 +16,17 @@ shared="${SHARED:-$root/../shared}"
 out="${1:-$root/bench/out/anomaly}"
 methods="${METHODS:-ROBUST BASELINE}"
 sets="${SETS:-anomaly-dev anomaly-dev2}"
-printf '%-13s %-9s %-7s %-7s %-7s %-7s %-26s %s\n' set method eP eR eF1 flags "window std/lowFP/lowFN" "(threshold) hit/miss"
-for set in $sets; do
-  data="$shared/data/$set/data"
+
+# score NAME DATA_DIR: every method on one labelled folder, one line each
+score() {
+  local name="$1" data="$2" m d
   for m in $methods; do
-    d="$out/$set/$m"
+    d="$out/$name/$m"
     rm -rf "$d"
     java ${JOPTS:-} -cp "target/classes:target/lib/*" bench/AnomalyEval.java "$data" "$d" "$m" ${PARAMS:-}
     python3 "$shared/tools/anomaly_eval.py" --data "$data" --detections "$d" --json "$d.event.json" >/dev/null
     python3 "$shared/tools/anomaly_window_score.py" --data "$data" --detections "$d" --json "$d.window.json" >/dev/null
-    python3 - "$d" "$set" "$m" <<'PY'
+    python3 - "$d" "$name" "$m" <<'PY'
 import json, sys
 d, s, m = sys.argv[1:]
 e = json.load(open(d + ".event.json"))["total"]
@@ -33,4 +37,39 @@ print("%-13s %-9s %.3f   %.3f   %.3f   %-7d %6.2f / %6.2f / %6.2f   (%s) %d/%d" 
       st["threshold"], st["counts"]["win_hit"], st["counts"]["win_miss"]))
 PY
   done
+}
+
+printf '%-13s %-9s %-7s %-7s %-7s %-7s %-26s %s\n' set method eP eR eF1 flags "window std/lowFP/lowFN" "(threshold) hit/miss"
+for set in $sets; do score "$set" "$shared/data/$set/data"; done
+
+[ "${RESAMPLED:-1}" = 1 ] || exit 0
+# resample SRC DST ROWS: every CSV under SRC, ROWS consecutive rows to one (the first row's time, the mean of the
+# values, label 1 where any row has it); a last incomplete block is dropped
+resample() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import csv, os, sys
+src, dst, m = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for d, _, files in os.walk(src):
+    for fn in sorted(files):
+        if not fn.endswith(".csv"):
+            continue
+        rows = list(csv.reader(open(os.path.join(d, fn), newline="")))[1:]
+        path = os.path.join(dst, os.path.relpath(os.path.join(d, fn), src))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["TimeStamp", "Value", "Label"])
+            for i in range(0, len(rows) - m + 1, m):
+                block = rows[i:i + m]
+                vals = [float(r[1]) for r in block if r[1].strip().lower() not in ("", "nan")]
+                w.writerow([block[0][0], repr(sum(vals) / len(vals)) if vals else "", max(int(float(r[2])) for r in block)])
+PY
+}
+rs="$out/resampled-data"
+rm -rf "$rs"
+resample "$shared/data/anomaly-dev/data/data-ingress-rate" "$rs/ingress-5min/data-ingress-rate" 5
+score "ingress-5min" "$rs/ingress-5min"
+for s in 2 5 10; do
+  resample "$shared/data/anomaly-dev2/data" "$rs/dev2-${s}s" "$s"
+  score "dev2-${s}s" "$rs/dev2-${s}s"
 done

@@ -11,7 +11,8 @@ import java.util.Arrays;
  *       predictors run side by side and the one with the smaller mean absolute error over about two seasons (at least
  *       4w points) is used, so a season is used only where the data show one (and never before two seasons of
  *       history exist). {@code w} follows from the
- *       season: a quarter of it, between 3 and 60 points.</li>
+ *       season: a quarter of it, between 3 and 60 points, and at most a twelfth of the series, so that a short
+ *       series of fast samples is judged from its first third rather than never.</li>
  *   <li>Scale: a robust running mean absolute deviation of the residuals (each residual clipped at a few scales
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
  *       taken (counts, sensors with discrete readings), at 1% of the level, and at the same estimate with a 16 times
@@ -38,6 +39,8 @@ import java.util.Arrays;
  *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
  *       fault comes back and changes nothing.</li>
  * </ol>
+ * The one thing taken from the whole series is its length, and only for series under 720 points (see
+ * {@link #window(int, int)}); no value after a point changes its score.
  * Missing points are NaN: they are not scored and count for nothing. Values are telemetry or estimates, not ledger
  * money.
  */
@@ -147,7 +150,7 @@ public final class SeriesDetector {
         double[] levels = new double[n];
         Arrays.fill(expected, Double.NaN);
         Arrays.fill(levels, Double.NaN);
-        int w = window(period);
+        int w = window(period, n);
         int warmUp = Math.max(MIN_HISTORY, 2 * w); // the first median windows' residuals understate the scale
         // a new series is not judged before the scale's memory (4w points) has filled once, or before it has shown one
         // whole season where that is shorter: on its first morning, a daily ramp looks like an incident. After a new
@@ -383,6 +386,17 @@ public final class SeriesDetector {
     /** Points in the level window for a season of {@code period} points: a quarter season, 3 to 60 points. */
     static int window(int period) {
         return period > 1 ? Math.max(3, Math.min(period / 4, 60)) : 7;
+    }
+
+    /**
+     * The level window for a series of {@code n} points: {@link #window(int)}, but at most {@code n / 12} (and at least
+     * 3). Nothing is judged before the scale has learnt over 4w points, so a day's window of 60 points would leave 200
+     * minutes or seconds of samples (an incident's last hours, a short test run) unjudged from end to end; with the cap
+     * they are judged from their first third. Series of 720 points or more are unaffected, and so is every daily and
+     * hourly spend series of the ledger (w of 3 and 6).
+     */
+    static int window(int period, int n) {
+        return Math.min(window(period), Math.max(3, n / 12));
     }
 
 

@@ -183,6 +183,21 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void score_shortSeriesOfMinuteSamples_isJudgedAndItsShiftFlaggedAtOnset() {
+        // 3 hours of a minute metric, a step of 10 sigma at minute 120: a day's level window (60 points) would need 240
+        // points of learning before the first judgement, longer than the whole file
+        SplittableRandom rnd = new SplittableRandom(31);
+        double[] v = new double[180];
+        for (int i = 0; i < v.length; i++) v[i] = (i >= 120 ? 110 : 100) + rnd.nextGaussian();
+        long[] slots = everySecond(v.length);
+        SeriesDetector.Scores s = detector.score(v, slots, GenericSeries.period(60));
+        assertThat(flagged(s)).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(120, 124));
+        // the cap leaves long series as they were: the level window of 1,000 minute samples is a day's (60 points)
+        assertThat(SeriesDetector.window(GenericSeries.period(60), 1000)).isEqualTo(60);
+        assertThat(SeriesDetector.window(GenericSeries.period(60), 180)).isEqualTo(15);
+    }
+
+    @Test
     void score_noiseComingBackAfterAQuietStretch_isNotTakenForAnIncident() {
         // a sensor at its usual noise, quiet for 5 minutes (a tenth of the noise), then as noisy as before: that is
         // what the series has always done, so its return is not an alarm (the scale had forgotten it after the quiet)
