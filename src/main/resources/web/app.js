@@ -668,10 +668,13 @@ pages.budgets = async params => {
   revealSelected();
 };
 
+/** What a person said of an anomaly, as the page shows it (the API's verdicts are true_positive, expected, false_positive). */
+const VERDICTS = { true_positive: 'confirmed', expected: 'expected', false_positive: 'false alarm' };
+
 pages.anomalies = async params => {
   const { anomalies } = await api(`/api/v1/anomalies?from=${daysAgo(90)}`);
   const want = params && params.get('id');
-  $view().innerHTML = `<h1>Anomalies</h1>` + card('Spend anomalies, last 90 days', table('One row per incident: its expected range, what explains the change and the other scopes it was seen in', [
+  $view().innerHTML = `<h1>Anomalies</h1><div id="anomaly-result" role="status"></div>` + card('Spend anomalies, last 90 days', table('One row per incident: its expected range, what explains the change and the other scopes it was seen in. Expected or false alarm silences its scopes for 7 days and resolves its alert', [
     { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
     { label: 'Scope', value: r => `${r.dimension}=${r.value}` + (r.scopeName ? ` (${r.scopeName})` : '') },
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
@@ -683,9 +686,28 @@ pages.anomalies = async params => {
       `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}${c.share === null || c.share === undefined ? '' : ` (${esc(String(Math.round(Number(c.share) * 100)))}% of the change)`}</li>`).join('')}</ul>` },
     { label: 'Also seen in', html: r => (r.alsoSeenIn || []).length ? `<ul class="reasons">${r.alsoSeenIn.map(o =>
       `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}${o.when && o.when !== r.day ? ` (${esc(o.when)})` : ''}</li>`).join('')}</ul>` : '' },
+    { label: 'Feedback', html: r => `${r.feedback ? `<strong class="verdict">${esc(VERDICTS[r.feedback] || r.feedback)}</strong>` : ''}
+      <form class="verdict" data-id="${esc(r.id)}">
+        <label>Note<input name="note" size="12" aria-label="Note on ${esc(r.id)}"></label>
+        <button type="submit" value="true_positive">Confirm</button>
+        <button type="submit" value="expected">Expected</button>
+        <button class="danger" type="submit" value="false_positive">False alarm</button></form>` },
   ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
     empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();
+  document.querySelectorAll('form.verdict').forEach(f => f.addEventListener('submit', async e => {
+    e.preventDefault();
+    const verdict = e.submitter ? e.submitter.value : 'true_positive';
+    const note = new FormData(f).get('note');
+    try {
+      const a = await api(`/api/v1/anomalies/${encodeURIComponent(f.dataset.id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
+      await pages.anomalies(params);
+      document.getElementById('anomaly-result').innerHTML = `<div class="notice">${esc(a.dimension)}=${esc(a.value)} on ${esc(a.day)} is now ${esc(VERDICTS[a.feedback] || a.feedback)}${
+        a.feedback === 'true_positive' ? '' : ': its scopes are silenced for 7 days and its alert is resolved'}.</div>`;
+    } catch (err) {
+      document.getElementById('anomaly-result').innerHTML = `<div class="error">Could not record ${esc(VERDICTS[verdict])} for ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
+    }
+  }));
 };
 
 // ------------------------------------------------------------------ savings

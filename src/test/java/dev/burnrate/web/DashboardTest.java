@@ -183,7 +183,8 @@ class DashboardTest {
         for (JsonNode a : get("/api/v1/anomalies?from=" + TODAY.minusDays(30)).get("anomalies")) {
             boolean ongoing = !a.get("course").isNull() && a.get("course").get("ongoing").asBoolean();
             boolean recent = !LocalDate.parse(a.get("day").asText()).isBefore(TODAY.minusDays(7));
-            if ((recent || ongoing) && !a.get("suppressed").asBoolean() && a.get("feedback").isNull()) {
+            boolean dismissed = !a.get("feedback").isNull() && !a.get("feedback").asText().equals("true_positive"); // confirmed ones stay
+            if ((recent || ongoing) && !a.get("suppressed").asBoolean() && !dismissed) {
                 expected.add(a.get("dimension").asText() + "=" + a.get("value").asText());
                 if (!recent) olderGoingOn++;
             }
@@ -315,6 +316,40 @@ class DashboardTest {
                     + a.get("course").get("days").asInt() + " day");
         }
         finish("anomalies");
+    }
+
+    @Test
+    void anomalies_feedbackClicks_recordTheVerdictThroughTheApi_andTheRowShowsIt() throws Exception {
+        JsonNode anomalies = get("/api/v1/anomalies?from=" + TODAY.minusDays(90)).get("anomalies");
+        JsonNode going = null;
+        JsonNode over = null;
+        for (JsonNode a : anomalies) {
+            boolean ongoing = !a.get("course").isNull() && a.get("course").get("ongoing").asBoolean();
+            if (ongoing && going == null) going = a;
+            if (!ongoing && over == null) over = a;
+        }
+        assertThat(going).as("the demo's untagged cluster goes on").isNotNull();
+        assertThat(over).as("the demo has an incident that is over").isNotNull();
+        open("anomalies");
+        // the incident still going on is confirmed: it stays on on-call, with its verdict on the row
+        verdict(going.get("id").asText(), "true_positive", "untagged cluster, tagging ticket FIN-12");
+        assertThat(text("#anomaly-result")).contains(going.get("dimension").asText() + "=" + going.get("value").asText() + " on "
+                + going.get("day").asText() + " is now confirmed").doesNotContain("silenced");
+        assertThat(find(going.get("id").asText()).get("feedback").asText()).isEqualTo("true_positive");
+        // the other is expected: recorded through the API, which silences its scopes and resolves its alert
+        verdict(over.get("id").asText(), "expected", null);
+        assertThat(text("#anomaly-result")).contains("is now expected: its scopes are silenced for 7 days");
+        assertThat(find(over.get("id").asText()).get("feedback").asText()).isEqualTo("expected");
+        WebElement row = driver.findElement(By.cssSelector("form.verdict[data-id='" + over.get("id").asText() + "']")).findElement(By.xpath("./ancestor::tr"));
+        assertThat(row.getText()).contains("expected");
+        assertThat(driver.findElement(By.cssSelector("form.verdict[data-id='" + going.get("id").asText() + "']")).findElement(By.xpath("./ancestor::tr")).getText())
+                .contains("confirmed");
+        finish("anomalies-feedback");
+    }
+
+    static JsonNode find(String anomalyId) throws Exception {
+        for (JsonNode a : get("/api/v1/anomalies?from=" + TODAY.minusDays(90)).get("anomalies")) if (a.get("id").asText().equals(anomalyId)) return a;
+        throw new AssertionError("no anomaly " + anomalyId);
     }
 
     @Test
@@ -461,6 +496,17 @@ class DashboardTest {
         new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("savings-result")).getText().contains(id));
         assertThat(driver.findElements(By.cssSelector("#savings-result .error"))).isEmpty();
+    }
+
+    /** Clicks a verdict (with an optional note) on an anomaly's row and waits for the page to say what it became. */
+    void verdict(String id, String verdict, String note) {
+        WebElement form = driver.findElement(By.cssSelector("form.verdict[data-id='" + id + "']"));
+        if (note != null) form.findElement(By.name("note")).sendKeys(note);
+        form.findElement(By.cssSelector("button[value='" + verdict + "']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("anomaly-result")).getText().contains("is now " + java.util.Map.of(
+                        "true_positive", "confirmed", "expected", "expected", "false_positive", "false alarm").get(verdict)));
+        assertThat(driver.findElements(By.cssSelector("#anomaly-result .error"))).isEmpty();
     }
 
     static JsonNode state(String id) throws Exception {
