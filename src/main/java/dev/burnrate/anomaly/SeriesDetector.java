@@ -30,7 +30,8 @@ import java.util.Arrays;
  *       {@code 10^-fullEvidence}.</li>
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
  *       refractory period of w points); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
- *       at its onset.</li>
+ *       at its onset. An alarm whose next w/2 points came back (a spike, a short fault) has ended there: the
+ *       refractory period ends with it and its peak no longer holds back the next incident.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
  *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
@@ -304,6 +305,11 @@ public final class SeriesDetector {
                         lag1 = 0;
                         var1 = 1;
                         zPrev = Double.NaN;
+                    } else {
+                        // the points came back: a spike or a short fault, and it is over. Neither the refractory
+                        // period nor its peak holds back the next incident (a runaway day two days after another)
+                        lastAlarm = t - refractory - 1;
+                        qHead = qTail;
                     }
                 }
             }

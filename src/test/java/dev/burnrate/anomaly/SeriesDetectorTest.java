@@ -183,6 +183,17 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void score_secondRunawayDaySoonAfterAnother_isFlaggedToo() {
+        // a runaway day, back to normal the next day, and another runaway day after it: two incidents, the second
+        // within the refractory period of the first (w = 3 days) and no bigger than it
+        double[] v = weeklySpend(21);
+        v[60] = 3000;
+        v[62] = 3000;
+        List<Integer> f = flagged(detector.score(v, 7));
+        assertThat(f).contains(60, 62);
+    }
+
+    @Test
     void score_shortSeriesOfMinuteSamples_isJudgedAndItsShiftFlaggedAtOnset() {
         // 3 hours of a minute metric, a step of 10 sigma at minute 120: a day's level window (60 points) would need 240
         // points of learning before the first judgement, longer than the whole file
