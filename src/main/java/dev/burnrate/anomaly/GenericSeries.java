@@ -19,7 +19,7 @@ import java.util.Locale;
 
 /**
  * Anomaly scores for any time series in a CSV file: one output row per input row, in input order
- * ({@code timestamp,value,anomaly_score,is_anomaly}). Times are ISO 8601, epoch seconds or milliseconds, or sequence
+ * ({@code timestamp,value,anomaly_score,is_anomaly}). Times are ISO 8601, epoch seconds, milli-, micro- or nanoseconds, or sequence
  * numbers (then there is no season). The sampling step is the median spacing of the timestamps;
  * gaps and repeated timestamps are kept as they are (the season is looked up by time, not by row). The candidate
  * season is a day for intraday data and a week for daily data; the detector uses it only where it predicts better.
@@ -60,6 +60,7 @@ public final class GenericSeries {
         List<Double> vs = new ArrayList<>();
         List<Long> epochs = new ArrayList<>();
         TimeKind kind = null;
+        refuseWhatIsNotText(file);
         // rows of another width are reported here, by line, rather than by FastCSV's record count
         try (CsvReader<CsvRecord> r = CsvReader.builder().allowExtraFields(true).allowMissingFields(true).ofCsvRecord(file)) {
             int ti = -1;
@@ -67,7 +68,11 @@ public final class GenericSeries {
             int width = -1;
             for (CsvRecord rec : r) {
                 if (ti < 0) {
-                    List<String> h = rec.getFields().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
+                    // a byte-order mark (a spreadsheet's UTF-8 export) is not part of the first column's name
+                    List<String> h = rec.getFields().stream().map(s -> s.replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT)).toList();
+                    String separator = h.size() == 1 ? (h.get(0).contains(";") ? "';'" : h.get(0).contains("\t") ? "a tab" : null) : null;
+                    if (separator != null) throw new IllegalArgumentException(file + ":1: the header '" + rec.getField(0).strip()
+                            + "' is one column separated by " + separator + ": the file must be comma-separated");
                     ti = timeColumn == null ? h.indexOf("timestamp") : h.indexOf(timeColumn.toLowerCase(Locale.ROOT));
                     vi = valueColumn == null ? h.indexOf("value") : h.indexOf(valueColumn.toLowerCase(Locale.ROOT));
                     if (ti < 0) throw new IllegalArgumentException(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h);
@@ -89,14 +94,20 @@ public final class GenericSeries {
                         + ": timestamp '" + t + "' is before the row above it ('" + ts.get(ts.size() - 1) + "'): the series must be in time order");
                 epochs.add(at);
                 ts.add(t);
+                double value;
                 try {
-                    vs.add(v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v));
+                    value = v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a number");
+                    throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a number"
+                            + (v.contains("\n") ? " (it runs over several lines: is a quote left open?)" : ""));
                 }
+                if (Double.isInfinite(value)) throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a finite number");
+                vs.add(value);
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IllegalArgumentException("cannot read " + file + ": no such file");
+        } catch (java.io.UncheckedIOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
@@ -111,12 +122,31 @@ public final class GenericSeries {
         return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step, kind != TimeKind.SEQUENCE);
     }
 
+    /** A folder or a compressed file is refused by name, before its bytes are read as rows. */
+    private static void refuseWhatIsNotText(Path file) {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("cannot read " + file + ": it is a folder, not a CSV file");
+        if (!Files.isRegularFile(file)) return; // a missing file is reported where it is opened
+        byte[] head = new byte[4];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String kind = n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b ? "gzip-compressed (gunzip it first)"
+                : n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4 ? "a zip archive (unzip it first)"
+                : n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1' ? "Parquet (export it as CSV)" : null;
+        if (kind != null) throw new IllegalArgumentException("cannot read " + file + ": it is " + kind + ", not a CSV file");
+    }
+
     /**
-     * How a time column writes time. A plain number is epoch milliseconds from 10^11 (1973), epoch seconds from 10^8
-     * (1973), and below that a sequence number (a row count or position: benchmarks of series often number their rows).
+     * How a time column writes time. A plain number is epoch nanoseconds from 10^17, microseconds from 10^14,
+     * milliseconds from 10^11, seconds from 10^8 (each 1973 onwards), and below that a sequence number (a row count
+     * or position: benchmarks of series often number their rows).
      */
     private enum TimeKind {
-        ISO("an ISO 8601 time"), EPOCH_SECONDS("epoch seconds"), EPOCH_MILLIS("epoch milliseconds"), SEQUENCE("a sequence number");
+        ISO("an ISO 8601 time"), EPOCH_SECONDS("epoch seconds"), EPOCH_MILLIS("epoch milliseconds"), EPOCH_MICROS("epoch microseconds"),
+        EPOCH_NANOS("epoch nanoseconds"), SEQUENCE("a sequence number");
 
         final String description;
 
@@ -127,12 +157,14 @@ public final class GenericSeries {
         static TimeKind of(String t) {
             if (!t.matches("-?\\d+(\\.\\d+)?")) return ISO;
             double v = Math.abs(Double.parseDouble(t));
-            return v >= 1e11 ? EPOCH_MILLIS : v >= 1e8 ? EPOCH_SECONDS : SEQUENCE;
+            return v >= 1e17 ? EPOCH_NANOS : v >= 1e14 ? EPOCH_MICROS : v >= 1e11 ? EPOCH_MILLIS : v >= 1e8 ? EPOCH_SECONDS : SEQUENCE;
         }
 
         long seconds(Path file, long line, String t) {
             return switch (this) {
                 case ISO -> epoch(file, line, t);
+                case EPOCH_NANOS -> Math.floorDiv(new java.math.BigDecimal(t).toBigInteger().longValueExact(), 1_000_000_000L);
+                case EPOCH_MICROS -> (long) Math.floor(Double.parseDouble(t) / 1e6);
                 case EPOCH_MILLIS -> (long) Math.floor(Double.parseDouble(t) / 1000);
                 case EPOCH_SECONDS, SEQUENCE -> (long) Math.floor(Double.parseDouble(t));
             };
@@ -142,6 +174,7 @@ public final class GenericSeries {
     private static long epoch(Path file, long line, String t) {
         String s = t.replace(' ', 'T');
         if (s.matches("\\d{4}/\\d{2}/\\d{2}.*")) s = s.substring(0, 10).replace('/', '-') + s.substring(10); // 2014/04/01 00:00
+        if (s.matches(".*[+-]\\d{4}$") && s.length() > 16) s = s.substring(0, s.length() - 2) + ":" + s.substring(s.length() - 2); // +0000 as +00:00
         try {
             if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return Instant.parse(s).getEpochSecond();
             if (s.length() == 10) s = s + "T00:00:00";

@@ -117,8 +117,11 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         AnomaliesCommand parent;
 
-        @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "CSV with a time column and a value column")
+        @Option(names = "--input", paramLabel = "FILE.csv", description = "CSV with a time column and a value column (or give FILE.csv as the argument)")
         Path input;
+
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "FILE.csv", description = "The same as --input FILE.csv")
+        Path file;
 
         @Option(names = "--out", paramLabel = "SCORES.csv", description = "Where to write the scores (CSV); default: standard output, the summary then to standard error")
         Path out;
@@ -145,7 +148,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 case "baseline" -> GenericSeries.Method.BASELINE;
                 default -> throw new IllegalArgumentException("--method " + method + ": expected robust or baseline");
             };
-            GenericSeries.Series s = GenericSeries.read(input, timeColumn, valueColumn);
+            if (input != null && file != null && !input.equals(file)) throw new IllegalArgumentException("two input files (" + file + " and --input " + input + "): give one");
+            if (input == null && file == null) throw new IllegalArgumentException("no input: give the CSV file (anomalies detect FILE.csv, or --input FILE.csv)");
+            GenericSeries.Series s = GenericSeries.read(input != null ? input : file, timeColumn, valueColumn);
             if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             java.io.PrintWriter summary = parent.root.out;

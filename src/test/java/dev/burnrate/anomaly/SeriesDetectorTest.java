@@ -323,6 +323,38 @@ class SeriesDetectorTest {
         Path slashes = dir.resolve("slashes.csv");
         java.nio.file.Files.writeString(slashes, "timestamp,value\n2014/04/01 00:00:00,1\n2014/04/01 01:00:00,2\n2014/04/01 02:00:00,1\n");
         assertThat(GenericSeries.read(slashes, null, null).medianStepSeconds()).isEqualTo(3600);
+
+        // nanoseconds (Prometheus, pandas) and microseconds are not read as milliseconds (a 300 s step, not 300,000,000)
+        Path nanos = dir.resolve("nanos.csv");
+        java.nio.file.Files.writeString(nanos, "timestamp,value\n1396310400000000000,1\n1396310700000000000,2\n1396311000000000000,1\n");
+        assertThat(GenericSeries.read(nanos, null, null).medianStepSeconds()).isEqualTo(300);
+        Path micros = dir.resolve("micros.csv");
+        java.nio.file.Files.writeString(micros, "timestamp,value\n1396310400000000,1\n1396310700000000,2\n1396311000000000,1\n");
+        assertThat(GenericSeries.read(micros, null, null).medianStepSeconds()).isEqualTo(300);
+        // an offset written without its colon, and a spreadsheet's byte-order mark before the header
+        Path offsets = dir.resolve("offsets.csv");
+        java.nio.file.Files.writeString(offsets, "\uFEFFtimestamp,value\n2024-05-01T00:00:00+0000,1\n2024-05-01T01:00:00+0000,2\n2024-05-01T03:00:00+0200,3\n");
+        assertThat(GenericSeries.read(offsets, null, null).slots()).containsExactly(0, 1, 1);
+    }
+
+    @Test
+    void read_whatIsNotACommaSeparatedSeries_isRefusedSayingWhat(@TempDir Path dir) throws Exception {
+        Path semicolons = dir.resolve("semi.csv");
+        java.nio.file.Files.writeString(semicolons, "timestamp;value\n2024-05-01 01:00:00;1\n");
+        assertThatThrownBy(() -> GenericSeries.read(semicolons, null, null))
+                .hasMessage(semicolons + ":1: the header 'timestamp;value' is one column separated by ';': the file must be comma-separated");
+        assertThatThrownBy(() -> GenericSeries.read(dir, null, null)).hasMessage("cannot read " + dir + ": it is a folder, not a CSV file");
+        Path gz = dir.resolve("series.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
+            out.write("timestamp,value\n2024-05-01 01:00:00,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> GenericSeries.read(gz, null, null)).hasMessage("cannot read " + gz + ": it is gzip-compressed (gunzip it first), not a CSV file");
+        Path infinite = dir.resolve("inf.csv");
+        java.nio.file.Files.writeString(infinite, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 02:00:00,1e999\n");
+        assertThatThrownBy(() -> GenericSeries.read(infinite, null, null)).hasMessage(infinite + ":3: value '1e999' is not a finite number");
+        Path quote = dir.resolve("quote.csv");
+        java.nio.file.Files.writeString(quote, "timestamp,value\n2024-05-01 01:00:00,\"1\n2024-05-01 02:00:00,2\n");
+        assertThatThrownBy(() -> GenericSeries.read(quote, null, null)).hasMessageContaining("quote.csv:2: value").hasMessageEndingWith("(it runs over several lines: is a quote left open?)");
     }
 
     @Test

@@ -109,6 +109,14 @@ class CliTest {
         assertThat(typo.code()).isEqualTo(1);
         assertThat(typo.err()).contains("there is no folder");
         assertThat(dir.resolve("nosuch")).doesNotExist();
+
+        // the file as the command's argument, as a user first types it
+        Result bare = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", series.toString());
+        assertThat(bare.code()).as(bare.err()).isZero();
+        assertThat(bare.out().lines().toList()).isEqualTo(lines);
+        Result none = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("no input: give the CSV file");
     }
 
     @Test
