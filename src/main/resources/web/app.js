@@ -126,6 +126,14 @@ function bar(fraction) {
   return `<div class="bar" role="img" aria-label="${decimal(fraction * 100, 0)} percent"><span class="${cls}" style="width:${(f * 100).toFixed(1)}%"></span></div>`;
 }
 
+/**
+ * Enter in a text field of these forms does nothing: each form has several verdicts, and the browser would submit the
+ * first (Accept, Confirm) for a reason or note typed for another.
+ */
+function noImplicitSubmit(selector) {
+  document.querySelectorAll(`${selector} input`).forEach(i => i.addEventListener('keydown', e => { if (e.key === 'Enter') e.preventDefault(); }));
+}
+
 const severityBadge = s => `<span class="badge sev-${esc(s)}">${esc(s)}</span>`;
 
 // ------------------------------------------------------------------ charts
@@ -688,13 +696,14 @@ pages.anomalies = async params => {
       `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}${o.when && o.when !== r.day ? ` (${esc(o.when)})` : ''}</li>`).join('')}</ul>` : '' },
     { label: 'Feedback', html: r => `${r.feedback ? `<strong class="verdict">${esc(VERDICTS[r.feedback] || r.feedback)}</strong>` : ''}
       <form class="verdict" data-id="${esc(r.id)}">
-        <label>Note<input name="note" size="12" aria-label="Note on ${esc(r.id)}"></label>
-        <button type="submit" value="true_positive">Confirm</button>
-        <button type="submit" value="expected">Expected</button>
-        <button class="danger" type="submit" value="false_positive">False alarm</button></form>` },
+        <label>Note<input name="note" size="10" aria-label="Note on ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}"></label>
+        <button type="submit" value="true_positive" aria-label="Confirm ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">Confirm</button>
+        <button type="submit" value="expected" aria-label="Expected: ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">Expected</button>
+        <button class="danger" type="submit" value="false_positive" aria-label="False alarm: ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">False alarm</button></form>` },
   ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
     empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();
+  noImplicitSubmit('form.verdict');
   document.querySelectorAll('form.verdict').forEach(f => f.addEventListener('submit', async e => {
     e.preventDefault();
     const verdict = e.submitter ? e.submitter.value : 'true_positive';
@@ -800,6 +809,7 @@ pages.savings = async params => {
       ${(data.notes || []).length ? card('Notes', `<ul class="reasons" id="savings-notes">${data.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>`, 'wide') : ''}
     </div>`;
   revealSelected();
+  noImplicitSubmit('form.decide');
   document.querySelectorAll('form.decide').forEach(f => f.addEventListener('submit', async e => {
     e.preventDefault();
     const verb = e.submitter ? e.submitter.value : 'accept';

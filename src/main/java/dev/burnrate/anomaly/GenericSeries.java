@@ -163,7 +163,13 @@ public final class GenericSeries {
         long seconds(Path file, long line, String t) {
             return switch (this) {
                 case ISO -> epoch(file, line, t);
-                case EPOCH_NANOS -> Math.floorDiv(new java.math.BigDecimal(t).toBigInteger().longValueExact(), 1_000_000_000L);
+                case EPOCH_NANOS -> {
+                    try {
+                        yield new java.math.BigDecimal(t).movePointLeft(9).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+                    } catch (ArithmeticException e) {
+                        throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is out of range for epoch nanoseconds");
+                    }
+                }
                 case EPOCH_MICROS -> (long) Math.floor(Double.parseDouble(t) / 1e6);
                 case EPOCH_MILLIS -> (long) Math.floor(Double.parseDouble(t) / 1000);
                 case EPOCH_SECONDS, SEQUENCE -> (long) Math.floor(Double.parseDouble(t));
@@ -183,7 +189,7 @@ public final class GenericSeries {
             try {
                 return java.time.OffsetDateTime.parse(s).toEpochSecond();
             } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not an ISO 8601 time (2024-05-01 13:00:00), epoch seconds or milliseconds, or a sequence number");
+                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not an ISO 8601 time (2024-05-01 13:00:00), epoch seconds, milli-, micro- or nanoseconds, or a sequence number");
             }
         }
     }

@@ -3,7 +3,8 @@ package dev.burnrate.anomaly;
 import java.util.Arrays;
 
 /**
- * Causal anomaly scoring of one series: each point is judged only from the points before it, and the score is a
+ * Causal anomaly scoring of one series: each point is judged only from the values before it (for a series under 720
+ * points the level window is also sized from the series' length, see {@link #window(int, int)}), and the score is a
  * calibrated tail probability, so one threshold serves every series whatever its scale, noise or sampling rate.
  * <ol>
  *   <li>Expected value: a robust level (the median of the last {@code w} points) plus, where the series has a
@@ -396,9 +397,10 @@ public final class SeriesDetector {
 
     /**
      * The level window for a series of {@code n} points: {@link #window(int)}, but at most {@code n / 12} (and at least
-     * 3). Nothing is judged before the scale has learnt over 4w points, so a day's window of 60 points would leave 200
-     * minutes or seconds of samples (an incident's last hours, a short test run) unjudged from end to end; with the cap
-     * they are judged from their first third. Series of 720 points or more are unaffected, and so is every daily and
+     * 3). Nothing is judged before the scale has learnt over 4w points, so a day's window of 60 points would leave any
+     * series of fast samples shorter than 240 points (an incident's last hours of minute data, a short test run)
+     * unjudged from end to end; with the cap they are judged from their first third. A short series' scores therefore
+     * depend on its length: rescoring a growing file under 720 points can change its earlier scores. Series of 720 points or more are unaffected, and so is every daily and
      * hourly spend series of the ledger (w of 3 and 6).
      */
     static int window(int period, int n) {

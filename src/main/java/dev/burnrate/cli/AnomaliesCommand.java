@@ -111,7 +111,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    @Command(name = "detect", description = {"Score any time series in a CSV causally (each point judged only from earlier points).",
+    @Command(name = "detect", description = {"Score any time series in a CSV causally (each point judged only from earlier values; under 720 rows the window also follows the file's length).",
             "Writes timestamp,value,anomaly_score,is_anomaly, one row per input row, score in [0,1]."})
     static final class Detect implements Callable<Integer> {
         @ParentCommand
