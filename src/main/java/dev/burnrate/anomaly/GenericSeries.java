@@ -20,7 +20,7 @@ import java.util.Locale;
 /**
  * Anomaly scores for any time series in a CSV file: one output row per input row, in input order
  * ({@code timestamp,value,anomaly_score,is_anomaly}). Times are ISO 8601, epoch seconds, milli-, micro- or nanoseconds, or sequence
- * numbers (then there is no season). The sampling step is the median spacing of the timestamps;
+ * numbers (then there is no season). The sampling step is the median spacing between distinct timestamps;
  * gaps and repeated timestamps are kept as they are (the season is looked up by time, not by row). The candidate
  * season is a day for intraday data and a week for daily data; the detector uses it only where it predicts better.
  */
@@ -43,6 +43,24 @@ public final class GenericSeries {
         /** Points per season the detector may use: from the sampling rate, none for sequence numbers. */
         public int period() {
             return clock ? GenericSeries.period(medianStepSeconds) : 0;
+        }
+
+        /** Rows whose time is that of the row above (real telemetry has a few; many suggest several series in one file). */
+        public int repeatedTimes() {
+            int n = 0;
+            for (int i = 1; i < epochSeconds.length; i++) if (epochSeconds[i] == epochSeconds[i - 1]) n++;
+            return n;
+        }
+
+        /**
+         * A warning for people when a tenth or more of the rows repeat the time of the row above: a long-format export
+         * (one row per host or label at each time) read as one series mixes them, and its step is wrong.
+         */
+        public java.util.Optional<String> mixedSeriesWarning() {
+            int repeated = repeatedTimes();
+            if (repeated * 10L < epochSeconds.length) return java.util.Optional.empty();
+            return java.util.Optional.of(repeated + " of " + epochSeconds.length + " rows repeat the time of the row above: if the file holds"
+                    + " several series (a host or label column), score each one alone");
         }
 
         /** The sampling step and season, for people. */
@@ -115,9 +133,8 @@ public final class GenericSeries {
         }
         if (ts.isEmpty()) throw new IllegalArgumentException(file + ": no rows to score");
         double[] values = vs.stream().mapToDouble(Double::doubleValue).toArray();
-        long[] steps = new long[Math.max(0, epochs.size() - 1)];
-        for (int i = 1; i < epochs.size(); i++) steps[i - 1] = epochs.get(i) - epochs.get(i - 1);
-        Arrays.sort(steps);
+        // the step is the median spacing between distinct times: a repeated time is not a step of 0
+        long[] steps = java.util.stream.IntStream.range(1, epochs.size()).mapToLong(i -> epochs.get(i) - epochs.get(i - 1)).filter(d -> d > 0).sorted().toArray();
         long step = steps.length == 0 ? 86400 : Math.max(1, steps[steps.length / 2]);
         return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step, kind != TimeKind.SEQUENCE);
     }

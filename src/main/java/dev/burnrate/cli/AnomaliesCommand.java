@@ -175,6 +175,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             }
             summary.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + " incidents, "
                     + rows + " rows flagged" + (out == null ? "" : "; wrote " + out));
+            java.util.Optional<String> warning = s.mixedSeriesWarning();
+            if (warning.isPresent()) summary.println("warning: " + warning.get());
             summary.flush();
             return 0;
         }

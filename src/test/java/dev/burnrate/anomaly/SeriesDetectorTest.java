@@ -374,6 +374,18 @@ class SeriesDetectorTest {
         Path same = dir.resolve("same.csv"); // repeated times are kept: real telemetry has them
         java.nio.file.Files.writeString(same, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 01:00:00,2\n2024-05-01 02:00:00,2\n");
         assertThat(GenericSeries.read(same, null, null).values()).hasSize(3);
+        // ... but a file where every time comes twice is two series read as one (two hosts of a long-format export)
+        StringBuilder hosts = new StringBuilder("timestamp,value\n");
+        for (int m = 0; m < 40; m++) hosts.append(String.format("2024-05-01 01:%02d:00,%d%n2024-05-01 01:%02d:00,%d%n", m, 10, m, 90));
+        Path twoHosts = dir.resolve("hosts.csv");
+        java.nio.file.Files.writeString(twoHosts, hosts);
+        assertThat(GenericSeries.read(twoHosts, null, null).medianStepSeconds()).as("the step between distinct times").isEqualTo(60);
+        assertThat(GenericSeries.read(twoHosts, null, null).mixedSeriesWarning()).hasValue(
+                "40 of 80 rows repeat the time of the row above: if the file holds several series (a host or label column), score each one alone");
+        Path crash = TestLedger.fixture("anomaly/app1-01.csv", dir); // a real series with a few repeated hours: no warning
+        GenericSeries.Series real = GenericSeries.read(crash, "TimeStamp", "Value");
+        assertThat(real.repeatedTimes()).isPositive();
+        assertThat(real.mixedSeriesWarning()).isEmpty();
         Path semicolons = dir.resolve("semi.csv");
         java.nio.file.Files.writeString(semicolons, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 02:00:00;2\n");
         assertThatThrownBy(() -> GenericSeries.read(semicolons, null, null)).hasMessageContaining("semi.csv:3: 1 fields where the header has 2");
