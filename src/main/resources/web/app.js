@@ -134,6 +134,25 @@ function noImplicitSubmit(selector) {
   document.querySelectorAll(`${selector} input`).forEach(i => i.addEventListener('keydown', e => { if (e.key === 'Enter') e.preventDefault(); }));
 }
 
+/**
+ * Wires the verdict forms of a page's rows (each submit button is a verdict, the form's data-id the row):
+ * act(id, verdict, formData) does it and returns what to tell the person, shown in resultId;
+ * a failure is shown there as "Could not {what(verdict)} {id}: {reason}".
+ */
+function onVerdicts(selector, resultId, what, act) {
+  noImplicitSubmit(selector);
+  document.querySelectorAll(selector).forEach(f => f.addEventListener('submit', async e => {
+    e.preventDefault();
+    const verdict = e.submitter ? e.submitter.value : f.querySelector('button[type=submit]').value;
+    try {
+      const told = await act(f.dataset.id, verdict, new FormData(f));
+      document.getElementById(resultId).innerHTML = `<div class="notice">${esc(told)}</div>`;
+    } catch (err) {
+      document.getElementById(resultId).innerHTML = `<div class="error">Could not ${esc(what(verdict))} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
+    }
+  }));
+}
+
 const severityBadge = s => `<span class="badge sev-${esc(s)}">${esc(s)}</span>`;
 
 // ------------------------------------------------------------------ charts
@@ -703,20 +722,13 @@ pages.anomalies = async params => {
   ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
     empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();
-  noImplicitSubmit('form.verdict');
-  document.querySelectorAll('form.verdict').forEach(f => f.addEventListener('submit', async e => {
-    e.preventDefault();
-    const verdict = e.submitter ? e.submitter.value : 'true_positive';
-    const note = new FormData(f).get('note');
-    try {
-      const a = await api(`/api/v1/anomalies/${encodeURIComponent(f.dataset.id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
-      await pages.anomalies(params);
-      document.getElementById('anomaly-result').innerHTML = `<div class="notice">${esc(a.dimension)}=${esc(a.value)} on ${esc(a.day)} is now ${esc(VERDICTS[a.feedback] || a.feedback)}${
-        a.feedback === 'true_positive' ? '' : ': its scopes are silenced for 7 days and its alert is resolved'}.</div>`;
-    } catch (err) {
-      document.getElementById('anomaly-result').innerHTML = `<div class="error">Could not record ${esc(VERDICTS[verdict])} for ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
-    }
-  }));
+  onVerdicts('form.verdict', 'anomaly-result', v => `record ${VERDICTS[v]} for`, async (id, verdict, form) => {
+    const note = form.get('note');
+    const a = await api(`/api/v1/anomalies/${encodeURIComponent(id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
+    await pages.anomalies(params);
+    return `${a.dimension}=${a.value} on ${a.day} is now ${VERDICTS[a.feedback] || a.feedback}${
+      a.feedback === 'true_positive' ? '' : ': its scopes are silenced for 7 days and its alert is resolved'}.`;
+  });
 };
 
 // ------------------------------------------------------------------ savings
@@ -809,19 +821,11 @@ pages.savings = async params => {
       ${(data.notes || []).length ? card('Notes', `<ul class="reasons" id="savings-notes">${data.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>`, 'wide') : ''}
     </div>`;
   revealSelected();
-  noImplicitSubmit('form.decide');
-  document.querySelectorAll('form.decide').forEach(f => f.addEventListener('submit', async e => {
-    e.preventDefault();
-    const verb = e.submitter ? e.submitter.value : 'accept';
-    const reason = new FormData(f).get('reason');
-    try {
-      const r = await api(`/api/v1/recommendations/${encodeURIComponent(f.dataset.id)}/${verb}`, { method: 'POST', body: verb === 'dismiss' ? { reason } : {} });
-      await pages.savings(params);
-      document.getElementById('savings-result').innerHTML = `<div class="notice">${esc(r.id)} is now ${esc(r.state ? r.state.status : verb)}.</div>`;
-    } catch (err) {
-      document.getElementById('savings-result').innerHTML = `<div class="error">Could not ${esc(verb)} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
-    }
-  }));
+  onVerdicts('form.decide', 'savings-result', v => v, async (id, verb, form) => {
+    const r = await api(`/api/v1/recommendations/${encodeURIComponent(id)}/${verb}`, { method: 'POST', body: verb === 'dismiss' ? { reason: form.get('reason') } : {} });
+    await pages.savings(params);
+    return `${r.id} is now ${r.state ? r.state.status : verb}.`;
+  });
 };
 
 // ------------------------------------------------------------------ governance
