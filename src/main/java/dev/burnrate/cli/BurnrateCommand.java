@@ -81,8 +81,23 @@ public final class BurnrateCommand {
         return (BurnrateCommand) s.userObject();
     }
 
+    /** Where notes for people go (standard error); set when the command line is built. */
+    PrintWriter err;
+
+    /**
+     * Opens the chosen ledger. Where there was none, it is created empty and the person is told so: a mistyped
+     * {@code --db}, or no {@code --db} after the demo (whose ledger is a file of its own), would otherwise read as an
+     * empty bill.
+     */
     Services open() {
-        return factory.open(databasePath(), configPath());
+        Path path = databasePath();
+        boolean fresh = factory.opensFiles() && !java.nio.file.Files.exists(path);
+        Services s = factory.open(path, configPath());
+        if (fresh && err != null) {
+            err.println("burnrate: new, empty ledger at " + path + " (none was there; the demo's is .burnrate/demo.duckdb)");
+            err.flush();
+        }
+        return s;
     }
 
     dev.burnrate.pricing.PriceCatalog catalog() {
@@ -113,6 +128,7 @@ public final class BurnrateCommand {
     public static CommandLine commandLine(Services.Factory factory, PrintWriter out, PrintWriter err, java.time.Clock clock,
                                           java.util.function.UnaryOperator<String> env) {
         BurnrateCommand root = new BurnrateCommand(factory, out, clock, env);
+        root.err = err;
         CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);

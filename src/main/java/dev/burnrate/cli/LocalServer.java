@@ -130,6 +130,11 @@ public final class LocalServer implements AutoCloseable {
             }
 
             @Override
+            public boolean opensFiles() {
+                return false;
+            }
+
+            @Override
             public dev.burnrate.pricing.PriceCatalog prices(Path config) {
                 return factory.prices(config);
             }

@@ -81,6 +81,11 @@ public interface Services extends AutoCloseable {
     interface Factory {
         Services open(Path database, Path config);
 
+        /** Whether {@link #open} opens (and creates) the file it is given; false where it hands out a ledger already open. */
+        default boolean opensFiles() {
+            return true;
+        }
+
         /** The price catalog with the config's overrides. */
         dev.burnrate.pricing.PriceCatalog prices(Path config);
 

@@ -87,6 +87,16 @@ class CliTest {
     }
 
     @Test
+    void readingALedgerThatIsNotThere_saysItStartedAnEmptyOne_once() throws Exception {
+        Path typo = dir.resolve("demo.dukdb");
+        Result first = run("--db", typo.toString(), "costs", "--by", "team");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).contains("new, empty ledger at " + typo + " (none was there; the demo's is .burnrate/demo.duckdb)");
+        Result again = run("--db", typo.toString(), "costs", "--by", "team");
+        assertThat(again.err()).doesNotContain("new, empty ledger");
+    }
+
+    @Test
     void anomaliesDetect_withoutOut_writesTheScoresToStandardOutputAndTheSummaryToStandardError() throws Exception {
         Path series = TestLedger.fixture("anomaly/app1-01.csv", dir); // real hourly crash rates, labelled (TimeStamp,Value,Label)
         long rows = java.nio.file.Files.lines(series).count() - 1;
