@@ -400,8 +400,8 @@ public final class SeriesDetector {
      * 3). Nothing is judged before the scale has learnt over 4w points, so a day's window of 60 points would leave any
      * series of fast samples shorter than 240 points (an incident's last hours of minute data, a short test run)
      * unjudged from end to end; with the cap they are judged from their first third. A short series' scores therefore
-     * depend on its length: rescoring a growing file under 720 points can change its earlier scores. Series of 720 points or more are unaffected, and so is every daily and
-     * hourly spend series of the ledger (w of 3 and 6).
+     * depend on its length: rescoring a growing file under 720 points can change its earlier scores. Series of 720
+     * points or more are unaffected, and so is every daily and hourly spend series of the ledger (w of 3 and 6).
      */
     static int window(int period, int n) {
         return Math.min(window(period), Math.max(3, n / 12));
