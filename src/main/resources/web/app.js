@@ -128,7 +128,7 @@ function bar(fraction) {
 
 /**
  * Enter in a text field of these forms does nothing: each form has several verdicts, and the browser would submit the
- * first (Accept, Confirm) for a reason or note typed for another.
+ * first (Approve, Accept, Confirm) for a reason or note typed for another.
  */
 function noImplicitSubmit(selector) {
   document.querySelectorAll(`${selector} input`).forEach(i => i.addEventListener('keydown', e => { if (e.key === 'Enter') e.preventDefault(); }));
@@ -856,20 +856,12 @@ pages.approvals = async () => {
       { label: 'Decision', value: r => r.decision }, { label: 'State', value: r => r.state },
       { label: 'p90', num: true, value: r => r.planEstimate ? money(amountOf(r.planEstimate.p90), currencyOf(r.planEstimate.p90)) : '–' },
     ], decided.requests || [], { id: 'recent-requests' }), 'wide')}`;
-  document.querySelectorAll('.approval form').forEach(f => f.addEventListener('submit', async e => {
-    e.preventDefault();
-    const verdict = e.submitter ? e.submitter.value : 'approve';
-    const fd = new FormData(f);
-    sessionStorage.setItem('burnrate.approver', fd.get('approver'));
-    const out = document.getElementById('approval-result');
-    try {
-      const t = await api(`/api/v1/gate/requests/${encodeURIComponent(f.dataset.id)}/${verdict}`, { method: 'POST', body: { approver: fd.get('approver'), reason: fd.get('reason') } });
-      await pages.approvals();
-      document.getElementById('approval-result').innerHTML = `<div class="notice">${esc(t.id)} is now ${esc(t.state)}.</div>`;
-    } catch (err) {
-      out.innerHTML = `<div class="error">Could not ${esc(verdict)} ${esc(f.dataset.id)}: ${esc(err.message)}</div>`;
-    }
-  }));
+  onVerdicts('.approval form', 'approval-result', v => v, async (id, verdict, form) => {
+    sessionStorage.setItem('burnrate.approver', form.get('approver'));
+    const t = await api(`/api/v1/gate/requests/${encodeURIComponent(id)}/${verdict}`, { method: 'POST', body: { approver: form.get('approver'), reason: form.get('reason') } });
+    await pages.approvals();
+    return `${t.id} is now ${t.state}.`;
+  });
 };
 
 pages.policies = async () => {

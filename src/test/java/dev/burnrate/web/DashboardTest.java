@@ -366,6 +366,11 @@ class DashboardTest {
     void approvals_approveAndRejectClicks_changeTheRequestsThroughTheApi() throws Exception {
         open("approvals");
         screenshot("approvals");
+        // Enter in a reason is held back: the browser would submit the form's first verdict, Approve, for a reason
+        // typed to reject
+        Object held = ((JavascriptExecutor) driver).executeScript("const i = document.querySelector(\".approval form input[name=reason]\");"
+                + " const e = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }); i.dispatchEvent(e); return e.defaultPrevented;");
+        assertThat(held).isEqualTo(true);
         decide("demo-assistant-full", "approve", "accuracy drop is real; budget has room");
         assertThat(text("#approval-result")).contains("demo-assistant-full is now approved");
         assertThat(get("/api/v1/gate/requests/demo-assistant-full").get("state").asText()).isEqualTo("approved");
