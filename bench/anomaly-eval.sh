@@ -2,8 +2,9 @@
 # Scores the generic series detector (ROBUST) and the rolling 7-day mean + 2 sigma baseline (BASELINE) on both
 # labelled dev sets with both scorers of ../shared/tools, in one run; then the same at other sampling rates (the
 # minute series of anomaly-dev at 5 minutes, anomaly-dev2's seconds at 2, 5 and 10 s: block means, a block labelled
-# where any of its rows is), a check that the defaults do not depend on the rate they were chosen at.
-# Usage: bench/anomaly-eval.sh [OUT_DIR]   (RESAMPLED=0 skips the second part)
+# where any of its rows is), a check that the defaults do not depend on the rate they were chosen at; then real
+# AI-workload telemetry with injected incidents (bench/anomaly-injected.py, three seeds).
+# Usage: bench/anomaly-eval.sh [OUT_DIR]   (RESAMPLED=0 skips the second part, INJECTED=0 the third)
 # Needs a built tree (./mvnw -B -ntp -o -q -DskipTests package) and python3 + numpy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,7 +43,7 @@ PY
 printf '%-13s %-9s %-7s %-7s %-7s %-7s %-26s %s\n' set method eP eR eF1 flags "window std/lowFP/lowFN" "(threshold) hit/miss"
 for set in $sets; do score "$set" "$shared/data/$set/data"; done
 
-[ "${RESAMPLED:-1}" = 1 ] || exit 0
+rs="$out/resampled-data"
 # resample SRC DST ROWS: every CSV under SRC, ROWS consecutive rows to one (the first row's time, the mean of the
 # values, label 1 where any row has it); a last incomplete block is dropped
 resample() {
@@ -65,11 +66,22 @@ for d, _, files in os.walk(src):
                 w.writerow([block[0][0], repr(sum(vals) / len(vals)) if vals else "", max(int(float(r[2])) for r in block)])
 PY
 }
-rs="$out/resampled-data"
+if [ "${RESAMPLED:-1}" = 1 ]; then
 rm -rf "$rs"
 resample "$shared/data/anomaly-dev/data/data-ingress-rate" "$rs/ingress-5min/data-ingress-rate" 5
 score "ingress-5min" "$rs/ingress-5min"
 for s in 2 5 10; do
   resample "$shared/data/anomaly-dev2/data" "$rs/dev2-${s}s" "$s"
   score "dev2-${s}s" "$rs/dev2-${s}s"
+done
+fi
+
+# Third part: AI-workload telemetry of other sources (job arrivals, GPUs, per-pod duty cycle and memory, gateway QPS,
+# LLM requests and tokens, GPUs per team per day) with incidents injected at random places, three seeds. Not used to
+# choose anything: it checks that the defaults carry over to the series Burnrate watches. INJECTED=0 skips it.
+[ "${INJECTED:-1}" = 1 ] || exit 0
+for seed in 1 2 3; do
+  rm -rf "$out/injected-data/$seed"
+  python3 bench/anomaly-injected.py "$shared/data" "$out/injected-data/$seed" "$seed"
+  score "injected-$seed" "$out/injected-data/$seed"
 done
