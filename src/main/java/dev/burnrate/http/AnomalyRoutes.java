@@ -50,7 +50,11 @@ final class AnomalyRoutes {
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             from = from == null ? to.minusDays(30) : from;
             CostQueryParser.window(from, to);
-            List<CostAnomaly> found = "hour".equals(ctx.queryParam("grain"))
+            String grain = ctx.queryParam("grain");
+            if (grain != null && !grain.equals("day") && !grain.equals("hour")) {
+                throw new InvalidParameterException("grain", grain, "expected day or hour");
+            }
+            List<CostAnomaly> found = "hour".equals(grain)
                     ? detector.detectHourly(from.atStartOfDay(), to.atStartOfDay())
                     : detector.detect(from, to);
             ctx.json(Map.of("anomalies", rows(found.stream().map(a -> new Incident(a, List.of())).toList())));

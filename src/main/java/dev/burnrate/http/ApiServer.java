@@ -237,6 +237,8 @@ public final class ApiServer {
         this.anomalies = anomalies;
     }
 
+    private final QueryParameters queryParameters = QueryParameters.fromOpenApi();
+
     /** The dashboard loads only from this server: scripts and styles from files, no inline script. */
     private static final String DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -274,7 +276,17 @@ public final class ApiServer {
             if (!sameOrigin.check(ctx) || !Access.check(ctx, tokens, localCredential)) ctx.skipRemainingHandlers();
         });
         app.beforeMatched(ctx -> {
-            if (!Access.checkScope(ctx)) ctx.skipRemainingHandlers();
+            if (!Access.checkScope(ctx)) {
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            String unknown = queryParameters.unknown(ctx);
+            if (unknown != null) {
+                problem(ctx, 400, "Unknown query parameter", "'" + unknown + "' is not a parameter of " + ctx.method().name() + " "
+                        + ctx.endpointHandlerPath() + "; it takes " + describe(queryParameters.of(ctx.method().name(), ctx.endpointHandlerPath()))
+                        + " (see /api/openapi.json)", unknown);
+                ctx.skipRemainingHandlers();
+            }
         });
         app.after(ctx -> {
             Long t0 = ctx.attribute("t0");
@@ -559,6 +571,10 @@ public final class ApiServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String describe(java.util.Set<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static String openApi() {

@@ -51,10 +51,14 @@ final class JobRoutes {
         }, Access.Scope.TEAM_OBJECT);
         if (economics != null) {
             app.get("/api/v1/unit-costs", ctx -> {
-                if ("inference".equals(ctx.queryParam("kind"))) {
-                    ctx.redirect("/api/v1/inference-costs" + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+                String kind = ctx.queryParam("kind");
+                if ("inference".equals(kind)) { // the other parameters go along; kind is not one of inference-costs'
+                    String rest = ctx.queryString() == null ? "" : java.util.Arrays.stream(ctx.queryString().split("&"))
+                            .filter(p -> !p.equals("kind") && !p.startsWith("kind=")).collect(java.util.stream.Collectors.joining("&"));
+                    ctx.redirect("/api/v1/inference-costs" + (rest.isEmpty() ? "" : "?" + rest));
                     return;
                 }
+                if (kind != null && !kind.equals("training")) throw new dev.burnrate.ledger.InvalidParameterException("kind", kind, "expected training or inference");
                 String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
                 if (!by.equals("model") && !by.equals("team")) throw new dev.burnrate.ledger.InvalidParameterException("by", by, "expected model or team");
                 java.util.Set<String> mine = Access.teams(ctx);

@@ -83,6 +83,18 @@ class ApiServerTest {
     }
 
     @Test
+    void costs_aParameterTheRouteDoesNotTake_is400NamingItAndWhatItTakes() throws Exception {
+        // ?by= is the CLI's flag and other routes' parameter; here it was ignored and the answer was the ungrouped total
+        HttpResponse<String> r = get("/api/v1/costs?by=ProviderName&basis=billed");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode p = json.readTree(r.body());
+        assertThat(p.get("parameter").asText()).isEqualTo("by");
+        assertThat(p.get("detail").asText()).contains("'by' is not a parameter of GET /api/v1/costs", "groupBy, from, to");
+        assertThat(get("/api/v1/coverage?form=2024-09-01").statusCode()).as("a misspelt from").isEqualTo(400);
+        assertThat(get("/api/v1/costs?groupBy=ProviderName&basis=billed").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void costs_badDate_is400ProblemNamingTheParameter() throws Exception {
         HttpResponse<String> r = get("/api/v1/costs?from=2024-13-01");
         assertThat(r.statusCode()).isEqualTo(400);
