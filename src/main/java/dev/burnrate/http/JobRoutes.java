@@ -53,12 +53,22 @@ final class JobRoutes {
             app.get("/api/v1/unit-costs", ctx -> {
                 String kind = ctx.queryParam("kind");
                 if ("inference".equals(kind)) { // the other parameters go along; kind is not one of inference-costs'
-                    String rest = ctx.queryString() == null ? "" : java.util.Arrays.stream(ctx.queryString().split("&"))
-                            .filter(p -> !p.equals("kind") && !p.startsWith("kind=")).collect(java.util.stream.Collectors.joining("&"));
-                    ctx.redirect("/api/v1/inference-costs" + (rest.isEmpty() ? "" : "?" + rest));
+                    StringBuilder rest = new StringBuilder();
+                    ctx.queryParamMap().forEach((k, vs) -> {
+                        if (k.equals("kind") || k.isBlank()) return;
+                        for (String v : vs) {
+                            rest.append(rest.isEmpty() ? "?" : "&").append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8))
+                                    .append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    });
+                    ctx.redirect("/api/v1/inference-costs" + rest);
                     return;
                 }
                 if (kind != null && !kind.equals("training")) throw new dev.burnrate.ledger.InvalidParameterException("kind", kind, "expected training or inference");
+                for (String window : List.of("from", "to")) { // training unit costs cover every run: a window would be ignored
+                    String v = ctx.queryParam(window);
+                    if (v != null) throw new dev.burnrate.ledger.InvalidParameterException(window, v, "applies with kind=inference only; training unit costs cover every run");
+                }
                 String by = ctx.queryParam("by") == null ? "model" : ctx.queryParam("by");
                 if (!by.equals("model") && !by.equals("team")) throw new dev.burnrate.ledger.InvalidParameterException("by", by, "expected model or team");
                 java.util.Set<String> mine = Access.teams(ctx);

@@ -46,6 +46,7 @@ final class QueryParameters {
                 for (JsonNode list : new JsonNode[]{common, op.getValue().path("parameters")}) {
                     for (JsonNode p : list) {
                         JsonNode param = p.has("$ref") ? shared.path(p.get("$ref").asText().replaceFirst("^#/components/parameters/", "")) : p;
+                        if (param.isMissingNode()) throw new IllegalStateException("openapi.json: unresolved parameter " + p.get("$ref").asText() + " of " + path.getKey());
                         if ("query".equals(param.path("in").asText())) names.add(param.path("name").asText());
                     }
                 }

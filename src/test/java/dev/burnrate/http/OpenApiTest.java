@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OpenApiTest {
     private static final Pattern ROUTE = Pattern.compile("app\\.(get|post|put|delete|patch)\\(\"(/[^\"]+)\"");
+    private static final Pattern READ = Pattern.compile("(?:queryParams?\\(|(?:int|double)Param\\(ctx, )\"(\\w+)\"");
 
     @Test
     void everyRouteTheServerRegisters_isDocumentedInOpenApi_andNothingElse() throws Exception {
@@ -37,5 +38,30 @@ class OpenApiTest {
         }
         assertThat(registered).isNotEmpty();
         assertThat(documented).containsExactlyInAnyOrderElementsOf(registered);
+    }
+
+    /**
+     * A route refuses the query parameters openapi.json does not declare for it (QueryParameters), so a parameter a
+     * handler reads but the document never declares could never arrive: every name read must be declared somewhere.
+     */
+    @Test
+    void everyQueryParameterTheHandlersRead_isDeclaredInOpenApi() throws Exception {
+        Set<String> read = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/burnrate/http"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = READ.matcher(Files.readString(f));
+                while (m.find()) read.add(m.group(1));
+            }
+        }
+        Set<String> declared = new TreeSet<>();
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            new ObjectMapper().readTree(in).get("paths").forEach(path -> path.forEach(op -> {
+                for (JsonNode p : op.isArray() ? op : op.path("parameters")) {
+                    if ("query".equals(p.path("in").asText())) declared.add(p.path("name").asText());
+                }
+            }));
+        }
+        assertThat(read).contains("groupBy", "grain", "horizon");
+        assertThat(declared).containsAll(read);
     }
 }

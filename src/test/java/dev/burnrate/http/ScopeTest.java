@@ -335,8 +335,9 @@ class ScopeTest {
             assertThat(fraudOnly("/api/v1/unit-costs?by=team").get("training")).extracting(l -> l.get("team").asText()).containsExactly("fraud");
             status(send("GET", "/api/v1/unit-costs?by=model", viewer, null), 403);
             // kind=inference sends the other parameters on to inference-costs, which does not take kind itself
-            HttpResponse<String> moved = send("GET", "/api/v1/unit-costs?kind=inference&by=model", admin, null);
-            assertThat(moved.headers().firstValue("Location")).hasValue("/api/v1/inference-costs?by=model");
+            HttpResponse<String> moved = send("GET", "/api/v1/unit-costs?kind=inference&by=model&from=2026-09-01", admin, null);
+            assertThat(moved.headers().firstValue("Location")).hasValue("/api/v1/inference-costs?by=model&from=2026-09-01");
+            status(send("GET", "/api/v1/unit-costs?by=team&from=2026-09-01", admin, null), 400); // training covers every run
             assertThat(ok(send("GET", "/api/v1/inference-costs?by=model", admin, null)).has("inference")).isTrue();
         });
         return c;
