@@ -3,17 +3,17 @@
 (no anomaly labels of its own) with incidents injected at random places, written in the labelled TimeStamp,Value,Label
 format of anomaly-dev so that ../shared/tools score it like the two development sets.
 
-Nothing here was used to choose the detector's defaults; it measures whether they carry over to the series Burnrate
-watches in production (job arrivals, GPUs requested and running, per-pod GPU duty cycle and memory, gateway QPS,
+No default of the detector was chosen on it (it came after them; candidate changes were checked on it as well as on
+the two development sets); it measures whether the defaults carry over to the series Burnrate watches in production (job arrivals, GPUs requested and running, per-pod GPU duty cycle and memory, gateway QPS,
 LLM requests and tokens, GPUs per team per day) at their own sampling rates (10 s, minutes, hours, days).
 
 Injected (seeded, 1-2 per series, onsets uniform in the series' 25-90%, kinds drawn per incident):
-  spike     one row off by 0.5-1.5 times the series' normal range (its 1st to 99th percentile; upwards for counts
-            and non-negative series): outside what the series does, not merely a large step
-  shift     the level multiplied by 1.5-2.5 (or 0.3-0.6) for 3-15% of the series
+  spike     one row 0.5-1.5 times the series' normal range (its 1st to 99th percentile) beyond the edge of that range
+            (upwards for counts and non-negative series): outside what the series does, not merely a large step
+  shift     the level multiplied by 1.5-2.5 (or 0.3-0.6) for 3-15% of the series (a rise where it was 0)
   outage    the value drops to 0 for 3-10% of the series (series that are mostly above 0)
   runaway   an excess that grows linearly from 0 to 1-2 times the level over 5-15% of the series
-Every row of an injected incident is labelled 1. The real series' own incidents, if any, are unlabelled: an alarm on
+A duty cycle stays at most 100%. Every row of an injected incident is labelled 1. The real series' own incidents, if any, are unlabelled: an alarm on
 one counts as false for every detector alike.
 
 Usage: anomaly-injected.py SHARED_DATA_DIR OUT_DIR [SEED]
@@ -86,9 +86,10 @@ for metric, fn in (("duty", "pod_gpu_duty_cycle_anon.csv"), ("memory", "pod_gpu_
     with open(os.path.join(w, "alibaba-genai-2026", fn)) as f:
         for row in csv.DictReader(f):
             pods[row["container_ip"]].append((float(row["timestamp_anon"]), float(row["value"])))
-    # the 12 pods with a full day of samples that vary most (an idle pod's flat 0 says nothing)
+    # the 12 pods with a full day of samples that vary most, among those busy at least 5% of the time (an idle pod's
+    # flat 0 says nothing)
     full = [(statistics.pstdev([v for _, v in tv]) / (abs(statistics.mean([v for _, v in tv])) + 1e-9), p)
-            for p, tv in pods.items() if len(tv) >= 1400]
+            for p, tv in pods.items() if len(tv) >= 1400 and sum(1 for _, v in tv if v != 0) >= 0.05 * len(tv)]
     for _, p in sorted(full, reverse=True)[:12]:
         tv = sorted(pods[p])
         series["alibaba/gpu_%s_%s" % (metric, p[:8])] = [(iso(t), v) for t, v in tv]
@@ -105,14 +106,15 @@ for trace in ("conv", "code"):
     series["azure/requests_%s" % trace] = bucketed([(t, 1) for t, _ in tv], 10, start, tv[-1][0])
     series["azure/tokens_%s" % trace] = bucketed(tv, 10, start, tv[-1][0])
 
-# Helios: GPUs per virtual cluster per day (step functions); the ones that are not 0 most of the time.
+# Helios: GPUs per virtual cluster (team) per day, step functions: the teams that are not 0 most of the time and whose
+# allocation changed at least once (in a constant series any injection is trivial), and the whole cluster's.
 with open(os.path.join(w, "helios/cluster_gpu_number.csv")) as f:
     rows = list(csv.DictReader(f))
 for vc in rows[0]:
     if vc == "date":
         continue
     vals = [float(r[vc]) for r in rows]
-    if sum(1 for v in vals if v > 0) > 0.8 * len(vals):
+    if sum(1 for v in vals if v > 0) > 0.8 * len(vals) and len(set(vals)) >= 2:
         series["helios/" + vc] = [(r["date"] + " 00:00:00", float(r[vc])) for r in rows]
 
 rng = random.Random(seed)
@@ -130,6 +132,7 @@ for name in sorted(series):
     ordered = sorted(vals)
     spread = max(ordered[int(0.99 * (n - 1))] - ordered[int(0.01 * (n - 1))], 10 * scale)  # the normal range
     nonneg = min(vals) >= 0
+    cap = 100.0 if "gpu_duty" in name else float("inf")  # a duty cycle is a percentage
     mostly_up = sum(1 for v in vals if v > 0) > 0.9 * n
     labels = [0] * n
     k = rng.choice((1, 2))
@@ -143,7 +146,9 @@ for name in sorted(series):
         if kind == "spike":
             sign = 1 if nonneg or rng.random() < 0.5 else -1
             size = sign * rng.uniform(0.5, 1.5)
-            vals[a] += size * spread
+            # from the edge of the normal range, so that it lands outside it whatever the value at that row
+            edge = max(vals[a], ordered[int(0.99 * (n - 1))]) if sign > 0 else min(vals[a], ordered[int(0.01 * (n - 1))])
+            vals[a] = edge + size * spread
             span = 1
         elif kind == "shift":
             span = max(1, int(rng.uniform(0.03, 0.15) * n))
@@ -151,7 +156,8 @@ for name in sorted(series):
             size = f
             for i in range(a, min(n, a + span)):
                 vals[i] *= f
-            if abs(level) < 1e-9 or all(v == 0 for v in vals[a:a + span]):
+            if abs(level) < 1e-9 or all(v == 0 for v in vals[a:a + span]):  # nothing to scale: a rise from 0
+                f = size = max(f, 1 / f)
                 for i in range(a, min(n, a + span)):
                     vals[i] += (f - 1) * max(abs(level), 10 * scale)
         elif kind == "outage":
@@ -167,6 +173,7 @@ for name in sorted(series):
                 vals[i] += top * (j + 1) / span
         for i in range(a, min(n, a + span)):
             labels[i] = 1
+            vals[i] = min(vals[i], cap)
         manifest.append((name, n, a, min(n, a + span) - a, kind, "%.2f" % size))
     path = os.path.join(out, name + ".csv")
     os.makedirs(os.path.dirname(path), exist_ok=True)
