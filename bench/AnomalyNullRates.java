@@ -34,6 +34,11 @@ public class AnomalyNullRates {
         kinds.put("bursty counts, daily", new Kind(288, (r, m) -> fill(m, i -> Math.round(20 * Math.exp(0.5 * r.nextGaussian()) * (1 + 0.5 * Math.sin(2 * Math.PI * i / 288))))));
         kinds.put("CPU %, 1% spikes", new Kind(288, (r, m) -> fill(m, i -> Math.max(0, Math.min(100, 3 + Math.abs(2 * r.nextGaussian()) + (r.nextDouble() < 0.01 ? 30 * r.nextDouble() : 0))))));
         kinds.put("cycle of 100 points", new Kind(288, (r, m) -> fill(m, i -> 50 + 20 * Math.sin(2 * Math.PI * i / 100) + r.nextGaussian())));
+        // a GPU's duty cycle per minute: idle (0) for a geometric stretch of mean 20 minutes, then busy for one of mean 5
+        // at 20-95%, as the busiest serving pods of the Alibaba GenAI trace
+        kinds.put("GPU idle, then busy (1 min)", new Kind(1440, (r, m) -> { boolean[] busy = {false}; return fill(m, i -> {
+            if (r.nextDouble() < (busy[0] ? 0.2 : 0.05)) busy[0] = !busy[0];
+            return busy[0] ? 20 + 75 * r.nextDouble() : 0; }); }));
         kinds.put("sensor, 0.1 steps", new Kind(0, (r, m) -> fill(m, i -> Math.round((20 + 0.4 * r.nextGaussian()) * 10) / 10.0)));
         SeriesDetector robust = new SeriesDetector(SeriesDetector.Settings.defaults());
         System.out.printf("%-28s %-9s %7s %9s %9s %9s %6s%n", "ordinary series", "detector", ">0 %", "≥0.25/1k", "≥0.5/1k", "≥0.75/1k", "max");

@@ -77,8 +77,8 @@ done
 fi
 
 # Third part: AI-workload telemetry of other sources (job arrivals, GPUs, per-pod duty cycle and memory, gateway QPS,
-# LLM requests and tokens, GPUs per team per day) with incidents injected at random places, three seeds. No default
-# was chosen on it: it checks that the defaults carry over to the series Burnrate watches. INJECTED=0 skips it.
+# LLM requests and tokens, GPUs per team per day) with incidents injected at random places, three seeds. It came
+# after the defaults: it checks that they carry over to the series Burnrate watches. INJECTED=0 skips it.
 [ "${INJECTED:-1}" = 1 ] || exit 0
 for seed in 1 2 3; do
   rm -rf "$out/injected-data/$seed"

@@ -3,8 +3,8 @@
 (no anomaly labels of its own) with incidents injected at random places, written in the labelled TimeStamp,Value,Label
 format of anomaly-dev so that ../shared/tools score it like the two development sets.
 
-No default of the detector was chosen on it (it came after them; candidate changes were checked on it as well as on
-the two development sets); it measures whether the defaults carry over to the series Burnrate watches in production (job arrivals, GPUs requested and running, per-pod GPU duty cycle and memory, gateway QPS,
+It came after the detector's defaults (candidate changes are checked on it as well as on the two development sets);
+it measures whether the defaults carry over to the series Burnrate watches in production (job arrivals, GPUs requested and running, per-pod GPU duty cycle and memory, gateway QPS,
 LLM requests and tokens, GPUs per team per day) at their own sampling rates (10 s, minutes, hours, days).
 
 Injected (seeded, 1-2 per series, onsets uniform in the series' 25-90%, kinds drawn per incident):

@@ -18,7 +18,10 @@ import java.util.Arrays;
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
  *       taken (counts, sensors with discrete readings), at 1% of the level, and at the same estimate with a 16 times
  *       longer memory (what the series has shown over its life, so a quiet stretch does not lower the bar for the
- *       noise that comes back).</li>
+ *       noise that comes back). While the level is 0 (an idle GPU, a queue at rest: a series that is 0 most of the
+ *       time and busy in bursts), also at a third of the residuals' running upper quantile, the one the point test's
+ *       Student t puts 3 scales out: the clipped estimates settle at the idle noise unless a quarter of the points are
+ *       bursts, and each ordinary burst would be an incident.</li>
  *   <li>Evidence, as -log10 of a tail probability: for the point alone, the two-sided tail of a Student t (3 degrees
  *       of freedom by default: raw telemetry's residuals have heavy tails; see {@link Settings#tailDf}) at {@code |residual| / scale}; for a sustained shift or drift, a
  *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
@@ -114,6 +117,11 @@ public final class SeriesDetector {
      * like an anomaly when it comes back.
      */
     private static final int LONG_MEMORY = 16;
+    /**
+     * How fast the residuals' upper quantile (the scale's floor while the level is 0) moves, as a fraction of itself
+     * per point: it rises with each residual beyond it and falls slowly otherwise, halving in about 600 quiet points.
+     */
+    private static final double QUANTILE_RATE = 0.02;
     /** Residuals needed before any point is scored. */
     private static final int MIN_HISTORY = 10;
 
@@ -175,6 +183,12 @@ public final class SeriesDetector {
         double scale = 0;
         boolean usedSeasonal = false;
         double longScale = 0; // the same, with a memory LONG_MEMORY times as long: what the series has shown, not just lately
+        // the |residual| exceeded with the probability the point test gives 3 scales (5.8% for 3 df): a multiplicative
+        // stochastic-approximation quantile, so it follows a series' bursts whatever their size
+        double tailRate = twoSidedTailT(CLIP, settings.tailDf());
+        double upperRise = Math.exp(QUANTILE_RATE * (1 - tailRate));
+        double upperFall = Math.exp(-QUANTILE_RATE * tailRate);
+        double upper = 0;
         int longCount = 0; // residuals in it since the start, the last new level or the last change of predictor
         int history = 0;
         double errPlain = 0;
@@ -242,6 +256,7 @@ public final class SeriesDetector {
             }
             double r = x - exp;
             double floor = Math.max(Math.max(REL_FLOOR * Math.abs(level), longScale), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
+            if (med == 0) floor = Math.max(floor, upper / CLIP); // at rest at 0: its bursts are what it does
             double s = Math.max(scale, floor);
             double z = r / s;
             scales[t] = s;
@@ -298,6 +313,7 @@ public final class SeriesDetector {
                         scale = 0;
                         longScale = 0;
                         longCount = 0;
+                        upper = 0;
                         history = 0;
                         errPlain = 0;
                         errSeasonal = Double.POSITIVE_INFINITY;
@@ -333,6 +349,8 @@ public final class SeriesDetector {
                 scale += alpha * (1.2533 * Math.min(a, cap) - scale);
                 // a plain mean until the history is LONG_MEMORY times the scale's memory, then exponential
                 longScale += Math.max(alpha / LONG_MEMORY, 1.0 / ++longCount) * (1.2533 * Math.min(a, cap) - longScale);
+                if (upper == 0) upper = CLIP * s;
+                upper *= a > upper ? upperRise : upperFall;
                 double zc = Math.max(-CLIP, Math.min(CLIP, z));
                 if (!Double.isNaN(zPrev)) {
                     lag1 += alpha * (zc * zPrev - lag1);

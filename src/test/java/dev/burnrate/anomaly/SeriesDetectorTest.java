@@ -257,6 +257,27 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void score_gpuIdleThenBusyInBursts_burstsAreNotIncidents_butAGpuPinnedAt100Is() {
+        // a serving GPU's duty cycle per minute: idle (0) for stretches of about 20 minutes, busy at 20-95% for about 5
+        // (the Alibaba GenAI trace's busiest pods). The level is 0 and residuals enter the scale clipped at 3 scales, so
+        // the scale settled near 0 and every burst after an idle stretch was an incident: 78 alarms in these six days
+        // before the scale's floor at rest took the bursts' size from their own running quantile (11 after)
+        SplittableRandom rnd = new SplittableRandom(41);
+        int day = 1440;
+        double[] v = new double[8 * day];
+        boolean busy = false;
+        for (int i = 0; i < v.length; i++) {
+            if (rnd.nextDouble() < (busy ? 0.2 : 0.05)) busy = !busy;
+            v[i] = busy ? 20 + 75 * rnd.nextDouble() : 0;
+        }
+        int pinned = 7 * day + 600; // then a job holds the GPU at 100% for two hours
+        for (int i = pinned; i < pinned + 120; i++) v[i] = 100;
+        List<Integer> alarms = flagged(detector.score(v, day));
+        assertThat(alarms.stream().filter(i -> i >= day && i < 7 * day).count()).isLessThanOrEqualTo(20);
+        assertThat(alarms).anyMatch(i -> i >= pinned && i < pinned + 30);
+    }
+
+    @Test
     void score_chargeBilledOnceADayAtTheSameHour_isExpectedThereAndNotFlagged() {
         // hourly spend of a commitment's daily charge, posted at 00:00 in amounts that vary tenfold (the demo's Savings
         // Plan scope, 2026-11-17 .. 12-02): nothing in the other 23 hours. The same hour of earlier days predicts it; the
