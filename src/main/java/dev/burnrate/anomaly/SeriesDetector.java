@@ -18,10 +18,12 @@ import java.util.Arrays;
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
  *       taken (counts, sensors with discrete readings), at 1% of the level, and at the same estimate with a 16 times
  *       longer memory (what the series has shown over its life, so a quiet stretch does not lower the bar for the
- *       noise that comes back). While the level is 0 (an idle GPU, a queue at rest: a series that is 0 most of the
- *       time and busy in bursts), also at a third of the residuals' running upper quantile, the one the point test's
- *       Student t puts 3 scales out: the clipped estimates settle at the idle noise unless a quarter of the points are
- *       bursts, and each ordinary burst would be an incident.</li>
+ *       noise that comes back). While the median level is 0 and the window holds nothing below 0 (an idle GPU, a
+ *       queue at rest: a series that is 0 most of the time and busy in bursts), the point is judged (not learnt) on a
+ *       scale of at least a third of the upper quantile of the last {@code 16w} residuals that the point test's Student
+ *       t puts 3 scales out (5.8% of them for 3 degrees of freedom): the clipped estimates settle at the idle noise
+ *       unless a quarter of the points are bursts, and each ordinary burst would be an incident; bursts rarer than
+ *       that quantile leave it at the idle noise and still alarm ({@link Settings#restFloor}).</li>
  *   <li>Evidence, as -log10 of a tail probability: for the point alone, the two-sided tail of a Student t (3 degrees
  *       of freedom by default: raw telemetry's residuals have heavy tails; see {@link Settings#tailDf}) at {@code |residual| / scale}; for a sustained shift or drift, a
  *       two-sided CUSUM of the standardised residuals, whose null probability of reaching {@code h} is about
@@ -60,10 +62,13 @@ public final class SeriesDetector {
      * @param seasons      previous seasons whose same phase gives the seasonal offset (0 = no season)
      * @param tailDf       degrees of freedom (odd) of the Student t a single point is judged by: 3 for raw telemetry,
      *                     whose residuals have heavy tails; more for sums of many charges, which are closer to normal
+     * @param restFloor    whether a series at rest at 0 is judged by the size of its own frequent bursts (telemetry: an
+     *                     idle GPU that is busy in bursts); off for spend, where a team idle most hours whose next run
+     *                     costs three times its usual is the runaway to catch
      */
-    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf) {
+    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf, boolean restFloor) {
         public Settings(double threshold, double fullEvidence, double cusumDrift, int seasons) {
-            this(threshold, fullEvidence, cusumDrift, seasons, 3);
+            this(threshold, fullEvidence, cusumDrift, seasons, 3, true);
         }
 
         public Settings {
@@ -79,11 +84,15 @@ public final class SeriesDetector {
         }
 
         public Settings withThreshold(double t) {
-            return new Settings(t, fullEvidence, cusumDrift, seasons, tailDf);
+            return new Settings(t, fullEvidence, cusumDrift, seasons, tailDf, restFloor);
         }
 
         public Settings withTailDf(int df) {
-            return new Settings(threshold, fullEvidence, cusumDrift, seasons, df);
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, df, restFloor);
+        }
+
+        public Settings withRestFloor(boolean on) {
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, tailDf, on);
         }
     }
 
@@ -117,11 +126,6 @@ public final class SeriesDetector {
      * like an anomaly when it comes back.
      */
     private static final int LONG_MEMORY = 16;
-    /**
-     * How fast the residuals' upper quantile (the scale's floor while the level is 0) moves, as a fraction of itself
-     * per point: it rises with each residual beyond it and falls slowly otherwise, halving in about 600 quiet points.
-     */
-    private static final double QUANTILE_RATE = 0.02;
     /** Residuals needed before any point is scored. */
     private static final int MIN_HISTORY = 10;
 
@@ -183,12 +187,13 @@ public final class SeriesDetector {
         double scale = 0;
         boolean usedSeasonal = false;
         double longScale = 0; // the same, with a memory LONG_MEMORY times as long: what the series has shown, not just lately
-        // the |residual| exceeded with the probability the point test gives 3 scales (5.8% for 3 df): a multiplicative
-        // stochastic-approximation quantile, so it follows a series' bursts whatever their size
+        // at rest at 0: the last LONG_MEMORY * w residual sizes, whose upper quantile (the one the point test puts 3
+        // scales out) is what the series' bursts are. Needs twice as many residuals as that quantile's share takes
         double tailRate = twoSidedTailT(CLIP, settings.tailDf());
-        double upperRise = Math.exp(QUANTILE_RATE * (1 - tailRate));
-        double upperFall = Math.exp(-QUANTILE_RATE * tailRate);
-        double upper = 0;
+        double[] recent = settings.restFloor() ? new double[LONG_MEMORY * w] : null;
+        double[] sorted = settings.restFloor() ? new double[LONG_MEMORY * w] : null;
+        int nRecent = 0;
+        int minRecent = (int) Math.ceil(2 / tailRate);
         int longCount = 0; // residuals in it since the start, the last new level or the last change of predictor
         int history = 0;
         double errPlain = 0;
@@ -247,6 +252,7 @@ public final class SeriesDetector {
             if (useSeasonal != usedSeasonal && history >= MIN_HISTORY) {
                 longScale = Math.min(longScale, scale);
                 longCount = MIN_HISTORY;
+                nRecent = 0;
             }
             usedSeasonal = useSeasonal;
             expected[t] = exp;
@@ -256,8 +262,16 @@ public final class SeriesDetector {
             }
             double r = x - exp;
             double floor = Math.max(Math.max(REL_FLOOR * Math.abs(level), longScale), quantum == Double.POSITIVE_INFINITY ? 1e-12 : quantum / 2);
-            if (med == 0) floor = Math.max(floor, upper / CLIP); // at rest at 0: its bursts are what it does
-            double s = Math.max(scale, floor);
+            double sLearnt = Math.max(scale, floor); // what the residuals are learnt on
+            double zLearnt = r / sLearnt;
+            double s = sLearnt;
+            if (recent != null && med == 0 && nRecent >= minRecent && !belowZero(values, Math.max(t - w, anchor), t)) {
+                // at rest at 0, its frequent bursts are what it does: the point is judged on their size
+                int m = Math.min(nRecent, recent.length);
+                System.arraycopy(recent, 0, sorted, 0, m);
+                Arrays.sort(sorted, 0, m);
+                s = Math.max(s, sorted[(int) ((1 - tailRate) * (m - 1))] / CLIP);
+            }
             double z = r / s;
             scales[t] = s;
             zs[t] = Math.abs(z);
@@ -313,7 +327,7 @@ public final class SeriesDetector {
                         scale = 0;
                         longScale = 0;
                         longCount = 0;
-                        upper = 0;
+                        nRecent = 0;
                         history = 0;
                         errPlain = 0;
                         errSeasonal = Double.POSITIVE_INFINITY;
@@ -336,7 +350,7 @@ public final class SeriesDetector {
             // and a seasonal charge that varies by more than a few scales must still tell them apart) and the scale,
             // from clipped residuals
             double a = Math.abs(r);
-            double cap = history >= MIN_HISTORY ? CLIP * s : Double.POSITIVE_INFINITY;
+            double cap = history >= MIN_HISTORY ? CLIP * sLearnt : Double.POSITIVE_INFINITY;
             errPlain += alphaErr * (Math.abs(x - level) - errPlain);
             if (Double.isNaN(seasonal)) errSeasonal = Double.POSITIVE_INFINITY;
             else if (errSeasonal == Double.POSITIVE_INFINITY) errSeasonal = errPlain; // it has to earn its place
@@ -349,16 +363,15 @@ public final class SeriesDetector {
                 scale += alpha * (1.2533 * Math.min(a, cap) - scale);
                 // a plain mean until the history is LONG_MEMORY times the scale's memory, then exponential
                 longScale += Math.max(alpha / LONG_MEMORY, 1.0 / ++longCount) * (1.2533 * Math.min(a, cap) - longScale);
-                if (upper == 0) upper = CLIP * s;
-                upper *= a > upper ? upperRise : upperFall;
-                double zc = Math.max(-CLIP, Math.min(CLIP, z));
+                if (recent != null) recent[nRecent++ % recent.length] = a;
+                double zc = Math.max(-CLIP, Math.min(CLIP, zLearnt));
                 if (!Double.isNaN(zPrev)) {
                     lag1 += alpha * (zc * zPrev - lag1);
                     var1 += alpha * (zc * zc - var1);
                 }
                 zPrev = zc;
             }
-            if (history >= MIN_HISTORY) absZ[t] = Math.min(CLIP, Math.abs(z));
+            if (history >= MIN_HISTORY) absZ[t] = Math.min(CLIP, Math.abs(zLearnt));
             history++;
             if (!Double.isNaN(previous) && x != previous) quantum = Math.min(quantum, Math.abs(x - previous));
             previous = x;
@@ -425,6 +438,12 @@ public final class SeriesDetector {
         return Math.min(window(period), Math.max(3, n / 12));
     }
 
+
+    /** Whether any value in [from, to) is below 0: a series centred on 0 (a signed sensor, net spend) is not at rest. */
+    private static boolean belowZero(double[] v, int from, int to) {
+        for (int i = Math.max(0, from); i < to; i++) if (v[i] < 0) return true;
+        return false;
+    }
 
     /** Two-sided tail probability of a Student t with an odd number of degrees of freedom (closed form). */
     static double twoSidedTailT(double z, int df) {
