@@ -88,10 +88,15 @@ public final class CostAnomalies {
      * keep the heavy tail of 3.
      */
     static final int DAILY_TAIL_DF = 7;
-    // spend is not judged by the size of its own bursts at rest: a team idle most hours whose next run costs three times
-    // its usual is the runaway to catch (the minimum impact and the 14-day peak already silence ordinary job starts)
+    // spend is not judged by the size of its own bursts at rest: a team idle most hours whose next run costs twice its
+    // usual is the runaway to catch (the minimum impact and the 14-day peak already silence ordinary job starts)
     private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(DAILY_TAIL_DF).withRestFloor(false));
     private final SeriesDetector hourlyDetector = new SeriesDetector(SeriesDetector.Settings.defaults().withRestFloor(false));
+
+    /** The settings spend is judged by: daily, then hourly (for tests). */
+    List<SeriesDetector.Settings> detectorSettings() {
+        return List.of(detector.settings(), hourlyDetector.settings());
+    }
 
     private dev.burnrate.slo.ServiceEvents changes = dev.burnrate.slo.ServiceEvents.none();
 

@@ -93,6 +93,15 @@ class CostAnomaliesTest {
     }
 
     @Test
+    void spend_isJudgedWithoutTheFloorAtRest() {
+        // a team idle most hours whose next run costs twice its usual is the runaway to catch; with the floor at rest its
+        // first hour scores 0.33 (SeriesDetectorTest.score_spendOfATeamIdleMostHours_...)
+        try (TestLedger l = new TestLedger(dir)) {
+            assertThat(detect(l, false).detector().detectorSettings()).noneMatch(SeriesDetector.Settings::restFloor);
+        }
+    }
+
+    @Test
     void quietMonth_raisesNothing() {
         try (TestLedger l = new TestLedger(dir)) {
             Run r = detect(l, false);

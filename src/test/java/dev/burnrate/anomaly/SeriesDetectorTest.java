@@ -261,7 +261,7 @@ class SeriesDetectorTest {
         // a serving GPU's duty cycle per minute: idle (0) for stretches of about 20 minutes, busy at 20-95% for about 5
         // (the Alibaba GenAI trace's busiest pods); then a job holds it at 100% for two hours. The level is 0 and
         // residuals enter the scale clipped at 3 scales, so the scale settled near 0 and every burst after an idle
-        // stretch was an incident: 596 alarms in these 60 days without the floor at rest, 85 with it
+        // stretch was an incident: 596 alarms in these 60 days without the floor at rest, 75 with it
         int day = 1440;
         int alarms = 0;
         int pinsFound = 0;
