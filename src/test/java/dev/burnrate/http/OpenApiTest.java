@@ -20,14 +20,21 @@ class OpenApiTest {
     private static final Pattern ROUTE = Pattern.compile("app\\.(get|post|put|delete|patch)\\(\"(/[^\"]+)\"");
     private static final Pattern READ = Pattern.compile("(?:queryParams?\\(|(?:int|double)Param\\(ctx, )\"(\\w+)\"");
 
+    /** The source text of the HTTP adapter's classes. */
+    private static java.util.List<String> httpSources() throws java.io.IOException {
+        java.util.List<String> sources = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/burnrate/http"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) sources.add(Files.readString(f));
+        }
+        return sources;
+    }
+
     @Test
     void everyRouteTheServerRegisters_isDocumentedInOpenApi_andNothingElse() throws Exception {
         Set<String> registered = new TreeSet<>();
-        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/burnrate/http"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = ROUTE.matcher(Files.readString(f));
-                while (m.find()) registered.add(m.group(1).toUpperCase(Locale.ROOT) + " " + m.group(2));
-            }
+        for (String source : httpSources()) {
+            Matcher m = ROUTE.matcher(source);
+            while (m.find()) registered.add(m.group(1).toUpperCase(Locale.ROOT) + " " + m.group(2));
         }
         registered.remove("GET /api/openapi.json");
         Set<String> documented = new TreeSet<>();
@@ -47,11 +54,9 @@ class OpenApiTest {
     @Test
     void everyQueryParameterTheHandlersRead_isDeclaredInOpenApi() throws Exception {
         Set<String> read = new TreeSet<>();
-        try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/burnrate/http"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = READ.matcher(Files.readString(f));
-                while (m.find()) read.add(m.group(1));
-            }
+        for (String source : httpSources()) {
+            Matcher m = READ.matcher(source);
+            while (m.find()) read.add(m.group(1));
         }
         Set<String> declared = new TreeSet<>();
         try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
