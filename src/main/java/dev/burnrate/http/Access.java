@@ -89,6 +89,12 @@ final class Access {
     /** Runs once the route is matched: applies its {@link Scope}. Returns false (and answers) when the request may not go on. */
     static boolean checkScope(Context ctx) {
         if (!ctx.path().startsWith("/api/v1/")) return true;
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) { // Javalin answers HEAD from the GET route, without its scope
+            ctx.header("Allow", "GET");
+            ApiServer.problemStatic(ctx, 405, "Method not allowed", "HEAD is not served under /api/v1 (a route's team scope "
+                    + "is checked on GET); use GET");
+            return false;
+        }
         Scope scope = ctx.routeRoles().stream().filter(Scope.class::isInstance).map(Scope.class::cast).findFirst().orElse(null);
         if (scope == null) {
             ApiServer.problemStatic(ctx, 500, "Internal error", "route " + ctx.endpointHandlerPath() + " declares no team scope");

@@ -142,6 +142,14 @@ class ApiServerTest {
     }
 
     @Test
+    void head_underTheApi_is405NamingGet_notAnInternalError() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/costs")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
     void unknownPath_is404Problem() throws Exception {
         HttpResponse<String> r = get("/api/v1/nothing");
         assertThat(r.statusCode()).isEqualTo(404);
