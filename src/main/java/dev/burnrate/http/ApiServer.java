@@ -237,7 +237,7 @@ public final class ApiServer {
         this.anomalies = anomalies;
     }
 
-    private final QueryParameters queryParameters = QueryParameters.fromOpenApi();
+    private final QueryParameters queryParameters = QueryParameters.of(openApi());
 
     /** The dashboard loads only from this server: scripts and styles from files, no inline script. */
     private static final String DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,11 +24,10 @@ final class QueryParameters {
         this.declared = declared;
     }
 
-    /** The query parameters of every operation in the OpenAPI document on the class path. */
-    static QueryParameters fromOpenApi() {
-        try (InputStream in = QueryParameters.class.getResourceAsStream("/openapi.json")) {
-            if (in == null) throw new IllegalStateException("openapi.json missing from the jar");
-            return of(new ObjectMapper().readTree(in));
+    /** The query parameters of every operation in an OpenAPI document (its JSON text). */
+    static QueryParameters of(String openApi) {
+        try {
+            return of(new ObjectMapper().readTree(openApi));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
