@@ -286,6 +286,30 @@ class CostAnomaliesTest {
         }
     }
 
+    /**
+     * An incident's headline is the scope the change is most of, among those that carry at least half of it; not the
+     * broad scope whose larger impact holds another change too. The demo's runaway day: EC2 also carried the untagged
+     * cluster a week old (+37,063.14), the ml-training account's day was 94% the runaway (+32,102.29).
+     */
+    @Test
+    void incidentHeadline_isTheScopeTheChangeIsMostOf_amongThoseCarryingAtLeastHalfOfIt() {
+        CostAnomaly service = scope("ServiceName", "Amazon Elastic Compute Cloud", "48104.36", "11041.22", "page");
+        CostAnomaly account = scope("SubAccountId", "200000044824", "34153.89", "2051.60", "page");
+        CostAnomaly team = scope("team", "fraud", "37466.45", "5900.18", "page");
+        CostAnomaly newTeam = scope("team", "vision", "1500.00", "0.00", "page"); // all new, but a small part of the incident
+        CostAnomaly ticket = scope("model", "defect-vision", "30000.00", "0.00", "ticket");
+        List<CostAnomaly> members = List.of(service, newTeam, ticket, team, account);
+        assertThat(members.stream().sorted(CostAnomalies.lead(members)).map(CostAnomaly::value).toList())
+                .containsExactly("200000044824", "fraud", "Amazon Elastic Compute Cloud", "vision", "defect-vision");
+    }
+
+    private static CostAnomaly scope(String dimension, String value, String actual, String expected, String severity) {
+        BigDecimal a = new BigDecimal(actual);
+        BigDecimal e = new BigDecimal(expected);
+        return new CostAnomaly(CostAnomaly.key(dimension, value, "USD", RETRAIN, null), RETRAIN, null, dimension, value, "USD", a, e, e, e,
+                a.subtract(e), 1.0, severity, List.of(), null, false, null);
+    }
+
     /** A verdict on an incident's lead is the verdict on every scope it was seen in. */
     @Test
     void feedbackOnAnIncident_isRecordedOnEveryScopeOfIt() {
