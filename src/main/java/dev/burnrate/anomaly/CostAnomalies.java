@@ -254,12 +254,23 @@ public final class CostAnomalies {
             double[] y = e.getValue();
             BigDecimal[] exact = series.exact.get(e.getKey());
             SeriesDetector.Scores s = (hourly ? hourlyDetector : detector).score(y, slots.period());
-            for (int t = Math.max(0, slots.judgeFrom()); t < y.length; t++) {
+            // days: the history the forecast of each flagged day is made from, with earlier one-day incidents taken at
+            // what was expected of them: a runaway must not raise what the next one is measured against. One the next
+            // day continues (a new cluster, a price rise) stays: it is the new usual spend the forecast has to learn.
+            // Incidents up to CLEAN_DAYS before the judged days are taken out
+            double[] usual = hourly ? null : y.clone();
+            int from = Math.max(0, slots.judgeFrom());
+            for (int t = hourly ? from : Math.max(0, from - CLEAN_DAYS); t < y.length; t++) {
                 if (!s.anomaly()[t]) continue;
+                double expectedValue = hourly ? s.expected()[t] : dayAhead(usual, t, slots);
+                if (!hourly && (t + 1 == y.length || !s.ongoing()[t + 1])) usual[t] = expectedValue;
+                if (t < from) continue;
                 BigDecimal actual = exact[t] == null ? BigDecimal.ZERO.setScale(2) : exact[t];
-                double expectedValue = hourly ? s.expected()[t] : dayAhead(y, t, slots);
                 BigDecimal expected = money(Math.max(0, expectedValue));
                 BigDecimal impact = actual.subtract(expected);
+                // the detector flagged the day on one side of its own expectation; a forecast on the other side of the
+                // actual would report a rise it flagged as a drop, or a drop it flagged as a rise
+                if (impact.signum() != (int) Math.signum(y[t] - s.expected()[t])) continue;
                 if (impact.signum() < 0 && !settings.thresholds().decreases()) continue;
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
                         : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
@@ -278,7 +289,7 @@ public final class CostAnomalies {
                         .stream().map(b -> atExpected(b, expected)).toList();
                 CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
                         dim.name(), value, currency, actual, expected, money(Math.max(0, expectedValue - band)),
-                        money(Math.max(0, expectedValue) + band), impact, s.score()[t], severity, ofImpact(RootCause.rank(breakdowns, sign), impact), null, suppressed, null);
+                        money(expectedValue + band), impact, s.score()[t], severity, ofImpact(RootCause.rank(breakdowns, sign), impact), null, suppressed, null);
                 found.add(new Candidate(a, RootCause.all(breakdowns, sign)));
             }
         }
@@ -289,21 +300,25 @@ public final class CostAnomalies {
      * as {@code burnrate forecast} would have projected it the evening before: a weekday profile and a smoothed level
      * and trend). The detector judges whether the day is an incident from a short robust level, which follows a noisy
      * scope closely enough to be quick but is no estimate of its usual spend: on the demo's ml-training account
-     * (500-7,600 a day, credits on two days) it expected -1,510 for the runaway's Monday (shown as 0.00, the whole
+     * (500-7,600 a day, credits on two days; loaded on 2026-12-04) it expected -1,510 for the runaway's Monday (shown as 0.00, the whole
      * 34,153.89 as impact); the forecast of that Monday was 2,051.60. The impact, the thresholds, the band and the
      * usual mix of the root cause are all taken against this amount. An hour keeps the detector's expectation: the
      * forecast is of days.
      */
     private double dayAhead(double[] y, int t, Slots slots) {
+        // the forecast is never below 0 (DailyForecaster)
         if (t == 0) return 0; // no day before it: all of its spend is new
         return dayForecaster.forecast(java.util.Arrays.copyOf(y, t), slots.first().getDayOfWeek().getValue() - 1, 1, 0.8)[0].expected();
     }
 
     private final DailyForecaster dayForecaster = new DailyForecaster();
 
+    /** How far before the judged days earlier incidents are taken out of the forecast's history: its weekday profile's 8 weeks. */
+    private static final int CLEAN_DAYS = 56;
+
     /**
      * Each contributor's share as a part of the impact shown beside it. Root cause ranks on shares of its breakdown's
-     * own change, which is the impact only where the usual mix could be taken at the size the detector expected; where
+     * own change, which is the impact only where the usual mix could be taken at the expected amount; where
      * it could not (credits in the mix), a job's 32,040.59 read 98% of an impact of 33,303.38 (it is 96%).
      */
     private static List<CostAnomaly.Contributor> ofImpact(List<CostAnomaly.Contributor> causes, BigDecimal impact) {
@@ -332,8 +347,8 @@ public final class CostAnomalies {
     /**
      * One change seen in several scopes is one incident: two anomalies of the same period, currency and direction
      * belong together when one's scope carries at least half of the other's change (the fraud team's rise is its
-     * model's and its account's). The incident speaks through the anomaly most sure to matter (page before ticket,
-     * then the larger impact), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
+     * model's and its account's). The incident speaks through its headline (page before ticket, then the scope the
+     * change is most of, see {@link #lead}), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
      * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
      * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, one of its scopes
      * has the same first cause as one of the incident's (the same value, or new values among which the incident's are
@@ -401,19 +416,23 @@ public final class CostAnomalies {
     /**
      * The order in which an incident's scopes are offered as its headline: page before ticket; then, among the scopes
      * whose impact is at least half the incident's largest (the headline must not understate it), the one the change
-     * is the largest part of (impact over the larger of actual and expected: the scope most specific to it); then the
-     * larger impact, the higher score. A broad scope carries other changes of the day beside this one: on the demo the
+     * is the largest part of (impact over the larger of actual and expected: the scope most specific to it); the
+     * others after them by the larger impact; then the higher score. The same order lists the other scopes. A broad scope carries other changes of the day beside this one: on the demo the
      * runaway's day is +37,063 on EC2 (the untagged cluster, a week old, is in it too) and +32,102 on the ml-training
      * account, where the runaway is 94% of the day's spend; the account is the headline, EC2 is also seen in.
      */
     static Comparator<CostAnomaly> lead(List<CostAnomaly> members) {
         BigDecimal largest = members.stream().map(a -> a.impact().abs()).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
         return Comparator.comparing((CostAnomaly a) -> a.severity().equals("page") ? 0 : 1)
-                .thenComparing(a -> a.impact().abs().multiply(BigDecimal.TWO).compareTo(largest) >= 0 ? 0 : 1)
-                .thenComparing(CostAnomalies::concentration, Comparator.reverseOrder())
+                .thenComparing(a -> carriesHalf(a, largest) ? 0 : 1)
+                .thenComparing(a -> carriesHalf(a, largest) ? concentration(a) : BigDecimal.ZERO, Comparator.reverseOrder())
                 .thenComparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder()))
                 .thenComparing(Comparator.comparingDouble(CostAnomaly::score).reversed())
                 .thenComparing(CostAnomaly::id);
+    }
+
+    private static boolean carriesHalf(CostAnomaly a, BigDecimal largest) {
+        return a.impact().abs().multiply(BigDecimal.TWO).compareTo(largest) >= 0;
     }
 
     /** The part of a scope's day (or hour) that is the change: |impact| over the larger of actual and expected. */
@@ -472,7 +491,7 @@ public final class CostAnomalies {
     }
 
     /**
-     * The usual mix at the size the detector expected: each value's usual spend scaled so that they add up to the
+     * The usual mix at the expected amount (the day's forecast, or the hour's detector expectation): each value's usual spend scaled so that they add up to the
      * expected amount, so the contributors' changes add up to the anomaly's impact and their shares are of the change
      * the headline states (against the weekdays' own mean, the runaway's job read 98% of a change 5% smaller than its
      * impact, and a group of new instances 114%). Left as it is where the usual mix holds credits (a net near zero
@@ -570,8 +589,8 @@ public final class CostAnomalies {
      * The course of a day's anomaly up to the last day the bills reach: the days from its own on which the scope's spend
      * stayed outside the band expected before it (above it for a rise), and the impact over them against that day's
      * expected amount. The detector learns a new level within days (the untagged cluster's next days are not anomalies
-     * any more), but the money keeps going: the cluster's incident is +10,910 on its first day and about 84,000 over
-     * the nine days it has run, and still running. Ongoing when the spend has not come back by the last billed day.
+     * any more), but the money keeps going: on the demo loaded on 2026-12-04 the cluster's incident is +12,149 on its
+     * first day and about 81,000 over the nine days it has run, and still running. Ongoing when the spend has not come back by the last billed day.
      * Empty for an hour's anomaly (an hour's course is its day's).
      */
     public Optional<Course> course(CostAnomaly a) {

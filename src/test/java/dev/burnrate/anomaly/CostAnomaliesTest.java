@@ -48,6 +48,11 @@ class CostAnomaliesTest {
     Path dir;
 
     static Path bill(Path file, boolean incidents) {
+        return bill(file, incidents, null);
+    }
+
+    /** The same, with the fraud retrain running away a second time on {@code again} (null: once). */
+    static Path bill(Path file, boolean incidents, LocalDate again) {
         SplittableRandom rnd = new SplittableRandom(42);
         DailyBill b = new DailyBill();
         for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {
@@ -55,7 +60,7 @@ class CostAnomaliesTest {
             double fraud = weekend ? 500 : 800;
             double llm = 1000;
             double s3 = 200;
-            if (incidents && d.equals(RETRAIN)) fraud *= 4;
+            if (incidents && (d.equals(RETRAIN) || d.equals(again))) fraud *= 4;
             if (incidents && d.equals(SPIKE)) llm *= 3;
             if (incidents && !d.isBefore(PRICE)) s3 *= 1.6;
             b.add(d, "Amazon EC2", "ml-training", "i-fraud-train", "{\"team\": \"fraud\", \"model\": \"fraud-detector\"}", noisy(rnd, fraud));
@@ -75,7 +80,11 @@ class CostAnomaliesTest {
     }
 
     Run detect(TestLedger l, boolean incidents) {
-        l.importer.importFiles(List.of(bill(dir.resolve(incidents ? "incidents.csv" : "quiet.csv"), incidents)));
+        return detect(l, incidents, null);
+    }
+
+    Run detect(TestLedger l, boolean incidents, LocalDate again) {
+        l.importer.importFiles(List.of(bill(dir.resolve(incidents ? "incidents.csv" : "quiet.csv"), incidents, again)));
         DuckAlertStore alerts = new DuckAlertStore(l.db);
         DuckAnomalyStore store = new DuckAnomalyStore(l.db);
         CostAnomalies d = new CostAnomalies(l.costs, store, new Alerts(alerts, new MutableClock(Instant.parse("2026-09-07T06:00:00Z")),
@@ -122,6 +131,19 @@ class CostAnomaliesTest {
             assertThat(causedBy(team, "ResourceId", "i-fraud-train")).isTrue();
             assertThat(team.rootCause().get(0).delta()).isBetween(new BigDecimal("2000"), new BigDecimal("2800"));
             assertThat(day).allSatisfy(a -> assertThat(a.value()).isIn("fraud", "fraud-detector", "Amazon EC2", "ml-training", "us-east-1"));
+        }
+    }
+
+    /** A second runaway two days after the first is measured against the team's usual day, not one raised by the first. */
+    @Test
+    void secondRunawayTwoDaysLater_isMeasuredAgainstTheUsualDay() {
+        LocalDate again = RETRAIN.plusDays(2);
+        try (TestLedger l = new TestLedger(dir)) {
+            CostAnomaly second = on(detect(l, true, again).found(), again).stream()
+                    .filter(a -> a.dimension().equals("team") && a.value().equals("fraud")).findFirst().orElseThrow();
+            // the team's weekday is 800 (noise 3%); with the first runaway's day in its history the forecast was 892.02
+            assertThat(second.expected()).isBetween(new BigDecimal("750"), new BigDecimal("850"));
+            assertThat(second.impact()).isBetween(new BigDecimal("2300"), new BigDecimal("2700"));
         }
     }
 

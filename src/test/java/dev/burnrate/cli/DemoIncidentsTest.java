@@ -92,17 +92,15 @@ class DemoIncidentsTest {
         // the headline is the runaway's day, not a broad scope's that also carries the untagged cluster, nor the whole
         // day of a scope whose usual spend was taken for 0: its impact is the job's bill give or take 5%
         assertThat(runaway.lead().impact()).as(described()).isLessThan(billed.multiply(new BigDecimal("1.05")));
-        // and no scope's expected day is below the lowest it had in the 28 days before, nor 0 for a scope that spends
-        // every day (a short level pulled down by a credit day and a low weekday once made the account's 0.00)
+        // and no scope's expected day is below half its median day of the 28 before (a weekday may be low, not that
+        // low: a short level pulled down by a credit day and a low weekday once made the account's 0.00)
         for (CostAnomaly a : java.util.stream.Stream.concat(java.util.stream.Stream.of(runaway.lead()), runaway.alsoSeenIn().stream()).toList()) {
             Field dim = Field.parse(a.dimension()).orElseThrow();
             List<BigDecimal> days = s.costs().costs(new CostQuery(List.of(), RUNAWAY.minusDays(28), RUNAWAY, Granularity.DAY, CostBasis.EFFECTIVE,
                     Map.of(dim, List.of(a.value())))).rows().stream().map(r -> r.cost().amount()).toList();
-            assertThat(days).hasSize(28);
-            assertThat(a.expected()).as(a.id()).isGreaterThanOrEqualTo(days.stream().min(BigDecimal::compareTo).orElseThrow());
-            assertThat(a.expected()).as(a.id()).isPositive();
+            assertThat(a.expected()).as(a.id() + " " + days).isGreaterThanOrEqualTo(days.stream().sorted().toList().get(days.size() / 2).divide(BigDecimal.TWO)).isPositive();
         }
-        // its share is of the change the headline states: the usual mix is taken at the size the detector expected
+        // its share is of the change the headline states: the usual mix is taken at the expected amount
         assertThat(first.share()).isEqualByComparingTo(first.delta().divide(runaway.lead().impact(), 2, java.math.RoundingMode.HALF_EVEN));
     }
 
