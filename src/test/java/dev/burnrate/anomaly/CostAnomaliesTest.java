@@ -332,6 +332,36 @@ class CostAnomaliesTest {
                 a.subtract(e), 1.0, severity, List.of(), null, false, null);
     }
 
+    /**
+     * A rise in a scope that is quiet at weekends goes on through the weekend: each day after the anomaly's is held
+     * against that day's forecast made before it, not the first day's amount and band (a weekday's: with the detector's
+     * band, 3 of its scales wide, the course ended on its first day).
+     */
+    @Test
+    void course_ofARiseInAScopeQuietAtWeekends_goesOnThroughTheWeekend() {
+        LocalDate rise = LocalDate.of(2026, 8, 19); // a Wednesday
+        SplittableRandom rnd = new SplittableRandom(7);
+        dev.burnrate.testing.DailyBill b = new dev.burnrate.testing.DailyBill();
+        for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {
+            boolean weekend = d.getDayOfWeek().getValue() >= 6;
+            b.add(d, "Amazon EC2", "ml-training", "i-vision-train", "{\"team\": \"vision\"}", noisy(rnd, weekend ? 200 : 1000));
+            if (!d.isBefore(rise)) b.add(d, "Amazon EC2", "ml-training", "i-vision-new", "{\"team\": \"vision\"}", noisy(rnd, 600));
+        }
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(b.write(dir.resolve("weekends.csv"))));
+            MutableClock clock = new MutableClock(Instant.parse("2026-09-07T06:00:00Z"));
+            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), null, CostAnomalies.Settings.defaults(), clock);
+            // on its first day or its second (a rise of 60% on a scope whose weekdays and weekends differ fivefold)
+            CostAnomaly a = d.detect(MONTH, END).stream().filter(x -> x.dimension().equals("team") && !x.day().isBefore(rise)
+                    && x.day().isBefore(rise.plusDays(2))).findFirst().orElseThrow();
+            CostAnomalies.Course c = d.course(a).orElseThrow();
+            assertThat(c.ongoing()).as(c.toString()).isTrue();
+            assertThat(c.through()).isEqualTo(END.minusDays(1));
+            // 18 or 19 days of about 600 above each day's usual spend
+            assertThat(c.impact()).as(c.toString()).isBetween(new BigDecimal("9000"), new BigDecimal("12500"));
+        }
+    }
+
     /** A verdict on an incident's lead is the verdict on every scope it was seen in. */
     @Test
     void feedbackOnAnIncident_isRecordedOnEveryScopeOfIt() {

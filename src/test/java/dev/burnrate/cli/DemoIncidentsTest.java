@@ -126,6 +126,13 @@ class DemoIncidentsTest {
         assertThat(course.days()).isEqualTo(9);
         assertThat(course.impact()).isGreaterThan(first.lead().impact().multiply(BigDecimal.valueOf(6)));
         assertThat(course.impact().scale()).as("to the cent, as the days it adds are listed").isEqualTo(2);
+        // every scope it was seen in tells the same course: each day is held against that day's forecast made before the
+        // incident (against the first day's band, a Saturday 8,000 above its usual ended the model's course at 2 days)
+        for (CostAnomaly a : first.alsoSeenIn()) {
+            CostAnomalies.Course c = s.costAnomalies().course(a).orElseThrow();
+            assertThat(c.ongoing()).as(a.id() + " " + c).isTrue();
+            assertThat(c.through()).as(a.id()).isEqualTo(course.through());
+        }
     }
 
     /** The alert says what to do about what it is: the runaway's job, the cluster's untagged instances. */
