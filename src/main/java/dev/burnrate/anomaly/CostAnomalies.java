@@ -300,7 +300,8 @@ public final class CostAnomalies {
 
     /**
      * What a day was expected to cost, as people read it: the forecast of the days before it ({@link DailyForecaster},
-     * as {@code burnrate forecast} would have projected it the evening before: a weekday profile and a smoothed level
+     * the model of {@code burnrate forecast}, as of the evening before, on a history whose earlier one-day incidents are
+     * taken at their own forecast (so after one, it can differ from {@code forecast --as-of}): a weekday profile and a smoothed level
      * and trend). The detector judges whether the day is an incident from a short robust level, which follows a noisy
      * scope closely enough to be quick but is no estimate of its usual spend: on the demo's ml-training account
      * (500-7,600 a day, credits on two days; loaded on 2026-12-04) it expected -1,510 for the runaway's Monday (shown as 0.00, the whole
