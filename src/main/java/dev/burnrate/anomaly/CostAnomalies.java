@@ -321,7 +321,7 @@ public final class CostAnomalies {
      * A day's band (shown beside its expected amount, and what its course must stay outside of): the forecast's interval
      * of this coverage. The detector's own band, 3 of its scales either side, was 0-12,224 around the ml-training
      * account's 2,549.26 (the forecast's 80% interval: 467-4,569), and it let the untagged cluster's model scope drop back
-     * inside on a Saturday 9,000 above its usual day, ending its course after 2 of 9 days.
+     * inside on a Saturday 8,000 above its usual day, ending its course after 2 of 9 days.
      */
     static final double BAND_COVERAGE = 0.95;
 
@@ -621,13 +621,25 @@ public final class CostAnomalies {
             if (dim == null) continue;
             LocalDate first = e.getValue().stream().map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow();
             Map<List<String>, BigDecimal> daily = new java.util.HashMap<>(); // (value, currency, day) -> spend
-            LocalDate dataFrom = end;
-            for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), first.minusDays(COURSE_HISTORY_DAYS), end, Granularity.DAY,
-                    CostBasis.EFFECTIVE, Map.of(dim, e.getValue().stream().map(CostAnomaly::value).distinct().toList()))).rows()) {
-                daily.merge(List.of(String.valueOf(row.keys().get(0)), row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
-                if (row.period().isBefore(dataFrom)) dataFrom = row.period();
+            Map<List<String>, LocalDate> billedFrom = new java.util.HashMap<>(); // (value, currency) -> its first day in the window
+            Map<List<String>, BigDecimal> usual = new java.util.HashMap<>(); // (value, currency, day) -> expected, on an anomaly's day
+            LocalDate since = first.minusDays(COURSE_HISTORY_DAYS);
+            if (end.isAfter(since)) {
+                for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), since, end, Granularity.DAY, CostBasis.EFFECTIVE,
+                        Map.of(dim, e.getValue().stream().map(CostAnomaly::value).distinct().toList()))).rows()) {
+                    String value = String.valueOf(row.keys().get(0));
+                    daily.merge(List.of(value, row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
+                    billedFrom.merge(List.of(value, row.cost().currency()), row.period(), (x, y) -> x.isBefore(y) ? x : y);
+                }
+                // earlier anomalies' days are taken at what was expected of them, as detection does: a runaway in the
+                // history must not widen the band a later incident's days are held against
+                for (CostAnomaly x : store.list(since, end, Integer.MAX_VALUE)) {
+                    if (x.hour() == null && x.dimension().equals(e.getKey())) usual.put(List.of(x.value(), x.currency(), x.day().toString()), x.expected());
+                }
             }
-            for (CostAnomaly a : e.getValue()) out.put(a.id(), course(a, daily, dataFrom, end));
+            for (CostAnomaly a : e.getValue()) {
+                out.put(a.id(), course(a, daily, usual, billedFrom.getOrDefault(List.of(a.value(), a.currency()), a.day()), end));
+            }
         }
         return out;
     }
@@ -638,11 +650,15 @@ public final class CostAnomalies {
     /**
      * Each day after the anomaly's is compared with what the forecast made the evening before the anomaly expected of
      * it (its weekday, its interval widening with the days ahead): a rise goes on while a day stays above that
-     * interval, and adds its excess over that day's expected amount. Against the first day's expected amount and band,
+     * interval (a drop, below it), and adds its excess over that day's expected amount. The forecast is made from up
+     * to {@link #COURSE_HISTORY_DAYS} days of the scope's own bill, earlier anomalies' days taken at their expected
+     * amount; its weights are chosen for the days ahead, so its first day can differ a little from the anomaly's own
+     * expected amount (a day-ahead forecast from the whole history), which the anomaly's day keeps. Against the first day's expected amount and band,
      * a Wednesday's, the untagged cluster's weekend days read 8,000 above a usual Saturday as back to normal, and its
      * Sundays were charged a weekday's baseline.
      */
-    private Course course(CostAnomaly a, Map<List<String>, BigDecimal> daily, LocalDate dataFrom, LocalDate end) {
+    private Course course(CostAnomaly a, Map<List<String>, BigDecimal> daily, Map<List<String>, BigDecimal> usualOn, LocalDate dataFrom,
+                          LocalDate end) {
         BigDecimal impact = a.impact();
         LocalDate through = a.day();
         boolean ongoing = true;
@@ -654,7 +670,8 @@ public final class CostAnomalies {
         if (ahead > 1 && n > 0) {
             double[] history = new double[n];
             for (int i = 0; i < n; i++) {
-                BigDecimal v = daily.get(List.of(a.value(), a.currency(), from.plusDays(i).toString()));
+                List<String> key = List.of(a.value(), a.currency(), from.plusDays(i).toString());
+                BigDecimal v = usualOn.containsKey(key) ? usualOn.get(key) : daily.get(key);
                 if (v != null) history[i] = v.doubleValue();
             }
             expected = dayForecaster.forecast(history, from.getDayOfWeek().getValue() - 1, ahead, BAND_COVERAGE);
