@@ -1,5 +1,6 @@
 package dev.burnrate.budget;
 
+import dev.burnrate.forecast.KnownIncidents;
 import dev.burnrate.forecast.SpendForecast;
 import dev.burnrate.ledger.CostBasis;
 import dev.burnrate.ledger.CostLedger;
@@ -30,6 +31,7 @@ import java.util.List;
 public final class BudgetEvaluator {
     private final CostLedger ledger;
     private final Reservations reservations;
+    private final KnownIncidents incidents;
 
     /** Money approved but not yet spent against a budget; the pre-flight gate provides it. */
     @FunctionalInterface
@@ -47,8 +49,14 @@ public final class BudgetEvaluator {
     }
 
     public BudgetEvaluator(CostLedger ledger, Reservations reservations) {
+        this(ledger, reservations, KnownIncidents.none());
+    }
+
+    /** With the days found to be incidents, which the forecast at the period end takes at what was expected of them. */
+    public BudgetEvaluator(CostLedger ledger, Reservations reservations, KnownIncidents incidents) {
         this.ledger = ledger;
         this.reservations = reservations;
+        this.incidents = incidents;
     }
 
     public BudgetStatus status(Budget b, LocalDate asOf) {
@@ -67,7 +75,7 @@ public final class BudgetEvaluator {
         BigDecimal lo = spent;
         BigDecimal hi = spent;
         if (remainingDays > 0) {
-            List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
+            List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger, incidents).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
                     today, remainingDays, 0.8);
             BigDecimal[] sum = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
             for (SpendForecast.ScopeForecast s : f) {

@@ -24,10 +24,17 @@ import java.util.TreeMap;
  */
 public final class SpendForecast {
     private final CostLedger ledger;
+    private final KnownIncidents incidents;
     private final DailyForecaster forecaster = new DailyForecaster();
 
     public SpendForecast(CostLedger ledger) {
+        this(ledger, KnownIncidents.none());
+    }
+
+    /** Forecasts that take the incidents' days at what was expected of them, where a scope is one value of one dimension. */
+    public SpendForecast(CostLedger ledger, KnownIncidents incidents) {
         this.ledger = ledger;
+        this.incidents = incidents;
     }
 
     public record Day(LocalDate date, Money expected, Money low, Money high) {
@@ -65,6 +72,7 @@ public final class SpendForecast {
             double[] y = e.getValue();
             String currency = e.getKey().get(e.getKey().size() - 1);
             List<String> keys = e.getKey().subList(0, e.getKey().size() - 1);
+            withoutIncidents(y, first[0], groupBy, keys, filters, currency);
             DailyForecaster.Point[] p = forecaster.forecast(y, dow, horizon, coverage);
             List<Day> days = new ArrayList<>();
             BigDecimal tot = BigDecimal.ZERO;
@@ -83,6 +91,30 @@ public final class SpendForecast {
                     new Money(tot, currency), new Money(lo, currency), new Money(hi, currency)));
         }
         return out;
+    }
+
+    /**
+     * Where the scope is one value of one dimension (grouped by it alone, or filtered to one value of it with no
+     * grouping: a team's budget), its known incidents' days are taken at what was expected of them. Other scopes (a
+     * team and a model together) are forecast from the bill as it is: incidents are found per dimension.
+     */
+    private void withoutIncidents(double[] y, LocalDate first, List<Field> groupBy, List<String> keys, Map<Field, List<String>> filters, String currency) {
+        Field dim;
+        String value;
+        if (groupBy.size() == 1 && filters.keySet().stream().allMatch(groupBy.get(0)::equals)) {
+            dim = groupBy.get(0);
+            value = keys.get(0);
+        } else if (groupBy.isEmpty() && filters.size() == 1 && filters.values().iterator().next().size() == 1) {
+            dim = filters.keySet().iterator().next();
+            value = filters.values().iterator().next().get(0);
+        } else {
+            return;
+        }
+        if (value == null) return;
+        incidents.expectedDays(dim, value, currency, first, first.plusDays(y.length)).forEach((day, expected) -> {
+            long i = ChronoUnit.DAYS.between(first, day);
+            if (i >= 0 && i < y.length) y[(int) i] = expected.doubleValue();
+        });
     }
 
     /** Exact spend of one scope over the 30 days before {@code asOf}, from the ledger (not from the model's doubles). */

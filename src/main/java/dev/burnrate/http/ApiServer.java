@@ -427,7 +427,10 @@ public final class ApiServer {
         int horizon = intParam(ctx, "horizon", 30, 1, 366);
         double coverage = ctx.queryParam("coverage") == null ? 0.8 : doubleParam(ctx, "coverage", 0.5, 0.95);
         java.time.LocalDate asOf = CostQueryParser.date("asOf", ctx.queryParam("asOf"));
-        List<dev.burnrate.forecast.SpendForecast.ScopeForecast> fs = new dev.burnrate.forecast.SpendForecast(ledger)
+        // the days anomaly detection found to be incidents are taken at what was expected of them
+        dev.burnrate.forecast.KnownIncidents known = anomalies == null ? dev.burnrate.forecast.KnownIncidents.none()
+                : dev.burnrate.anomaly.CostAnomalies.knownIncidents(anomalies.store());
+        List<dev.burnrate.forecast.SpendForecast.ScopeForecast> fs = new dev.burnrate.forecast.SpendForecast(ledger, known)
                 .forecast(q.groupBy(), q.filters(), q.basis(), asOf == null ? java.time.LocalDate.now(clock) : asOf, horizon, coverage);
         List<Map<String, Object>> scopes = new ArrayList<>();
         for (var f : fs) {

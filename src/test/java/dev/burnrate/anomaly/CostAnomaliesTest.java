@@ -362,6 +362,30 @@ class CostAnomaliesTest {
         }
     }
 
+    /**
+     * A forecast made two days after the runaway takes its day at what was expected of it: the fraud team's next week
+     * is its usual 5,000 (five weekdays of 800, a weekend of 500), not raised by the 3,200 day; as it was, 5,662.44.
+     */
+    @Test
+    void forecastAfterARunaway_takesItsDayAtItsExpectedAmount() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            dev.burnrate.ledger.Field team = dev.burnrate.ledger.Field.parse("team").orElseThrow();
+            java.util.function.Function<dev.burnrate.forecast.KnownIncidents, BigDecimal> nextWeek = known ->
+                    new dev.burnrate.forecast.SpendForecast(l.costs, known).forecast(List.of(team), Map.of(), dev.burnrate.ledger.CostBasis.EFFECTIVE,
+                                    RETRAIN.plusDays(2), 7, 0.8).stream().filter(f -> f.keys().equals(List.of("fraud"))).findFirst().orElseThrow()
+                            .total().amount();
+            BigDecimal cleaned = nextWeek.apply(CostAnomalies.knownIncidents(r.store()));
+            BigDecimal raw = nextWeek.apply(dev.burnrate.forecast.KnownIncidents.none());
+            assertThat(cleaned).isBetween(new BigDecimal("4700"), new BigDecimal("5300"));
+            assertThat(raw).isGreaterThan(cleaned);
+            // and the budget of that team, filtered to it rather than grouped by it, the same
+            BigDecimal filtered = new dev.burnrate.forecast.SpendForecast(l.costs, CostAnomalies.knownIncidents(r.store())).forecast(List.of(),
+                    Map.of(team, List.of("fraud")), dev.burnrate.ledger.CostBasis.EFFECTIVE, RETRAIN.plusDays(2), 7, 0.8).get(0).total().amount();
+            assertThat(filtered).isEqualByComparingTo(cleaned);
+        }
+    }
+
     /** A verdict on an incident's lead is the verdict on every scope it was seen in. */
     @Test
     void feedbackOnAnIncident_isRecordedOnEveryScopeOfIt() {
