@@ -301,7 +301,7 @@ public final class CostAnomalies {
     /**
      * What a day was expected to cost, as people read it: the forecast of the days before it ({@link DailyForecaster},
      * the model of {@code burnrate forecast}, as of the evening before, on a history whose earlier one-day incidents are
-     * taken at their own forecast (as {@code burnrate forecast} takes the stored anomalies' days at their expected amount): a weekday profile and a smoothed level
+     * taken at their own forecast (as {@code burnrate forecast} takes the stored one-day anomalies): a weekday profile and a smoothed level
      * and trend). The detector judges whether the day is an incident from a short robust level, which follows a noisy
      * scope closely enough to be quick but is no estimate of its usual spend: on the demo's ml-training account
      * (500-7,600 a day, credits on two days; loaded on 2026-12-04) it expected -1,510 for the runaway's Monday (shown as 0.00, the whole
@@ -752,18 +752,14 @@ public final class CostAnomalies {
     }
 
     /**
-     * The stored daily anomalies as known incidents for forecasts: each one's day at its expected amount, unless people
-     * called it a false positive (then nothing happened, and the day is what the scope spends).
+     * The stored daily anomalies as known incidents for forecasts, each with its actual and expected amount; not those
+     * people called a false positive or that their verdict on the scope suppressed (then the day is what the scope
+     * spends). The forecast decides from the next day whether one was a one-day incident.
      */
-    public static dev.burnrate.forecast.KnownIncidents knownIncidents(AnomalyStore store) {
-        return (dimension, value, currency, from, to) -> {
-            Map<LocalDate, BigDecimal> out = new TreeMap<>();
-            for (CostAnomaly a : store.list(from, to, Integer.MAX_VALUE)) {
-                if (a.hour() == null && a.dimension().equals(dimension.name()) && a.value().equals(value) && a.currency().equals(currency)
-                        && !"false_positive".equals(a.feedback())) out.put(a.day(), a.expected());
-            }
-            return out;
-        };
+    public dev.burnrate.forecast.KnownIncidents knownIncidents() {
+        return (dimension, from, to) -> store.list(from, to, Integer.MAX_VALUE).stream()
+                .filter(a -> a.hour() == null && a.dimension().equals(dimension.name()) && !a.suppressed() && !"false_positive".equals(a.feedback()))
+                .map(a -> new dev.burnrate.forecast.KnownIncidents.Day(a.value(), a.currency(), a.day(), a.actual(), a.expected())).toList();
     }
 
     private static BigDecimal money(double v) {

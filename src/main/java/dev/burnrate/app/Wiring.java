@@ -76,12 +76,12 @@ public final class Wiring implements Services {
         dev.burnrate.gate.ReservationBook reservations = state == null ? new dev.burnrate.gate.MemoryReservationBook()
                 : new dev.burnrate.store.PgReservationBook(state);
         this.anomalyStore = state == null ? new dev.burnrate.store.DuckAnomalyStore(db) : new dev.burnrate.store.PgAnomalyStore(state);
-        // a budget's forecast at the period end takes the days found to be incidents at what was expected of them
+        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
+        // a budget's forecast at the period end takes the one-day incidents at what was expected of them
         dev.burnrate.budget.BudgetEvaluator evaluator = new dev.burnrate.budget.BudgetEvaluator(costs, (b, start, end) -> reservations.reserved(b, start),
-                dev.burnrate.anomaly.CostAnomalies.knownIncidents(anomalyStore));
+                costAnomalies.knownIncidents());
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), state == null ? new dev.burnrate.store.DuckBudgetStore(db, clock) : dev.burnrate.store.PgSpecTable.budgets(state, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
-        this.costAnomalies = new dev.burnrate.anomaly.CostAnomalies(costs, anomalyStore, alerts, dev.burnrate.anomaly.CostAnomalies.Settings.defaults().with(config.anomalies()), clock);
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);

@@ -70,7 +70,7 @@ final class ForecastCommand implements Callable<Integer> {
         int h = days(horizon);
         try (Services s = root.open()) {
             // the days anomaly detection found to be incidents are taken at what was expected of them
-            List<SpendForecast.ScopeForecast> fs = new SpendForecast(s.costs(), dev.burnrate.anomaly.CostAnomalies.knownIncidents(s.anomalies())).forecast(q.groupBy(), q.filters(), q.basis(), asOf(), h, coverage);
+            List<SpendForecast.ScopeForecast> fs = new SpendForecast(s.costs(), s.costAnomalies().knownIncidents()).forecast(q.groupBy(), q.filters(), q.basis(), asOf(), h, coverage);
             List<String> cols = new ArrayList<>();
             q.groupBy().stream().map(Field::name).forEach(cols::add);
             List<List<Object>> rows = new ArrayList<>();

@@ -4,19 +4,24 @@ import dev.burnrate.ledger.Field;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Days already found to be incidents in a scope, with what was expected of them: a forecast takes them at that amount,
- * so a one-day runaway does not raise every day it projects (nor a budget's forecast at the period end). Anomaly
- * detection provides them; the forecast does not depend on how they were found.
+ * Days already found to be incidents, with what was expected of them: a forecast takes a one-day incident at that
+ * amount, so a runaway does not raise every day it projects (nor a budget's forecast at the period end), while the
+ * first day of a change that lasts stays what it was. Anomaly detection provides them; the forecast does not depend on
+ * how they were found. Found on effective cost only.
  */
 @FunctionalInterface
 public interface KnownIncidents {
-    /** Per day in [from, to), the amount expected of it, for the incidents of {@code dimension = value} in {@code currency}. */
-    Map<LocalDate, BigDecimal> expectedDays(Field dimension, String value, String currency, LocalDate from, LocalDate to);
+    /** One incident's day in a scope: its value of the dimension, currency, what it cost and what was expected of it. */
+    record Day(String value, String currency, LocalDate day, BigDecimal actual, BigDecimal expected) {
+    }
+
+    /** The incidents' days of one dimension in [from, to). */
+    List<Day> days(Field dimension, LocalDate from, LocalDate to);
 
     static KnownIncidents none() {
-        return (dimension, value, currency, from, to) -> Map.of();
+        return (dimension, from, to) -> List.of();
     }
 }

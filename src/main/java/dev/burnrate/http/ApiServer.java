@@ -429,7 +429,7 @@ public final class ApiServer {
         java.time.LocalDate asOf = CostQueryParser.date("asOf", ctx.queryParam("asOf"));
         // the days anomaly detection found to be incidents are taken at what was expected of them
         dev.burnrate.forecast.KnownIncidents known = anomalies == null ? dev.burnrate.forecast.KnownIncidents.none()
-                : dev.burnrate.anomaly.CostAnomalies.knownIncidents(anomalies.store());
+                : anomalies.detector().knownIncidents();
         List<dev.burnrate.forecast.SpendForecast.ScopeForecast> fs = new dev.burnrate.forecast.SpendForecast(ledger, known)
                 .forecast(q.groupBy(), q.filters(), q.basis(), asOf == null ? java.time.LocalDate.now(clock) : asOf, horizon, coverage);
         List<Map<String, Object>> scopes = new ArrayList<>();

@@ -365,6 +365,7 @@ class CostAnomaliesTest {
     /**
      * A forecast made two days after the runaway takes its day at what was expected of it: the fraud team's next week
      * is its usual 5,000 (five weekdays of 800, a weekend of 500), not raised by the 3,200 day; as it was, 5,662.44.
+     * Not on another basis, nor where the incident was the first day of a change that lasts.
      */
     @Test
     void forecastAfterARunaway_takesItsDayAtItsExpectedAmount() {
@@ -375,14 +376,27 @@ class CostAnomaliesTest {
                     new dev.burnrate.forecast.SpendForecast(l.costs, known).forecast(List.of(team), Map.of(), dev.burnrate.ledger.CostBasis.EFFECTIVE,
                                     RETRAIN.plusDays(2), 7, 0.8).stream().filter(f -> f.keys().equals(List.of("fraud"))).findFirst().orElseThrow()
                             .total().amount();
-            BigDecimal cleaned = nextWeek.apply(CostAnomalies.knownIncidents(r.store()));
+            BigDecimal cleaned = nextWeek.apply(r.detector().knownIncidents());
             BigDecimal raw = nextWeek.apply(dev.burnrate.forecast.KnownIncidents.none());
             assertThat(cleaned).isBetween(new BigDecimal("4700"), new BigDecimal("5300"));
             assertThat(raw).isGreaterThan(cleaned);
             // and the budget of that team, filtered to it rather than grouped by it, the same
-            BigDecimal filtered = new dev.burnrate.forecast.SpendForecast(l.costs, CostAnomalies.knownIncidents(r.store())).forecast(List.of(),
+            BigDecimal filtered = new dev.burnrate.forecast.SpendForecast(l.costs, r.detector().knownIncidents()).forecast(List.of(),
                     Map.of(team, List.of("fraud")), dev.burnrate.ledger.CostBasis.EFFECTIVE, RETRAIN.plusDays(2), 7, 0.8).get(0).total().amount();
             assertThat(filtered).isEqualByComparingTo(cleaned);
+            // on another basis than the one anomalies are found on, the bill as it is
+            BigDecimal billed = new dev.burnrate.forecast.SpendForecast(l.costs, r.detector().knownIncidents()).forecast(List.of(team), Map.of(),
+                    dev.burnrate.ledger.CostBasis.BILLED, RETRAIN.plusDays(2), 7, 0.8).stream().filter(f -> f.keys().equals(List.of("fraud")))
+                    .findFirst().orElseThrow().total().amount();
+            assertThat(billed).isEqualByComparingTo(raw);
+            // the first day of a change that lasts stays: two days into the untagged cluster (1,500 a day), its next week
+            BigDecimal cluster = new dev.burnrate.forecast.SpendForecast(l.costs, r.detector().knownIncidents()).forecast(List.of(team), Map.of(),
+                    dev.burnrate.ledger.CostBasis.EFFECTIVE, CLUSTER.plusDays(2), 7, 0.8).stream().filter(f -> f.keys().equals(List.of("__unallocated__")))
+                    .findFirst().orElseThrow().total().amount();
+            BigDecimal clusterRaw = new dev.burnrate.forecast.SpendForecast(l.costs).forecast(List.of(team), Map.of(),
+                    dev.burnrate.ledger.CostBasis.EFFECTIVE, CLUSTER.plusDays(2), 7, 0.8).stream().filter(f -> f.keys().equals(List.of("__unallocated__")))
+                    .findFirst().orElseThrow().total().amount();
+            assertThat(cluster).isEqualByComparingTo(clusterRaw);
         }
     }
 
