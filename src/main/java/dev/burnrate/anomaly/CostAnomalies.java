@@ -631,10 +631,12 @@ public final class CostAnomalies {
                     daily.merge(List.of(value, row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
                     billedFrom.merge(List.of(value, row.cost().currency()), row.period(), (x, y) -> x.isBefore(y) ? x : y);
                 }
-                // earlier anomalies' days are taken at what was expected of them, as detection does: a runaway in the
-                // history must not widen the band a later incident's days are held against
+                // earlier anomalies' days are taken at what was expected of them (not false positives, nor those a
+                // verdict suppressed): a runaway in the history must not widen the band a later incident's days are held against
                 for (CostAnomaly x : store.list(since, end, Integer.MAX_VALUE)) {
-                    if (x.hour() == null && x.dimension().equals(e.getKey())) usual.put(List.of(x.value(), x.currency(), x.day().toString()), x.expected());
+                    if (x.hour() == null && x.dimension().equals(e.getKey()) && !x.suppressed() && !"false_positive".equals(x.feedback())) {
+                        usual.put(List.of(x.value(), x.currency(), x.day().toString()), x.expected());
+                    }
                 }
             }
             for (CostAnomaly a : e.getValue()) {

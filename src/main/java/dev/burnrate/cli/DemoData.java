@@ -80,7 +80,6 @@ public final class DemoData {
                 + "thresholds: [{percent: 80, on: actual, action: ticket}, {percent: 100, on: forecast, action: page}], owners: [fraud-lead@example.com]}", "demo");
         s.budgets().put("{id: llm-platform-monthly, scope: {team: llm-platform}, period: monthly, amount: " + llm.toPlainString() + ", currency: USD, "
                 + "thresholds: [{percent: 50, on: actual, action: notify}, {percent: 100, on: forecast, action: ticket}]}", "demo");
-        s.budgets().evaluate();
         if (telemetry.regressionStart() != null) { // the release behind the assistant's regression, as its pipeline would post it
             s.serviceEvents().append(List.of(new dev.burnrate.slo.ServiceEvent("demo-assistant-release", dev.burnrate.slo.ServiceEvent.Kind.DEPLOY,
                     Companions.REGRESSED_MODEL, null, telemetry.regressionStart().minusMinutes(4).toInstant(ZoneOffset.UTC), "release 2026.12 (new decoding settings)",
@@ -88,6 +87,7 @@ public final class DemoData {
         }
         List<dev.burnrate.slo.SloStatus> slos = demoSlos(s, now.toInstant(ZoneOffset.UTC));
         int anomalies = dev.burnrate.anomaly.Incident.of(s.costAnomalies().detect(today.minusDays(30), today.plusDays(1))).size();
+        s.budgets().evaluate(); // after detection: a budget's forecast takes the one-day incidents it found out
         List<Ticket> tickets = gateRequests(s);
         int alerts = s.alerts().list(null, 1000).size();
         progress.println("demo: " + slos.size() + " SLOs (" + slos.stream().filter(x -> !x.state().equals("ok")).map(x -> x.slo().id() + " " + x.state())
