@@ -616,13 +616,24 @@ public final class CostAnomalies {
         LocalDate end = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).filter(b -> b.isBefore(today)).orElse(today);
         Map<String, List<CostAnomaly>> byDimension = new TreeMap<>();
         for (CostAnomaly a : anomalies) if (a.hour() == null) byDimension.computeIfAbsent(a.dimension(), k -> new ArrayList<>()).add(a);
+        if (byDimension.isEmpty()) return out;
+        // earlier anomalies' days are taken at what was expected of them: a runaway in the history must not widen the
+        // band a later incident's days are held against. One read of the store for every dimension: (dimension, value,
+        // currency, day) -> expected
+        Map<List<String>, BigDecimal> usual = new java.util.HashMap<>();
+        LocalDate earliest = byDimension.values().stream().flatMap(List::stream).map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow()
+                .minusDays(COURSE_HISTORY_DAYS);
+        if (end.isAfter(earliest)) {
+            for (CostAnomaly x : store.list(earliest, end, Integer.MAX_VALUE)) {
+                if (incidentDay(x)) usual.put(List.of(x.dimension(), x.value(), x.currency(), x.day().toString()), x.expected());
+            }
+        }
         for (Map.Entry<String, List<CostAnomaly>> e : byDimension.entrySet()) {
             Field dim = Field.parse(e.getKey()).orElse(null);
             if (dim == null) continue;
             LocalDate first = e.getValue().stream().map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow();
             Map<List<String>, BigDecimal> daily = new java.util.HashMap<>(); // (value, currency, day) -> spend
             Map<List<String>, LocalDate> billedFrom = new java.util.HashMap<>(); // (value, currency) -> its first day in the window
-            Map<List<String>, BigDecimal> usual = new java.util.HashMap<>(); // (value, currency, day) -> expected, on an anomaly's day
             LocalDate since = first.minusDays(COURSE_HISTORY_DAYS);
             if (end.isAfter(since)) {
                 for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), since, end, Granularity.DAY, CostBasis.EFFECTIVE,
@@ -630,13 +641,6 @@ public final class CostAnomalies {
                     String value = String.valueOf(row.keys().get(0));
                     daily.merge(List.of(value, row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
                     billedFrom.merge(List.of(value, row.cost().currency()), row.period(), (x, y) -> x.isBefore(y) ? x : y);
-                }
-                // earlier anomalies' days are taken at what was expected of them (not false positives, nor those a
-                // verdict suppressed): a runaway in the history must not widen the band a later incident's days are held against
-                for (CostAnomaly x : store.list(since, end, Integer.MAX_VALUE)) {
-                    if (x.hour() == null && x.dimension().equals(e.getKey()) && !x.suppressed() && !"false_positive".equals(x.feedback())) {
-                        usual.put(List.of(x.value(), x.currency(), x.day().toString()), x.expected());
-                    }
                 }
             }
             for (CostAnomaly a : e.getValue()) {
@@ -672,8 +676,8 @@ public final class CostAnomalies {
         if (ahead > 1 && n > 0) {
             double[] history = new double[n];
             for (int i = 0; i < n; i++) {
-                List<String> key = List.of(a.value(), a.currency(), from.plusDays(i).toString());
-                BigDecimal v = usualOn.containsKey(key) ? usualOn.get(key) : daily.get(key);
+                String day = from.plusDays(i).toString();
+                BigDecimal v = usualOn.getOrDefault(List.of(a.dimension(), a.value(), a.currency(), day), daily.get(List.of(a.value(), a.currency(), day)));
                 if (v != null) history[i] = v.doubleValue();
             }
             expected = dayForecaster.forecast(history, from.getDayOfWeek().getValue() - 1, ahead, BAND_COVERAGE);
@@ -760,8 +764,17 @@ public final class CostAnomalies {
      */
     public dev.burnrate.forecast.KnownIncidents knownIncidents() {
         return (dimension, from, to) -> store.list(from, to, Integer.MAX_VALUE).stream()
-                .filter(a -> a.hour() == null && a.dimension().equals(dimension.name()) && !a.suppressed() && !"false_positive".equals(a.feedback()))
+                .filter(a -> incidentDay(a) && a.dimension().equals(dimension.name()))
                 .map(a -> new dev.burnrate.forecast.KnownIncidents.Day(a.value(), a.currency(), a.day(), a.actual(), a.expected())).toList();
+    }
+
+    /**
+     * Whether a stored anomaly's day counts as an incident in the history a forecast is made from (the course's, and
+     * {@code burnrate forecast}'s): a day's, and not one people called a false positive or that their verdict on the
+     * scope suppressed (then the day is what the scope spends).
+     */
+    private static boolean incidentDay(CostAnomaly a) {
+        return a.hour() == null && !a.suppressed() && !"false_positive".equals(a.feedback());
     }
 
     private static BigDecimal money(double v) {

@@ -76,7 +76,7 @@ public final class SpendForecast {
             double[] y = e.getValue();
             String currency = e.getKey().get(e.getKey().size() - 1);
             List<String> keys = e.getKey().subList(0, e.getKey().size() - 1);
-            String value = groupBy.isEmpty() ? (dim == null ? null : filters.get(dim).get(0)) : keys.get(0);
+            String value = dim == null ? null : groupBy.isEmpty() ? filters.get(dim).get(0) : keys.get(0);
             if (value != null) withoutIncidents(y, first[0], known, value, currency);
             DailyForecaster.Point[] p = forecaster.forecast(y, dow, horizon, coverage);
             List<Day> days = new ArrayList<>();
