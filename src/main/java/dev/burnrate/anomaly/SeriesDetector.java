@@ -41,7 +41,10 @@ import java.util.Arrays;
  *   <li>Once per incident: a point scores only if its evidence is a new high over the last {@code R} points (a
  *       refractory period of w points); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
  *       at its onset. An alarm whose next w/2 points came back (a spike, a short fault) has ended there: the
- *       refractory period ends with it and its peak no longer holds back the next incident.</li>
+ *       refractory period ends with it and its peak no longer holds back the next incident. An incident that began a
+ *       new level (below) ends when the series comes back: a point on the way back that lies within {@code CLIP}
+ *       scales of the level before the incident scores 0 (a fault cleared, a cluster torn down, traffic restored after
+ *       an outage is no new incident); a return past that level by more than that, or a further shift, is one.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
  *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
@@ -225,6 +228,12 @@ public final class SeriesDetector {
         int confirm = Math.max(1, w / 2); // points after an alarm that decide it: the level window still lags there
         double[] post = new double[confirm];
         int nPost = 0;
+        // the incident that began the current level: the level and scale before its alarm, and its side (0: none, or
+        // over). A point that comes back within CLIP scales of that level is its end, not a new incident
+        double before = 0;
+        double beforeScale = 0;
+        double incidentSign = 0;
+        boolean pendingEnd = false; // the pending alarm is an incident's end: a new level there is no incident
         double[] absZ = new double[n]; // clipped |z| of each point learnt from, NaN for the others: the phase's spread
         Arrays.fill(absZ, Double.NaN);
         int phaseHalf = Math.round(w / 8f); // points either side of the same phase that tell its spread (0 for days)
@@ -306,9 +315,18 @@ public final class SeriesDetector {
             evidence[t] = e;
             boolean newHigh = t - lastAlarm > refractory && (qHead == qTail || e > evidence[peakQueue[qHead]]);
             double sc = newHigh ? Math.min(1, Math.max(0, (e - EVIDENCE_FLOOR) / (fullEvidence - EVIDENCE_FLOOR))) : 0;
-            score[t] = sc;
-            flag[t] = sc >= settings.threshold();
-            if (flag[t]) { // an alarm: the shift has been reported; the CUSUM starts afresh on what follows
+            // a level that has drifted back to where it was before the incident has ended it quietly
+            if (incidentSign != 0 && Math.abs(level - before) <= CLIP * beforeScale) incidentSign = 0;
+            // the way back from an incident (a fault cleared, a cluster torn down, traffic restored after an outage)
+            // ends it: the series is where it was before, which is no new incident to report. The detector still
+            // takes it as it would an alarm (the CUSUM restarts; if it lasts, the level is re-anchored there)
+            boolean end = incidentSign != 0 && Math.signum(r) == -incidentSign && Math.abs(x - before) <= CLIP * beforeScale;
+            boolean alarm = sc >= settings.threshold();
+            score[t] = end ? 0 : sc;
+            flag[t] = alarm && !end;
+            if (end && alarm) incidentSign = 0;
+            if (alarm) { // the shift has been reported (or the incident has ended); the CUSUM starts afresh on what follows
+                pendingEnd = end;
                 lastAlarm = t;
                 cusumUp = 0;
                 cusumDown = 0;
@@ -326,6 +344,11 @@ public final class SeriesDetector {
                     int onset = pending;
                     pending = -1;
                     if (medianOf(post, nPost) > CLIP * preScale) {
+                        if (incidentSign == 0 && !pendingEnd) { // a further shift keeps the level before the first
+                            before = levels[onset];
+                            beforeScale = preScale;
+                            incidentSign = sign;
+                        }
                         // a new level: re-anchor so it is not alarmed again. The level window already holds only
                         // new points; the trend, scale, predictor errors and seasonal offsets are learnt afresh from
                         // here (no point scores until the warm-up has passed again), so a further shift

@@ -491,6 +491,41 @@ class SeriesDetectorTest {
                 .allSatisfy(i -> assertThat(i).satisfiesAnyOf(x -> assertThat(x).isBetween(300, 305), x -> assertThat(x).isBetween(380, 385)));
     }
 
+    /** 50 with unit noise; from row 300 the level of {@code during}, from row 400 the level of {@code after}. */
+    private static double[] shiftThen(long seed, double during, double after, int n) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = (i >= 400 ? after : i >= 300 ? during : 50) + rnd.nextGaussian();
+        return v;
+    }
+
+    @Test
+    void score_levelShiftThatEndsBackAtTheLevelBefore_isFlaggedAtItsOnsetOnly() {
+        // a fault that lasts (a new level) and clears: the way back is the incident's end, not a second incident
+        for (long seed = 30; seed < 40; seed++) {
+            SeriesDetector.Scores s = detector.score(shiftThen(seed, 80, 50, 600), 0);
+            // (ordinary noise alarms about once in 10,000 rows: the rows before the fault are not what is tested)
+            assertThat(flagged(s)).filteredOn(i -> i >= 250).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(300, 305));
+            for (int i = 400; i < 410; i++) assertThat(s.score()[i]).isZero();
+        }
+    }
+
+    @Test
+    void score_returnThatOvershootsTheLevelBefore_isANewIncident() {
+        // back past the usual level by far more than its noise: the series is somewhere it has not been
+        List<Integer> f = flagged(detector.score(shiftThen(41, 80, 20, 600), 0));
+        assertThat(f).anySatisfy(i -> assertThat(i).isBetween(300, 305)).anySatisfy(i -> assertThat(i).isBetween(400, 405));
+    }
+
+    @Test
+    void score_sameShiftAgainAfterTheFirstEnded_isFlaggedAgain() {
+        double[] v = shiftThen(42, 80, 50, 700);
+        for (int i = 500; i < v.length; i++) v[i] += 30; // the fault comes back a hundred rows after it cleared
+        List<Integer> f = flagged(detector.score(v, 0));
+        assertThat(f).anySatisfy(i -> assertThat(i).isBetween(300, 305)).anySatisfy(i -> assertThat(i).isBetween(500, 505))
+                .noneSatisfy(i -> assertThat(i).isBetween(400, 420));
+    }
+
     @Test
     void score_spikeThenBackToNormal_keepsTheSeasonAndFlagsALaterBreak() {
         SplittableRandom rnd = new SplittableRandom(17);
