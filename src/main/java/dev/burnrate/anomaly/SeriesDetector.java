@@ -18,7 +18,8 @@ import java.util.Arrays;
  *       before it enters, so an outlier does not blind the next points), floored at the smallest step the data have
  *       taken (counts, sensors with discrete readings), at 1% of the level, and at the same estimate with a 16 times
  *       longer memory (what the series has shown over its life, so a quiet stretch does not lower the bar for the
- *       noise that comes back). While the median level is 0 and the window holds nothing below 0 (an idle GPU, a
+ *       noise that comes back). When the seasonal predictor takes over, the scale starts from that predictor's own
+ *       residuals, learnt beside it. While the median level is 0 and the window holds nothing below 0 (an idle GPU, a
  *       queue at rest: a series that is 0 most of the time and busy in bursts), the point is judged (not learnt) on a
  *       scale of at least a third of the upper quantile of the last {@code 16w} residuals that the point test's Student
  *       t puts 3 scales out (5.8% of them for 3 degrees of freedom): the clipped estimates settle at the idle noise
@@ -210,6 +211,10 @@ public final class SeriesDetector {
         int history = 0;
         double errPlain = 0;
         double errSeasonal = Double.POSITIVE_INFINITY;
+        // the scale of the seasonal predictor's own residuals, learnt beside it (clipped as the scale's are, a plain
+        // mean until it has the scale's memory): what the scale starts from when that predictor takes over
+        double scaleSeasonal = Double.NaN;
+        int nSeasonal = 0;
         double cusumUp = 0;
         double cusumDown = 0;
         double slope = 0; // running mean of the level's change per point: the median lags (w + 1) / 2 points behind
@@ -268,6 +273,11 @@ public final class SeriesDetector {
             // from the recent scale (worth MIN_HISTORY residuals), not from the next residual alone, which may be the
             // very change the switch followed
             if (useSeasonal != usedSeasonal && history >= MIN_HISTORY) {
+                // the scale, whose memory (4w points: 12 days of daily data) is shorter than the two seasons the
+                // seasonal predictor waits for, holds nothing but the plain predictor's errors when it takes over: on
+                // a daily series at 1,000 on weekdays and 200 at weekends it was 500 for residuals of 30, and a rise of
+                // 600 a day was missed. It starts from the seasonal predictor's own residuals instead
+                if (useSeasonal && !Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
                 longScale = Math.min(longScale, scale);
                 longCount = MIN_HISTORY;
                 // the recent residual sizes stay: at rest both predictors expect about 0, and a missing point alone
@@ -364,6 +374,8 @@ public final class SeriesDetector {
                         history = 0;
                         errPlain = 0;
                         errSeasonal = Double.POSITIVE_INFINITY;
+                        scaleSeasonal = Double.NaN;
+                        nSeasonal = 0;
                         cusumUp = 0;
                         cusumDown = 0;
                         lag1 = 0;
@@ -385,6 +397,14 @@ public final class SeriesDetector {
             double a = Math.abs(r);
             double cap = history >= MIN_HISTORY ? CLIP * sLearnt : Double.POSITIVE_INFINITY;
             errPlain += alphaErr * (Math.abs(x - level) - errPlain);
+            if (Double.isNaN(seasonal)) {
+                scaleSeasonal = Double.NaN;
+                nSeasonal = 0;
+            } else {
+                double u = 1.2533 * Math.min(Math.abs(x - seasonal), cap);
+                scaleSeasonal = Double.isNaN(scaleSeasonal) ? u : scaleSeasonal + Math.max(alpha, 1.0 / (nSeasonal + 1)) * (u - scaleSeasonal);
+                nSeasonal++;
+            }
             if (Double.isNaN(seasonal)) errSeasonal = Double.POSITIVE_INFINITY;
             else if (errSeasonal == Double.POSITIVE_INFINITY) errSeasonal = errPlain; // it has to earn its place
             else errSeasonal += alphaErr * (Math.abs(x - seasonal) - errSeasonal);

@@ -333,6 +333,36 @@ class CostAnomaliesTest {
     }
 
     /**
+     * A team at 1,000 on weekdays and 200 at weekends whose spend rises by 600 a day (a second training job that stays)
+     * 9 days after a one-day runaway: both are incidents, the rise on its first or second day, caused by the new job's
+     * instance. The detector's scale had kept the errors of the weeks before the weekly season was known (5 times its
+     * residuals), and the rise scored 0.36 at most.
+     */
+    @Test
+    void sustainedRiseNineDaysAfterARunaway_inAScopeQuietAtWeekends_isFoundWithItsNewInstanceAsCause() {
+        LocalDate runaway = LocalDate.of(2026, 8, 10);
+        LocalDate rise = runaway.plusDays(9); // a Wednesday
+        SplittableRandom rnd = new SplittableRandom(7);
+        dev.burnrate.testing.DailyBill b = new dev.burnrate.testing.DailyBill();
+        for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {
+            boolean weekend = d.getDayOfWeek().getValue() >= 6;
+            b.add(d, "Amazon EC2", "ml-training", "i-vision-train", "{\"team\": \"vision\"}", noisy(rnd, (weekend ? 200 : 1000) * (d.equals(runaway) ? 4 : 1)));
+            if (!d.isBefore(rise)) b.add(d, "Amazon EC2", "ml-training", "i-vision-new", "{\"team\": \"vision\"}", noisy(rnd, 600));
+        }
+        try (TestLedger l = new TestLedger(dir)) {
+            l.importer.importFiles(List.of(b.write(dir.resolve("rise.csv"))));
+            CostAnomalies d = new CostAnomalies(l.costs, new DuckAnomalyStore(l.db), null, CostAnomalies.Settings.defaults(),
+                    new MutableClock(Instant.parse("2026-09-07T06:00:00Z")));
+            List<CostAnomaly> team = d.detect(MONTH, END).stream().filter(x -> x.dimension().equals("team")).toList();
+            assertThat(team).anySatisfy(a -> assertThat(a.day()).isEqualTo(runaway));
+            assertThat(team).as(team.toString()).anySatisfy(a -> {
+                assertThat(a.day()).isBetween(rise, rise.plusDays(1));
+                assertThat(causedBy(a, "ResourceId", "i-vision-new")).isTrue();
+            });
+        }
+    }
+
+    /**
      * A rise in a scope that is quiet at weekends goes on through the weekend: each day after the anomaly's is held
      * against that day's forecast made before it, not the first day's amount and band (a weekday's: with the detector's
      * band, 3 of its scales wide, the course ended on its first day).
