@@ -91,9 +91,12 @@ public final class CostAnomalies {
      */
     static final int DAILY_TAIL_DF = 7;
     // spend is not judged by the size of its own bursts at rest: a team idle most hours whose next run costs twice its
-    // usual is the runaway to catch (the minimum impact and the 14-day peak already silence ordinary job starts)
-    private final SeriesDetector detector = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(DAILY_TAIL_DF).withRestFloor(false));
-    private final SeriesDetector hourlyDetector = new SeriesDetector(SeriesDetector.Settings.defaults().withRestFloor(false));
+    // usual is the runaway to catch (the minimum impact and the 14-day peak already silence ordinary job starts). Nor is
+    // a rise taken for the end of an earlier drop: drops are not reported by default, and spend that comes back to a
+    // level it left (a torn-down cluster recreated) is money to report like any other rise
+    private static final SeriesDetector.Settings SPEND = SeriesDetector.Settings.defaults().withRestFloor(false).withEndAtReturn(false);
+    private final SeriesDetector detector = new SeriesDetector(SPEND.withTailDf(DAILY_TAIL_DF));
+    private final SeriesDetector hourlyDetector = new SeriesDetector(SPEND);
 
     /** The settings spend is judged by: daily, then hourly (for tests). */
     List<SeriesDetector.Settings> detectorSettings() {

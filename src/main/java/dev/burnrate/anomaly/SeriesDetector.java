@@ -43,9 +43,11 @@ import java.util.Arrays;
  *       refractory period of w points); an alarm (score at or above the threshold) restarts the CUSUM, so a long fault alarms
  *       at its onset. An alarm whose next w/2 points came back (a spike, a short fault) has ended there: the
  *       refractory period ends with it and its peak no longer holds back the next incident. An incident that began a
- *       new level (below) ends when the series comes back: a point on the way back that lies within {@code CLIP}
- *       scales of the level before the incident scores 0 (a fault cleared, a cluster torn down, traffic restored after
- *       an outage is no new incident); a return past that level by more than that, or a further shift, is one.</li>
+ *       new level (below), judged against the plain level, ends when the series comes back
+ *       ({@link Settings#endAtReturn}): a point on the way back that lies within {@code CLIP} scales of the level
+ *       before the incident scores 0 (a fault cleared, traffic restored after an outage is no new incident). A return
+ *       that goes on past that level by more than that, or a further shift, is one; after 64w points the new level
+ *       is the normal and a return from it is a change.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
  *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
@@ -74,14 +76,18 @@ public final class SeriesDetector {
      *                     idle GPU that is busy in bursts); off for spend, where a team idle most hours whose next run
      *                     costs twice its usual is the runaway to catch (with the floor such a run alarms an hour late,
      *                     or not at all)
+     * @param endAtReturn  whether the way back from an incident that began a new level, to the level before it, ends
+     *                     the incident rather than alarming (telemetry: a fault cleared); off for spend, where drops
+     *                     are not reported by default and spend back at a level it left is a rise to report
      */
-    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf, boolean restFloor) {
+    public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf, boolean restFloor,
+                           boolean endAtReturn) {
         public Settings(double threshold, double fullEvidence, double cusumDrift, int seasons) {
-            this(threshold, fullEvidence, cusumDrift, seasons, 3, true);
+            this(threshold, fullEvidence, cusumDrift, seasons, 3, true, true);
         }
 
         public Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf) {
-            this(threshold, fullEvidence, cusumDrift, seasons, tailDf, true);
+            this(threshold, fullEvidence, cusumDrift, seasons, tailDf, true, true);
         }
 
         public Settings {
@@ -97,15 +103,19 @@ public final class SeriesDetector {
         }
 
         public Settings withThreshold(double t) {
-            return new Settings(t, fullEvidence, cusumDrift, seasons, tailDf, restFloor);
+            return new Settings(t, fullEvidence, cusumDrift, seasons, tailDf, restFloor, endAtReturn);
         }
 
         public Settings withTailDf(int df) {
-            return new Settings(threshold, fullEvidence, cusumDrift, seasons, df, restFloor);
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, df, restFloor, endAtReturn);
         }
 
         public Settings withRestFloor(boolean on) {
-            return new Settings(threshold, fullEvidence, cusumDrift, seasons, tailDf, on);
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, tailDf, on, endAtReturn);
+        }
+
+        public Settings withEndAtReturn(boolean on) {
+            return new Settings(threshold, fullEvidence, cusumDrift, seasons, tailDf, restFloor, on);
         }
     }
 
@@ -211,8 +221,9 @@ public final class SeriesDetector {
         int history = 0;
         double errPlain = 0;
         double errSeasonal = Double.POSITIVE_INFINITY;
-        // the scale of the seasonal predictor's own residuals, learnt beside it (clipped as the scale's are, a plain
-        // mean until it has the scale's memory): what the scale starts from when that predictor takes over
+        // the scale of the seasonal predictor's own residuals, learnt beside it (a plain mean until it has the scale's
+        // memory; each residual clipped at 3 of it once it has MIN_HISTORY): the scale starts from it, where it is
+        // smaller, when that predictor takes over
         double scaleSeasonal = Double.NaN;
         int nSeasonal = 0;
         double cusumUp = 0;
@@ -239,6 +250,10 @@ public final class SeriesDetector {
         double beforeScale = 0;
         double incidentSign = 0;
         boolean pendingEnd = false; // the pending alarm is an incident's end: a new level there is no incident
+        double pendingScore = 0; // the pending alarm's score (an end's, withheld)
+        boolean pendingSeasonal = false; // whether the pending alarm was judged against the season
+        int incidentFrom = 0; // where the incident began
+        double[] postX = new double[confirm]; // the values of the points that decide an end
         double[] absZ = new double[n]; // clipped |z| of each point learnt from, NaN for the others: the phase's spread
         Arrays.fill(absZ, Double.NaN);
         int phaseHalf = Math.round(w / 8f); // points either side of the same phase that tell its spread (0 for days)
@@ -327,6 +342,9 @@ public final class SeriesDetector {
             double sc = newHigh ? Math.min(1, Math.max(0, (e - EVIDENCE_FLOOR) / (fullEvidence - EVIDENCE_FLOOR))) : 0;
             // a level that has drifted back to where it was before the incident has ended it quietly
             if (incidentSign != 0 && Math.abs(level - before) <= CLIP * beforeScale) incidentSign = 0;
+            // and one the series has stayed in for as long as the long-run scale remembers is its normal: a return
+            // from there is a change again
+            if (incidentSign != 0 && t - incidentFrom > LONG_MEMORY * 4 * w) incidentSign = 0;
             // the way back from an incident (a fault cleared, a cluster torn down, traffic restored after an outage)
             // ends it: the series is where it was before, which is no new incident to report. The detector still
             // takes it as it would an alarm (the CUSUM restarts; if it lasts, the level is re-anchored there)
@@ -334,9 +352,10 @@ public final class SeriesDetector {
             boolean alarm = sc >= settings.threshold();
             score[t] = end ? 0 : sc;
             flag[t] = alarm && !end;
-            if (end && alarm) incidentSign = 0;
             if (alarm) { // the shift has been reported (or the incident has ended); the CUSUM starts afresh on what follows
                 pendingEnd = end;
+                pendingScore = sc;
+                pendingSeasonal = useSeasonal;
                 lastAlarm = t;
                 cusumUp = 0;
                 cusumDown = 0;
@@ -349,15 +368,33 @@ public final class SeriesDetector {
                 ongoing[t] = (flag[t - 1] || ongoing[t - 1]) && sign * r > CLIP * preScale;
                 // while the level window is still mostly old points, a new level keeps the residuals far off on the
                 // alarm's side; after a spike or a short fault they come back
+                postX[nPost] = x;
                 post[nPost++] = sign * r;
                 if (nPost == confirm) {
                     int onset = pending;
                     pending = -1;
                     if (medianOf(post, nPost) > CLIP * preScale) {
-                        if (incidentSign == 0 && !pendingEnd) { // a further shift keeps the level before the first
+                        if (pendingEnd) {
+                            // the way back has lasted: the incident is over, unless it went on past the level before
+                            // the incident (it only passed through it). That is somewhere the series has not been, a
+                            // new incident, flagged here, w/2 points late
+                            incidentSign = 0;
+                            double landed = medianOf(postX, nPost);
+                            if (Math.abs(landed - before) > CLIP * beforeScale) {
+                                flag[t] = true;
+                                score[t] = Math.max(score[t], pendingScore);
+                                ongoing[t] = false;
+                                incidentSign = Math.signum(landed - before);
+                                incidentFrom = onset;
+                            }
+                        } else if (incidentSign == 0 && settings.endAtReturn() && !pendingSeasonal) {
+                            // the level before is the plain level: judged against a season, a point's usual value
+                            // depends on its phase, which that level does not hold, so such an incident is not kept.
+                            // A further shift keeps the level before the first
                             before = levels[onset];
                             beforeScale = preScale;
                             incidentSign = sign;
+                            incidentFrom = onset;
                         }
                         // a new level: re-anchor so it is not alarmed again. The level window already holds only
                         // new points; the trend, scale, predictor errors and seasonal offsets are learnt afresh from
@@ -401,7 +438,7 @@ public final class SeriesDetector {
                 scaleSeasonal = Double.NaN;
                 nSeasonal = 0;
             } else {
-                double u = 1.2533 * Math.min(Math.abs(x - seasonal), cap);
+                double u = 1.2533 * Math.min(Math.abs(x - seasonal), nSeasonal >= MIN_HISTORY ? CLIP * scaleSeasonal : cap);
                 scaleSeasonal = Double.isNaN(scaleSeasonal) ? u : scaleSeasonal + Math.max(alpha, 1.0 / (nSeasonal + 1)) * (u - scaleSeasonal);
                 nSeasonal++;
             }

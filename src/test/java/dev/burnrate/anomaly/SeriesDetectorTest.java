@@ -511,12 +511,12 @@ class SeriesDetectorTest {
     @Test
     void score_sustainedRiseOfADailySeriesQuietAtWeekends_isFlaggedWithinTwoDays_evenAfterARunaway() {
         // the scale learnt while the season was unknown (weekday against weekend: residuals of 800) was kept when the
-        // weekly predictor took over; it was 6 times its residuals, and such a rise was found within two days in 26 of
+        // weekly predictor took over (500 on day 14 for residuals of 30-60), and such a rise was found within two days in 26 of
         // 40 draws, 5 of 40 after a runaway
         int found = 0;
         int foundAfterRunaway = 0;
         for (long seed = 1; seed <= 40; seed++) {
-            int rise = 44 + (int) (seed % 7); // every weekday
+            int rise = 44 + (int) (seed % 7); // every day of the week
             if (flaggedWithin(DAILY_SPEND.score(weekdaysThenRise(seed, rise, false), 7), rise, 2)) found++;
             if (flaggedWithin(DAILY_SPEND.score(weekdaysThenRise(seed, rise, true), 7), rise, 2)) foundAfterRunaway++;
         }
@@ -558,6 +558,30 @@ class SeriesDetectorTest {
             assertThat(flagged(s)).filteredOn(i -> i >= 250).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(300, 305));
             for (int i = 400; i < 410; i++) assertThat(s.score()[i]).isZero();
         }
+    }
+
+    @Test
+    void score_withoutTheEndAtAReturn_theWayBackAlarms() {
+        SeriesDetector spend = new SeriesDetector(SeriesDetector.Settings.defaults().withEndAtReturn(false));
+        assertThat(flagged(spend.score(shiftThen(30, 80, 50, 600), 0))).anySatisfy(i -> assertThat(i).isBetween(400, 405));
+    }
+
+    @Test
+    void score_dropThatEndsBackAtTheLevelBefore_isFlaggedAtItsOnsetOnly() {
+        SeriesDetector.Scores s = detector.score(shiftThen(31, 20, 50, 600), 0);
+        assertThat(flagged(s)).filteredOn(i -> i >= 250).isNotEmpty().allSatisfy(i -> assertThat(i).isBetween(300, 305));
+    }
+
+    @Test
+    void score_wayBackThatPausesAtTheLevelBeforeAndGoesOnPastIt_isANewIncident() {
+        // one point back at 50, then 20: the return only passed through the usual level. It is found once the points
+        // after it show where it went (w/2 points later), and the way back from there ends it
+        double[] v = shiftThen(43, 80, 20, 700);
+        v[400] = 50;
+        for (int i = 550; i < v.length; i++) v[i] += 30;
+        List<Integer> f = flagged(detector.score(v, 0));
+        assertThat(f).filteredOn(i -> i >= 250).hasSize(2).anySatisfy(i -> assertThat(i).isBetween(300, 305))
+                .anySatisfy(i -> assertThat(i).isBetween(401, 410));
     }
 
     @Test
