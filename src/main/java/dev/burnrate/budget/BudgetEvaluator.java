@@ -77,14 +77,15 @@ public final class BudgetEvaluator {
         if (remainingDays > 0) {
             List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger, incidents).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
                     today, remainingDays, 0.8);
+            // the rest of the period: the forecast's total and its interval (today counts at no less than is spent so far)
             BigDecimal[] sum = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
             for (SpendForecast.ScopeForecast s : f) {
                 if (!s.currency().equals(cur)) continue;
-                for (SpendForecast.Day d : s.days()) {
-                    sum[0] = sum[0].add(d.date().equals(today) ? d.expected().amount().max(todaySoFar) : d.expected().amount());
-                    sum[1] = sum[1].add(d.date().equals(today) ? d.low().amount().max(todaySoFar) : d.low().amount());
-                    sum[2] = sum[2].add(d.date().equals(today) ? d.high().amount().max(todaySoFar) : d.high().amount());
-                }
+                SpendForecast.Day first = s.days().get(0);
+                boolean partial = first.date().equals(today);
+                sum[0] = sum[0].add(s.total().amount()).add(partial ? todaySoFar.subtract(first.expected().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
+                sum[1] = sum[1].add(s.totalLow().amount()).add(partial ? todaySoFar.subtract(first.low().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
+                sum[2] = sum[2].add(s.totalHigh().amount()).add(partial ? todaySoFar.subtract(first.high().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
             }
             if (f.stream().anyMatch(s -> s.currency().equals(cur))) {
                 fc = before.add(sum[0]);

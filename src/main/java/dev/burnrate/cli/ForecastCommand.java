@@ -92,7 +92,7 @@ final class ForecastCommand implements Callable<Integer> {
                 }
             }
             Output.print(root.out, format, cols, rows, List.of("interval: " + Math.round(coverage * 100)
-                    + "% per day; the totals' bounds add the daily bounds (conservative)"));
+                    + "%; a total's is the total's own (the model's and its history's errors of totals), not the daily bounds added"));
         }
         return 0;
     }

@@ -35,19 +35,9 @@ public final class DailyForecaster {
         double[] season = weeklyProfile(history, firstDow);
         double[] des = new double[n];
         for (int t = 0; t < n; t++) des[t] = history[t] / season[(firstDow + t) % 7];
-        double bestErr = Double.POSITIVE_INFINITY;
-        double bestA = 0.3;
-        double bestB = 0;
-        for (double a : ALPHAS) {
-            for (double b : BETAS) {
-                double e = multiStepError(des, a, b, Math.min(horizon, 28));
-                if (e < bestErr) {
-                    bestErr = e;
-                    bestA = a;
-                    bestB = b;
-                }
-            }
-        }
+        double[] ab = weights(des, horizon);
+        double bestA = ab[0];
+        double bestB = ab[1];
         double[] lt = fit(des, bestA, bestB);
         double level = lt[0];
         double trend = lt[1];
@@ -73,6 +63,97 @@ public final class DailyForecaster {
             out[h - 1] = new Point(h, expected, Math.max(0, Math.min(lo, expected)), Math.max(hi, expected));
         }
         return out;
+    }
+
+    /**
+     * The interval of the total over the next {@code horizon} days, at this coverage, around the sum of {@code days}
+     * (this history's {@link #forecast}). The sum of the daily bounds would be the interval of a total whose days all
+     * err at their bound at once: for a team at 2,500-5,500 a day with runs of 15,000-18,000 for 1-3 days, its daily 80%
+     * bounds were 0-14,000, and a month's added to 0-512,000 around 212,000. Instead, the wider of the model's own
+     * width for a total (the one-day errors' spread, each day's error carried into the level of the days after it) and
+     * the spread of the history's own errors of totals over as many days, where it holds 5; never wider than the sum
+     * of the daily bounds, which is also what a history of fewer than 5 one-day errors gets. {low, high}, low never
+     * below 0. On simulated spend (`DailyForecasterTest`) it covers 75-91% for 80%, at a third of the added bounds'
+     * width, which covered 94-100%.
+     */
+    public double[] totalInterval(double[] history, int firstDow, Point[] days, double coverage) {
+        int n = history.length;
+        int horizon = days.length;
+        double expected = 0;
+        double sumLow = 0;
+        double sumHigh = 0;
+        for (Point d : days) {
+            expected += d.expected();
+            sumLow += d.low();
+            sumHigh += d.high();
+        }
+        double[] season = weeklyProfile(history, firstDow);
+        double[] des = new double[n];
+        for (int t = 0; t < n; t++) des[t] = history[t] / season[(firstDow + t) % 7];
+        double[] ab = weights(des, horizon);
+        double[] oneDay = totalErrors(history, des, season, firstDow, 1, ab[0], ab[1]);
+        if (oneDay.length < 5) return new double[]{sumLow, sumHigh};
+        // the model's own width for a total: sigma1 * sqrt(sum over the days j of (1 + alpha (H - j))^2), each day's
+        // shock moving the level of the days after it by alpha, with sigma1 the spread of the one-day errors
+        double v = 0;
+        for (int j = 1; j <= horizon; j++) v += Math.pow(1 + ab[0] * (horizon - j), 2);
+        double half = coverageZ(coverage) * stdev(oneDay) * Math.sqrt(v);
+        double lo = expected - half;
+        double hi = expected + half;
+        // and the history's own errors of such totals, where it holds 5 of them (bursts make the errors skewed)
+        double[] errors = totalErrors(history, des, season, firstDow, horizon, ab[0], ab[1]);
+        if (errors.length >= 5) {
+            lo = Math.min(lo, expected + quantile(errors, (1 - coverage) / 2));
+            hi = Math.max(hi, expected + quantile(errors, 1 - (1 - coverage) / 2));
+        }
+        return new double[]{Math.max(0, Math.max(sumLow, Math.min(lo, expected))), Math.min(sumHigh, Math.max(hi, expected))};
+    }
+
+    /**
+     * In-sample errors (actual − forecast, in the series' own units) of the total over the next {@code horizon} days,
+     * from every origin that has them (from the 14th day, or the first third of a shorter history, as the daily
+     * intervals' errors), sorted; the forecasts made as {@link #forecast} makes its own (weights {@code a, b}).
+     */
+    private static double[] totalErrors(double[] y, double[] des, double[] season, int firstDow, int horizon, double a, double b) {
+        int n = y.length;
+        double[] out = new double[Math.max(0, n)];
+        int m = 0;
+        double level = des[0];
+        double trend = 0;
+        for (int t = 1; t < n; t++) {
+            if (t >= Math.min(14, n / 3) && t - 1 + horizon < n) {
+                double damp = 0;
+                double err = 0;
+                for (int h = 1; h <= horizon; h++) {
+                    damp += Math.pow(PHI, h);
+                    int i = t - 1 + h;
+                    err += y[i] - (level + damp * trend) * season[(firstDow + i) % 7];
+                }
+                out[m++] = err;
+            }
+            double prevLevel = level;
+            level = a * des[t] + (1 - a) * (level + PHI * trend);
+            trend = b * (level - prevLevel) + (1 - b) * PHI * trend;
+        }
+        double[] e = Arrays.copyOf(out, m);
+        Arrays.sort(e);
+        return e;
+    }
+
+    /** The smoothing weights {a, b} with the smallest 1..h-step error on the history (as {@link #forecast} picks them). */
+    private static double[] weights(double[] des, int horizon) {
+        double bestErr = Double.POSITIVE_INFINITY;
+        double[] best = {0.3, 0};
+        for (double a : ALPHAS) {
+            for (double b : BETAS) {
+                double e = multiStepError(des, a, b, Math.min(horizon, 28));
+                if (e < bestErr) {
+                    bestErr = e;
+                    best = new double[]{a, b};
+                }
+            }
+        }
+        return best;
     }
 
     /** The naive run-rate baseline: the mean of the last 7 days, flat, with the spread of daily values as its interval. */

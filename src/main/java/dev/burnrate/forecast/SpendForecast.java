@@ -81,17 +81,16 @@ public final class SpendForecast {
             DailyForecaster.Point[] p = forecaster.forecast(y, dow, horizon, coverage);
             List<Day> days = new ArrayList<>();
             BigDecimal tot = BigDecimal.ZERO;
-            BigDecimal lo = BigDecimal.ZERO;
-            BigDecimal hi = BigDecimal.ZERO;
             for (DailyForecaster.Point pt : p) {
                 BigDecimal ex = cents(pt.expected());
-                BigDecimal l = cents(pt.low());
-                BigDecimal h = cents(pt.high());
-                days.add(new Day(asOf.plusDays(pt.dayOffset() - 1), new Money(ex, currency), new Money(l, currency), new Money(h, currency)));
+                days.add(new Day(asOf.plusDays(pt.dayOffset() - 1), new Money(ex, currency), new Money(cents(pt.low()), currency),
+                        new Money(cents(pt.high()), currency)));
                 tot = tot.add(ex);
-                lo = lo.add(l);
-                hi = hi.add(h);
             }
+            // the total's own interval, not the sum of the daily bounds (every day at its bound at once)
+            double[] range = forecaster.totalInterval(y, dow, p, coverage);
+            BigDecimal lo = cents(range[0]).min(tot);
+            BigDecimal hi = cents(range[1]).max(tot);
             out.add(new ScopeForecast(List.copyOf(keys), currency, lastDays(groupBy, keys, filters, basis, asOf, currency), days,
                     new Money(tot, currency), new Money(lo, currency), new Money(hi, currency)));
         }
