@@ -77,19 +77,20 @@ public final class BudgetEvaluator {
         if (remainingDays > 0) {
             List<SpendForecast.ScopeForecast> f = new SpendForecast(ledger, incidents).forecast(List.of(), b.scope(), CostBasis.EFFECTIVE,
                     today, remainingDays, 0.8);
-            // the rest of the period: the forecast's total and its interval (today counts at no less than is spent so far)
+            // the rest of the period (from today): the forecast's total and the total's own interval. Today counts at no
+            // less than is spent so far: where that is more than its forecast, the total and both bounds move up by the
+            // excess, and the low end is never below what is spent
             BigDecimal[] sum = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
             for (SpendForecast.ScopeForecast s : f) {
                 if (!s.currency().equals(cur)) continue;
-                SpendForecast.Day first = s.days().get(0);
-                boolean partial = first.date().equals(today);
-                sum[0] = sum[0].add(s.total().amount()).add(partial ? todaySoFar.subtract(first.expected().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
-                sum[1] = sum[1].add(s.totalLow().amount()).add(partial ? todaySoFar.subtract(first.low().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
-                sum[2] = sum[2].add(s.totalHigh().amount()).add(partial ? todaySoFar.subtract(first.high().amount()).max(BigDecimal.ZERO) : BigDecimal.ZERO);
+                BigDecimal excess = todaySoFar.subtract(s.days().get(0).expected().amount()).max(BigDecimal.ZERO);
+                sum[0] = sum[0].add(s.total().amount()).add(excess);
+                sum[1] = sum[1].add(s.totalLow().amount()).add(excess);
+                sum[2] = sum[2].add(s.totalHigh().amount()).add(excess);
             }
             if (f.stream().anyMatch(s -> s.currency().equals(cur))) {
                 fc = before.add(sum[0]);
-                lo = before.add(sum[1]);
+                lo = before.add(sum[1]).max(spent);
                 hi = before.add(sum[2]);
             }
         }

@@ -80,6 +80,37 @@ class BudgetEvaluatorTest {
         }
     }
 
+    /**
+     * The last day of a period, a weekday of a team at 4,000 on weekdays and 1,500 at weekends (±10%): whatever today's
+     * charges so far (a tenth of a day, most of one, more than a day's forecast), the month-end forecast lies within
+     * its interval, whose low end is at least what is spent. (A first version moved each bound by today's excess over
+     * that bound; a review found that where the total's interval is narrower than today's own, that put the low above
+     * the forecast, and past the high, the bounds the wrong way round. The total's width over one day is now that day's
+     * own, and this case passes with either rule: a guard.)
+     */
+    @Test
+    void status_onThePeriodsLastDay_keepsTheForecastInsideItsInterval_andTheLowAtLeastTheSpend() throws Exception {
+        LocalDate today = LocalDate.of(2026, 9, 30); // a Wednesday
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (String soFar : List.of("400.00", "3900.00", "5200.00")) {
+            DailyBill b = new DailyBill();
+            for (LocalDate d = LocalDate.of(2026, 7, 1); d.isBefore(today); d = d.plusDays(1)) {
+                double usual = d.getDayOfWeek().getValue() >= 6 ? 1500 : 4000;
+                b.add(d, "fraud", java.math.BigDecimal.valueOf(usual * (1 + 0.1 * rnd.nextGaussian())).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString());
+            }
+            b.add(today, "fraud", soFar);
+            Path dirOf = java.nio.file.Files.createDirectories(dir.resolve(soFar));
+            try (TestLedger l = new TestLedger(dirOf)) {
+                l.importer.importFiles(List.of(b.write(dirOf.resolve("bill.csv"))));
+                BudgetStatus s = new BudgetEvaluator(l.costs, BudgetEvaluator.Reservations.none()).status(BudgetSpecs.parse(SPEC, "test"), today);
+                assertThat(s.forecastLow().amount()).as(soFar).isLessThanOrEqualTo(s.forecastAtEnd().amount())
+                        .isGreaterThanOrEqualTo(s.spent().amount());
+                assertThat(s.forecastHigh().amount()).as(soFar).isGreaterThanOrEqualTo(s.forecastAtEnd().amount());
+                assertThat(s.forecastAtEnd().amount()).as(soFar).isGreaterThanOrEqualTo(s.spent().amount());
+            }
+        }
+    }
+
     @Test
     void burnRate_earlyInAPeriod_isTheLastSevenCompleteDays_notOnlyTheNewPeriodsFew() {
         Path bill = new DailyBill().daily(LocalDate.of(2026, 9, 20), LocalDate.of(2026, 10, 1), "fraud", "100.00")

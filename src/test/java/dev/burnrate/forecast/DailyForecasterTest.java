@@ -64,7 +64,7 @@ class DailyForecasterTest {
      * A team at 4,000 on weekdays and 2,800 at weekends (10% noise) that runs 12,000 more on 1-3 days in a row, such a run
      * starting on 5% of days (the demo's llm-platform looks like this): 300 draws of 65 days of history and the 27 days
      * after them, as a budget's month-end forecast sees them. The 80% interval of the 27 days' total holds the actual
-     * total about as often as it says, at a third of the width of the daily bounds added (which covered 94%), and its
+     * total about as often as it says (79%), at 38% of the width of the daily bounds added (which covered 94%), and its
      * low end is a sum a practitioner can plan with (added, the daily lows were 0 on every day of a run's weeks).
      */
     @Test
@@ -95,8 +95,6 @@ class DailyForecasterTest {
             width += total[1] - total[0];
             addedWidth += java.util.Arrays.stream(days).mapToDouble(d -> d.high() - d.low()).sum();
             lowShare += total[0] / expected;
-            assertThat(total[0]).isLessThanOrEqualTo(expected);
-            assertThat(total[1]).isGreaterThanOrEqualTo(expected);
         }
         assertThat(covered / (double) draws).isBetween(0.72, 0.92);
         assertThat(width / addedWidth).isLessThan(0.5);
