@@ -54,7 +54,8 @@ import java.util.Arrays;
  *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points; at the start of a series, also not before the
  *       scale's memory of 4w points has filled or one season has passed, whichever comes first), so the same shift
  *       does not alarm again when the refractory period ends while a further shift still does. A spike or a short
- *       fault comes back and changes nothing.</li>
+ *       fault comes back and changes nothing. Where the points after the alarm settled where the series was at the
+ *       same time a season before (a daily cycle with sharp steps), it is the season: nothing is re-anchored.</li>
  * </ol>
  * The one thing taken from the whole series is its length, and only for series under 720 points (see
  * {@link #window(int, int)}); no value after a point changes its score.
@@ -373,7 +374,17 @@ public final class SeriesDetector {
                 if (nPost == confirm) {
                     int onset = pending;
                     pending = -1;
-                    if (medianOf(post, nPost) > CLIP * preScale) {
+                    boolean lasted = medianOf(post, nPost) > CLIP * preScale;
+                    if (lasted && period > 1 && onset - period >= 0 && nPost >= 5
+                            && seasonal(values, slots, onset, t, period, postX, nPost, CLIP * preScale, buf)) {
+                        // where the series settled is where it was at this time a season before: a daily cycle with
+                        // sharp steps (a square wave of working hours), not a new level. Re-anchoring there forgot the
+                        // seasons, so the season was never learnt and every step alarmed, every day; the level window
+                        // is left to catch up (the refractory period runs on) and the seasons to accumulate. Judged
+                        // on at least 5 points (not for daily data, whose w/2 is a single day)
+                        cusumUp = 0;
+                        cusumDown = 0;
+                    } else if (lasted) {
                         if (pendingEnd) {
                             // the way back has lasted: the incident is over, unless it went on past the level before
                             // the incident (it only passed through it). That is somewhere the series has not been, a
@@ -528,6 +539,22 @@ public final class SeriesDetector {
         return Math.min(window(period), Math.max(3, n / 12));
     }
 
+
+    /**
+     * Whether the level the points after an alarm settled at (the median of {@code post}, the values of (onset, t]) is
+     * where the series was at the same time one season before (the median of the same points a season earlier, within
+     * {@code tol}): a daily cycle with sharp steps, not a new level.
+     */
+    private static boolean seasonal(double[] v, long[] slots, int onset, int t, int period, double[] post, int nPost, double tol, double[] buf) {
+        double now = medianOf(post.clone(), nPost);
+        int m = 0;
+        for (int i = onset + 1; i <= t; i++) {
+            int j = slots == null ? i - period : find(slots, i, slots[i] - period);
+            if (j >= 0 && !Double.isNaN(v[j])) buf[m++] = v[j];
+        }
+        if (m < Math.max(1, nPost / 2)) return false;
+        return Math.abs(medianOf(buf, m) - now) <= tol;
+    }
 
     /** Whether any value in [from, to) is below 0: a series centred on 0 (a signed sensor, net spend) is not at rest. */
     private static boolean belowZero(double[] v, int from, int to) {
