@@ -92,7 +92,8 @@ public final class DailyForecaster {
         double[] des = new double[n];
         for (int t = 0; t < n; t++) des[t] = history[t] / season[(firstDow + t) % 7];
         double[] ab = weights(des, horizon);
-        double[] oneDay = oneStepErrors(des, ab[0], ab[1]);
+        // the one-day errors of the de-seasonalised series (those the daily interval's width is taken from)
+        double[] oneDay = totalErrors(des, des, new double[]{1, 1, 1, 1, 1, 1, 1}, firstDow, 1, ab[0], ab[1]);
         if (oneDay.length < 5) return new double[]{sumLow, sumHigh};
         // the model's own width for a total: a shock of the one-day spread (de-seasonalised) on day i is that day's
         // error, times its weekday, and moves the level of each later day m by c(m - i), times that day's weekday,
@@ -153,26 +154,6 @@ public final class DailyForecaster {
         double[] e = Arrays.copyOf(out, m);
         Arrays.sort(e);
         return e;
-    }
-
-    /**
-     * In-sample one-day errors of the de-seasonalised series with weights {@code a, b}, from the 14th day (or the first
-     * third of a shorter history): those the daily interval's width is taken from.
-     */
-    private static double[] oneStepErrors(double[] des, double a, double b) {
-        int n = des.length;
-        double[] out = new double[Math.max(0, n)];
-        int m = 0;
-        double level = des[0];
-        double trend = 0;
-        for (int t = 1; t < n; t++) {
-            double f = level + PHI * trend;
-            if (t >= Math.min(14, n / 3)) out[m++] = des[t] - f;
-            double prevLevel = level;
-            level = a * des[t] + (1 - a) * f;
-            trend = b * (level - prevLevel) + (1 - b) * PHI * trend;
-        }
-        return Arrays.copyOf(out, m);
     }
 
     /** The smoothing weights {a, b} with the smallest 1..h-step error on the history (as {@link #forecast} picks them). */
