@@ -375,13 +375,15 @@ public final class SeriesDetector {
                     int onset = pending;
                     pending = -1;
                     boolean lasted = medianOf(post, nPost) > CLIP * preScale;
-                    if (lasted && period > 1 && onset - period >= 0 && nPost >= 5
+                    if (lasted && !pendingEnd && period > 1 && onset - period >= 0 && nPost >= 5
                             && seasonal(values, slots, onset, t, period, postX, nPost, CLIP * preScale, buf)) {
                         // where the series settled is where it was at this time a season before: a daily cycle with
                         // sharp steps (a square wave of working hours), not a new level. Re-anchoring there forgot the
                         // seasons, so the season was never learnt and every step alarmed, every day; the level window
-                        // is left to catch up (the refractory period runs on) and the seasons to accumulate. Judged
-                        // on at least 5 points (not for daily data, whose w/2 is a single day)
+                        // is left to catch up (the refractory period runs on) and the seasons to accumulate (restarting
+                        // the trend here too was tried: 4 → 20 alarms on the quietest such series). Judged on at least 5 points, so
+                        // for seasons of 40 points or more (not daily or hourly data, whose w/2 is 1 or 3 points). An
+                        // incident's way back is its end, judged below, not this
                         cusumUp = 0;
                         cusumDown = 0;
                     } else if (lasted) {
