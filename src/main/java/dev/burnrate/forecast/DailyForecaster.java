@@ -23,12 +23,32 @@ public final class DailyForecaster {
     public record Point(int dayOffset, double expected, double low, double high) {
     }
 
+    /** The projected days and the interval of their total (see {@link #project}). */
+    public record Projection(Point[] days, double totalLow, double totalHigh) {
+    }
+
     /**
      * @param history  daily values, oldest first, the last one is the day before the first forecast day
      * @param firstDow weekday (0 = Monday) of {@code history[0]}
      * @param coverage interval coverage, e.g. 0.8
      */
     public Point[] forecast(double[] history, int firstDow, int horizon, double coverage) {
+        return project(history, firstDow, horizon, coverage).days();
+    }
+
+    /**
+     * The days of {@link #forecast}, and the interval of their total over the horizon at the same coverage. The sum of
+     * the daily bounds would be the interval of a total whose days all err at their bound at once: for a team at
+     * 2,500-5,500 a day with runs of 15,000-18,000 for 1-3 days, its daily 80% bounds were 0-14,000, and a month's
+     * added to 0-512,000 around 212,000. Instead, the wider of the model's own width for a total (the one-day errors'
+     * spread, each day's error carried into the level and trend of the days after it, weekday by weekday; over one day,
+     * that day's own width) and the spread of the history's own errors of totals over as many days, where it holds 5
+     * (overlapping spans: weak evidence, which only ever widens it); never wider than the sum of the daily bounds,
+     * which is also what a history of fewer than 5 one-day errors gets. Low never below 0. On simulated bursty spend
+     * with two months of history (`DailyForecasterTest`, bench/RESULTS.md) it covers 78-88% for 80% at 38-58% of the
+     * added bounds' width, which covered 94-99%.
+     */
+    public Projection project(double[] history, int firstDow, int horizon, double coverage) {
         if (history.length == 0) throw new IllegalArgumentException("no history to forecast from");
         if (horizon < 1) throw new IllegalArgumentException("horizon must be at least 1 day, was " + horizon);
         int n = history.length;
@@ -41,7 +61,8 @@ public final class DailyForecaster {
         double[] lt = fit(des, bestA, bestB);
         double level = lt[0];
         double trend = lt[1];
-        double[][] errors = hStepErrors(history, season, firstDow, bestA, bestB, horizon);
+        Errors errs = hStepErrors(history, season, firstDow, bestA, bestB, horizon);
+        double[][] errors = errs.perDay();
         double sigma1 = stdev(errors[0]);
         double zc = coverageZ(coverage);
         Point[] out = new Point[horizon];
@@ -62,23 +83,17 @@ public final class DailyForecaster {
             }
             out[h - 1] = new Point(h, expected, Math.max(0, Math.min(lo, expected)), Math.max(hi, expected));
         }
-        return out;
+        double[] total = totalInterval(out, season, firstDow, n, bestA, bestB, errors[0].length < 5 ? null : sigma1, errs.totals(), coverage);
+        return new Projection(out, total[0], total[1]);
     }
 
     /**
-     * The interval of the total over the next {@code horizon} days, at this coverage, around the sum of {@code days}
-     * (this history's {@link #forecast}). The sum of the daily bounds would be the interval of a total whose days all
-     * err at their bound at once: for a team at 2,500-5,500 a day with runs of 15,000-18,000 for 1-3 days, its daily 80%
-     * bounds were 0-14,000, and a month's added to 0-512,000 around 212,000. Instead, the wider of the model's own
-     * width for a total (the one-day errors' spread, each day's error carried into the level and trend of the days
-     * after it, weekday by weekday; over one day, that day's own width) and the spread of the history's own errors of
-     * totals over as many days, where it holds 5 (overlapping spans: weak evidence, which only ever widens it); never
-     * wider than the sum of the daily bounds, which is also what a history of fewer than 5 one-day errors gets.
-     * {low, high}, low never below 0. On simulated bursty spend with two months of history (`DailyForecasterTest`,
-     * bench/RESULTS.md) it covers 78-88% for 80% at 38-58% of the added bounds' width, which covered 94-99%.
+     * The interval of the total of {@code days} (see {@link #project}): {@code sigma1}, the spread of the one-day
+     * errors (de-seasonalised; null where the history holds fewer than 5), {@code totals} the history's errors of such
+     * totals (sorted).
      */
-    public double[] totalInterval(double[] history, int firstDow, Point[] days, double coverage) {
-        int n = history.length;
+    private static double[] totalInterval(Point[] days, double[] season, int firstDow, int n, double a, double b, Double sigma1,
+                                          double[] totals, double coverage) {
         int horizon = days.length;
         double expected = 0;
         double sumLow = 0;
@@ -88,19 +103,11 @@ public final class DailyForecaster {
             sumLow += d.low();
             sumHigh += d.high();
         }
-        double[] season = weeklyProfile(history, firstDow);
-        double[] des = new double[n];
-        for (int t = 0; t < n; t++) des[t] = history[t] / season[(firstDow + t) % 7];
-        double[] ab = weights(des, horizon);
-        // the one-day errors of the de-seasonalised series (those the daily interval's width is taken from)
-        double[] oneDay = totalErrors(des, des, new double[]{1, 1, 1, 1, 1, 1, 1}, firstDow, 1, ab[0], ab[1]);
-        if (oneDay.length < 5) return new double[]{sumLow, sumHigh};
+        if (sigma1 == null) return new double[]{sumLow, sumHigh};
         // the model's own width for a total: a shock of the one-day spread (de-seasonalised) on day i is that day's
         // error, times its weekday, and moves the level of each later day m by c(m - i), times that day's weekday,
         // c(k) = a + a b (phi + ... + phi^k): the level's weight and the trend's (as fit() updates them). The shocks are
         // independent: their effects on the total add in quadrature
-        double a = ab[0];
-        double b = ab[1];
         double[] c = new double[horizon];
         double phiSum = 0;
         for (int k = 1; k < horizon; k++) {
@@ -113,47 +120,15 @@ public final class DailyForecaster {
             for (int m = i + 1; m <= horizon; m++) w += c[m - i] * season[(firstDow + n + m - 1) % 7];
             v += w * w;
         }
-        double half = coverageZ(coverage) * stdev(oneDay) * Math.sqrt(v);
+        double half = coverageZ(coverage) * sigma1 * Math.sqrt(v);
         double lo = expected - half;
         double hi = expected + half;
         // and the history's own errors of such totals, where it holds 5 of them (bursts make the errors skewed)
-        double[] errors = totalErrors(history, des, season, firstDow, horizon, ab[0], ab[1]);
-        if (errors.length >= 5) {
-            lo = Math.min(lo, expected + quantile(errors, (1 - coverage) / 2));
-            hi = Math.max(hi, expected + quantile(errors, 1 - (1 - coverage) / 2));
+        if (totals.length >= 5) {
+            lo = Math.min(lo, expected + quantile(totals, (1 - coverage) / 2));
+            hi = Math.max(hi, expected + quantile(totals, 1 - (1 - coverage) / 2));
         }
         return new double[]{Math.max(0, Math.max(sumLow, Math.min(lo, expected))), Math.min(sumHigh, Math.max(hi, expected))};
-    }
-
-    /**
-     * In-sample errors (actual − forecast, in the series' own units) of the total over the next {@code horizon} days,
-     * from every origin that has them (from the 14th day, or the first third of a shorter history, as the daily
-     * intervals' errors), sorted; the forecasts made as {@link #forecast} makes its own (weights {@code a, b}).
-     */
-    private static double[] totalErrors(double[] y, double[] des, double[] season, int firstDow, int horizon, double a, double b) {
-        int n = y.length;
-        double[] out = new double[Math.max(0, n)];
-        int m = 0;
-        double level = des[0];
-        double trend = 0;
-        for (int t = 1; t < n; t++) {
-            if (t >= Math.min(14, n / 3) && t - 1 + horizon < n) {
-                double damp = 0;
-                double err = 0;
-                for (int h = 1; h <= horizon; h++) {
-                    damp += Math.pow(PHI, h);
-                    int i = t - 1 + h;
-                    err += y[i] - (level + damp * trend) * season[(firstDow + i) % 7];
-                }
-                out[m++] = err;
-            }
-            double prevLevel = level;
-            level = a * des[t] + (1 - a) * (level + PHI * trend);
-            trend = b * (level - prevLevel) + (1 - b) * PHI * trend;
-        }
-        double[] e = Arrays.copyOf(out, m);
-        Arrays.sort(e);
-        return e;
     }
 
     /** The smoothing weights {a, b} with the smallest 1..h-step error on the history (as {@link #forecast} picks them). */
@@ -251,22 +226,36 @@ public final class DailyForecaster {
         return err;
     }
 
-    /** In-sample h-step-ahead errors (actual − forecast, de-seasonalised units) for h = 1..horizon. */
-    private static double[][] hStepErrors(double[] y, double[] season, int firstDow, double a, double b, int horizon) {
+    /**
+     * In-sample errors (actual − forecast) from every origin of the history, from its 14th day (or the first third of a
+     * shorter history): per day ahead h = 1..horizon in de-seasonalised units, and of the total over the whole horizon
+     * in the series' own units (origins that have all of its days); each sorted.
+     */
+    private record Errors(double[][] perDay, double[] totals) {
+    }
+
+    private static Errors hStepErrors(double[] y, double[] season, int firstDow, double a, double b, int horizon) {
         int n = y.length;
         double[][] errs = new double[horizon][];
         int[] counts = new int[horizon];
         double[][] tmp = new double[horizon][Math.max(1, n)];
+        double[] totals = new double[Math.max(1, n)];
+        int nTotals = 0;
         double level = y[0] / season[firstDow % 7];
         double trend = 0;
         for (int t = 1; t < n; t++) {
             double damp = 0;
+            double total = 0;
+            boolean judged = t >= Math.min(14, n / 3);
             for (int h = 1; h <= horizon && t - 1 + h < n; h++) {
                 damp += Math.pow(PHI, h);
                 double f = (level + damp * trend);
-                double actual = y[t - 1 + h] / season[(firstDow + t - 1 + h) % 7];
-                if (t >= Math.min(14, n / 3)) tmp[h - 1][counts[h - 1]++] = actual - f;
+                double s = season[(firstDow + t - 1 + h) % 7];
+                double actual = y[t - 1 + h] / s;
+                if (judged) tmp[h - 1][counts[h - 1]++] = actual - f;
+                total += (actual - f) * s;
             }
+            if (judged && t - 1 + horizon < n) totals[nTotals++] = total;
             double x = y[t] / season[(firstDow + t) % 7];
             double prevLevel = level;
             double f1 = level + PHI * trend;
@@ -277,7 +266,9 @@ public final class DailyForecaster {
             errs[h] = Arrays.copyOf(tmp[h], counts[h]);
             Arrays.sort(errs[h]);
         }
-        return errs;
+        double[] tot = Arrays.copyOf(totals, nTotals);
+        Arrays.sort(tot);
+        return new Errors(errs, tot);
     }
 
     private static double quantile(double[] sorted, double q) {

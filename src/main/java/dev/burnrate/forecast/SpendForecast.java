@@ -78,7 +78,8 @@ public final class SpendForecast {
             List<String> keys = e.getKey().subList(0, e.getKey().size() - 1);
             String value = dim == null ? null : groupBy.isEmpty() ? filters.get(dim).get(0) : keys.get(0);
             if (value != null) withoutIncidents(y, first[0], known, value, currency);
-            DailyForecaster.Point[] p = forecaster.forecast(y, dow, horizon, coverage);
+            DailyForecaster.Projection projection = forecaster.project(y, dow, horizon, coverage);
+            DailyForecaster.Point[] p = projection.days();
             List<Day> days = new ArrayList<>();
             BigDecimal tot = BigDecimal.ZERO;
             for (DailyForecaster.Point pt : p) {
@@ -88,9 +89,8 @@ public final class SpendForecast {
                 tot = tot.add(ex);
             }
             // the total's own interval, not the sum of the daily bounds (every day at its bound at once)
-            double[] range = forecaster.totalInterval(y, dow, p, coverage);
-            BigDecimal lo = cents(range[0]).min(tot);
-            BigDecimal hi = cents(range[1]).max(tot);
+            BigDecimal lo = cents(projection.totalLow()).min(tot);
+            BigDecimal hi = cents(projection.totalHigh()).max(tot);
             out.add(new ScopeForecast(List.copyOf(keys), currency, lastDays(groupBy, keys, filters, basis, asOf, currency), days,
                     new Money(tot, currency), new Money(lo, currency), new Money(hi, currency)));
         }

@@ -87,8 +87,9 @@ class DailyForecasterTest {
                 }
             }
             double[] history = java.util.Arrays.copyOf(y, 65);
-            DailyForecaster.Point[] days = f.forecast(history, 0, 27, 0.8);
-            double[] total = f.totalInterval(history, 0, days, 0.8);
+            DailyForecaster.Projection projection = f.project(history, 0, 27, 0.8);
+            DailyForecaster.Point[] days = projection.days();
+            double[] total = {projection.totalLow(), projection.totalHigh()};
             double actual = java.util.Arrays.stream(y, 65, y.length).sum();
             double expected = java.util.Arrays.stream(days).mapToDouble(DailyForecaster.Point::expected).sum();
             if (actual >= total[0] && actual <= total[1]) covered++;
@@ -104,8 +105,9 @@ class DailyForecasterTest {
     @Test
     void totalInterval_withTooShortAHistory_isTheDailyBoundsAdded() {
         double[] history = {100, 110, 90, 105};
-        DailyForecaster.Point[] days = f.forecast(history, 0, 3, 0.8);
-        double[] total = f.totalInterval(history, 0, days, 0.8);
+        DailyForecaster.Projection projection = f.project(history, 0, 3, 0.8);
+        DailyForecaster.Point[] days = projection.days();
+        double[] total = {projection.totalLow(), projection.totalHigh()};
         assertThat(total[0]).isCloseTo(java.util.Arrays.stream(days).mapToDouble(DailyForecaster.Point::low).sum(), within(1e-9));
         assertThat(total[1]).isCloseTo(java.util.Arrays.stream(days).mapToDouble(DailyForecaster.Point::high).sum(), within(1e-9));
     }
