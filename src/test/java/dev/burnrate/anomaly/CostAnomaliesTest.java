@@ -372,7 +372,21 @@ class CostAnomaliesTest {
     @Test
     void sustainedRiseNineDaysAfterARunaway_inAScopeQuietAtWeekends_isFoundWithItsNewInstanceAsCause() {
         LocalDate runaway = LocalDate.of(2026, 8, 10);
-        LocalDate rise = runaway.plusDays(9); // a Wednesday
+        runawayThenRise(runaway, runaway.plusDays(9)); // a Monday, then a Wednesday
+    }
+
+    /**
+     * The same with the runaway on a Saturday and the rise the Thursday after: the runaway stayed in the detector's
+     * level (the median of Friday, Saturday and Sunday), so the Monday after it was expected a weekday above usual,
+     * taken for a drop that began a new level, and the detector, started afresh there, was blind to the rise.
+     */
+    @Test
+    void sustainedRiseFiveDaysAfterARunawayOnASaturday_isFoundWithItsNewInstanceAsCause() {
+        LocalDate runaway = LocalDate.of(2026, 8, 15);
+        runawayThenRise(runaway, runaway.plusDays(5));
+    }
+
+    private void runawayThenRise(LocalDate runaway, LocalDate rise) {
         SplittableRandom rnd = new SplittableRandom(7);
         dev.burnrate.testing.DailyBill b = new dev.burnrate.testing.DailyBill();
         for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {

@@ -521,7 +521,54 @@ class SeriesDetectorTest {
             if (flaggedWithin(DAILY_SPEND.score(weekdaysThenRise(seed, rise, true), 7), rise, 2)) foundAfterRunaway++;
         }
         assertThat(found).isEqualTo(40);
-        assertThat(foundAfterRunaway).isGreaterThanOrEqualTo(30);
+        // after a runaway (on some draws a weekend day), its spike stayed in the level's median and the scale was still
+        // the one the weekly predictor started from: 33 of 40 before (below)
+        assertThat(foundAfterRunaway).isEqualTo(40);
+    }
+
+    @Test
+    void score_runawayOnAWeekendOfSpendQuietAtWeekends_isFlaggedAlone_notTheOrdinaryMondayAfterIt() {
+        // 200 series of 120 days at 1,000 on weekdays and 200 at weekends (3% noise), each with a Saturday at 4 times
+        // its usual. The median of Friday, the runaway and Sunday was the runaway, so the Monday after it was
+        // expected at about 1,700: a false alarm in 198 of 200 series (219 alarms besides the runaways), which also
+        // re-anchored the detector at a "new level" and left it blind for 10 days
+        int runaways = 0;
+        int mondays = 0;
+        int otherAlarms = 0;
+        for (long seed = 1; seed <= 200; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            double[] v = new double[120];
+            int saturday = 33 + 7 * (int) (seed % 10); // days 0, 7, ... are Mondays
+            for (int t = 0; t < v.length; t++) v[t] = (t % 7 >= 5 ? 200 : 1000) * (1 + 0.03 * rnd.nextGaussian()) * (t == saturday ? 4 : 1);
+            List<Integer> f = flagged(DAILY_SPEND.score(v, 7));
+            if (f.contains(saturday)) runaways++;
+            if (f.contains(saturday + 2)) mondays++;
+            otherAlarms += f.size() - (f.contains(saturday) ? 1 : 0);
+        }
+        assertThat(runaways).isGreaterThanOrEqualTo(198);
+        assertThat(mondays).isZero();
+        // the few left are in the series' fourth week, when the weekly predictor's scale has few residuals yet
+        assertThat(otherAlarms).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void score_dailySpendQuietAtWeekends_scaleSettlesNearItsNoiseOnceTheWeekIsLearnt() {
+        // the weekly offsets were taken against the first days' levels, medians of one or two points, so the seasonal
+        // predictor's first errors were several times its later ones, and the long-run floor held the scale there for
+        // months: 84 on average over days 28-62 for residuals of about 45, where a lasting rise of 60% was missed
+        double sum = 0;
+        int count = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            double[] v = new double[63];
+            for (int t = 0; t < v.length; t++) v[t] = (t % 7 >= 5 ? 200 : 1000) * (1 + 0.03 * rnd.nextGaussian());
+            double[] scale = DAILY_SPEND.score(v, 7).scale();
+            for (int t = 28; t < v.length; t++) {
+                sum += scale[t];
+                count++;
+            }
+        }
+        assertThat(sum / count).isBetween(30.0, 55.0);
     }
 
     @Test
