@@ -61,8 +61,10 @@ import java.util.Arrays;
  * </ol>
  * The one thing taken from the whole series is its length, and only for series under 720 points (see
  * {@link #window(int, int)}); no value after a point changes its score.
- * Missing points are NaN: they are not scored and count for nothing. Values are telemetry or estimates, not ledger
- * money.
+ * Missing points are NaN: they are not scored and count for nothing. Where the level window misses a gap's worth of
+ * points (missing values, or slots no row holds: at least 2 and w/8), the points after it, while the window still
+ * holds it, are expected at their time's median in the previous seasons plus the window's median deviation from
+ * its own times' medians. Values are telemetry or estimates, not ledger money.
  */
 public final class SeriesDetector {
     /**
@@ -270,11 +272,21 @@ public final class SeriesDetector {
         // the values the level and the seasonal offsets are taken from: a spike or a short fault that came back is
         // replaced there by what was expected of it, so it does not move the level of the points after it
         double[] clean = values.clone();
+        double[] profile = new double[n]; // per point, the median of its phase in the previous seasons (NaN: none)
+        Arrays.fill(profile, Double.NaN);
+        double[] deviations = new double[w + 1];
+        // a gap: points missing from the level window (missing values, or slots no row holds), enough that its median
+        // is no level of the time the point is at (a point or two missing do not matter)
+        int gapSize = Math.max(2, w / 8);
+        int lastGap = Integer.MIN_VALUE / 2; // the last point whose level window missed a gap
         for (int t = 0; t < n; t++) {
             while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
-            double med = median(clean, Math.max(t - w, anchor), t, buf);
+            int from = Math.max(t - w, anchor);
+            double med = median(clean, from, t, buf);
             if (Double.isNaN(med)) continue;
+            int absent = slots == null || from >= t ? 0 : (int) Math.max(0, slots[t] - slots[from] - (t - from));
+            for (int i = from; i < t; i++) if (Double.isNaN(values[i])) absent++;
             if (!Double.isNaN(lastMedian)) slope += alpha * (med - lastMedian - slope);
             lastMedian = med;
             double level = med + slope * (w + 1) / 2.0;
@@ -289,13 +301,30 @@ public final class SeriesDetector {
                     if (!Double.isNaN(clean[j]) && !Double.isNaN(levels[j])) buf[m++] = clean[j] - levels[j];
                 }
                 if (m >= 2) seasonal = level + medianOf(buf, m);
+                m = 0;
+                for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
+                if (m >= 2) profile[t] = medianOf(buf, m);
             }
-            // a level from a window with missing points is not comparable with the levels the offsets were taken from
-            // (after a missing weekend, a Monday's offset would be added to a weekday level)
-            boolean complete = true;
-            for (int i = Math.max(t - w, anchor); i < t && complete; i++) complete = !Double.isNaN(values[i]);
+            // across a gap, and while the level window still holds one, the level is that of another time: on a daily
+            // cycle, the first points after 3 hours without data were expected where the cycle was before them, and
+            // alarmed after most gaps (so did a single missing value, which switched to the plain predictor). The
+            // point is expected at the same time's median in the previous seasons plus how far the points before it
+            // ran from theirs: each compared with its own time of day. Such a level is no base for later offsets
+            if (absent >= gapSize) lastGap = t;
+            double bridged = Double.NaN;
+            if (absent > 0 && t - lastGap <= w && !Double.isNaN(profile[t])) {
+                int md = 0;
+                for (int i = from; i < t; i++) if (!Double.isNaN(clean[i]) && !Double.isNaN(profile[i])) deviations[md++] = clean[i] - profile[i];
+                if (md >= Math.max(1, w / 8)) {
+                    bridged = profile[t] + medianOf(deviations, md);
+                    levels[t] = Double.NaN;
+                }
+            }
+            // a level from a window with a gap is not comparable with the levels the offsets were taken from (after a
+            // missing weekend, a Monday's offset would be added to a weekday level)
+            boolean complete = absent < gapSize;
             boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
-            double exp = useSeasonal ? seasonal : level;
+            double exp = !Double.isNaN(bridged) ? bridged : useSeasonal ? seasonal : level;
             // the long-run scale is the history of one predictor's errors: when the other takes over, it starts again
             // from the recent scale (worth MIN_HISTORY residuals), not from the next residual alone, which may be the
             // very change the switch followed
