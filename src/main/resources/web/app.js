@@ -275,11 +275,14 @@ pages.overview = async () => {
   await Promise.all([
     groupCard('team', 'team'), groupCard('model', 'model'), groupCard('ServiceName', 'service'),
     fill('t-anomalies', rest.anomalies, anomalies => {
-      const top = [...(anomalies.anomalies || [])].sort((a, b) => Number(b.impact) - Number(a.impact)).slice(0, 5);
-      document.getElementById('t-anomalies').innerHTML = table('Largest dollar impact first', [
+      // ranked as the Anomalies page shows them: by what each has cost so far (a cluster left running for 9 days
+      // outranks its first day's impact)
+      const toDate = r => Number((r.course || r).impact);
+      const top = [...(anomalies.anomalies || [])].sort((a, b) => toDate(b) - toDate(a)).slice(0, 5);
+      document.getElementById('t-anomalies').innerHTML = table('Largest impact to date first', [
         { label: 'Day', value: r => r.day },
-        { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
-        { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
+        { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}${r.scopeName ? ` (${esc(r.scopeName)})` : ''}</a>` },
+        { label: 'Impact to date', num: true, value: r => impactToDate(r) },
         { label: 'Severity', html: r => severityBadge(r.severity) },
       ], top, { empty: 'No anomalies in the last 30 days.' });
     }),
@@ -340,6 +343,11 @@ function barChart(id, report, field) {
     series: [{ type: 'bar', data: rows.map(r => Number(r.cost)), itemStyle: { color: PALETTE[0] } }],
   }, `Effective cost by ${field}: ` + rows.slice().reverse().slice(0, 5).map(r => `${r[field]} ${money(r.cost, r.currency)}`).join(', '));
 }
+
+/** An anomaly's impact to date: over the days its scope stayed outside the band, and whether it goes on. */
+const impactToDate = r => r.course
+  ? `${money(r.course.impact, r.currency)} over ${r.course.days} day${r.course.days === 1 ? '' : 's'}${r.course.ongoing ? ', ongoing' : ''}`
+  : money(r.impact, r.currency);
 
 /**
  * What on-call still has to look at: incidents of the last 7 days and older ones still going on (a new level keeps
@@ -707,13 +715,13 @@ pages.anomalies = async params => {
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
     { label: 'Expected', num: true, value: r => `${amount(r.expected, r.currency)} (${amount(r.expectedLow, r.currency)} – ${amount(r.expectedHigh, r.currency)})` },
     { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },
-    { label: 'Impact to date', num: true, value: r => r.course ? `${money(r.course.impact, r.currency)} over ${r.course.days} day${r.course.days === 1 ? '' : 's'}${r.course.ongoing ? ', ongoing' : ''}` : money(r.impact, r.currency) },
+    { label: 'Impact to date', num: true, value: r => impactToDate(r) },
     { label: 'Severity', html: r => severityBadge(r.severity) },
     { label: 'Root cause', html: r => `<ul class="reasons">${(r.rootCause || []).slice(0, 3).map(c =>
       `<li>${esc(c.dimension)}=${esc(c.value)}: ${esc(money(c.delta, r.currency))}${c.share === null || c.share === undefined ? '' : ` (${esc(String(Math.round(Number(c.share) * 100)))}% of the change)`}</li>`).join('')}</ul>` },
     { label: 'Also seen in', html: r => (r.alsoSeenIn || []).length ? `<ul class="reasons">${r.alsoSeenIn.map(o =>
       `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}${o.when && o.when !== r.day ? ` (${esc(o.when)})` : ''}</li>`).join('')}</ul>` : '' },
-    { label: 'Feedback', html: r => `${r.feedback ? `<strong class="verdict">${esc(VERDICTS[r.feedback] || r.feedback)}</strong>` : ''}
+    { label: 'Feedback', html: r => `${r.feedback ? `<strong class="verdict">${esc(VERDICTS[r.feedback] || r.feedback)}</strong>${r.feedbackNote ? `: ${esc(r.feedbackNote)}` : ''}` : ''}
       <form class="verdict" data-id="${esc(r.id)}">
         <label>Note<input name="note" size="10" aria-label="Note on ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}"></label>
         <button type="submit" value="true_positive" aria-label="Confirm ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">Confirm</button>

@@ -484,7 +484,7 @@ public final class CostAnomalies {
 
     private static CostAnomaly withIncident(CostAnomaly a, String incident) {
         return new CostAnomaly(a.id(), a.day(), a.hour(), a.dimension(), a.value(), a.currency(), a.actual(), a.expected(), a.low(), a.high(),
-                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident);
+                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident, a.feedbackNote());
     }
 
     /** The hour broken down by the other dimensions against the same hour of the previous 7 days. */
@@ -757,7 +757,22 @@ public final class CostAnomalies {
         if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
             alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);
         }
+        if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note);
         return true;
+    }
+
+    /** Where people's verdicts on anomalies are recorded: who gave which, on what, with their note (the audit log). */
+    @FunctionalInterface
+    public interface FeedbackRecorder {
+        void record(String actor, String action, String subject, String id, CostAnomaly.Feedback verdict, String note);
+    }
+
+    private FeedbackRecorder recorder;
+
+    /** Records each verdict given through {@link #feedback} (the audit log; unset: not recorded). */
+    public CostAnomalies recordingTo(FeedbackRecorder recorder) {
+        this.recorder = recorder;
+        return this;
     }
 
     /**

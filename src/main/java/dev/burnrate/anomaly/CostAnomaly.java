@@ -13,7 +13,16 @@ import java.util.List;
  */
 public record CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
                           BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
-                          String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident) {
+                          String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident,
+                          String feedbackNote) {
+
+    /** An anomaly without a note on its feedback (as detection makes it). */
+    public CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
+                       BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
+                       String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident) {
+        this(id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, rootCause, feedback, suppressed,
+                incident, null);
+    }
 
     /**
      * One sub-dimension value and the dollars it adds to (or takes from) the day against its usual level, and the part of

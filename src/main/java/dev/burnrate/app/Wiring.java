@@ -82,6 +82,18 @@ public final class Wiring implements Services {
                 costAnomalies.knownIncidents());
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), state == null ? new dev.burnrate.store.DuckBudgetStore(db, clock) : dev.burnrate.store.PgSpecTable.budgets(state, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
+        // a verdict on an anomaly silences its scopes and resolves its page: who gave it, and why, is kept
+        this.costAnomalies.recordingTo((actor, action, subject, id, verdict, note) -> {
+            java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
+            detail.put("id", id);
+            detail.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
+            if (note != null) detail.put("note", note);
+            try {
+                audit.append(actor, action, subject, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(detail));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
         this.jobs = new dev.burnrate.store.DuckJobRuns(db);

@@ -71,7 +71,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         Output.money(course.map(dev.burnrate.anomaly.CostAnomalies.Course::impact).orElse(null), a.currency()),
                         course.map(c -> String.valueOf(c.days())).orElse(""), course.map(c -> c.ongoing() ? "yes" : "no").orElse(""),
                         String.format(java.util.Locale.ROOT, "%.2f", a.score()),
-                        a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback()));
+                        a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback() + (a.feedbackNote() == null ? "" : ": " + a.feedbackNote())));
             }
             Output.print(root.out, format, java.util.List.of("id", "when", "scope", "currency", "actual", "expected", "impact", "impact_to_date",
                     "days", "ongoing", "score", "severity", "root_cause", "also_seen_in", "feedback"), rows, null);
@@ -100,7 +100,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             try {
                 v = dev.burnrate.anomaly.CostAnomaly.Feedback.valueOf(verdict.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--verdict " + verdict + ": expected true_positive, false_positive or expected");
+                throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
             try (Services s = parent.root.open()) {
                 if (!s.costAnomalies().feedback(id, v, note, "cli")) throw new IllegalArgumentException("no anomaly '" + id + "'");
@@ -146,12 +146,12 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             GenericSeries.Method m = switch (method.toLowerCase()) {
                 case "robust" -> GenericSeries.Method.ROBUST;
                 case "baseline" -> GenericSeries.Method.BASELINE;
-                default -> throw new IllegalArgumentException("--method " + method + ": expected robust or baseline");
+                default -> throw new dev.burnrate.ledger.InvalidParameterException("--method", method, "expected robust or baseline");
             };
             if (input != null && file != null && !input.equals(file)) throw new IllegalArgumentException("two input files (" + file + " and --input " + input + "): give one");
-            if (input == null && file == null) throw new IllegalArgumentException("no input: give the CSV file (anomalies detect FILE.csv, or --input FILE.csv)");
+            if (input == null && file == null) throw new dev.burnrate.ledger.InvalidParameterException("--input", "(none)", "no input: give the CSV file (anomalies detect FILE.csv, or --input FILE.csv)");
             GenericSeries.Series s = GenericSeries.read(input != null ? input : file, timeColumn, valueColumn);
-            if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("--threshold " + threshold + ": expected a score in (0, 1]");
+            if (!(threshold > 0 && threshold <= 1)) throw new dev.burnrate.ledger.InvalidParameterException("--threshold", String.valueOf(threshold), "expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             java.io.PrintWriter summary = parent.root.out;
             if (out != null) {
@@ -169,12 +169,16 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             }
             long alarms = 0;
             long rows = 0;
+            long empty = 0;
             for (int i = 0; i < sc.anomaly().length; i++) {
                 if (sc.anomaly()[i]) alarms++;
                 if (sc.incident(i)) rows++;
+                if (Double.isNaN(s.values()[i])) empty++;
             }
-            summary.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + " incidents, "
-                    + rows + " rows flagged" + (out == null ? "" : "; wrote " + out));
+            // an empty or NaN value is a missing point: written back with a score of 0, said here so it is not silent
+            summary.println("scored " + s.values().length + " points (" + s.describeStep() + "): " + alarms + (alarms == 1 ? " incident, " : " incidents, ")
+                    + rows + (rows == 1 ? " row" : " rows") + " flagged" + (empty == 0 ? "" : "; " + empty + (empty == 1 ? " value" : " values") + " missing (empty or NaN: not scored)")
+                    + (out == null ? "" : "; wrote " + out));
             java.util.Optional<String> warning = s.mixedSeriesWarning();
             if (warning.isPresent()) summary.println("warning: " + warning.get());
             summary.flush();

@@ -55,9 +55,12 @@ final class AuditCommand {
                 List<AuditEvent> events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
                 List<List<String>> rows = new ArrayList<>();
                 for (AuditEvent e : events) {
-                    rows.add(List.of(Long.toString(e.seq()), e.at().toString(), e.actor(), e.action(), e.subject(), e.hash().substring(0, 16)));
+                    rows.add(List.of(Long.toString(e.seq()), e.at().toString(), e.actor(), e.action(), e.subject(), e.hash().substring(0, 16),
+                            e.detail() == null ? "" : e.detail()));
                 }
-                Output.print(parent.root.out, format, List.of("seq", "at", "actor", "action", "subject", "hash"), rows, null);
+                // the detail is what was decided (a verdict and its note, a budget's spec, a gate's reasons): without it
+                // the log said who did something to what, not what
+                Output.print(parent.root.out, format, List.of("seq", "at", "actor", "action", "subject", "hash", "detail"), rows, null);
                 return 0;
             }
         }

@@ -146,6 +146,7 @@ final class AnomalyRoutes {
         m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "when", o.when(), "dimension", o.dimension(), "value", o.value(),
                 "impact", o.impact().toPlainString())).toList());
         m.put("feedback", a.feedback());
+        m.put("feedbackNote", a.feedbackNote());
         m.put("suppressed", a.suppressed());
         return m;
     }

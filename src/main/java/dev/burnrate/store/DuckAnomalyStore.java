@@ -111,7 +111,7 @@ public final class DuckAnomalyStore implements AnomalyStore {
         return new CostAnomaly(r.getString("id"), r.getObject("day", LocalDate.class), h, r.getString("dimension"), r.getString("value"),
                 r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"), r.getBigDecimal("high"),
                 r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause, r.getString("feedback"), r.getBoolean("suppressed"),
-                r.getString("incident"));
+                r.getString("incident"), r.getString("feedback_note"));
     }
 
     @Override

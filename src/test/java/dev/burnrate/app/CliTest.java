@@ -107,7 +107,7 @@ class CliTest {
         assertThat(lines).hasSize((int) rows + 1);
         assertThat(lines.get(1)).startsWith("2018-").matches(".*,0\\.\\d{4},[01]");
         assertThat(lines).anyMatch(l -> l.endsWith(",1"));
-        assertThat(r.err()).contains("scored " + rows + " points (step 3600 s, season 24 points)", "incidents").doesNotContain("wrote");
+        assertThat(r.err()).contains("scored " + rows + " points (step 3600 s, season 24 points)", " flagged").doesNotContain("wrote");
 
         Path out = dir.resolve("scores.csv");
         Result toFile = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", "--input", series.toString(), "--out", out.toString());
@@ -125,8 +125,15 @@ class CliTest {
         assertThat(bare.code()).as(bare.err()).isZero();
         assertThat(bare.out().lines().toList()).isEqualTo(lines);
         Result none = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect");
-        assertThat(none.code()).isEqualTo(1);
-        assertThat(none.err()).contains("no input: give the CSV file");
+        // usage errors exit 2, as an unknown option does (they exited 1, as a failure would)
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("no input: give the CSV file", "anomalies detect --help");
+        Result threshold = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", series.toString(), "--threshold", "1.5");
+        assertThat(threshold.code()).isEqualTo(2);
+        assertThat(threshold.err()).contains("--threshold=1.5: expected a score in (0, 1]");
+        Result verdict = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "feedback", "x", "--verdict", "maybe");
+        assertThat(verdict.code()).isEqualTo(2);
+        assertThat(verdict.err()).contains("--verdict=maybe: expected true_positive, false_positive or expected");
     }
 
     @Test
@@ -287,5 +294,19 @@ class CliTest {
             assertThat(r.get("when").asText()).isEqualTo("2026-09-15 14:00");
             assertThat(r.get("root_cause").asText()).contains("i-runaway").containsPattern("\\(share -?\\d+\\.\\d{2}\\)"); // exact, with its share as the API gives it
         });
+
+        // a verdict with a note: the list shows the note, the audit log who gave it (a trial found the note shown nowhere)
+        String id = rows.get(0).get("id").asText();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "true_positive", "--note", "killed the retry loop"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        StringWriter listed = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "--days", "7", "--format", "json"},
+                new PrintWriter(listed, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(listed.toString())).as(listed.toString())
+                .anySatisfy(r -> assertThat(r.get("id").asText() + " " + r.get("feedback").asText()).isEqualTo(id + " true_positive: killed the retry loop"));
+        StringWriter audit = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "audit", "list"}, new PrintWriter(audit, true), new PrintWriter(err, true), at))
+                .as(err.toString()).isZero();
+        assertThat(audit.toString()).contains("anomaly.feedback", "cli", "killed the retry loop");
     }
 }

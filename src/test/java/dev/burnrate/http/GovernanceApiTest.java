@@ -158,5 +158,15 @@ class GovernanceApiTest {
         assertThat(fb.get("feedback").asText()).isEqualTo("expected");
         // before: the page stayed open although someone had answered it
         assertThat(open.get()).doesNotContain(key);
+        // the note was stored but shown nowhere, and who gave the verdict was kept nowhere: the list shows the note, the
+        // audit log who gave which verdict on which incident, with the note
+        assertThat(fb.get("feedbackNote").asText()).isEqualTo("planned backfill");
+        JsonNode listed = json.readTree(send("GET", "/api/v1/anomalies?scopes=all&from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
+        assertThat(listed.findValuesAsText("feedbackNote")).contains("planned backfill");
+        JsonNode events = json.readTree(send("GET", "/api/v1/audit?subject=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null).body()).get("events");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).get("action").asText()).isEqualTo("anomaly.feedback");
+        assertThat(events.get(0).get("actor").asText()).isNotBlank();
+        assertThat(events.get(0).get("detail").asText()).contains("\"verdict\":\"expected\"", "\"note\":\"planned backfill\"", team.get("id").asText());
     }
 }

@@ -342,6 +342,10 @@ class DashboardTest {
         assertThat(find(over.get("id").asText()).get("feedback").asText()).isEqualTo("expected");
         assertThat(verdictShown(over.get("id").asText())).isEqualTo("expected");
         assertThat(verdictShown(going.get("id").asText())).isEqualTo("confirmed");
+        // with its note (stored before, shown nowhere)
+        assertThat(find(going.get("id").asText()).get("feedbackNote").asText()).isEqualTo("untagged cluster, tagging ticket FIN-12");
+        assertThat(driver.findElement(By.cssSelector("form.verdict[data-id='" + going.get("id").asText() + "']")).findElement(By.xpath("./ancestor::td")).getText())
+                .contains("confirmed: untagged cluster, tagging ticket FIN-12");
         // Enter in a note is held back: the browser would submit the form's first verdict (Confirm) for a note typed for
         // another
         Object held = ((JavascriptExecutor) driver).executeScript("const i = document.querySelector(\"form.verdict input[name=note]\");"
