@@ -39,7 +39,8 @@ public final class GenericSeries {
          * from the schedule the rows keep on average (the circular mean of their times within a step) rather than from
          * the first row's time: where times drift around their schedule by up to half a step either way, a first row
          * late by 2 of its 5 minutes put every row 2.5 minutes early of it one slot too early, and the same time of the
-         * day before was looked up a row off.
+         * day before was looked up a row off. Like the step, the phase is taken from the whole file's times: a
+         * row's slot can depend on later rows' times (a collector restarted off its schedule), never on values.
          */
         public long[] slots() {
             int n = epochSeconds.length;
@@ -154,7 +155,8 @@ public final class GenericSeries {
         double[] values = vs.stream().mapToDouble(Double::doubleValue).toArray();
         // the step is the median spacing between distinct times: a repeated time is not a step of 0
         long[] steps = java.util.stream.IntStream.range(1, epochs.size()).mapToLong(i -> epochs.get(i) - epochs.get(i - 1)).filter(d -> d > 0).sorted().toArray();
-        long step = steps.length == 0 ? 86400 : nominalStep(Math.max(1, steps[steps.length / 2]));
+        long median = steps.length == 0 ? 86400 : Math.max(1, steps[steps.length / 2]);
+        long step = kind == TimeKind.SEQUENCE ? median : nominalStep(median); // sequence numbers are no seconds
         return new Series(ts, values, epochs.stream().mapToLong(Long::longValue).toArray(), step, kind != TimeKind.SEQUENCE);
     }
 
