@@ -282,6 +282,10 @@ public final class SeriesDetector {
         // w/8 of finer data's (one missing hour of 6 does not matter, and bridging it cost anomaly-dev 0.015 of F1)
         int gapSize = w <= 3 ? 1 : Math.max(2, w / 8);
         int lastGap = Integer.MIN_VALUE / 2; // the last point whose level window missed a gap
+        // the profiles and missing-value counts serve only across gaps: a series with none (every spend series) skips
+        // them, which changes no score
+        boolean mayHaveGaps = slots != null && n > 0 && slots[n - 1] - slots[0] > n - 1;
+        for (int i = 0; i < n && !mayHaveGaps; i++) mayHaveGaps = Double.isNaN(values[i]);
         for (int t = 0; t < n; t++) {
             while (qHead < qTail && peakQueue[qHead] < t - refractory) qHead++;
             double x = values[t];
@@ -289,7 +293,7 @@ public final class SeriesDetector {
             double med = median(clean, from, t, buf);
             if (Double.isNaN(med)) continue;
             int absent = slots == null || from >= t ? 0 : (int) Math.max(0, slots[t] - slots[from] - (t - from));
-            for (int i = from; i < t; i++) if (Double.isNaN(values[i])) absent++;
+            if (mayHaveGaps) for (int i = from; i < t; i++) if (Double.isNaN(values[i])) absent++;
             if (!Double.isNaN(lastMedian)) slope += alpha * (med - lastMedian - slope);
             lastMedian = med;
             double level = med + slope * (w + 1) / 2.0;
@@ -304,9 +308,11 @@ public final class SeriesDetector {
                     if (!Double.isNaN(clean[j]) && !Double.isNaN(levels[j]) && !bridgedAt[j]) buf[m++] = clean[j] - levels[j];
                 }
                 if (m >= 2) seasonal = level + medianOf(buf, m);
-                m = 0;
-                for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
-                if (m >= 2) profile[t] = medianOf(buf, m);
+                if (mayHaveGaps) {
+                    m = 0;
+                    for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
+                    if (m >= 2) profile[t] = medianOf(buf, m);
+                }
             }
             // across a gap, and while the level window still holds one, the level is that of another time: on a daily
             // cycle, the first points after 3 hours without data were expected where the cycle was before them, and
