@@ -53,10 +53,12 @@ final class AuditCommand {
         public Integer call() {
             try (Services s = parent.root.open()) {
                 List<AuditEvent> events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
-                List<List<String>> rows = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
                 for (AuditEvent e : events) {
+                    // a gate decision's detail is kilobytes of evidence: the table shows its start, CSV and JSON all of it
+                    String detail = e.detail() == null ? "" : e.detail();
                     rows.add(List.of(Long.toString(e.seq()), e.at().toString(), e.actor(), e.action(), e.subject(), e.hash().substring(0, 16),
-                            e.detail() == null ? "" : e.detail()));
+                            new Output.Text(detail.length() <= 120 ? detail : detail.substring(0, 119) + "…", detail)));
                 }
                 // the detail is what was decided (a verdict and its note, a budget's spec, a gate's reasons): without it
                 // the log said who did something to what, not what
