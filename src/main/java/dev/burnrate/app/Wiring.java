@@ -88,11 +88,7 @@ public final class Wiring implements Services {
             detail.put("id", id);
             detail.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
             if (note != null) detail.put("note", note);
-            try {
-                audit.append(actor, action, subject, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(detail));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            audit.append(actor, action, subject, auditDetail(detail));
         });
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);
         this.instanceSamples = new dev.burnrate.store.DuckInstanceSamples(db);
@@ -161,8 +157,12 @@ public final class Wiring implements Services {
     }
 
     private static String auditDetail(String key, String value) {
+        return auditDetail(java.util.Map.of(key, value == null ? "" : value));
+    }
+
+    private static String auditDetail(java.util.Map<String, String> detail) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(key, value == null ? "" : value));
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(detail);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
