@@ -289,7 +289,8 @@ public final class CostAnomalies {
                 String severity = impact.abs().compareTo(slots.pageImpact()) >= 0 && s.score()[t] >= 0.7
                         ? "page" : "ticket";
                 Integer hour = hourly ? at.getHour() : null;
-                boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(7), at.toLocalDate().plusDays(hourly ? 1 : 0));
+                boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(CostAnomaly.SILENCE_DAYS),
+                        at.toLocalDate().plusDays(hourly ? 1 : 0));
                 int sign = impact.signum() >= 0 ? 1 : -1;
                 List<RootCause.Breakdown> breakdowns = (hourly ? breakdownHourly(dim, value, currency, at) : breakdown(dim, value, currency, at.toLocalDate()))
                         .stream().map(b -> atExpected(b, expected)).toList();

@@ -35,6 +35,18 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
         }
     }
 
+    /** Days after an anomaly's day that a verdict of false_positive or expected on it silences its scope's anomalies. */
+    public static final int SILENCE_DAYS = 7;
+
+    /**
+     * The last day whose anomalies of this scope its verdict silences (no alert; they are kept with {@code suppressed}
+     * set), or null when it has no verdict that silences. ({@code suppressed} says something else: that this anomaly
+     * was found while an earlier verdict silenced its scope.)
+     */
+    public LocalDate silencedThrough() {
+        return "false_positive".equals(feedback) || "expected".equals(feedback) ? day.plusDays(SILENCE_DAYS) : null;
+    }
+
     /** True when this anomaly speaks for its incident (or stands alone). */
     public boolean leadsIncident() {
         return incident == null || incident.equals(id);

@@ -104,7 +104,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             }
             try (Services s = parent.root.open()) {
                 if (!s.costAnomalies().feedback(id, v, note, "cli")) throw new IllegalArgumentException("no anomaly '" + id + "'");
-                parent.root.out.println("anomaly " + id + ": " + verdict);
+                java.time.LocalDate through = s.anomalies().find(id).map(dev.burnrate.anomaly.CostAnomaly::silencedThrough).orElse(null);
+                parent.root.out.println("anomaly " + id + ": " + v.name().toLowerCase(java.util.Locale.ROOT)
+                        + (through == null ? "" : "; its incident's scopes are silenced through " + through + " and its alert is resolved"));
                 parent.root.out.flush();
             }
             return 0;

@@ -8,6 +8,7 @@ import dev.burnrate.anomaly.CostAnomaly;
 import dev.burnrate.anomaly.Incident;
 import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.InvalidParameterException;
+import dev.burnrate.ledger.Money;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -107,20 +108,20 @@ final class AnomalyRoutes {
         m.put("value", a.value());
         m.put("scopeName", scopeName);
         m.put("currency", a.currency());
-        m.put("actual", a.actual().toPlainString());
-        m.put("expected", a.expected().toPlainString());
-        m.put("expectedLow", a.low().toPlainString());
-        m.put("expectedHigh", a.high().toPlainString());
-        m.put("impact", a.impact().toPlainString());
+        m.put("actual", Money.plain(a.actual()));
+        m.put("expected", Money.plain(a.expected()));
+        m.put("expectedLow", Money.plain(a.low()));
+        m.put("expectedHigh", Money.plain(a.high()));
+        m.put("impact", Money.plain(a.impact()));
         m.put("score", Math.round(a.score() * 1000) / 1000.0);
         m.put("severity", a.severity());
         m.put("rootCause", a.rootCause().stream().map(c -> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("dimension", c.dimension());
             r.put("value", c.value());
-            r.put("actual", c.actual().toPlainString());
-            r.put("baseline", c.baseline().toPlainString());
-            r.put("delta", c.delta().toPlainString());
+            r.put("actual", Money.plain(c.actual()));
+            r.put("baseline", Money.plain(c.baseline()));
+            r.put("delta", Money.plain(c.delta()));
             r.put("share", c.share() == null ? null : c.share().toPlainString());
             return r;
         }).toList());
@@ -129,7 +130,7 @@ final class AnomalyRoutes {
             x.put("from", c.from().toString());
             x.put("through", c.through().toString());
             x.put("days", c.days());
-            x.put("impact", c.impact().toPlainString());
+            x.put("impact", Money.plain(c.impact()));
             x.put("ongoing", c.ongoing());
             return x;
         }).orElse(null));
@@ -144,10 +145,11 @@ final class AnomalyRoutes {
             return x;
         }).toList());
         m.put("alsoSeenIn", alsoSeenIn.stream().map(o -> Map.of("id", o.id(), "when", o.when(), "dimension", o.dimension(), "value", o.value(),
-                "impact", o.impact().toPlainString())).toList());
+                "impact", Money.plain(o.impact()))).toList());
         m.put("feedback", a.feedback());
         m.put("feedbackNote", a.feedbackNote());
         m.put("suppressed", a.suppressed());
+        m.put("silencedThrough", Optional.ofNullable(a.silencedThrough()).map(LocalDate::toString).orElse(null));
         return m;
     }
 

@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 16;
+    private static final int SCHEMA_VERSION = 17;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -416,6 +416,15 @@ public final class Database implements AutoCloseable {
                 // CPU and memory utilisation of instances (ResourceId), for rightsizing and idle machines without GPUs
                 s.execute("CREATE TABLE IF NOT EXISTS instance_sample (time TIMESTAMP NOT NULL, resource_id VARCHAR NOT NULL, cpu DOUBLE NOT NULL, mem DOUBLE)");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '16')");
+                s.execute("COMMIT");
+            }
+            if (version < 17) {
+                s.execute("BEGIN");
+                // an anomaly's actual amount is the bill's exact sum, and its impact that less the expected amount: kept to the
+                // ledger's scale, not cents, so the API and CSV give the bill's figure (the expected amount and band are a model's, in cents)
+                s.execute("ALTER TABLE anomaly ALTER actual SET DATA TYPE " + DECIMAL);
+                s.execute("ALTER TABLE anomaly ALTER impact SET DATA TYPE " + DECIMAL);
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '17')");
                 s.execute("COMMIT");
             }
         }

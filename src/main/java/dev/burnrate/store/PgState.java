@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class PgState implements AutoCloseable {
     /** 1: tickets, holds, audit, tokens, specs; 2: the alert outbox ({@code alert}, {@code alert_delivery}). */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
     private static final int RETRIES = 20;
 
     private final HikariDataSource pool;
@@ -61,6 +61,14 @@ public final class PgState implements AutoCloseable {
         PgState s = new PgState(ds);
         s.migrate();
         return s;
+    }
+
+    /** The schema version the database was at before this migration (0 for a new one). */
+    private static int version(Statement s) throws SQLException {
+        try (java.sql.ResultSet r = s.executeQuery("SELECT coalesce(max(version), 0) FROM burnrate_schema")) {
+            r.next();
+            return r.getInt(1);
+        }
     }
 
     /** The URL without its password, for messages. */
@@ -118,10 +126,13 @@ public final class PgState implements AutoCloseable {
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS anomaly (
                             id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
-                            actual NUMERIC(38,2), expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC(38,2),
+                            actual NUMERIC, expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC,
                             score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
                             incident TEXT)""");
                 s.execute("CREATE INDEX IF NOT EXISTS anomaly_scope ON anomaly (dimension, value, day)");
+                // version 4: an anomaly's actual amount and impact to the bill's exact figure, not cents (NUMERIC without a scale keeps
+                // every digit; widening a version 3 table's NUMERIC(38,2) loses none)
+                if (version(s) < 4) s.execute("ALTER TABLE anomaly ALTER COLUMN actual TYPE NUMERIC, ALTER COLUMN impact TYPE NUMERIC");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS service_event (
                             id TEXT PRIMARY KEY, kind TEXT NOT NULL, model TEXT NOT NULL, variant TEXT, event_time TIMESTAMPTZ NOT NULL,

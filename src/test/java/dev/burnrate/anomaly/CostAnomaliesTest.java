@@ -165,6 +165,27 @@ class CostAnomaliesTest {
         }
     }
 
+    /**
+     * What is stored of an anomaly is the bill's exact figure: its actual amount (a sum of the bill's lines, here with the
+     * sub-cent digits of usage-priced lines) and its impact keep every digit, so the API and CSV give the bill's sum; the
+     * expected amount and band are the forecast's, in cents. (The table kept all five in cents: 33578.1998664 came back
+     * as 33578.20.)
+     */
+    @Test
+    void anomalyStored_keepsTheBillsExactActualAndImpact() {
+        try (TestLedger l = new TestLedger(dir)) {
+            DuckAnomalyStore store = new DuckAnomalyStore(l.db);
+            store.save(new CostAnomaly("x-1", RETRAIN, null, "team", "fraud", "USD", new BigDecimal("33578.1998664"), new BigDecimal("800.00"),
+                    new BigDecimal("700.00"), new BigDecimal("900.00"), new BigDecimal("32778.1998664"), 0.99, "high",
+                    List.of(new CostAnomaly.Contributor("ResourceId", "i-fraud-train", new BigDecimal("33578.1998664"), new BigDecimal("800.00"),
+                            new BigDecimal("32778.1998664"), BigDecimal.ONE)), null, false, null));
+            CostAnomaly back = store.find("x-1").orElseThrow();
+            assertThat(back.actual()).isEqualByComparingTo("33578.1998664");
+            assertThat(back.impact()).isEqualByComparingTo("32778.1998664");
+            assertThat(back.expected()).isEqualByComparingTo("800.00");
+        }
+    }
+
     /** A second runaway two days after the first is measured against the team's usual day, not one raised by the first. */
     @Test
     void secondRunawayTwoDaysLater_isMeasuredAgainstTheUsualDay() {

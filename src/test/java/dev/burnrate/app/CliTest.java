@@ -308,5 +308,11 @@ class CliTest {
         assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "audit", "list"}, new PrintWriter(audit, true), new PrintWriter(err, true), at))
                 .as(err.toString()).isZero();
         assertThat(audit.toString()).contains("anomaly.feedback", "cli", "killed the retry loop");
+        // a verdict that silences says until when
+        StringWriter said = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "expected"},
+                new PrintWriter(said, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        assertThat(said.toString()).contains(id + ": expected; its incident's scopes are silenced through "
+                + java.time.LocalDate.parse(rows.get(0).get("when").asText().substring(0, 10)).plusDays(7));
     }
 }

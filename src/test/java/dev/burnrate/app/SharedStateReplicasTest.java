@@ -297,8 +297,8 @@ class SharedStateReplicasTest {
         assertThat(b.recommendations().find(big).orElseThrow().state().reason()).isEqualTo("moving to GCP");
 
         // an anomaly both replicas' loops detect and save; feedback through b is kept when a saves it again, and suppresses on a
-        dev.burnrate.anomaly.CostAnomaly spike = new dev.burnrate.anomaly.CostAnomaly("a-1", day, null, "team", "ml", "USD", new BigDecimal("900.00"),
-                new BigDecimal("300.00"), new BigDecimal("250.00"), new BigDecimal("350.00"), new BigDecimal("600.00"), 0.93, "high",
+        dev.burnrate.anomaly.CostAnomaly spike = new dev.burnrate.anomaly.CostAnomaly("a-1", day, null, "team", "ml", "USD", new BigDecimal("900.0012345"),
+                new BigDecimal("300.00"), new BigDecimal("250.00"), new BigDecimal("350.00"), new BigDecimal("600.0012345"), 0.93, "high",
                 List.of(new dev.burnrate.anomaly.CostAnomaly.Contributor("model", "ranker", new BigDecimal("900.00"), new BigDecimal("300.00"),
                         new BigDecimal("600.00"), BigDecimal.ONE)), null, false, null);
         a.anomalies().save(spike);
@@ -307,7 +307,8 @@ class SharedStateReplicasTest {
         a.anomalies().save(spike);
         assertThat(a.anomalies().find("a-1").orElseThrow()).satisfies(x -> {
             assertThat(x.feedback()).isEqualTo("expected");
-            assertThat(x.impact()).isEqualByComparingTo("600.00");
+            assertThat(x.actual()).isEqualByComparingTo("900.0012345"); // the bill's sum, not cents
+            assertThat(x.impact()).isEqualByComparingTo("600.0012345");
             assertThat(x.rootCause()).singleElement().satisfies(c -> assertThat(c.value()).isEqualTo("ranker"));
         });
         assertThat(a.anomalies().list(day, day.plusDays(1), 10)).extracting(dev.burnrate.anomaly.CostAnomaly::id).containsExactly("a-1");

@@ -156,6 +156,10 @@ class GovernanceApiTest {
         assertThat(open.get()).contains(key);
         JsonNode fb = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\", \"note\": \"planned backfill\"}").body());
         assertThat(fb.get("feedback").asText()).isEqualTo("expected");
+        // the reply says how long the verdict silences the scope (it said only suppressed=false: that flag is for an anomaly
+        // found while an earlier verdict silenced its scope)
+        assertThat(fb.get("silencedThrough").asText()).isEqualTo(LocalDate.parse(team.get("day").asText()).plusDays(7).toString());
+        assertThat(fb.get("suppressed").asBoolean()).isFalse();
         // before: the page stayed open although someone had answered it
         assertThat(open.get()).doesNotContain(key);
         // the note was stored but shown nowhere, and who gave the verdict was kept nowhere: the list shows the note, the
