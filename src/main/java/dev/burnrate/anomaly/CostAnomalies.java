@@ -282,7 +282,7 @@ public final class CostAnomalies {
                 BigDecimal pct = expected.signum() == 0 ? BigDecimal.valueOf(100)
                         : impact.abs().multiply(BigDecimal.valueOf(100)).divide(expected, 2, RoundingMode.HALF_EVEN);
                 if (impact.abs().compareTo(slots.minImpact()) < 0 || pct.compareTo(settings.minPercent()) < 0) continue;
-                if (hourly && impact.signum() > 0 && !abovePeak(exact, t, actual, slots.minImpact(), settings.minPercent())) continue;
+                if (hourly && impact.signum() > 0 && !abovePeak(exact, riseStart(y, s, t), t, actual, slots.minImpact(), settings.minPercent())) continue;
                 LocalDateTime at = slots.at(t);
                 String value = e.getKey().get(0);
                 String currency = e.getKey().get(1);
@@ -343,7 +343,21 @@ public final class CostAnomalies {
     }
 
     /**
-     * Whether an hour's spend exceeds the scope's highest hour of the 14 days before it by both thresholds (the
+     * Where the rise an hour was flagged in began: the first of the hours right before it that were already above
+     * their band (expected + 3 scales). The detector may flag a rise in its second hour, once the evidence of two has
+     * added up; its first hour is then no part of the 14 days it is measured against. On the demo the fraud runaway's
+     * first hour (1,280 on the ml-training account, whose highest hour in two weeks was 777) went unflagged at a score
+     * of 0.17 and then set the peak that its second (1,243) had to pass, so no hour of the runaway was reported.
+     */
+    private static int riseStart(double[] y, SeriesDetector.Scores s, int t) {
+        int start = t;
+        while (start > 0 && y[start - 1] > s.expected()[start - 1] + 3 * s.scale()[start - 1]) start--;
+        return start;
+    }
+
+    /**
+     * Whether an hour's spend exceeds the scope's highest hour of the 14 days before its rise began ({@code start})
+     * by both thresholds (the
      * dollars and the percent: a training run 100 over the last run's 718 is the same run). An
      * hour is judged against its own hour of earlier days, but the jobs of a scope start at any hour: a training run of
      * 230 an hour every few days, starting at 03:00 one day and at 21:00 the next, is far outside either hour's usual
@@ -351,9 +365,9 @@ public final class CostAnomalies {
      * rise in rate is what an hour can tell before the day ends: a runaway or a new cluster spends faster than anything
      * the scope ran in two weeks. A run that lasts longer than usual at its usual rate is the day's anomaly.
      */
-    private static boolean abovePeak(BigDecimal[] exact, int t, BigDecimal actual, BigDecimal minImpact, BigDecimal minPercent) {
+    private static boolean abovePeak(BigDecimal[] exact, int start, int t, BigDecimal actual, BigDecimal minImpact, BigDecimal minPercent) {
         BigDecimal peak = BigDecimal.ZERO;
-        for (int i = Math.max(0, t - 14 * 24); i < t; i++) {
+        for (int i = Math.max(0, t - 14 * 24); i < start; i++) {
             if (exact[i] != null && exact[i].compareTo(peak) > 0) peak = exact[i];
         }
         BigDecimal above = actual.subtract(peak);

@@ -122,6 +122,29 @@ class HourlyAnomaliesTest {
                 .singleElement().satisfies(a -> assertThat(a.hour()).isEqualTo(14));
     }
 
+    /**
+     * A runaway whose first hour the detector does not flag alone: the fraud team's batch jobs make its hours noisy
+     * (100 an hour, ±40%), and on the last day a runaway adds 350 in the 14:00 hour and 300 an hour to 18:00, well above any
+     * hour of the two weeks. Its first hour is about 5 scales out (a score near 0.2); the detector flags the rise in its second
+     * hour, once two hours' evidence has added up. That hour is measured against the team's peak before the runaway,
+     * not against the runaway's own first hour: before, the first hour was the peak the second had to pass, and no hour
+     * was reported (the demo's fraud runaway: 1,280 in its first hour, unflagged, then 1,243).
+     */
+    @Test
+    void hourly_runawayFlaggedInItsSecondHour_isMeasuredAgainstThePeakBeforeIt_andFound() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        Scan s = scanWith((b, h) -> {
+            b.addHour(h, "Amazon EC2", "i-batch", "{\"team\": \"fraud\"}", BigDecimal.valueOf(Math.max(0, 100 * (1 + 0.4 * rnd.nextGaussian())))
+                    .setScale(2, RoundingMode.HALF_EVEN));
+            if (!h.isBefore(RUNAWAY) && h.isBefore(RUNAWAY.plusHours(4))) b.addHour(h, "Amazon EC2", "i-runaway", "{\"team\": \"fraud\"}", h.equals(RUNAWAY) ? new BigDecimal("350.00") : new BigDecimal("300.00"));
+        }, CostAnomalies.Settings.defaults(), HOURS);
+        assertThat(s.found()).filteredOn(a -> a.dimension().equals("team") && a.value().equals("fraud"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.hour()).isEqualTo(15);
+                    assertThat(a.rootCause().get(0).value()).isEqualTo("i-runaway");
+                });
+    }
+
     static final Function<CostAnomalies, List<CostAnomaly>> HOURS =
             d -> d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
 
