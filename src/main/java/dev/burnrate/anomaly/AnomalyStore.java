@@ -16,11 +16,15 @@ public interface AnomalyStore {
     /** The anomaly with this id and every anomaly whose incident it is. */
     List<CostAnomaly> incident(String id);
 
-    boolean feedback(String id, CostAnomaly.Feedback verdict, String note);
+    /** Records a verdict and its note, given on day {@code on}; false when there is no such anomaly. */
+    boolean feedback(String id, CostAnomaly.Feedback verdict, String note, LocalDate on);
 
     /** Deletes what detection stored under this id unless people gave feedback on it; true when it was deleted. */
     boolean retract(String id);
 
-    /** Feedback of false_positive or expected on this scope within [from, to): later anomalies there are suppressed. */
+    /**
+     * Whether a verdict of false_positive or expected on this scope silences [from, to): one on an anomaly before
+     * {@code to} whose day, or the day the verdict was given, is {@code from} or later (see {@link CostAnomaly#silencedThrough}).
+     */
     boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to);
 }

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  *       the impact is against, is the day's forecast from the days before it (see {@link #dayAhead}).</li>
  *   <li>Root cause: the day's spend in the scope broken down by the other dimensions, against the same weekday of
  *       the previous four weeks; the values that carry the difference, with their dollars.</li>
- *   <li>Feedback of false_positive or expected on a scope suppresses its anomalies for the next 7 days.</li>
+ *   <li>Feedback of false_positive or expected on a scope suppresses its anomalies for the 7 days after the verdict
+ *       (or after the anomaly's day, if later).</li>
  * </ol>
  */
 public final class CostAnomalies {
@@ -499,7 +500,7 @@ public final class CostAnomalies {
 
     private static CostAnomaly withIncident(CostAnomaly a, String incident) {
         return new CostAnomaly(a.id(), a.day(), a.hour(), a.dimension(), a.value(), a.currency(), a.actual(), a.expected(), a.low(), a.high(),
-                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident, a.feedbackNote());
+                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident, a.feedbackNote(), a.feedbackOn());
     }
 
     /** The hour broken down by the other dimensions against the same hour of the previous 7 days. */
@@ -625,6 +626,29 @@ public final class CostAnomalies {
      */
     public Optional<Course> course(CostAnomaly a) {
         return Optional.ofNullable(courses(List.of(a)).get(a.id()));
+    }
+
+    /** Days before a listing's window whose incidents are listed too when their course runs into it. */
+    static final int RUNNING_LOOKBACK_DAYS = 90;
+
+    /**
+     * What a listing of [from, to) shows (null: no bound): the anomalies found in it, newest first (at most
+     * {@code limit}), and after them every scope of the incidents found up to {@link #RUNNING_LOOKBACK_DAYS} days before
+     * it whose course reaches into it. A new cluster found on the 26th that still runs is part of the last five
+     * days' spend: listing them by the day each was found left it out of {@code anomalies --days 5} while the
+     * dashboard's on-call card showed it.
+     */
+    public List<CostAnomaly> listed(LocalDate from, LocalDate to, int limit) {
+        List<CostAnomaly> out = new ArrayList<>(store.list(from, to, limit));
+        if (from == null) return out;
+        List<CostAnomaly> before = store.list(from.minusDays(RUNNING_LOOKBACK_DAYS), from, Integer.MAX_VALUE);
+        List<CostAnomaly> leads = before.stream().filter(CostAnomaly::leadsIncident).toList();
+        java.util.Set<String> running = new java.util.HashSet<>();
+        courses(leads).forEach((id, c) -> {
+            if (!c.through().isBefore(from)) running.add(id);
+        });
+        for (CostAnomaly a : before) if (running.contains(a.leadsIncident() ? a.id() : a.incident())) out.add(a);
+        return out;
     }
 
     /** {@link #course} of many anomalies (a listing), with one ledger query per dimension; keyed by anomaly id. */
@@ -762,12 +786,13 @@ public final class CostAnomalies {
      */
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor, java.util.function.Predicate<CostAnomaly> mayAnswer) {
         java.util.Optional<CostAnomaly> a = store.find(id);
-        if (a.isEmpty() || !store.feedback(id, verdict, note)) return false;
+        LocalDate on = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        if (a.isEmpty() || !store.feedback(id, verdict, note, on)) return false;
         String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
         // the verdict is on the incident: its other scopes (the same day's, and later days' that continued it) get it
-        // too, so each is silenced for its own 7 days, and a list of every scope shows it on all of them
+        // too, so each is silenced for 7 days, and a list of every scope shows it on all of them
         for (CostAnomaly m : store.incident(lead)) {
-            if (!m.id().equals(id) && mayAnswer.test(m)) store.feedback(m.id(), verdict, note);
+            if (!m.id().equals(id) && mayAnswer.test(m)) store.feedback(m.id(), verdict, note, on);
         }
         if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
             alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);

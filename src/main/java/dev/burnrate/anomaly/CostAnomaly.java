@@ -14,7 +14,15 @@ import java.util.List;
 public record CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
                           BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
                           String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident,
-                          String feedbackNote) {
+                          String feedbackNote, LocalDate feedbackOn) {
+
+    /** An anomaly whose feedback, if any, has no day kept. */
+    public CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
+                       BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
+                       String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident, String feedbackNote) {
+        this(id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, rootCause, feedback, suppressed,
+                incident, feedbackNote, null);
+    }
 
     /** An anomaly without a note on its feedback (as detection makes it). */
     public CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
@@ -35,16 +43,21 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
         }
     }
 
-    /** Days after an anomaly's day that a verdict of false_positive or expected on it silences its scope's anomalies. */
+    /**
+     * Days that a verdict of false_positive or expected silences its scope's anomalies: after the day it was given, or
+     * the anomaly's day if that is later.
+     */
     public static final int SILENCE_DAYS = 7;
 
     /**
      * The last day whose anomalies of this scope its verdict silences (no alert; they are kept with {@code suppressed}
-     * set), or null when it has no verdict that silences. ({@code suppressed} says something else: that this anomaly
-     * was found while an earlier verdict silenced its scope.)
+     * set): 7 days after the verdict was given, or after the anomaly's day if later (a verdict on an incident that began
+     * 9 days ago silences the next 7 days, not 7 days that are over); null when it has no verdict that silences.
+     * ({@code suppressed} says something else: that this anomaly was found while an earlier verdict silenced its scope.)
      */
     public LocalDate silencedThrough() {
-        return "false_positive".equals(feedback) || "expected".equals(feedback) ? day.plusDays(SILENCE_DAYS) : null;
+        if (!"false_positive".equals(feedback) && !"expected".equals(feedback)) return null;
+        return (feedbackOn != null && feedbackOn.isAfter(day) ? feedbackOn : day).plusDays(SILENCE_DAYS);
     }
 
     /** True when this anomaly speaks for its incident (or stands alone). */

@@ -44,7 +44,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             }
             java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
             // up to the end of today: days are judged up to yesterday, but hours up to the last one that ended
-            java.util.List<dev.burnrate.anomaly.CostAnomaly> stored = s.anomalies().list(from, to.plusDays(1), 500);
+            // and the incidents found before that ran into these days (a cluster that still runs)
+            java.util.List<dev.burnrate.anomaly.CostAnomaly> stored = s.costAnomalies().listed(from, to.plusDays(1), 500);
             java.util.List<dev.burnrate.anomaly.Incident> incidents = everyScope
                     ? stored.stream().map(a -> new dev.burnrate.anomaly.Incident(a, java.util.List.of())).toList()
                     : dev.burnrate.anomaly.Incident.of(stored);

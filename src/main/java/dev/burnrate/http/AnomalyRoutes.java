@@ -41,7 +41,7 @@ final class AnomalyRoutes {
             String scopes = ctx.queryParam("scopes");
             if (scopes != null && !scopes.equals("all")) throw new InvalidParameterException("scopes", scopes, "expected all (or leave it out: one row per incident)");
             boolean every = "all".equals(scopes);
-            List<CostAnomaly> all = store.list(listFrom, listTo, 500).stream().filter(a -> visible(ctx, a)).toList();
+            List<CostAnomaly> all = detector.listed(listFrom, listTo, 500).stream().filter(a -> visible(ctx, a)).toList();
             List<Incident> rows = every ? all.stream().map(a -> new Incident(a, List.of())).toList() : Incident.of(all);
             ctx.json(Map.of("anomalies", rows(rows)));
         }, Access.Scope.TEAM_ROWS);
@@ -86,7 +86,13 @@ final class AnomalyRoutes {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }
-        ctx.json(rows(List.of(new Incident(store.find(ctx.pathParam("id")).orElseThrow(), List.of()))).get(0));
+        // the anomaly with the other scopes of its incident, as the list shows them (the reply said none)
+        CostAnomaly a = store.find(ctx.pathParam("id")).orElseThrow();
+        String lead = a.leadsIncident() ? a.id() : a.incident();
+        List<CostAnomaly> others = store.list(a.day().minusDays(CostAnomaly.SILENCE_DAYS), a.day().plusDays(CostAnomaly.SILENCE_DAYS + 1), Integer.MAX_VALUE)
+                .stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id()) && (x.id().equals(lead) || lead.equals(x.incident())))
+                .sorted(java.util.Comparator.comparing((CostAnomaly x) -> x.impact().abs()).reversed()).toList();
+        ctx.json(rows(List.of(new Incident(a, others))).get(0));
     }
 
     /** The rows as JSON, with each one's course and account name looked up once for all of them. */

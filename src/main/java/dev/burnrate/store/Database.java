@@ -424,6 +424,8 @@ public final class Database implements AutoCloseable {
                 // ledger's scale, not cents, so the API and CSV give the bill's figure (the expected amount and band are a model's, in cents)
                 s.execute("ALTER TABLE anomaly ALTER actual SET DATA TYPE " + DECIMAL);
                 s.execute("ALTER TABLE anomaly ALTER impact SET DATA TYPE " + DECIMAL);
+                // the day a verdict was given: a silencing verdict holds for 7 days from it (or from the anomaly's day, if later)
+                s.execute("ALTER TABLE anomaly ADD COLUMN feedback_on DATE");
                 s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '17')");
                 s.execute("COMMIT");
             }

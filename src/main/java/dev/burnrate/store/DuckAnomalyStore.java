@@ -111,24 +111,25 @@ public final class DuckAnomalyStore implements AnomalyStore {
         return new CostAnomaly(r.getString("id"), r.getObject("day", LocalDate.class), h, r.getString("dimension"), r.getString("value"),
                 r.getString("currency"), r.getBigDecimal("actual"), r.getBigDecimal("expected"), r.getBigDecimal("low"), r.getBigDecimal("high"),
                 r.getBigDecimal("impact"), r.getDouble("score"), r.getString("severity"), cause, r.getString("feedback"), r.getBoolean("suppressed"),
-                r.getString("incident"), r.getString("feedback_note"));
+                r.getString("incident"), r.getString("feedback_note"), r.getObject("feedback_on", LocalDate.class));
     }
 
     @Override
-    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note) {
+    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, LocalDate on) {
         try (Connection c = db.connect()) {
-            return feedback(c, id, verdict, note);
+            return feedback(c, id, verdict, note, on);
         } catch (SQLException e) {
             throw new StoreException("cannot store feedback: " + e.getMessage(), e);
         }
     }
 
     /** The feedback update on a connection (the embedded file's, or the shared state's transaction). */
-    static boolean feedback(Connection c, String id, CostAnomaly.Feedback verdict, String note) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ? WHERE id = ?")) {
+    static boolean feedback(Connection c, String id, CostAnomaly.Feedback verdict, String note, LocalDate on) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ?, feedback_on = ? WHERE id = ?")) {
             ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
             ps.setString(2, note);
-            ps.setString(3, id);
+            ps.setObject(3, on);
+            ps.setString(4, id);
             return ps.executeUpdate() > 0;
         }
     }
@@ -170,10 +171,13 @@ public final class DuckAnomalyStore implements AnomalyStore {
         }
     }
 
-    /** Whether feedback silenced the scope in [from, to), on a connection (the embedded file's or the shared state's). */
+    /**
+     * Whether a silencing verdict on the scope holds in [from, to), on a connection (the embedded file's or the shared
+     * state's): one on an anomaly before {@code to}, whose day or the day it was given is {@code from} or later.
+     */
     static boolean dismissedRecently(Connection c, String dimension, String value, LocalDate from, LocalDate to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM anomaly WHERE dimension = ? AND value = ? "
-                + "AND day >= ? AND day < ? AND feedback IN ('false_positive', 'expected'))")) {
+                + "AND greatest(day, coalesce(feedback_on, day)) >= ? AND day < ? AND feedback IN ('false_positive', 'expected'))")) {
             ps.setString(1, dimension);
             ps.setString(2, value);
             ps.setObject(3, from);

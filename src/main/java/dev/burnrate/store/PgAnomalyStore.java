@@ -83,10 +83,10 @@ public final class PgAnomalyStore implements AnomalyStore {
     }
 
     @Override
-    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note) {
+    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, LocalDate on) {
         return state.inTransaction(() -> {
             try {
-                return DuckAnomalyStore.feedback(state.connection(), id, verdict, note);
+                return DuckAnomalyStore.feedback(state.connection(), id, verdict, note, on);
             } catch (SQLException e) {
                 throw new StoreException("cannot store feedback: " + e.getMessage(), e);
             }

@@ -128,11 +128,14 @@ public final class PgState implements AutoCloseable {
                             id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
                             actual NUMERIC, expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC,
                             score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
-                            incident TEXT)""");
+                            incident TEXT, feedback_on DATE)""");
                 s.execute("CREATE INDEX IF NOT EXISTS anomaly_scope ON anomaly (dimension, value, day)");
                 // version 4: an anomaly's actual amount and impact to the bill's exact figure, not cents (NUMERIC without a scale keeps
-                // every digit; widening a version 3 table's NUMERIC(38,2) loses none)
-                if (version(s) < 4) s.execute("ALTER TABLE anomaly ALTER COLUMN actual TYPE NUMERIC, ALTER COLUMN impact TYPE NUMERIC");
+                // every digit; widening a version 3 table's NUMERIC(38,2) loses none), and the day a verdict was given
+                if (version(s) < 4) {
+                    s.execute("ALTER TABLE anomaly ALTER COLUMN actual TYPE NUMERIC, ALTER COLUMN impact TYPE NUMERIC, "
+                            + "ADD COLUMN IF NOT EXISTS feedback_on DATE");
+                }
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS service_event (
                             id TEXT PRIMARY KEY, kind TEXT NOT NULL, model TEXT NOT NULL, variant TEXT, event_time TIMESTAMPTZ NOT NULL,

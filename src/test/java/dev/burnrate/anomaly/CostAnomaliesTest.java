@@ -273,7 +273,7 @@ class CostAnomaliesTest {
             assertThat(retrain.title()).matches(".*: [+-]\\d+\\.\\d{2} USD.*");
             CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
                     .findFirst().orElseThrow();
-            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned")).isTrue();
+            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned", s3.day())).isTrue();
             // re-detection keeps the feedback, and the scope's anomalies in the next 7 days are suppressed
             List<CostAnomaly> again = r.detector().detect(MONTH, END);
             assertThat(again.stream().filter(a -> a.id().equals(s3.id())).findFirst().orElseThrow().feedback()).isEqualTo("expected");
@@ -313,7 +313,7 @@ class CostAnomaliesTest {
             Run r = detect(l, true);
             CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
                     .findFirst().orElseThrow();
-            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.TRUE_POSITIVE, "price change")).isTrue();
+            assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.TRUE_POSITIVE, "price change", s3.day())).isTrue();
             CostAnomaly cluster = r.store().list(CLUSTER, CLUSTER.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
             Alerts alerts = new Alerts(r.alerts(), new MutableClock(Instant.parse("2026-09-07T06:00:00Z")), Map.of(), Duration.ZERO, null);
             new CostAnomalies(l.costs, r.store(), alerts, CostAnomalies.Settings.defaults().with(
@@ -506,6 +506,48 @@ class CostAnomaliesTest {
             assertThat(r.detector().feedback(lead.id(), CostAnomaly.Feedback.FALSE_POSITIVE, "planned backfill", "ana")).isTrue();
             List<CostAnomaly> scopes = r.store().list(RETRAIN, RETRAIN.plusDays(8), 100).stream().filter(a -> lead.id().equals(a.incident())).toList();
             assertThat(scopes).hasSizeGreaterThan(1).allSatisfy(a -> assertThat(a.feedback()).isEqualTo("false_positive"));
+        }
+    }
+
+    /**
+     * A verdict given weeks after an incident's day silences its scopes for the 7 days after the verdict: "expected"
+     * on the retrain of 08-12, given on 09-07, holds through 09-14 (it held through 08-19, over before it was given).
+     */
+    @Test
+    void verdictGivenWeeksLater_silencesTheScopeForSevenDaysFromTheVerdict() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            CostAnomaly team = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud"))
+                    .findFirst().orElseThrow();
+            assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.EXPECTED, "planned", "ana")).isTrue();
+            assertThat(r.store().find(team.id()).orElseThrow().silencedThrough()).isEqualTo(LocalDate.of(2026, 9, 14));
+            LocalDate within = LocalDate.of(2026, 9, 14);
+            LocalDate after = LocalDate.of(2026, 9, 15);
+            assertThat(r.store().dismissedRecently("team", "fraud", within.minusDays(CostAnomaly.SILENCE_DAYS), within)).isTrue();
+            assertThat(r.store().dismissedRecently("team", "fraud", after.minusDays(CostAnomaly.SILENCE_DAYS), after)).isFalse();
+            // a verdict that confirms silences nothing
+            assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.TRUE_POSITIVE, null, "ana")).isTrue();
+            assertThat(r.store().find(team.id()).orElseThrow().silencedThrough()).isNull();
+        }
+    }
+
+    /**
+     * A listing of the last days shows the incidents under way in them: the untagged cluster found on 08-18 still runs
+     * in the week from 08-31, so it is listed there with its scopes; the retrain of 08-12, over the same day, is not.
+     */
+    @Test
+    void listingOfTheLastDays_includesAnIncidentFoundBeforeThemThatStillRuns() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            LocalDate from = LocalDate.of(2026, 8, 31);
+            List<CostAnomaly> listed = r.detector().listed(from, END, 500);
+            assertThat(listed).anySatisfy(a -> {
+                assertThat(a.day()).isEqualTo(CLUSTER);
+                assertThat(a.value()).isEqualTo(dev.burnrate.ledger.Buckets.UNALLOCATED);
+            });
+            assertThat(listed).noneSatisfy(a -> assertThat(a.day()).isEqualTo(RETRAIN));
+            assertThat(r.store().list(from, END, 500)).noneSatisfy(a -> assertThat(a.day()).isEqualTo(CLUSTER)); // by the day found: left out
+            assertThat(Incident.of(listed)).filteredOn(i -> i.lead().day().equals(CLUSTER)).singleElement();
         }
     }
 

@@ -303,7 +303,7 @@ class SharedStateReplicasTest {
                         new BigDecimal("600.00"), BigDecimal.ONE)), null, false, null);
         a.anomalies().save(spike);
         b.anomalies().save(spike);
-        assertThat(b.anomalies().feedback("a-1", dev.burnrate.anomaly.CostAnomaly.Feedback.EXPECTED, "a planned backfill")).isTrue();
+        assertThat(b.anomalies().feedback("a-1", dev.burnrate.anomaly.CostAnomaly.Feedback.EXPECTED, "a planned backfill", day)).isTrue();
         a.anomalies().save(spike);
         assertThat(a.anomalies().find("a-1").orElseThrow()).satisfies(x -> {
             assertThat(x.feedback()).isEqualTo("expected");

@@ -156,9 +156,18 @@ class GovernanceApiTest {
         assertThat(open.get()).contains(key);
         JsonNode fb = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\", \"note\": \"planned backfill\"}").body());
         assertThat(fb.get("feedback").asText()).isEqualTo("expected");
-        // the reply says how long the verdict silences the scope (it said only suppressed=false: that flag is for an anomaly
-        // found while an earlier verdict silenced its scope)
-        assertThat(fb.get("silencedThrough").asText()).isEqualTo(LocalDate.parse(team.get("day").asText()).plusDays(7).toString());
+        // the reply says how long the verdict silences the scope: 7 days from the verdict, given on 09-17 (it said only
+        // suppressed=false: that flag is for an anomaly found while an earlier verdict silenced its scope)
+        assertThat(LocalDate.parse(team.get("day").asText())).isBefore(LocalDate.of(2026, 9, 17));
+        assertThat(fb.get("silencedThrough").asText()).isEqualTo("2026-09-24");
+        // and, as the list, the other scopes of its incident (it said none)
+        String lead = team.get("incident").isNull() ? team.get("id").asText() : team.get("incident").asText();
+        int others = 0;
+        for (JsonNode a : found) {
+            if (!a.get("id").asText().equals(team.get("id").asText()) && (a.get("id").asText().equals(lead) || a.get("incident").asText("").equals(lead))) others++;
+        }
+        assertThat(others).isPositive();
+        assertThat(fb.get("alsoSeenIn").size()).isEqualTo(others);
         assertThat(fb.get("suppressed").asBoolean()).isFalse();
         // before: the page stayed open although someone had answered it
         assertThat(open.get()).doesNotContain(key);
