@@ -577,6 +577,10 @@ public final class CostAnomalies {
         d.put("actual", Money.display(a.actual(), cur) + " " + cur);
         d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
         d.put("impact", Money.display(a.impact(), cur) + " " + cur);
+        // found days after it began (a first scan, a late bill): what it has cost since, which is what the page is about
+        Optional<Course> course = a.hour() == null ? course(a).filter(c -> c.days() > 1) : Optional.empty();
+        String toDate = course.map(c -> signed(c.impact(), cur) + " " + cur + " to date over " + c.days() + " days" + (c.ongoing() ? ", ongoing" : "")).orElse(null);
+        if (toDate != null) d.put("impact to date", toDate + " (" + course.get().from() + " to " + course.get().through() + ")");
         // who may see the alert: the team whose spend it is, as the incident's lead or one of its other scopes
         related.stream().filter(r -> r.dimension().equals("team")).findFirst().ifPresent(r -> d.put("team", r.value()));
         if (a.dimension().equals("team")) d.put("team", a.value());
@@ -592,7 +596,7 @@ public final class CostAnomalies {
         }
         String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
         alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
-                "Spend anomaly " + scope + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top,
+                "Spend anomaly " + scope + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top + (toDate == null ? "" : "; " + toDate),
                 "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
                 d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
                 action(a, related), List.of());
@@ -725,8 +729,8 @@ public final class CostAnomalies {
             expected = dayForecaster.forecast(history, from.getDayOfWeek().getValue() - 1, ahead, BAND_COVERAGE);
         }
         for (LocalDate d = a.day().plusDays(1); d.isBefore(end); d = d.plusDays(1)) {
-            // to the cent, as the anomaly's own actual: the course adds days as the listing shows them
-            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
+            // exact, as the anomaly's own actual: the impact to date is the bill's, not a sum of rounded days
+            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO);
             DailyForecaster.Point p = expected == null ? null : expected[(int) ChronoUnit.DAYS.between(a.day(), d)];
             BigDecimal usual = p == null ? a.expected() : money(p.expected());
             boolean outside = a.impact().signum() >= 0 ? actual.compareTo(p == null ? a.high() : money(p.high())) > 0

@@ -271,6 +271,12 @@ class CostAnomaliesTest {
             assertThat(dev.burnrate.testing.DashboardRoutes.pages()).contains(dev.burnrate.testing.DashboardRoutes.pageOf(retrain.link()));
             assertThat(retrain.details().get("actual")).matches("-?\\d+\\.\\d{2} USD");
             assertThat(retrain.title()).matches(".*: [+-]\\d+\\.\\d{2} USD.*");
+            // a one-day runaway's page is its day; the cluster, found (by this first scan) days after it began and still
+            // running, is paged with what it has cost to date (its page read as one day's +1,500)
+            assertThat(retrain.title()).doesNotContain("to date");
+            Alert cluster = alerts.stream().filter(a -> a.title().contains(" on " + CLUSTER + ":")).findFirst().orElseThrow();
+            assertThat(cluster.title()).matches(".* to date over \\d+ days, ongoing");
+            assertThat(cluster.details().get("impact to date")).contains("(" + CLUSTER + " to 2026-09-06)");
             CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
                     .findFirst().orElseThrow();
             assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned", s3.day())).isTrue();
