@@ -87,9 +87,9 @@ public final class SavingsAlerts {
         d.put("rule", r.evidence().rule());
         return alerts.raise("recommend", Alert.Severity.TICKET, dedupKey(r.id()),
                 "Save " + saving + " a month (" + r.kind().label() + "): " + r.target(),
-                "A " + r.kind().label() + " recommendation saves " + saving + " a month (more than " + Money.plain(settings.alertAbove()) + " " + cur
+                "This recommendation (" + r.kind().label() + ") saves " + saving + " a month (more than " + Money.plain(settings.alertAbove()) + " " + cur
                         + "), " + r.risk().label() + " risk.",
                 d, "/savings?id=" + URLEncoder.encode(r.id(), StandardCharsets.UTF_8),
-                r.action() + " Then accept it (burnrate recommend accept " + r.id() + "), or dismiss it with the reason.", List.of());
+                r.action() + (r.action().endsWith(".") ? "" : ".") + " Then accept it (burnrate recommend accept " + r.id() + "), or dismiss it with the reason.", List.of());
     }
 }

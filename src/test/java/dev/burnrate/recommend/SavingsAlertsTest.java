@@ -79,6 +79,12 @@ class SavingsAlertsTest {
             w.imports().importFiles(List.of(bill));
             assertThat(w.alerts().list(Alert.State.OPEN, 10)).filteredOn(a -> a.source().equals("recommend"))
                     .extracting(a -> a.details().get("monthly saving")).containsExactlyInAnyOrder("600.00 USD", "500.00 USD");
+            // sentences a person reads: "This recommendation (…) saves", and the action ends before "Then accept it" (a trial
+            // read "A inference/idle recommendation" and "… the quiet hours Then accept it")
+            assertThat(w.alerts().list(Alert.State.OPEN, 10)).filteredOn(a -> a.source().equals("recommend")).allSatisfy(a -> {
+                assertThat(a.summary()).startsWith("This recommendation (");
+                assertThat(a.recommendedAction()).containsPattern("\\. Then accept it \\(burnrate recommend accept ");
+            });
             // dismissed (from the CLI, with no server pass to follow): its ticket is resolved at once, the other stays open
             dev.burnrate.recommend.Recommendation big = w.recommendations().list(Recommendations.Filter.ALL).recommendations().stream()
                     .filter(r -> r.target().contains("sp-big")).findFirst().orElseThrow();
