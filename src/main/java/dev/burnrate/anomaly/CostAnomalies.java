@@ -415,6 +415,7 @@ public final class CostAnomalies {
                     .map(e -> e.leadsIncident() ? e.id() : e.incident()).orElse(null);
             List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
             String incident = continued != null ? continued : others.isEmpty() ? null : lead.anomaly().id();
+            boolean known = earlier.stream().anyMatch(e -> e.id().equals(lead.anomaly().id()));
             for (Candidate c : all) {
                 CostAnomaly stored = withIncident(c.anomaly(), incident);
                 store.save(stored);
@@ -423,10 +424,28 @@ public final class CostAnomalies {
                 earlier.add(stored);
             }
             if (continued != null) continue;
-            if (!lead.anomaly().suppressed() && alerts != null) raise(lead.anomaly(), others);
+            if (!lead.anomaly().suppressed() && alerts != null && !known && current(lead.anomaly())) raise(lead.anomaly(), others);
         }
         out.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
         return out;
+    }
+
+    /**
+     * Days back an incident's day may be for it to be alerted when found (older ones only while still under way): a
+     * month, what a first scan of a ledger judges (the demo's, {@code anomalies --scan}'s default 30 days and today).
+     */
+    static final int ALERT_DAYS = 31;
+
+    /**
+     * Whether an incident found now is one to act on: its day within the last {@link #ALERT_DAYS} days, or its course
+     * still going on. A scan of 62 days opened tickets for training runs 47 days old, long over: they are listed, not
+     * alerted. (A re-detection of a stored incident is not alerted again either: each rescan raised its page's
+     * occurrences.)
+     */
+    private boolean current(CostAnomaly a) {
+        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        if (!a.day().isBefore(today.minusDays(ALERT_DAYS))) return true;
+        return course(a).map(Course::ongoing).orElse(false);
     }
 
     /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */

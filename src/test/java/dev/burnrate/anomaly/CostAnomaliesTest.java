@@ -516,6 +516,33 @@ class CostAnomaliesTest {
     }
 
     /**
+     * A rescan of the same days finds the same incidents and alerts none again (each rescan raised the runaway's page
+     * once more); a scan of days long past lists what it finds but alerts only what is still going on: on 10-20 the
+     * retrain of 08-12 is history, the cluster, still running on the last billed day, is paged.
+     */
+    @Test
+    void rescan_alertsNothingAgain_andAScanOfLongAgoAlertsOnlyWhatStillRuns() {
+        try (TestLedger l = new TestLedger(dir)) {
+            Run r = detect(l, true);
+            Map<String, Integer> occurrences = new java.util.HashMap<>();
+            r.alerts().list(null, 100).forEach(a -> occurrences.put(a.dedupKey(), a.occurrences()));
+            r.detector().detect(MONTH, END);
+            assertThat(r.alerts().list(null, 100)).hasSize(occurrences.size()).allSatisfy(a -> assertThat(a.occurrences()).isEqualTo(occurrences.get(a.dedupKey())));
+
+            DuckAlertStore later = new DuckAlertStore(l.db);
+            later.list(null, 100).forEach(a -> later.release(a.dedupKey(), Instant.parse("2026-10-20T06:00:00Z"), "test")); // as a retraction does
+            DuckAnomalyStore fresh = new DuckAnomalyStore(l.db);
+            for (CostAnomaly a : fresh.list(null, null, 1000)) fresh.retract(a.id());
+            MutableClock october = new MutableClock(Instant.parse("2026-10-20T06:00:00Z"));
+            List<CostAnomaly> found = new CostAnomalies(l.costs, fresh, new Alerts(later, october, Map.of(), Duration.ZERO, null),
+                    CostAnomalies.Settings.defaults(), october).detect(MONTH, END);
+            assertThat(found).anySatisfy(a -> assertThat(a.day()).isEqualTo(RETRAIN));
+            List<String> opened = later.list(Alert.State.OPEN, 100).stream().map(Alert::title).toList();
+            assertThat(opened).as(opened.toString()).noneMatch(t -> t.contains(" on " + RETRAIN + ":")).anyMatch(t -> t.contains(" on " + CLUSTER + ":"));
+        }
+    }
+
+    /**
      * A verdict given weeks after an incident's day silences its scopes for the 7 days after the verdict: "expected"
      * on the retrain of 08-12, given on 09-07, holds through 09-14 (it held through 08-19, over before it was given).
      */
