@@ -50,6 +50,10 @@ final class AnomalyRoutes {
             to = to == null ? LocalDate.now(clock) : to;
             LocalDate from = CostQueryParser.date("from", ctx.queryParam("from"));
             from = from == null ? to.minusDays(30) : from;
+            if (ctx.queryParam("to") == null && !from.isBefore(to)) {
+                // a trial read "to=2026-12-05 must be after from=2026-12-06" for a to it never sent
+                throw new InvalidParameterException("from", from.toString(), "must be before to, which is today (" + to + ") when not given");
+            }
             CostQueryParser.window(from, to);
             String grain = ctx.queryParam("grain");
             if (grain != null && !grain.equals("day") && !grain.equals("hour")) {
@@ -60,6 +64,7 @@ final class AnomalyRoutes {
                     : detector.detect(from, to);
             ctx.json(Map.of("anomalies", rows(found.stream().map(a -> new Incident(a, List.of())).toList())));
         }, Access.Scope.ALL_TEAMS);
+        app.get("/api/v1/anomalies/{id}", this::get, Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/anomalies/{id}/feedback", this::feedback, Access.Scope.TEAM_OBJECT);
     }
 
@@ -87,12 +92,24 @@ final class AnomalyRoutes {
             return;
         }
         // the anomaly with the other scopes of its incident, as the list shows them (the reply said none)
-        CostAnomaly a = store.find(ctx.pathParam("id")).orElseThrow();
+        ctx.json(one(ctx, store.find(ctx.pathParam("id")).orElseThrow()));
+    }
+
+    private void get(Context ctx) {
+        Optional<CostAnomaly> a = store.find(ctx.pathParam("id")).filter(x -> visible(ctx, x));
+        if (a.isEmpty()) {
+            ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
+            return;
+        }
+        ctx.json(one(ctx, a.get()));
+    }
+
+    /** One anomaly as the list shows it, with the other scopes of its incident that the caller may see. */
+    private Map<String, Object> one(Context ctx, CostAnomaly a) {
         String lead = a.leadsIncident() ? a.id() : a.incident();
-        List<CostAnomaly> others = store.list(a.day().minusDays(CostAnomaly.SILENCE_DAYS), a.day().plusDays(CostAnomaly.SILENCE_DAYS + 1), Integer.MAX_VALUE)
-                .stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id()) && (x.id().equals(lead) || lead.equals(x.incident())))
+        List<CostAnomaly> others = store.incident(lead).stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id()))
                 .sorted(java.util.Comparator.comparing((CostAnomaly x) -> x.impact().abs()).reversed()).toList();
-        ctx.json(rows(List.of(new Incident(a, others))).get(0));
+        return rows(List.of(new Incident(a, others))).get(0);
     }
 
     /** The rows as JSON, with each one's course and account name looked up once for all of them. */

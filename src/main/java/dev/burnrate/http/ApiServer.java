@@ -372,7 +372,9 @@ public final class ApiServer {
         }
         app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "Internal error", String.valueOf(e.getMessage()), null));
         app.error(404, ctx -> {
-            if (!PROBLEM.equals(ctx.res().getContentType())) problem(ctx, 404, "Not found", "no such resource: " + ctx.path(), null);
+            // a route's own 404 (no anomaly 'x') stands; the response's type carries a charset, so it is matched by its start
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith(PROBLEM)) problem(ctx, 404, "Not found", "no such resource: " + ctx.path(), null);
         });
         app.start(bind, port);
         return app.port();

@@ -256,6 +256,39 @@ class SharedAlertOutboxTest {
         assertThat(received).hasSize(4).extracting(k -> k.split(" ")[1]).doesNotHaveDuplicates(); // new idempotency keys: receivers do not drop it
     }
 
+    /**
+     * A version 3 database kept anomalies' actual amount and impact in cents and no day of a verdict: at start its
+     * anomaly table keeps its rows and takes the bill's exact amounts and the verdict's day from then on.
+     */
+    @Test
+    void aVersionThreeDatabase_keepsItsAnomalies_andTakesExactAmountsAndTheVerdictsDay() throws Exception {
+        PgState.open(url).close();
+        String jdbc = "jdbc:" + url.replace("burnrate@", "");
+        try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE anomaly");
+            s.execute("""
+                    CREATE TABLE anomaly (
+                        id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
+                        actual NUMERIC(38,2), expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC(38,2),
+                        score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
+                        incident TEXT)""");
+            s.execute("INSERT INTO anomaly VALUES ('old', '2026-09-01', NULL, 'team', 'ml', 'USD', 900.20, 300, 250, 350, 600.20, 0.9, 'page', '[]', "
+                    + "NULL, NULL, false, NULL)");
+            s.execute("UPDATE burnrate_schema SET version = 3");
+        }
+        Wiring w = replicas(1).get(0);
+        assertThat(w.anomalies().find("old")).hasValueSatisfying(a -> assertThat(a.actual()).isEqualByComparingTo("900.20"));
+        w.anomalies().save(new dev.burnrate.anomaly.CostAnomaly("new", java.time.LocalDate.parse("2026-09-02"), null, "team", "ml", "USD",
+                new java.math.BigDecimal("900.0012345"), new java.math.BigDecimal("300.00"), new java.math.BigDecimal("250.00"),
+                new java.math.BigDecimal("350.00"), new java.math.BigDecimal("600.0012345"), 0.9, "page", List.of(), null, false, null));
+        assertThat(w.anomalies().feedback("new", dev.burnrate.anomaly.CostAnomaly.Feedback.EXPECTED, null, java.time.LocalDate.parse("2026-09-20"))).isTrue();
+        assertThat(w.anomalies().find("new")).hasValueSatisfying(a -> {
+            assertThat(a.actual()).isEqualByComparingTo("900.0012345");
+            assertThat(a.impact()).isEqualByComparingTo("600.0012345");
+            assertThat(a.silencedThrough()).isEqualTo(java.time.LocalDate.parse("2026-09-27"));
+        });
+    }
+
     @Test
     void aVersionOneDatabase_gainsTheOutboxAndLaterTablesAtStart_andKeepsWhatItHeld() throws Exception {
         // a database as the first shared-state release left it: its tables and a token, no outbox, no version 3 tables, version 1
@@ -279,7 +312,7 @@ class SharedAlertOutboxTest {
                      + "(SELECT count(*) FROM api_token WHERE name = 'ops'), "
                      + "(SELECT count(*) FROM information_schema.tables WHERE table_name IN ('recommendation_state', 'anomaly', 'service_event'))")) {
             r.next();
-            assertThat(r.getInt(1)).isEqualTo(3);
+            assertThat(r.getInt(1)).isEqualTo(4);
             assertThat(r.getInt(4)).as("the version 3 tables").isEqualTo(3);
             assertThat(r.getInt(2)).isEqualTo(1);
             assertThat(r.getInt(3)).isEqualTo(1);

@@ -119,6 +119,9 @@ class GovernanceApiTest {
         assertThat(backwards.statusCode()).isEqualTo(400);
         assertThat(backwards.body()).contains("to=2026-11-01", "must be after from=2026-11-30"); // as /costs says it
         assertThat(send("POST", "/api/v1/anomalies/detect?from=2026-11-30&to=2026-11-01", "").statusCode()).isEqualTo(400);
+        HttpResponse<String> future = send("POST", "/api/v1/anomalies/detect?from=2026-09-18", ""); // today is 09-17
+        assertThat(future.statusCode()).isEqualTo(400);
+        assertThat(future.body()).contains("from=2026-09-18", "which is today (2026-09-17) when not given");
         HttpResponse<String> some = send("GET", "/api/v1/anomalies?scopes=some", null);
         assertThat(some.statusCode()).isEqualTo(400);
         assertThat(some.body()).contains("scopes=some");
@@ -168,6 +171,13 @@ class GovernanceApiTest {
         }
         assertThat(others).isPositive();
         assertThat(fb.get("alsoSeenIn").size()).isEqualTo(others);
+        // the same anomaly by its id (the dashboard's links name it), as the reply shows it; an unknown id says so
+        JsonNode byId = json.readTree(send("GET", "/api/v1/anomalies/" + id, null).body());
+        assertThat(byId.get("id").asText()).isEqualTo(team.get("id").asText());
+        assertThat(byId.get("alsoSeenIn")).isEqualTo(fb.get("alsoSeenIn"));
+        HttpResponse<String> unknownId = send("GET", "/api/v1/anomalies/nope", null);
+        assertThat(unknownId.statusCode()).isEqualTo(404);
+        assertThat(unknownId.body()).contains("no anomaly 'nope'");
         assertThat(fb.get("suppressed").asBoolean()).isFalse();
         // before: the page stayed open although someone had answered it
         assertThat(open.get()).doesNotContain(key);

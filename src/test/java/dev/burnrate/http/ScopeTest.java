@@ -242,6 +242,11 @@ class ScopeTest {
         c.put("GET /api/v1/anomalies", () -> assertThat(fraudOnly("/api/v1/anomalies").get("anomalies"))
                 .isNotEmpty().allSatisfy(a -> assertThat(a.get("value").asText()).isEqualTo("fraud")));
         c.put("POST /api/v1/anomalies/detect", () -> status(send("POST", "/api/v1/anomalies/detect", submitter, null), 403));
+        c.put("GET /api/v1/anomalies/{id}", () -> {
+            String id = URLEncoder.encode(searchAnomaly, StandardCharsets.UTF_8);
+            status(send("GET", "/api/v1/anomalies/" + id, submitter, null), 404);
+            assertThat(ok(send("GET", "/api/v1/anomalies/" + id, admin, null)).get("id").asText()).isEqualTo(searchAnomaly);
+        });
         c.put("POST /api/v1/anomalies/{id}/feedback", () -> {
             String id = URLEncoder.encode(searchAnomaly, StandardCharsets.UTF_8);
             status(send("POST", "/api/v1/anomalies/" + id + "/feedback", submitter, "{\"verdict\":\"expected\"}"), 404);
