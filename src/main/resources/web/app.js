@@ -240,7 +240,7 @@ pages.overview = async () => {
         { label: 'Covered', num: true, value: r => pct(r.percent) },
         { label: 'Untagged', num: true, value: r => money(addDecimal(String(r.totalEffectiveCost), '-' + String(r.taggedEffectiveCost)), r.currency) },
       ], coverage.coverage || []))}
-      <div class="pair">${card('Top anomalies, last 30 days', slot('t-anomalies'))}
+      <div class="pair">${card('Top anomalies, last 30 days and still running', slot('t-anomalies'))}
       ${card('Budgets at risk', slot('t-budgets'))}</div>
     </div>`;
 

@@ -23,8 +23,9 @@ public interface AnomalyStore {
     boolean retract(String id);
 
     /**
-     * Whether a verdict of false_positive or expected on this scope silences [from, to): one on an anomaly before
-     * {@code to} whose day, or the day the verdict was given, is {@code from} or later (see {@link CostAnomaly#silencedThrough}).
+     * Whether a verdict of false_positive or expected on this scope silences an anomaly judged with [from, to) (the 7
+     * days before it): one on an anomaly before {@code to} whose day, or the day the verdict was given, is in [from, to)
+     * (see {@link CostAnomaly#silencedThrough}).
      */
     boolean dismissedRecently(String dimension, String value, LocalDate from, LocalDate to);
 }

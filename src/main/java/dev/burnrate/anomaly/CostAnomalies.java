@@ -415,7 +415,12 @@ public final class CostAnomalies {
                     .map(e -> e.leadsIncident() ? e.id() : e.incident()).orElse(null);
             List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
             String incident = continued != null ? continued : others.isEmpty() ? null : lead.anomaly().id();
+            // alerted before it is stored: a failure in between leaves it unstored, so the next scan alerts it (stored
+            // first, a failed alert would be known and never raised again)
             boolean known = earlier.stream().anyMatch(e -> e.id().equals(lead.anomaly().id()));
+            if (continued == null && !lead.anomaly().suppressed() && alerts != null && !known && current(lead.anomaly())) {
+                raise(lead.anomaly(), others);
+            }
             for (Candidate c : all) {
                 CostAnomaly stored = withIncident(c.anomaly(), incident);
                 store.save(stored);
@@ -423,8 +428,6 @@ public final class CostAnomalies {
                 earlier.removeIf(e -> e.id().equals(stored.id())); // a re-detection replaces its own earlier record
                 earlier.add(stored);
             }
-            if (continued != null) continue;
-            if (!lead.anomaly().suppressed() && alerts != null && !known && current(lead.anomaly())) raise(lead.anomaly(), others);
         }
         out.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs)).reversed());
         return out;
@@ -438,14 +441,16 @@ public final class CostAnomalies {
 
     /**
      * Whether an incident found now is one to act on: its day within the last {@link #ALERT_DAYS} days, or its course
-     * still going on. A scan of 62 days opened tickets for training runs 47 days old, long over: they are listed, not
+     * still going on through a day within them. A scan of 62 days opened tickets for training runs 47 days old, long over: they are listed, not
      * alerted. (A re-detection of a stored incident is not alerted again either: each rescan raised its page's
      * occurrences.)
      */
     private boolean current(CostAnomaly a) {
-        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        if (!a.day().isBefore(today.minusDays(ALERT_DAYS))) return true;
-        return course(a).map(Course::ongoing).orElse(false);
+        LocalDate since = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)).minusDays(ALERT_DAYS);
+        if (!a.day().isBefore(since)) return true;
+        // ongoing to a last billed day that is itself recent: a ledger whose bills stopped months ago keeps its last
+        // incidents "ongoing" for ever
+        return course(a).filter(c -> c.ongoing() && !c.through().isBefore(since)).isPresent();
     }
 
     /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
@@ -665,12 +670,18 @@ public final class CostAnomalies {
         List<CostAnomaly> out = new ArrayList<>(store.list(from, to, limit));
         if (from == null) return out;
         List<CostAnomaly> before = store.list(from.minusDays(RUNNING_LOOKBACK_DAYS), from, Integer.MAX_VALUE);
-        List<CostAnomaly> leads = before.stream().filter(CostAnomaly::leadsIncident).toList();
+        java.util.function.Function<CostAnomaly, String> incidentOf = a -> a.leadsIncident() ? a.id() : a.incident();
+        // an incident's course is its lead's; one an hour led (a runaway caught by the hour) runs as its days do
+        java.util.Set<String> dailyLed = new java.util.HashSet<>();
+        for (CostAnomaly a : before) if (a.leadsIncident() && a.hour() == null) dailyLed.add(a.id());
+        List<CostAnomaly> judged = before.stream().filter(a -> a.hour() == null && (a.leadsIncident() || !dailyLed.contains(a.incident()))).toList();
+        Map<String, CostAnomaly> byId = new java.util.HashMap<>();
+        for (CostAnomaly a : judged) byId.put(a.id(), a);
         java.util.Set<String> running = new java.util.HashSet<>();
-        courses(leads).forEach((id, c) -> {
-            if (!c.through().isBefore(from)) running.add(id);
+        courses(judged).forEach((id, c) -> {
+            if (!c.through().isBefore(from)) running.add(incidentOf.apply(byId.get(id)));
         });
-        for (CostAnomaly a : before) if (running.contains(a.leadsIncident() ? a.id() : a.incident())) out.add(a);
+        for (CostAnomaly a : before) if (running.contains(incidentOf.apply(a))) out.add(a);
         return out;
     }
 

@@ -52,7 +52,8 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
     /**
      * The last day whose anomalies of this scope its verdict silences (no alert; they are kept with {@code suppressed}
      * set): 7 days after the verdict was given, or after the anomaly's day if later (a verdict on an incident that began
-     * 9 days ago silences the next 7 days, not 7 days that are over); null when it has no verdict that silences.
+     * 9 days ago silences the next 7 days, not 7 days that are over; the days between the anomaly's seventh and the
+     * verdict stay as they were); null when it has no verdict that silences.
      * ({@code suppressed} says something else: that this anomaly was found while an earlier verdict silenced its scope.)
      */
     public LocalDate silencedThrough() {

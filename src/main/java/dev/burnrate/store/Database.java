@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
     static final String DECIMAL = "DECIMAL(38,18)";
     /** Decimal places {@link #DECIMAL} keeps: an imported amount with more is refused, never rounded. */
     static final int DECIMAL_SCALE = 18;
-    private static final int SCHEMA_VERSION = 17;
+    private static final int SCHEMA_VERSION = 18;
 
     private final Path path;
     private final DuckDBConnection root;
@@ -424,9 +424,14 @@ public final class Database implements AutoCloseable {
                 // ledger's scale, not cents, so the API and CSV give the bill's figure (the expected amount and band are a model's, in cents)
                 s.execute("ALTER TABLE anomaly ALTER actual SET DATA TYPE " + DECIMAL);
                 s.execute("ALTER TABLE anomaly ALTER impact SET DATA TYPE " + DECIMAL);
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '17')");
+                s.execute("COMMIT");
+            }
+            if (version < 18) {
+                s.execute("BEGIN");
                 // the day a verdict was given: a silencing verdict holds for 7 days from it (or from the anomaly's day, if later)
                 s.execute("ALTER TABLE anomaly ADD COLUMN feedback_on DATE");
-                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '17')");
+                s.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '18')");
                 s.execute("COMMIT");
             }
         }

@@ -172,16 +172,20 @@ public final class DuckAnomalyStore implements AnomalyStore {
     }
 
     /**
-     * Whether a silencing verdict on the scope holds in [from, to), on a connection (the embedded file's or the shared
-     * state's): one on an anomaly before {@code to}, whose day or the day it was given is {@code from} or later.
+     * Whether a silencing verdict on the scope holds for an anomaly judged with [from, to) (the 7 days before it), on a
+     * connection (the embedded file's or the shared state's): one on an anomaly before {@code to} whose day, or the day
+     * the verdict was given, is in [from, to). Not every day between the two: "expected" given today on a spike of 40
+     * days ago silences the next 7 days, not the 40 between.
      */
     static boolean dismissedRecently(Connection c, String dimension, String value, LocalDate from, LocalDate to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM anomaly WHERE dimension = ? AND value = ? "
-                + "AND greatest(day, coalesce(feedback_on, day)) >= ? AND day < ? AND feedback IN ('false_positive', 'expected'))")) {
+                + "AND day < ? AND (day >= ? OR (feedback_on >= ? AND feedback_on < ?)) AND feedback IN ('false_positive', 'expected'))")) {
             ps.setString(1, dimension);
             ps.setString(2, value);
-            ps.setObject(3, from);
-            ps.setObject(4, to);
+            ps.setObject(3, to);
+            ps.setObject(4, from);
+            ps.setObject(5, from);
+            ps.setObject(6, to);
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
                 return r.getBoolean(1);

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 public final class PgState implements AutoCloseable {
     /** 1: tickets, holds, audit, tokens, specs; 2: the alert outbox ({@code alert}, {@code alert_delivery}). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
     private static final int RETRIES = 20;
 
     private final HikariDataSource pool;
@@ -131,11 +131,10 @@ public final class PgState implements AutoCloseable {
                             incident TEXT, feedback_on DATE)""");
                 s.execute("CREATE INDEX IF NOT EXISTS anomaly_scope ON anomaly (dimension, value, day)");
                 // version 4: an anomaly's actual amount and impact to the bill's exact figure, not cents (NUMERIC without a scale keeps
-                // every digit; widening a version 3 table's NUMERIC(38,2) loses none), and the day a verdict was given
-                if (version(s) < 4) {
-                    s.execute("ALTER TABLE anomaly ALTER COLUMN actual TYPE NUMERIC, ALTER COLUMN impact TYPE NUMERIC, "
-                            + "ADD COLUMN IF NOT EXISTS feedback_on DATE");
-                }
+                // every digit; widening a version 3 table's NUMERIC(38,2) loses none); version 5: the day a verdict was given
+                int was = version(s);
+                if (was < 4) s.execute("ALTER TABLE anomaly ALTER COLUMN actual TYPE NUMERIC, ALTER COLUMN impact TYPE NUMERIC");
+                if (was < 5) s.execute("ALTER TABLE anomaly ADD COLUMN IF NOT EXISTS feedback_on DATE");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS service_event (
                             id TEXT PRIMARY KEY, kind TEXT NOT NULL, model TEXT NOT NULL, variant TEXT, event_time TIMESTAMPTZ NOT NULL,

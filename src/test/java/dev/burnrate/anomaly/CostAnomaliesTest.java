@@ -517,8 +517,9 @@ class CostAnomaliesTest {
 
     /**
      * A rescan of the same days finds the same incidents and alerts none again (each rescan raised the runaway's page
-     * once more); a scan of days long past lists what it finds but alerts only what is still going on: on 10-20 the
-     * retrain of 08-12 is history, the cluster, still running on the last billed day, is paged.
+     * once more); a scan of days long past lists what it finds but alerts only what is still going on: on 10-05 the
+     * retrain of 08-12 is history, the cluster, still running on the last billed day (09-06), is paged. On 10-20, with
+     * no bill for six weeks, the cluster's "still running" is no news either: nothing is alerted.
      */
     @Test
     void rescan_alertsNothingAgain_andAScanOfLongAgoAlertsOnlyWhatStillRuns() {
@@ -529,17 +530,22 @@ class CostAnomaliesTest {
             r.detector().detect(MONTH, END);
             assertThat(r.alerts().list(null, 100)).hasSize(occurrences.size()).allSatisfy(a -> assertThat(a.occurrences()).isEqualTo(occurrences.get(a.dedupKey())));
 
-            DuckAlertStore later = new DuckAlertStore(l.db);
-            later.list(null, 100).forEach(a -> later.release(a.dedupKey(), Instant.parse("2026-10-20T06:00:00Z"), "test")); // as a retraction does
-            DuckAnomalyStore fresh = new DuckAnomalyStore(l.db);
-            for (CostAnomaly a : fresh.list(null, null, 1000)) fresh.retract(a.id());
-            MutableClock october = new MutableClock(Instant.parse("2026-10-20T06:00:00Z"));
-            List<CostAnomaly> found = new CostAnomalies(l.costs, fresh, new Alerts(later, october, Map.of(), Duration.ZERO, null),
-                    CostAnomalies.Settings.defaults(), october).detect(MONTH, END);
-            assertThat(found).anySatisfy(a -> assertThat(a.day()).isEqualTo(RETRAIN));
-            List<String> opened = later.list(Alert.State.OPEN, 100).stream().map(Alert::title).toList();
-            assertThat(opened).as(opened.toString()).noneMatch(t -> t.contains(" on " + RETRAIN + ":")).anyMatch(t -> t.contains(" on " + CLUSTER + ":"));
+            assertThat(scanAgainOn(l, "2026-10-05T06:00:00Z")).noneMatch(t -> t.contains(" on " + RETRAIN + ":")).anyMatch(t -> t.contains(" on " + CLUSTER + ":"));
+            assertThat(scanAgainOn(l, "2026-10-20T06:00:00Z")).isEmpty();
         }
+    }
+
+    /** The month scanned afresh at {@code now} (what was stored and alerted before is cleared): the alerts it opens. */
+    private static List<String> scanAgainOn(TestLedger l, String now) {
+        DuckAlertStore alerts = new DuckAlertStore(l.db);
+        alerts.list(null, 100).forEach(a -> alerts.release(a.dedupKey(), Instant.parse(now), "test")); // as a retraction does
+        DuckAnomalyStore store = new DuckAnomalyStore(l.db);
+        for (CostAnomaly a : store.list(null, null, 1000)) store.retract(a.id());
+        MutableClock clock = new MutableClock(Instant.parse(now));
+        List<CostAnomaly> found = new CostAnomalies(l.costs, store, new Alerts(alerts, clock, Map.of(), Duration.ZERO, null),
+                CostAnomalies.Settings.defaults(), clock).detect(MONTH, END);
+        assertThat(found).anySatisfy(a -> assertThat(a.day()).isEqualTo(RETRAIN)); // listed all the same
+        return alerts.list(Alert.State.OPEN, 100).stream().map(Alert::title).toList();
     }
 
     /**
@@ -558,6 +564,9 @@ class CostAnomaliesTest {
             LocalDate after = LocalDate.of(2026, 9, 15);
             assertThat(r.store().dismissedRecently("team", "fraud", within.minusDays(CostAnomaly.SILENCE_DAYS), within)).isTrue();
             assertThat(r.store().dismissedRecently("team", "fraud", after.minusDays(CostAnomaly.SILENCE_DAYS), after)).isFalse();
+            // nor the weeks between the retrain's seventh day and the verdict: "expected" on it says nothing of them
+            LocalDate between = LocalDate.of(2026, 8, 25);
+            assertThat(r.store().dismissedRecently("team", "fraud", between.minusDays(CostAnomaly.SILENCE_DAYS), between)).isFalse();
             // a verdict that confirms silences nothing
             assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.TRUE_POSITIVE, null, "ana")).isTrue();
             assertThat(r.store().find(team.id()).orElseThrow().silencedThrough()).isNull();

@@ -312,7 +312,7 @@ class SharedAlertOutboxTest {
                      + "(SELECT count(*) FROM api_token WHERE name = 'ops'), "
                      + "(SELECT count(*) FROM information_schema.tables WHERE table_name IN ('recommendation_state', 'anomaly', 'service_event'))")) {
             r.next();
-            assertThat(r.getInt(1)).isEqualTo(4);
+            assertThat(r.getInt(1)).isEqualTo(5);
             assertThat(r.getInt(4)).as("the version 3 tables").isEqualTo(3);
             assertThat(r.getInt(2)).isEqualTo(1);
             assertThat(r.getInt(3)).isEqualTo(1);
