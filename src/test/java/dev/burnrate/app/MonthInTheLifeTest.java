@@ -247,6 +247,14 @@ class MonthInTheLifeTest {
                         assertThat(anomalyAlerts()).as("quiet days before the incidents, on " + d).isEmpty();
                     }
                 }
+                // the loop judges its last days again each morning (late bills): each incident was paged once, not once a morning
+                assertThat(alerts("anomaly")).isNotEmpty().allSatisfy(a -> assertThat(a.occurrences()).as(a.title()).isEqualTo(1));
+                // on-call's list of the last three days shows the cluster found on the 25th, still costing
+                JsonNode lately = api("GET", "/api/v1/anomalies?from=" + NOV.plusDays(27), null).get("anomalies");
+                assertThat(lately).as(lately.toString()).anySatisfy(a -> {
+                    assertThat(LocalDate.parse(a.get("day").asText())).isBefore(NOV.plusDays(27)).isAfterOrEqualTo(CLUSTER_FROM);
+                    assertThat(a.get("course").get("ongoing").asBoolean()).isTrue();
+                });
                 Map<String, BigDecimal> november = new TreeMap<>();
                 morning(loop, NOV.plusMonths(1)); // December 1st: November's final bill
                 for (LocalDate d = NOV; d.isBefore(NOV.plusMonths(1)); d = d.plusDays(1)) day(new DailyBill(), d, november);
