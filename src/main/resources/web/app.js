@@ -735,7 +735,7 @@ pages.anomalies = async params => {
     const a = await api(`/api/v1/anomalies/${encodeURIComponent(id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
     await pages.anomalies(params);
     return `${a.dimension}=${a.value} on ${a.day} is now ${VERDICTS[a.feedback] || a.feedback}${
-      a.feedback === 'true_positive' ? '' : ': its scopes are silenced for 7 days and its alert is resolved'}.`;
+      a.feedback === 'true_positive' ? '' : `: its scopes are silenced through ${a.silencedThrough} (7 days) and its alert is resolved`}.`;
   });
 };
 

@@ -338,7 +338,9 @@ class DashboardTest {
         assertThat(find(going.get("id").asText()).get("feedback").asText()).isEqualTo("true_positive");
         // the other is expected: recorded through the API, which silences its scopes and resolves its alert
         verdict(over.get("id").asText(), "expected", null);
-        assertThat(text("#anomaly-result")).contains("is now expected: its scopes are silenced for 7 days");
+        // for the 7 days after the verdict, given on 11-20 (the incident's day is before it)
+        assertThat(LocalDate.parse(over.get("day").asText())).isBefore(LocalDate.of(2026, 11, 20));
+        assertThat(text("#anomaly-result")).contains("is now expected: its scopes are silenced through 2026-11-27 (7 days)");
         assertThat(find(over.get("id").asText()).get("feedback").asText()).isEqualTo("expected");
         assertThat(verdictShown(over.get("id").asText())).isEqualTo("expected");
         assertThat(verdictShown(going.get("id").asText())).isEqualTo("confirmed");
