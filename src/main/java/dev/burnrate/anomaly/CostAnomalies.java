@@ -418,8 +418,10 @@ public final class CostAnomalies {
             // alerted before it is stored: a failure in between leaves it unstored, so the next scan alerts it (stored
             // first, a failed alert would be known and never raised again)
             boolean known = earlier.stream().anyMatch(e -> e.id().equals(lead.anomaly().id()));
-            if (continued == null && !lead.anomaly().suppressed() && alerts != null && !known && current(lead.anomaly())) {
-                raise(lead.anomaly(), others);
+            if (continued == null && !lead.anomaly().suppressed() && alerts != null && !known) {
+                // its course (a day's; an hour has none), read once for whether it is current and for what the alert says
+                Optional<Course> course = lead.anomaly().hour() == null ? course(lead.anomaly()) : Optional.empty();
+                if (current(lead.anomaly(), course)) raise(lead.anomaly(), others, course);
             }
             for (Candidate c : all) {
                 CostAnomaly stored = withIncident(c.anomaly(), incident);
@@ -445,12 +447,12 @@ public final class CostAnomalies {
      * alerted. (A re-detection of a stored incident is not alerted again either: each rescan raised its page's
      * occurrences.)
      */
-    private boolean current(CostAnomaly a) {
+    private boolean current(CostAnomaly a, Optional<Course> course) {
         LocalDate since = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)).minusDays(ALERT_DAYS);
         if (!a.day().isBefore(since)) return true;
         // ongoing to a last billed day that is itself recent: a ledger whose bills stopped months ago keeps its last
         // incidents "ongoing" for ever
-        return course(a).filter(c -> c.ongoing() && !c.through().isBefore(since)).isPresent();
+        return course.filter(c -> c.ongoing() && !c.through().isBefore(since)).isPresent();
     }
 
     /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
@@ -592,7 +594,7 @@ public final class CostAnomalies {
         return out;
     }
 
-    private void raise(CostAnomaly a, List<CostAnomaly> related) {
+    private void raise(CostAnomaly a, List<CostAnomaly> related, Optional<Course> course) {
         Map<String, String> d = new LinkedHashMap<>();
         String scope = a.dimension() + "=" + a.value() + scopeName(a).map(n -> " (" + n + ")").orElse("");
         d.put("scope", scope);
@@ -602,9 +604,9 @@ public final class CostAnomalies {
         d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
         d.put("impact", Money.display(a.impact(), cur) + " " + cur);
         // found days after it began (a first scan, a late bill): what it has cost since, which is what the page is about
-        Optional<Course> course = a.hour() == null ? course(a).filter(c -> c.days() > 1) : Optional.empty();
-        String toDate = course.map(c -> signed(c.impact(), cur) + " " + cur + " to date over " + c.days() + " days" + (c.ongoing() ? ", ongoing" : "")).orElse(null);
-        if (toDate != null) d.put("impact to date", toDate + " (" + course.get().from() + " to " + course.get().through() + ")");
+        Optional<Course> longer = course.filter(c -> c.days() > 1);
+        String toDate = longer.map(c -> signed(c.impact(), cur) + " " + cur + " to date over " + c.days() + " days" + (c.ongoing() ? ", ongoing" : "")).orElse(null);
+        longer.ifPresent(c -> d.put("impact to date", toDate + " (" + c.from() + " to " + c.through() + ")"));
         // who may see the alert: the team whose spend it is, as the incident's lead or one of its other scopes
         related.stream().filter(r -> r.dimension().equals("team")).findFirst().ifPresent(r -> d.put("team", r.value()));
         if (a.dimension().equals("team")) d.put("team", a.value());

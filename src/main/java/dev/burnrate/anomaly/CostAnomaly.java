@@ -16,20 +16,12 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
                           String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident,
                           String feedbackNote, LocalDate feedbackOn) {
 
-    /** An anomaly whose feedback, if any, has no day kept. */
-    public CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
-                       BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
-                       String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident, String feedbackNote) {
-        this(id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, rootCause, feedback, suppressed,
-                incident, feedbackNote, null);
-    }
-
-    /** An anomaly without a note on its feedback (as detection makes it). */
+    /** An anomaly without a note or a day on its feedback (as detection makes it). */
     public CostAnomaly(String id, LocalDate day, Integer hour, String dimension, String value, String currency, BigDecimal actual,
                        BigDecimal expected, BigDecimal low, BigDecimal high, BigDecimal impact, double score,
                        String severity, List<Contributor> rootCause, String feedback, boolean suppressed, String incident) {
         this(id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, rootCause, feedback, suppressed,
-                incident, null);
+                incident, null, null);
     }
 
     /**

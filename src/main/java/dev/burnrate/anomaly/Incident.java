@@ -19,10 +19,15 @@ public record Incident(CostAnomaly lead, List<CostAnomaly> alsoSeenIn) {
         List<Incident> out = new ArrayList<>();
         for (CostAnomaly a : anomalies) {
             if (!a.leadsIncident() && anomalies.stream().anyMatch(l -> l.id().equals(a.incident()))) continue;
-            List<CostAnomaly> others = new ArrayList<>(a.leadsIncident() ? members.getOrDefault(a.id(), List.of()) : List.of());
-            others.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder())));
-            out.add(new Incident(a, List.copyOf(others)));
+            out.add(seenAlsoIn(a, a.leadsIncident() ? members.getOrDefault(a.id(), List.of()) : List.of()));
         }
         return out;
+    }
+
+    /** {@code a} with the other scopes it was seen in, the largest change first. */
+    public static Incident seenAlsoIn(CostAnomaly a, List<CostAnomaly> others) {
+        List<CostAnomaly> sorted = new ArrayList<>(others);
+        sorted.sort(Comparator.comparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder())));
+        return new Incident(a, List.copyOf(sorted));
     }
 }

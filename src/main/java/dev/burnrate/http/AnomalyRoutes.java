@@ -107,9 +107,8 @@ final class AnomalyRoutes {
     /** One anomaly as the list shows it, with the other scopes of its incident that the caller may see. */
     private Map<String, Object> one(Context ctx, CostAnomaly a) {
         String lead = a.leadsIncident() ? a.id() : a.incident();
-        List<CostAnomaly> others = store.incident(lead).stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id()))
-                .sorted(java.util.Comparator.comparing((CostAnomaly x) -> x.impact().abs()).reversed()).toList();
-        return rows(List.of(new Incident(a, others))).get(0);
+        List<CostAnomaly> others = store.incident(lead).stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id())).toList();
+        return rows(List.of(Incident.seenAlsoIn(a, others))).get(0);
     }
 
     /** The rows as JSON, with each one's course and account name looked up once for all of them. */
