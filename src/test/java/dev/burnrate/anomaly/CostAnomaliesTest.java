@@ -556,8 +556,7 @@ class CostAnomaliesTest {
     void verdictGivenWeeksLater_silencesTheScopeForSevenDaysFromTheVerdict() {
         try (TestLedger l = new TestLedger(dir)) {
             Run r = detect(l, true);
-            CostAnomaly team = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud"))
-                    .findFirst().orElseThrow();
+            CostAnomaly team = fraudOnRetrainDay(r);
             assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.EXPECTED, "planned", "ana")).isTrue();
             assertThat(r.store().find(team.id()).orElseThrow().silencedThrough()).isEqualTo(LocalDate.of(2026, 9, 14));
             LocalDate within = LocalDate.of(2026, 9, 14);
@@ -593,13 +592,18 @@ class CostAnomaliesTest {
         }
     }
 
+    /** The fraud team's anomaly of the runaway retrain, as stored. */
+    private static CostAnomaly fraudOnRetrainDay(Run r) {
+        return r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud"))
+                .findFirst().orElseThrow();
+    }
+
     /** A caller who may answer only for a team (a team's token) silences only that team's scopes of the incident. */
     @Test
     void feedbackOfATeam_reachesOnlyTheScopesItMayAnswerFor() {
         try (TestLedger l = new TestLedger(dir)) {
             Run r = detect(l, true);
-            CostAnomaly team = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(a -> a.dimension().equals("team") && a.value().equals("fraud"))
-                    .findFirst().orElseThrow();
+            CostAnomaly team = fraudOnRetrainDay(r);
             assertThat(r.detector().feedback(team.id(), CostAnomaly.Feedback.EXPECTED, "planned", "fraud-bot",
                     a -> a.dimension().equals("team") && a.value().equals("fraud"))).isTrue();
             List<CostAnomaly> scopes = r.store().incident(team.incident() == null ? team.id() : team.incident());

@@ -256,26 +256,31 @@ class SharedAlertOutboxTest {
         assertThat(received).hasSize(4).extracting(k -> k.split(" ")[1]).doesNotHaveDuplicates(); // new idempotency keys: receivers do not drop it
     }
 
+    /** A database as an older release left it: today's tables, taken back by {@code statements}; its JDBC URL. */
+    String olderDatabase(String... statements) throws Exception {
+        PgState.open(url).close();
+        String jdbc = "jdbc:" + url.replace("burnrate@", "");
+        try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement()) {
+            for (String q : statements) s.execute(q);
+        }
+        return jdbc;
+    }
+
     /**
      * A version 3 database kept anomalies' actual amount and impact in cents and no day of a verdict: at start its
      * anomaly table keeps its rows and takes the bill's exact amounts and the verdict's day from then on.
      */
     @Test
     void aVersionThreeDatabase_keepsItsAnomalies_andTakesExactAmountsAndTheVerdictsDay() throws Exception {
-        PgState.open(url).close();
-        String jdbc = "jdbc:" + url.replace("burnrate@", "");
-        try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE anomaly");
-            s.execute("""
-                    CREATE TABLE anomaly (
-                        id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
-                        actual NUMERIC(38,2), expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC(38,2),
-                        score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
-                        incident TEXT)""");
-            s.execute("INSERT INTO anomaly VALUES ('old', '2026-09-01', NULL, 'team', 'ml', 'USD', 900.20, 300, 250, 350, 600.20, 0.9, 'page', '[]', "
-                    + "NULL, NULL, false, NULL)");
-            s.execute("UPDATE burnrate_schema SET version = 3");
-        }
+        olderDatabase("DROP TABLE anomaly", """
+                CREATE TABLE anomaly (
+                    id TEXT PRIMARY KEY, day DATE NOT NULL, hour INT, dimension TEXT NOT NULL, value TEXT NOT NULL, currency TEXT NOT NULL,
+                    actual NUMERIC(38,2), expected NUMERIC(38,2), low NUMERIC(38,2), high NUMERIC(38,2), impact NUMERIC(38,2),
+                    score DOUBLE PRECISION, severity TEXT, root_cause TEXT, feedback TEXT, feedback_note TEXT, suppressed BOOLEAN,
+                    incident TEXT)""",
+                "INSERT INTO anomaly VALUES ('old', '2026-09-01', NULL, 'team', 'ml', 'USD', 900.20, 300, 250, 350, 600.20, 0.9, 'page', '[]', "
+                        + "NULL, NULL, false, NULL)",
+                "UPDATE burnrate_schema SET version = 3");
         Wiring w = replicas(1).get(0);
         assertThat(w.anomalies().find("old")).hasValueSatisfying(a -> assertThat(a.actual()).isEqualByComparingTo("900.20"));
         w.anomalies().save(new dev.burnrate.anomaly.CostAnomaly("new", java.time.LocalDate.parse("2026-09-02"), null, "team", "ml", "USD",
@@ -292,17 +297,9 @@ class SharedAlertOutboxTest {
     @Test
     void aVersionOneDatabase_gainsTheOutboxAndLaterTablesAtStart_andKeepsWhatItHeld() throws Exception {
         // a database as the first shared-state release left it: its tables and a token, no outbox, no version 3 tables, version 1
-        PgState.open(url).close();
-        String jdbc = "jdbc:" + url.replace("burnrate@", "");
-        try (Connection c = DriverManager.getConnection(jdbc, "burnrate", ""); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE alert_delivery");
-            s.execute("DROP TABLE alert");
-            s.execute("DROP TABLE recommendation_state");
-            s.execute("DROP TABLE anomaly");
-            s.execute("DROP TABLE service_event");
-            s.execute("UPDATE burnrate_schema SET version = 1");
-            s.execute("INSERT INTO api_token VALUES ('t1', 'ops', 'hash-1', 'admin', '', now(), NULL)");
-        }
+        String jdbc = olderDatabase("DROP TABLE alert_delivery", "DROP TABLE alert", "DROP TABLE recommendation_state", "DROP TABLE anomaly",
+                "DROP TABLE service_event", "UPDATE burnrate_schema SET version = 1",
+                "INSERT INTO api_token VALUES ('t1', 'ops', 'hash-1', 'admin', '', now(), NULL)");
         Wiring w = replicas(1).get(0);
 
         assertThat(raise(w, "after-upgrade")).isTrue();
