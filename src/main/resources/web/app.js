@@ -277,8 +277,7 @@ pages.overview = async () => {
     fill('t-anomalies', rest.anomalies, anomalies => {
       // ranked as the Anomalies page shows them: by what each has cost so far (a cluster left running for 9 days
       // outranks its first day's impact)
-      const toDate = r => Number((r.course || r).impact);
-      const top = [...(anomalies.anomalies || [])].sort((a, b) => toDate(b) - toDate(a)).slice(0, 5);
+      const top = [...(anomalies.anomalies || [])].sort((a, b) => costSoFar(b) - costSoFar(a)).slice(0, 5);
       document.getElementById('t-anomalies').innerHTML = table('Largest impact to date first', [
         { label: 'Day', value: r => r.day },
         { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}${r.scopeName ? ` (${esc(r.scopeName)})` : ''}</a>` },
@@ -344,6 +343,9 @@ function barChart(id, report, field) {
   }, `Effective cost by ${field}: ` + rows.slice().reverse().slice(0, 5).map(r => `${r[field]} ${money(r.cost, r.currency)}`).join(', '));
 }
 
+/** What an anomaly has cost so far, as a number to rank by: its impact to date, or its own day's where it has no course. */
+const costSoFar = r => Number((r.course || r).impact);
+
 /** An anomaly's impact to date: over the days its scope stayed outside the band, and whether it goes on. */
 const impactToDate = r => r.course
   ? `${money(r.course.impact, r.currency)} over ${r.course.days} day${r.course.days === 1 ? '' : 's'}${r.course.ongoing ? ', ongoing' : ''}`
@@ -356,7 +358,7 @@ const impactToDate = r => r.course
  */
 const openAnomalies = (rows, since) => rows
   .filter(a => (a.day >= since || (a.course && a.course.ongoing)) && !a.suppressed && (!a.feedback || a.feedback === 'true_positive'))
-  .sort((a, b) => Math.abs(Number((b.course || b).impact)) - Math.abs(Number((a.course || a).impact)));
+  .sort((a, b) => Math.abs(costSoFar(b)) - Math.abs(costSoFar(a)));
 
 pages.oncall = async () => {
   const render = async () => {
