@@ -529,20 +529,24 @@ public final class CostAnomalies {
                 a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident, a.feedbackNote(), a.feedbackOn());
     }
 
-    /** The hour broken down by the other dimensions against the same hour of the previous 7 days. */
+    /** The hour broken down by the other dimensions against the same hour of the previous 7 days; what ran in any hour of them. */
     private List<RootCause.Breakdown> breakdownHourly(Field dim, String value, String currency, LocalDateTime hour) {
         List<RootCause.Breakdown> all = new ArrayList<>();
         for (Field by : settings.explainBy()) {
             if (by.equals(dim)) continue;
             Map<String, BigDecimal> now = new TreeMap<>();
             Map<String, BigDecimal> before = new TreeMap<>();
+            java.util.Set<String> recent = new java.util.TreeSet<>();
             for (CostLedger.HourRow row : ledger.hourly(List.of(by), hour.minusDays(7), hour.plusHours(1), Map.of(dim, List.of(value)), CostBasis.EFFECTIVE)) {
                 if (!row.cost().currency().equals(currency)) continue;
                 String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
                 if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
-                else if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
+                else {
+                    if (row.cost().amount().signum() != 0) recent.add(k);
+                    if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
+                }
             }
-            all.add(new RootCause.Breakdown(by.name(), now, mean(before, 7)));
+            all.add(new RootCause.Breakdown(by.name(), now, mean(before, 7), recent));
         }
         return all;
     }
@@ -562,13 +566,13 @@ public final class CostAnomalies {
         if (expected.compareTo(usual.multiply(MAX_RESCALE)) > 0 || usual.compareTo(expected.multiply(MAX_RESCALE)) > 0) return b;
         Map<String, BigDecimal> scaled = new TreeMap<>();
         b.usual().forEach((k, v) -> scaled.put(k, v.multiply(expected).divide(usual, 6, RoundingMode.HALF_EVEN)));
-        return new RootCause.Breakdown(b.dimension(), b.now(), scaled);
+        return new RootCause.Breakdown(b.dimension(), b.now(), scaled, b.recent());
     }
 
     /** The most the usual mix is scaled, up or down, to the expected amount. */
     static final BigDecimal MAX_RESCALE = BigDecimal.valueOf(3);
 
-    /** The day broken down by the other dimensions against the same weekday of the last 4 weeks. */
+    /** The day broken down by the other dimensions against the same weekday of the last 4 weeks; what ran in the 7 days before it. */
     private List<RootCause.Breakdown> breakdown(Field dim, String value, String currency, LocalDate day) {
         List<RootCause.Breakdown> all = new ArrayList<>();
         for (Field by : settings.explainBy()) {
@@ -577,13 +581,16 @@ public final class CostAnomalies {
                     CostBasis.EFFECTIVE, Map.of(dim, List.of(value))));
             Map<String, BigDecimal> today = new TreeMap<>();
             Map<String, BigDecimal> before = new TreeMap<>();
+            java.util.Set<String> lastWeek = new java.util.TreeSet<>();
             for (CostReport.Row row : r.rows()) {
                 if (!row.cost().currency().equals(currency)) continue;
                 String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
-                if (row.period().equals(day)) today.merge(k, row.cost().amount(), BigDecimal::add);
-                else if (ChronoUnit.DAYS.between(row.period(), day) % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
+                long ago = ChronoUnit.DAYS.between(row.period(), day);
+                if (ago == 0) today.merge(k, row.cost().amount(), BigDecimal::add);
+                else if (ago % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
+                if (ago > 0 && ago <= 7 && row.cost().amount().signum() != 0) lastWeek.add(k);
             }
-            all.add(new RootCause.Breakdown(by.name(), today, mean(before, 4)));
+            all.add(new RootCause.Breakdown(by.name(), today, mean(before, 4), lastWeek));
         }
         return all;
     }

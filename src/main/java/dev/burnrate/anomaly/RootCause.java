@@ -36,8 +36,15 @@ final class RootCause {
     static final int SUCCINCT_VALUES = 3;
     static final int LIMIT = 6;
 
-    /** One dimension's spend by value: in the judged period, and the usual (the mean of the comparison periods). */
-    record Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual) {
+    /**
+     * One dimension's spend by value: in the judged period, and the usual (the mean of the comparison periods); and
+     * the values that had spend in the days right before the judged period ({@code recent}: an instance that has run
+     * since last week is not new today, though it never ran on this weekday before).
+     */
+    record Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual, java.util.Set<String> recent) {
+        Breakdown(String dimension, Map<String, BigDecimal> now, Map<String, BigDecimal> usual) {
+            this(dimension, now, usual, java.util.Set.of());
+        }
     }
 
     private record Ranked(List<CostAnomaly.Contributor> values, boolean succinct, boolean named, boolean fresh, double surprise, BigDecimal explained, int order) {
@@ -119,13 +126,14 @@ final class RootCause {
             explained = explained.add(c.share());
         }
         boolean succinct = explained.compareTo(SUCCINCT_SHARE) >= 0;
-        if (!succinct) {
-            // many values each carrying a little: the new ones of a size with the largest new one (eight instances
-            // nobody had before), taken together, may be the answer
-            BigDecimal largest = moving.stream().filter(c -> c.baseline().signum() == 0).map(c -> c.delta().abs()).max(BigDecimal::compareTo)
-                    .orElse(BigDecimal.ZERO);
-            List<CostAnomaly.Contributor> fresh = moving.stream()
-                    .filter(c -> c.baseline().signum() == 0 && c.delta().abs().multiply(BigDecimal.TEN).compareTo(largest) >= 0).toList();
+        // many values each carrying a little: the new ones of a size with the largest new one (eight instances nobody
+        // had before), taken together, may be the answer. New first as nothing in the days before had them: on the
+        // runaway's day the untagged cluster, five days old but never run on that weekday, led "97 new" over the
+        // eighty-nine training instances that were the day's change. Where those alone do not carry it (the cluster's
+        // own second day), the values the usual weekdays lack
+        for (java.util.Set<String> before : List.of(b.recent(), java.util.Set.<String>of())) {
+            if (succinct) break;
+            List<CostAnomaly.Contributor> fresh = newValues(moving, before);
             BigDecimal freshShare = share(fresh.stream().map(CostAnomaly.Contributor::delta).reduce(BigDecimal.ZERO, BigDecimal::add), total);
             if (fresh.size() > 1 && freshShare.compareTo(SUCCINCT_SHARE) >= 0) {
                 chosen = fresh;
@@ -139,6 +147,13 @@ final class RootCause {
         boolean named = chosen.stream().anyMatch(c -> !c.value().equals(NONE));
         boolean fresh = chosen.stream().allMatch(c -> c.baseline().signum() == 0);
         return new Ranked(List.copyOf(chosen), succinct, named, fresh, surprise, explained, order);
+    }
+
+    /** The values without usual spend and not in {@code before}, of a size with the largest of them (a tenth of it or more). */
+    private static List<CostAnomaly.Contributor> newValues(List<CostAnomaly.Contributor> moving, java.util.Set<String> before) {
+        List<CostAnomaly.Contributor> fresh = moving.stream().filter(c -> c.baseline().signum() == 0 && !before.contains(c.value())).toList();
+        BigDecimal largest = fresh.stream().map(c -> c.delta().abs()).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        return fresh.stream().filter(c -> c.delta().abs().multiply(BigDecimal.TEN).compareTo(largest) >= 0).toList();
     }
 
     /** Several new values as one contributor: "8 new: a, b, c, …" (the largest first) with their summed dollars. */

@@ -173,4 +173,29 @@ class RootCauseTest {
         assertThat(RootCause.sameCause(new CostAnomaly.Contributor("ResourceId", "i-0untagged0", null, null, null, null), cause.get(0), moving)).isFalse();
         assertThat(RootCause.sameCause(new CostAnomaly.Contributor("job", "8 new: a, b, c, …", null, null, null, null), cause.get(0), moving)).isFalse();
     }
+
+    @Test
+    void onAnotherIncidentsDay_aClusterThatRanAllLastWeekIsNotAmongTheNewValues_butOnItsOwnSecondDayItStillIs() {
+        // the runaway's Tuesday on EC2: eighty-nine new training instances at 360 carry the day; the untagged cluster's
+        // eight instances at 1,100 have run since last Wednesday, never on a Tuesday before
+        Map<String, BigDecimal> now = m("old", 1000);
+        java.util.Set<String> lastWeek = new java.util.TreeSet<>(List.of("old"));
+        for (int i = 0; i < 8; i++) {
+            now.put("i-0untagged" + i, new BigDecimal("1100"));
+            lastWeek.add("i-0untagged" + i);
+        }
+        for (int i = 10; i < 99; i++) now.put("i-" + i + "-training", new BigDecimal("360"));
+        List<CostAnomaly.Contributor> cause = RootCause.rank(List.of(new RootCause.Breakdown("ResourceId", now, m("old", 1000), lastWeek)), 1);
+        assertThat(cause.get(0).value()).isEqualTo("89 new: i-10-training, i-11-training, i-12-training, …");
+        assertThat(cause.get(0).delta()).isEqualByComparingTo("32040");
+        // the cluster's second day: nothing but its own instances is new, and they ran the day before: they are still
+        // what the weekdays lack, and the same cause as the day before
+        Map<String, BigDecimal> second = m("old", 1000);
+        for (int i = 0; i < 8; i++) second.put("i-0untagged" + i, new BigDecimal("1100"));
+        List<RootCause.Breakdown> day2 = List.of(new RootCause.Breakdown("ResourceId", second, m("old", 1000), lastWeek));
+        List<CostAnomaly.Contributor> cause2 = RootCause.rank(day2, 1);
+        assertThat(cause2.get(0).value()).isEqualTo("8 new: i-0untagged0, i-0untagged1, i-0untagged2, …");
+        CostAnomaly.Contributor firstDay = new CostAnomaly.Contributor("ResourceId", "8 new: i-0untagged3, i-0untagged7, i-0untagged5, …", null, null, null, null);
+        assertThat(RootCause.sameCause(firstDay, cause2.get(0), RootCause.all(day2, 1))).isTrue();
+    }
 }
