@@ -193,7 +193,9 @@ final class RootCause {
         keys.addAll(b.usual().keySet());
         List<CostAnomaly.Contributor> out = new ArrayList<>();
         for (String k : keys) {
-            BigDecimal act = b.now().getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
+            // the value's spend is the ledger's, exact (the eight cluster instances' 9,043.6224 summed from cents read
+            // 9,043.64); its usual spend is an estimate (a mean, taken at the expected amount), in cents as that is
+            BigDecimal act = b.now().getOrDefault(k, BigDecimal.ZERO);
             BigDecimal base = b.usual().getOrDefault(k, BigDecimal.ZERO).setScale(2, RoundingMode.HALF_EVEN);
             BigDecimal d = act.subtract(base);
             out.add(new CostAnomaly.Contributor(b.dimension(), k, act, base, d, share(d, total)));

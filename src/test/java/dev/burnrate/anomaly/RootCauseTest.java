@@ -198,4 +198,21 @@ class RootCauseTest {
         CostAnomaly.Contributor firstDay = new CostAnomaly.Contributor("ResourceId", "8 new: i-0untagged3, i-0untagged7, i-0untagged5, …", null, null, null, null);
         assertThat(RootCause.sameCause(firstDay, cause2.get(0), RootCause.all(day2, 1))).isTrue();
     }
+
+    @Test
+    void aValuesSpend_isTheLedgersExactAmount_andNewValuesTogetherAddUpExactly_whileTheUsualIsInCents() {
+        // two cluster instances whose day cost fractions of a cent: together 2,261.0156, not the sum of their cents
+        List<RootCause.Breakdown> b = List.of(new RootCause.Breakdown("ResourceId",
+                m("old", "1000", "i-0untagged0", "1130.5078", "i-0untagged1", "1130.5078"), m("old", "1000.004")));
+        List<CostAnomaly.Contributor> cause = RootCause.all(b, 1);
+        assertThat(cause).extracting(c -> c.value() + " " + c.actual().toPlainString() + " " + c.baseline().toPlainString())
+                .containsExactly("i-0untagged0 1130.5078 0.00", "i-0untagged1 1130.5078 0.00");
+        Map<String, BigDecimal> many = m("old", "1000");
+        for (int i = 0; i < 5; i++) many.put("i-0untagged" + i, new BigDecimal("1130.5078"));
+        CostAnomaly.Contributor together = RootCause.rank(List.of(new RootCause.Breakdown("ResourceId", many, m("old", "1000"))), 1).get(0);
+        assertThat(together.value()).startsWith("5 new:");
+        assertThat(together.actual()).isEqualByComparingTo("5652.5390");
+        assertThat(RootCause.all(List.of(new RootCause.Breakdown("ResourceId", m("old", "1200.25"), m("old", "1000.004"))), 1).get(0).baseline())
+                .isEqualByComparingTo("1000.00");
+    }
 }

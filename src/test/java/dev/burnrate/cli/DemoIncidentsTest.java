@@ -84,10 +84,10 @@ class DemoIncidentsTest {
         assertThat(seenIn(runaway, "model", "fraud-detector")).isTrue();
         CostAnomaly.Contributor first = runaway.lead().rootCause().get(0);
         assertThat(first.dimension() + "=" + first.value()).isEqualTo("job=fraud-detector-retrain-loop-1");
-        // the job's bill that day, grouped by job as any user can (`burnrate costs --by job`), is what the cause names
+        // the job's bill that day, grouped by job as any user can (`burnrate costs --by job`), is what the cause names,
         BigDecimal billed = s.costs().costs(new CostQuery(List.of(Field.JOB), RUNAWAY, RUNAWAY.plusDays(1), Granularity.NONE, CostBasis.EFFECTIVE,
                 Map.of(Field.JOB, List.of("fraud-detector-retrain-loop-1")))).rows().get(0).cost().amount();
-        assertThat(first.actual()).isEqualByComparingTo(billed.setScale(2, java.math.RoundingMode.HALF_EVEN));
+        assertThat(first.actual()).isEqualByComparingTo(billed); // exactly, not in cents
         assertThat(runaway.lead().impact()).isGreaterThan(billed.multiply(new BigDecimal("0.8")));
         // the headline is the runaway's day, not a broad scope's that also carries the untagged cluster, nor the whole
         // day of a scope whose usual spend was taken for 0: its impact is the job's bill give or take 5%
