@@ -317,7 +317,11 @@ public final class SeriesDetector {
                     int j = phase[i];
                     if (!Double.isNaN(clean[j]) && !Double.isNaN(levels[j]) && !bridgedAt[j]) buf[m++] = clean[j] - levels[j];
                 }
-                if (m >= 2) seasonal = level + medianOf(buf, m);
+                // two seasons' offsets at least; but where the season is in use and a missing point leaves one, that
+                // one: without it the point fell back to the plain level (a Sunday expected at the weekday level, the
+                // second Sunday of a three-week file missing) and the season had to win its place again, which an
+                // ordinary Tuesday nine days after the gap alarmed for
+                if (m >= 2 || m == 1 && phases > 1 && usedSeasonal) seasonal = level + medianOf(buf, m);
                 if (mayHaveGaps) {
                     m = 0;
                     for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
