@@ -32,6 +32,12 @@ public interface AlertStore {
     boolean resolve(String dedupKey, Instant at, String by);
 
     /**
+     * Opens again the resolved alert with this dedup key (a verdict that resolved it was taken back: the incident is
+     * real after all); returns false when there is none. Nothing is delivered again: it was, when it was raised.
+     */
+    boolean reopen(String dedupKey, Instant at, String by);
+
+    /**
      * Its subject is gone (an anomaly a rescan no longer finds): resolves the alert with this dedup key, if it is not
      * resolved yet, and frees the key, which the alert keeps as {@code <key>#<id>}. A later raise with the key is a new
      * alert, delivered again: the subject came back, as a resolved incident that fires again is a new page. Returns

@@ -819,7 +819,17 @@ public final class CostAnomalies {
      * False when there is no such anomaly.
      */
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor) {
-        return feedback(id, verdict, note, actor, a -> true);
+        return judge(id, verdict, note, actor, a -> true).isPresent();
+    }
+
+    /** What a verdict did to its incident's alert. */
+    public enum AlertChange {
+        /** nothing: no alert (one found while silenced, or older than alerts go), or one already in the state asked */
+        NONE,
+        /** false_positive or expected resolved the open alert */
+        RESOLVED,
+        /** true_positive took back a verdict that had resolved it: the incident is real, its alert open again */
+        REOPENED
     }
 
     /**
@@ -828,20 +838,31 @@ public final class CostAnomalies {
      * account, a service or another team).
      */
     public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor, java.util.function.Predicate<CostAnomaly> mayAnswer) {
+        return judge(id, verdict, note, actor, mayAnswer).isPresent();
+    }
+
+    /** {@link #feedback}, saying what the verdict did to the incident's alert; empty when there is no such anomaly. */
+    public java.util.Optional<AlertChange> judge(String id, CostAnomaly.Feedback verdict, String note, String actor,
+                                                 java.util.function.Predicate<CostAnomaly> mayAnswer) {
         java.util.Optional<CostAnomaly> a = store.find(id);
         LocalDate on = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        if (a.isEmpty() || !store.feedback(id, verdict, note, on)) return false;
+        if (a.isEmpty() || !store.feedback(id, verdict, note, on)) return java.util.Optional.empty();
         String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
         // the verdict is on the incident: its other scopes (the same day's, and later days' that continued it) get it
         // too, so each is silenced for 7 days, and a list of every scope shows it on all of them
         for (CostAnomaly m : store.incident(lead)) {
             if (!m.id().equals(id) && mayAnswer.test(m)) store.feedback(m.id(), verdict, note, on);
         }
-        if (verdict != CostAnomaly.Feedback.TRUE_POSITIVE && alerts != null) {
-            alerts.store().resolve("anomaly:" + lead, clock.instant(), actor);
+        AlertChange change = AlertChange.NONE;
+        if (alerts != null && verdict != CostAnomaly.Feedback.TRUE_POSITIVE) {
+            if (alerts.store().resolve("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.RESOLVED;
+        } else if (alerts != null && a.get().silencedThrough() != null) {
+            // the verdict before this one resolved the alert; taking it back opens it again (an alert resolved by
+            // hand, with no verdict that silenced, stays as it was left)
+            if (alerts.store().reopen("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.REOPENED;
         }
         if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note);
-        return true;
+        return java.util.Optional.of(change);
     }
 
     /** Where people's verdicts on anomalies are recorded: who gave which, on what, with their note (the audit log). */

@@ -104,10 +104,16 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
             try (Services s = parent.root.open()) {
-                if (!s.costAnomalies().feedback(id, v, note, "cli")) throw new IllegalArgumentException("no anomaly '" + id + "'");
+                var change = s.costAnomalies().judge(id, v, note, "cli", a -> true)
+                        .orElseThrow(() -> new IllegalArgumentException("no anomaly '" + id + "'"));
                 java.time.LocalDate through = s.anomalies().find(id).map(dev.burnrate.anomaly.CostAnomaly::silencedThrough).orElse(null);
                 parent.root.out.println("anomaly " + id + ": " + v.name().toLowerCase(java.util.Locale.ROOT)
-                        + (through == null ? "" : "; its incident's scopes are silenced through " + through + " and its alert is resolved"));
+                        + (through == null ? "" : "; its incident's scopes are silenced through " + through)
+                        + switch (change) {
+                            case RESOLVED -> (through == null ? "; " : " and ") + "its alert is resolved";
+                            case REOPENED -> "; its alert is open again";
+                            case NONE -> "";
+                        });
                 parent.root.out.flush();
             }
             return 0;

@@ -86,13 +86,18 @@ final class AnomalyRoutes {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
         }
-        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
-                || !detector.feedback(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name(), a -> visible(ctx, a))) {
+        Optional<dev.burnrate.anomaly.CostAnomalies.AlertChange> change = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
+                ? Optional.empty()
+                : detector.judge(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name(), a -> visible(ctx, a));
+        if (change.isEmpty()) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;
         }
-        // the anomaly with the other scopes of its incident, as the list shows them (the reply said none)
-        ctx.json(one(ctx, store.find(ctx.pathParam("id")).orElseThrow()));
+        // the anomaly with the other scopes of its incident, as the list shows them (the reply said none), and what
+        // the verdict did to the incident's alert
+        Map<String, Object> reply = one(ctx, store.find(ctx.pathParam("id")).orElseThrow());
+        reply.put("alert", change.get() == dev.burnrate.anomaly.CostAnomalies.AlertChange.NONE ? null : change.get().name().toLowerCase(Locale.ROOT));
+        ctx.json(reply);
     }
 
     private void get(Context ctx) {

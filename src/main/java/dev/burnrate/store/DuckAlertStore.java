@@ -137,6 +137,9 @@ public final class DuckAlertStore implements AlertStore {
     /** Resolves the alert with the key unless it is resolved; parameters: when, by whom, the key. Shared with PostgreSQL. */
     static final String RESOLVE = "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'";
 
+    /** Opens the resolved alert with the key (not one released: its key has moved); as {@link #RESOLVE}. Shared with PostgreSQL. */
+    static final String REOPEN = "UPDATE alert SET state = 'OPEN', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state = 'RESOLVED'";
+
     /**
      * Resolves the alert with the key (keeping when and by whom if it already was) and frees the key; parameters as
      * {@link #RESOLVE}. Shared with PostgreSQL.
@@ -150,6 +153,11 @@ public final class DuckAlertStore implements AlertStore {
     @Override
     public boolean resolve(String dedupKey, Instant at, String by) {
         return byKey("resolve", RESOLVE, dedupKey, at, by);
+    }
+
+    @Override
+    public boolean reopen(String dedupKey, Instant at, String by) {
+        return byKey("reopen", REOPEN, dedupKey, at, by);
     }
 
     @Override

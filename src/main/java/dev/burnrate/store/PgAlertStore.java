@@ -164,6 +164,11 @@ public final class PgAlertStore implements AlertStore {
     }
 
     @Override
+    public boolean reopen(String dedupKey, Instant at, String by) {
+        return update("cannot reopen alert " + dedupKey, DuckAlertStore.REOPEN, utc(at), by, dedupKey) > 0;
+    }
+
+    @Override
     public boolean release(String dedupKey, Instant at, String by) {
         return update("cannot release alert " + dedupKey, DuckAlertStore.RELEASE, utc(at), by, dedupKey) > 0;
     }

@@ -313,6 +313,16 @@ class CliTest {
         assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "expected"},
                 new PrintWriter(said, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
         assertThat(said.toString()).contains(id + ": expected; its incident's scopes are silenced through "
-                + java.time.LocalDate.parse(rows.get(0).get("when").asText().substring(0, 10)).plusDays(7));
+                + java.time.LocalDate.parse(rows.get(0).get("when").asText().substring(0, 10)).plusDays(7) + " and its alert is resolved");
+        // taken back, the alert opens again; a verdict that changes no alert says nothing of one (a trial's verdict on
+        // an anomaly that never had an alert said "its alert is resolved")
+        StringWriter back = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "true_positive"},
+                new PrintWriter(back, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        assertThat(back.toString().trim()).isEqualTo("anomaly " + id + ": true_positive; its alert is open again");
+        StringWriter again = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "true_positive"},
+                new PrintWriter(again, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        assertThat(again.toString().trim()).isEqualTo("anomaly " + id + ": true_positive");
     }
 }

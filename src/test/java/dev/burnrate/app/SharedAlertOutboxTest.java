@@ -231,6 +231,11 @@ class SharedAlertOutboxTest {
         assertThat(rs.get(2).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isTrue();
         assertThat(rs.get(0).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isFalse();
         assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+        // a verdict taken back opens it again, once, whichever replica asks; an open one is not "reopened"
+        assertThat(rs.get(0).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isTrue();
+        assertThat(rs.get(2).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isFalse();
+        assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.OPEN);
+        assertThat(rs.get(2).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isTrue();
         // a resolved alert's deliveries are closed without a POST
         assertThat(rs.get(1).dispatcher().runOnce()).isZero();
         assertThat(received).isEmpty();

@@ -191,5 +191,15 @@ class GovernanceApiTest {
         assertThat(events.get(0).get("action").asText()).isEqualTo("anomaly.feedback");
         assertThat(events.get(0).get("actor").asText()).isNotBlank();
         assertThat(events.get(0).get("detail").asText()).contains("\"verdict\":\"expected\"", "\"note\":\"planned backfill\"", team.get("id").asText());
+        // the reply says what the verdict did to the alert: it resolved it
+        assertThat(fb.get("alert").asText()).isEqualTo("resolved");
+        // taken back: the incident is real after all, and its alert is open again (it stayed resolved: an ongoing
+        // incident with no open alert); once more changes nothing, and says so
+        JsonNode back = json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body());
+        assertThat(back.get("alert").asText()).isEqualTo("reopened");
+        assertThat(back.get("silencedThrough").isNull()).isTrue();
+        assertThat(open.get()).contains(key);
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        assertThat(open.get()).contains(key);
     }
 }
