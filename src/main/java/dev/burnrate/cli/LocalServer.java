@@ -64,11 +64,11 @@ public final class LocalServer implements AutoCloseable {
      * Starts serving {@code s} on {@code bind:port} with the CLI route open to a fresh local credential, and advertises
      * it beside the database. Close the result when the server stops.
      */
-    public static LocalServer serve(Services s, Services.Factory factory, java.time.Clock clock, String bind, int port) {
+    public static LocalServer serve(Services s, Services.Factory factory, java.time.Clock clock, String bind, int port, Path config) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String credential = "brl_" + HexFormat.of().formatHex(secret);
-        s.api().withLocalCommands(credential, (args, cwd, local) -> execute(s, factory, clock, args, cwd, local));
+        s.api().withLocalCommands(credential, (args, cwd, local) -> execute(s, factory, clock, args, cwd, local, config));
         int actual = s.serve(bind, port);
         String host = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
         Path file = advertFile(s.databasePath());
@@ -98,6 +98,19 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Whether two configuration paths (null: none) name the same file. */
+    static boolean sameFile(Path a, Path b) {
+        if (a == null || b == null) return a == b;
+        Path x = a.toAbsolutePath().normalize();
+        Path y = b.toAbsolutePath().normalize();
+        if (x.equals(y)) return true;
+        try {
+            return Files.exists(x) && Files.exists(y) && Files.isSameFile(x, y);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The server advertised beside this database, if any. */
     static Optional<Advert> advertised(Path db) {
         Path f = advertFile(db);
@@ -111,7 +124,8 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Runs a command line inside this server, against its ledger: the same command code as a local run. */
-    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd, boolean local) {
+    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd, boolean local,
+                                        Path serverConfig) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // the server's own ledger for every command; closing it is the server's business
@@ -126,6 +140,13 @@ public final class LocalServer implements AutoCloseable {
         Services.Factory here = new Services.Factory() {
             @Override
             public Services open(Path database, Path config) {
+                // the server's ledger runs with the settings it started with: another burnrate.yaml named here (its
+                // anomaly thresholds, say) would be read by nothing, and the command would answer as if it had been
+                if (config != null && !sameFile(config, serverConfig)) {
+                    throw new IllegalArgumentException("--config " + config + ": this ledger is served by a running server"
+                            + " that runs every command with the settings it started with ("
+                            + (serverConfig == null ? "no burnrate.yaml" : serverConfig.toAbsolutePath().normalize()) + "); stop the server to use another, or leave --config out");
+                }
                 return shared;
             }
 

@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     static void serve(BurnrateCommand root, Services s, String bind, int port) throws InterruptedException {
         s.gate().requireTrusted(); // never serve a book rebuilt from an audit chain that does not verify
         // other burnrate commands on this ledger run in here while it serves (the advertisement beside the database)
-        LocalServer advertised = LocalServer.serve(s, root.factory, root.clock, bind, port);
+        LocalServer advertised = LocalServer.serve(s, root.factory, root.clock, bind, port, root.configPath());
         int actual = advertised.port();
         CountDownLatch stopped = new CountDownLatch(1);
         // the outbox, the billing sources, budgets and anomaly scans run on their own (a feature: app/ServerLoop)

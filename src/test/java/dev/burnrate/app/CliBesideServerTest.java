@@ -51,7 +51,7 @@ class CliBesideServerTest {
         Result[] alone = new Result[commands.length];
         for (int i = 0; i < commands.length; i++) alone[i] = run(commands[i]);
 
-        try (Wiring w = Wiring.open(Path.of(db), null, CLOCK); LocalServer served = LocalServer.serve(w, Main.factory(CLOCK), CLOCK, "127.0.0.1", 0)) {
+        try (Wiring w = Wiring.open(Path.of(db), null, CLOCK); LocalServer served = LocalServer.serve(w, Main.factory(CLOCK), CLOCK, "127.0.0.1", 0, null)) {
             Path advert = Path.of(db + ".server");
             assertThat(advert).exists();
             assertThat(Files.getPosixFilePermissions(advert)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
@@ -69,6 +69,17 @@ class CliBesideServerTest {
                 assertThat(imported.code()).as(imported.err()).isZero();
                 assertThat(imported.out()).contains("imported");
                 assertThat(w.focusLedger().imports(10)).hasSize(2);
+                // another burnrate.yaml would be read by nothing (the server runs with the settings it started with):
+                // a trial's --config with other anomaly thresholds, even a missing file, answered with the server's
+                Path other = Files.writeString(dir.resolve("other.yaml"), "anomalies:\n  minImpact: 100\n");
+                for (String[] withOther : new String[][]{{"--db", db, "--config", other.toString(), "anomalies"},
+                        {"--db", db, "anomalies", "--config", dir.resolve("missing.yaml").toString()}}) {
+                    Result refused = run(withOther);
+                    assertThat(refused.code()).as(refused.out()).isEqualTo(1);
+                    assertThat(refused.err()).contains("--config " + withOther[withOther[2].equals("--config") ? 3 : 4],
+                            "served by a running server", "no burnrate.yaml", "leave --config out");
+                    assertThat(refused.out()).isEmpty();
+                }
                 // commands that must run on this machine say so instead of fighting over the ledger
                 assertThat(run("--db", db, "demo", "--no-serve").err()).doesNotContain("in use by another");
             } finally {

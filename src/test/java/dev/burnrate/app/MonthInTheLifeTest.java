@@ -215,7 +215,7 @@ class MonthInTheLifeTest {
         Map<String, BigDecimal> october = deliver(OCT, NOV);
 
         try (Wiring w = Wiring.open(Path.of(db), dir.resolve("burnrate.yaml"), clock);
-             LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0);
+             LocalServer served = LocalServer.serve(w, Main.factory(clock), clock, "127.0.0.1", 0, null);
              Wiring second = Wiring.open(dir.resolve("replica-b.duckdb"), dir.resolve("burnrate-b.yaml"), clock)) {
             serverWiring = w;
             secondWiring = second;

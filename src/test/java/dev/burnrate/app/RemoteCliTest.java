@@ -47,7 +47,7 @@ class RemoteCliTest {
         assertThat(alone.code()).isZero();
         String elsewhere = dir.resolve("laptop.duckdb").toString(); // the client's own default ledger is not the server's
 
-        try (Wiring w = Wiring.open(Path.of(db), null, CLOCK); LocalServer served = LocalServer.serve(w, Main.factory(CLOCK), CLOCK, "127.0.0.1", 0)) {
+        try (Wiring w = Wiring.open(Path.of(db), null, CLOCK); LocalServer served = LocalServer.serve(w, Main.factory(CLOCK), CLOCK, "127.0.0.1", 0, null)) {
             String admin = w.tokens().create("ops", Role.ADMIN, Set.of()).secret();
             String fraudAdmin = w.tokens().create("fraud-lead", Role.ADMIN, Set.of("fraud")).secret();
             String url = "http://127.0.0.1:" + served.port();
