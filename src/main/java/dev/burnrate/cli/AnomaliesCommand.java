@@ -55,7 +55,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             for (dev.burnrate.anomaly.Incident i : incidents) {
                 dev.burnrate.anomaly.CostAnomaly a = i.lead();
                 // exact in CSV / JSON, with the share as a fraction of the impact, as the API gives it
-                String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + c.delta().toPlainString()
+                String cause = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.plain(c.delta())
                                 + (c.share() == null ? "" : " (share " + c.share().toPlainString() + ")"))
                         .collect(java.util.stream.Collectors.joining("; "));
                 String causeShown = a.rootCause().stream().limit(3).map(c -> c.dimension() + "=" + c.value() + " " + dev.burnrate.ledger.Money.display(c.delta(), a.currency())

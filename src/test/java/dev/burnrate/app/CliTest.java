@@ -292,7 +292,8 @@ class CliTest {
         JsonNode rows = new ObjectMapper().readTree(out.toString());
         assertThat(rows).as(out.toString()).anySatisfy(r -> {
             assertThat(r.get("when").asText()).isEqualTo("2026-09-15 14:00");
-            assertThat(r.get("root_cause").asText()).contains("i-runaway").containsPattern("\\(share -?\\d+\\.\\d{2}\\)"); // exact, with its share as the API gives it
+            assertThat(r.get("root_cause").asText()).contains("i-runaway").containsPattern("\\(share -?\\d+\\.\\d{2}\\)")
+                    .doesNotContainPattern("\\.\\d*0 \\(share"); // exact (no trailing zeros of the ledger's scale), with its share as the API gives it
         });
 
         // a verdict with a note: the list shows the note, the audit log who gave it (a trial found the note shown nowhere)
