@@ -161,7 +161,7 @@ final class AnomalyRoutes {
             x.put("ongoing", c.ongoing());
             return x;
         }).orElse(null));
-        m.put("incident", a.incident());
+        m.put("incident", a.incident() == null ? a.id() : a.incident()); // an anomaly alone is its own incident (a trial read null as "no incident")
         m.put("changesBefore", detector.changesBefore(a).stream().map(e -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("kind", e.kind().label());
