@@ -104,6 +104,8 @@ public final class GenericSeries {
             int ti = -1;
             int vi = -1;
             int width = -1;
+            String valueAt = null;
+            String timeAt = null;
             for (CsvRecord rec : r) {
                 if (ti < 0) {
                     // a byte-order mark (a spreadsheet's UTF-8 export) is not part of the first column's name
@@ -116,6 +118,9 @@ public final class GenericSeries {
                     if (ti < 0) throw new IllegalArgumentException(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h);
                     if (vi < 0) throw new IllegalArgumentException(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h);
                     width = h.size();
+                    // where a row's value or time is wrong: line, column (counted from 1) and the column's name
+                    valueAt = ":" + (vi + 1) + ": " + rec.getField(vi).replace("\uFEFF", "").strip();
+                    timeAt = ":" + (ti + 1) + ": " + rec.getField(ti).replace("\uFEFF", "").strip();
                     continue;
                 }
                 long line = rec.getStartingLineNumber();
@@ -125,21 +130,21 @@ public final class GenericSeries {
                 String v = rec.getField(vi).strip();
                 TimeKind k = TimeKind.of(t);
                 if (kind == null) kind = k;
-                else if (k != kind) throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is " + k.description
+                else if (k != kind) throw new IllegalArgumentException(file + ":" + line + timeAt + " '" + t + "' is " + k.description
                         + ", the rows before it " + kind.description);
                 long at = kind.seconds(file, line, t);
                 if (!epochs.isEmpty() && at < epochs.get(epochs.size() - 1)) throw new IllegalArgumentException(file + ":" + line
-                        + ": timestamp '" + t + "' is before the row above it ('" + ts.get(ts.size() - 1) + "'): the series must be in time order");
+                        + timeAt + " '" + t + "' is before the row above it ('" + ts.get(ts.size() - 1) + "'): the series must be in time order");
                 epochs.add(at);
                 ts.add(t);
                 double value;
                 try {
                     value = v.isEmpty() || v.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a number"
+                    throw new IllegalArgumentException(file + ":" + line + valueAt + " '" + v + "' is not a number"
                             + (v.contains("\n") ? " (it runs over several lines: is a quote left open?)" : ""));
                 }
-                if (Double.isInfinite(value)) throw new IllegalArgumentException(file + ":" + line + ": value '" + v + "' is not a finite number");
+                if (Double.isInfinite(value)) throw new IllegalArgumentException(file + ":" + line + valueAt + " '" + v + "' is not a finite number");
                 vs.add(value);
             }
         } catch (java.nio.file.NoSuchFileException e) {

@@ -424,10 +424,14 @@ class SeriesDetectorTest {
         assertThatThrownBy(() -> GenericSeries.read(gz, null, null)).hasMessage("cannot read " + gz + ": it is gzip-compressed (gunzip it first), not a CSV file");
         Path infinite = dir.resolve("inf.csv");
         java.nio.file.Files.writeString(infinite, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 02:00:00,1e999\n");
-        assertThatThrownBy(() -> GenericSeries.read(infinite, null, null)).hasMessage(infinite + ":3: value '1e999' is not a finite number");
+        // file, line, column (its place and name), value and reason (a trial's error named no column)
+        assertThatThrownBy(() -> GenericSeries.read(infinite, null, null)).hasMessage(infinite + ":3:2: value '1e999' is not a finite number");
+        Path named = dir.resolve("named.csv");
+        java.nio.file.Files.writeString(named, "host,TimeStamp,Value\na,2024-05-01 01:00:00,1\na,2024-05-01 02:00:00,12x4.5\n");
+        assertThatThrownBy(() -> GenericSeries.read(named, "timestamp", "value")).hasMessage(named + ":3:3: Value '12x4.5' is not a number");
         Path quote = dir.resolve("quote.csv");
         java.nio.file.Files.writeString(quote, "timestamp,value\n2024-05-01 01:00:00,\"1\n2024-05-01 02:00:00,2\n");
-        assertThatThrownBy(() -> GenericSeries.read(quote, null, null)).hasMessageContaining("quote.csv:2: value").hasMessageEndingWith("(it runs over several lines: is a quote left open?)");
+        assertThatThrownBy(() -> GenericSeries.read(quote, null, null)).hasMessageContaining("quote.csv:2:2: value").hasMessageEndingWith("(it runs over several lines: is a quote left open?)");
     }
 
     @Test
@@ -442,7 +446,7 @@ class SeriesDetectorTest {
     void read_rowsOutOfOrderOfAnotherWidthOrNone_areRefusedNamingFileAndLine(@TempDir Path dir) throws Exception {
         Path back = dir.resolve("back.csv");
         java.nio.file.Files.writeString(back, "timestamp,value\n2024-05-01 02:00:00,1\n2024-05-01 01:00:00,2\n");
-        assertThatThrownBy(() -> GenericSeries.read(back, null, null)).hasMessageContaining("back.csv:3")
+        assertThatThrownBy(() -> GenericSeries.read(back, null, null)).hasMessageContaining("back.csv:3:1: timestamp")
                 .hasMessageContaining("'2024-05-01 01:00:00' is before the row above it ('2024-05-01 02:00:00')");
         Path same = dir.resolve("same.csv"); // repeated times are kept: real telemetry has them
         java.nio.file.Files.writeString(same, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 01:00:00,2\n2024-05-01 02:00:00,2\n");
