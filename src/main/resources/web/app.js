@@ -279,8 +279,8 @@ pages.overview = async () => {
       // outranks its first day's impact)
       const top = [...(anomalies.anomalies || [])].sort((a, b) => costSoFar(b) - costSoFar(a)).slice(0, 5);
       document.getElementById('t-anomalies').innerHTML = table('Largest impact to date first', [
-        { label: 'Day', value: r => r.day },
-        { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}${r.scopeName ? ` (${esc(r.scopeName)})` : ''}</a>` },
+        { label: 'Day', value: whenOf },
+        { label: 'Scope', html: anomalyLink },
         { label: 'Impact to date', num: true, value: r => impactToDate(r) },
         { label: 'Severity', html: r => severityBadge(r.severity) },
       ], top, { empty: 'No anomalies in the last 30 days.' });
@@ -345,6 +345,12 @@ function barChart(id, report, field) {
 
 /** What an anomaly has cost so far, as a number to rank by: its impact to date, or its own day's where it has no course. */
 const costSoFar = r => Number((r.course || r).impact);
+/** An anomaly's scope as every page names it: dimension=value, with an account's name. */
+const scopeOf = r => `${r.dimension}=${r.value}` + (r.scopeName ? ` (${r.scopeName})` : '');
+/** The same, linked to the anomaly on the Anomalies page. */
+const anomalyLink = r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(scopeOf(r))}</a>`;
+/** An anomaly's day, and its hour where it is one (01:00, as the CLI and the alerts write it). */
+const whenOf = r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + String(r.hour).padStart(2, '0') + ':00' : '');
 
 /** An anomaly's impact to date: over the days its scope stayed outside the band, and whether it goes on. */
 const impactToDate = r => r.course
@@ -424,8 +430,8 @@ pages.oncall = async () => {
           { label: 'Idle GPU hours', num: true, value: r => fmtNum(r.idleGpuHours, 1) },
         ], gpu.usage || [], { empty: 'No GPU samples since yesterday 00:00 UTC.', id: 'gpu-pools' }))}
         ${card('Open spend anomalies: the last 7 days, and older ones still going on', table('One row per incident, largest impact to date first; confirmed ones stay, expected or false ones go', [
-          { label: 'Day', value: r => r.day },
-          { label: 'Scope', html: r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">${esc(r.dimension)}=${esc(r.value)}</a>` },
+          { label: 'Day', value: whenOf },
+          { label: 'Scope', html: anomalyLink },
           { label: 'Impact to date', num: true, value: r => money((r.course || r).impact, r.currency) + (r.course && r.course.ongoing ? ', ongoing' : '') },
           { label: 'Cause', value: r => (r.rootCause || []).slice(0, 1).map(c => `${c.dimension}=${c.value}`).join('') },
         ], openAnomalies(anomalies.anomalies || [], daysAgo(7)),
@@ -712,8 +718,8 @@ pages.anomalies = async params => {
   const { anomalies } = await api(`/api/v1/anomalies?from=${daysAgo(90)}`);
   const want = params && params.get('id');
   $view().innerHTML = `<h1>Anomalies</h1><div id="anomaly-result" role="status"></div>` + card('Spend anomalies, last 90 days', table('One row per incident: its expected range, what explains the change and the other scopes it was seen in. Expected or false alarm silences its scopes for 7 days and resolves its alert', [
-    { label: 'Day', value: r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + r.hour + ':00' : '') },
-    { label: 'Scope', value: r => `${r.dimension}=${r.value}` + (r.scopeName ? ` (${r.scopeName})` : '') },
+    { label: 'Day', value: whenOf },
+    { label: 'Scope', value: scopeOf },
     { label: 'Actual', num: true, value: r => money(r.actual, r.currency) },
     { label: 'Expected', num: true, value: r => `${amount(r.expected, r.currency)} (${amount(r.expectedLow, r.currency)} – ${amount(r.expectedHigh, r.currency)})` },
     { label: 'Impact', num: true, value: r => money(r.impact, r.currency) },

@@ -185,7 +185,9 @@ class DashboardTest {
             boolean recent = !LocalDate.parse(a.get("day").asText()).isBefore(TODAY.minusDays(7));
             boolean dismissed = !a.get("feedback").isNull() && !a.get("feedback").asText().equals("true_positive"); // confirmed ones stay
             if ((recent || ongoing) && !a.get("suppressed").asBoolean() && !dismissed) {
-                expected.add(a.get("dimension").asText() + "=" + a.get("value").asText());
+                // named as the Overview and the Anomalies page name it, an account with its name (it was left out here)
+                expected.add(a.get("dimension").asText() + "=" + a.get("value").asText()
+                        + (a.get("scopeName").isNull() ? "" : " (" + a.get("scopeName").asText() + ")"));
                 if (!recent) olderGoingOn++;
             }
         }
