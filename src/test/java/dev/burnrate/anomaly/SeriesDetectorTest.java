@@ -643,15 +643,21 @@ class SeriesDetectorTest {
         assertThat(restores).isLessThanOrEqualTo(1);
     }
 
+    /** {@code n} days from a Monday: weekdays at {@code weekday}, weekends at {@code weekend}, 3% noise. */
+    private static double[] weekdaysAndWeekends(long seed, int n, double weekday, double weekend) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int t = 0; t < n; t++) v[t] = (t % 7 >= 5 ? weekend : weekday) * (1 + 0.03 * rnd.nextGaussian());
+        return v;
+    }
+
     @Test
     void score_dailySeriesWithSingleMissingDays_doesNotAlarmAfterThem() {
         // with a level window of 3 days, one missing left Friday and the weekend as a Monday's level: 122 alarms within
         // 3 days of these 280 missing days
         int after = 0;
         for (long seed = 1; seed <= 20; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            double[] v = new double[400];
-            for (int t = 0; t < v.length; t++) v[t] = (t % 7 >= 5 ? 200 : 1000) * (1 + 0.03 * rnd.nextGaussian());
+            double[] v = weekdaysAndWeekends(seed, 400, 1000, 200);
             List<Integer> missing = new ArrayList<>();
             for (int t = 30 + (int) (seed % 7); t < 380; t += 25) {
                 v[t] = Double.NaN;
@@ -670,9 +676,7 @@ class SeriesDetectorTest {
         // season asks for, so it was expected at the weekday level, and the week's predictor had to win its place again
         int after = 0;
         for (long seed = 1; seed <= 21; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            double[] v = new double[42];
-            for (int t = 0; t < v.length; t++) v[t] = (t % 7 >= 5 ? 800 : 1300) * (1 + 0.03 * rnd.nextGaussian());
+            double[] v = weekdaysAndWeekends(seed, 42, 1300, 800);
             int m = 14 + (int) (seed % 7);
             v[m] = Double.NaN;
             after += (int) flagged(detector.score(v, 7)).stream().filter(i -> i > m).count();
