@@ -39,8 +39,11 @@ public final class LocalServer implements AutoCloseable {
     static final Set<String> LOCAL_ONLY = Set.of("serve", "demo", "run", "generate", "help");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a server advertises: where it listens and the credential that lets the local CLI in. */
-    record Advert(String url, long pid, String credential) {
+    /**
+     * What a server advertises: where it listens, the credential that lets the local CLI in, and the burnrate.yaml it
+     * runs every command with (null: none).
+     */
+    record Advert(String url, long pid, String credential, String config) {
     }
 
     private final Path file;
@@ -68,12 +71,13 @@ public final class LocalServer implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String credential = "brl_" + HexFormat.of().formatHex(secret);
-        s.api().withLocalCommands(credential, (args, cwd, local) -> execute(s, factory, clock, args, cwd, local, config));
+        s.api().withLocalCommands(credential, (args, cwd, local) -> execute(s, factory, clock, args, cwd, local));
         int actual = s.serve(bind, port);
         String host = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
         Path file = advertFile(s.databasePath());
         try {
-            ObjectNode n = JSON.createObjectNode().put("url", "http://" + host + ":" + actual).put("pid", ProcessHandle.current().pid()).put("credential", credential);
+            ObjectNode n = JSON.createObjectNode().put("url", "http://" + host + ":" + actual).put("pid", ProcessHandle.current().pid()).put("credential", credential)
+                    .put("config", config == null ? null : config.toAbsolutePath().normalize().toString());
             Path tmp = Path.of(file + ".tmp");
             Files.deleteIfExists(tmp);
             try {
@@ -98,6 +102,22 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the configuration this client would use differs from the server's, if it does: a {@code --config} given
+     * for a named server (a file on this machine), or, beside a local server, a {@code --config} or a ./burnrate.yaml
+     * here that is not the one the server started with. Neither given (nor one here): the server's, as asked.
+     */
+    static Optional<String> otherConfig(BurnrateCommand probe, boolean named, Advert advert) {
+        Path mine = named ? probe.config : probe.configPath();
+        if (mine == null) return Optional.empty();
+        String what = probe.config != null ? "--config " + probe.config : "./burnrate.yaml";
+        if (named) return Optional.of(what + ": the server at " + advert.url() + " runs every command with the settings it started with; leave --config out");
+        if (sameFile(mine, advert.config() == null ? null : Path.of(advert.config()))) return Optional.empty();
+        return Optional.of(what + ": this ledger is served by a running server that runs every command with the settings it started with ("
+                + (advert.config() == null ? "no burnrate.yaml" : advert.config()) + "); stop the server to use "
+                + (probe.config != null ? "another, or leave --config out" : "it, or run from another folder"));
+    }
+
     /** Whether two configuration paths (null: none) name the same file. */
     static boolean sameFile(Path a, Path b) {
         if (a == null || b == null) return a == b;
@@ -117,15 +137,15 @@ public final class LocalServer implements AutoCloseable {
         if (!Files.isRegularFile(f)) return Optional.empty();
         try {
             JsonNode n = JSON.readTree(Files.readString(f));
-            return Optional.of(new Advert(n.path("url").asText(), n.path("pid").asLong(), n.path("credential").asText()));
+            return Optional.of(new Advert(n.path("url").asText(), n.path("pid").asLong(), n.path("credential").asText(),
+                    n.path("config").isTextual() ? n.path("config").asText() : null));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
     /** Runs a command line inside this server, against its ledger: the same command code as a local run. */
-    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd, boolean local,
-                                        Path serverConfig) {
+    static CommandRunner.Result execute(Services s, Services.Factory factory, java.time.Clock clock, List<String> args, String cwd, boolean local) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // the server's own ledger for every command; closing it is the server's business
@@ -140,14 +160,7 @@ public final class LocalServer implements AutoCloseable {
         Services.Factory here = new Services.Factory() {
             @Override
             public Services open(Path database, Path config) {
-                // the server's ledger runs with the settings it started with: another burnrate.yaml named here (its
-                // anomaly thresholds, say) would be read by nothing, and the command would answer as if it had been
-                if (config != null && !sameFile(config, serverConfig)) {
-                    throw new IllegalArgumentException("--config " + config + ": this ledger is served by a running server"
-                            + " that runs every command with the settings it started with ("
-                            + (serverConfig == null ? "no burnrate.yaml" : serverConfig.toAbsolutePath().normalize()) + "); stop the server to use another, or leave --config out");
-                }
-                return shared;
+                return shared; // with the settings it started with: the client has checked that it asked for no others
             }
 
             @Override
@@ -210,8 +223,16 @@ public final class LocalServer implements AutoCloseable {
         }
         if (LOCAL_ONLY.contains(parsed.subcommand().commandSpec().name())) return Optional.empty();
         Optional<String> named = probe.chosenServer();
-        Optional<Advert> advert = named.isPresent() ? Optional.of(new Advert(named.get(), 0, probe.chosenToken())) : advertised(probe.databasePath());
+        Optional<Advert> advert = named.isPresent() ? Optional.of(new Advert(named.get(), 0, probe.chosenToken(), null)) : advertised(probe.databasePath());
         if (advert.isEmpty()) return Optional.empty();
+        // the server runs every command with the burnrate.yaml it started with: another one chosen here (its anomaly
+        // thresholds, say; a trial's went unread, the command answering with the server's, exit 0) is refused, saying so
+        Optional<String> otherConfig = otherConfig(probe, named.isPresent(), advert.get());
+        if (otherConfig.isPresent()) {
+            err.println("burnrate: " + otherConfig.get());
+            err.flush();
+            return Optional.of(1);
+        }
         try {
             ObjectNode body = JSON.createObjectNode().put("cwd", Path.of("").toAbsolutePath().toString());
             var arr = body.putArray("args");
