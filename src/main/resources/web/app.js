@@ -731,10 +731,10 @@ pages.anomalies = async params => {
       `<li>${esc(o.dimension)}=${esc(o.value)}: ${esc(money(o.impact, r.currency))}${o.when && o.when !== r.day ? ` (${esc(o.when)})` : ''}</li>`).join('')}</ul>` : '' },
     { label: 'Feedback', html: r => `${r.feedback ? `<strong class="verdict">${esc(VERDICTS[r.feedback] || r.feedback)}</strong>${r.feedbackNote ? `: ${esc(r.feedbackNote)}` : ''}` : ''}
       <form class="verdict" data-id="${esc(r.id)}">
-        <label>Note<input name="note" size="10" aria-label="Note on ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}"></label>
-        <button type="submit" value="true_positive" aria-label="Confirm ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">Confirm</button>
-        <button type="submit" value="expected" aria-label="Expected: ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">Expected</button>
-        <button class="danger" type="submit" value="false_positive" aria-label="False alarm: ${esc(r.dimension)}=${esc(r.value)} on ${esc(r.day)}">False alarm</button></form>` },
+        <label>Note<input name="note" size="10" aria-label="Note on ${esc(scopeOf(r))} on ${esc(whenOf(r))}"></label>
+        <button type="submit" value="true_positive" aria-label="Confirm ${esc(scopeOf(r))} on ${esc(whenOf(r))}">Confirm</button>
+        <button type="submit" value="expected" aria-label="Expected: ${esc(scopeOf(r))} on ${esc(whenOf(r))}">Expected</button>
+        <button class="danger" type="submit" value="false_positive" aria-label="False alarm: ${esc(scopeOf(r))} on ${esc(whenOf(r))}">False alarm</button></form>` },
   ], anomalies, { id: 'anomalies', selected: r => r.id === want || (r.alsoSeenIn || []).some(o => o.id === want),
     empty: 'No anomalies detected in the last 90 days.' }), 'wide');
   revealSelected();
@@ -742,8 +742,10 @@ pages.anomalies = async params => {
     const note = form.get('note');
     const a = await api(`/api/v1/anomalies/${encodeURIComponent(id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
     await pages.anomalies(params);
-    return `${a.dimension}=${a.value} on ${a.day} is now ${VERDICTS[a.feedback] || a.feedback}${
-      a.feedback === 'true_positive' ? '' : `: its scopes are silenced through ${a.silencedThrough} (7 days) and its alert is resolved`}.`;
+    // what the verdict did to the incident's alert, as the API says (it said "resolved" where there was no alert)
+    const alert = { resolved: ' and its alert is resolved', reopened: '; its alert is open again' }[a.alert] || '';
+    return `${scopeOf(a)} on ${whenOf(a)} is now ${VERDICTS[a.feedback] || a.feedback}${
+      a.silencedThrough ? `: its scopes are silenced through ${a.silencedThrough} (7 days)` : ''}${alert}.`;
   });
 };
 

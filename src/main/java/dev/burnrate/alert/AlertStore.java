@@ -32,10 +32,15 @@ public interface AlertStore {
     boolean resolve(String dedupKey, Instant at, String by);
 
     /**
-     * Opens again the resolved alert with this dedup key (a verdict that resolved it was taken back: the incident is
-     * real after all); returns false when there is none. Nothing is delivered again: it was, when it was raised.
+     * Opens again the alert with this dedup key where a verdict resolved it (resolved by {@link #BY_VERDICT} and who
+     * gave it), as that verdict is taken back: the incident is real after all. One resolved by hand, or by its subject
+     * going away, stays resolved. Returns false when there is no such alert. Deliveries closed while it was resolved
+     * are not sent again (a verdict given before a channel had it means someone had seen it).
      */
     boolean reopen(String dedupKey, Instant at, String by);
+
+    /** How a resolution by a verdict on the alert's subject is marked, before who gave it: what {@link #reopen} undoes. */
+    String BY_VERDICT = "verdict:";
 
     /**
      * Its subject is gone (an anomaly a rescan no longer finds): resolves the alert with this dedup key, if it is not

@@ -855,10 +855,10 @@ public final class CostAnomalies {
         }
         AlertChange change = AlertChange.NONE;
         if (alerts != null && verdict != CostAnomaly.Feedback.TRUE_POSITIVE) {
-            if (alerts.store().resolve("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.RESOLVED;
-        } else if (alerts != null && a.get().silencedThrough() != null) {
-            // the verdict before this one resolved the alert; taking it back opens it again (an alert resolved by
-            // hand, with no verdict that silenced, stays as it was left)
+            if (alerts.store().resolve("anomaly:" + lead, clock.instant(), dev.burnrate.alert.AlertStore.BY_VERDICT + actor)) change = AlertChange.RESOLVED;
+        } else if (alerts != null) {
+            // a verdict on any of the incident's scopes resolved its alert; this one takes it back and opens it again
+            // (one resolved by hand stays as it was left)
             if (alerts.store().reopen("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.REOPENED;
         }
         if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note);

@@ -137,8 +137,12 @@ public final class DuckAlertStore implements AlertStore {
     /** Resolves the alert with the key unless it is resolved; parameters: when, by whom, the key. Shared with PostgreSQL. */
     static final String RESOLVE = "UPDATE alert SET state = 'RESOLVED', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state <> 'RESOLVED'";
 
-    /** Opens the resolved alert with the key (not one released: its key has moved); as {@link #RESOLVE}. Shared with PostgreSQL. */
-    static final String REOPEN = "UPDATE alert SET state = 'OPEN', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state = 'RESOLVED'";
+    /**
+     * Opens the alert with the key that a verdict resolved (not one resolved by hand, nor one released: its key has
+     * moved); as {@link #RESOLVE}. Shared with PostgreSQL.
+     */
+    static final String REOPEN = "UPDATE alert SET state = 'OPEN', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state = 'RESOLVED'"
+            + " AND state_changed_by LIKE '" + AlertStore.BY_VERDICT + "%'";
 
     /**
      * Resolves the alert with the key (keeping when and by whom if it already was) and frees the key; parameters as

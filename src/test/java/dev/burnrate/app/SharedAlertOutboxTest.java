@@ -231,7 +231,11 @@ class SharedAlertOutboxTest {
         assertThat(rs.get(2).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isTrue();
         assertThat(rs.get(0).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isFalse();
         assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
-        // a verdict taken back opens it again, once, whichever replica asks; an open one is not "reopened"
+        // resolved otherwise than by a verdict, it is not opened by one taken back
+        assertThat(rs.get(0).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isFalse();
+        // resolved by a verdict, a verdict taken back opens it again, once, whichever replica asks
+        assertThat(rs.get(0).alerts().setState(id, Alert.State.OPEN, clock.instant(), "test")).isTrue();
+        assertThat(rs.get(1).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), AlertStore.BY_VERDICT + "alice")).isTrue();
         assertThat(rs.get(0).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isTrue();
         assertThat(rs.get(2).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isFalse();
         assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.OPEN);

@@ -335,8 +335,9 @@ class DashboardTest {
         open("anomalies");
         // the incident still going on is confirmed: it stays on on-call, with its verdict on the row
         verdict(going.get("id").asText(), "true_positive", "untagged cluster, tagging ticket FIN-12");
-        assertThat(text("#anomaly-result")).contains(going.get("dimension").asText() + "=" + going.get("value").asText() + " on "
-                + going.get("day").asText() + " is now confirmed").doesNotContain("silenced");
+        assertThat(text("#anomaly-result")).contains(going.get("dimension").asText() + "=" + going.get("value").asText()
+                + (going.get("scopeName").isNull() ? "" : " (" + going.get("scopeName").asText() + ")") + " on "
+                + going.get("day").asText() + " is now confirmed.").doesNotContain("silenced", "alert");
         assertThat(find(going.get("id").asText()).get("feedback").asText()).isEqualTo("true_positive");
         // the other is expected: recorded through the API, which silences its scopes and resolves its alert
         verdict(over.get("id").asText(), "expected", null);
