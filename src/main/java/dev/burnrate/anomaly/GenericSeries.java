@@ -119,8 +119,8 @@ public final class GenericSeries {
                     if (vi < 0) throw new IllegalArgumentException(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h);
                     width = h.size();
                     // where a row's value or time is wrong: line, column (counted from 1) and the column's name
-                    valueAt = ":" + (vi + 1) + ": " + rec.getField(vi).replace("\uFEFF", "").strip();
-                    timeAt = ":" + (ti + 1) + ": " + rec.getField(ti).replace("\uFEFF", "").strip();
+                    valueAt = ": column " + (vi + 1) + " (" + rec.getField(vi).replace("\uFEFF", "").strip() + ")";
+                    timeAt = ": column " + (ti + 1) + " (" + rec.getField(ti).replace("\uFEFF", "").strip() + ")";
                     continue;
                 }
                 long line = rec.getStartingLineNumber();
@@ -132,7 +132,7 @@ public final class GenericSeries {
                 if (kind == null) kind = k;
                 else if (k != kind) throw new IllegalArgumentException(file + ":" + line + timeAt + " '" + t + "' is " + k.description
                         + ", the rows before it " + kind.description);
-                long at = kind.seconds(file, line, t);
+                long at = kind.seconds(file + ":" + line + timeAt, t);
                 if (!epochs.isEmpty() && at < epochs.get(epochs.size() - 1)) throw new IllegalArgumentException(file + ":" + line
                         + timeAt + " '" + t + "' is before the row above it ('" + ts.get(ts.size() - 1) + "'): the series must be in time order");
                 epochs.add(at);
@@ -220,14 +220,15 @@ public final class GenericSeries {
             return v >= 1e17 ? EPOCH_NANOS : v >= 1e14 ? EPOCH_MICROS : v >= 1e11 ? EPOCH_MILLIS : v >= 1e8 ? EPOCH_SECONDS : SEQUENCE;
         }
 
-        long seconds(Path file, long line, String t) {
+        /** {@code where}: the file, line and column the time is at, for an error. */
+        long seconds(String where, String t) {
             return switch (this) {
-                case ISO -> epoch(file, line, t);
+                case ISO -> epoch(where, t);
                 case EPOCH_NANOS -> {
                     try {
                         yield new java.math.BigDecimal(t).movePointLeft(9).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
                     } catch (ArithmeticException e) {
-                        throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is out of range for epoch nanoseconds");
+                        throw new IllegalArgumentException(where + " '" + t + "' is out of range for epoch nanoseconds");
                     }
                 }
                 case EPOCH_MICROS -> (long) Math.floor(Double.parseDouble(t) / 1e6);
@@ -237,7 +238,7 @@ public final class GenericSeries {
         }
     }
 
-    private static long epoch(Path file, long line, String t) {
+    private static long epoch(String where, String t) {
         String s = t.replace(' ', 'T');
         if (s.matches("\\d{4}/\\d{2}/\\d{2}.*")) s = s.substring(0, 10).replace('/', '-') + s.substring(10); // 2014/04/01 00:00
         if (s.matches(".*[+-]\\d{4}$") && s.length() > 16) s = s.substring(0, s.length() - 2) + ":" + s.substring(s.length() - 2); // +0000 as +00:00
@@ -249,7 +250,7 @@ public final class GenericSeries {
             try {
                 return java.time.OffsetDateTime.parse(s).toEpochSecond();
             } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + t + "' is not an ISO 8601 time (2024-05-01 13:00:00), epoch seconds, milli-, micro- or nanoseconds, or a sequence number");
+                throw new IllegalArgumentException(where + " '" + t + "' is not an ISO 8601 time (2024-05-01 13:00:00), epoch seconds, milli-, micro- or nanoseconds, or a sequence number");
             }
         }
     }

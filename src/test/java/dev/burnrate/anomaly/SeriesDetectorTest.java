@@ -425,13 +425,17 @@ class SeriesDetectorTest {
         Path infinite = dir.resolve("inf.csv");
         java.nio.file.Files.writeString(infinite, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 02:00:00,1e999\n");
         // file, line, column (its place and name), value and reason (a trial's error named no column)
-        assertThatThrownBy(() -> GenericSeries.read(infinite, null, null)).hasMessage(infinite + ":3:2: value '1e999' is not a finite number");
+        assertThatThrownBy(() -> GenericSeries.read(infinite, null, null)).hasMessage(infinite + ":3: column 2 (value) '1e999' is not a finite number");
         Path named = dir.resolve("named.csv");
         java.nio.file.Files.writeString(named, "host,TimeStamp,Value\na,2024-05-01 01:00:00,1\na,2024-05-01 02:00:00,12x4.5\n");
-        assertThatThrownBy(() -> GenericSeries.read(named, "timestamp", "value")).hasMessage(named + ":3:3: Value '12x4.5' is not a number");
+        assertThatThrownBy(() -> GenericSeries.read(named, "timestamp", "value")).hasMessage(named + ":3: column 3 (Value) '12x4.5' is not a number");
+        // a bad time too, whichever kind of time it is not
+        Path badTime = dir.resolve("badtime.csv");
+        java.nio.file.Files.writeString(badTime, "timestamp,value\n2024-05-01 01:00:00,1\n2024-13-01 02:00:00,2\n");
+        assertThatThrownBy(() -> GenericSeries.read(badTime, null, null)).hasMessageStartingWith(badTime + ":3: column 1 (timestamp) '2024-13-01 02:00:00' is not an ISO 8601 time");
         Path quote = dir.resolve("quote.csv");
         java.nio.file.Files.writeString(quote, "timestamp,value\n2024-05-01 01:00:00,\"1\n2024-05-01 02:00:00,2\n");
-        assertThatThrownBy(() -> GenericSeries.read(quote, null, null)).hasMessageContaining("quote.csv:2:2: value").hasMessageEndingWith("(it runs over several lines: is a quote left open?)");
+        assertThatThrownBy(() -> GenericSeries.read(quote, null, null)).hasMessageContaining("quote.csv:2: column 2 (value)").hasMessageEndingWith("(it runs over several lines: is a quote left open?)");
     }
 
     @Test
@@ -446,7 +450,7 @@ class SeriesDetectorTest {
     void read_rowsOutOfOrderOfAnotherWidthOrNone_areRefusedNamingFileAndLine(@TempDir Path dir) throws Exception {
         Path back = dir.resolve("back.csv");
         java.nio.file.Files.writeString(back, "timestamp,value\n2024-05-01 02:00:00,1\n2024-05-01 01:00:00,2\n");
-        assertThatThrownBy(() -> GenericSeries.read(back, null, null)).hasMessageContaining("back.csv:3:1: timestamp")
+        assertThatThrownBy(() -> GenericSeries.read(back, null, null)).hasMessageContaining("back.csv:3: column 1 (timestamp)")
                 .hasMessageContaining("'2024-05-01 01:00:00' is before the row above it ('2024-05-01 02:00:00')");
         Path same = dir.resolve("same.csv"); // repeated times are kept: real telemetry has them
         java.nio.file.Files.writeString(same, "timestamp,value\n2024-05-01 01:00:00,1\n2024-05-01 01:00:00,2\n2024-05-01 02:00:00,2\n");
