@@ -542,7 +542,7 @@ public final class CostAnomalies {
                 String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
                 if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
                 else {
-                    if (row.cost().amount().signum() != 0) recent.add(k);
+                    if (row.cost().amount().signum() > 0) recent.add(k); // it ran: a credit alone is no run
                     if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
                 }
             }
@@ -588,7 +588,7 @@ public final class CostAnomalies {
                 long ago = ChronoUnit.DAYS.between(row.period(), day);
                 if (ago == 0) today.merge(k, row.cost().amount(), BigDecimal::add);
                 else if (ago % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
-                if (ago > 0 && ago <= 7 && row.cost().amount().signum() != 0) lastWeek.add(k);
+                if (ago > 0 && ago <= 7 && row.cost().amount().signum() > 0) lastWeek.add(k); // it ran: a credit alone is no run
             }
             all.add(new RootCause.Breakdown(by.name(), today, mean(before, 4), lastWeek));
         }

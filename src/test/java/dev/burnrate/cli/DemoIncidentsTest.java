@@ -82,6 +82,12 @@ class DemoIncidentsTest {
         Incident runaway = onTheDay.get(0);
         assertThat(runaway.lead().severity()).isEqualTo("page");
         assertThat(seenIn(runaway, "model", "fraud-detector")).isTrue();
+        // the day's new instances are its training fleet: on every scope of it, none of the untagged cluster's, which has
+        // run since the week before though never on that weekday (on EC2 and the region they led "97 new")
+        List<CostAnomaly> scopes = new java.util.ArrayList<>(runaway.alsoSeenIn());
+        scopes.add(runaway.lead());
+        assertThat(scopes.stream().flatMap(a -> a.rootCause().stream()).filter(c -> c.value().matches("\\d+ new: .*")).toList()).as(described())
+                .isNotEmpty().allSatisfy(c -> assertThat(c.value()).contains("-training").doesNotContain("untagged"));
         CostAnomaly.Contributor first = runaway.lead().rootCause().get(0);
         assertThat(first.dimension() + "=" + first.value()).isEqualTo("job=fraud-detector-retrain-loop-1");
         // the job's bill that day, grouped by job as any user can (`burnrate costs --by job`), is what the cause names,
