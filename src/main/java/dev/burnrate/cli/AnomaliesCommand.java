@@ -80,8 +80,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "feedback", description = {"Record true_positive, false_positive or expected; the last two silence the scope for 7 days and resolve the incident's alert,",
-            "which true_positive after them opens again (unless it was resolved by hand).",
+    @Command(name = "feedback", description = {"Record true_positive, false_positive or expected; the last two silence the scope for 7 days and resolve the incident's alert.",
+            "true_positive after them opens that alert again (unless it was resolved by hand).",
             "false_positive: nothing happened (the detector was wrong); expected: it happened, but it was planned (a launch, a backfill)."})
     static final class Feedback implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
