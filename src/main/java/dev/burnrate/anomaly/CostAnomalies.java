@@ -412,7 +412,7 @@ public final class CostAnomalies {
             List<Candidate> all = members.stream().sorted(Comparator.comparing(Candidate::anomaly, lead(members.stream().map(Candidate::anomaly).toList()))).toList();
             Candidate lead = all.stream().filter(c -> !c.anomaly().suppressed()).findFirst().orElse(all.get(0));
             String continued = all.stream().flatMap(c -> earlier.stream().filter(e -> continues(c, e))).findFirst()
-                    .map(e -> e.leadsIncident() ? e.id() : e.incident()).orElse(null);
+                    .map(CostAnomaly::incidentId).orElse(null);
             List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
             String incident = continued != null ? continued : others.isEmpty() ? null : lead.anomaly().id();
             // alerted before it is stored: a failure in between leaves it unstored, so the next scan alerts it (stored
@@ -679,7 +679,6 @@ public final class CostAnomalies {
         List<CostAnomaly> out = new ArrayList<>(store.list(from, to, limit));
         if (from == null) return out;
         List<CostAnomaly> before = store.list(from.minusDays(RUNNING_LOOKBACK_DAYS), from, Integer.MAX_VALUE);
-        java.util.function.Function<CostAnomaly, String> incidentOf = a -> a.leadsIncident() ? a.id() : a.incident();
         // an incident's course is its lead's; one an hour led (a runaway caught by the hour) runs as its days do
         java.util.Set<String> dailyLed = new java.util.HashSet<>();
         for (CostAnomaly a : before) if (a.leadsIncident() && a.hour() == null) dailyLed.add(a.id());
@@ -688,9 +687,9 @@ public final class CostAnomalies {
         for (CostAnomaly a : judged) byId.put(a.id(), a);
         java.util.Set<String> running = new java.util.HashSet<>();
         courses(judged).forEach((id, c) -> {
-            if (!c.through().isBefore(from)) running.add(incidentOf.apply(byId.get(id)));
+            if (!c.through().isBefore(from)) running.add(byId.get(id).incidentId());
         });
-        for (CostAnomaly a : before) if (running.contains(incidentOf.apply(a))) out.add(a);
+        for (CostAnomaly a : before) if (running.contains(a.incidentId())) out.add(a);
         return out;
     }
 
@@ -833,21 +832,17 @@ public final class CostAnomalies {
     }
 
     /**
-     * The same for a caller who may only answer for some scopes ({@code mayAnswer}: a team's token, its team's
+     * {@link #feedback} for a caller who may only answer for some scopes ({@code mayAnswer}: a team's token, its team's
      * anomalies): the verdict reaches only those of the incident's other scopes (a team's verdict must not silence an
-     * account, a service or another team).
+     * account, a service or another team). Says what the verdict did to the incident's alert; empty when there is no
+     * such anomaly.
      */
-    public boolean feedback(String id, CostAnomaly.Feedback verdict, String note, String actor, java.util.function.Predicate<CostAnomaly> mayAnswer) {
-        return judge(id, verdict, note, actor, mayAnswer).isPresent();
-    }
-
-    /** {@link #feedback}, saying what the verdict did to the incident's alert; empty when there is no such anomaly. */
     public java.util.Optional<AlertChange> judge(String id, CostAnomaly.Feedback verdict, String note, String actor,
                                                  java.util.function.Predicate<CostAnomaly> mayAnswer) {
         java.util.Optional<CostAnomaly> a = store.find(id);
         LocalDate on = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
         if (a.isEmpty() || !store.feedback(id, verdict, note, on)) return java.util.Optional.empty();
-        String lead = a.get().incident() != null ? a.get().incident() : a.get().id();
+        String lead = a.get().incidentId();
         // the verdict is on the incident: its other scopes (the same day's, and later days' that continued it) get it
         // too, so each is silenced for 7 days, and a list of every scope shows it on all of them
         for (CostAnomaly m : store.incident(lead)) {

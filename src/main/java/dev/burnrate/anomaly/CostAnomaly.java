@@ -58,6 +58,11 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
         return incident == null || incident.equals(id);
     }
 
+    /** The id of the incident this anomaly belongs to: its lead's, its own where it leads one or stands alone. */
+    public String incidentId() {
+        return incident == null ? id : incident;
+    }
+
     /** Stable across runs, so re-detection updates the same anomaly instead of adding another. */
     public static String key(String dimension, String value, String currency, LocalDate day, Integer hour) {
         return dimension + "=" + value + "|" + currency + "|" + day + (hour == null ? "" : String.format("T%02d", hour));

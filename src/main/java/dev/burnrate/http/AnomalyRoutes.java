@@ -111,7 +111,7 @@ final class AnomalyRoutes {
 
     /** One anomaly as the list shows it, with the other scopes of its incident that the caller may see. */
     private Map<String, Object> one(Context ctx, CostAnomaly a) {
-        String lead = a.leadsIncident() ? a.id() : a.incident();
+        String lead = a.incidentId();
         List<CostAnomaly> others = store.incident(lead).stream().filter(x -> visible(ctx, x) && !x.id().equals(a.id())).toList();
         return rows(List.of(Incident.seenAlsoIn(a, others))).get(0);
     }
@@ -161,7 +161,7 @@ final class AnomalyRoutes {
             x.put("ongoing", c.ongoing());
             return x;
         }).orElse(null));
-        m.put("incident", a.incident() == null ? a.id() : a.incident()); // an anomaly alone is its own incident (a trial read null as "no incident")
+        m.put("incident", a.incidentId()); // an anomaly alone is its own incident (a trial read null as "no incident")
         m.put("changesBefore", detector.changesBefore(a).stream().map(e -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("kind", e.kind().label());
