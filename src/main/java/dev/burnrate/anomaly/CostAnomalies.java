@@ -1,5 +1,7 @@
 package dev.burnrate.anomaly;
 
+import dev.burnrate.anomaly.IncidentGrouping.Candidate;
+
 import dev.burnrate.alert.Alert;
 import dev.burnrate.alert.Alerts;
 import dev.burnrate.forecast.DailyForecaster;
@@ -112,6 +114,24 @@ public final class CostAnomalies {
         this.store = store;
         this.alerts = alerts;
         this.settings = settings;
+        this.breakdowns = new Breakdowns(ledger, settings.explainBy());
+        this.courses = new Courses(ledger, store, clock);
+    }
+
+    private final Breakdowns breakdowns;
+    private final Courses courses;
+
+    /**
+     * The course of a day's anomaly up to the last day the bills reach (see {@link Courses}); empty for an hour's
+     * anomaly (an hour's course is its day's).
+     */
+    public Optional<Course> course(CostAnomaly a) {
+        return courses.course(a);
+    }
+
+    /** {@link #course} of many anomalies (a listing), with one ledger query per dimension; keyed by anomaly id. */
+    public Map<String, Course> courses(List<CostAnomaly> anomalies) {
+        return courses.courses(anomalies);
     }
 
     /** Deploys, rollbacks and config changes, offered as causes of the anomalies that start with them. */
@@ -248,10 +268,6 @@ public final class CostAnomalies {
         }
     }
 
-    /** A flagged period of one scope, and every value of the other dimensions that moved with it (for grouping). */
-    private record Candidate(CostAnomaly anomaly, List<CostAnomaly.Contributor> carriers) {
-    }
-
     private void judge(Field dim, Series series, Slots slots, List<Candidate> found) {
         boolean hourly = slots.unit() == ChronoUnit.HOURS;
         for (Map.Entry<List<String>, double[]> e : series.values.entrySet()) {
@@ -293,8 +309,8 @@ public final class CostAnomalies {
                 boolean suppressed = store.dismissedRecently(dim.name(), value, at.toLocalDate().minusDays(CostAnomaly.SILENCE_DAYS),
                         at.toLocalDate().plusDays(hourly ? 1 : 0));
                 int sign = impact.signum() >= 0 ? 1 : -1;
-                List<RootCause.Breakdown> breakdowns = (hourly ? breakdownHourly(dim, value, currency, at) : breakdown(dim, value, currency, at.toLocalDate()))
-                        .stream().map(b -> atExpected(b, expected)).toList();
+                List<RootCause.Breakdown> breakdowns = (hourly ? this.breakdowns.ofHour(dim, value, currency, at) : this.breakdowns.ofDay(dim, value, currency, at.toLocalDate()))
+                        .stream().map(b -> Breakdowns.atExpected(b, expected)).toList();
                 CostAnomaly a = new CostAnomaly(CostAnomaly.key(dim.name(), value, currency, at.toLocalDate(), hour), at.toLocalDate(), hour,
                         dim.name(), value, currency, actual, expected, money(Math.max(0, low)),
                         money(high), impact, s.score()[t], severity, ofImpact(RootCause.rank(breakdowns, sign), impact), null, suppressed, null);
@@ -379,26 +395,14 @@ public final class CostAnomalies {
      * One change seen in several scopes is one incident: two anomalies of the same period, currency and direction
      * belong together when one's scope carries at least half of the other's change (the fraud team's rise is its
      * model's and its account's). The incident speaks through its headline (page before ticket, then the scope the
-     * change is most of, see {@link #lead}), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
+     * change is most of, see {@link IncidentGrouping#lead}), which alone is alerted, naming the other scopes; every anomaly is stored with its incident.
      * A change first seen in one scope and a day later in another (the account on the 24th, the untagged model on the
      * 25th, once its level had moved far enough) continues the earlier incident when, within 7 days, one of its scopes
      * has the same first cause as one of the incident's (the same value, or new values among which the incident's are
      * new again) and that scope carries at least half of its change: stored with that incident, not alerted again.
      */
     private List<CostAnomaly> settle(List<Candidate> found) {
-        int n = found.size();
-        int[] group = new int[n];
-        for (int i = 0; i < n; i++) group[i] = i;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                if (together(found.get(i), found.get(j))) union(group, i, j);
-            }
-        }
-        Map<Integer, List<Candidate>> incidents = new TreeMap<>();
-        for (int i = 0; i < n; i++) incidents.computeIfAbsent(find(group, i), k -> new ArrayList<>()).add(found.get(i));
-        List<List<Candidate>> byTime = new ArrayList<>(incidents.values());
-        byTime.sort(Comparator.comparing((List<Candidate> g) -> g.get(0).anomaly().day())
-                .thenComparing(g -> g.get(0).anomaly().hour(), Comparator.nullsFirst(Comparator.naturalOrder())));
+        List<List<Candidate>> byTime = IncidentGrouping.byIncident(found);
         // every anomaly of the 7 days before each, stored or settled in this pass, with the incident it belongs to (a
         // scan of hours after a scan of days finds the days' anomalies stored, however long the scan)
         List<CostAnomaly> earlier = new ArrayList<>();
@@ -408,10 +412,9 @@ public final class CostAnomalies {
             earlier.addAll(store.list(first.minusDays(7), last.plusDays(1), Integer.MAX_VALUE));
         }
         List<CostAnomaly> out = new ArrayList<>();
-        for (List<Candidate> members : byTime) {
-            List<Candidate> all = members.stream().sorted(Comparator.comparing(Candidate::anomaly, lead(members.stream().map(Candidate::anomaly).toList()))).toList();
+        for (List<Candidate> all : byTime) {
             Candidate lead = all.stream().filter(c -> !c.anomaly().suppressed()).findFirst().orElse(all.get(0));
-            String continued = all.stream().flatMap(c -> earlier.stream().filter(e -> continues(c, e))).findFirst()
+            String continued = all.stream().flatMap(c -> earlier.stream().filter(e -> IncidentGrouping.continues(c, e))).findFirst()
                     .map(CostAnomaly::incidentId).orElse(null);
             List<CostAnomaly> others = all.stream().filter(c -> c != lead).map(Candidate::anomaly).toList();
             String incident = continued != null ? continued : others.isEmpty() ? null : lead.anomaly().id();
@@ -421,10 +424,12 @@ public final class CostAnomalies {
             if (continued == null && !lead.anomaly().suppressed() && alerts != null && !known) {
                 // its course (a day's; an hour has none), read once for whether it is current and for what the alert says
                 Optional<Course> course = lead.anomaly().hour() == null ? course(lead.anomaly()) : Optional.empty();
-                if (current(lead.anomaly(), course)) raise(lead.anomaly(), others, course);
+                if (current(lead.anomaly(), course)) {
+                    IncidentAlert.raise(alerts, lead.anomaly(), others, course, scopeName(lead.anomaly()), changesBefore(lead.anomaly()));
+                }
             }
             for (Candidate c : all) {
-                CostAnomaly stored = withIncident(c.anomaly(), incident);
+                CostAnomaly stored = c.anomaly().inIncident(incident);
                 store.save(stored);
                 out.add(store.find(stored.id()).orElse(stored));
                 earlier.removeIf(e -> e.id().equals(stored.id())); // a re-detection replaces its own earlier record
@@ -455,216 +460,6 @@ public final class CostAnomalies {
         return course.filter(c -> c.ongoing() && !c.through().isBefore(since)).isPresent();
     }
 
-    /** True when {@code x} continues the incident of {@code e}, seen within the 7 days before it (see {@link #settle}). */
-    private static boolean continues(Candidate x, CostAnomaly e) {
-        CostAnomaly a = x.anomaly();
-        // the earlier one began before this one's period ended: an hour of the day the daily anomaly judges counts, and
-        // an hour judged after its day's anomaly was stored (a scan of days, then hours) is a part of that day
-        LocalDateTime at = a.day().atTime(a.hour() == null ? 0 : a.hour(), 0);
-        LocalDateTime end = a.hour() == null ? at.plusDays(1) : at.plusHours(1);
-        LocalDateTime then = e.day().atTime(e.hour() == null ? 0 : e.hour(), 0);
-        boolean earlier = then.isBefore(at) || e.hour() != null && a.hour() == null && then.isBefore(end)
-                || e.hour() == null && a.hour() != null && e.day().equals(a.day());
-        if (!earlier || then.isBefore(at.minusDays(7)) || !a.currency().equals(e.currency())
-                || a.impact().signum() != e.impact().signum() || a.rootCause().isEmpty() || e.rootCause().isEmpty()) return false;
-        return RootCause.sameCause(e.rootCause().get(0), a.rootCause().get(0), x.carriers()) && carries(x, e);
-    }
-
-    /**
-     * The order in which an incident's scopes are offered as its headline: page before ticket; then, among the scopes
-     * whose impact is at least half the incident's largest (the headline must not understate it), the one the change
-     * is the largest part of (impact over the larger of actual and expected: the scope most specific to it); the
-     * others after them by the larger impact; then the higher score. The same order lists the other scopes. A broad scope carries other changes of the day beside this one: on the demo the
-     * runaway's day is +37,063 on EC2 (the untagged cluster, a week old, is in it too) and +32,102 on the ml-training
-     * account, where the runaway is 94% of the day's spend; the account is the headline, EC2 is also seen in.
-     */
-    static Comparator<CostAnomaly> lead(List<CostAnomaly> members) {
-        BigDecimal largest = members.stream().map(a -> a.impact().abs()).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
-        return Comparator.comparing((CostAnomaly a) -> a.severity().equals("page") ? 0 : 1)
-                .thenComparing(a -> carriesHalf(a, largest) ? 0 : 1)
-                .thenComparing(a -> carriesHalf(a, largest) ? concentration(a) : BigDecimal.ZERO, Comparator.reverseOrder())
-                .thenComparing(CostAnomaly::impact, Comparator.comparing(BigDecimal::abs, Comparator.reverseOrder()))
-                .thenComparing(Comparator.comparingDouble(CostAnomaly::score).reversed())
-                .thenComparing(CostAnomaly::id);
-    }
-
-    private static boolean carriesHalf(CostAnomaly a, BigDecimal largest) {
-        return a.impact().abs().multiply(BigDecimal.TWO).compareTo(largest) >= 0;
-    }
-
-    /** The part of a scope's day (or hour) that is the change: |impact| over the larger of actual and expected. */
-    static BigDecimal concentration(CostAnomaly a) {
-        BigDecimal whole = a.actual().abs().max(a.expected().abs());
-        return whole.signum() == 0 ? BigDecimal.ZERO : a.impact().abs().divide(whole, 4, RoundingMode.HALF_EVEN);
-    }
-
-    private static boolean together(Candidate x, Candidate y) {
-        CostAnomaly a = x.anomaly();
-        CostAnomaly b = y.anomaly();
-        if (!a.day().equals(b.day()) || !java.util.Objects.equals(a.hour(), b.hour()) || !a.currency().equals(b.currency())
-                || a.impact().signum() != b.impact().signum()) return false;
-        return carries(x, b) || carries(y, a);
-    }
-
-    /** True when the scope of {@code b} carries at least half of the change of {@code x}'s anomaly. */
-    private static boolean carries(Candidate x, CostAnomaly b) {
-        BigDecimal half = x.anomaly().impact().abs().divide(BigDecimal.TWO, 2, RoundingMode.HALF_EVEN);
-        return x.carriers().stream().anyMatch(c -> c.dimension().equals(b.dimension()) && c.value().equals(b.value())
-                && c.delta().abs().compareTo(half) >= 0);
-    }
-
-    private static int find(int[] group, int i) {
-        while (group[i] != i) i = group[i] = group[group[i]];
-        return i;
-    }
-
-    private static void union(int[] group, int i, int j) {
-        int a = find(group, i);
-        int b = find(group, j);
-        if (a != b) group[Math.max(a, b)] = Math.min(a, b);
-    }
-
-    private static CostAnomaly withIncident(CostAnomaly a, String incident) {
-        return new CostAnomaly(a.id(), a.day(), a.hour(), a.dimension(), a.value(), a.currency(), a.actual(), a.expected(), a.low(), a.high(),
-                a.impact(), a.score(), a.severity(), a.rootCause(), a.feedback(), a.suppressed(), incident, a.feedbackNote(), a.feedbackOn());
-    }
-
-    /** The hour broken down by the other dimensions against the same hour of the previous 7 days; what ran in any hour of them. */
-    private List<RootCause.Breakdown> breakdownHourly(Field dim, String value, String currency, LocalDateTime hour) {
-        List<RootCause.Breakdown> all = new ArrayList<>();
-        for (Field by : settings.explainBy()) {
-            if (by.equals(dim)) continue;
-            Map<String, BigDecimal> now = new TreeMap<>();
-            Map<String, BigDecimal> before = new TreeMap<>();
-            java.util.Set<String> recent = new java.util.TreeSet<>();
-            for (CostLedger.HourRow row : ledger.hourly(List.of(by), hour.minusDays(7), hour.plusHours(1), Map.of(dim, List.of(value)), CostBasis.EFFECTIVE)) {
-                if (!row.cost().currency().equals(currency)) continue;
-                String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
-                if (row.hour().equals(hour)) now.merge(k, row.cost().amount(), BigDecimal::add);
-                else {
-                    if (row.cost().amount().signum() > 0) recent.add(k); // it ran: a credit alone is no run
-                    if (row.hour().getHour() == hour.getHour()) before.merge(k, row.cost().amount(), BigDecimal::add);
-                }
-            }
-            all.add(new RootCause.Breakdown(by.name(), now, mean(before, 7), recent));
-        }
-        return all;
-    }
-
-    /**
-     * The usual mix at the expected amount (the day's forecast, or the hour's detector expectation): each value's usual spend scaled so that they add up to the
-     * expected amount, so the contributors' changes add up to the anomaly's impact and their shares are of the change
-     * the headline states (against the weekdays' own mean, the runaway's job read 98% of a change 5% smaller than its
-     * impact, and a group of new instances 114%). Left as it is where the usual mix holds credits (a net near zero
-     * would be scaled without bound: usage and credits of a few thousand each, blown up fifty times) or differs from
-     * the expected amount by more than a factor of {@link #MAX_RESCALE} (then the weekdays are no guide to its mix).
-     */
-    static RootCause.Breakdown atExpected(RootCause.Breakdown b, BigDecimal expected) {
-        if (b.usual().values().stream().anyMatch(v -> v.signum() < 0)) return b;
-        BigDecimal usual = b.usual().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (usual.signum() <= 0 || expected.signum() <= 0) return b;
-        if (expected.compareTo(usual.multiply(MAX_RESCALE)) > 0 || usual.compareTo(expected.multiply(MAX_RESCALE)) > 0) return b;
-        Map<String, BigDecimal> scaled = new TreeMap<>();
-        b.usual().forEach((k, v) -> scaled.put(k, v.multiply(expected).divide(usual, 6, RoundingMode.HALF_EVEN)));
-        return new RootCause.Breakdown(b.dimension(), b.now(), scaled, b.recent());
-    }
-
-    /** The most the usual mix is scaled, up or down, to the expected amount. */
-    static final BigDecimal MAX_RESCALE = BigDecimal.valueOf(3);
-
-    /** The day broken down by the other dimensions against the same weekday of the last 4 weeks; what ran in the 7 days before it. */
-    private List<RootCause.Breakdown> breakdown(Field dim, String value, String currency, LocalDate day) {
-        List<RootCause.Breakdown> all = new ArrayList<>();
-        for (Field by : settings.explainBy()) {
-            if (by.equals(dim)) continue;
-            CostReport r = ledger.costs(new CostQuery(List.of(by), day.minusDays(28), day.plusDays(1), Granularity.DAY,
-                    CostBasis.EFFECTIVE, Map.of(dim, List.of(value))));
-            Map<String, BigDecimal> today = new TreeMap<>();
-            Map<String, BigDecimal> before = new TreeMap<>();
-            java.util.Set<String> lastWeek = new java.util.TreeSet<>();
-            for (CostReport.Row row : r.rows()) {
-                if (!row.cost().currency().equals(currency)) continue;
-                String k = row.keys().get(0) == null ? RootCause.NONE : row.keys().get(0);
-                long ago = ChronoUnit.DAYS.between(row.period(), day);
-                if (ago == 0) today.merge(k, row.cost().amount(), BigDecimal::add);
-                else if (ago % 7 == 0) before.merge(k, row.cost().amount(), BigDecimal::add);
-                if (ago > 0 && ago <= 7 && row.cost().amount().signum() > 0) lastWeek.add(k); // it ran: a credit alone is no run
-            }
-            all.add(new RootCause.Breakdown(by.name(), today, mean(before, 4), lastWeek));
-        }
-        return all;
-    }
-
-    private static Map<String, BigDecimal> mean(Map<String, BigDecimal> sums, int periods) {
-        Map<String, BigDecimal> out = new TreeMap<>();
-        sums.forEach((k, v) -> out.put(k, v.divide(BigDecimal.valueOf(periods), 2, RoundingMode.HALF_EVEN)));
-        return out;
-    }
-
-    private void raise(CostAnomaly a, List<CostAnomaly> related, Optional<Course> course) {
-        Map<String, String> d = new LinkedHashMap<>();
-        String scope = a.dimension() + "=" + a.value() + scopeName(a).map(n -> " (" + n + ")").orElse("");
-        d.put("scope", scope);
-        d.put(a.hour() == null ? "day" : "hour", a.when());
-        String cur = a.currency();
-        d.put("actual", Money.display(a.actual(), cur) + " " + cur);
-        d.put("expected", Money.display(a.expected(), cur) + " " + cur + " (" + Money.display(a.low(), cur) + " - " + Money.display(a.high(), cur) + ")");
-        d.put("impact", Money.display(a.impact(), cur) + " " + cur);
-        // found days after it began (a first scan, a late bill): what it has cost since, which is what the page is about
-        Optional<Course> longer = course.filter(c -> c.days() > 1);
-        String toDate = longer.map(c -> signed(c.impact(), cur) + " " + cur + " to date over " + c.days() + " days" + (c.ongoing() ? ", ongoing" : "")).orElse(null);
-        longer.ifPresent(c -> d.put("impact to date", toDate + " (" + c.from() + " to " + c.through() + ")"));
-        // who may see the alert: the team whose spend it is, as the incident's lead or one of its other scopes
-        related.stream().filter(r -> r.dimension().equals("team")).findFirst().ifPresent(r -> d.put("team", r.value()));
-        if (a.dimension().equals("team")) d.put("team", a.value());
-        int i = 1;
-        for (CostAnomaly.Contributor c : a.rootCause()) {
-            d.put("cause " + i++, c.dimension() + "=" + c.value() + " " + signed(c.delta(), cur) + " " + cur
-                    + (c.share() == null ? "" : " (" + c.sharePercent() + " of the change)"));
-        }
-        List<dev.burnrate.slo.ServiceEvent> before = changesBefore(a);
-        if (!before.isEmpty()) d.put("changes before it", String.join("; ", before.stream().map(Object::toString).toList()));
-        if (!related.isEmpty()) {
-            d.put("also seen in", String.join(", ", related.stream().map(r -> r.dimension() + "=" + r.value() + " " + signed(r.impact(), cur)).toList()));
-        }
-        String top = a.rootCause().isEmpty() ? "" : " (mostly " + a.rootCause().get(0).dimension() + "=" + a.rootCause().get(0).value() + ")";
-        alerts.raise("anomaly", a.severity().equals("page") ? Alert.Severity.PAGE : Alert.Severity.TICKET, "anomaly:" + a.id(),
-                "Spend anomaly " + scope + " on " + a.when() + ": " + signed(a.impact(), cur) + " " + cur + top + (toDate == null ? "" : "; " + toDate),
-                "Actual " + Money.display(a.actual(), cur) + " against an expected " + Money.display(a.expected(), cur) + " " + cur + ".",
-                d, "/anomalies?id=" + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8),
-                action(a, related), List.of());
-    }
-
-    /** What to do first, from what the incident is: a job's run, resources nobody tagged, or another rise. */
-    static String action(CostAnomaly a, List<CostAnomaly> related) {
-        String silence = " If it was planned, mark the anomaly 'expected' to silence its scopes for 7 days.";
-        CostAnomaly.Contributor first = a.rootCause().isEmpty() ? null : a.rootCause().get(0);
-        if (first != null && first.dimension().equals("job")) {
-            return "Check job " + first.value() + " (burnrate jobs lists its runs): stop it if it is a runaway, and see what started it." + silence;
-        }
-        // untagged: a scope of the incident is, or a cause names, spend no team's tags claim
-        boolean untagged = java.util.stream.Stream.concat(java.util.stream.Stream.of(a), related.stream())
-                .anyMatch(x -> x.value().equals(dev.burnrate.ledger.Buckets.UNALLOCATED))
-                || a.rootCause().stream().anyMatch(c -> c.dimension().equals("team") && c.value().equals(dev.burnrate.ledger.Buckets.UNALLOCATED));
-        if (untagged) {
-            return "Spend nobody's tags claim: find the owner of the resources named, tag them (team, model) so they are charged"
-                    + " back, and stop them if nobody claims them." + silence;
-        }
-        return "Check the top contributors and stop what should not be running." + silence;
-    }
-
-    /**
-     * The course of a day's anomaly up to the last day the bills reach: the days from its own on which the scope's spend
-     * stayed outside the band the forecast made the evening before it expected of each (above it for a rise), and the
-     * impact over them against each day's expected amount. The detector learns a new level within days (the untagged cluster's next days are not anomalies
-     * any more), but the money keeps going: on the demo loaded on 2026-12-04 the cluster's incident is +12,149 on its
-     * first day and about 81,000 over the nine days it has run, and still running. Ongoing when the spend has not come back by the last billed day.
-     * Empty for an hour's anomaly (an hour's course is its day's).
-     */
-    public Optional<Course> course(CostAnomaly a) {
-        return Optional.ofNullable(courses(List.of(a)).get(a.id()));
-    }
-
     /** Days before a listing's window whose incidents are listed too when their course runs into it. */
     static final int RUNNING_LOOKBACK_DAYS = 90;
 
@@ -691,100 +486,6 @@ public final class CostAnomalies {
         });
         for (CostAnomaly a : before) if (running.contains(a.incidentId())) out.add(a);
         return out;
-    }
-
-    /** {@link #course} of many anomalies (a listing), with one ledger query per dimension; keyed by anomaly id. */
-    public Map<String, Course> courses(List<CostAnomaly> anomalies) {
-        Map<String, Course> out = new java.util.HashMap<>();
-        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        LocalDate end = ledger.billedThrough().map(t -> LocalDate.ofInstant(t, java.time.ZoneOffset.UTC)).filter(b -> b.isBefore(today)).orElse(today);
-        Map<String, List<CostAnomaly>> byDimension = new TreeMap<>();
-        for (CostAnomaly a : anomalies) if (a.hour() == null) byDimension.computeIfAbsent(a.dimension(), k -> new ArrayList<>()).add(a);
-        if (byDimension.isEmpty()) return out;
-        // earlier anomalies' days are taken at what was expected of them: a runaway in the history must not widen the
-        // band a later incident's days are held against. One read of the store for every dimension: (dimension, value,
-        // currency, day) -> expected
-        Map<List<String>, BigDecimal> usual = new java.util.HashMap<>();
-        LocalDate earliest = byDimension.values().stream().flatMap(List::stream).map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow()
-                .minusDays(COURSE_HISTORY_DAYS);
-        if (end.isAfter(earliest)) {
-            for (CostAnomaly x : store.list(earliest, end, Integer.MAX_VALUE)) {
-                if (incidentDay(x)) usual.put(List.of(x.dimension(), x.value(), x.currency(), x.day().toString()), x.expected());
-            }
-        }
-        for (Map.Entry<String, List<CostAnomaly>> e : byDimension.entrySet()) {
-            Field dim = Field.parse(e.getKey()).orElse(null);
-            if (dim == null) continue;
-            LocalDate first = e.getValue().stream().map(CostAnomaly::day).min(LocalDate::compareTo).orElseThrow();
-            Map<List<String>, BigDecimal> daily = new java.util.HashMap<>(); // (value, currency, day) -> spend
-            Map<List<String>, LocalDate> billedFrom = new java.util.HashMap<>(); // (value, currency) -> its first day in the window
-            LocalDate since = first.minusDays(COURSE_HISTORY_DAYS);
-            if (end.isAfter(since)) {
-                for (CostReport.Row row : ledger.costs(new CostQuery(List.of(dim), since, end, Granularity.DAY, CostBasis.EFFECTIVE,
-                        Map.of(dim, e.getValue().stream().map(CostAnomaly::value).distinct().toList()))).rows()) {
-                    String value = String.valueOf(row.keys().get(0));
-                    daily.merge(List.of(value, row.cost().currency(), row.period().toString()), row.cost().amount(), BigDecimal::add);
-                    billedFrom.merge(List.of(value, row.cost().currency()), row.period(), (x, y) -> x.isBefore(y) ? x : y);
-                }
-            }
-            for (CostAnomaly a : e.getValue()) {
-                out.put(a.id(), course(a, daily, usual, billedFrom.getOrDefault(List.of(a.value(), a.currency()), a.day()), end));
-            }
-        }
-        return out;
-    }
-
-    /** Days of history the course's forecast is made from (at most; fewer where the bills start later): half a year. */
-    private static final int COURSE_HISTORY_DAYS = 182;
-
-    /**
-     * Each day after the anomaly's is compared with what the forecast made the evening before the anomaly expected of
-     * it (its weekday, its interval widening with the days ahead): a rise goes on while a day stays above that
-     * interval (a drop, below it), and adds its excess over that day's expected amount. The forecast is made from up
-     * to {@link #COURSE_HISTORY_DAYS} days of the scope's own bill, earlier anomalies' days taken at their expected
-     * amount; its weights are chosen for the days ahead, so its first day can differ a little from the anomaly's own
-     * expected amount (a day-ahead forecast from the whole history), which the anomaly's day keeps. Against the first day's expected amount and band,
-     * a Wednesday's, the untagged cluster's weekend days read 8,000 above a usual Saturday as back to normal, and its
-     * Sundays were charged a weekday's baseline.
-     */
-    private Course course(CostAnomaly a, Map<List<String>, BigDecimal> daily, Map<List<String>, BigDecimal> usualOn, LocalDate dataFrom,
-                          LocalDate end) {
-        BigDecimal impact = a.impact();
-        LocalDate through = a.day();
-        boolean ongoing = true;
-        int ahead = (int) ChronoUnit.DAYS.between(a.day(), end); // the anomaly's day and the days after it the bills reach
-        LocalDate from = a.day().minusDays(COURSE_HISTORY_DAYS);
-        if (from.isBefore(dataFrom)) from = dataFrom;
-        int n = (int) ChronoUnit.DAYS.between(from, a.day());
-        DailyForecaster.Point[] expected = null;
-        if (ahead > 1 && n > 0) {
-            double[] history = new double[n];
-            for (int i = 0; i < n; i++) {
-                String day = from.plusDays(i).toString();
-                BigDecimal v = usualOn.getOrDefault(List.of(a.dimension(), a.value(), a.currency(), day), daily.get(List.of(a.value(), a.currency(), day)));
-                if (v != null) history[i] = v.doubleValue();
-            }
-            expected = dayForecaster.forecast(history, from.getDayOfWeek().getValue() - 1, ahead, BAND_COVERAGE);
-        }
-        for (LocalDate d = a.day().plusDays(1); d.isBefore(end); d = d.plusDays(1)) {
-            // exact, as the anomaly's own actual: the impact to date is the bill's, not a sum of rounded days
-            BigDecimal actual = daily.getOrDefault(List.of(a.value(), a.currency(), d.toString()), BigDecimal.ZERO);
-            DailyForecaster.Point p = expected == null ? null : expected[(int) ChronoUnit.DAYS.between(a.day(), d)];
-            BigDecimal usual = p == null ? a.expected() : money(p.expected());
-            boolean outside = a.impact().signum() >= 0 ? actual.compareTo(p == null ? a.high() : money(p.high())) > 0
-                    : actual.compareTo(p == null ? a.low() : money(p.low())) < 0;
-            if (!outside) {
-                ongoing = false;
-                break;
-            }
-            impact = impact.add(actual.subtract(usual));
-            through = d;
-        }
-        return new Course(a.day(), through, (int) ChronoUnit.DAYS.between(a.day(), through) + 1, impact, ongoing);
-    }
-
-    /** See {@link #course}: the days [from, through] the spend stayed outside the band, their impact, and whether it still does. */
-    public record Course(LocalDate from, LocalDate through, int days, BigDecimal impact, boolean ongoing) {
     }
 
     /**
@@ -881,24 +582,12 @@ public final class CostAnomalies {
      */
     public dev.burnrate.forecast.KnownIncidents knownIncidents() {
         return (dimension, from, to) -> store.list(from, to, Integer.MAX_VALUE).stream()
-                .filter(a -> incidentDay(a) && a.dimension().equals(dimension.name()))
+                .filter(a -> Courses.incidentDay(a) && a.dimension().equals(dimension.name()))
                 .map(a -> new dev.burnrate.forecast.KnownIncidents.Day(a.value(), a.currency(), a.day(), a.actual(), a.expected())).toList();
     }
 
-    /**
-     * Whether a stored anomaly's day counts as an incident in the history a forecast is made from (the course's, and
-     * {@code burnrate forecast}'s): a day's, and not one people called a false positive or that their verdict on the
-     * scope suppressed (then the day is what the scope spends).
-     */
-    private static boolean incidentDay(CostAnomaly a) {
-        return a.hour() == null && !a.suppressed() && !"false_positive".equals(a.feedback());
-    }
-
-    private static BigDecimal money(double v) {
+    static BigDecimal money(double v) {
         return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    private static String signed(BigDecimal v, String currency) {
-        return (v.signum() >= 0 ? "+" : "") + Money.display(v, currency);
-    }
 }

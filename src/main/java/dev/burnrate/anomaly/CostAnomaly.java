@@ -63,6 +63,12 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
         return incident == null ? id : incident;
     }
 
+    /** This anomaly as a member of {@code incident} (null: it stands alone). */
+    CostAnomaly inIncident(String incident) {
+        return new CostAnomaly(id, day, hour, dimension, value, currency, actual, expected, low, high, impact, score, severity, rootCause,
+                feedback, suppressed, incident, feedbackNote, feedbackOn);
+    }
+
     /** Stable across runs, so re-detection updates the same anomaly instead of adding another. */
     public static String key(String dimension, String value, String currency, LocalDate day, Integer hour) {
         return dimension + "=" + value + "|" + currency + "|" + day + (hour == null ? "" : String.format("T%02d", hour));

@@ -50,7 +50,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                     ? stored.stream().map(a -> new dev.burnrate.anomaly.Incident(a, java.util.List.of())).toList()
                     : dev.burnrate.anomaly.Incident.of(stored);
             java.util.List<dev.burnrate.anomaly.CostAnomaly> leads = incidents.stream().map(dev.burnrate.anomaly.Incident::lead).toList();
-            java.util.Map<String, dev.burnrate.anomaly.CostAnomalies.Course> courses = s.costAnomalies().courses(leads);
+            java.util.Map<String, dev.burnrate.anomaly.Course> courses = s.costAnomalies().courses(leads);
             java.util.Map<String, String> names = s.costAnomalies().scopeNames(leads);
             for (dev.burnrate.anomaly.Incident i : incidents) {
                 dev.burnrate.anomaly.CostAnomaly a = i.lead();
@@ -66,10 +66,10 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 String scope = a.dimension() + "=" + a.value();
                 String name = a.dimension().equals("SubAccountId") ? names.get(a.value()) : null;
                 String named = name == null ? scope : scope + " (" + name + ")";
-                java.util.Optional<dev.burnrate.anomaly.CostAnomalies.Course> course = java.util.Optional.ofNullable(courses.get(a.id()));
+                java.util.Optional<dev.burnrate.anomaly.Course> course = java.util.Optional.ofNullable(courses.get(a.id()));
                 rows.add(java.util.List.of(a.id(), a.when(), new Output.Text(named, scope), a.currency(), Output.money(a.actual(), a.currency()),
                         Output.money(a.expected(), a.currency()), Output.money(a.impact(), a.currency()),
-                        Output.money(course.map(dev.burnrate.anomaly.CostAnomalies.Course::impact).orElse(null), a.currency()),
+                        Output.money(course.map(dev.burnrate.anomaly.Course::impact).orElse(null), a.currency()),
                         course.map(c -> String.valueOf(c.days())).orElse(""), course.map(c -> c.ongoing() ? "yes" : "no").orElse(""),
                         String.format(java.util.Locale.ROOT, "%.2f", a.score()),
                         a.severity(), new Output.Text(causeShown, cause), also, a.feedback() == null ? (a.suppressed() ? "suppressed" : "") : a.feedback() + (a.feedbackNote() == null ? "" : ": " + a.feedbackNote())));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.burnrate.anomaly.AnomalyStore;
 import dev.burnrate.anomaly.CostAnomalies;
 import dev.burnrate.anomaly.CostAnomaly;
+import dev.burnrate.anomaly.Course;
 import dev.burnrate.anomaly.Incident;
 import dev.burnrate.ledger.CostQueryParser;
 import dev.burnrate.ledger.InvalidParameterException;
@@ -119,13 +120,13 @@ final class AnomalyRoutes {
     /** The rows as JSON, with each one's course and account name looked up once for all of them. */
     private List<Map<String, Object>> rows(List<Incident> rows) {
         List<CostAnomaly> leads = rows.stream().map(Incident::lead).toList();
-        Map<String, CostAnomalies.Course> courses = detector.courses(leads);
+        Map<String, Course> courses = detector.courses(leads);
         Map<String, String> names = detector.scopeNames(leads);
         return rows.stream().map(i -> json(i.lead(), i.alsoSeenIn(), courses.get(i.lead().id()),
                 i.lead().dimension().equals("SubAccountId") ? names.get(i.lead().value()) : null)).toList();
     }
 
-    private Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn, CostAnomalies.Course course, String scopeName) {
+    private Map<String, Object> json(CostAnomaly a, List<CostAnomaly> alsoSeenIn, Course course, String scopeName) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("day", a.day().toString());

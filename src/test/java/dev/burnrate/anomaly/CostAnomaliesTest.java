@@ -353,13 +353,13 @@ class CostAnomaliesTest {
         try (TestLedger l = new TestLedger(dir)) {
             Run r = detect(l, true);
             CostAnomaly cluster = r.store().list(CLUSTER, CLUSTER.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
-            CostAnomalies.Course c = r.detector().course(cluster).orElseThrow();
+            Course c = r.detector().course(cluster).orElseThrow();
             assertThat(c.ongoing()).isTrue();
             assertThat(c.through()).isEqualTo(END.minusDays(1));
             assertThat(c.days()).isEqualTo(20);
             assertThat(c.impact()).isBetween(new BigDecimal("27000"), new BigDecimal("33000"));
             CostAnomaly retrain = r.store().list(RETRAIN, RETRAIN.plusDays(1), 100).stream().filter(CostAnomaly::leadsIncident).findFirst().orElseThrow();
-            CostAnomalies.Course once = r.detector().course(retrain).orElseThrow();
+            Course once = r.detector().course(retrain).orElseThrow();
             assertThat(once.ongoing()).isFalse();
             assertThat(once.days()).isEqualTo(1);
             assertThat(once.impact()).isEqualByComparingTo(retrain.impact());
@@ -379,7 +379,7 @@ class CostAnomaliesTest {
         CostAnomaly newTeam = scope("team", "vision", "1500.00", "0.00", "page"); // all new, but a small part of the incident
         CostAnomaly ticket = scope("model", "defect-vision", "30000.00", "0.00", "ticket");
         List<CostAnomaly> members = List.of(service, newTeam, ticket, team, account);
-        assertThat(members.stream().sorted(CostAnomalies.lead(members)).map(CostAnomaly::value).toList())
+        assertThat(members.stream().sorted(IncidentGrouping.lead(members)).map(CostAnomaly::value).toList())
                 .containsExactly("200000044824", "fraud", "Amazon Elastic Compute Cloud", "vision", "defect-vision");
     }
 
@@ -456,7 +456,7 @@ class CostAnomaliesTest {
             // on its first day or its second (a rise of 60% on a scope whose weekdays and weekends differ fivefold)
             CostAnomaly a = d.detect(MONTH, END).stream().filter(x -> x.dimension().equals("team") && !x.day().isBefore(rise)
                     && x.day().isBefore(rise.plusDays(2))).findFirst().orElseThrow();
-            CostAnomalies.Course c = d.course(a).orElseThrow();
+            Course c = d.course(a).orElseThrow();
             assertThat(c.ongoing()).as(c.toString()).isTrue();
             assertThat(c.through()).isEqualTo(END.minusDays(1));
             // 18 or 19 days of about 600 above each day's usual spend

@@ -108,7 +108,7 @@ class RootCauseTest {
     @Test
     void usualMix_isScaledToTheExpectedAmount_unlessItHoldsCreditsOrIsFarFromIt() {
         RootCause.Breakdown b = new RootCause.Breakdown("job", m("retrain", 3000, "nightly", 600), m("nightly", 600, "etl", 400));
-        RootCause.Breakdown at = CostAnomalies.atExpected(b, new BigDecimal("1500"));
+        RootCause.Breakdown at = Breakdowns.atExpected(b, new BigDecimal("1500"));
         assertThat(at.usual().get("nightly")).isEqualByComparingTo("900");
         assertThat(at.usual().get("etl")).isEqualByComparingTo("600");
         // actual 3,600 against an expected 1,500: the contributors' changes add up to the impact of 2,100
@@ -117,9 +117,9 @@ class RootCauseTest {
         assertThat(changes).isEqualByComparingTo("2100"); // retrain +3,000, nightly -300, etl -600
         // credits next to usage (a net of 10 from 3,000 and -2,990) would be scaled fifty times: left as it is
         RootCause.Breakdown credits = new RootCause.Breakdown("ServiceName", m("EC2", 500), m("EC2", -2990, "Support", 3000));
-        assertThat(CostAnomalies.atExpected(credits, new BigDecimal("500"))).isSameAs(credits);
+        assertThat(Breakdowns.atExpected(credits, new BigDecimal("500"))).isSameAs(credits);
         // an expected amount more than three times the weekdays' mean: the mix is no guide, left as it is
-        assertThat(CostAnomalies.atExpected(b, new BigDecimal("3001"))).isSameAs(b);
+        assertThat(Breakdowns.atExpected(b, new BigDecimal("3001"))).isSameAs(b);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.alert.Alert;
 import dev.burnrate.anomaly.CostAnomaly;
+import dev.burnrate.anomaly.Course;
 import dev.burnrate.anomaly.CostAnomalies;
 import dev.burnrate.anomaly.Incident;
 import dev.burnrate.app.Wiring;
@@ -126,7 +127,7 @@ class DemoIncidentsTest {
         assertThat(seenIn(first, "team", "__unallocated__") || seenIn(first, "model", "__unallocated__")).as(described()).isTrue();
         assertThat(first.alsoSeenIn()).allSatisfy(a -> assertThat(a.day()).isBetween(CLUSTER, CLUSTER.plusDays(2)));
         // the detector learns the new level in days, but the money keeps going: its course runs to the last ended day
-        CostAnomalies.Course course = s.costAnomalies().course(first.lead()).orElseThrow();
+        Course course = s.costAnomalies().course(first.lead()).orElseThrow();
         assertThat(course.ongoing()).isTrue();
         assertThat(course.through()).isEqualTo(NOW.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1));
         assertThat(course.days()).isEqualTo(9);
@@ -137,7 +138,7 @@ class DemoIncidentsTest {
         // every scope it was seen in tells the same course: each day is held against that day's forecast made before the
         // incident (against the first day's band, a Saturday 8,000 above its usual ended the model's course at 2 days)
         for (CostAnomaly a : first.alsoSeenIn()) {
-            CostAnomalies.Course c = s.costAnomalies().course(a).orElseThrow();
+            Course c = s.costAnomalies().course(a).orElseThrow();
             assertThat(c.ongoing()).as(a.id() + " " + c).isTrue();
             assertThat(c.through()).as(a.id()).isEqualTo(course.through());
         }
@@ -164,7 +165,7 @@ class DemoIncidentsTest {
     @Test
     void runawayRetrain_lastedOneDay_andAnAccountScopeIsShownByItsName() {
         Incident runaway = incidents.stream().filter(i -> i.lead().day().equals(RUNAWAY) && seenIn(i, "team", "fraud")).findFirst().orElseThrow();
-        CostAnomalies.Course course = s.costAnomalies().course(runaway.lead()).orElseThrow();
+        Course course = s.costAnomalies().course(runaway.lead()).orElseThrow();
         assertThat(course.ongoing()).isFalse();
         assertThat(course.days()).isEqualTo(1);
         assertThat(course.impact()).isEqualByComparingTo(runaway.lead().impact());
