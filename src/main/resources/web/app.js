@@ -198,7 +198,7 @@ pages.overview = async () => {
     api(`/api/v1/costs?granularity=day&from=${daysAgo(60)}`),
     api('/api/v1/forecast?horizon=30'),
     api('/api/v1/coverage').catch(() => ({ coverage: [] })), // refused to a team-scoped token: the card shows no rows
-    api('/api/v1/alerts?state=open').catch(() => ({ alerts: [] })),
+    unresolvedAlerts().catch(() => ({ alerts: [] })),
   ]);
   const rest = {
     team: api(`/api/v1/costs?groupBy=team&from=${from}`),
@@ -226,7 +226,7 @@ pages.overview = async () => {
       ${kpi('Spend this month to date', mtdText, `since ${from}, effective cost`, 'kpi-mtd')}
       ${kpi('Forecast, next 30 days', fcText, fcSub, 'kpi-forecast')}
       ${kpi('Tag coverage (team)', teamCov ? pct(teamCov.percent) : '–', teamCov ? `${money(teamCov.taggedEffectiveCost, teamCov.currency)} of ${money(teamCov.totalEffectiveCost, teamCov.currency)} allocated` : '', 'kpi-coverage')}
-      ${kpi('Open alerts', String(openAlerts.length), ['page', 'ticket', 'notify'].map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', '), 'kpi-alerts')}
+      ${kpi('Open alerts', String(openAlerts.length), SEVERITIES.map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', '), 'kpi-alerts')}
     </div>
     <div class="grid">
       ${card('AI spend per day, with the 30-day forecast (80% band)', '<div id="c-trend" class="chart tall"></div>', 'wide')}
@@ -283,6 +283,7 @@ pages.overview = async () => {
         { label: 'Scope', html: anomalyLink },
         { label: 'Impact to date', num: true, value: r => impactToDate(r) },
         { label: 'Severity', html: r => severityBadge(r.severity) },
+        { label: 'Verdict', value: r => r.feedback ? VERDICTS[r.feedback] || r.feedback : r.suppressed ? 'silenced' : '' },
       ], top, { empty: 'No anomalies in the last 30 days.' });
     }),
     fill('t-budgets', rest.budgets, budgets => {
@@ -352,6 +353,16 @@ const anomalyLink = r => `<a href="#/anomalies?id=${encodeURIComponent(r.id)}">$
 /** An anomaly's day, and its hour where it is one (01:00, as the CLI and the alerts write it). */
 const whenOf = r => r.day + (r.hour !== null && r.hour !== undefined ? ' ' + String(r.hour).padStart(2, '0') + ':00' : '');
 
+/** The severities alerts have (Alert.Severity): what the alert counts are broken down by. */
+const SEVERITIES = ['page', 'ticket', 'info'];
+
+/**
+ * The alerts not resolved yet: open ones and acknowledged ones (someone is on it; it is not over), open first. An
+ * acknowledged page that left the on-call view while its incident still ran read as though it were over.
+ */
+const unresolvedAlerts = () => Promise.all(['open', 'acknowledged'].map(s => api(`/api/v1/alerts?state=${s}`)))
+  .then(([o, a]) => ({ alerts: [...(o.alerts || []), ...(a.alerts || [])] }));
+
 /** An anomaly's impact to date: over the days its scope stayed outside the band, and whether it goes on. */
 const impactToDate = r => r.course
   ? `${money(r.course.impact, r.currency)} over ${r.course.days} day${r.course.days === 1 ? '' : 's'}${r.course.ongoing ? ', ongoing' : ''}`
@@ -369,7 +380,7 @@ const openAnomalies = (rows, since) => rows
 pages.oncall = async () => {
   const render = async () => {
     const [alerts, budgets, running, audit, slos, slis, gpu, anomalies, events] = await Promise.all([
-      api('/api/v1/alerts?state=open'),
+      unresolvedAlerts(),
       api('/api/v1/budgets').catch(() => ({ budgets: [] })),
       api('/api/v1/gate/requests?state=running').catch(() => ({ requests: [] })),
       api('/api/v1/audit?last=500').catch(() => ({ events: [] })),
@@ -395,17 +406,18 @@ pages.oncall = async () => {
     const latency = Object.values(perModel).sort((a, b) => b.requests - a.requests);
     const recentDeploys = [...(events.events || [])].reverse().slice(0, 10);
     const open = alerts.alerts || [];
-    const order = { page: 0, ticket: 1, notify: 2, info: 3 };
-    open.sort((a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9));
+    const order = { page: 0, ticket: 1, info: 2 };
+    open.sort((a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9) || (a.state === 'open' ? 0 : 1) - (b.state === 'open' ? 0 : 1));
     const burning = [...(budgets.budgets || [])].sort((a, b) => Number(a.daysToExhaustion ?? 1e9) - Number(b.daysToExhaustion ?? 1e9));
     const guardActions = (audit.events || []).filter(e => e.action.startsWith('gate.guard.')).reverse().slice(0, 20);
     const jobs = running.requests || [];
     $view().innerHTML = `<h1>On-call</h1>
       <p class="muted" aria-live="polite">Refreshes every 30 seconds · updated <span data-testid="updated">${new Date().toLocaleTimeString()}</span></p>
-      <div class="grid kpis">${['page', 'ticket', 'notify'].map(s => kpi(`Open ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
+      <div class="grid kpis">${SEVERITIES.map(s => kpi(`Open ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
       <div class="grid">
-        ${card('Open alerts', table('Most severe first', [
+        ${card('Open alerts', table('Not resolved yet, most severe first; acknowledged after open', [
           { label: 'Severity', html: r => severityBadge(r.severity) },
+          { label: 'State', value: r => r.state },
           { label: 'Alert', value: r => r.title },
           { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
         ], open, { empty: 'No open alerts.' }), 'wide')}

@@ -16,7 +16,30 @@ public record Alert(String id, String source, Severity severity, String dedupKey
     /** page: wake someone; ticket: work item; info: a note. */
     public enum Severity { PAGE, TICKET, INFO }
 
-    public enum State { OPEN, ACKNOWLEDGED, RESOLVED }
+    public enum State {
+        OPEN, ACKNOWLEDGED, RESOLVED;
+
+        /**
+         * Whether people may move an alert from this state to {@code to}: an open alert is acknowledged or resolved, an
+         * acknowledged one resolved or opened again. A resolved one stays resolved (acknowledging it had quietly
+         * reopened a page that a verdict had answered); only taking back the verdict that resolved it opens it again
+         * ({@link AlertStore#reopen}), and a recurrence after its subject went away is a new alert.
+         */
+        public boolean mayBecome(State to) {
+            return this != to && this != RESOLVED;
+        }
+
+        /** The states an alert may be moved to {@code to} from, as SQL: {@code 'OPEN', 'ACKNOWLEDGED'}. */
+        public String fromStatesSql() {
+            return String.join(", ", java.util.Arrays.stream(values()).filter(s -> s.mayBecome(this)).map(s -> "'" + s.name() + "'").toList());
+        }
+    }
+
+    /** Why people may not move this alert to {@code to} (it is resolved), for a refusal; see {@link State#mayBecome}. */
+    public String refusal(State to) {
+        return "alert " + id + " is " + state.name().toLowerCase(java.util.Locale.ROOT) + ": it cannot be "
+                + (to == State.OPEN ? "opened again" : to.name().toLowerCase(java.util.Locale.ROOT)) + " (a resolved alert stays resolved)";
+    }
 
     public Alert {
         Objects.requireNonNull(id, "id");

@@ -25,7 +25,11 @@ public interface AlertStore {
 
     Optional<Alert> find(String id);
 
-    /** Changes the state; returns false when there is no such alert. */
+    /**
+     * Changes the state where the alert's present state may become it ({@link Alert.State#mayBecome}), in one
+     * statement; returns false when there is no such alert or its state may not change so (it is already there, or
+     * resolved).
+     */
     boolean setState(String id, Alert.State state, Instant at, String by);
 
     /** Resolves the open or acknowledged alert with this dedup key; returns false when there is none. */

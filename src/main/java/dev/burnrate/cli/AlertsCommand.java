@@ -26,7 +26,12 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Alert.State st = state == null ? null : Alert.State.valueOf(state.toUpperCase(Locale.ROOT));
+        Alert.State st;
+        try {
+            st = state == null ? null : Alert.State.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new dev.burnrate.ledger.InvalidParameterException("--state", state, "expected open, acknowledged or resolved");
+        }
         try (Services s = root.open()) {
             List<List<String>> rows = new ArrayList<>();
             for (Alert a : s.alerts().list(st, 500)) {
@@ -56,8 +61,15 @@ final class AlertsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                if (!s.alerts().setState(id, target(), parent.root.clock.instant(), by)) throw new IllegalArgumentException("no alert '" + id + "'");
-                parent.root.out.println("alert " + id + " " + target().name().toLowerCase());
+                Alert a = s.alerts().find(id).orElseThrow(() -> new IllegalArgumentException("no alert '" + id + "'"));
+                String to = target().name().toLowerCase(Locale.ROOT);
+                if (a.state() == target()) {
+                    parent.root.out.println("alert " + id + " is already " + to);
+                } else if (!s.alerts().setState(id, target(), parent.root.clock.instant(), by)) {
+                    throw new IllegalStateException(s.alerts().find(id).orElse(a).refusal(target()));
+                } else {
+                    parent.root.out.println("alert " + id + " " + to);
+                }
                 parent.root.out.flush();
             }
             return 0;

@@ -80,7 +80,8 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "feedback", description = {"Record true_positive, false_positive or expected; the last two silence the scope for 7 days and resolve the incident's alert.",
+    @Command(name = "feedback", description = {"Record true_positive, false_positive or expected; the last two silence every scope of the incident for 7 days and resolve its alert.",
+            "An incident's scopes are all those it was seen in (its account, service, region, team, model), as 'burnrate anomalies' lists them.",
             "true_positive after them opens that alert again (unless it was resolved by hand).",
             "false_positive: nothing happened (the detector was wrong); expected: it happened, but it was planned (a launch, a backfill)."})
     static final class Feedback implements java.util.concurrent.Callable<Integer> {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** /api/v1/alerts: list (by state), acknowledge, resolve. */
 final class AlertRoutes {
@@ -51,8 +52,14 @@ final class AlertRoutes {
 
     private void change(Context ctx, Alert.State state) {
         String by = ctx.queryParam("by") == null ? "api" : ctx.queryParam("by");
-        if (store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty() || !store.setState(ctx.pathParam("id"), state, clock.instant(), by)) {
+        Optional<Alert> found = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a));
+        if (found.isEmpty()) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no alert '" + ctx.pathParam("id") + "'");
+            return;
+        }
+        // asking for the state it is in changes nothing and is no error (a second ack)
+        if (found.get().state() != state && !store.setState(found.get().id(), state, clock.instant(), by)) {
+            ApiServer.problemStatic(ctx, 409, "Conflict", store.find(found.get().id()).orElse(found.get()).refusal(state));
             return;
         }
         Alert a = store.find(ctx.pathParam("id")).orElseThrow();

@@ -123,15 +123,19 @@ public final class DuckAlertStore implements AlertStore {
     @Override
     public boolean setState(String id, Alert.State state, Instant at, String by) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE alert SET state = ?, state_changed_at = ?, state_changed_by = ? WHERE id = ?")) {
-            ps.setString(1, state.name());
-            ps.setObject(2, utc(at));
-            ps.setString(3, by);
-            ps.setString(4, id);
+                setState(state))) {
+            ps.setObject(1, utc(at));
+            ps.setString(2, by);
+            ps.setString(3, id);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StoreException("cannot change alert state: " + e.getMessage(), e);
         }
+    }
+
+    /** Moves the alert with the id to {@code to} from a state that may become it; parameters: when, by whom, the id. Shared with PostgreSQL. */
+    static String setState(Alert.State to) {
+        return "UPDATE alert SET state = '" + to.name() + "', state_changed_at = ?, state_changed_by = ? WHERE id = ? AND state IN (" + to.fromStatesSql() + ")";
     }
 
     /** Resolves the alert with the key unless it is resolved; parameters: when, by whom, the key. Shared with PostgreSQL. */

@@ -123,9 +123,14 @@ public final class DuckAnomalyStore implements AnomalyStore {
         }
     }
 
-    /** The feedback update on a connection (the embedded file's, or the shared state's transaction). */
+    /**
+     * The feedback update on a connection (the embedded file's, or the shared state's transaction). A true_positive
+     * also lifts the anomaly's silence: found while an earlier verdict silenced its scope, it is now confirmed (it read
+     * "true_positive, suppressed" and stayed off the on-call page until the next scan).
+     */
     static boolean feedback(Connection c, String id, CostAnomaly.Feedback verdict, String note, LocalDate on) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ?, feedback_on = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ?, feedback_on = ?"
+                + (verdict == CostAnomaly.Feedback.TRUE_POSITIVE ? ", suppressed = false" : "") + " WHERE id = ?")) {
             ps.setString(1, verdict.name().toLowerCase(Locale.ROOT));
             ps.setString(2, note);
             ps.setObject(3, on);

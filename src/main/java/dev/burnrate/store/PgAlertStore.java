@@ -154,8 +154,7 @@ public final class PgAlertStore implements AlertStore {
 
     @Override
     public boolean setState(String id, Alert.State to, Instant at, String by) {
-        return update("cannot change alert state", "UPDATE alert SET state = ?, state_changed_at = ?, state_changed_by = ? WHERE id = ?",
-                to.name(), utc(at), by, id) > 0;
+        return update("cannot change alert state", DuckAlertStore.setState(to), utc(at), by, id) > 0;
     }
 
     @Override

@@ -280,11 +280,10 @@ class CostAnomaliesTest {
             CostAnomaly s3 = r.store().list(null, null, 100).stream().filter(a -> a.value().equals("Amazon S3") && a.day().equals(PRICE))
                     .findFirst().orElseThrow();
             assertThat(r.store().feedback(s3.id(), CostAnomaly.Feedback.EXPECTED, "new storage class, planned", s3.day())).isTrue();
-            // re-detection keeps the feedback, and the scope's anomalies in the next 7 days are suppressed
+            // re-detection keeps the feedback (what a verdict silences afterwards: HourlyAnomaliesTest; this bill has no
+            // S3 anomaly after the price rise, so an assertion over them here held of nothing)
             List<CostAnomaly> again = r.detector().detect(MONTH, END);
             assertThat(again.stream().filter(a -> a.id().equals(s3.id())).findFirst().orElseThrow().feedback()).isEqualTo("expected");
-            assertThat(again.stream().filter(a -> a.value().equals("Amazon S3") && a.day().isAfter(PRICE)))
-                    .allSatisfy(a -> assertThat(a.suppressed()).isTrue());
         }
     }
 

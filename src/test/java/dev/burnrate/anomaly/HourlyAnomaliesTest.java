@@ -174,6 +174,28 @@ class HourlyAnomaliesTest {
     }
 
     /**
+     * A verdict of "expected" on the runaway's day silences the hours of its incident found after it (stored, not
+     * alerted); a true_positive on one of them confirms the incident, and its scopes no longer read "suppressed" (a
+     * trial's hours read "true_positive, suppressed" and stayed off the on-call page until the next scan).
+     */
+    @Test
+    void hoursFoundAfterAnExpectedVerdict_areSilenced_untilATruePositiveConfirmsThem() {
+        Scan s = scanWith(runaway(new BigDecimal("300.00")), CostAnomalies.Settings.defaults(), d -> {
+            CostAnomaly day = d.detect(RUNAWAY.toLocalDate().minusDays(1), RUNAWAY.toLocalDate().plusDays(1)).stream()
+                    .filter(a -> a.hour() == null).findFirst().orElseThrow();
+            assertThat(d.feedback(day.id(), CostAnomaly.Feedback.EXPECTED, "load test", "alice")).isTrue();
+            List<CostAnomaly> hours = d.detectHourly(LocalDateTime.of(2026, 9, 15, 0, 0), LocalDateTime.of(2026, 9, 16, 0, 0));
+            assertThat(hours).isNotEmpty().allSatisfy(h -> assertThat(h.suppressed()).as(h.id()).isTrue());
+            assertThat(d.feedback(hours.get(0).id(), CostAnomaly.Feedback.TRUE_POSITIVE, null, "bob")).isTrue();
+            return hours;
+        });
+        assertThat(s.stored()).filteredOn(a -> a.hour() != null).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.feedback()).as(a.id()).isEqualTo("true_positive");
+            assertThat(a.suppressed()).as(a.id()).isFalse();
+        });
+    }
+
+    /**
      * The CLI's {@code anomalies --scan} judges the days first, then the hours, over many days: a runaway from 00:00
      * (the demo's began at midnight), found in its hour after its day's anomaly was stored, continues that day's
      * incident; and an earlier hour's incident (a 600-dollar hour of the llm team on 09-05, ten days before) does not

@@ -150,6 +150,9 @@ class CliTest {
         Result days = run("--db", db, "anomalies", "--days", "-3");
         assertThat(days.code()).as(days.err()).isEqualTo(2);
         assertThat(days.err()).contains("--days=-3: must be 1 or more");
+        Result alertState = run("--db", db, "alerts", "--state", "bogus");
+        assertThat(alertState.code()).as(alertState.err()).isEqualTo(2);
+        assertThat(alertState.err()).contains("--state=bogus: expected open, acknowledged or resolved").doesNotContain("No enum constant");
     }
 
     @Test
@@ -325,5 +328,22 @@ class CliTest {
         assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "anomalies", "feedback", id, "--verdict", "true_positive"},
                 new PrintWriter(again, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
         assertThat(again.toString().trim()).isEqualTo("anomaly " + id + ": true_positive");
+        // its alert, open again: acknowledged, resolved by hand, and then not acknowledged back open
+        StringWriter list = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "alerts", "--state", "open", "--format", "json"},
+                new PrintWriter(list, true), new PrintWriter(err, true), at)).as(err.toString()).isZero();
+        String alert = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.toString()).get(0).get("id").asText();
+        java.util.function.Function<String, Result> change = verb -> {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            int code = dev.burnrate.app.Main.run(new String[]{"--db", db, "alerts", verb, alert}, new PrintWriter(o, true), new PrintWriter(e, true), at);
+            return new Result(code, o.toString(), e.toString());
+        };
+        assertThat(change.apply("ack").out().trim()).isEqualTo("alert " + alert + " acknowledged");
+        assertThat(change.apply("ack").out().trim()).isEqualTo("alert " + alert + " is already acknowledged");
+        assertThat(change.apply("resolve").out().trim()).isEqualTo("alert " + alert + " resolved");
+        Result late = change.apply("ack");
+        assertThat(late.code()).isEqualTo(1);
+        assertThat(late.err()).contains("alert " + alert + " is resolved: it cannot be acknowledged");
     }
 }

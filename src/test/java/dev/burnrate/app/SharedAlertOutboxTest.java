@@ -233,13 +233,18 @@ class SharedAlertOutboxTest {
         assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
         // resolved otherwise than by a verdict, it is not opened by one taken back
         assertThat(rs.get(0).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isFalse();
+        // nor by people: a resolved alert is not acknowledged or opened again by hand
+        assertThat(rs.get(0).alerts().setState(id, Alert.State.ACKNOWLEDGED, clock.instant(), "carol")).isFalse();
+        assertThat(rs.get(1).alerts().setState(id, Alert.State.OPEN, clock.instant(), "carol")).isFalse();
+        assertThat(rs.get(2).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
         // resolved by a verdict, a verdict taken back opens it again, once, whichever replica asks
-        assertThat(rs.get(0).alerts().setState(id, Alert.State.OPEN, clock.instant(), "test")).isTrue();
-        assertThat(rs.get(1).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), AlertStore.BY_VERDICT + "alice")).isTrue();
-        assertThat(rs.get(0).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isTrue();
-        assertThat(rs.get(2).alerts().reopen("budget:ml-monthly:2026-09:80:actual", clock.instant(), "bob")).isFalse();
-        assertThat(rs.get(1).alerts().find(id)).get().extracting(Alert::state).isEqualTo(Alert.State.OPEN);
-        assertThat(rs.get(2).alerts().resolve("budget:ml-monthly:2026-09:80:actual", clock.instant(), "gate")).isTrue();
+        raise(rs.get(0), "anomaly:team=fraud|USD|2026-09-16");
+        String other = rs.get(0).alerts().list(Alert.State.OPEN, 10).get(0).id();
+        assertThat(rs.get(1).alerts().resolve("anomaly:team=fraud|USD|2026-09-16", clock.instant(), AlertStore.BY_VERDICT + "alice")).isTrue();
+        assertThat(rs.get(0).alerts().reopen("anomaly:team=fraud|USD|2026-09-16", clock.instant(), "bob")).isTrue();
+        assertThat(rs.get(2).alerts().reopen("anomaly:team=fraud|USD|2026-09-16", clock.instant(), "bob")).isFalse();
+        assertThat(rs.get(1).alerts().find(other)).get().extracting(Alert::state).isEqualTo(Alert.State.OPEN);
+        assertThat(rs.get(2).alerts().resolve("anomaly:team=fraud|USD|2026-09-16", clock.instant(), "gate")).isTrue();
         // a resolved alert's deliveries are closed without a POST
         assertThat(rs.get(1).dispatcher().runOnce()).isZero();
         assertThat(received).isEmpty();

@@ -130,7 +130,14 @@ class GovernanceApiTest {
         assertThat(alerts.size()).isGreaterThanOrEqualTo(1);
         String alertId = alerts.get(0).get("id").asText();
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/ack?by=sre", null).body()).get("state").asText()).isEqualTo("acknowledged");
+        // a second ack changes nothing and is no error
+        assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/ack", null).body()).get("state").asText()).isEqualTo("acknowledged");
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/resolve", null).body()).get("state").asText()).isEqualTo("resolved");
+        // a resolved alert is not acknowledged back open (an ack had quietly reopened a page a verdict had answered)
+        HttpResponse<String> late = send("POST", "/api/v1/alerts/" + alertId + "/ack", null);
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.body()).contains("is resolved: it cannot be acknowledged");
+        assertThat(json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("alerts").findValuesAsText("id")).contains(alertId);
         assertThat(send("GET", "/api/v1/alerts?state=bogus", null).statusCode()).isEqualTo(400);
     }
 

@@ -144,12 +144,22 @@ class DashboardTest {
 
     @Test
     void oncall_listsOpenAlertsAndTheRunningJobAgainstItsReservation() throws Exception {
+        // someone is on the first open alert: acknowledged, it stays on the page until it is resolved
+        String acked = get("/api/v1/alerts?state=open").get("alerts").get(0).get("id").asText();
+        assertThat(post("/api/v1/alerts/" + acked + "/ack").get("state").asText()).isEqualTo("acknowledged");
         open("oncall");
-        int open = get("/api/v1/alerts?state=open").get("alerts").size();
+        // not resolved yet: open and acknowledged (an acknowledged page is still on someone's plate)
+        int open = 0;
         int pages = 0;
-        for (JsonNode a : get("/api/v1/alerts?state=open").get("alerts")) if (a.get("severity").asText().equals("page")) pages++;
+        for (String state : List.of("open", "acknowledged")) {
+            for (JsonNode a : get("/api/v1/alerts?state=" + state).get("alerts")) {
+                open++;
+                if (a.get("severity").asText().equals("page")) pages++;
+            }
+        }
         assertThat(text("[data-testid=open-page]")).isEqualTo(String.valueOf(pages));
         assertThat(driver.findElements(By.cssSelector("section[aria-label='Open alerts'] tbody tr"))).hasSize(open);
+        assertThat(driver.findElement(By.cssSelector("section[aria-label='Open alerts'] tbody")).getText()).contains("acknowledged");
         JsonNode running = get("/api/v1/gate/requests?state=running").get("requests").get(0);
         String row = text("#running tbody tr");
         assertThat(row).contains(running.get("id").asText())
@@ -590,6 +600,13 @@ class DashboardTest {
 
     static JsonNode get(String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode post(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
