@@ -1,6 +1,7 @@
 package dev.burnrate.cli;
 
 import dev.burnrate.alert.Alert;
+import dev.burnrate.alert.AlertChanges;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,7 +54,7 @@ final class AlertsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The alert id, as listed by 'burnrate alerts'")
         String id;
 
-        @Option(names = "--by", defaultValue = "cli", description = "Who acts, recorded with the alert (default ${DEFAULT-VALUE})")
+        @Option(names = "--by", description = "Who acts, recorded with the alert and in the audit log (default: cli:<your user name>)")
         String by;
 
         abstract Alert.State target();
@@ -63,12 +64,11 @@ final class AlertsCommand implements Callable<Integer> {
             try (Services s = parent.root.open()) {
                 Alert a = s.alerts().find(id).orElseThrow(() -> new IllegalArgumentException("no alert '" + id + "'"));
                 String to = target().name().toLowerCase(Locale.ROOT);
-                if (a.state() == target()) {
-                    parent.root.out.println("alert " + id + " is already " + to);
-                } else if (!s.alerts().setState(id, target(), parent.root.clock.instant(), by)) {
-                    throw new IllegalStateException(s.alerts().find(id).orElse(a).refusal(target()));
-                } else {
-                    parent.root.out.println("alert " + id + " " + to);
+                AlertChanges changes = new AlertChanges(s.alerts(), parent.root.clock, (actor, action, subject) -> s.audit().append(actor, action, subject, "{}"));
+                switch (changes.move(a, target(), by == null ? parent.root.actor() : by)) {
+                    case ALREADY -> parent.root.out.println("alert " + id + " is already " + to);
+                    case REFUSED -> throw new IllegalStateException(s.alerts().find(id).orElse(a).refusal(target()));
+                    case CHANGED -> parent.root.out.println("alert " + id + " " + to);
                 }
                 parent.root.out.flush();
             }

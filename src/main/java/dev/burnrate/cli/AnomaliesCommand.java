@@ -106,7 +106,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
             try (Services s = parent.root.open()) {
-                var change = s.costAnomalies().judge(id, v, note, "cli", a -> true)
+                var change = s.costAnomalies().judge(id, v, note, parent.root.actor(), a -> true)
                         .orElseThrow(() -> new IllegalArgumentException("no anomaly '" + id + "'"));
                 java.time.LocalDate through = s.anomalies().find(id).map(dev.burnrate.anomaly.CostAnomaly::silencedThrough).orElse(null);
                 parent.root.out.println("anomaly " + id + ": " + v.name().toLowerCase(java.util.Locale.ROOT)

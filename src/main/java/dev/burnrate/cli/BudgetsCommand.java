@@ -55,7 +55,7 @@ final class BudgetsCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             String text = Files.isRegularFile(Path.of(spec)) ? Files.readString(Path.of(spec)) : spec;
             try (Services s = parent.root.open()) {
-                Budget b = s.budgets().put(text, "cli:" + System.getProperty("user.name", "unknown"));
+                Budget b = s.budgets().put(text, parent.root.actor());
                 parent.root.out.println("budget " + b.id() + " stored: " + b.amount() + " " + b.period().kind().name().toLowerCase());
                 parent.root.out.flush();
             }
@@ -74,7 +74,7 @@ final class BudgetsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                if (!s.budgets().delete(id, "cli:" + System.getProperty("user.name", "unknown"))) throw new IllegalArgumentException("no stored budget '" + id + "'");
+                if (!s.budgets().delete(id, parent.root.actor())) throw new IllegalArgumentException("no stored budget '" + id + "'");
                 parent.root.out.println("budget " + id + " removed");
                 parent.root.out.flush();
             }

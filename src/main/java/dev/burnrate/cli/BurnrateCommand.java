@@ -46,6 +46,14 @@ public final class BurnrateCommand {
         this.env = env;
     }
 
+    /**
+     * Who a command acts as, in the audit log and on what it changes: {@code cli:} and the user's name (a verdict or an
+     * acknowledgement recorded as "cli" alone did not say whose).
+     */
+    String actor() {
+        return "cli:" + System.getProperty("user.name", "unknown");
+    }
+
     Path databasePath() {
         return chosenDatabase().orElse(Path.of(".burnrate", "burnrate.duckdb"));
     }

@@ -114,7 +114,7 @@ final class RecommendCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                Recommendation r = s.recommendations().accept(id, "cli");
+                Recommendation r = s.recommendations().accept(id, parent.root.actor());
                 parent.root.out.println("recommendation " + r.id() + " accepted: " + r.monthlySaving().displayWithCurrency() + " a month");
                 parent.root.out.flush();
             }
@@ -136,7 +136,7 @@ final class RecommendCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                Recommendation r = s.recommendations().dismiss(id, reason, "cli");
+                Recommendation r = s.recommendations().dismiss(id, reason, parent.root.actor());
                 parent.root.out.println("recommendation " + r.id() + " dismissed: " + reason);
                 parent.root.out.flush();
             }
@@ -156,7 +156,7 @@ final class RecommendCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                dev.burnrate.recommend.RealisedSavings.Realised r = s.recommendations().implemented(id, "cli");
+                dev.burnrate.recommend.RealisedSavings.Realised r = s.recommendations().implemented(id, parent.root.actor());
                 parent.root.out.println("recommendation " + r.id() + " implemented at " + r.implementedAt());
                 parent.root.out.println(realisedLine(r));
                 parent.root.out.flush();

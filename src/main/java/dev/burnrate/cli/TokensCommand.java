@@ -41,8 +41,16 @@ final class TokensCommand {
             }
             try (Services s = parent.root.open()) {
                 Tokens.Issued t = s.tokens().create(name, r, teams == null ? Set.of() : new TreeSet<>(teams));
-                s.audit().append("cli", "token.created", t.token().id(), "{\"name\":\"" + name + "\",\"role\":\"" + r.label() + "\",\"teams\":\""
-                        + String.join(",", t.token().teams()) + "\"}");
+                // a name with a quote in it wrote broken JSON into the chain: the detail is serialised, not concatenated
+                java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
+                detail.put("name", name);
+                detail.put("role", r.label());
+                detail.put("teams", String.join(",", t.token().teams()));
+                try {
+                    s.audit().append(parent.root.actor(), "token.created", t.token().id(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(detail));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
                 parent.root.out.println(t.secret());
                 parent.root.out.flush();
                 return 0;
@@ -82,7 +90,7 @@ final class TokensCommand {
         public Integer call() {
             try (Services s = parent.root.open()) {
                 if (!s.tokens().revoke(id)) throw new IllegalArgumentException("no live token " + id);
-                s.audit().append("cli", "token.revoked", id, "{}");
+                s.audit().append(parent.root.actor(), "token.revoked", id, "{}");
                 parent.root.out.println("revoked " + id);
                 parent.root.out.flush();
                 return 0;

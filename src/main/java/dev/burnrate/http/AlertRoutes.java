@@ -18,10 +18,13 @@ final class AlertRoutes {
     private final AlertStore store;
     private final Clock clock;
 
-    AlertRoutes(AlertStore store, Clock clock) {
+    AlertRoutes(AlertStore store, Clock clock, dev.burnrate.alert.AlertChanges.Recorder recorder) {
         this.store = store;
         this.clock = clock;
+        this.changes = new dev.burnrate.alert.AlertChanges(store, clock, recorder);
     }
+
+    private final dev.burnrate.alert.AlertChanges changes;
 
     void register(Javalin app) {
         app.get("/api/v1/alerts", ctx -> {
@@ -51,14 +54,16 @@ final class AlertRoutes {
     }
 
     private void change(Context ctx, Alert.State state) {
-        String by = ctx.queryParam("by") == null ? "api" : ctx.queryParam("by");
+        // with tokens, who acts is the token's holder (a ?by= naming someone else would put words in their mouth); without
+        // them (loopback), ?by= names the person, else the caller is anonymous, as for an anomaly's verdict
+        String by = Access.tokensEnabled(ctx) || ctx.queryParam("by") == null ? Access.principal(ctx).name() : ctx.queryParam("by");
         Optional<Alert> found = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a));
         if (found.isEmpty()) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no alert '" + ctx.pathParam("id") + "'");
             return;
         }
         // asking for the state it is in changes nothing and is no error (a second ack)
-        if (found.get().state() != state && !store.setState(found.get().id(), state, clock.instant(), by)) {
+        if (changes.move(found.get(), state, by) == dev.burnrate.alert.AlertChanges.Outcome.REFUSED) {
             ApiServer.problemStatic(ctx, 409, "Conflict", store.find(found.get().id()).orElse(found.get()).refusal(state));
             return;
         }

@@ -328,7 +328,9 @@ public final class ApiServer {
         if (gate != null) new GateRoutes(gate, audit, json).register(app);
         app.exception(dev.burnrate.gate.Gate.StateException.class, (e, ctx) ->
                 problem(ctx, e.notFound() ? 404 : 409, e.notFound() ? "Not found" : "Conflict", e.getMessage(), null));
-        if (alerts != null) new AlertRoutes(alerts, clock).register(app);
+        // who acknowledged or resolved an alert is in the audit log, where the server keeps one
+        if (alerts != null) new AlertRoutes(alerts, clock, audit == null ? dev.burnrate.alert.AlertChanges.Recorder.NONE
+                : (actor, action, subject) -> audit.append(actor, action, subject, "{}")).register(app);
         if (anomalies != null) new AnomalyRoutes(anomalies.detector(), anomalies.store(), clock).register(app);
         if (gpuSamples != null) new GpuRoutes(gpuSamples, telemetryLog).register(app);
         if (instanceSamples != null) {

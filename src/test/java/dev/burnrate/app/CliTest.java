@@ -345,5 +345,12 @@ class CliTest {
         Result late = change.apply("ack");
         assertThat(late.code()).isEqualTo(1);
         assertThat(late.err()).contains("alert " + alert + " is resolved: it cannot be acknowledged");
+        // each move once in the audit log, as the user who made it
+        StringWriter log = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "audit", "list", "--format", "csv"}, new PrintWriter(log, true), new PrintWriter(err, true), at))
+                .as(err.toString()).isZero();
+        String me = "cli:" + System.getProperty("user.name");
+        assertThat(log.toString().lines().filter(l -> l.contains("alert:" + alert)).toList()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains(me, "alert.acknowledged")).anySatisfy(l -> assertThat(l).contains(me, "alert.resolved"));
     }
 }

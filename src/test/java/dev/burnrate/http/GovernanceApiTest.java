@@ -137,6 +137,12 @@ class GovernanceApiTest {
         HttpResponse<String> late = send("POST", "/api/v1/alerts/" + alertId + "/ack", null);
         assertThat(late.statusCode()).isEqualTo(409);
         assertThat(late.body()).contains("is resolved: it cannot be acknowledged");
+        // who acknowledged and who resolved it is in the audit log (the second ack changed nothing and is not)
+        List<String> moves = new java.util.ArrayList<>();
+        for (JsonNode e : json.readTree(send("GET", "/api/v1/audit?last=50", null).body()).get("events")) {
+            if (e.get("subject").asText().equals("alert:" + alertId)) moves.add(e.get("actor").asText() + " " + e.get("action").asText());
+        }
+        assertThat(moves).containsExactly("sre alert.acknowledged", "anonymous alert.resolved");
         assertThat(json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("alerts").findValuesAsText("id")).contains(alertId);
         assertThat(send("GET", "/api/v1/alerts?state=bogus", null).statusCode()).isEqualTo(400);
     }

@@ -1,0 +1,49 @@
+package dev.burnrate.alert;
+
+import java.time.Clock;
+import java.util.Locale;
+
+/**
+ * People moving an alert (acknowledge, resolve), by the CLI or the API alike: the move the alert's state allows
+ * ({@link Alert.State#mayBecome}), recorded with who made it (the audit log: who acknowledged a page, and when, is
+ * what a review of an incident asks first).
+ */
+public final class AlertChanges {
+    /** What a move did. */
+    public enum Outcome {
+        /** the alert is in the state asked for now */
+        CHANGED,
+        /** it was in it already: nothing changed, nothing recorded */
+        ALREADY,
+        /** its state does not allow the move (it is resolved); see {@link Alert#refusal} */
+        REFUSED
+    }
+
+    /** Where a move is recorded: who, what ({@code alert.acknowledged}, {@code alert.resolved}), on which alert. */
+    @FunctionalInterface
+    public interface Recorder {
+        void record(String actor, String action, String subject);
+
+        Recorder NONE = (actor, action, subject) -> {
+        };
+    }
+
+    private final AlertStore store;
+    private final Clock clock;
+    private final Recorder recorder;
+
+    public AlertChanges(AlertStore store, Clock clock, Recorder recorder) {
+        this.store = store;
+        this.clock = clock;
+        this.recorder = recorder;
+    }
+
+    /** Moves {@code a} to {@code to} on behalf of {@code by}. */
+    public Outcome move(Alert a, Alert.State to, String by) {
+        if (a.state() == to) return Outcome.ALREADY;
+        // in one statement, so that a replica that changed it meanwhile is not overwritten
+        if (!store.setState(a.id(), to, clock.instant(), by)) return Outcome.REFUSED;
+        recorder.record(by, "alert." + to.name().toLowerCase(Locale.ROOT), "alert:" + a.id());
+        return Outcome.CHANGED;
+    }
+}
