@@ -579,6 +579,49 @@ class SeriesDetectorTest {
         assertThat(afterMissing).isLessThanOrEqualTo(2); // of 110 missing values
     }
 
+    /**
+     * Minute samples of a daily cycle (1,000 ± 300, noise 20) over 6 days, with {@code missing} of the rows dropped at
+     * random (the rows the file does not have; their slots kept); with {@code step}, 200 more from 14:00 of day 5 on.
+     * Returns the values, their slots and the row of the step's first minute.
+     */
+    private static Object[] minutesWithRowsMissing(long seed, double missing, boolean step) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Double> v = new ArrayList<>();
+        List<Long> slots = new ArrayList<>();
+        int stepAt = 5 * 1440 + 14 * 60;
+        int stepRow = -1;
+        for (int i = 0; i < 6 * 1440; i++) {
+            double x = 1000 + 300 * Math.sin(2 * Math.PI * i / 1440) + 20 * rnd.nextGaussian() + (step && i >= stepAt ? 200 : 0);
+            if (rnd.nextDouble() < missing && i != stepAt) continue;
+            if (i == stepAt) stepRow = v.size();
+            v.add(x);
+            slots.add((long) i);
+        }
+        return new Object[] {v.stream().mapToDouble(Double::doubleValue).toArray(), slots.stream().mapToLong(Long::longValue).toArray(), stepRow};
+    }
+
+    @Test
+    void score_minuteCycleWithATenthOfItsRowsMissingAtRandom_alarmsAtMostTwiceAsOftenAsComplete_andStillFindsAStep() {
+        // where no row held a phase's minute in an earlier day, the seasonal predictor fell back to the plain level
+        // (which lags the cycle) and handed back again: these 10 series alarmed 70 times with a tenth of their rows
+        // missing, 12 times complete (anomaly-dev's minute series: 83 and 34). A row up to 5 minutes off now stands in
+        // for the missing one: 20
+        int complete = 0;
+        int thinned = 0;
+        int found = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            Object[] full = minutesWithRowsMissing(seed, 0, false);
+            complete += flagged(detector.score((double[]) full[0], (long[]) full[1], 1440)).size();
+            Object[] thin = minutesWithRowsMissing(seed, 0.1, false);
+            thinned += flagged(detector.score((double[]) thin[0], (long[]) thin[1], 1440)).size();
+            Object[] step = minutesWithRowsMissing(seed, 0.1, true);
+            int at = (int) step[2];
+            if (flagged(detector.score((double[]) step[0], (long[]) step[1], 1440)).stream().anyMatch(i -> i >= at && i < at + 5)) found++;
+        }
+        assertThat(thinned).as("alarms with a tenth of the rows missing, %d complete", complete).isLessThanOrEqualTo(2 * complete);
+        assertThat(found).isEqualTo(10);
+    }
+
     /** 10 weeks of hourly data with a daily cycle, at half its level at weekends (noise 5%); days 0, 7, ... are Mondays. */
     private static double[] weekendsAtHalf(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
