@@ -4,7 +4,7 @@
 # minute series of anomaly-dev at 5 minutes, anomaly-dev2's seconds at 2, 5 and 10 s: block means, a block labelled
 # where any of its rows is), a check that the defaults do not depend on the rate they were chosen at; then real
 # AI-workload telemetry with injected incidents (bench/anomaly-injected.py, three seeds); and both sets with rows missing at
-# random and anomaly-dev with irregular times (bench/anomaly-gaps.py).
+# random (bench/anomaly-gaps.py).
 # Usage: bench/anomaly-eval.sh [OUT_DIR]   (RESAMPLED=0 skips the second part, INJECTED=0 the third, GAPS=0 the fourth)
 # Needs a built tree (./mvnw -B -ntp -o -q -DskipTests package) and python3 + numpy.
 set -euo pipefail
@@ -79,19 +79,16 @@ fi
 
 # Fourth part (before the third, which ends the script): missing rows and irregular times, the issue's "missing
 # intervals" (bench/anomaly-gaps.py, seed 1): both development sets with a tenth and with three tenths of their rows
-# dropped at random, and anomaly-dev with every time moved by up to a fifth of its step (1-second data has nothing to
-# move). GAPS=0 skips it.
+# dropped at random. GAPS=0 skips it.
 if [ "${GAPS:-1}" = 1 ]; then
 gd="$out/gaps-data"
 rm -rf "$gd"
 for set in $sets; do
   for p in 10 30; do
-    python3 bench/anomaly-gaps.py "$shared/data/$set/data" "$gd/$set-thin$p" thin "0.$p" 1
+    python3 bench/anomaly-gaps.py "$shared/data/$set/data" "$gd/$set-thin$p" "0.$p" 1
     score "$set-thin$p" "$gd/$set-thin$p"
   done
 done
-python3 bench/anomaly-gaps.py "$shared/data/anomaly-dev/data" "$gd/anomaly-dev-jitter20" jitter 0.2 1
-score "anomaly-dev-jitter20" "$gd/anomaly-dev-jitter20"
 fi
 
 # Third part: AI-workload telemetry of other sources (job arrivals, GPUs, per-pod duty cycle and memory, gateway QPS,

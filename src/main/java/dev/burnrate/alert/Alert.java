@@ -35,10 +35,11 @@ public record Alert(String id, String source, Severity severity, String dedupKey
         }
     }
 
-    /** Why people may not move this alert to {@code to} (it is resolved), for a refusal; see {@link State#mayBecome}. */
+    /** Why people may not move this alert to {@code to}, for a refusal; see {@link State#mayBecome}. */
     public String refusal(State to) {
         return "alert " + id + " is " + state.name().toLowerCase(java.util.Locale.ROOT) + ": it cannot be "
-                + (to == State.OPEN ? "opened again" : to.name().toLowerCase(java.util.Locale.ROOT)) + " (a resolved alert stays resolved)";
+                + (to == State.OPEN ? "opened again" : to.name().toLowerCase(java.util.Locale.ROOT))
+                + (state == State.RESOLVED ? " (a resolved alert stays resolved)" : "");
     }
 
     public Alert {

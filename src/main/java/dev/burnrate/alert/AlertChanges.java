@@ -38,11 +38,21 @@ public final class AlertChanges {
         this.recorder = recorder;
     }
 
-    /** Moves {@code a} to {@code to} on behalf of {@code by}. */
+    /**
+     * Moves {@code a} to {@code to} on behalf of {@code by}. An actor named like a verdict ({@link AlertStore#BY_VERDICT})
+     * is refused: that mark is what lets a verdict taken back reopen the alert, and a person resolving it by hand under
+     * it would have their resolution undone.
+     */
     public Outcome move(Alert a, Alert.State to, String by) {
+        if (by == null || by.isBlank() || by.startsWith(AlertStore.BY_VERDICT)) {
+            throw new IllegalArgumentException("who acts must be named, and not start with '" + AlertStore.BY_VERDICT + "' (a verdict's mark): '" + by + "'");
+        }
         if (a.state() == to) return Outcome.ALREADY;
         // in one statement, so that a replica that changed it meanwhile is not overwritten
-        if (!store.setState(a.id(), to, clock.instant(), by)) return Outcome.REFUSED;
+        if (!store.setState(a.id(), to, clock.instant(), by)) {
+            // someone made the same move meanwhile: as though it had been asked again
+            return store.find(a.id()).filter(now -> now.state() == to).isPresent() ? Outcome.ALREADY : Outcome.REFUSED;
+        }
         recorder.record(by, "alert." + to.name().toLowerCase(Locale.ROOT), "alert:" + a.id());
         return Outcome.CHANGED;
     }

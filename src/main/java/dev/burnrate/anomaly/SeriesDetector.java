@@ -696,7 +696,7 @@ public final class SeriesDetector {
      * day (5 slots of minute data, 1 of 5-minute data; none of hourly or daily data, whose next slot is another time
      * of day or another weekday). With a tenth of the rows of anomaly-dev missing at random, the exact slot of a phase
      * was often empty, the seasonal predictor fell back to the plain level and handed back again, and the minute
-     * series alarmed 2.4 times as often (34 alarms, 83 with the rows missing, 31 with this; bench/RESULTS.md).
+     * series alarmed 2.5 times as often (34 alarms, 85 with the rows missing, 30 with this; bench/RESULTS.md).
      */
     static final int PHASE_SLACK = 288;
 

@@ -42,7 +42,8 @@ public final class DuckAnomalyStore implements AnomalyStore {
                 + "ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, hour = EXCLUDED.hour, dimension = EXCLUDED.dimension, value = EXCLUDED.value, "
                 + "currency = EXCLUDED.currency, actual = EXCLUDED.actual, expected = EXCLUDED.expected, low = EXCLUDED.low, high = EXCLUDED.high, "
                 + "impact = EXCLUDED.impact, score = EXCLUDED.score, severity = EXCLUDED.severity, root_cause = EXCLUDED.root_cause, "
-                + "suppressed = EXCLUDED.suppressed, incident = EXCLUDED.incident")) {
+                // a rescan does not silence again what people confirmed (true_positive lifts the silence, see feedback)
+                + "suppressed = EXCLUDED.suppressed AND (anomaly.feedback IS NULL OR anomaly.feedback <> 'true_positive'), incident = EXCLUDED.incident")) {
             ps.setString(1, a.id());
             ps.setObject(2, a.day());
             ps.setObject(3, a.hour());
@@ -125,8 +126,8 @@ public final class DuckAnomalyStore implements AnomalyStore {
 
     /**
      * The feedback update on a connection (the embedded file's, or the shared state's transaction). A true_positive
-     * also lifts the anomaly's silence: found while an earlier verdict silenced its scope, it is now confirmed (it read
-     * "true_positive, suppressed" and stayed off the on-call page until the next scan).
+     * also lifts the anomaly's silence, for good (a rescan keeps it lifted, see save): found while an earlier verdict
+     * silenced its scope, it is now confirmed (it read "true_positive, suppressed" and stayed off the on-call page).
      */
     static boolean feedback(Connection c, String id, CostAnomaly.Feedback verdict, String note, LocalDate on) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE anomaly SET feedback = ?, feedback_note = ?, feedback_on = ?"

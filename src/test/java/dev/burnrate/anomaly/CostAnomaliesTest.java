@@ -284,6 +284,16 @@ class CostAnomaliesTest {
             // S3 anomaly after the price rise, so an assertion over them here held of nothing)
             List<CostAnomaly> again = r.detector().detect(MONTH, END);
             assertThat(again.stream().filter(a -> a.id().equals(s3.id())).findFirst().orElseThrow().feedback()).isEqualTo("expected");
+            // confirmed by people, an anomaly a rescan finds while another verdict silences its scope stays unsilenced
+            // (the rescan's save wrote suppressed back: "true_positive, suppressed" again)
+            CostAnomaly x = again.stream().filter(a -> !a.id().equals(s3.id())).findFirst().orElseThrow();
+            assertThat(r.store().feedback(x.id(), CostAnomaly.Feedback.TRUE_POSITIVE, null, END)).isTrue();
+            r.store().save(new CostAnomaly(x.id(), x.day(), x.hour(), x.dimension(), x.value(), x.currency(), x.actual(), x.expected(), x.low(),
+                    x.high(), x.impact(), x.score(), x.severity(), x.rootCause(), null, true, x.incident()));
+            assertThat(r.store().find(x.id())).get().satisfies(a -> {
+                assertThat(a.feedback()).isEqualTo("true_positive");
+                assertThat(a.suppressed()).isFalse();
+            });
         }
     }
 

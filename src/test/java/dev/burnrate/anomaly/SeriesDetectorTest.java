@@ -604,7 +604,7 @@ class SeriesDetectorTest {
     void score_minuteCycleWithATenthOfItsRowsMissingAtRandom_alarmsAtMostTwiceAsOftenAsComplete_andStillFindsAStep() {
         // where no row held a phase's minute in an earlier day, the seasonal predictor fell back to the plain level
         // (which lags the cycle) and handed back again: these 10 series alarmed 70 times with a tenth of their rows
-        // missing, 12 times complete (anomaly-dev's minute series: 83 and 34). A row up to 5 minutes off now stands in
+        // missing, 12 times complete (anomaly-dev's minute series: 85 and 34). A row up to 5 minutes off now stands in
         // for the missing one: 20
         int complete = 0;
         int thinned = 0;

@@ -129,6 +129,10 @@ class GovernanceApiTest {
         JsonNode alerts = json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts");
         assertThat(alerts.size()).isGreaterThanOrEqualTo(1);
         String alertId = alerts.get(0).get("id").asText();
+        // a verdict's mark is no one's name: a hand resolution under it would be undone by a verdict taken back
+        HttpResponse<String> spoof = send("POST", "/api/v1/alerts/" + alertId + "/resolve?by=verdict:eve", null);
+        assertThat(spoof.statusCode()).isEqualTo(400);
+        assertThat(spoof.body()).contains("not start with 'verdict:'");
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/ack?by=sre", null).body()).get("state").asText()).isEqualTo("acknowledged");
         // a second ack changes nothing and is no error
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/ack", null).body()).get("state").asText()).isEqualTo("acknowledged");

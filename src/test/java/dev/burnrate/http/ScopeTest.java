@@ -234,6 +234,12 @@ class ScopeTest {
         c.put("POST /api/v1/alerts/{id}/ack", () -> {
             status(send("POST", "/api/v1/alerts/" + searchAlert + "/ack", submitter, null), 404);
             assertThat(alertState(searchAlert)).isEqualTo("open");
+            // the team's own alert: acknowledged as the token's holder, whoever ?by= names
+            String fraudAlert = fraudOnly("/api/v1/alerts").get("alerts").get(0).get("id").asText();
+            ok(send("POST", "/api/v1/alerts/" + fraudAlert + "/ack?by=mallory", submitter, null));
+            List<String> who = new ArrayList<>();
+            for (JsonNode e : ok(send("GET", "/api/v1/audit?subject=alert:" + fraudAlert, admin, null)).get("events")) who.add(e.get("actor").asText());
+            assertThat(who).containsExactly("fraud-pipeline");
         });
         c.put("POST /api/v1/alerts/{id}/resolve", () -> {
             status(send("POST", "/api/v1/alerts/" + searchAlert + "/resolve", submitter, null), 404);
