@@ -226,7 +226,7 @@ pages.overview = async () => {
       ${kpi('Spend this month to date', mtdText, `since ${from}, effective cost`, 'kpi-mtd')}
       ${kpi('Forecast, next 30 days', fcText, fcSub, 'kpi-forecast')}
       ${kpi('Tag coverage (team)', teamCov ? pct(teamCov.percent) : '–', teamCov ? `${money(teamCov.taggedEffectiveCost, teamCov.currency)} of ${money(teamCov.totalEffectiveCost, teamCov.currency)} allocated` : '', 'kpi-coverage')}
-      ${kpi('Open alerts', String(openAlerts.length), SEVERITIES.map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', '), 'kpi-alerts')}
+      ${kpi('Unresolved alerts', String(openAlerts.length), SEVERITIES.map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', ') + ` · ${openAlerts.filter(a => a.state === 'acknowledged').length} acknowledged`, 'kpi-alerts')}
     </div>
     <div class="grid">
       ${card('AI spend per day, with the 30-day forecast (80% band)', '<div id="c-trend" class="chart tall"></div>', 'wide')}
@@ -413,14 +413,14 @@ pages.oncall = async () => {
     const jobs = running.requests || [];
     $view().innerHTML = `<h1>On-call</h1>
       <p class="muted" aria-live="polite">Refreshes every 30 seconds · updated <span data-testid="updated">${new Date().toLocaleTimeString()}</span></p>
-      <div class="grid kpis">${SEVERITIES.map(s => kpi(`Open ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
+      <div class="grid kpis">${SEVERITIES.map(s => kpi(`Unresolved ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
       <div class="grid">
-        ${card('Open alerts', table('Not resolved yet, most severe first; acknowledged after open', [
+        ${card('Unresolved alerts', table('Open and acknowledged, most severe first; acknowledged after open', [
           { label: 'Severity', html: r => severityBadge(r.severity) },
           { label: 'State', value: r => r.state },
           { label: 'Alert', value: r => r.title },
           { label: 'Since', value: r => (r.createdAt || r.firstSeen || '').replace('T', ' ').slice(0, 16) },
-        ], open, { empty: 'No open alerts.' }), 'wide')}
+        ], open, { empty: 'No unresolved alerts.' }), 'wide')}
         ${card('SLO burn', table('Paging first; burn rate = how fast the error budget goes (1 = exactly over the window)', [
           { label: 'SLO', value: r => r.id },
           { label: 'State', html: r => severityBadge(r.state) },

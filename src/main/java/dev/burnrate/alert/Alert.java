@@ -39,7 +39,7 @@ public record Alert(String id, String source, Severity severity, String dedupKey
     public String refusal(State to) {
         return "alert " + id + " is " + state.name().toLowerCase(java.util.Locale.ROOT) + ": it cannot be "
                 + (to == State.OPEN ? "opened again" : to.name().toLowerCase(java.util.Locale.ROOT))
-                + (state == State.RESOLVED ? " (a resolved alert stays resolved)" : "");
+                + (state == State.RESOLVED ? " (a resolved alert is not opened by hand; one a verdict resolved opens again if the verdict is taken back)" : "");
     }
 
     public Alert {

@@ -19,6 +19,18 @@ public final class AlertChanges {
         REFUSED
     }
 
+    /**
+     * Checks a name of who acts ({@link dev.burnrate.audit.AuditLog#actor}), which must not be a verdict's mark either
+     * ({@link AlertStore#BY_VERDICT}: a hand resolution under it would be undone when the verdict is taken back).
+     */
+    public static String actor(String by) {
+        dev.burnrate.audit.AuditLog.actor(by);
+        if (by.startsWith(AlertStore.BY_VERDICT)) {
+            throw new dev.burnrate.ledger.InvalidParameterException("by", by, "must not start with '" + AlertStore.BY_VERDICT + "', a verdict's mark");
+        }
+        return by;
+    }
+
     /** Where a move is recorded: who, what ({@code alert.acknowledged}, {@code alert.resolved}), on which alert. */
     @FunctionalInterface
     public interface Recorder {
@@ -44,10 +56,16 @@ public final class AlertChanges {
      * it would have their resolution undone.
      */
     public Outcome move(Alert a, Alert.State to, String by) {
-        if (by == null || by.isBlank() || by.startsWith(AlertStore.BY_VERDICT)) {
-            throw new IllegalArgumentException("who acts must be named, and not start with '" + AlertStore.BY_VERDICT + "' (a verdict's mark): '" + by + "'");
+        actor(by);
+        if (a.state() == to) {
+            // resolved by a verdict, it would open again if the verdict were taken back; resolved by hand now, it stays
+            // resolved (a person's "resolve" answered "already resolved" and the alert came back)
+            if (to == Alert.State.RESOLVED && store.resolveByHand(a.id(), clock.instant(), by)) {
+                recorder.record(by, "alert.resolved", "alert:" + a.id());
+                return Outcome.CHANGED;
+            }
+            return Outcome.ALREADY;
         }
-        if (a.state() == to) return Outcome.ALREADY;
         // in one statement, so that a replica that changed it meanwhile is not overwritten
         if (!store.setState(a.id(), to, clock.instant(), by)) {
             // someone made the same move meanwhile: as though it had been asked again

@@ -43,6 +43,12 @@ public interface AlertStore {
      */
     boolean reopen(String dedupKey, Instant at, String by);
 
+    /**
+     * Marks the alert with this id, resolved by a verdict, as resolved by {@code by} instead: a verdict taken back then
+     * leaves it resolved. False when it is not resolved by a verdict.
+     */
+    boolean resolveByHand(String id, Instant at, String by);
+
     /** How a resolution by a verdict on the alert's subject is marked, before who gave it: what {@link #reopen} undoes. */
     String BY_VERDICT = "verdict:";
 

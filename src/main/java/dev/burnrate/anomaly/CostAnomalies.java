@@ -557,14 +557,15 @@ public final class CostAnomalies {
             // (one resolved by hand stays as it was left)
             if (alerts.store().reopen("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.REOPENED;
         }
-        if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note);
+        if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note, change);
         return java.util.Optional.of(change);
     }
 
     /** Where people's verdicts on anomalies are recorded: who gave which, on what, with their note (the audit log). */
     @FunctionalInterface
     public interface FeedbackRecorder {
-        void record(String actor, String action, String subject, String id, CostAnomaly.Feedback verdict, String note);
+        /** {@code alert}: what the verdict did to the incident's alert (its history is this entry's, as the alert's own moves are theirs). */
+        void record(String actor, String action, String subject, String id, CostAnomaly.Feedback verdict, String note, AlertChange alert);
     }
 
     private FeedbackRecorder recorder;

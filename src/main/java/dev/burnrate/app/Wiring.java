@@ -83,11 +83,13 @@ public final class Wiring implements Services {
         this.budgets = new dev.burnrate.budget.Budgets(config.budgets(), state == null ? new dev.burnrate.store.DuckBudgetStore(db, clock) : dev.burnrate.store.PgSpecTable.budgets(state, clock), evaluator, alerts, clock);
         this.budgets.recordingTo((actor, action, id, spec) -> audit.append(actor, action, "budget:" + id, auditDetail("spec", spec)));
         // a verdict on an anomaly silences its scopes and resolves its page: who gave it, and why, is kept
-        this.costAnomalies.recordingTo((actor, action, subject, id, verdict, note) -> {
+        this.costAnomalies.recordingTo((actor, action, subject, id, verdict, note, alert) -> {
             java.util.Map<String, String> detail = new java.util.LinkedHashMap<>();
             detail.put("id", id);
             detail.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
             if (note != null) detail.put("note", note);
+            // its alert resolved or opened again by it: the alert's history, in the verdict's entry
+            if (alert != dev.burnrate.anomaly.CostAnomalies.AlertChange.NONE) detail.put("alert", alert.name().toLowerCase(java.util.Locale.ROOT));
             audit.append(actor, action, subject, auditDetail(detail));
         });
         this.gpuSamples = new dev.burnrate.store.DuckGpuSamples(db);

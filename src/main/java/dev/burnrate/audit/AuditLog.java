@@ -156,6 +156,18 @@ public final class AuditLog implements AutoCloseable {
         this.listener = listener;
     }
 
+    /**
+     * Checks a name of who acts as people give it ({@code --by}, {@code ?by=}): named, one line (a newline split the
+     * audit table and the server log into rows that looked like others), at most 200 characters.
+     */
+    public static String actor(String by) {
+        String reason = by == null || by.isBlank() ? "must name who acts"
+                : by.chars().anyMatch(Character::isISOControl) ? "must be one line of printable characters"
+                : by.length() > 200 ? "must be at most 200 characters" : null;
+        if (reason != null) throw new dev.burnrate.ledger.InvalidParameterException("by", by, reason);
+        return by;
+    }
+
     /** Appends one entry and returns it once it is durable. */
     public AuditEvent append(String actor, String action, String subject, String detailJson) {
         if (closed) throw new IllegalStateException("the audit log is closed");

@@ -54,7 +54,7 @@ final class AlertsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The alert id, as listed by 'burnrate alerts'")
         String id;
 
-        @Option(names = "--by", description = "Who acts, recorded with the alert and in the audit log (default: cli:<your user name>)")
+        @Option(names = "--by", description = "Who acts, in the audit log (default: cli:<your user name>)")
         String by;
 
         abstract Alert.State target();

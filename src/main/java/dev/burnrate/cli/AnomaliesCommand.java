@@ -97,6 +97,9 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--note", description = "Free text kept with the feedback")
         String note;
 
+        @Option(names = "--by", description = "Who gives the verdict, in the audit log (default: cli:<your user name>)")
+        String by;
+
         @Override
         public Integer call() {
             dev.burnrate.anomaly.CostAnomaly.Feedback v;
@@ -106,7 +109,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                 throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
             try (Services s = parent.root.open()) {
-                var change = s.costAnomalies().judge(id, v, note, parent.root.actor(), a -> true)
+                var change = s.costAnomalies().judge(id, v, note, by == null ? parent.root.actor() : dev.burnrate.audit.AuditLog.actor(by), a -> true)
                         .orElseThrow(() -> new IllegalArgumentException("no anomaly '" + id + "'"));
                 java.time.LocalDate through = s.anomalies().find(id).map(dev.burnrate.anomaly.CostAnomaly::silencedThrough).orElse(null);
                 parent.root.out.println("anomaly " + id + ": " + v.name().toLowerCase(java.util.Locale.ROOT)

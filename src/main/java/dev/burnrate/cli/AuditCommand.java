@@ -44,15 +44,26 @@ final class AuditCommand {
         long from;
         @Option(names = "--limit", defaultValue = "100", description = "Most entries to show (default ${DEFAULT-VALUE})")
         int limit;
-        @Option(names = "--subject", description = "only entries about this subject (a request id, 'policies')")
+        @Option(names = "--subject", description = "only entries about this subject (a request id, 'policies', alert:ID, anomaly:ID, budget:ID)")
         String subject;
+        @Option(names = "--last", description = "Only the newest N entries (of the subject, with --subject)")
+        Integer last;
         @Option(names = "--format", defaultValue = "table", description = "table|csv|json (default ${DEFAULT-VALUE})")
         Output.Format format;
 
         @Override
         public Integer call() {
             try (Services s = parent.root.open()) {
-                List<AuditEvent> events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
+                if (from < 1) throw new dev.burnrate.ledger.InvalidParameterException("--from", String.valueOf(from), "must be 1 or more");
+                if (limit < 1) throw new dev.burnrate.ledger.InvalidParameterException("--limit", String.valueOf(limit), "must be 1 or more");
+                if (last != null && last < 1) throw new dev.burnrate.ledger.InvalidParameterException("--last", String.valueOf(last), "must be 1 or more");
+                List<AuditEvent> events;
+                if (last != null) {
+                    List<AuditEvent> all = subject != null ? s.audit().bySubject(subject) : s.audit().latest(last);
+                    events = all.subList(Math.max(0, all.size() - last), all.size());
+                } else {
+                    events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
+                }
                 List<List<Object>> rows = new ArrayList<>();
                 for (AuditEvent e : events) {
                     // a gate decision's detail is kilobytes of evidence: the table shows its start, CSV and JSON all of it

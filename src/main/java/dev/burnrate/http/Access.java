@@ -140,6 +140,15 @@ final class Access {
         return p == null ? Principal.open(null) : p;
     }
 
+    /**
+     * Who acts on a request: with tokens, the token's holder (a ?by= naming someone else would put words in their
+     * mouth); without them (loopback), the person ?by= names, else the caller is anonymous.
+     */
+    static String actor(Context ctx) {
+        String by = ctx.queryParam("by");
+        return tokensEnabled(ctx) || by == null ? principal(ctx).name() : dev.burnrate.audit.AuditLog.actor(by);
+    }
+
     static boolean tokensEnabled(Context ctx) {
         return Boolean.TRUE.equals(ctx.attribute(ENABLED));
     }

@@ -54,9 +54,7 @@ final class AlertRoutes {
     }
 
     private void change(Context ctx, Alert.State state) {
-        // with tokens, who acts is the token's holder (a ?by= naming someone else would put words in their mouth); without
-        // them (loopback), ?by= names the person, else the caller is anonymous, as for an anomaly's verdict
-        String by = Access.tokensEnabled(ctx) || ctx.queryParam("by") == null ? Access.principal(ctx).name() : ctx.queryParam("by");
+        String by = Access.actor(ctx);
         Optional<Alert> found = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a));
         if (found.isEmpty()) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no alert '" + ctx.pathParam("id") + "'");

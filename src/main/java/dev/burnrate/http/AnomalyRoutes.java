@@ -89,7 +89,7 @@ final class AnomalyRoutes {
         }
         Optional<dev.burnrate.anomaly.CostAnomalies.AlertChange> change = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
                 ? Optional.empty()
-                : detector.judge(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.principal(ctx).name(), a -> visible(ctx, a));
+                : detector.judge(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.actor(ctx), a -> visible(ctx, a));
         if (change.isEmpty()) {
             ApiServer.problemStatic(ctx, 404, "Not found", "no anomaly '" + ctx.pathParam("id") + "'");
             return;

@@ -473,7 +473,7 @@ public final class ApiServer {
         return new CostQuery(q.groupBy(), q.from(), q.to(), q.granularity(), q.basis(), filters);
     }
 
-    private static int intParam(Context ctx, String name, int def, int min, int max) {
+    static int intParam(Context ctx, String name, int def, int min, int max) {
         String v = ctx.queryParam(name);
         if (v == null) return def;
         try {

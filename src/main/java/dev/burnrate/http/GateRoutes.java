@@ -70,12 +70,25 @@ final class GateRoutes {
             ctx.json(gate.finish(t.id(), GateRequests.text(n, "status"), GateRequests.decimal(n, "cost"), Access.principal(ctx).name()));
         }, Access.Scope.TEAM_OBJECT);
         app.get("/api/v1/audit", ctx -> {
-            long from = ctx.queryParam("from") == null ? 1 : Long.parseLong(ctx.queryParam("from"));
-            int limit = ctx.queryParam("limit") == null ? 100 : Math.min(1000, Integer.parseInt(ctx.queryParam("limit")));
+            // bad paging is a 400 naming the parameter (a negative limit reached the database: 503 "Storage unavailable")
+            long from = ApiServer.intParam(ctx, "from", 1, 1, Integer.MAX_VALUE);
+            int limit = ApiServer.intParam(ctx, "limit", 100, 1, 1000);
             String subject = ctx.queryParam("subject");
-            List<dev.burnrate.audit.AuditEvent> events = ctx.queryParam("last") != null
-                    ? audit.latest(Math.max(1, Math.min(1000, Integer.parseInt(ctx.queryParam("last")))))
-                    : subject != null ? audit.bySubject(subject) : audit.read(from, limit);
+            if (subject != null && ctx.queryParam("from") != null) {
+                throw new dev.burnrate.ledger.InvalidParameterException("from", ctx.queryParam("from"), "not with subject, which lists all of a subject's entries");
+            }
+            List<dev.burnrate.audit.AuditEvent> events;
+            if (ctx.queryParam("last") != null && ctx.queryParam("from") != null) {
+                throw new dev.burnrate.ledger.InvalidParameterException("from", ctx.queryParam("from"), "not with last, which counts back from the newest entry");
+            }
+            if (ctx.queryParam("last") != null) {
+                // the last entries of the subject, when one is given (last ignored it and gave the log's last)
+                int last = ApiServer.intParam(ctx, "last", 100, 1, 1000);
+                List<dev.burnrate.audit.AuditEvent> all = subject != null ? audit.bySubject(subject) : audit.latest(last);
+                events = all.subList(Math.max(0, all.size() - last), all.size());
+            } else {
+                events = subject != null ? audit.bySubject(subject) : audit.read(from, limit);
+            }
             ctx.json(Map.of("events", visibleEvents(ctx, events)));
         }, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()), Access.Scope.PUBLIC); // counts and hashes, no entry

@@ -148,6 +148,15 @@ public final class DuckAlertStore implements AlertStore {
     static final String REOPEN = "UPDATE alert SET state = 'OPEN', state_changed_at = ?, state_changed_by = ? WHERE dedup_key = ? AND state = 'RESOLVED'"
             + " AND state_changed_by LIKE '" + AlertStore.BY_VERDICT + "%'";
 
+    /** A verdict's resolution of the alert with the id made a person's; parameters: when, by whom, the id. Shared with PostgreSQL. */
+    static final String RESOLVE_BY_HAND = "UPDATE alert SET state_changed_at = ?, state_changed_by = ? WHERE id = ? AND state = 'RESOLVED'"
+            + " AND state_changed_by LIKE '" + AlertStore.BY_VERDICT + "%'";
+
+    @Override
+    public boolean resolveByHand(String id, Instant at, String by) {
+        return byKey("resolve", RESOLVE_BY_HAND, id, at, by); // the same parameters, with the id for the key
+    }
+
     /**
      * Resolves the alert with the key (keeping when and by whom if it already was) and frees the key; parameters as
      * {@link #RESOLVE}. Shared with PostgreSQL.
@@ -173,6 +182,7 @@ public final class DuckAlertStore implements AlertStore {
         return byKey("release", RELEASE, dedupKey, at, by);
     }
 
+    /** Runs an update whose parameters are when, by whom and which alert (its dedup key, or its id). */
     private boolean byKey(String verb, String sql, String dedupKey, Instant at, String by) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, utc(at));

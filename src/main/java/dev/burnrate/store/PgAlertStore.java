@@ -163,6 +163,11 @@ public final class PgAlertStore implements AlertStore {
     }
 
     @Override
+    public boolean resolveByHand(String id, Instant at, String by) {
+        return update("cannot resolve alert " + id, DuckAlertStore.RESOLVE_BY_HAND, utc(at), by, id) > 0;
+    }
+
+    @Override
     public boolean reopen(String dedupKey, Instant at, String by) {
         return update("cannot reopen alert " + dedupKey, DuckAlertStore.REOPEN, utc(at), by, dedupKey) > 0;
     }

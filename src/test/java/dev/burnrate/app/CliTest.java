@@ -342,6 +342,11 @@ class CliTest {
         assertThat(change.apply("ack").out().trim()).isEqualTo("alert " + alert + " acknowledged");
         assertThat(change.apply("ack").out().trim()).isEqualTo("alert " + alert + " is already acknowledged");
         assertThat(change.apply("resolve").out().trim()).isEqualTo("alert " + alert + " resolved");
+        // who acts is one line (a newline split the audit table into rows that looked like others): a usage error
+        StringWriter bad = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "alerts", "resolve", alert, "--by", "a\nb"}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(bad, true), at)).isEqualTo(2);
+        assertThat(bad.toString()).contains("must be one line");
         Result late = change.apply("ack");
         assertThat(late.code()).isEqualTo(1);
         assertThat(late.err()).contains("alert " + alert + " is resolved: it cannot be acknowledged");

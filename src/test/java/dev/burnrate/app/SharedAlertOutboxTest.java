@@ -245,6 +245,14 @@ class SharedAlertOutboxTest {
         assertThat(rs.get(2).alerts().reopen("anomaly:team=fraud|USD|2026-09-16", clock.instant(), "bob")).isFalse();
         assertThat(rs.get(1).alerts().find(other)).get().extracting(Alert::state).isEqualTo(Alert.State.OPEN);
         assertThat(rs.get(2).alerts().resolve("anomaly:team=fraud|USD|2026-09-16", clock.instant(), "gate")).isTrue();
+        // resolved by a verdict and then by a person: the person's, once, and a verdict taken back leaves it resolved
+        raise(rs.get(0), "anomaly:team=fraud|USD|2026-09-17");
+        String third = rs.get(0).alerts().list(Alert.State.OPEN, 10).get(0).id();
+        assertThat(rs.get(1).alerts().resolve("anomaly:team=fraud|USD|2026-09-17", clock.instant(), AlertStore.BY_VERDICT + "alice")).isTrue();
+        assertThat(rs.get(2).alerts().resolveByHand(third, clock.instant(), "bob")).isTrue();
+        assertThat(rs.get(0).alerts().resolveByHand(third, clock.instant(), "carol")).isFalse();
+        assertThat(rs.get(0).alerts().reopen("anomaly:team=fraud|USD|2026-09-17", clock.instant(), "alice")).isFalse();
+        assertThat(rs.get(1).alerts().find(third)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
         // a resolved alert's deliveries are closed without a POST
         assertThat(rs.get(1).dispatcher().runOnce()).isZero();
         assertThat(received).isEmpty();

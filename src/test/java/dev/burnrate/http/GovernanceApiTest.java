@@ -227,5 +227,62 @@ class GovernanceApiTest {
         assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\"}").body()).get("alert").isNull()).isTrue();
         assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
         assertThat(open.get()).doesNotContain(key);
+        // resolved by hand, it is not acknowledged back open either
+        assertThat(send("POST", "/api/v1/alerts/" + alertId + "/ack", null).statusCode()).isEqualTo(409);
+        String alert = alertId;
+        java.util.function.Supplier<String> state = () -> {
+            try {
+                return json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("alerts").findValuesAsText("id").contains(alert) ? "resolved" : "other";
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // a verdict given with ?by= (no tokens here) is that person's in the audit log
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback?by=erin", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        JsonNode last = json.readTree(send("GET", "/api/v1/audit?subject=" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "&last=1", null).body()).get("events");
+        assertThat(last).hasSize(1);
+        assertThat(last.get(0).get("actor").asText()).isEqualTo("erin"); // the verdict's giver, named without tokens
+        assertThat(state.get()).isEqualTo("resolved");
+    }
+
+    @Test
+    void aVerdictsResolution_resolvedAgainByHand_staysResolvedWhenTheVerdictIsTakenBack_andTheAuditSaysWhatEachDid() throws Exception {
+        JsonNode found = json.readTree(send("POST", "/api/v1/anomalies/detect?from=2026-09-10&to=2026-09-17", null).body()).get("anomalies");
+        JsonNode team = null;
+        for (JsonNode a : found) if (a.get("dimension").asText().equals("team")) team = a;
+        String key = "anomaly:" + team.get("incident").asText();
+        String id = URLEncoder.encode(team.get("id").asText(), StandardCharsets.UTF_8);
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\"}").body()).get("alert").asText()).isEqualTo("resolved");
+        String alertId = null;
+        for (JsonNode a : json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("alerts")) if (a.get("dedupKey").asText().equals(key)) alertId = a.get("id").asText();
+        assertThat(alertId).isNotNull();
+        // a person resolves it too: recorded, and now theirs
+        assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/resolve?by=bob", null).body()).get("state").asText()).isEqualTo("resolved");
+        // the verdict taken back leaves it resolved (the reply names no alert change)
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        List<String> openKeys = new java.util.ArrayList<>();
+        for (JsonNode a : json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts")) openKeys.add(a.get("dedupKey").asText());
+        assertThat(openKeys).doesNotContain(key);
+        // the verdicts' entries say what each did to the alert; the person's resolution is the alert's own entry
+        List<String> verdicts = new java.util.ArrayList<>();
+        for (JsonNode e : json.readTree(send("GET", "/api/v1/audit?subject=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null).body()).get("events")) {
+            verdicts.add(e.get("detail").asText());
+        }
+        assertThat(verdicts).hasSize(2);
+        assertThat(verdicts.get(0)).contains("\"alert\":\"resolved\"");
+        assertThat(verdicts.get(1)).doesNotContain("\"alert\"");
+        JsonNode moves = json.readTree(send("GET", "/api/v1/audit?subject=alert:" + alertId, null).body()).get("events");
+        assertThat(moves).hasSize(1);
+        assertThat(moves.get(0).get("actor").asText() + " " + moves.get(0).get("action").asText()).isEqualTo("bob alert.resolved");
+        // paging that makes no sense is a 400 naming the parameter (a negative limit was a 503 from the database)
+        for (String bad : List.of("limit=-1", "last=0", "last=abc", "from=0", "last=5&from=3")) {
+            HttpResponse<String> r = send("GET", "/api/v1/audit?" + bad, null);
+            assertThat(r.statusCode()).as(bad + ": " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(bad).contains(bad.contains("&") ? "from" : bad.substring(0, bad.indexOf('=')));
+        }
+        // and who acts is one line: a newline would split the audit table into rows that look like others
+        HttpResponse<String> twoLines = send("POST", "/api/v1/alerts/" + alertId + "/resolve?by=" + URLEncoder.encode("a\nb", StandardCharsets.UTF_8), null);
+        assertThat(twoLines.statusCode()).isEqualTo(400);
+        assertThat(twoLines.body()).contains("one line");
     }
 }

@@ -158,8 +158,8 @@ class DashboardTest {
             }
         }
         assertThat(text("[data-testid=open-page]")).isEqualTo(String.valueOf(pages));
-        assertThat(driver.findElements(By.cssSelector("section[aria-label='Open alerts'] tbody tr"))).hasSize(open);
-        assertThat(driver.findElement(By.cssSelector("section[aria-label='Open alerts'] tbody")).getText()).contains("acknowledged");
+        assertThat(driver.findElements(By.cssSelector("section[aria-label='Unresolved alerts'] tbody tr"))).hasSize(open);
+        assertThat(driver.findElement(By.cssSelector("section[aria-label='Unresolved alerts'] tbody")).getText()).contains("acknowledged");
         JsonNode running = get("/api/v1/gate/requests?state=running").get("requests").get(0);
         String row = text("#running tbody tr");
         assertThat(row).contains(running.get("id").asText())
