@@ -79,7 +79,7 @@ fi
 
 # Fourth part (before the third, which ends the script): missing rows and irregular times, the issue's "missing
 # intervals" (bench/anomaly-gaps.py, seed 1): both development sets with a tenth and with three tenths of their rows
-# dropped at random. GAPS=0 skips it.
+# dropped at random, and with a tenth of their values left empty (the rows kept). GAPS=0 skips it.
 if [ "${GAPS:-1}" = 1 ]; then
 gd="$out/gaps-data"
 rm -rf "$gd"
@@ -88,6 +88,8 @@ for set in $sets; do
     python3 bench/anomaly-gaps.py "$shared/data/$set/data" "$gd/$set-thin$p" "0.$p" 1
     score "$set-thin$p" "$gd/$set-thin$p"
   done
+  python3 bench/anomaly-gaps.py "$shared/data/$set/data" "$gd/$set-empty10" 0.1 1 empty
+  score "$set-empty10" "$gd/$set-empty10"
 done
 fi
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Missing rows: a labelled data folder with rows dropped at random.
+"""Missing rows: a labelled data folder with rows dropped at random, or their values left empty.
 
-Usage: anomaly-gaps.py SRC DST P SEED   drop each row with probability P (never a series' first two rows)
+Usage: anomaly-gaps.py SRC DST P SEED [empty]   drop each row with probability P (never a series' first two rows);
+                                                with "empty", keep the row and leave its value empty instead
 Labels stay with their rows (a dropped labelled row is gone; an event keeps its other rows). The random draws are
 seeded by SEED and the series' path, so a rerun writes the same files. Used by bench/anomaly-eval.sh (fourth part).
 """
@@ -14,6 +15,7 @@ import zlib
 
 def main():
     src, dst, p, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+    empty = len(sys.argv) > 5 and sys.argv[5] == "empty"
     for d, _, files in os.walk(src):
         for fn in sorted(files):
             if not fn.endswith(".csv"):
@@ -21,7 +23,12 @@ def main():
             rel = os.path.relpath(os.path.join(d, fn), src)
             rows = list(csv.reader(open(os.path.join(d, fn), newline="")))[1:]
             rnd = random.Random(zlib.crc32(rel.encode()) * 1000 + seed)
-            out = [r[:3] for i, r in enumerate(rows) if i < 2 or rnd.random() >= p]
+            out = []
+            for i, r in enumerate(rows):
+                if i < 2 or rnd.random() >= p:
+                    out.append(r[:3])
+                elif empty:
+                    out.append([r[0], "", r[2]])
             path = os.path.join(dst, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", newline="") as f:

@@ -312,7 +312,7 @@ public final class SeriesDetector {
             int phases = 0;
             if (seasons > 0) {
                 int m = 0;
-                phases = samePhase(slots, t, period, seasons, seasonFrom, phase); // not before the level had settled
+                phases = samePhase(slots, t, period, seasons, seasonFrom, phase, clean, levels); // not before the level had settled
                 for (int i = 0; i < phases; i++) {
                     int j = phase[i];
                     if (!Double.isNaN(clean[j]) && !Double.isNaN(levels[j]) && !bridgedAt[j]) buf[m++] = clean[j] - levels[j];
@@ -594,9 +594,10 @@ public final class SeriesDetector {
      * Fills {@code out} with the points at the same phase as {@code t} in up to {@code seasons} previous seasons, the
      * nearest first, none before {@code from}; returns how many. Evenly spaced: stops at the start; with slots, where
      * no row holds the phase's slot, the row nearest it within {@link #PHASE_SLACK} of the season stands in for it, and
-     * a phase without one is skipped.
+     * a phase without one is skipped. A row there whose value is missing (an empty value, or no level yet) gives way to
+     * the nearest within the same slack that has one.
      */
-    private static int samePhase(long[] slots, int t, int period, int seasons, int from, int[] out) {
+    private static int samePhase(long[] slots, int t, int period, int seasons, int from, int[] out, double[] clean, double[] levels) {
         int n = 0;
         long slack = period / PHASE_SLACK;
         for (int s = 1; s <= seasons; s++) {
@@ -607,9 +608,26 @@ public final class SeriesDetector {
                 continue;
             }
             if (j < from) break;
+            if (slack > 0 && (Double.isNaN(clean[j]) || Double.isNaN(levels[j]))) j = withValue(slots, j, t, from, slack, clean, levels);
             out[n++] = j;
         }
         return n;
+    }
+
+    /**
+     * The row nearest {@code j} (the earlier on a tie) whose value and level are known, within {@code slack} slots of
+     * it and in [from, t); {@code j} itself where there is none.
+     */
+    private static int withValue(long[] slots, int j, int t, int from, long slack, double[] clean, double[] levels) {
+        for (int d = 1; ; d++) {
+            boolean any = false;
+            for (int i : new int[] {j - d, j + d}) {
+                if (i < from || i >= t || Math.abs((slots == null ? i : slots[i]) - (slots == null ? j : slots[j])) > slack) continue;
+                any = true;
+                if (!Double.isNaN(clean[i]) && !Double.isNaN(levels[i])) return i;
+            }
+            if (!any) return j;
+        }
     }
 
     /** E min(|Z|, CLIP) for a standard normal Z: the mean clipped |z| of ordinary Gaussian noise. */
