@@ -57,20 +57,25 @@ public final class AlertChanges {
      */
     public Outcome move(Alert a, Alert.State to, String by) {
         actor(by);
-        if (a.state() == to) {
-            // resolved by a verdict, it would open again if the verdict were taken back; resolved by hand now, it stays
-            // resolved (a person's "resolve" answered "already resolved" and the alert came back)
-            if (to == Alert.State.RESOLVED && store.resolveByHand(a.id(), clock.instant(), by)) {
-                recorder.record(by, "alert.resolved", "alert:" + a.id());
-                return Outcome.CHANGED;
+        Alert now = a;
+        // each update is one conditional statement; where it changes nothing, someone else moved the alert meanwhile
+        // (a replica, a verdict), and the move is judged again on the state read back
+        for (int tries = 0; tries < 3 && now != null; tries++, now = store.find(a.id()).orElse(null)) {
+            if (now.state() == to) {
+                // resolved by a verdict, it would open again if the verdict were taken back; resolved by hand now, it
+                // stays resolved (a person's "resolve" answered "already resolved" and the alert came back)
+                if (to == Alert.State.RESOLVED && store.resolveByHand(a.id(), clock.instant(), by)) return recorded(a, to, by);
+                Alert again = store.find(a.id()).orElse(null);
+                if (again != null && again.state() == to) return Outcome.ALREADY;
+                continue;
             }
-            return Outcome.ALREADY;
+            if (!now.state().mayBecome(to)) return Outcome.REFUSED;
+            if (store.setState(a.id(), to, clock.instant(), by)) return recorded(a, to, by);
         }
-        // in one statement, so that a replica that changed it meanwhile is not overwritten
-        if (!store.setState(a.id(), to, clock.instant(), by)) {
-            // someone made the same move meanwhile: as though it had been asked again
-            return store.find(a.id()).filter(now -> now.state() == to).isPresent() ? Outcome.ALREADY : Outcome.REFUSED;
-        }
+        return Outcome.REFUSED;
+    }
+
+    private Outcome recorded(Alert a, Alert.State to, String by) {
         recorder.record(by, "alert." + to.name().toLowerCase(Locale.ROOT), "alert:" + a.id());
         return Outcome.CHANGED;
     }

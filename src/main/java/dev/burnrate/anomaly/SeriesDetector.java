@@ -594,8 +594,9 @@ public final class SeriesDetector {
      * Fills {@code out} with the points at the same phase as {@code t} in up to {@code seasons} previous seasons, the
      * nearest first, none before {@code from}; returns how many. Evenly spaced: stops at the start; with slots, where
      * no row holds the phase's slot, the row nearest it within {@link #PHASE_SLACK} of the season stands in for it, and
-     * a phase without one is skipped. A row there whose value is missing (an empty value, or no level yet) gives way to
-     * the nearest within the same slack that has one.
+     * a phase without one is skipped. A row there whose value or level is missing gives way to the row nearest the
+     * phase, within the same slack, that has both. (A row whose level was bridged across a gap is left for the caller to
+     * drop: standing in a neighbour for it too scored anomaly-dev with a tenth of its values empty 52.99 against 54.15.)
      */
     private static int samePhase(long[] slots, int t, int period, int seasons, int from, int[] out, double[] clean, double[] levels) {
         int n = 0;
@@ -608,26 +609,50 @@ public final class SeriesDetector {
                 continue;
             }
             if (j < from) break;
-            if (slack > 0 && (Double.isNaN(clean[j]) || Double.isNaN(levels[j]))) j = withValue(slots, j, t, from, slack, clean, levels);
+            long phaseSlot = (slots == null ? t : slots[t]) - (long) s * period;
+            if (slack > 0 && !known(j, clean, levels)) j = withValue(slots, j, phaseSlot, t, from, slack, clean, levels);
             out[n++] = j;
         }
         return n;
     }
 
+    /** Whether row {@code j}'s value and level are known. */
+    private static boolean known(int j, double[] clean, double[] levels) {
+        return !Double.isNaN(clean[j]) && !Double.isNaN(levels[j]);
+    }
+
     /**
-     * The row nearest {@code j} (the earlier on a tie) whose value and level are known, within {@code slack} slots of
-     * it and in [from, t); {@code j} itself where there is none.
+     * The row in [from, t) whose slot is nearest {@code phaseSlot} (the earlier on a tie), within {@code slack} slots
+     * of it, whose value and level are known; {@code j} where none is.
      */
-    private static int withValue(long[] slots, int j, int t, int from, long slack, double[] clean, double[] levels) {
-        for (int d = 1; ; d++) {
-            boolean any = false;
-            for (int i : new int[] {j - d, j + d}) {
-                if (i < from || i >= t || Math.abs((slots == null ? i : slots[i]) - (slots == null ? j : slots[j])) > slack) continue;
-                any = true;
-                if (!Double.isNaN(clean[i]) && !Double.isNaN(levels[i])) return i;
-            }
-            if (!any) return j;
+    private static int withValue(long[] slots, int j, long phaseSlot, int t, int from, long slack, double[] clean, double[] levels) {
+        int lo;
+        int hi;
+        if (slots == null) {
+            lo = (int) Math.max(from, phaseSlot - slack);
+            hi = (int) Math.min(t - 1, phaseSlot + slack);
+        } else {
+            lo = Math.max(from, firstAtOrAfter(slots, t, phaseSlot - slack));
+            hi = firstAtOrAfter(slots, t, phaseSlot + slack + 1) - 1;
         }
+        int best = j;
+        long bestDistance = Long.MAX_VALUE;
+        for (int i = lo; i <= hi; i++) {
+            long d = Math.abs((slots == null ? i : slots[i]) - phaseSlot);
+            if (d < bestDistance && known(i, clean, levels)) {
+                best = i;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** The first index in [0, t) whose slot is at or after {@code slot}; {@code t} where none is. */
+    private static int firstAtOrAfter(long[] slots, int t, long slot) {
+        int i = Arrays.binarySearch(slots, 0, t, slot);
+        if (i < 0) return -i - 1;
+        while (i > 0 && slots[i - 1] == slot) i--; // repeated times share a slot
+        return i;
     }
 
     /** E min(|Z|, CLIP) for a standard normal Z: the mean clipped |z| of ordinary Gaussian noise. */

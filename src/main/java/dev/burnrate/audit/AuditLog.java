@@ -162,10 +162,16 @@ public final class AuditLog implements AutoCloseable {
      */
     public static String actor(String by) {
         String reason = by == null || by.isBlank() ? "must name who acts"
-                : by.chars().anyMatch(Character::isISOControl) ? "must be one line of printable characters"
+                : by.chars().anyMatch(AuditLog::unprintable) ? "must be one line of printable characters"
                 : by.length() > 200 ? "must be at most 200 characters" : null;
         if (reason != null) throw new dev.burnrate.ledger.InvalidParameterException("by", by, reason);
         return by;
+    }
+
+    /** Control characters, line and paragraph separators, and format characters (bidi overrides that reorder what is shown). */
+    private static boolean unprintable(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
     }
 
     /** Appends one entry and returns it once it is durable. */

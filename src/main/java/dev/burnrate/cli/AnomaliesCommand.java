@@ -108,8 +108,14 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
+            String who;
+            try {
+                who = by == null ? parent.root.actor() : dev.burnrate.audit.AuditLog.actor(by);
+            } catch (dev.burnrate.ledger.InvalidParameterException e) {
+                throw e.as("--by");
+            }
             try (Services s = parent.root.open()) {
-                var change = s.costAnomalies().judge(id, v, note, by == null ? parent.root.actor() : dev.burnrate.audit.AuditLog.actor(by), a -> true)
+                var change = s.costAnomalies().judge(id, v, note, who, a -> true)
                         .orElseThrow(() -> new IllegalArgumentException("no anomaly '" + id + "'"));
                 java.time.LocalDate through = s.anomalies().find(id).map(dev.burnrate.anomaly.CostAnomaly::silencedThrough).orElse(null);
                 parent.root.out.println("anomaly " + id + ": " + v.name().toLowerCase(java.util.Locale.ROOT)

@@ -57,6 +57,9 @@ final class AuditCommand {
                 if (from < 1) throw new dev.burnrate.ledger.InvalidParameterException("--from", String.valueOf(from), "must be 1 or more");
                 if (limit < 1) throw new dev.burnrate.ledger.InvalidParameterException("--limit", String.valueOf(limit), "must be 1 or more");
                 if (last != null && last < 1) throw new dev.burnrate.ledger.InvalidParameterException("--last", String.valueOf(last), "must be 1 or more");
+                if (from != 1 && (subject != null || last != null)) {
+                    throw new dev.burnrate.ledger.InvalidParameterException("--from", String.valueOf(from), "not with --subject or --last, which choose the entries themselves");
+                }
                 List<AuditEvent> events;
                 if (last != null) {
                     List<AuditEvent> all = subject != null ? s.audit().bySubject(subject) : s.audit().latest(last);

@@ -146,7 +146,8 @@ final class Access {
      */
     static String actor(Context ctx) {
         String by = ctx.queryParam("by");
-        return tokensEnabled(ctx) || by == null ? principal(ctx).name() : dev.burnrate.audit.AuditLog.actor(by);
+        // a name from the X-Burnrate-User header is checked as ?by= is
+        return dev.burnrate.audit.AuditLog.actor(tokensEnabled(ctx) || by == null ? principal(ctx).name() : by);
     }
 
     static boolean tokensEnabled(Context ctx) {

@@ -72,7 +72,7 @@ final class GateRoutes {
         app.get("/api/v1/audit", ctx -> {
             // bad paging is a 400 naming the parameter (a negative limit reached the database: 503 "Storage unavailable")
             long from = ApiServer.intParam(ctx, "from", 1, 1, Integer.MAX_VALUE);
-            int limit = ApiServer.intParam(ctx, "limit", 100, 1, 1000);
+            int limit = Math.min(1000, ApiServer.intParam(ctx, "limit", 100, 1, Integer.MAX_VALUE)); // at most 1000, as before
             String subject = ctx.queryParam("subject");
             if (subject != null && ctx.queryParam("from") != null) {
                 throw new dev.burnrate.ledger.InvalidParameterException("from", ctx.queryParam("from"), "not with subject, which lists all of a subject's entries");
@@ -83,7 +83,7 @@ final class GateRoutes {
             }
             if (ctx.queryParam("last") != null) {
                 // the last entries of the subject, when one is given (last ignored it and gave the log's last)
-                int last = ApiServer.intParam(ctx, "last", 100, 1, 1000);
+                int last = Math.min(1000, ApiServer.intParam(ctx, "last", 100, 1, Integer.MAX_VALUE));
                 List<dev.burnrate.audit.AuditEvent> all = subject != null ? audit.bySubject(subject) : audit.latest(last);
                 events = all.subList(Math.max(0, all.size() - last), all.size());
             } else {
