@@ -226,7 +226,7 @@ pages.overview = async () => {
       ${kpi('Spend this month to date', mtdText, `since ${from}, effective cost`, 'kpi-mtd')}
       ${kpi('Forecast, next 30 days', fcText, fcSub, 'kpi-forecast')}
       ${kpi('Tag coverage (team)', teamCov ? pct(teamCov.percent) : '–', teamCov ? `${money(teamCov.taggedEffectiveCost, teamCov.currency)} of ${money(teamCov.totalEffectiveCost, teamCov.currency)} allocated` : '', 'kpi-coverage')}
-      ${kpi('Unresolved alerts', String(openAlerts.length), SEVERITIES.map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', ') + ` · ${openAlerts.filter(a => a.state === 'acknowledged').length} acknowledged`, 'kpi-alerts')}
+      ${kpi('Unresolved alerts', alertCount(openAlerts.length, alerts), SEVERITIES.map(s => `${openAlerts.filter(a => a.severity === s).length} ${s}`).join(', ') + ` · ${openAlerts.filter(a => a.state === 'acknowledged').length} acknowledged`, 'kpi-alerts')}
     </div>
     <div class="grid">
       ${card('AI spend per day, with the 30-day forecast (80% band)', '<div id="c-trend" class="chart tall"></div>', 'wide')}
@@ -361,7 +361,10 @@ const SEVERITIES = ['page', 'ticket', 'info'];
  * acknowledged page that left the on-call view while its incident still ran read as though it were over.
  */
 const unresolvedAlerts = () => Promise.all(['open', 'acknowledged'].map(s => api(`/api/v1/alerts?state=${s}`)))
-  .then(([o, a]) => ({ alerts: [...(o.alerts || []), ...(a.alerts || [])] }));
+  .then(([o, a]) => ({ alerts: [...(o.alerts || []), ...(a.alerts || [])], truncated: Boolean(o.truncated || a.truncated) }));
+
+/** A count of alerts as a list of at most 500 per state gives it: "500+" where the API said there are more. */
+const alertCount = (n, list) => `${n}${list.truncated ? '+' : ''}`;
 
 /** An anomaly's impact to date: over the days its scope stayed outside the band, and whether it goes on. */
 const impactToDate = r => r.course
@@ -413,7 +416,7 @@ pages.oncall = async () => {
     const jobs = running.requests || [];
     $view().innerHTML = `<h1>On-call</h1>
       <p class="muted" aria-live="polite">Refreshes every 30 seconds · updated <span data-testid="updated">${new Date().toLocaleTimeString()}</span></p>
-      <div class="grid kpis">${SEVERITIES.map(s => kpi(`Unresolved ${s} alerts`, String(open.filter(a => a.severity === s).length), '', 'open-' + s)).join('')}</div>
+      <div class="grid kpis">${SEVERITIES.map(s => kpi(`Unresolved ${s} alerts`, alertCount(open.filter(a => a.severity === s).length, alerts), '', 'open-' + s)).join('')}</div>
       <div class="grid">
         ${card('Unresolved alerts', table('Open and acknowledged, most severe first; acknowledged after open', [
           { label: 'Severity', html: r => severityBadge(r.severity) },

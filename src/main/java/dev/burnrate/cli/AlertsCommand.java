@@ -19,6 +19,9 @@ final class AlertsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
+    /** The most alerts listed, newest first (the API's limit too). */
+    static final int LIST_LIMIT = 500;
+
     @Option(names = "--state", description = "open|acknowledged|resolved (default: all)")
     String state;
 
@@ -35,7 +38,13 @@ final class AlertsCommand implements Callable<Integer> {
         }
         try (Services s = root.open()) {
             List<List<String>> rows = new ArrayList<>();
-            for (Alert a : s.alerts().list(st, 500)) {
+            List<Alert> newest = s.alerts().list(st, LIST_LIMIT + 1);
+            if (newest.size() > LIST_LIMIT) {
+                root.err.println("burnrate: showing the newest " + LIST_LIMIT + (st == null ? "" : " " + state.toLowerCase(Locale.ROOT))
+                        + " alerts; there are more" + (st == null ? " (--state narrows the list)" : ""));
+                root.err.flush();
+            }
+            for (Alert a : newest.subList(0, Math.min(LIST_LIMIT, newest.size()))) {
                 String deliveries = s.alerts().deliveries(a.id()).stream()
                         .map(d -> d.channel() + ":" + d.state().toLowerCase() + (d.attempts() > 1 ? "(" + d.attempts() + ")" : ""))
                         .collect(Collectors.joining(" "));

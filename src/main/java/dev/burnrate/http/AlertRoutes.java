@@ -26,6 +26,9 @@ final class AlertRoutes {
 
     private final dev.burnrate.alert.AlertChanges changes;
 
+    /** The most alerts a list returns, newest first; {@code truncated} says when there are more. */
+    static final int LIST_LIMIT = 500;
+
     void register(Javalin app) {
         app.get("/api/v1/alerts", ctx -> {
             String st = ctx.queryParam("state");
@@ -38,10 +41,12 @@ final class AlertRoutes {
                 }
             }
             List<Map<String, Object>> out = new ArrayList<>();
-            for (Alert a : store.list(state, 500)) {
+            // the newest LIST_LIMIT, and whether there are more (a count stopped at 500 without saying so)
+            List<Alert> newest = store.list(state, LIST_LIMIT + 1);
+            for (Alert a : newest.subList(0, Math.min(LIST_LIMIT, newest.size()))) {
                 if (visible(ctx, a)) out.add(json(a, store.deliveries(a.id())));
             }
-            ctx.json(Map.of("alerts", out));
+            ctx.json(Map.of("alerts", out, "truncated", newest.size() > LIST_LIMIT));
         }, Access.Scope.TEAM_ROWS);
         app.post("/api/v1/alerts/{id}/ack", ctx -> change(ctx, Alert.State.ACKNOWLEDGED), Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/alerts/{id}/resolve", ctx -> change(ctx, Alert.State.RESOLVED), Access.Scope.TEAM_OBJECT);

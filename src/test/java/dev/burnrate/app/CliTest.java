@@ -156,6 +156,21 @@ class CliTest {
     }
 
     @Test
+    void alerts_moreThanAListHolds_listsTheNewest500AndSaysThereAreMore() {
+        java.nio.file.Path db = dir.resolve("many.duckdb");
+        try (Wiring w = Wiring.open(db, null, java.time.Clock.systemUTC())) {
+            dev.burnrate.alert.Alerts raise = new dev.burnrate.alert.Alerts(w.alerts(), java.time.Clock.systemUTC(), java.util.Map.of(), java.time.Duration.ZERO, null);
+            for (int i = 0; i < 501; i++) {
+                raise.raise("budget", dev.burnrate.alert.Alert.Severity.TICKET, "budget:b" + i, "Budget b" + i, "summary", java.util.Map.of(), "/budgets", null, List.of());
+            }
+        }
+        Result r = run("--db", db.toString(), "alerts", "--state", "open", "--format", "csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().count()).isEqualTo(501); // the header and 500 alerts
+        assertThat(r.err()).contains("showing the newest 500 open alerts; there are more");
+    }
+
+    @Test
     void validate_realSample_exitsOneAndListsTheOracleRows() {
         Path sample = TestLedger.fixture("focus/focus_sample.csv", dir);
         Result r = run("validate", "focus", "--format", "csv", sample.toString());

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,6 +150,21 @@ class GovernanceApiTest {
         assertThat(moves).containsExactly("sre alert.acknowledged", "anonymous alert.resolved");
         assertThat(json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("alerts").findValuesAsText("id")).contains(alertId);
         assertThat(send("GET", "/api/v1/alerts?state=bogus", null).statusCode()).isEqualTo(400);
+        assertThat(json.readTree(send("GET", "/api/v1/alerts", null).body()).get("truncated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void moreAlertsThanAListHolds_theListSaysSo() throws Exception {
+        // 501 open alerts: the list stops at the newest 500 and says there are more (the dashboard's count stopped at
+        // 500 without a sign)
+        dev.burnrate.alert.Alerts raise = new dev.burnrate.alert.Alerts(w.alerts(), java.time.Clock.systemUTC(), Map.of(), java.time.Duration.ZERO, null);
+        for (int i = 0; i < 501; i++) {
+            raise.raise("budget", dev.burnrate.alert.Alert.Severity.TICKET, "budget:b" + i, "Budget b" + i, "summary", Map.of(), "/budgets", null, List.of());
+        }
+        JsonNode open = json.readTree(send("GET", "/api/v1/alerts?state=open", null).body());
+        assertThat(open.get("alerts").size()).isEqualTo(500);
+        assertThat(open.get("truncated").asBoolean()).isTrue();
+        assertThat(json.readTree(send("GET", "/api/v1/alerts?state=resolved", null).body()).get("truncated").asBoolean()).isFalse();
     }
 
     @Test
