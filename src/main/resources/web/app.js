@@ -758,7 +758,8 @@ pages.anomalies = async params => {
     const a = await api(`/api/v1/anomalies/${encodeURIComponent(id)}/feedback`, { method: 'POST', body: note ? { verdict, note } : { verdict } });
     await pages.anomalies(params);
     // what the verdict did to the incident's alert, as the API says (it said "resolved" where there was no alert)
-    const alert = { resolved: ' and its alert is resolved', reopened: '; its alert is open again' }[a.alert] || '';
+    const alert = { resolved: ' and its alert is resolved', reopened: '; its alert is open again',
+      stays_resolved: '; its alert stays resolved (a person resolved it)' }[a.alert] || '';
     return `${scopeOf(a)} on ${whenOf(a)} is now ${VERDICTS[a.feedback] || a.feedback}${
       a.silencedThrough ? `: its scopes are silenced through ${a.silencedThrough} (7 days)` : ''}${alert}.`;
   });

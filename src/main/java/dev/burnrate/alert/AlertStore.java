@@ -25,6 +25,9 @@ public interface AlertStore {
 
     Optional<Alert> find(String id);
 
+    /** The alert that holds this dedup key now (a released one keeps it as {@code <key>#<id>}). */
+    Optional<Alert> findByKey(String dedupKey);
+
     /**
      * Changes the state where the alert's present state may become it ({@link Alert.State#mayBecome}), in one
      * statement; returns false when there is no such alert or its state may not change so (it is already there, or

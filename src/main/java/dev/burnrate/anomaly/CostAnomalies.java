@@ -529,7 +529,9 @@ public final class CostAnomalies {
         /** false_positive or expected resolved the open alert */
         RESOLVED,
         /** true_positive took back a verdict that had resolved it: the incident is real, its alert open again */
-        REOPENED
+        REOPENED,
+        /** true_positive, but a person resolved the alert: it stays resolved (their resolution is not a verdict's to undo) */
+        STAYS_RESOLVED
     }
 
     /**
@@ -556,6 +558,10 @@ public final class CostAnomalies {
             // a verdict on any of the incident's scopes resolved its alert; this one takes it back and opens it again
             // (one resolved by hand stays as it was left)
             if (alerts.store().reopen("anomaly:" + lead, clock.instant(), actor)) change = AlertChange.REOPENED;
+            // not reopened: say so where a person's resolution is why (the reply said nothing had changed)
+            else if (alerts.store().findByKey("anomaly:" + lead).filter(x -> x.state() == dev.burnrate.alert.Alert.State.RESOLVED).isPresent()) {
+                change = AlertChange.STAYS_RESOLVED;
+            }
         }
         if (recorder != null) recorder.record(actor, "anomaly.feedback", "anomaly:" + lead, id, verdict, note, change);
         return java.util.Optional.of(change);

@@ -123,6 +123,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
                         + switch (change) {
                             case RESOLVED -> (through == null ? "; " : " and ") + "its alert is resolved";
                             case REOPENED -> "; its alert is open again";
+                            case STAYS_RESOLVED -> "; its alert stays resolved (a person resolved it)";
                             case NONE -> "";
                         });
                 parent.root.out.flush();

@@ -91,8 +91,18 @@ public final class DuckAlertStore implements AlertStore {
 
     @Override
     public Optional<Alert> find(String id) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM alert WHERE id = ?")) {
-            ps.setString(1, id);
+        return findWhere("id", id);
+    }
+
+    @Override
+    public Optional<Alert> findByKey(String dedupKey) {
+        return findWhere("dedup_key", dedupKey);
+    }
+
+    /** The alert whose {@code column} (id or dedup_key, both unique) is {@code value}. */
+    private Optional<Alert> findWhere(String column, String value) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM alert WHERE " + column + " = ?")) {
+            ps.setString(1, value);
             return read(ps).stream().findFirst();
         } catch (SQLException e) {
             throw new StoreException("cannot read alert: " + e.getMessage(), e);

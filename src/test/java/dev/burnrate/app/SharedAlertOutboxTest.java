@@ -253,6 +253,7 @@ class SharedAlertOutboxTest {
         assertThat(rs.get(0).alerts().resolveByHand(third, clock.instant(), "carol")).isFalse();
         assertThat(rs.get(0).alerts().reopen("anomaly:team=fraud|USD|2026-09-17", clock.instant(), "alice")).isFalse();
         assertThat(rs.get(1).alerts().find(third)).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+        assertThat(rs.get(2).alerts().findByKey("anomaly:team=fraud|USD|2026-09-17")).get().extracting(Alert::id).isEqualTo(third);
         // a resolved alert's deliveries are closed without a POST
         assertThat(rs.get(1).dispatcher().runOnce()).isZero();
         assertThat(received).isEmpty();

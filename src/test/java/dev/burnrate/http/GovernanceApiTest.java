@@ -241,7 +241,9 @@ class GovernanceApiTest {
         for (JsonNode a : json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts")) if (a.get("dedupKey").asText().equals(key)) alertId = a.get("id").asText();
         assertThat(send("POST", "/api/v1/alerts/" + alertId + "/resolve", null).statusCode()).isEqualTo(200);
         assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"expected\"}").body()).get("alert").isNull()).isTrue();
-        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        // and the true_positive says why it did not open it (it answered as though there were no alert)
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").asText())
+                .isEqualTo("stays_resolved");
         assertThat(open.get()).doesNotContain(key);
         // resolved by hand, it is not acknowledged back open either
         assertThat(send("POST", "/api/v1/alerts/" + alertId + "/ack", null).statusCode()).isEqualTo(409);
@@ -254,7 +256,8 @@ class GovernanceApiTest {
             }
         };
         // a verdict given with ?by= (no tokens here) is that person's in the audit log
-        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback?by=erin", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback?by=erin", "{\"verdict\": \"true_positive\"}").body()).get("alert").asText())
+                .isEqualTo("stays_resolved");
         JsonNode last = json.readTree(send("GET", "/api/v1/audit?subject=" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "&last=1", null).body()).get("events");
         assertThat(last).hasSize(1);
         assertThat(last.get(0).get("actor").asText()).isEqualTo("erin"); // the verdict's giver, named without tokens
@@ -274,8 +277,9 @@ class GovernanceApiTest {
         assertThat(alertId).isNotNull();
         // a person resolves it too: recorded, and now theirs
         assertThat(json.readTree(send("POST", "/api/v1/alerts/" + alertId + "/resolve?by=bob", null).body()).get("state").asText()).isEqualTo("resolved");
-        // the verdict taken back leaves it resolved (the reply names no alert change)
-        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").isNull()).isTrue();
+        // the verdict taken back leaves it resolved, and says so
+        assertThat(json.readTree(send("POST", "/api/v1/anomalies/" + id + "/feedback", "{\"verdict\": \"true_positive\"}").body()).get("alert").asText())
+                .isEqualTo("stays_resolved");
         List<String> openKeys = new java.util.ArrayList<>();
         for (JsonNode a : json.readTree(send("GET", "/api/v1/alerts?state=open", null).body()).get("alerts")) openKeys.add(a.get("dedupKey").asText());
         assertThat(openKeys).doesNotContain(key);
@@ -286,7 +290,7 @@ class GovernanceApiTest {
         }
         assertThat(verdicts).hasSize(2);
         assertThat(verdicts.get(0)).contains("\"alert\":\"resolved\"");
-        assertThat(verdicts.get(1)).doesNotContain("\"alert\"");
+        assertThat(verdicts.get(1)).contains("\"alert\":\"stays_resolved\"");
         JsonNode moves = json.readTree(send("GET", "/api/v1/audit?subject=alert:" + alertId, null).body()).get("events");
         assertThat(moves).hasSize(1);
         assertThat(moves.get(0).get("actor").asText() + " " + moves.get(0).get("action").asText()).isEqualTo("bob alert.resolved");
