@@ -67,6 +67,11 @@ final class AuditCommand {
                 } else {
                     events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
                 }
+                // an alert's entries are about alert:<id>: a bare alert id found nothing and said nothing
+                if (events.isEmpty() && subject != null && !subject.contains(":") && s.alerts().find(subject).isPresent()) {
+                    parent.root.err.println("burnrate: no entries about '" + subject + "'; an alert's are about 'alert:" + subject + "'");
+                    parent.root.err.flush();
+                }
                 List<List<Object>> rows = new ArrayList<>();
                 for (AuditEvent e : events) {
                     // a gate decision's detail is kilobytes of evidence: the table shows its start, CSV and JSON all of it

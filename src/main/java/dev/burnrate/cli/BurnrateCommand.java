@@ -138,6 +138,8 @@ public final class BurnrateCommand {
         BurnrateCommand root = new BurnrateCommand(factory, out, clock, env);
         root.err = err;
         CommandLine cl = new CommandLine(root);
+        // --format JSON, --verdict-like options given in capitals: as --state OPEN already is (it was refused for enums only)
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {

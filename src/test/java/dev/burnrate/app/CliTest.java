@@ -150,6 +150,10 @@ class CliTest {
         Result days = run("--db", db, "anomalies", "--days", "-3");
         assertThat(days.code()).as(days.err()).isEqualTo(2);
         assertThat(days.err()).contains("--days=-3: must be 1 or more");
+        // an option's value in capitals is the same value (--state OPEN was taken, --format JSON refused)
+        Result upper = run("--db", db, "alerts", "--state", "OPEN", "--format", "JSON");
+        assertThat(upper.code()).as(upper.err()).isZero();
+        assertThat(upper.out().trim()).isEqualTo("[ ]");
         Result alertState = run("--db", db, "alerts", "--state", "bogus");
         assertThat(alertState.code()).as(alertState.err()).isEqualTo(2);
         assertThat(alertState.err()).contains("--state=bogus: expected open, acknowledged or resolved").doesNotContain("No enum constant");
@@ -370,6 +374,10 @@ class CliTest {
         assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "audit", "list", "--format", "csv"}, new PrintWriter(log, true), new PrintWriter(err, true), at))
                 .as(err.toString()).isZero();
         String me = "cli:" + System.getProperty("user.name");
+        StringWriter bare = new StringWriter();
+        assertThat(dev.burnrate.app.Main.run(new String[]{"--db", db, "audit", "list", "--subject", alert}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(bare, true), at)).isZero();
+        assertThat(bare.toString()).contains("an alert's are about 'alert:" + alert + "'");
         assertThat(log.toString().lines().filter(l -> l.contains("alert:" + alert)).toList()).hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains(me, "alert.acknowledged")).anySatisfy(l -> assertThat(l).contains(me, "alert.resolved"));
     }
