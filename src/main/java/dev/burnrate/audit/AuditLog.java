@@ -391,6 +391,16 @@ public final class AuditLog implements AutoCloseable {
         return store.bySubject(subject);
     }
 
+    /**
+     * The entries a listing asks for (subject and last may be null): with {@code last}, the newest that many, of the
+     * subject where one is given; else every entry of the subject; else {@code limit} from sequence number {@code from}.
+     */
+    public List<AuditEvent> select(String subject, Integer last, long from, int limit) {
+        if (last == null) return subject != null ? bySubject(subject) : read(from, limit);
+        List<AuditEvent> all = subject != null ? bySubject(subject) : latest(last);
+        return all.subList(Math.max(0, all.size() - last), all.size());
+    }
+
     /** Walks the whole chain: sequence numbers without gaps, each entry's hash recomputed and linked to its predecessor. */
     public Verification verify() {
         return verify(e -> {

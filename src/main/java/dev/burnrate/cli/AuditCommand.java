@@ -60,13 +60,7 @@ final class AuditCommand {
                 if (from != 1 && (subject != null || last != null)) {
                     throw new dev.burnrate.ledger.InvalidParameterException("--from", String.valueOf(from), "not with --subject or --last, which choose the entries themselves");
                 }
-                List<AuditEvent> events;
-                if (last != null) {
-                    List<AuditEvent> all = subject != null ? s.audit().bySubject(subject) : s.audit().latest(last);
-                    events = all.subList(Math.max(0, all.size() - last), all.size());
-                } else {
-                    events = subject != null ? s.audit().bySubject(subject) : s.audit().read(from, limit);
-                }
+                List<AuditEvent> events = s.audit().select(subject, last, from, limit);
                 // an alert's entries are about alert:<id>: a bare alert id found nothing and said nothing
                 if (events.isEmpty() && subject != null && !subject.contains(":") && s.alerts().find(subject).isPresent()) {
                     parent.root.err.println("burnrate: no entries about '" + subject + "'; an alert's are about 'alert:" + subject + "'");

@@ -77,19 +77,12 @@ final class GateRoutes {
             if (subject != null && ctx.queryParam("from") != null) {
                 throw new dev.burnrate.ledger.InvalidParameterException("from", ctx.queryParam("from"), "not with subject, which lists all of a subject's entries");
             }
-            List<dev.burnrate.audit.AuditEvent> events;
             if (ctx.queryParam("last") != null && ctx.queryParam("from") != null) {
                 throw new dev.burnrate.ledger.InvalidParameterException("from", ctx.queryParam("from"), "not with last, which counts back from the newest entry");
             }
-            if (ctx.queryParam("last") != null) {
-                // the last entries of the subject, when one is given (last ignored it and gave the log's last)
-                int last = Math.min(1000, ApiServer.intParam(ctx, "last", 100, 1, Integer.MAX_VALUE));
-                List<dev.burnrate.audit.AuditEvent> all = subject != null ? audit.bySubject(subject) : audit.latest(last);
-                events = all.subList(Math.max(0, all.size() - last), all.size());
-            } else {
-                events = subject != null ? audit.bySubject(subject) : audit.read(from, limit);
-            }
-            ctx.json(Map.of("events", visibleEvents(ctx, events)));
+            // last counts back within the subject, when one is given (it ignored it and gave the log's last)
+            Integer last = ctx.queryParam("last") == null ? null : Math.min(1000, ApiServer.intParam(ctx, "last", 100, 1, Integer.MAX_VALUE));
+            ctx.json(Map.of("events", visibleEvents(ctx, audit.select(subject, last, from, limit))));
         }, Access.Scope.TEAM_ROWS);
         app.get("/api/v1/audit/verify", ctx -> ctx.json(audit.verify()), Access.Scope.PUBLIC); // counts and hashes, no entry
         app.get("/api/v1/policies", ctx -> ctx.json(Map.of("policies", gate.policies().policies())), Access.Scope.PUBLIC); // configuration, every team's rules
