@@ -29,6 +29,15 @@ public record Alert(String id, String source, Severity severity, String dedupKey
             return this != to && this != RESOLVED;
         }
 
+        /** The state named {@code value} (any case) of the parameter {@code parameter}, or a refusal naming both. */
+        public static State parse(String parameter, String value) {
+            try {
+                return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new dev.burnrate.ledger.InvalidParameterException(parameter, value, "expected open, acknowledged or resolved");
+            }
+        }
+
         /** The states an alert may be moved to {@code to} from, as SQL: {@code 'OPEN', 'ACKNOWLEDGED'}. */
         public String fromStatesSql() {
             return String.join(", ", java.util.Arrays.stream(values()).filter(s -> s.mayBecome(this)).map(s -> "'" + s.name() + "'").toList());

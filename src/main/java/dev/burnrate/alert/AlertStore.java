@@ -23,6 +23,19 @@ public interface AlertStore {
 
     List<Alert> list(Alert.State state, int limit);
 
+    /** The most alerts a listing shows (the API's, the CLI's), newest first. */
+    int LIST_LIMIT = 500;
+
+    /** The newest {@link #LIST_LIMIT} alerts (of a state; null: all), and whether there are more. */
+    record Listing(List<Alert> alerts, boolean truncated) {
+    }
+
+    /** {@link Listing} of the alerts in {@code state}: one row more is read to know whether there are more. */
+    default Listing newest(Alert.State state) {
+        List<Alert> rows = list(state, LIST_LIMIT + 1);
+        return new Listing(rows.subList(0, Math.min(LIST_LIMIT, rows.size())), rows.size() > LIST_LIMIT);
+    }
+
     Optional<Alert> find(String id);
 
     /** The alert that holds this dedup key now (a released one keeps it as {@code <key>#<id>}). */

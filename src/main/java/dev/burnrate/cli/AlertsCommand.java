@@ -2,6 +2,7 @@ package dev.burnrate.cli;
 
 import dev.burnrate.alert.Alert;
 import dev.burnrate.alert.AlertChanges;
+import dev.burnrate.alert.AlertStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,9 +20,6 @@ final class AlertsCommand implements Callable<Integer> {
     @ParentCommand
     BurnrateCommand root;
 
-    /** The most alerts listed, newest first (the API's limit too). */
-    static final int LIST_LIMIT = 500;
-
     @Option(names = "--state", description = "open|acknowledged|resolved (default: all)")
     String state;
 
@@ -30,21 +28,16 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Alert.State st;
-        try {
-            st = state == null ? null : Alert.State.valueOf(state.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new dev.burnrate.ledger.InvalidParameterException("--state", state, "expected open, acknowledged or resolved");
-        }
+        Alert.State st = state == null ? null : Alert.State.parse("--state", state);
         try (Services s = root.open()) {
             List<List<String>> rows = new ArrayList<>();
-            List<Alert> newest = s.alerts().list(st, LIST_LIMIT + 1);
-            if (newest.size() > LIST_LIMIT) {
-                root.err.println("burnrate: showing the newest " + LIST_LIMIT + (st == null ? "" : " " + state.toLowerCase(Locale.ROOT))
+            AlertStore.Listing newest = s.alerts().newest(st);
+            if (newest.truncated()) {
+                root.err.println("burnrate: showing the newest " + AlertStore.LIST_LIMIT + (st == null ? "" : " " + state.toLowerCase(Locale.ROOT))
                         + " alerts; there are more" + (st == null ? " (--state narrows the list)" : ""));
                 root.err.flush();
             }
-            for (Alert a : newest.subList(0, Math.min(LIST_LIMIT, newest.size()))) {
+            for (Alert a : newest.alerts()) {
                 String deliveries = s.alerts().deliveries(a.id()).stream()
                         .map(d -> d.channel() + ":" + d.state().toLowerCase() + (d.attempts() > 1 ? "(" + d.attempts() + ")" : ""))
                         .collect(Collectors.joining(" "));

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,27 +25,16 @@ final class AlertRoutes {
 
     private final dev.burnrate.alert.AlertChanges changes;
 
-    /** The most alerts a list returns, newest first; {@code truncated} says when there are more. */
-    static final int LIST_LIMIT = 500;
-
     void register(Javalin app) {
         app.get("/api/v1/alerts", ctx -> {
             String st = ctx.queryParam("state");
-            Alert.State state = null;
-            if (st != null) {
-                try {
-                    state = Alert.State.valueOf(st.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new dev.burnrate.ledger.InvalidParameterException("state", st, "expected open, acknowledged or resolved");
-                }
-            }
+            // the newest alerts, and whether there are more (a count stopped at 500 without saying so)
+            AlertStore.Listing newest = store.newest(st == null ? null : Alert.State.parse("state", st));
             List<Map<String, Object>> out = new ArrayList<>();
-            // the newest LIST_LIMIT, and whether there are more (a count stopped at 500 without saying so)
-            List<Alert> newest = store.list(state, LIST_LIMIT + 1);
-            for (Alert a : newest.subList(0, Math.min(LIST_LIMIT, newest.size()))) {
+            for (Alert a : newest.alerts()) {
                 if (visible(ctx, a)) out.add(json(a, store.deliveries(a.id())));
             }
-            ctx.json(Map.of("alerts", out, "truncated", newest.size() > LIST_LIMIT));
+            ctx.json(Map.of("alerts", out, "truncated", newest.truncated()));
         }, Access.Scope.TEAM_ROWS);
         app.post("/api/v1/alerts/{id}/ack", ctx -> change(ctx, Alert.State.ACKNOWLEDGED), Access.Scope.TEAM_OBJECT);
         app.post("/api/v1/alerts/{id}/resolve", ctx -> change(ctx, Alert.State.RESOLVED), Access.Scope.TEAM_OBJECT);
