@@ -67,13 +67,7 @@ final class AlertsCommand implements Callable<Integer> {
                 Alert a = s.alerts().find(id).orElseThrow(() -> new IllegalArgumentException("no alert '" + id + "'"));
                 String to = target().name().toLowerCase(Locale.ROOT);
                 AlertChanges changes = new AlertChanges(s.alerts(), parent.root.clock, (actor, action, subject) -> s.audit().append(actor, action, subject, "{}"));
-                String who;
-                try {
-                    who = by == null ? parent.root.actor() : AlertChanges.actor(by);
-                } catch (dev.burnrate.ledger.InvalidParameterException e) {
-                    throw e.as("--by");
-                }
-                switch (changes.move(a, target(), who)) {
+                switch (changes.move(a, target(), parent.root.actor(by, AlertChanges::actor))) {
                     case ALREADY -> parent.root.out.println("alert " + id + " is already " + to);
                     case REFUSED -> throw new IllegalStateException(s.alerts().find(id).orElse(a).refusal(target()));
                     case CHANGED -> parent.root.out.println("alert " + id + " " + to);

@@ -108,12 +108,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
             }
-            String who;
-            try {
-                who = by == null ? parent.root.actor() : dev.burnrate.audit.AuditLog.actor(by);
-            } catch (dev.burnrate.ledger.InvalidParameterException e) {
-                throw e.as("--by");
-            }
+            String who = parent.root.actor(by, dev.burnrate.audit.AuditLog::actor);
             try (Services s = parent.root.open()) {
                 var change = s.costAnomalies().judge(id, v, note, who, a -> true)
                         .orElseThrow(() -> new IllegalArgumentException("no anomaly '" + id + "'"));

@@ -54,6 +54,16 @@ public final class BurnrateCommand {
         return "cli:" + System.getProperty("user.name", "unknown");
     }
 
+    /** Who a command acts as: the {@code --by} given, as {@code check} accepts it (its refusal naming --by); else {@link #actor()}. */
+    String actor(String by, java.util.function.UnaryOperator<String> check) {
+        if (by == null) return actor();
+        try {
+            return check.apply(by);
+        } catch (dev.burnrate.ledger.InvalidParameterException e) {
+            throw e.as("--by");
+        }
+    }
+
     Path databasePath() {
         return chosenDatabase().orElse(Path.of(".burnrate", "burnrate.duckdb"));
     }
