@@ -79,5 +79,16 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
         return day + (hour == null ? "" : String.format(" %02d:00", hour));
     }
 
-    public enum Feedback { TRUE_POSITIVE, FALSE_POSITIVE, EXPECTED }
+    public enum Feedback {
+        TRUE_POSITIVE, FALSE_POSITIVE, EXPECTED;
+
+        /** The verdict named {@code value} (any case) of the parameter {@code parameter}, or a refusal naming both. */
+        public static Feedback parse(String parameter, String value) {
+            try {
+                return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new dev.burnrate.ledger.InvalidParameterException(parameter, value, "expected true_positive, false_positive or expected");
+            }
+        }
+    }
 }

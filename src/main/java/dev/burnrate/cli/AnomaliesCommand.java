@@ -102,12 +102,7 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public Integer call() {
-            dev.burnrate.anomaly.CostAnomaly.Feedback v;
-            try {
-                v = dev.burnrate.anomaly.CostAnomaly.Feedback.valueOf(verdict.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new dev.burnrate.ledger.InvalidParameterException("--verdict", verdict, "expected true_positive, false_positive or expected");
-            }
+            dev.burnrate.anomaly.CostAnomaly.Feedback v = dev.burnrate.anomaly.CostAnomaly.Feedback.parse("--verdict", verdict);
             String who = parent.root.actor(by, dev.burnrate.audit.AuditLog::actor);
             try (Services s = parent.root.open()) {
                 var change = s.costAnomalies().judge(id, v, note, who, a -> true)

@@ -80,13 +80,7 @@ final class AnomalyRoutes {
             String k = f.next();
             if (!k.equals("verdict") && !k.equals("note")) throw new InvalidParameterException(k, body.get(k).asText(), "unknown field; expected verdict and note");
         }
-        String v = body.path("verdict").asText("");
-        CostAnomaly.Feedback verdict;
-        try {
-            verdict = CostAnomaly.Feedback.valueOf(v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("verdict", v, "expected true_positive, false_positive or expected");
-        }
+        CostAnomaly.Feedback verdict = CostAnomaly.Feedback.parse("verdict", body.path("verdict").asText(""));
         Optional<dev.burnrate.anomaly.CostAnomalies.AlertChange> change = store.find(ctx.pathParam("id")).filter(a -> visible(ctx, a)).isEmpty()
                 ? Optional.empty()
                 : detector.judge(ctx.pathParam("id"), verdict, body.path("note").asText(null), Access.actor(ctx), a -> visible(ctx, a));
