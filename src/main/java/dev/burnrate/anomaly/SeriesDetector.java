@@ -602,15 +602,18 @@ public final class SeriesDetector {
         int n = 0;
         long slack = period / PHASE_SLACK;
         for (int s = 1; s <= seasons; s++) {
+            long phaseSlot = (slots == null ? t : slots[t]) - (long) s * period;
             int j = earlier(slots, t, (long) s * period);
-            if (j < 0 && slots != null && slack > 0) j = nearest(slots, t, slots[t] - (long) s * period, slack);
+            if (j < 0 && slots != null && slack > 0) j = nearestRow(slots, phaseSlot, 0, t, slack, null, null);
             if (j < 0) {
                 if (slots == null) break;
                 continue;
             }
             if (j < from) break;
-            long phaseSlot = (slots == null ? t : slots[t]) - (long) s * period;
-            if (slack > 0 && !known(j, clean, levels)) j = withValue(slots, j, phaseSlot, t, from, slack, clean, levels);
+            if (slack > 0 && !known(j, clean, levels)) {
+                int k = nearestRow(slots, phaseSlot, from, t, slack, clean, levels);
+                if (k >= 0) j = k;
+            }
             out[n++] = j;
         }
         return n;
@@ -622,10 +625,11 @@ public final class SeriesDetector {
     }
 
     /**
-     * The row in [from, t) whose slot is nearest {@code phaseSlot} (the earlier on a tie), within {@code slack} slots
-     * of it, whose value and level are known; {@code j} where none is.
+     * The row in [from, t) whose slot is nearest {@code phaseSlot}, within {@code slack} slots of it, and, where
+     * {@code clean} is given, whose value and level are known; -1 where none is. On a tie the row before the slot (the
+     * last of its repeated times), else the first after it.
      */
-    private static int withValue(long[] slots, int j, long phaseSlot, int t, int from, long slack, double[] clean, double[] levels) {
+    private static int nearestRow(long[] slots, long phaseSlot, int from, int t, long slack, double[] clean, double[] levels) {
         int lo;
         int hi;
         if (slots == null) {
@@ -635,11 +639,12 @@ public final class SeriesDetector {
             lo = Math.max(from, firstAtOrAfter(slots, t, phaseSlot - slack));
             hi = firstAtOrAfter(slots, t, phaseSlot + slack + 1) - 1;
         }
-        int best = j;
+        int best = -1;
         long bestDistance = Long.MAX_VALUE;
         for (int i = lo; i <= hi; i++) {
-            long d = Math.abs((slots == null ? i : slots[i]) - phaseSlot);
-            if (d < bestDistance && known(i, clean, levels)) {
+            long slot = slots == null ? i : slots[i];
+            long d = Math.abs(slot - phaseSlot);
+            if ((d < bestDistance || d == bestDistance && slot < phaseSlot) && (clean == null || known(i, clean, levels))) {
                 best = i;
                 bestDistance = d;
             }
@@ -742,17 +747,6 @@ public final class SeriesDetector {
      * series alarmed 2.5 times as often (34 alarms, 85 with the rows missing, 30 with this; bench/RESULTS.md).
      */
     static final int PHASE_SLACK = 288;
-
-    /** The index before {@code t} whose slot is nearest {@code slot} (the earlier on a tie), within {@code slack} slots; or -1. */
-    private static int nearest(long[] slots, int t, long slot, long slack) {
-        int i = Arrays.binarySearch(slots, 0, t, slot);
-        if (i >= 0) return i;
-        int after = -i - 1; // the first row after the slot
-        long dAfter = after < t ? slots[after] - slot : Long.MAX_VALUE;
-        long dBefore = after > 0 ? slot - slots[after - 1] : Long.MAX_VALUE;
-        if (Math.min(dAfter, dBefore) > slack) return -1;
-        return dBefore <= dAfter ? after - 1 : after;
-    }
 
     /** The index before {@code t} whose slot is {@code slot}, or -1 (slots ascending). */
     private static int find(long[] slots, int t, long slot) {
