@@ -51,7 +51,9 @@ import java.util.Arrays;
  *       that goes on past that level by more than that, or a further shift, is one; after 64w points the new level
  *       is the normal and a return from it is a change.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
- *       alarm's side (the level window still lags there), the alarm began a new level. The level window then starts
+ *       alarm's side (the level window still lags there), and the last quarter of them are still that far off the
+ *       level held where it was at the alarm (a burst that has ended by then is no new level), the alarm began a new
+ *       level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
  *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points; at the start of a series, also not before the
  *       scale's memory of 4w points has filled or one season has passed, whichever comes first), so the same shift
@@ -264,6 +266,8 @@ public final class SeriesDetector {
         double preScale = 0;
         int confirm = Math.max(1, w / 2); // points after an alarm that decide it: the level window still lags there
         double[] post = new double[confirm];
+        double[] postTail = new double[confirm];
+        double[] postHeld = new double[confirm];
         int nPost = 0;
         // the incident that began the current level: the level and scale before its alarm, and its side (0: none, or
         // over). A point that comes back within CLIP scales of that level is its end, not a new incident
@@ -450,11 +454,22 @@ public final class SeriesDetector {
                 // while the level window is still mostly old points, a new level keeps the residuals far off on the
                 // alarm's side; after a spike or a short fault they come back
                 postX[nPost] = x;
+                // and how far off it is from what it would be expected at with the level held where it was at the
+                // alarm (the same seasonal offset, if any): by the end of the w/2 points the level window holds more
+                // of the new points than of the old, so the residual no longer tells a new level from one that ended
+                postHeld[nPost] = sign * (x - (levels[pending] + exp - level));
                 post[nPost++] = sign * r;
                 if (nPost == confirm) {
                     int onset = pending;
                     pending = -1;
-                    boolean lasted = medianOf(post, nPost) > CLIP * preScale;
+                    int tail = Math.max(1, nPost / 4);
+                    // a new level is one the series is still at: the last quarter of those points (at least the last
+                    // one) still far off the level held at the alarm. A burst as long as the w/2 points that decide it
+                    // (3 hours of hourly crash counts) had their median far off while it had already ended; taken for
+                    // a new level, the detector re-anchored on it and learnt its scale from the way back (scales of
+                    // 200-800 for counts of 3-90), and the spikes of the next two days scored 0-0.4
+                    System.arraycopy(postHeld, nPost - tail, postTail, 0, tail);
+                    boolean lasted = medianOf(post, nPost) > CLIP * preScale && medianOf(postTail, tail) > CLIP * preScale;
                     if (lasted && !pendingEnd && period > 1 && onset - period >= 0 && nPost >= 5
                             && seasonal(clean, slots, onset, t, period, postX, nPost, CLIP * preScale, buf)) {
                         // where the series settled is where it was at this time a season before: a daily cycle with
