@@ -51,9 +51,9 @@ import java.util.Arrays;
  *       that goes on past that level by more than that, or a further shift, is one; after 64w points the new level
  *       is the normal and a return from it is a change.</li>
  *   <li>Re-anchoring: if the {@code w/2} points after an alarm stay more than {@code CLIP} scales off on the
- *       alarm's side (the level window still lags there), and the last quarter of them are still that far off the
- *       level held where it was at the alarm (a burst that has ended by then is no new level), the alarm began a new
- *       level. The level window then starts
+ *       alarm's side (the level window still lags there), and the last quarter of them (at least the last one) are
+ *       still that far off the alarm's expected value carried along the season (a burst that has ended by then is no
+ *       new level), the alarm began a new level. The level window then starts
  *       at the alarm, seasonal offsets are taken only from points after the new level settled, and the trend, scale
  *       and predictor errors are learnt afresh (nothing scores for a warm-up of {@code max(10, 2w)} points; at the start of a series, also not before the
  *       scale's memory of 4w points has filled or one season has passed, whichever comes first), so the same shift
@@ -296,8 +296,8 @@ public final class SeriesDetector {
         // w/8 of finer data's (one missing hour of 6 does not matter, and bridging it cost anomaly-dev 0.015 of F1)
         int gapSize = w <= 3 ? 1 : Math.max(2, w / 8);
         int lastGap = Integer.MIN_VALUE / 2; // the last point whose level window missed a gap
-        // the profiles and missing-value counts serve only across gaps: a series with none (every spend series) skips
-        // them, which changes no score
+        // the missing-value counts serve only across gaps: a series with none (every spend series) skips them, which
+        // changes no score
         boolean mayHaveGaps = slots != null && n > 0 && slots[n - 1] - slots[0] > n - 1;
         for (int i = 0; i < n && !mayHaveGaps; i++) mayHaveGaps = Double.isNaN(values[i]);
         for (int t = 0; t < n; t++) {
@@ -326,11 +326,11 @@ public final class SeriesDetector {
                 // second Sunday of a three-week file missing) and the season had to win its place again, which an
                 // ordinary Tuesday nine days after the gap alarmed for
                 if (m >= 2 || m == 1 && phases > 1 && usedSeasonal) seasonal = level + medianOf(buf, m);
-                if (mayHaveGaps) {
-                    m = 0;
-                    for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
-                    if (m >= 2) profile[t] = medianOf(buf, m);
-                }
+                // the same time's median in the previous seasons: what a gap is bridged by, and the shape along which
+                // an alarm's expected value is carried while the points after it decide it
+                m = 0;
+                for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
+                if (m >= 2) profile[t] = medianOf(buf, m);
             }
             // across a gap, and while the level window still holds one, the level is that of another time: on a daily
             // cycle, the first points after 3 hours without data were expected where the cycle was before them, and
@@ -454,20 +454,29 @@ public final class SeriesDetector {
                 // while the level window is still mostly old points, a new level keeps the residuals far off on the
                 // alarm's side; after a spike or a short fault they come back
                 postX[nPost] = x;
-                // and how far off it is from what it would be expected at with the level held where it was at the
-                // alarm (the same seasonal offset, if any): by the end of the w/2 points the level window holds more
-                // of the new points than of the old, so the residual no longer tells a new level from one that ended
-                postHeld[nPost] = sign * (x - (levels[pending] + exp - level));
+                // and how far off it is from where the series would be had nothing happened: what was expected at the
+                // alarm, moved along the season by how the same times differed in the previous seasons (the level
+                // itself swings with a daily cycle, so a level held at the alarm plus this point's offset is no such
+                // thing). By the end of the w/2 points the level window holds more of the new points than of the
+                // old, so the residual no longer tells a new level from one that ended. Across a gap (the alarm or
+                // this point bridged) it is not known, and the residuals alone decide, as before
+                double held = bridgedAt[pending] || !Double.isNaN(bridged) ? Double.NaN
+                        : !useSeasonal ? expected[pending]
+                        : !Double.isNaN(profile[t]) && !Double.isNaN(profile[pending]) ? expected[pending] + profile[t] - profile[pending]
+                        : Double.NaN;
+                postHeld[nPost] = Double.isNaN(held) ? Double.POSITIVE_INFINITY : sign * (x - held);
                 post[nPost++] = sign * r;
                 if (nPost == confirm) {
                     int onset = pending;
                     pending = -1;
                     int tail = Math.max(1, nPost / 4);
-                    // a new level is one the series is still at: the last quarter of those points (at least the last
-                    // one) still far off the level held at the alarm. A burst as long as the w/2 points that decide it
-                    // (3 hours of hourly crash counts) had their median far off while it had already ended; taken for
-                    // a new level, the detector re-anchored on it and learnt its scale from the way back (scales of
-                    // 200-800 for counts of 3-90), and the spikes of the next two days scored 0-0.4
+                    // a new level is one the series is still at: the median of the last quarter of those points (on
+                    // hourly or daily data, the last one) still far off where the series would be had nothing happened.
+                    // A burst of the alarm and w/2 - 1 points after it (3 hours of hourly crash counts) had the
+                    // median of the deciding points far off while it had already ended; taken for a new level, the
+                    // detector re-anchored on it and learnt its scale from the way back (scales of 200-800 for counts
+                    // of 3-90), and the spikes of the next two days scored 0-0.4. A burst that lasts through all w/2
+                    // is still taken for a new level: nothing after the alarm has said otherwise yet
                     System.arraycopy(postHeld, nPost - tail, postTail, 0, tail);
                     boolean lasted = medianOf(post, nPost) > CLIP * preScale && medianOf(postTail, tail) > CLIP * preScale;
                     if (lasted && !pendingEnd && period > 1 && onset - period >= 0 && nPost >= 5
