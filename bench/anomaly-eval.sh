@@ -9,13 +9,7 @@
 # Usage: bench/anomaly-eval.sh [OUT_DIR]   (RESAMPLED=0 skips the second part, INJECTED=0 the third, GAPS=0 the fourth)
 # Needs a built tree (./mvnw -B -ntp -o -q -DskipTests package) and python3 + numpy.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-. bin/lib/jdk.sh
-find_jdk
-export PATH="$JAVA_HOME/bin:$PATH"
-shared="${SHARED:-$root/../shared}"
-[ -d "$shared/data/anomaly-dev" ] || shared=/work/shared
+. "$(dirname "$0")/anomaly-env.sh"
 out="${1:-$root/bench/out/anomaly}"
 methods="${METHODS:-ROBUST BASELINE}"
 sets="${SETS:-anomaly-dev anomaly-dev2}"

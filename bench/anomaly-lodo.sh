@@ -5,13 +5,7 @@
 # and scored on the fourth, beside the defaults and the fourth's own best (in-sample). About 4 minutes on 2 cores.
 # Usage: bench/anomaly-lodo.sh [OUT_DIR]   Needs a built tree and python3 + numpy, like bench/anomaly-eval.sh.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-. bin/lib/jdk.sh
-find_jdk
-export PATH="$JAVA_HOME/bin:$PATH"
-shared="${SHARED:-$root/../shared}"
-[ -d "$shared/data/anomaly-dev" ] || shared=/work/shared
+. "$(dirname "$0")/anomaly-env.sh"
 data="$shared/data/anomaly-dev/data"
 out="${1:-$root/bench/out/anomaly-lodo}"
 domains="$(cd "$data" && ls -d */ | tr -d /)"
