@@ -131,13 +131,16 @@ class CostAnomaliesTest {
     }
 
     @Test
-    void spend_isJudgedWithoutTheFloorAtRest_orTheEndOfAnIncidentAtItsReturn() {
+    void spend_isJudgedWithoutTheFloorAtRest_orTheEndOfAnIncidentAtItsReturn_andWithAProvenSeason() {
         // a team idle most hours whose next run costs twice its usual is the runaway to catch; with the floor at rest its
         // first hour scores 0.33 (SeriesDetectorTest.score_spendOfATeamIdleMostHours_...). Spend back at a level it left
         // is a rise to report (SeriesDetectorTest.score_withoutTheEndAtAReturn_theWayBackAlarms)
         try (TestLedger l = new TestLedger(dir)) {
             assertThat(detect(l, false).detector().detectorSettings()).noneMatch(SeriesDetector.Settings::restFloor)
-                    .noneMatch(SeriesDetector.Settings::endAtReturn);
+                    .noneMatch(SeriesDetector.Settings::endAtReturn)
+                    // and the season is used once it has shown a whole season of its errors
+                    // (SeriesDetectorTest.score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonMustProveItself)
+                    .allMatch(SeriesDetector.Settings::seasonProven);
         }
     }
 

@@ -840,6 +840,37 @@ class SeriesDetectorTest {
     private static final SeriesDetector DAILY_SPEND = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(7).withRestFloor(false));
 
     @Test
+    void score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonMustProveItself() {
+        // a new scope at 1,000 on weekdays and 500 at weekends, 10% noise: the seasonal predictor may take over from day
+        // 14, and the scale starts from its own residuals then, a handful of them, which can be a fifth of the days'
+        // real spread (a weekday-heavy network service of the demo: 19-39 for days that vary by 100-300). With the
+        // season made to show a whole season of its errors first, those weeks stay quiet; a runaway day later, and a
+        // lasting rise soon after the switch, are found as before or more often
+        SeriesDetector.Settings spend = SeriesDetector.Settings.defaults().withTailDf(7).withRestFloor(false).withEndAtReturn(false)
+                .withSettledStart(false);
+        int[] early = new int[2];
+        int[] rises = new int[2];
+        for (int proven = 0; proven < 2; proven++) {
+            SeriesDetector d = new SeriesDetector(spend.withSeasonProven(proven == 1));
+            for (long seed = 1; seed <= 200; seed++) {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                double[] v = new double[120];
+                for (int i = 0; i < v.length; i++) v[i] = (i % 7 >= 5 ? 500 : 1000) * (1 + 0.1 * rnd.nextGaussian());
+                early[proven] += (int) flagged(d.score(v, 7)).stream().filter(i -> i < 42).count();
+                double[] runaway = v.clone();
+                runaway[90] = 3000;
+                assertThat(d.score(runaway, 7).anomaly()[90]).as("runaway, seed %d", seed).isTrue();
+                double[] rise = v.clone();
+                for (int i = 26; i < rise.length; i++) rise[i] += 600;
+                if (flaggedWithin(d.score(rise, 7), 26, 2)) rises[proven]++;
+            }
+        }
+        assertThat(early[0]).isGreaterThanOrEqualTo(8);
+        assertThat(early[1]).isLessThanOrEqualTo(1);
+        assertThat(rises[1]).isGreaterThanOrEqualTo(rises[0]);
+    }
+
+    @Test
     void score_sustainedRiseOfADailySeriesQuietAtWeekends_isFlaggedWithinTwoDays_evenAfterARunaway() {
         // the scale learnt while the season was unknown (weekday against weekend: residuals of 800) was kept when the
         // weekly predictor took over (500 on day 14 for residuals of 30-60), and such a rise was found within two days in 26 of
