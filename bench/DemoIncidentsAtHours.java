@@ -12,7 +12,7 @@ import java.util.*;
  * lead, impact, severity, the first causes with their usual and actual spend, and the scopes seen with it. The demo is
  * generated up to the current hour, so what detection sees moves through the day; two incidents (the fraud runaway,
  * the untagged cluster) are expected at every hour, and nothing else where the quiet weeks stay quiet (on 2026-12-05: at 24
- * of 25 instants, at one a ticket of 176 on Cloud Networking; since a scope's season has to prove itself, at all 12
+ * of 25 instants, at one a ticket of 176 on Cloud Networking; since a scope's seasonal scale rests on a season, at all 12
  * instants checked, that one among them). About 20 s an instant.
  * Usage: java --enable-native-access=ALL-UNNAMED -cp "target/classes:target/lib/*" bench/DemoIncidentsAtHours.java
  *        2026-12-03T13:00:00Z [2026-12-03T22:00:00Z ...]

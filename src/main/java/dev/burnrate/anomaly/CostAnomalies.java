@@ -96,8 +96,8 @@ public final class CostAnomalies {
     // spend is not judged by the size of its own bursts at rest: a team idle most hours whose next run costs twice its
     // usual is the runaway to catch (the minimum impact and the 14-day peak already silence ordinary job starts). Nor is
     // a rise taken for the end of an earlier drop: drops are not reported by default, and spend that comes back to a
-    // level it left (a torn-down cluster recreated) is money to report like any other rise. And the season is used
-    // only once it has shown a whole season of its own errors (see SeriesDetector.Settings#seasonProven)
+    // level it left (a torn-down cluster recreated) is money to report like any other rise. And the seasonal predictor's
+    // own scale is taken only once it rests on a whole season of residuals (see SeriesDetector.Settings#seasonProven)
     private static final SeriesDetector.Settings SPEND = SeriesDetector.Settings.defaults().withRestFloor(false).withEndAtReturn(false)
             .withSettledStart(false).withSeasonProven(true);
     private final SeriesDetector detector = new SeriesDetector(SPEND.withTailDf(DAILY_TAIL_DF));

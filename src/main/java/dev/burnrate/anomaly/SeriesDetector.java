@@ -92,11 +92,12 @@ public final class SeriesDetector {
      *                     first days' levels: with the settled start, organic variation in the demo's quiet weeks (a
      *                     team's training run on a Sunday, a day of doubled data transfer) was an incident at 4 of 25
      *                     load times; without it, at 1 (a ticket of 176 on a network service)
-     * @param seasonProven whether the seasonal predictor takes over only after a whole season of its own residuals
-     *                     (spend: the scale starts from those residuals when it takes over, and from the handful of a
-     *                     third week a weekday-heavy scope's was 19-39 for days that vary by 100-300, so ordinary
-     *                     Sundays alarmed: that ticket of 176. In 200 simulated new scopes, 12 false alarms in their first
-     *                     6 weeks, now 0); off for telemetry, where anomaly-dev lost 0.01 of event F1 with it
+     * @param seasonProven whether the scale starts from the seasonal predictor's own residuals only once it has a whole
+     *                     season of them, rather than when that predictor takes over (spend: from the handful of a third
+     *                     week, a weekday-heavy scope's scale was 19-39 for days that vary by 100-300, so ordinary Sundays
+     *                     alarmed: that ticket of 176. In 200 simulated new scopes, 12 false alarms in their first 6
+     *                     weeks, now 0). Meanwhile the predictor is used with the scale it had. Off for telemetry, where
+     *                     holding the takeover itself back cost anomaly-dev 0.01 of event F1
      */
     public record Settings(double threshold, double fullEvidence, double cusumDrift, int seasons, int tailDf, boolean restFloor,
                            boolean endAtReturn, boolean settledStart, boolean seasonProven) {
@@ -247,6 +248,7 @@ public final class SeriesDetector {
         int history = 0;
         double errPlain = 0;
         double errSeasonal = Double.POSITIVE_INFINITY;
+        boolean seasonalScalePending = false; // the seasonal predictor is in use, its own scale not yet taken (spend)
         // the scale of the seasonal predictor's own residuals, learnt beside it (a plain mean until it has the scale's
         // memory; each residual clipped at 3 of it once it has MIN_HISTORY): the scale starts from it, where it is
         // smaller, when that predictor takes over
@@ -363,8 +365,7 @@ public final class SeriesDetector {
             // a level from a window with a gap is not comparable with the levels the offsets were taken from (after a
             // missing weekend, a Monday's offset would be added to a weekday level)
             boolean complete = absent < gapSize;
-            boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain
-                    && (usedSeasonal || !settings.seasonProven() || nSeasonal >= period);
+            boolean useSeasonal = complete && !Double.isNaN(seasonal) && errSeasonal < errPlain;
             double exp = !Double.isNaN(bridged) ? bridged : useSeasonal ? seasonal : level;
             // the long-run scale is the history of one predictor's errors: when the other takes over, it starts again
             // from the recent scale (worth MIN_HISTORY residuals), not from the next residual alone, which may be the
@@ -373,12 +374,25 @@ public final class SeriesDetector {
                 // the scale, whose memory (4w points: 12 days of daily data) is shorter than the two seasons the
                 // seasonal predictor waits for, holds nothing but the plain predictor's errors when it takes over: on
                 // a daily series at 1,000 on weekdays and 200 at weekends it was 500 for residuals of 30, and a rise of
-                // 600 a day was missed. It starts from the seasonal predictor's own residuals instead
-                if (useSeasonal && !Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
-                longScale = Math.min(longScale, scale);
-                longCount = MIN_HISTORY;
+                // 600 a day was missed. It starts from the seasonal predictor's own residuals instead; where the season
+                // has to prove itself (spend), once they are a whole season of them (see Settings#seasonProven)
+                if (useSeasonal && settings.seasonProven() && nSeasonal < period) {
+                    seasonalScalePending = true;
+                } else {
+                    if (useSeasonal && !Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
+                    longScale = Math.min(longScale, scale);
+                    longCount = MIN_HISTORY;
+                }
                 // the recent residual sizes stay: at rest both predictors expect about 0, and a missing point alone
                 // switches predictors for w points (restarting here left a series with rare gaps mostly unfloored)
+            }
+            if (!useSeasonal) {
+                seasonalScalePending = false;
+            } else if (seasonalScalePending && nSeasonal >= period) {
+                seasonalScalePending = false;
+                if (!Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
+                longScale = Math.min(longScale, scale);
+                longCount = MIN_HISTORY;
             }
             usedSeasonal = useSeasonal;
             expected[t] = exp;

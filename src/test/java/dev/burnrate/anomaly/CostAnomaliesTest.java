@@ -138,8 +138,8 @@ class CostAnomaliesTest {
         try (TestLedger l = new TestLedger(dir)) {
             assertThat(detect(l, false).detector().detectorSettings()).noneMatch(SeriesDetector.Settings::restFloor)
                     .noneMatch(SeriesDetector.Settings::endAtReturn)
-                    // and the season is used once it has shown a whole season of its errors
-                    // (SeriesDetectorTest.score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonMustProveItself)
+                    // and the seasonal predictor's own scale is taken once it rests on a whole season of residuals
+                    // (SeriesDetectorTest.score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonalScaleMustRestOnASeason)
                     .allMatch(SeriesDetector.Settings::seasonProven);
         }
     }

@@ -840,12 +840,12 @@ class SeriesDetectorTest {
     private static final SeriesDetector DAILY_SPEND = new SeriesDetector(SeriesDetector.Settings.defaults().withTailDf(7).withRestFloor(false));
 
     @Test
-    void score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonMustProveItself() {
+    void score_newWeekdayHeavySpend_isQuietInItsThirdWeeks_whenTheSeasonalScaleMustRestOnASeason() {
         // a new scope at 1,000 on weekdays and 500 at weekends, 10% noise: the seasonal predictor may take over from day
-        // 14, and the scale starts from its own residuals then, a handful of them, which can be a fifth of the days'
-        // real spread (a weekday-heavy network service of the demo: 19-39 for days that vary by 100-300). With the
-        // season made to show a whole season of its errors first, those weeks stay quiet; a runaway day later, and a
-        // lasting rise soon after the switch, are found as before or more often
+        // 14, and the scale started from its own residuals then, a handful of them, which can be a fifth of the days'
+        // real spread (a weekday-heavy network service of the demo: 19-39 for days that vary by 100-300). With that scale
+        // taken only once it rests on a whole season of residuals, those weeks stay quiet; a runaway day later is
+        // found as before, and a lasting rise a few days after the switch more often
         SeriesDetector.Settings spend = SeriesDetector.Settings.defaults().withTailDf(7).withRestFloor(false).withEndAtReturn(false)
                 .withSettledStart(false);
         int[] early = new int[2];
