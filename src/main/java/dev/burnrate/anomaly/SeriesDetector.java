@@ -374,12 +374,10 @@ public final class SeriesDetector {
                 // the scale, whose memory (4w points: 12 days of daily data) is shorter than the two seasons the
                 // seasonal predictor waits for, holds nothing but the plain predictor's errors when it takes over: on
                 // a daily series at 1,000 on weekdays and 200 at weekends it was 500 for residuals of 30, and a rise of
-                // 600 a day was missed. It starts from the seasonal predictor's own residuals instead; where the season
-                // has to prove itself (spend), once they are a whole season of them (see Settings#seasonProven)
-                if (useSeasonal && settings.seasonProven() && nSeasonal < period) {
-                    seasonalScalePending = true;
-                } else {
-                    if (useSeasonal && !Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
+                // 600 a day was missed. It starts from the seasonal predictor's own residuals instead (below); where
+                // the season has to prove itself (spend), once they are a whole season of them (Settings#seasonProven)
+                seasonalScalePending = useSeasonal;
+                if (!useSeasonal) {
                     longScale = Math.min(longScale, scale);
                     longCount = MIN_HISTORY;
                 }
@@ -388,7 +386,7 @@ public final class SeriesDetector {
             }
             if (!useSeasonal) {
                 seasonalScalePending = false;
-            } else if (seasonalScalePending && nSeasonal >= period) {
+            } else if (seasonalScalePending && (!settings.seasonProven() || nSeasonal >= period)) {
                 seasonalScalePending = false;
                 if (!Double.isNaN(scaleSeasonal)) scale = Math.min(scale, scaleSeasonal);
                 longScale = Math.min(longScale, scale);
