@@ -93,6 +93,20 @@ public final class GenericSeries {
     private GenericSeries() {
     }
 
+    /** The header has no column of the name looked for: the time column ({@code time}) or the value column. */
+    public static final class MissingColumn extends IllegalArgumentException {
+        private final boolean time;
+
+        MissingColumn(String message, boolean time) {
+            super(message);
+            this.time = time;
+        }
+
+        public boolean time() {
+            return time;
+        }
+    }
+
     public static Series read(Path file, String timeColumn, String valueColumn) {
         List<String> ts = new ArrayList<>();
         List<Double> vs = new ArrayList<>();
@@ -115,8 +129,8 @@ public final class GenericSeries {
                             + "' is one column separated by " + separator + ": the file must be comma-separated");
                     ti = timeColumn == null ? h.indexOf("timestamp") : h.indexOf(timeColumn.toLowerCase(Locale.ROOT));
                     vi = valueColumn == null ? h.indexOf("value") : h.indexOf(valueColumn.toLowerCase(Locale.ROOT));
-                    if (ti < 0) throw new IllegalArgumentException(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h);
-                    if (vi < 0) throw new IllegalArgumentException(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h);
+                    if (ti < 0) throw new MissingColumn(file + ":1: no time column '" + (timeColumn == null ? "timestamp" : timeColumn) + "' in " + h, true);
+                    if (vi < 0) throw new MissingColumn(file + ":1: no value column '" + (valueColumn == null ? "value" : valueColumn) + "' in " + h, false);
                     width = h.size();
                     // where a row's value or time is wrong: line, column (counted from 1) and the column's name
                     valueAt = ": column " + (vi + 1) + " (" + rec.getField(vi).replace("\uFEFF", "").strip() + ")";

@@ -161,7 +161,14 @@ final class AnomaliesCommand implements java.util.concurrent.Callable<Integer> {
             };
             if (input != null && file != null && !input.equals(file)) throw new IllegalArgumentException("two input files (" + file + " and --input " + input + "): give one");
             if (input == null && file == null) throw new dev.burnrate.ledger.InvalidParameterException("--input", "(none)", "no input: give the CSV file (anomalies detect FILE.csv, or --input FILE.csv)");
-            GenericSeries.Series s = GenericSeries.read(input != null ? input : file, timeColumn, valueColumn);
+            GenericSeries.Series s;
+            try {
+                s = GenericSeries.read(input != null ? input : file, timeColumn, valueColumn);
+            } catch (GenericSeries.MissingColumn e) {
+                // a spreadsheet's export names its columns date, cost...: say how to name them here
+                throw new IllegalArgumentException(e.getMessage() + ": name the " + (e.time() ? "time" : "value") + " column with "
+                        + (e.time() ? "--time-column" : "--value-column"), e);
+            }
             if (!(threshold > 0 && threshold <= 1)) throw new dev.burnrate.ledger.InvalidParameterException("--threshold", String.valueOf(threshold), "expected a score in (0, 1]");
             SeriesDetector.Scores sc = GenericSeries.score(s, m, SeriesDetector.Settings.defaults().withThreshold(threshold));
             java.io.PrintWriter summary = parent.root.out;

@@ -128,6 +128,16 @@ class CliTest {
         // usage errors exit 2, as an unknown option does (they exited 1, as a failure would)
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("no input: give the CSV file", "anomalies detect --help");
+        // a file whose columns have other names: the error says which option names them
+        Path costs = dir.resolve("costs.csv");
+        java.nio.file.Files.writeString(costs, "date,cost\n2026-11-01,10.5\n2026-11-02,11.25\n");
+        Result named = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", costs.toString());
+        assertThat(named.code()).isEqualTo(1);
+        assertThat(named.err()).contains("no time column 'timestamp' in [date, cost]: name the time column with --time-column");
+        Result value = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", costs.toString(), "--time-column", "date");
+        assertThat(value.err()).contains("no value column 'value' in [date, cost]: name the value column with --value-column");
+        Result both = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", costs.toString(), "--time-column", "date", "--value-column", "cost");
+        assertThat(both.code()).as(both.err()).isZero();
         Result threshold = run("--db", dir.resolve("l.duckdb").toString(), "anomalies", "detect", series.toString(), "--threshold", "1.5");
         assertThat(threshold.code()).isEqualTo(2);
         assertThat(threshold.err()).contains("--threshold=1.5: expected a score in (0, 1]");
