@@ -31,11 +31,7 @@ public record Alert(String id, String source, Severity severity, String dedupKey
 
         /** The state named {@code value} (any case) of the parameter {@code parameter}, or a refusal naming both. */
         public static State parse(String parameter, String value) {
-            try {
-                return valueOf(value.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new dev.burnrate.ledger.InvalidParameterException(parameter, value, "expected open, acknowledged or resolved");
-            }
+            return dev.burnrate.ledger.InvalidParameterException.oneOf(State.class, parameter, value);
         }
 
         /** The states an alert may be moved to {@code to} from, as SQL: {@code 'OPEN', 'ACKNOWLEDGED'}. */

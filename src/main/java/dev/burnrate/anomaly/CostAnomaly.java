@@ -84,11 +84,7 @@ public record CostAnomaly(String id, LocalDate day, Integer hour, String dimensi
 
         /** The verdict named {@code value} (any case) of the parameter {@code parameter}, or a refusal naming both. */
         public static Feedback parse(String parameter, String value) {
-            try {
-                return valueOf(value.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new dev.burnrate.ledger.InvalidParameterException(parameter, value, "expected true_positive, false_positive or expected");
-            }
+            return dev.burnrate.ledger.InvalidParameterException.oneOf(Feedback.class, parameter, value);
         }
     }
 }

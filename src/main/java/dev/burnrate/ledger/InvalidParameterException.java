@@ -18,6 +18,20 @@ public final class InvalidParameterException extends IllegalArgumentException {
         return new InvalidParameterException(name, value, reason);
     }
 
+    /**
+     * The constant of {@code type} named {@code value} in any case, or a refusal naming the parameter, the value and
+     * the constants accepted ("expected open, acknowledged or resolved").
+     */
+    public static <E extends Enum<E>> E oneOf(Class<E> type, String parameter, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            java.util.List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList();
+            throw new InvalidParameterException(parameter, value, "expected " + String.join(", ", names.subList(0, names.size() - 1))
+                    + " or " + names.get(names.size() - 1));
+        }
+    }
+
     public String parameter() {
         return parameter;
     }
