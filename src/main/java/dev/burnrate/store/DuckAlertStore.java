@@ -132,15 +132,7 @@ public final class DuckAlertStore implements AlertStore {
 
     @Override
     public boolean setState(String id, Alert.State state, Instant at, String by) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                setState(state))) {
-            ps.setObject(1, utc(at));
-            ps.setString(2, by);
-            ps.setString(3, id);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new StoreException("cannot change alert state: " + e.getMessage(), e);
-        }
+        return move("change the state of", setState(state), id, at, by);
     }
 
     /** Moves the alert with the id to {@code to} from a state that may become it; parameters: when, by whom, the id. Shared with PostgreSQL. */
@@ -164,7 +156,7 @@ public final class DuckAlertStore implements AlertStore {
 
     @Override
     public boolean resolveByHand(String id, Instant at, String by) {
-        return byKey("resolve", RESOLVE_BY_HAND, id, at, by); // the same parameters, with the id for the key
+        return move("resolve", RESOLVE_BY_HAND, id, at, by);
     }
 
     /**
@@ -179,28 +171,28 @@ public final class DuckAlertStore implements AlertStore {
 
     @Override
     public boolean resolve(String dedupKey, Instant at, String by) {
-        return byKey("resolve", RESOLVE, dedupKey, at, by);
+        return move("resolve", RESOLVE, dedupKey, at, by);
     }
 
     @Override
     public boolean reopen(String dedupKey, Instant at, String by) {
-        return byKey("reopen", REOPEN, dedupKey, at, by);
+        return move("reopen", REOPEN, dedupKey, at, by);
     }
 
     @Override
     public synchronized boolean release(String dedupKey, Instant at, String by) {
-        return byKey("release", RELEASE, dedupKey, at, by);
+        return move("release", RELEASE, dedupKey, at, by);
     }
 
-    /** Runs an update whose parameters are when, by whom and which alert (its dedup key, or its id). */
-    private boolean byKey(String verb, String sql, String dedupKey, Instant at, String by) {
+    /** Runs an update whose parameters are when, by whom and which alert ({@code which}: its dedup key, or its id). */
+    private boolean move(String verb, String sql, String which, Instant at, String by) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, utc(at));
             ps.setString(2, by);
-            ps.setString(3, dedupKey);
+            ps.setString(3, which);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw new StoreException("cannot " + verb + " alert " + dedupKey + ": " + e.getMessage(), e);
+            throw new StoreException("cannot " + verb + " alert " + which + ": " + e.getMessage(), e);
         }
     }
 
