@@ -338,10 +338,9 @@ public final class SeriesDetector {
                 // ordinary Tuesday nine days after the gap alarmed for
                 if (m >= 2 || m == 1 && phases > 1 && usedSeasonal) seasonal = level + medianOf(buf, m);
                 // the same time's median in the previous seasons: what a gap is bridged by, and the shape along which
-                // an alarm's expected value is carried while the points after it decide it
-                m = 0;
-                for (int i = 0; i < phases; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
-                if (m >= 2) profile[t] = medianOf(buf, m);
+                // an alarm's expected value is carried while the points after it decide it (so taken where there may be
+                // gaps, for those points, and at an alarm, below; not for every point)
+                if (mayHaveGaps || pending >= 0) profile[t] = phaseMedian(clean, phase, phases, buf);
             }
             // across a gap, and while the level window still holds one, the level is that of another time: on a daily
             // cycle, the first points after 3 hours without data were expected where the cycle was before them, and
@@ -467,6 +466,7 @@ public final class SeriesDetector {
                 cusumUp = 0;
                 cusumDown = 0;
                 pending = t;
+                if (seasons > 0 && Double.isNaN(profile[t])) profile[t] = phaseMedian(clean, phase, phases, buf);
                 sign = Math.signum(r);
                 preScale = s;
                 nPost = 0;
@@ -663,6 +663,13 @@ public final class SeriesDetector {
             out[n++] = j;
         }
         return n;
+    }
+
+    /** The median of the values at the points {@code phase[0..n)} that have one (NaN with fewer than two). */
+    private static double phaseMedian(double[] clean, int[] phase, int n, double[] buf) {
+        int m = 0;
+        for (int i = 0; i < n; i++) if (!Double.isNaN(clean[phase[i]])) buf[m++] = clean[phase[i]];
+        return m >= 2 ? medianOf(buf, m) : Double.NaN;
     }
 
     /** Whether row {@code j}'s value and level are known. */
